@@ -1,0 +1,245 @@
+/*
+ * jobs.c — the job runner: one line per job, from a job file on the SD card or the command line.
+ *
+ *   convert IN OUT [key=value ...]  decode IN with the in-arena decoders, write the 1-bit BMP OUT
+ *   blit BMP                        clear the framebuffer to white, draw BMP centred, refresh
+ *   dump OUT                        write the framebuffer as an 800x480 1-bit BMP
+ *   copy IN OUT                     copy a file through a 64-byte buffer (an I/O check)
+ *   status                          print the arena status
+ *
+ * Every job prints one machine-readable line (perf/board_report.sh and the QEMU test read it):
+ *   result <op> in=<path> out=<path> status=<ok|error name> width=W height=H instret=N
+ *          [detail="..."]
+ * where instret is the number of instructions the job retired (minstret), W x H the source size.
+ */
+#include <string.h>
+
+#include "board_cpu.h"
+#include "firmware.h"
+
+#define INK_JOB_MAX_WORDS 16u
+#define INK_JOB_LINE_BYTES 256u
+#define INK_COPY_CHUNK_BYTES 64u
+
+typedef struct ink_job_result {
+    const char *op;
+    const char *in;
+    const char *out;
+    uint32_t width;
+    uint32_t height;
+    uint64_t instret;
+} ink_job_result;
+
+static void ink_job_print(const ink_job_result *result, ink_error error,
+                          const ink_error_info *info)
+{
+    const char *detail = info->code != INK_OK ? info->detail : "";
+    ink_board_log("result %s in=%s out=%s status=%s width=%lu height=%lu instret=%llu%s%s%s",
+                  result->op, result->in != NULL ? result->in : "-",
+                  result->out != NULL ? result->out : "-",
+                  error == INK_OK ? "ok" : ink_strerror(error), (unsigned long)result->width,
+                  (unsigned long)result->height, (unsigned long long)result->instret,
+                  detail[0] != '\0' ? " detail=\"" : "", detail, detail[0] != '\0' ? "\"" : "");
+}
+
+uint32_t ink_board_split_words(char *line, char **words, uint32_t max_words)
+{
+    uint32_t count = 0;
+    char *cursor = line;
+    for (;;) {
+        while (*cursor == ' ' || *cursor == '\t' || *cursor == '\r') {
+            *cursor++ = '\0';
+        }
+        if (*cursor == '\0' || *cursor == '#' || count == max_words) {
+            return count;
+        }
+        words[count++] = cursor;
+        while (*cursor != '\0' && *cursor != ' ' && *cursor != '\t' && *cursor != '\r') {
+            cursor++;
+        }
+    }
+}
+
+static ink_error ink_job_copy(const char *in, const char *out, ink_error_info *info)
+{
+    ink_board_file in_file;
+    ink_board_file out_file;
+    ink_source source;
+    ink_sink sink;
+    ink_error error = ink_board_open_read(INK_BOARD_SD, in, &in_file, &source, info);
+    if (error != INK_OK) {
+        return error;
+    }
+    error = ink_board_open_write(INK_BOARD_SD, out, &out_file, &sink, info);
+    while (error == INK_OK) {
+        uint8_t chunk[INK_COPY_CHUNK_BYTES];
+        size_t got = 0;
+        error = source.read(source.user, chunk, sizeof chunk, &got);
+        if (error != INK_OK || got == 0u) {
+            break;
+        }
+        error = sink.write(sink.user, chunk, got);
+    }
+    if (error != INK_OK) {
+        (void)ink_error_set(info, error, "copying %s to %s", in, out);
+    }
+    ink_board_close(&out_file);
+    ink_board_close(&in_file);
+    return error;
+}
+
+static ink_error ink_job_blit(const char *path, ink_job_result *result, ink_error_info *info)
+{
+    ink_board_file file;
+    ink_source source;
+    ink_error error = ink_board_open_read(INK_BOARD_SD, path, &file, &source, info);
+    if (error != INK_OK) {
+        return error;
+    }
+    uint8_t *fb = ink_board_framebuffer();
+    ink_fb_fill(fb, true);
+    ink_fb_blit_info blit;
+    error = ink_fb_blit_bmp(fb, &source, &blit, info);
+    ink_board_close(&file);
+    if (error == INK_OK) {
+        result->width = blit.width;
+        result->height = blit.height;
+        error = ink_board_display_refresh(info);
+    }
+    return error;
+}
+
+static ink_error ink_job_dump(const char *path, ink_error_info *info)
+{
+    ink_board_file file;
+    ink_sink sink;
+    ink_error error = ink_board_open_write(INK_BOARD_SD, path, &file, &sink, info);
+    if (error != INK_OK) {
+        return error;
+    }
+    error = ink_fb_write_bmp(ink_board_framebuffer(), &sink, info);
+    ink_board_close(&file);
+    return error;
+}
+
+static void ink_job_status_line(void *user, const char *line)
+{
+    (void)user;
+    ink_board_log("  %s", line);
+}
+
+static ink_error ink_job_status(ink_board_context *context, ink_error_info *info)
+{
+#if INK_BOARD_HAVE_ARENA
+    if (context->arena != NULL) {
+        ink_arena_status(context->arena, ink_job_status_line, NULL);
+    }
+#else
+    (void)context;
+#endif
+    ink_board_memory_status(ink_job_status_line, NULL);
+    (void)info;
+    return INK_OK;
+}
+
+static ink_error ink_job_convert(ink_board_context *context, char **words, uint32_t word_count,
+                                 ink_job_result *result, ink_error_info *info)
+{
+    (void)context;
+    (void)words;
+    (void)word_count;
+    (void)result;
+    return ink_error_set(info, INK_ERR_UNSUPPORTED,
+                         "this core has no in-arena converter yet (decode/convert.h)");
+}
+
+ink_error ink_board_run_job(ink_board_context *context, const char *line, uint32_t line_number)
+{
+    char copy[INK_JOB_LINE_BYTES];
+    char *words[INK_JOB_MAX_WORDS];
+    ink_error_info info;
+    ink_error_clear(&info);
+    size_t length = strlen(line);
+    if (length + 1u > sizeof copy) {
+        ink_board_log("job line %lu: longer than %u bytes", (unsigned long)line_number,
+                      (unsigned)sizeof copy);
+        context->jobs_failed++;
+        return INK_ERR_INVALID_ARGUMENT;
+    }
+    memcpy(copy, line, length + 1u);
+    uint32_t count = ink_board_split_words(copy, words, INK_JOB_MAX_WORDS);
+    if (count == 0u) {
+        return INK_OK;
+    }
+    ink_job_result result = {.op = words[0], .in = count > 1u ? words[1] : NULL,
+                             .out = count > 2u ? words[2] : NULL};
+    ink_error error;
+    uint64_t start = ink_board_instret();
+    if (strcmp(words[0], "convert") == 0 && count >= 3u) {
+        error = ink_job_convert(context, words, count, &result, &info);
+    } else if (strcmp(words[0], "blit") == 0 && count == 2u) {
+        error = ink_job_blit(words[1], &result, &info);
+    } else if (strcmp(words[0], "dump") == 0 && count == 2u) {
+        result.out = words[1];
+        result.in = NULL;
+        error = ink_job_dump(words[1], &info);
+    } else if (strcmp(words[0], "copy") == 0 && count == 3u) {
+        error = ink_job_copy(words[1], words[2], &info);
+    } else if (strcmp(words[0], "status") == 0 && count == 1u) {
+        error = ink_job_status(context, &info);
+    } else {
+        error = ink_error_set(&info, INK_ERR_INVALID_ARGUMENT,
+                              "line %lu: unknown job or wrong arguments: %s",
+                              (unsigned long)line_number, words[0]);
+    }
+    result.instret = ink_board_instret() - start;
+    context->jobs_run++;
+    if (error != INK_OK) {
+        context->jobs_failed++;
+    }
+    ink_job_print(&result, error, &info);
+    return error;
+}
+
+ink_error ink_board_run_job_file(ink_board_context *context, const char *path,
+                                 ink_error_info *info)
+{
+    ink_board_file file;
+    ink_source source;
+    ink_error error = ink_board_open_read(INK_BOARD_SD, path, &file, &source, info);
+    if (error != INK_OK) {
+        return error;
+    }
+    char line[INK_JOB_LINE_BYTES];
+    uint8_t chunk[INK_COPY_CHUNK_BYTES];
+    size_t chunk_length = 0;
+    size_t chunk_position = 0;
+    size_t length = 0;
+    uint32_t line_number = 1;
+    for (;;) {
+        if (chunk_position == chunk_length) {
+            chunk_position = 0;
+            error = source.read(source.user, chunk, sizeof chunk, &chunk_length);
+            if (error != INK_OK) {
+                (void)ink_error_set(info, error, "reading the job file %s", path);
+                break;
+            }
+        }
+        bool end = chunk_length == 0u;
+        uint8_t byte = end ? (uint8_t)'\n' : chunk[chunk_position++];
+        if (byte == '\n') {
+            line[length] = '\0';
+            /* The job file is closed only at the end: jobs may open INK_BOARD_MAX_FILES - 1. */
+            (void)ink_board_run_job(context, line, line_number);
+            length = 0;
+            line_number++;
+            if (end) {
+                break;
+            }
+        } else if (length + 1u < sizeof line) {
+            line[length++] = (char)byte;
+        }
+    }
+    ink_board_close(&file);
+    return error;
+}
