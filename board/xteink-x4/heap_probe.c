@@ -18,7 +18,7 @@ void *ink_board_heap_probe(size_t nbytes)
     return block;
 }
 
-#if INK_BOARD_HEAP_PROBE_WRAP
+#ifdef INK_BOARD_HEAP_PROBE_WRAP
 void *__wrap_malloc(size_t nbytes);
 void __wrap_free(void *block);
 static unsigned char ink_probe_block[16];

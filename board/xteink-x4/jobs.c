@@ -8,14 +8,27 @@
  *   status                          print the arena status
  *
  * Every job prints one machine-readable line (perf/board_report.sh and the QEMU test read it):
- *   result <op> in=<path> out=<path> status=<ok|error name> width=W height=H instret=N
- *          [detail="..."]
- * where instret is the number of instructions the job retired (minstret), W x H the source size.
+ *   result <op> in=<path> out=<path> status=<ok|error name> width=W height=H bmp=BWxBH
+ *          scale=1/S instret=N [detail="..."]
+ * where instret is the number of instructions the job retired (minstret), W x H the source size,
+ * BW x BH the BMP written and 1/S the decoder's DCT scale.
+ *
+ * convert options: "--size WxH --fit contain|cover --dither atkinson|floyd-steinberg|threshold
+ * --upscale", the words and meanings of `inkpipe convert`; settings.ini may set size, fit,
+ * dither, upscale as defaults.
  */
 #include <string.h>
 
 #include "board_cpu.h"
+#include "decode/convert.h"
+#include "decode/decoder.h"
 #include "firmware.h"
+#if INK_BOARD_HAVE_PNG
+#include "decode/png.h"
+#endif
+#if INK_BOARD_HAVE_JPEG
+#include "decode/jpeg.h"
+#endif
 
 #define INK_JOB_MAX_WORDS 16u
 #define INK_JOB_LINE_BYTES 256u
@@ -25,8 +38,11 @@ typedef struct ink_job_result {
     const char *op;
     const char *in;
     const char *out;
-    uint32_t width;
+    uint32_t width; /* of the source image */
     uint32_t height;
+    uint32_t out_width; /* of the BMP written (convert) */
+    uint32_t out_height;
+    unsigned scale_log2;
     uint64_t instret;
 } ink_job_result;
 
@@ -34,11 +50,14 @@ static void ink_job_print(const ink_job_result *result, ink_error error,
                           const ink_error_info *info)
 {
     const char *detail = info->code != INK_OK ? info->detail : "";
-    ink_board_log("result %s in=%s out=%s status=%s width=%lu height=%lu instret=%llu%s%s%s",
+    ink_board_log("result %s in=%s out=%s status=%s width=%lu height=%lu bmp=%lux%lu scale=1/%u "
+                  "instret=%llu%s%s%s",
                   result->op, result->in != NULL ? result->in : "-",
                   result->out != NULL ? result->out : "-",
                   error == INK_OK ? "ok" : ink_strerror(error), (unsigned long)result->width,
-                  (unsigned long)result->height, (unsigned long long)result->instret,
+                  (unsigned long)result->height, (unsigned long)result->out_width,
+                  (unsigned long)result->out_height, 1u << result->scale_log2,
+                  (unsigned long long)result->instret,
                   detail[0] != '\0' ? " detail=\"" : "", detail, detail[0] != '\0' ? "\"" : "");
 }
 
@@ -130,27 +149,194 @@ static void ink_job_status_line(void *user, const char *line)
 
 static ink_error ink_job_status(ink_board_context *context, ink_error_info *info)
 {
-#if INK_BOARD_HAVE_ARENA
-    if (context->arena != NULL) {
-        ink_arena_status(context->arena, ink_job_status_line, NULL);
-    }
-#else
-    (void)context;
-#endif
+    ink_arena_status(context->arena, ink_job_status_line, NULL);
     ink_board_memory_status(ink_job_status_line, NULL);
     (void)info;
     return INK_OK;
 }
 
+static const ink_decoder *ink_job_decoder_for(ink_image_format format)
+{
+#if INK_BOARD_HAVE_PNG
+    if (format == INK_FORMAT_PNG) {
+        return &ink_decoder_arena_png;
+    }
+#endif
+#if INK_BOARD_HAVE_JPEG
+    if (format == INK_FORMAT_JPEG) {
+        return &ink_decoder_arena_jpeg;
+    }
+#endif
+    (void)format;
+    return NULL;
+}
+
+static bool ink_parse_u32(const char *text, const char **end, uint32_t *out)
+{
+    uint32_t value = 0;
+    const char *cursor = text;
+    while (*cursor >= '0' && *cursor <= '9') {
+        uint32_t digit = (uint32_t)(*cursor - '0');
+        if (value > (UINT32_MAX - digit) / 10u) {
+            return false;
+        }
+        value = value * 10u + digit;
+        cursor++;
+    }
+    *end = cursor;
+    *out = value;
+    return cursor != text;
+}
+
+/* One converter option, with the names and values of `inkpipe convert` (host/cli.c), so that a
+ * job line and a CLI call with the same words mean the same conversion. */
+static ink_error ink_job_option(ink_convert_options *options, const char *name, const char *value,
+                                ink_error_info *info)
+{
+    if (strcmp(name, "--size") == 0 || strcmp(name, "size") == 0) {
+        const char *end;
+        uint32_t width;
+        uint32_t height;
+        if (!ink_parse_u32(value, &end, &width) || *end != 'x' ||
+            !ink_parse_u32(end + 1, &end, &height) || *end != '\0' || width == 0u ||
+            height == 0u || width > INK_MAX_OUTPUT_WIDTH || height > 65535u) {
+            return ink_error_set(info, INK_ERR_INVALID_ARGUMENT, "bad size '%s'", value);
+        }
+        options->box_width = width;
+        options->box_height = height;
+    } else if (strcmp(name, "--fit") == 0 || strcmp(name, "fit") == 0) {
+        if (strcmp(value, "contain") == 0) {
+            options->fit = INK_FIT_CONTAIN;
+        } else if (strcmp(value, "cover") == 0) {
+            options->fit = INK_FIT_COVER;
+        } else {
+            return ink_error_set(info, INK_ERR_INVALID_ARGUMENT, "bad fit '%s'", value);
+        }
+    } else if (strcmp(name, "--dither") == 0 || strcmp(name, "dither") == 0) {
+        static const ink_dither_method methods[] = {INK_DITHER_ATKINSON,
+                                                    INK_DITHER_FLOYD_STEINBERG,
+                                                    INK_DITHER_THRESHOLD};
+        uint32_t i = 0;
+        while (i < 3u && strcmp(value, ink_dither_method_name(methods[i])) != 0) {
+            i++;
+        }
+        if (i == 3u) {
+            return ink_error_set(info, INK_ERR_INVALID_ARGUMENT, "bad dither '%s'", value);
+        }
+        options->dither = methods[i];
+    } else if (strcmp(name, "upscale") == 0) {
+        options->upscale = strcmp(value, "1") == 0 || strcmp(value, "yes") == 0;
+    } else {
+        return ink_error_set(info, INK_ERR_INVALID_ARGUMENT, "unknown option '%s'", name);
+    }
+    return INK_OK;
+}
+
+/* The conversion options: the defaults, then settings.ini (size, fit, dither, upscale), then the
+ * job line's "--size WxH --fit F --dither D --upscale". */
+static ink_error ink_job_options(const ink_board_context *context, char **words,
+                                 uint32_t word_count, ink_convert_options *options,
+                                 ink_error_info *info)
+{
+    *options = INK_CONVERT_OPTIONS_DEFAULT;
+    static const char *const keys[] = {"size", "fit", "dither", "upscale"};
+    for (uint32_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
+        const char *value = ink_board_setting(context->settings, keys[k], NULL);
+        if (value != NULL) {
+            ink_error error = ink_job_option(options, keys[k], value, info);
+            if (error != INK_OK) {
+                return error;
+            }
+        }
+    }
+    for (uint32_t i = 3; i < word_count; i++) {
+        ink_error error;
+        if (strcmp(words[i], "--upscale") == 0) {
+            options->upscale = true;
+            continue;
+        }
+        if (i + 1u >= word_count) {
+            return ink_error_set(info, INK_ERR_INVALID_ARGUMENT, "%s needs a value", words[i]);
+        }
+        error = ink_job_option(options, words[i], words[i + 1u], info);
+        if (error != INK_OK) {
+            return error;
+        }
+        i++;
+    }
+    return INK_OK;
+}
+
+/* OUT is written as OUT.part and renamed when complete: a failed conversion never leaves a
+ * partial BMP under the final name (the CLI's rule too). */
 static ink_error ink_job_convert(ink_board_context *context, char **words, uint32_t word_count,
                                  ink_job_result *result, ink_error_info *info)
 {
-    (void)context;
-    (void)words;
-    (void)word_count;
-    (void)result;
-    return ink_error_set(info, INK_ERR_UNSUPPORTED,
-                         "this core has no in-arena converter yet (decode/convert.h)");
+    const char *in = words[1];
+    const char *out = words[2];
+    ink_convert_options options;
+    ink_error error = ink_job_options(context, words, word_count, &options, info);
+    if (error != INK_OK) {
+        return error;
+    }
+    char part[INK_BOARD_PATH_BYTES];
+    size_t out_length = strlen(out);
+    if (out_length + sizeof ".part" > sizeof part) {
+        return ink_error_set(info, INK_ERR_INVALID_ARGUMENT, "output path too long: %s", out);
+    }
+    memcpy(part, out, out_length);
+    memcpy(part + out_length, ".part", sizeof ".part");
+
+    ink_board_file in_file;
+    ink_source source;
+    error = ink_board_open_read(INK_BOARD_SD, in, &in_file, &source, info);
+    if (error != INK_OK) {
+        return error;
+    }
+    uint8_t head[8] = {0};
+    size_t got = 0;
+    error = source.read(source.user, head, sizeof head, &got);
+    if (error == INK_OK) {
+        error = source.seek(source.user, 0);
+    }
+    if (error != INK_OK) {
+        ink_board_close(&in_file);
+        return ink_error_set(info, error, "reading %s", in);
+    }
+    ink_image_format format = ink_sniff_format(head, got);
+    const ink_decoder *decoder = ink_job_decoder_for(format);
+    if (decoder == NULL) {
+        ink_board_close(&in_file);
+        return ink_error_set(info, INK_ERR_UNSUPPORTED, "no in-arena decoder for %s in this build",
+                             format == INK_FORMAT_JPEG  ? "JPEG"
+                             : format == INK_FORMAT_PNG ? "PNG"
+                                                        : "this format");
+    }
+    ink_board_file out_file;
+    ink_sink sink;
+    error = ink_board_open_write(INK_BOARD_SD, part, &out_file, &sink, info);
+    if (error != INK_OK) {
+        ink_board_close(&in_file);
+        return error;
+    }
+    ink_convert_result converted;
+    memset(&converted, 0, sizeof converted);
+    error = ink_convert_image(decoder, &source, &sink, context->arena, &options, &converted,
+                              info);
+    ink_board_close(&out_file);
+    ink_board_close(&in_file);
+    result->width = converted.source_width;
+    result->height = converted.source_height;
+    result->out_width = converted.out_width;
+    result->out_height = converted.out_height;
+    result->scale_log2 = converted.scale_log2;
+    if (error == INK_OK) {
+        error = ink_board_rename(INK_BOARD_SD, part, out, info);
+    }
+    if (error != INK_OK) {
+        (void)ink_board_remove(INK_BOARD_SD, part, NULL);
+    }
+    return error;
 }
 
 ink_error ink_board_run_job(ink_board_context *context, const char *line, uint32_t line_number)

@@ -144,7 +144,6 @@ static int ink_firmware(int argc, char **argv)
         info.code = INK_ERR_NO_MEMORY;
         return ink_boot_failed("arena memory", &info);
     }
-#if INK_BOARD_HAVE_ARENA
     if (ink_arena_init(&ink_board_arena, arena_memory, INK_ARENA_BYTES) != INK_OK) {
         info.code = INK_ERR_INTERNAL;
         return ink_boot_failed("arena", &info);
@@ -152,11 +151,6 @@ static int ink_firmware(int argc, char **argv)
     context.arena = &ink_board_arena;
     ink_board_log("boot: arena ready, %u bytes at %p", (unsigned)INK_ARENA_BYTES, arena_memory);
     ink_arena_status(&ink_board_arena, ink_log_line, NULL);
-#else
-    (void)ink_board_arena;
-    ink_board_log("boot: arena memory reserved (%u bytes at %p); this core has no arena.c yet",
-                  (unsigned)INK_ARENA_BYTES, arena_memory);
-#endif
     ink_board_memory_status(ink_log_line, NULL);
     ink_board_log("boot: done in %llu instructions",
                   (unsigned long long)(ink_board_instret() - boot_start));
@@ -175,13 +169,13 @@ static int ink_firmware(int argc, char **argv)
     return context.jobs_failed == 0u ? 0 : 1;
 }
 
-#if INK_BOARD_HEAP_PROBE
+#ifdef INK_BOARD_HEAP_PROBE
 void *ink_board_heap_probe(size_t nbytes);
 #endif
 
 int main(int argc, char **argv)
 {
-#if INK_BOARD_HEAP_PROBE
+#ifdef INK_BOARD_HEAP_PROBE
     if (argc > 1000) {
         (void)ink_board_heap_probe((size_t)argc);
     }
