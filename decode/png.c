@@ -3,12 +3,13 @@
  *
  * Memory (docs/PNG.md):
  *   PRIMARY  inflate window, 32768 bytes
- *   SCRATCH  inflate state (INK_INFLATE_STATE_BYTES, rounded to 8), then the read buffer in the
- *            rest of the region (at least INK_PNG_MIN_READ_BYTES)
- *   DITHER   [row buffer: align8(row_nbytes)] [inflate chunk: 2048] [gray: align8(width) bytes,
- *            or for Adam7 `slots` rows of `width` bytes holding a band's even rows]
+ *   SCRATCH  inflate state, INK_INFLATE_STATE_BYTES rounded up to 8 (7968 today)
+ *   DITHER   [read buffer: 1024] [row buffer: align8(row_nbytes)] [inflate chunk: 1024]
+ *            [gray: align8(width) bytes, or for Adam7 `slots` rows of `width` bytes holding a
+ *            band's even rows]; the read buffer is claimed first (the header needs it), the
+ *            rest once the header has given the width.
  *
- * A row is inflated 2 KB at a time into the chunk buffer and unfiltered in place over the
+ * A row is inflated 1 KB at a time into the chunk buffer and unfiltered in place over the
  * previous row (png_unfilter.c), then converted to gray into the gray area and handed to the
  * sink. The filter-type byte is inflated into a local.
  *
@@ -27,9 +28,10 @@
 #include "decode/inflate.h"
 #include "decode/png_internal.h"
 
-#define INK_PNG_CHUNK_BUFFER_BYTES 2048u
-#define INK_PNG_MIN_READ_BYTES 256u
-#define INK_PNG_DITHER_BUDGET INK_REGION_DITHER_BYTES
+#define INK_PNG_READ_BUFFER_BYTES 1024u
+#define INK_PNG_CHUNK_BUFFER_BYTES 1024u
+/* DITHER bytes for the row buffer, the chunk and the gray output. */
+#define INK_PNG_DITHER_BUDGET (INK_REGION_DITHER_BYTES - INK_PNG_READ_BUFFER_BYTES)
 
 static uint32_t align8(uint64_t n)
 {
@@ -89,7 +91,7 @@ ink_error ink_png_plan_for(uint32_t width, uint32_t height, uint8_t color_type, 
     plan->row_nbytes = (uint32_t)ink_png_row_nbytes(&pixels, width);
     const uint32_t fixed = align8(plan->row_nbytes) + INK_PNG_CHUNK_BUFFER_BYTES;
     if (!interlaced) {
-        plan->dither_nbytes = fixed + align8(width);
+        plan->dither_nbytes = INK_PNG_READ_BUFFER_BYTES + fixed + align8(width);
         plan->band_rows = height;
         plan->stream_passes = 1;
         return INK_OK;
@@ -100,7 +102,7 @@ ink_error ink_png_plan_for(uint32_t width, uint32_t height, uint8_t color_type, 
         slots = even_rows;
     plan->band_rows = 2 * slots;
     plan->stream_passes = (uint32_t)(((uint64_t)height + plan->band_rows - 1) / plan->band_rows);
-    plan->dither_nbytes = fixed + align8((uint64_t)slots * width);
+    plan->dither_nbytes = INK_PNG_READ_BUFFER_BYTES + fixed + align8((uint64_t)slots * width);
     return INK_OK;
 }
 
@@ -314,18 +316,18 @@ static ink_error sweep(png_decoder *dec, uint32_t y0, uint32_t y1, bool first, b
 static ink_error decode_claimed(png_decoder *dec, ink_arena *arena, const ink_limits *limits,
                                 uint8_t background, ink_claim *claims, ink_error_info *info)
 {
-    ink_error err = ink_arena_claim_region(arena, INK_REGION_SCRATCH,
-                                           "png inflate state + read buffer", &claims[0], info);
+    dec->inflate_nbytes = align8(INK_INFLATE_STATE_BYTES);
+    ink_error err = ink_arena_claim_range(arena, INK_REGION_SCRATCH, 0, dec->inflate_nbytes,
+                                          "png inflate state", &claims[0], info);
     if (err != INK_OK)
         return err;
     dec->inflate_memory = claims[0].bytes;
-    dec->inflate_nbytes = align8(INK_INFLATE_STATE_BYTES);
-    if (dec->inflate_nbytes + INK_PNG_MIN_READ_BYTES > claims[0].nbytes)
-        return ink_error_set(info, INK_ERR_INTERNAL,
-                             "PNG: inflate state of %lu bytes leaves no read buffer in SCRATCH",
-                             (unsigned long)dec->inflate_nbytes);
-    ink_png_reader_init(&dec->reader, dec->reader.source, claims[0].bytes + dec->inflate_nbytes,
-                        claims[0].nbytes - dec->inflate_nbytes);
+    err = ink_arena_claim_range(arena, INK_REGION_DITHER, 0, INK_PNG_READ_BUFFER_BYTES,
+                                "png read buffer", &claims[1], info);
+    if (err != INK_OK)
+        return err;
+    ink_png_reader_init(&dec->reader, dec->reader.source, claims[1].bytes,
+                        INK_PNG_READ_BUFFER_BYTES);
 
     err = ink_png_read_header(&dec->reader, background, &dec->header, info);
     if (err != INK_OK)
@@ -345,16 +347,17 @@ static ink_error decode_claimed(png_decoder *dec, ink_arena *arena, const ink_li
                              (unsigned long)header->width, (unsigned long)header->height,
                              (unsigned long)dec->plan.stream_passes);
 
-    err = ink_arena_claim_region(arena, INK_REGION_PRIMARY, "png inflate window", &claims[1],
+    err = ink_arena_claim_region(arena, INK_REGION_PRIMARY, "png inflate window", &claims[2],
                                  info);
     if (err != INK_OK)
         return err;
-    err = ink_arena_claim_range(arena, INK_REGION_DITHER, 0, dec->plan.dither_nbytes,
-                                "png rows", &claims[2], info);
+    err = ink_arena_claim_range(arena, INK_REGION_DITHER, INK_PNG_READ_BUFFER_BYTES,
+                                dec->plan.dither_nbytes - INK_PNG_READ_BUFFER_BYTES, "png rows",
+                                &claims[3], info);
     if (err != INK_OK)
         return err;
-    dec->window = claims[1].bytes;
-    dec->row = claims[2].bytes;
+    dec->window = claims[2].bytes;
+    dec->row = claims[3].bytes;
     dec->chunk = dec->row + align8(dec->plan.row_nbytes);
     dec->chunk_nbytes = INK_PNG_CHUNK_BUFFER_BYTES -
                         INK_PNG_CHUNK_BUFFER_BYTES % header->pixels.filter_bpp;
@@ -398,10 +401,10 @@ ink_error ink_png_decode(const ink_source *source, ink_arena *arena, const ink_l
     memset(&dec, 0, sizeof dec);
     dec.reader.source = source;
     dec.sink = sink;
-    ink_claim claims[3];
+    ink_claim claims[4];
     memset(claims, 0, sizeof claims);
     ink_error err = decode_claimed(&dec, arena, limits, background, claims, info);
-    for (int i = 2; i >= 0; i--) {
+    for (int i = 3; i >= 0; i--) {
         if (claims[i].bytes)
             ink_arena_release(arena, &claims[i]);
     }

@@ -11,15 +11,15 @@
  *
  * Memory (docs/PNG.md has the plan and its arithmetic). While decode runs it claims
  *   PRIMARY  the whole region: the inflate 32 KB window;
- *   SCRATCH  the inflate state, then a read buffer in what is left;
- *   DITHER   from offset 0, ink_png_plan().dither_nbytes: one row buffer (rows are unfiltered in
- *            place over the previous row), a 2 KB inflate output chunk, and the gray output
- *            (one row, or for Adam7 a band of even rows);
- * and releases all three before returning, on success and on error. ROW and IMAGE2 are never
+ *   SCRATCH  from offset 0, the inflate state (INK_INFLATE_STATE_BYTES rounded up to 8);
+ *   DITHER   from offset 0, ink_png_plan().dither_nbytes: a 1 KB read buffer, one row buffer
+ *            (rows are unfiltered in place over the previous row), a 1 KB inflate output
+ *            chunk, and the gray output (one row, or for Adam7 a band of even rows);
+ * and releases them all before returning, on success and on error. ROW and IMAGE2 are never
  * touched. The decoder's own context (under 600 bytes, palette table included) is on the stack.
  *
- * Limits: a row must satisfy  align8(row_nbytes) + 2048 + align8(width) <= 32768, i.e. at most
- * 6144 px for RGBA 8-bit, 8192 for RGB 8-bit, 15360 for gray 8-bit; wider is INK_ERR_TOO_LARGE
+ * Limits: a row must satisfy  1024 + align8(row_nbytes) + 1024 + align8(width) <= 32768: at most
+ * 6144 px for RGBA 8-bit, 7680 for RGB 8-bit, 15360 for gray 8-bit; wider is INK_ERR_TOO_LARGE
  * with the limit in the detail. The caller's ink_limits apply too.
  *
  * Adam7: decoded band by band; each band holds as many even rows (passes 1-6) as fit in DITHER
