@@ -32,6 +32,9 @@ void ink_board_stack_paint(void);
 /* Bytes of stack ever used: from the top of the stack down to the lowest word whose pattern was
  * overwritten. Valid after ink_board_stack_paint. */
 uint32_t ink_board_stack_high_water(void);
+/* The highest high-water mark since boot, over every repainting (the job runner repaints before
+ * each job to measure it alone). */
+uint32_t ink_board_stack_peak(void);
 /* Size of the stack region (guard included). */
 uint32_t ink_board_stack_bytes(void);
 

@@ -4,6 +4,7 @@
  */
 #include "board_cpu.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "board_hal.h"
@@ -83,8 +84,16 @@ static uintptr_t ink_stack_pointer(void)
     return sp;
 }
 
+/* The highest mark over every painting period (the board's one piece of CPU bookkeeping). */
+static uint32_t ink_stack_peak_nbytes;
+static bool ink_stack_painted;
+
 void ink_board_stack_paint(void)
 {
+    if (ink_stack_painted) {
+        (void)ink_board_stack_high_water(); /* keep the peak of the period that ends here */
+    }
+    ink_stack_painted = true;
     uint32_t *word = (uint32_t *)(void *)(__ink_stack_limit + INK_BOARD_STACK_GUARD_BYTES);
     uint32_t *end = (uint32_t *)(ink_stack_pointer() - INK_STACK_PAINT_MARGIN_BYTES);
     while (word < end) {
@@ -101,7 +110,17 @@ uint32_t ink_board_stack_high_water(void)
     while (word < top && *word == INK_STACK_PAINT_WORD) {
         word++;
     }
-    return (uint32_t)((uintptr_t)top - (uintptr_t)word);
+    uint32_t used = (uint32_t)((uintptr_t)top - (uintptr_t)word);
+    if (used > ink_stack_peak_nbytes) {
+        ink_stack_peak_nbytes = used;
+    }
+    return used;
+}
+
+uint32_t ink_board_stack_peak(void)
+{
+    (void)ink_board_stack_high_water();
+    return ink_stack_peak_nbytes;
 }
 
 uint32_t ink_board_stack_bytes(void)

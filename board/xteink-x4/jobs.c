@@ -9,9 +9,10 @@
  *
  * Every job prints one machine-readable line (perf/board_report.sh and the QEMU test read it):
  *   result <op> in=<path> out=<path> status=<ok|error name> width=W height=H bmp=BWxBH
- *          scale=1/S instret=N [detail="..."]
+ *          scale=1/S instret=N stack=B [detail="..."]
  * where instret is the number of instructions the job retired (minstret), W x H the source size,
- * BW x BH the BMP written and 1/S the decoder's DCT scale.
+ * BW x BH the BMP written, 1/S the decoder's DCT scale and B the stack high-water mark of the
+ * job (bytes from the top of the stack; the stack is repainted before each job).
  *
  * convert options: "--size WxH --fit contain|cover --dither atkinson|floyd-steinberg|threshold
  * --upscale", the words and meanings of `inkpipe convert`; settings.ini may set size, fit,
@@ -44,6 +45,7 @@ typedef struct ink_job_result {
     uint32_t out_height;
     unsigned scale_log2;
     uint64_t instret;
+    uint32_t stack_nbytes; /* stack high-water during the job (from the top of the stack) */
 } ink_job_result;
 
 static void ink_job_print(const ink_job_result *result, ink_error error,
@@ -51,13 +53,13 @@ static void ink_job_print(const ink_job_result *result, ink_error error,
 {
     const char *detail = info->code != INK_OK ? info->detail : "";
     ink_board_log("result %s in=%s out=%s status=%s width=%lu height=%lu bmp=%lux%lu scale=1/%u "
-                  "instret=%llu%s%s%s",
+                  "instret=%llu stack=%lu%s%s%s",
                   result->op, result->in != NULL ? result->in : "-",
                   result->out != NULL ? result->out : "-",
                   error == INK_OK ? "ok" : ink_strerror(error), (unsigned long)result->width,
                   (unsigned long)result->height, (unsigned long)result->out_width,
                   (unsigned long)result->out_height, 1u << result->scale_log2,
-                  (unsigned long long)result->instret,
+                  (unsigned long long)result->instret, (unsigned long)result->stack_nbytes,
                   detail[0] != '\0' ? " detail=\"" : "", detail, detail[0] != '\0' ? "\"" : "");
 }
 
@@ -360,6 +362,7 @@ ink_error ink_board_run_job(ink_board_context *context, const char *line, uint32
     ink_job_result result = {.op = words[0], .in = count > 1u ? words[1] : NULL,
                              .out = count > 2u ? words[2] : NULL};
     ink_error error;
+    ink_board_stack_paint(); /* outside the counted window */
     uint64_t start = ink_board_instret();
     if (strcmp(words[0], "convert") == 0 && count >= 3u) {
         error = ink_job_convert(context, words, count, &result, &info);
@@ -379,6 +382,7 @@ ink_error ink_board_run_job(ink_board_context *context, const char *line, uint32
                               (unsigned long)line_number, words[0]);
     }
     result.instret = ink_board_instret() - start;
+    result.stack_nbytes = ink_board_stack_high_water();
     context->jobs_run++;
     if (error != INK_OK) {
         context->jobs_failed++;

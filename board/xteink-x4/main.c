@@ -183,7 +183,7 @@ int main(int argc, char **argv)
     ink_board_stack_paint();
     ink_board_cpu_init();
     int status = ink_firmware(argc, argv);
-    ink_board_log("stack: high-water %lu of %lu bytes", (unsigned long)ink_board_stack_high_water(),
+    ink_board_log("stack: high-water %lu of %lu bytes", (unsigned long)ink_board_stack_peak(),
                   (unsigned long)ink_board_stack_bytes());
     ink_board_exit(status);
 }
