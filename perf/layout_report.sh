@@ -23,7 +23,7 @@ text="$(mktemp)"
 trap 'rm -f "$text"' EXIT
 # Chapter headings ("Genesis 12") start paragraphs; verse lines start with their number.
 bible -l100000 "$book 1:1-150:200" 2>/dev/null | awk -v book="$book" '
-  $0 ~ "^" book " [0-9]+$" { if (n) print ""; n = 0; next }
+  $0 ~ "^" book " [0-9]+$" { if (n) printf "\n\n"; n = 0; next }
   /^ *[0-9]+ / { sub(/^ *[0-9]+ /, ""); printf "%s%s", (n ? " " : ""), $0; n++; next }
   END { print "" }' > "$text"
 words=$(wc -w < "$text")
