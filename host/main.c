@@ -24,6 +24,13 @@ static const command commands[] = {
      "decode IN -o OUT.pgm [--scale 1|2|4|8] [--codec system|arena]\n"
      "      A decoder's 8-bit gray output, before scaling and dithering, as a binary PGM."},
     {"arena", ink_cmd_arena, "arena\n      The 80 KB arena's regions and status report."},
+    {"thumb", ink_cmd_thumb,
+     "thumb BOOK.epub|IMAGE --cache DIR [--dither M] [--codec C] [--max-entries N]\n"
+     "          [--max-bytes N]\n"
+     "      Makes or reuses the book's 120x180 cover thumbnail in DIR/thumbs/ and prints hit or\n"
+     "      miss and the time. (EPUB covers arrive with the EPUB work; pass the image for now.)\n"
+     "  inkpipe thumb --show FILE.thb -o OUT.bmp\n"
+     "      A cached thumbnail as a 1-bit BMP."},
 };
 
 static void print_help(FILE *out)
