@@ -556,16 +556,15 @@ static void test_dithered_corpus_covers(void **state)
             assert_int_equal(TIFFReadScanline(tiff, img.bits + (size_t)y * img.stride, y, 0), 1);
         /* The fax bits are 1 = black whatever the photometric tag says the *pixels* mean;
          * libtiff's scanlines are the fax bits, so no inversion here. */
-        uint64_t *strip_nbytes = NULL;
+        uint64_t *strip_nbytes = NULL; /* owned by the TIFF: copy before closing it */
         assert_true(TIFFGetField(tiff, TIFFTAG_STRIPBYTECOUNTS, &strip_nbytes));
-        uint32_t strips = TIFFNumberOfStrips(tiff);
+        const uint32_t strips = TIFFNumberOfStrips(tiff);
+        const tmsize_t nbytes = (tmsize_t)strip_nbytes[0];
         TIFFClose(tiff);
         if (strips == 1) {
             /* Decode ImageMagick's (libtiff's) strip with ours. */
             tiff = TIFFOpen(path, "r");
-            tmsize_t nbytes = (tmsize_t)strip_nbytes[0];
-            TIFFGetField(tiff, TIFFTAG_STRIPBYTECOUNTS, &strip_nbytes);
-            nbytes = (tmsize_t)strip_nbytes[0];
+            assert_non_null(tiff);
             uint8_t *stream = malloc((size_t)nbytes);
             assert_true(TIFFReadRawStrip(tiff, 0, stream, nbytes) == nbytes);
             TIFFClose(tiff);
