@@ -31,6 +31,13 @@ static const command commands[] = {
      "      Breaks UTF-8 paragraphs (blank-line separated; TEXT or standard input) into lines\n"
      "      of minimum raggedness, hyphenating inside the optimum; prints them and the cost.\n"
      "      docs/TEXT.md describes the cost, the metric file and the compiled trie."},
+    {"thumb", ink_cmd_thumb,
+     "thumb BOOK.epub|IMAGE --cache DIR [--dither M] [--codec C] [--max-entries N]\n"
+     "          [--max-bytes N]\n"
+     "      Makes or reuses the book's 120x180 cover thumbnail in DIR/thumbs/ and prints hit or\n"
+     "      miss and the time. (EPUB covers arrive with the EPUB work; pass the image for now.)\n"
+     "  inkpipe thumb --show FILE.thb -o OUT.bmp\n"
+     "      A cached thumbnail as a 1-bit BMP."},
 };
 
 static void print_help(FILE *out)
