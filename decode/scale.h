@@ -1,0 +1,88 @@
+/*
+ * scale.h — fitting an image into a box, and the streaming area-average scaler.
+ *
+ * Geometry. ink_fit_compute() decides, from the source size and the display box, which part of
+ * the source is used (the crop) and the output size:
+ *   contain  the whole image, as large as fits the box, aspect kept (rounded to the nearest
+ *            pixel, at least 1); never larger than the source unless `upscale`.
+ *   cover    the box filled, the source centre-cropped to the box's aspect; without `upscale`
+ *            a source smaller than the box gives the crop at its own size.
+ * ink_fit_choose_scale() then picks the DCT scale (the smallest reduction that still leaves the
+ * crop at least as large as the output) and maps the crop onto the scaled image.
+ *
+ * Scaling. Each output pixel is the exact area average of the source pixels it covers (box
+ * filter over fractional coverage, in integer arithmetic): the output row r covers source rows
+ * [r*ch/H, (r+1)*ch/H) of the crop, likewise for columns. Horizontal sums are normalised to
+ * 8.8 fixed point with a reciprocal; vertical sums accumulate in uint32 (65280 * 65535 < 2^32).
+ * Source rows arrive one at a time (ink_scaler_push_row); each finished output row is handed
+ * to the `emit` callback. The scaler holds one accumulator row and one output row:
+ * ink_scaler_work_bytes(out_width) bytes of caller memory (an IMAGE2 claim in the converter).
+ */
+#ifndef INK_DECODE_SCALE_H
+#define INK_DECODE_SCALE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arena/error.h"
+
+/* The widest output the pipeline produces: the X4's screen in landscape. Its working rows fit
+ * the IMAGE2 (scaler) and ROW (dither, BMP) regions; docs/MEMORY.md has the arithmetic. */
+#define INK_MAX_OUTPUT_WIDTH 800u
+
+typedef enum ink_fit {
+    INK_FIT_CONTAIN = 0,
+    INK_FIT_COVER
+} ink_fit;
+
+typedef struct ink_fit_geometry {
+    uint32_t crop_x, crop_y, crop_width, crop_height; /* in source pixels */
+    uint32_t out_width, out_height;
+} ink_fit_geometry;
+
+/* Computes the crop and output size for a `source_width` x `source_height` image in a
+ * `box_width` x `box_height` box. Errors: INK_ERR_INVALID_ARGUMENT for a zero size. */
+ink_error ink_fit_compute(uint32_t source_width, uint32_t source_height, uint32_t box_width,
+                          uint32_t box_height, ink_fit fit, bool upscale,
+                          ink_fit_geometry *geometry);
+
+/* Picks the largest k (scale 1/2^k) whose bit is in `scale_mask` such that the crop reduced by
+ * 2^k is still at least the output size in both directions (k = 0 if none), and rewrites
+ * `geometry`'s crop in the coordinates of the ceil(size / 2^k) scaled image. Returns k. */
+unsigned ink_fit_choose_scale(uint32_t source_width, uint32_t source_height, uint8_t scale_mask,
+                              ink_fit_geometry *geometry);
+
+typedef ink_error ink_scaler_emit_fn(void *user, const uint8_t *row);
+
+typedef struct ink_scaler {
+    uint32_t in_width, in_height;
+    ink_fit_geometry geometry;
+    uint32_t *accumulators;   /* out_width: sums of 8.8 values weighted by row coverage */
+    uint8_t *out_row;         /* out_width */
+    uint64_t x_reciprocal;    /* floor(2^40 / crop_width) */
+    uint64_t y_reciprocal;    /* round(2^32 / crop_height) */
+    uint32_t in_y;            /* next source row to arrive */
+    uint32_t out_y;           /* next output row to finish */
+    ink_scaler_emit_fn *emit;
+    void *emit_user;
+} ink_scaler;
+
+size_t ink_scaler_work_bytes(uint32_t out_width);
+
+/* Prepares to scale an `in_width` x `in_height` image by `geometry` (crop inside the image,
+ * out_width <= INK_MAX_OUTPUT_WIDTH). `work` holds ink_scaler_work_bytes() bytes, 4-aligned.
+ * Errors: INK_ERR_INVALID_ARGUMENT, INK_ERR_TOO_LARGE (output wider than the maximum). */
+ink_error ink_scaler_init(ink_scaler *scaler, uint32_t in_width, uint32_t in_height,
+                          const ink_fit_geometry *geometry, void *work, size_t work_nbytes,
+                          ink_scaler_emit_fn *emit, void *emit_user, ink_error_info *info);
+
+/* Takes the next source row (in_width bytes). Rows outside the crop are skipped; each finished
+ * output row is emitted before this returns. Returns the first error `emit` returned, or
+ * INK_ERR_BAD_STATE after in_height rows. */
+ink_error ink_scaler_push_row(ink_scaler *scaler, const uint8_t *row);
+
+/* True once every output row has been emitted. */
+bool ink_scaler_done(const ink_scaler *scaler);
+
+#endif

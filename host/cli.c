@@ -1,0 +1,185 @@
+/*
+ * cli.c — shared pieces of the CLI commands (see cli.h).
+ */
+#include "host/cli.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void ink_cli_convert_options_default(ink_cli_convert_options *options)
+{
+    options->convert = INK_CONVERT_OPTIONS_DEFAULT;
+    options->codec = INK_CODEC_SYSTEM;
+}
+
+int ink_cli_usage_error(const char *command, const char *format, ...)
+{
+    va_list args;
+    va_start(args, format);
+    fprintf(stderr, "inkpipe %s: ", command);
+    vfprintf(stderr, format, args);
+    fprintf(stderr, " (see 'inkpipe --help')\n");
+    va_end(args);
+    return INK_EXIT_USAGE;
+}
+
+int ink_cli_input_error(const char *path, ink_error code, const ink_error_info *info)
+{
+    if (info && info->detail[0])
+        fprintf(stderr, "inkpipe: %s: %s: %s\n", path, ink_strerror(code), info->detail);
+    else
+        fprintf(stderr, "inkpipe: %s: %s\n", path, ink_strerror(code));
+    return INK_EXIT_FAILURE;
+}
+
+bool ink_cli_parse_size(const char *text, uint32_t *width, uint32_t *height)
+{
+    char *end;
+    errno = 0;
+    unsigned long w = strtoul(text, &end, 10);
+    if (end == text || *end != 'x' || errno)
+        return false;
+    const char *second = end + 1;
+    unsigned long h = strtoul(second, &end, 10);
+    if (end == second || *end != '\0' || errno || w == 0 || h == 0 || w > 65535 || h > 65535)
+        return false;
+    *width = (uint32_t)w;
+    *height = (uint32_t)h;
+    return true;
+}
+
+static const char *option_value(int argc, char **argv, int *index)
+{
+    if (*index + 1 >= argc)
+        return NULL;
+    return argv[++*index];
+}
+
+int ink_cli_parse_convert_option(int argc, char **argv, int *index,
+                                 ink_cli_convert_options *options)
+{
+    const char *name = argv[*index];
+    const char *value;
+    if (strcmp(name, "--upscale") == 0) {
+        options->convert.upscale = true;
+        return 1;
+    }
+    if (strcmp(name, "--size") != 0 && strcmp(name, "--fit") != 0 &&
+        strcmp(name, "--dither") != 0 && strcmp(name, "--codec") != 0)
+        return 0;
+    if (!(value = option_value(argc, argv, index))) {
+        ink_cli_usage_error("option", "%s needs a value", name);
+        return -1;
+    }
+    if (strcmp(name, "--size") == 0) {
+        if (!ink_cli_parse_size(value, &options->convert.box_width,
+                                &options->convert.box_height)) {
+            ink_cli_usage_error("option", "--size takes WIDTHxHEIGHT, e.g. 480x800, not '%s'",
+                                value);
+            return -1;
+        }
+        if (options->convert.box_width > INK_MAX_OUTPUT_WIDTH) {
+            ink_cli_usage_error("option", "--size width %u exceeds the maximum of %u",
+                                options->convert.box_width, INK_MAX_OUTPUT_WIDTH);
+            return -1;
+        }
+    } else if (strcmp(name, "--fit") == 0) {
+        if (strcmp(value, "contain") == 0)
+            options->convert.fit = INK_FIT_CONTAIN;
+        else if (strcmp(value, "cover") == 0)
+            options->convert.fit = INK_FIT_COVER;
+        else {
+            ink_cli_usage_error("option", "--fit takes contain or cover, not '%s'", value);
+            return -1;
+        }
+    } else if (strcmp(name, "--dither") == 0) {
+        ink_dither_method methods[] = {INK_DITHER_ATKINSON, INK_DITHER_FLOYD_STEINBERG,
+                                       INK_DITHER_THRESHOLD};
+        size_t i = 0;
+        while (i < 3 && strcmp(value, ink_dither_method_name(methods[i])) != 0)
+            i++;
+        if (i == 3) {
+            ink_cli_usage_error("option",
+                                "--dither takes atkinson, floyd-steinberg or threshold, not '%s'",
+                                value);
+            return -1;
+        }
+        options->convert.dither = methods[i];
+    } else {
+        if (strcmp(value, "system") == 0)
+            options->codec = INK_CODEC_SYSTEM;
+        else if (strcmp(value, "arena") == 0)
+            options->codec = INK_CODEC_ARENA;
+        else {
+            ink_cli_usage_error("option", "--codec takes system or arena, not '%s'", value);
+            return -1;
+        }
+    }
+    return 1;
+}
+
+static const char *format_name(ink_image_format format)
+{
+    return format == INK_FORMAT_JPEG ? "JPEG" : format == INK_FORMAT_PNG ? "PNG" : "unknown";
+}
+
+bool ink_cli_open_input(ink_cli_input *input, const char *path, ink_codec_family codec)
+{
+    memset(input, 0, sizeof *input);
+    if (!ink_file_source_open(&input->file, path, &input->source)) {
+        fprintf(stderr, "inkpipe: %s: cannot open: %s\n", path, strerror(errno));
+        return false;
+    }
+    uint8_t head[8] = {0};
+    size_t got = fread(head, 1, sizeof head, input->file.file);
+    input->format = ink_sniff_format(head, got);
+    if (input->format == INK_FORMAT_UNKNOWN) {
+        fprintf(stderr, "inkpipe: %s: unsupported: not a JPEG or PNG file\n", path);
+        ink_cli_close_input(input);
+        return false;
+    }
+    input->decoder = ink_host_decoder_for(codec, input->format);
+    if (!input->decoder) {
+        fprintf(stderr, "inkpipe: %s: unsupported: no %s decoder for %s in this build\n", path,
+                codec == INK_CODEC_ARENA ? "in-arena" : "system", format_name(input->format));
+        ink_cli_close_input(input);
+        return false;
+    }
+    if (input->source.seek(input->source.user, 0) != INK_OK) {
+        fprintf(stderr, "inkpipe: %s: cannot seek\n", path);
+        ink_cli_close_input(input);
+        return false;
+    }
+    return true;
+}
+
+void ink_cli_close_input(ink_cli_input *input)
+{
+    ink_file_source_close(&input->file);
+}
+
+typedef struct heap_arena {
+    ink_arena arena;
+    _Alignas(16) uint8_t memory[INK_ARENA_BYTES];
+} heap_arena;
+
+ink_arena *ink_cli_arena_new(void)
+{
+    heap_arena *block = aligned_alloc(16, sizeof(heap_arena));
+    if (!block)
+        return NULL;
+    if (ink_arena_init(&block->arena, block->memory, sizeof block->memory) != INK_OK) {
+        free(block);
+        return NULL;
+    }
+    return &block->arena;
+}
+
+void ink_cli_arena_free(ink_arena *arena)
+{
+    free(arena); /* the arena is the first member of its heap_arena block */
+}

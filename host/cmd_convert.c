@@ -1,0 +1,72 @@
+/*
+ * cmd_convert.c — `inkpipe convert IN -o OUT.bmp [options]`: one image to one 1-bit BMP.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "host/cli.h"
+#include "host/commands.h"
+
+int ink_cmd_convert(int argc, char **argv)
+{
+    ink_cli_convert_options options;
+    ink_cli_convert_options_default(&options);
+    const char *in_path = NULL, *out_path = NULL;
+    bool verbose = false;
+    for (int i = 1; i < argc; i++) {
+        int parsed = ink_cli_parse_convert_option(argc, argv, &i, &options);
+        if (parsed < 0)
+            return INK_EXIT_USAGE;
+        if (parsed > 0)
+            continue;
+        if (strcmp(argv[i], "-o") == 0 || strcmp(argv[i], "--output") == 0) {
+            if (++i >= argc)
+                return ink_cli_usage_error("convert", "-o needs a file name");
+            out_path = argv[i];
+        } else if (strcmp(argv[i], "-v") == 0 || strcmp(argv[i], "--verbose") == 0) {
+            verbose = true;
+        } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
+            return ink_cli_usage_error("convert", "unknown option '%s'", argv[i]);
+        } else if (!in_path) {
+            in_path = argv[i];
+        } else {
+            return ink_cli_usage_error("convert", "one input only ('%s' is extra)", argv[i]);
+        }
+    }
+    if (!in_path || !out_path)
+        return ink_cli_usage_error("convert", "needs an input and -o OUT.bmp");
+
+    ink_cli_input input;
+    if (!ink_cli_open_input(&input, in_path, options.codec))
+        return INK_EXIT_FAILURE;
+    ink_arena *arena = ink_cli_arena_new();
+    ink_output_file output;
+    ink_sink sink;
+    if (!arena || !ink_output_file_open(&output, out_path, &sink)) {
+        fprintf(stderr, "inkpipe: %s: cannot create: %s\n", out_path, strerror(errno));
+        ink_cli_arena_free(arena);
+        ink_cli_close_input(&input);
+        return INK_EXIT_FAILURE;
+    }
+    ink_error_info info;
+    ink_error_clear(&info);
+    ink_convert_result result;
+    ink_error error = ink_convert_image(input.decoder, &input.source, &sink, arena,
+                                        &options.convert, &result, &info);
+    ink_cli_close_input(&input);
+    ink_cli_arena_free(arena);
+    if (error != INK_OK) {
+        ink_output_file_abort(&output);
+        return ink_cli_input_error(in_path, error, &info);
+    }
+    if (!ink_output_file_commit(&output)) {
+        fprintf(stderr, "inkpipe: %s: cannot write: %s\n", out_path, strerror(errno));
+        return INK_EXIT_FAILURE;
+    }
+    if (verbose)
+        printf("%s: %s %ux%u, %s, scale 1/%u -> %ux%u %s\n", in_path, result.format,
+               result.source_width, result.source_height, input.decoder->name,
+               1u << result.scale_log2, result.out_width, result.out_height, out_path);
+    return INK_EXIT_OK;
+}

@@ -1,0 +1,69 @@
+/*
+ * main.c — the inkpipe command line: dispatches to host/cmd_<name>.c.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "host/cli.h"
+#include "host/commands.h"
+
+typedef struct command {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *usage;
+} command;
+
+static const command commands[] = {
+    {"convert", ink_cmd_convert,
+     "convert IN -o OUT.bmp [--size WxH] [--fit contain|cover] [--upscale]\n"
+     "          [--dither atkinson|floyd-steinberg|threshold] [--codec system|arena] [-v]\n"
+     "      One JPEG or PNG to a 1-bit BMP that fits the box (default 480x800, the X4's\n"
+     "      portrait screen; widths up to 800). contain (default) keeps the whole image and\n"
+     "      never enlarges it unless --upscale; cover fills the box, cropping the centre."},
+    {"decode", ink_cmd_decode,
+     "decode IN -o OUT.pgm [--scale 1|2|4|8] [--codec system|arena]\n"
+     "      A decoder's 8-bit gray output, before scaling and dithering, as a binary PGM."},
+    {"arena", ink_cmd_arena, "arena\n      The 80 KB arena's regions and status report."},
+};
+
+static void print_help(FILE *out)
+{
+    fprintf(out, "inkpipe %s - images and text for a 1-bit e-paper reader (Xteink X4)\n\n"
+                 "usage: inkpipe COMMAND [ARGS]\n\n",
+            INK_VERSION);
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(out, "  inkpipe %s\n\n", commands[i].usage);
+    fprintf(out,
+            "Codecs: system = Debian's libjpeg-turbo and libpng (default); arena = inkpipe's\n"
+            "own in-arena decoders, the ones the board runs.\n"
+            "Exit codes: 0 success, 1 bad or unsupported input, 2 usage error. A failed\n"
+            "conversion never leaves a file under the output name.\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        print_help(stderr);
+        return INK_EXIT_USAGE;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+        strcmp(argv[1], "help") == 0) {
+        print_help(stdout);
+        return INK_EXIT_OK;
+    }
+    if (strcmp(argv[1], "--version") == 0) {
+        printf("inkpipe %s\n", INK_VERSION);
+        return INK_EXIT_OK;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+        if (strcmp(argv[1], commands[i].name) == 0) {
+            if (argc >= 3 && (strcmp(argv[2], "--help") == 0 || strcmp(argv[2], "-h") == 0)) {
+                printf("usage: inkpipe %s\n", commands[i].usage);
+                return INK_EXIT_OK;
+            }
+            return commands[i].run(argc - 1, argv + 1);
+        }
+    }
+    fprintf(stderr, "inkpipe: unknown command '%s' (see 'inkpipe --help')\n", argv[1]);
+    return INK_EXIT_USAGE;
+}
