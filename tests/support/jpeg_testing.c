@@ -368,19 +368,3 @@ uint8_t *jt_compress(uint32_t width, uint32_t height, uint32_t seed,
     *nbytes = out_nbytes;
     return out;
 }
-
-const char *jt_shared_dir(void)
-{
-    static char path[4096];
-    const char *shared = getenv("INK_SHARED_DIR");
-    if (shared && *shared) {
-        snprintf(path, sizeof path, "%s", shared);
-    } else {
-        const char *source = getenv("INK_SOURCE_DIR");
-        snprintf(path, sizeof path, "%s/../shared", source && *source ? source : ".");
-    }
-    char probe[4200];
-    snprintf(probe, sizeof probe, "%s/corpus/epub", path);
-    struct stat info;
-    return stat(probe, &info) == 0 && S_ISDIR(info.st_mode) ? path : NULL;
-}

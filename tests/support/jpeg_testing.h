@@ -65,7 +65,4 @@ typedef struct jt_compress_options {
 uint8_t *jt_compress(uint32_t width, uint32_t height, uint32_t seed,
                      const jt_compress_options *options, size_t *nbytes);
 
-/* Corpus location: INK_SHARED_DIR or <INK_SOURCE_DIR>/../shared; NULL when absent. */
-const char *jt_shared_dir(void);
-
 #endif

@@ -23,7 +23,8 @@
 #include <jpeglib.h>
 
 #include "arena/arena.h"
-#include "support/jpeg_testing.h"
+#include "jpeg_testing.h"
+#include "test_support.h"
 
 static _Alignas(8) uint8_t arena_memory[INK_ARENA_BYTES];
 
@@ -152,7 +153,7 @@ static void compare_all_scales(const char *name, const uint8_t *data, size_t nby
 static void test_corpus_baseline_jpegs(void **unused)
 {
     (void)unused;
-    const char *shared = jt_shared_dir();
+    const char *shared = ink_test_shared_dir();
     if (!shared) {
         print_message("corpus not found (INK_SHARED_DIR); skipping\n");
         skip();
