@@ -103,7 +103,9 @@ static inline int32_t clamp_work(int32_t value)
         (out)[4] = t13 - t0;                                                                      \
     } while (0)
 
-void ink_jpeg_idct_8x8(int32_t *coefficients, bool big, uint8_t *out, size_t stride)
+/* `big` is a constant at each call below, so the common case carries no clamps. */
+static inline __attribute__((always_inline)) void idct_8x8(int32_t *coefficients, const bool big,
+                                                           uint8_t *out, size_t stride)
 {
     int32_t work[64];
     /* Columns. A column with no AC terms (most of them) is its DC everywhere. */
@@ -136,6 +138,14 @@ void ink_jpeg_idct_8x8(int32_t *coefficients, bool big, uint8_t *out, size_t str
             out[x] = to_pixel(DESCALE(result[x], CONST_BITS + PASS1_BITS + 3));
     }
     memset(coefficients, 0, 64 * sizeof *coefficients);
+}
+
+void ink_jpeg_idct_8x8(int32_t *coefficients, bool big, uint8_t *out, size_t stride)
+{
+    if (big)
+        idct_8x8(coefficients, true, out, stride);
+    else
+        idct_8x8(coefficients, false, out, stride);
 }
 
 /* 4-point weights: even part sqrt(2) cos(pi/8) cos(pi/4) = cos(pi/8), cos(3pi/8); odd part
