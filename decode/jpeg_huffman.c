@@ -116,6 +116,15 @@ void ink_jpeg_bits_fill(jpeg_bits *bits, jpeg_input *input)
 {
     jpeg_bitbuf buffer = bits->buffer;
     int32_t count = bits->count;
+    /* Fast path: plain data bytes already in the buffer (no FF, no end in sight). */
+    if (bits->marker == 0) {
+        const uint8_t *next = input->next, *end = input->end;
+        while (count <= JPEG_BITBUF_BITS - 8 && next < end && *next != 0xFF) {
+            buffer = (buffer << 8) | *next++;
+            count += 8;
+        }
+        input->next = next;
+    }
     while (count <= JPEG_BITBUF_BITS - 8) {
         uint32_t byte = 0;
         if (bits->marker == 0) {
