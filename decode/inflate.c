@@ -71,6 +71,7 @@ typedef uint32_t bitbuf_t;
 
 enum mode {
     MODE_ZLIB_HEADER,
+    MODE_DICTIONARY_ID,
     MODE_BLOCK_HEADER,
     MODE_STORED_HEADER,
     MODE_STORED_COPY,
@@ -615,12 +616,20 @@ ink_error ink_inflate_run(ink_inflate *s, ink_inflate_io *io, ink_error_info *in
                 FAIL("unknown compression method");
             if ((cmf >> 4) + 8 > 15)
                 FAIL("invalid window size");
-            if (flg & 0x20)
-                FAIL("preset dictionary not supported");
             DROP_BITS(16);
-            s->mode = MODE_BLOCK_HEADER;
+            s->trailer_have = 0;
+            s->mode = (flg & 0x20) ? MODE_DICTIONARY_ID : MODE_BLOCK_HEADER;
             break;
         }
+        case MODE_DICTIONARY_ID:
+            /* A preset dictionary is refused once its 4-byte id has arrived, as zlib does
+             * (zlib returns Z_NEED_DICT there; a truncated id is still "more input"). */
+            while (s->trailer_have < 4) {
+                NEED_BITS(8);
+                DROP_BITS(8);
+                s->trailer_have++;
+            }
+            FAIL("preset dictionary not supported");
         case MODE_BLOCK_HEADER: {
             NEED_BITS(3);
             s->final_block = BITS(1) != 0;
