@@ -187,11 +187,6 @@ static enum build_result build_table(uint32_t *table, unsigned capacity, unsigne
      * code with no symbols decodes every slot as length 0, as zlib's does. */
     uint32_t filler = kind == TABLE_CODELEN ? (ENTRY_LITERAL | 1u) : (ENTRY_INVALID | 1u);
     unsigned root_size = 1u << root_bits;
-    for (unsigned i = 0; i < root_size; i++)
-        table[i] = filler;
-    if (max_len == 0)
-        return BUILD_OK;
-
     int left = 1;
     for (unsigned len = 1; len <= MAX_CODE_BITS; len++) {
         left <<= 1;
@@ -199,8 +194,14 @@ static enum build_result build_table(uint32_t *table, unsigned capacity, unsigne
         if (left < 0)
             return BUILD_OVERSUBSCRIBED;
     }
-    if (left > 0 && (kind == TABLE_CODELEN || max_len != 1))
+    if (max_len != 0 && left > 0 && (kind == TABLE_CODELEN || max_len != 1))
         return BUILD_INCOMPLETE;
+    /* A complete code writes every root slot below; only the others need the filler. */
+    if (left > 0)
+        for (unsigned i = 0; i < root_size; i++)
+            table[i] = filler;
+    if (max_len == 0)
+        return BUILD_OK;
 
     offset[1] = 0;
     for (unsigned len = 1; len <= MAX_CODE_BITS; len++)
@@ -452,12 +453,19 @@ static const char *inflate_fast(ink_inflate *s, const uint8_t **in_p, const uint
         if (entry & ENTRY_LITERAL) {
             *out++ = (uint8_t)ENTRY_VALUE(entry);
 #if BITBUF_WIDE
-            /* A second literal without a refill: 56 - 15 bits still hold any code. */
+            /* Two more literals without a refill: 56 - 2 * 15 bits still hold any code. Only
+             * root-table literals are taken here; anything else waits for the loop's top. */
             entry = litlen[bitbuf & ((1u << LITLEN_ROOT_BITS) - 1)];
             if ((entry & ENTRY_LITERAL) != 0) {
                 bitbuf >>= ENTRY_NBITS(entry);
                 bitsleft -= ENTRY_NBITS(entry);
                 *out++ = (uint8_t)ENTRY_VALUE(entry);
+                entry = litlen[bitbuf & ((1u << LITLEN_ROOT_BITS) - 1)];
+                if ((entry & ENTRY_LITERAL) != 0) {
+                    bitbuf >>= ENTRY_NBITS(entry);
+                    bitsleft -= ENTRY_NBITS(entry);
+                    *out++ = (uint8_t)ENTRY_VALUE(entry);
+                }
             }
 #endif
             continue;
