@@ -63,45 +63,38 @@ static void put_char(format_out *out, char c)
         out->buffer[out->length++] = c;
 }
 
-static void put_unsigned(format_out *out, unsigned long long value, unsigned base, bool negative)
+static void put_repeated(format_out *out, char c, size_t count)
 {
-    char digits[24];
-    size_t count = 0;
+    while (count-- > 0)
+        put_char(out, c);
+}
+
+/* Writes `text` in a field of `width`, right-aligned unless `left_align`. */
+static void put_field(format_out *out, const char *text, size_t length, size_t width,
+                      bool left_align)
+{
+    size_t pad = width > length ? width - length : 0;
+    if (!left_align)
+        put_repeated(out, ' ', pad);
+    for (size_t i = 0; i < length; i++)
+        put_char(out, text[i]);
+    if (left_align)
+        put_repeated(out, ' ', pad);
+}
+
+/* Renders a number into the end of `digits` (24 bytes); returns where it starts. */
+static char *render_number(char digits[24], unsigned long long value, unsigned base,
+                           bool negative)
+{
+    char *p = digits + 24;
     do {
         unsigned digit = (unsigned)(value % base);
-        digits[count++] = (char)(digit < 10 ? '0' + digit : 'a' + digit - 10);
+        *--p = (char)(digit < 10 ? '0' + digit : 'a' + digit - 10);
         value /= base;
     } while (value != 0);
     if (negative)
-        put_char(out, '-');
-    while (count > 0)
-        put_char(out, digits[--count]);
-}
-
-/* Pads the field written since `field_start` to `width` with spaces, on the left (right
- * alignment, the default) or on the right. */
-static void pad_field(format_out *out, size_t field_start, size_t width, bool left_align)
-{
-    size_t written = out->length - field_start;
-    if (written >= width)
-        return;
-    size_t pad = width - written;
-    if (pad > out->capacity - out->length)
-        pad = out->capacity - out->length;
-    if (!left_align) {
-        memmove(out->buffer + field_start + pad, out->buffer + field_start, written);
-        memset(out->buffer + field_start, ' ', pad);
-    } else {
-        memset(out->buffer + out->length, ' ', pad);
-    }
-    out->length += pad;
-}
-
-static void put_signed(format_out *out, long long value)
-{
-    unsigned long long magnitude =
-        value < 0 ? (unsigned long long)(-(value + 1)) + 1u : (unsigned long long)value;
-    put_unsigned(out, magnitude, 10, value < 0);
+        *--p = '-';
+    return p;
 }
 
 size_t ink_format_va(char *buffer, size_t nbytes, const char *format, va_list args)
@@ -123,7 +116,6 @@ size_t ink_format_va(char *buffer, size_t nbytes, const char *format, va_list ar
         }
         while (*p >= '0' && *p <= '9' && width < 100)
             width = width * 10 + (size_t)(*p++ - '0');
-        size_t field_start = out.length;
         int longs = 0;
         bool size_t_arg = false;
         while (*p == 'l' && longs < 2) {
@@ -134,52 +126,56 @@ size_t ink_format_va(char *buffer, size_t nbytes, const char *format, va_list ar
             size_t_arg = true;
             p++;
         }
+        char digits[24];
+        const char *text = NULL;
+        size_t length = 0;
         switch (*p) {
-        case 's': {
-            const char *text = va_arg(args, const char *);
-            for (text = text ? text : "(null)"; *text; text++)
-                put_char(&out, *text);
+        case 's':
+            text = va_arg(args, const char *);
+            text = text ? text : "(null)";
+            length = strlen(text);
             break;
-        }
         case 'c':
-            put_char(&out, (char)va_arg(args, int));
+            digits[0] = (char)va_arg(args, int);
+            text = digits;
+            length = 1;
             break;
         case 'd':
-        case 'i':
-            if (size_t_arg)
-                put_signed(&out, (long long)va_arg(args, size_t));
-            else if (longs == 2)
-                put_signed(&out, va_arg(args, long long));
-            else if (longs == 1)
-                put_signed(&out, va_arg(args, long));
-            else
-                put_signed(&out, va_arg(args, int));
+        case 'i': {
+            long long value = size_t_arg     ? (long long)va_arg(args, size_t)
+                              : longs == 2   ? va_arg(args, long long)
+                              : longs == 1   ? va_arg(args, long)
+                                             : va_arg(args, int);
+            unsigned long long magnitude =
+                value < 0 ? (unsigned long long)(-(value + 1)) + 1u : (unsigned long long)value;
+            text = render_number(digits, magnitude, 10, value < 0);
+            length = (size_t)(digits + 24 - text);
             break;
+        }
         case 'u':
         case 'x': {
-            unsigned base = *p == 'x' ? 16u : 10u;
-            if (size_t_arg)
-                put_unsigned(&out, va_arg(args, size_t), base, false);
-            else if (longs == 2)
-                put_unsigned(&out, va_arg(args, unsigned long long), base, false);
-            else if (longs == 1)
-                put_unsigned(&out, va_arg(args, unsigned long), base, false);
-            else
-                put_unsigned(&out, va_arg(args, unsigned), base, false);
+            unsigned long long value = size_t_arg   ? va_arg(args, size_t)
+                                       : longs == 2 ? va_arg(args, unsigned long long)
+                                       : longs == 1 ? va_arg(args, unsigned long)
+                                                    : va_arg(args, unsigned);
+            text = render_number(digits, value, *p == 'x' ? 16u : 10u, false);
+            length = (size_t)(digits + 24 - text);
             break;
         }
         case '%':
-            put_char(&out, '%');
+            text = "%";
+            length = 1;
             break;
         default:
             /* Unknown conversion: print it as written so the mistake is visible. */
-            for (; start <= p && *start; start++)
-                put_char(&out, *start);
+            text = start;
+            length = (size_t)(p - start) + (*p ? 1u : 0u);
+            width = 0;
             if (!*p)
                 p--;
             break;
         }
-        pad_field(&out, field_start, width, left_align);
+        put_field(&out, text, length, width, left_align);
     }
     buffer[out.length] = '\0';
     return out.length;
