@@ -44,9 +44,7 @@ static ink_error fail_at(ink_xml *xml, size_t index, ink_error code, const char 
     va_start(args, format);
     ink_format_va(detail, sizeof detail, format, args);
     va_end(args);
-    unsigned long long offset = (unsigned long long)(xml->consumed + (index - xml->position));
-    if (index < xml->position)
-        offset = (unsigned long long)xml->consumed;
+    unsigned long long offset = (unsigned long long)(xml->consumed + index);
     xml->failed = code;
     ink_error_clear(&xml->failed_info);
     ink_error_set(&xml->failed_info, code, "XML: %s at byte %llu", detail, offset);
@@ -384,6 +382,11 @@ static ink_error read_tag(ink_xml *xml, bool end_tag)
             }
         }
         if (i < xml->length) {
+            /* Names and values are handed out NUL-terminated: a NUL inside would cut them. */
+            const uint8_t *nul = memchr(xml->buffer + xml->position, 0, i - xml->position);
+            if (nul)
+                return fail_at(xml, (size_t)(nul - xml->buffer), INK_ERR_BAD_DATA,
+                               "NUL byte in a tag");
             ink_error error = end_tag ? parse_end_tag(xml, i) : parse_start_tag(xml, i);
             if (error == INK_OK)
                 xml->position = i + 1;

@@ -91,7 +91,7 @@ typedef struct ink_xml {
     uint8_t *buffer;
     size_t buffer_nbytes;
     size_t position, length; /* unread bytes: buffer[position, length) */
-    uint64_t consumed;       /* bytes of the document before buffer[position] */
+    uint64_t consumed;       /* bytes of the document before buffer[0] */
     bool source_ended;
     bool started;            /* the byte-order mark check is done */
     bool seen_root, root_closed;
