@@ -124,6 +124,22 @@ static bool make_parent_folders(const char *out_dir, const char *relative)
     return true;
 }
 
+/* mkdir -p `path`. */
+static bool make_folders(const char *path)
+{
+    char partial[4096];
+    snprintf(partial, sizeof partial, "%s/", path);
+    for (size_t i = 1; partial[i]; i++) {
+        if (partial[i] != '/')
+            continue;
+        partial[i] = '\0';
+        if (mkdir(partial, 0777) != 0 && errno != EEXIST)
+            return false;
+        partial[i] = '/';
+    }
+    return true;
+}
+
 /* ---- one image ----------------------------------------------------------------------------- */
 
 typedef struct worker {
@@ -554,7 +570,7 @@ int ink_cmd_epub(int argc, char **argv)
     ink_error error = epub_book_open(&book, run.book_path, &info);
     if (error != INK_OK)
         return ink_cli_input_error(run.book_path, error, &info);
-    if (mkdir(run.out_dir, 0777) != 0 && errno != EEXIST) {
+    if (!make_folders(run.out_dir)) {
         fprintf(stderr, "inkpipe: %s: cannot create: %s\n", run.out_dir, strerror(errno));
         epub_book_close(&book);
         return INK_EXIT_FAILURE;
