@@ -186,6 +186,40 @@ void ink_cli_close_input(ink_cli_input *input)
     input->owned_data = NULL;
 }
 
+bool ink_cli_job_open(ink_cli_job *job, const char *in_path, const char *out_path,
+                      ink_codec_family codec)
+{
+    memset(job, 0, sizeof *job);
+    job->in_path = in_path;
+    job->out_path = out_path;
+    if (!ink_cli_open_input(&job->input, in_path, codec))
+        return false;
+    job->arena = ink_cli_arena_new();
+    if (!job->arena || !ink_output_file_open(&job->output, out_path, &job->sink)) {
+        fprintf(stderr, "inkpipe: %s: cannot create: %s\n", out_path, strerror(errno));
+        ink_cli_arena_free(job->arena);
+        ink_cli_close_input(&job->input);
+        return false;
+    }
+    return true;
+}
+
+int ink_cli_job_finish(ink_cli_job *job, ink_error error, const ink_error_info *info)
+{
+    ink_cli_close_input(&job->input);
+    ink_cli_arena_free(job->arena);
+    job->arena = NULL;
+    if (error != INK_OK) {
+        ink_output_file_abort(&job->output);
+        return ink_cli_input_error(job->in_path, error, info);
+    }
+    if (!ink_output_file_commit(&job->output)) {
+        fprintf(stderr, "inkpipe: %s: cannot write: %s\n", job->out_path, strerror(errno));
+        return INK_EXIT_FAILURE;
+    }
+    return INK_EXIT_OK;
+}
+
 typedef struct heap_arena {
     ink_arena arena;
     _Alignas(16) uint8_t memory[INK_ARENA_BYTES];

@@ -58,6 +58,21 @@ bool ink_cli_open_memory_input(ink_cli_input *input, const char *label, uint8_t 
                                size_t nbytes, ink_codec_family codec);
 void ink_cli_close_input(ink_cli_input *input);
 
+/* One input file converted into one output file: the input opened with its decoder, an arena,
+ * and the output's temporary file. ink_cli_job_open prints why it failed and returns false;
+ * ink_cli_job_finish closes the input and arena, then commits the output when `error` is
+ * INK_OK (else removes it and prints the error) and returns the exit code. */
+typedef struct ink_cli_job {
+    const char *in_path, *out_path;
+    ink_cli_input input;
+    ink_arena *arena;
+    ink_output_file output;
+    ink_sink sink;
+} ink_cli_job;
+bool ink_cli_job_open(ink_cli_job *job, const char *in_path, const char *out_path,
+                      ink_codec_family codec);
+int ink_cli_job_finish(ink_cli_job *job, ink_error error, const ink_error_info *info);
+
 /* An arena on the heap (one per worker); ink_cli_arena_free releases it. */
 ink_arena *ink_cli_arena_new(void);
 void ink_cli_arena_free(ink_arena *arena);
