@@ -25,7 +25,8 @@
  *
  * Adam7: decoded band by band; each band holds as many even rows (passes 1-6) as fit in DITHER
  * and the stream is inflated again for every band (seeking back to the first IDAT). A file that
- * needs more than one band therefore needs a seekable source (else INK_ERR_UNSUPPORTED).
+ * needs more than one band therefore needs a seekable source (else INK_ERR_UNSUPPORTED), and
+ * one whose passes would inflate more than 1 GiB in total is INK_ERR_TOO_LARGE.
  *
  * Errors: INK_ERR_BAD_DATA (signature, chunk order or lengths, a critical chunk's CRC, unknown
  * critical chunk, zlib data, not enough image data, ...), INK_ERR_UNSUPPORTED,

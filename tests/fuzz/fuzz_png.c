@@ -64,7 +64,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             source.seek = NULL;
         check_sink checker = {0, 0, 0, 0};
         ink_row_sink sink = {on_begin, on_row, &checker};
-        ink_limits limits = {4096u, 4096u, 1u << 22};
+        ink_limits limits = {4096u, 4096u, 1u << 20};
         ink_error_info info;
         ink_error_clear(&info);
         ink_error err = ink_png_decode(&source, &arena, &limits, NULL, &sink, &info);
