@@ -8,6 +8,8 @@
  *   3. read the thumbnail back from the cache (it must be a hit, with the same pixels) and
  *      write it to OUT.bmp on the SD card, as `inkpipe thumb --show` does.
  *
+ * settings.ini may bound the cache: "thumb_max_entries = N" (default 256, as `inkpipe thumb`).
+ *
  * Memory: the cache's work buffer (2,784 bytes) is a SCRATCH claim for each cache call; the
  * thumbnail's pixels (2,700 bytes) are a static, because the converter owns the arena while it
  * fills them.
@@ -182,6 +184,14 @@ static ink_error ink_thumb_cache_call(ink_board_context *context, const char *ke
     state.file.handle = -1;
     ink_thumb_fs fs = ink_flash_thumb_fs(&state);
     ink_thumb_cache_config config = INK_THUMB_CACHE_CONFIG_DEFAULT;
+    const char *max_entries = ink_board_setting(context->settings, "thumb_max_entries", NULL);
+    if (max_entries != NULL) {
+        uint32_t value = 0;
+        for (; *max_entries >= '0' && *max_entries <= '9' && value < 100000u; max_entries++) {
+            value = value * 10u + (uint32_t)(*max_entries - '0');
+        }
+        config.max_entries = value;
+    }
     ink_thumb_cache cache;
     error = ink_thumb_cache_init(&cache, &fs, &config, work.bytes, work.nbytes, info);
     if (error == INK_OK && put) {
