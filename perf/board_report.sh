@@ -10,6 +10,10 @@
 # instructions per source pixel, the estimated time on the X4 at 160 MHz, and the job's stack
 # high-water mark. Writes the table as TSV to BUILD_DIR/board_report.tsv.
 #
+# Then, for every corpus book: the in-arena inflate's instructions per output byte over all its
+# deflated entries (only ink_inflate_run is counted: no I/O, no CRC; BUILD_DIR/board_inflate.tsv)
+# and the book's cover thumbnail through the cache on the flash stand-in (its stack).
+#
 # Time estimate: instructions x CPI / 160 MHz with CPI = 1.5 (and the CPI = 1 floor). Why 1.5:
 # the ESP32-C3 core is in-order, single-issue, 4-stage; the counted code is integer loops over
 # SRAM buffers (loads, shifts, adds, compares, multiplies: single-cycle or one load-use bubble),
@@ -55,9 +59,17 @@ for image in "$WORK"/sd/img/*; do
     echo "convert img/$(basename "$image") out/$n.bmp" >>"$WORK/sd/jobs.txt"
     n=$((n + 1))
 done
+# The books: the in-arena inflate over every deflated entry, and each book's cover thumbnail
+# through the cache on the flash stand-in (EPUB layer, zip reader, inflate to a temporary file).
+mkdir -p "$WORK/sd/books" "$WORK/flash" "$WORK/sd/thumbs"
+for book in "$CORPUS"/epub/*.epub; do
+    cp "$book" "$WORK/sd/books/"
+    echo "inflate books/$(basename "$book")" >>"$WORK/sd/jobs.txt"
+    echo "thumb books/$(basename "$book") thumbs/$(basename "$book" .epub).bmp" >>"$WORK/sd/jobs.txt"
+done
 (cd "$WORK" && timeout 3000 qemu-system-riscv32 -machine virt -nographic -bios none \
     -icount shift=0 -semihosting-config enable=on,target=native \
-    -kernel "$FW_BUILD/xteink-x4.elf" -append "sd=sd jobs=jobs.txt" >"$WORK/run.log" 2>&1) || true
+    -kernel "$FW_BUILD/xteink-x4.elf" -append "sd=sd flash=flash jobs=jobs.txt" >"$WORK/run.log" 2>&1) || true
 
 TSV=$BUILD_DIR/board_report.tsv
 grep '^result convert' "$WORK/run.log" | awk -v cpi="$CPI_MILLI" -v mhz="$CLOCK_MHZ" '
@@ -92,5 +104,31 @@ awk -F'\t' 'NR > 1 && $2 == "ok" { n++; px += 0; split($3, d, "x"); pix += d[1] 
         printf "largest job stack high-water: %d bytes of 8192\n", stack
         for (s in failed) printf "not converted (%s): %d\n", s, failed[s]
     }' "$TSV"
+
+# Inflate: instructions in ink_inflate_run only, per output byte, by kind of entry.
+INFLATE_TSV=$BUILD_DIR/board_inflate.tsv
+grep '^result inflate-entry .* status=ok ' "$WORK/run.log" | awk '
+function field(name,   i) {
+    for (i = 1; i <= NF; i++) if (index($i, name "=") == 1) return substr($i, length(name) + 2)
+    return ""
+}
+BEGIN { OFS = "\t"; print "entry", "bytes", "compressed", "instructions", "instr_per_byte" }
+{
+    bytes = field("bytes"); ins = field("instret")
+    print field("entry"), bytes, field("compressed"), ins, sprintf("%.2f", bytes ? ins / bytes : 0)
+}' >"$INFLATE_TSV"
+echo
+awk -F'\t' 'NR > 1 {
+        kind = tolower($1) ~ /\.(jpe?g|png|gif)$/ ? "images" : "text and other"
+        b[kind] += $2; i[kind] += $4; n[kind]++; B += $2; I += $4; N++
+    }
+    END {
+        printf "inflate (in-arena, RV32, ink_inflate_run only): %d deflated entries, %.0f bytes out: %.2f instructions per output byte\n", N, B, B ? I / B : 0
+        for (k in b) printf "  %s: %d entries, %.0f bytes: %.2f per byte\n", k, n[k], b[k], i[k] / b[k]
+    }' "$INFLATE_TSV"
+grep '^result inflate .* status=[^o]' "$WORK/run.log" || true
+awk '/^result thumb / { n++; for (i = 1; i <= NF; i++) { if ($i ~ /^stack=/) { s = substr($i, 7); if (s > m) m = s }
+        if ($i ~ /^instret=/) t += substr($i, 9); if ($i ~ /^status=ok/) ok++ } }
+    END { printf "thumbnails: %d of %d books, %.0f instructions in all, largest job stack %d bytes\n", ok, n, t, m }' "$WORK/run.log"
 grep '^stack: high-water' "$WORK/run.log" || true
-echo "table: $TSV"
+echo "tables: $TSV $INFLATE_TSV"

@@ -79,6 +79,24 @@ ink_error ink_board_rename(ink_board_medium medium, const char *from, const char
 /* Removes `path`; a missing file is not an error. */
 ink_error ink_board_remove(ink_board_medium medium, const char *path, ink_error_info *info);
 
+/* One file of a medium's root folder, as ink_board_list reports it. */
+typedef struct ink_board_dir_entry {
+    const char *name;  /* valid during the call */
+    uint32_t nbytes;
+    uint32_t sequence; /* write order: a file written (created or renamed to) later is larger */
+} ink_board_dir_entry;
+
+/* Receives one entry; a non-OK return stops the listing and is returned by ink_board_list. */
+typedef ink_error ink_board_dir_fn(void *user, const ink_board_dir_entry *entry);
+
+/* Calls `fn` for every file in the root folder of the flash file system (the thumbnail cache's
+ * folder). Here semihosting cannot list a folder, so this HAL keeps the flash root's directory
+ * in a file ".dir" there, updated by open_write, rename and remove on INK_BOARD_FLASH (files put
+ * there by other means are not listed). On the device: readdir + stat (sequence: st_mtime, with
+ * CONFIG_LITTLEFS_USE_MTIME). INK_ERR_UNSUPPORTED for the SD card. */
+ink_error ink_board_list(ink_board_medium medium, ink_board_dir_fn *fn, void *user,
+                         ink_error_info *info);
+
 /* ---- display ---- */
 
 /* The framebuffer (INK_BOARD_FB_BYTES, layout above). */

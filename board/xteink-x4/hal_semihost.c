@@ -48,7 +48,7 @@ ink_error ink_board_console_init(void)
 
 void ink_board_log_va(const char *format, va_list args)
 {
-    char line[256];
+    char line[512];
     int n = vsnprintf(line, sizeof line - 1u, format, args);
     if (n < 0) {
         return;
@@ -210,6 +210,145 @@ static ink_error ink_board_file_write(void *user, const uint8_t *src, size_t nby
     return INK_OK;
 }
 
+/* ---- the flash root's directory (semihosting cannot list a folder) ----
+ * ".dir" in the flash root holds one file name per line, oldest write first. open_write, rename
+ * and remove on INK_BOARD_FLASH rewrite it through ".dir.new" and a rename, so a crash leaves
+ * the old or the new list. The cost is a few semihosting calls per cache write: nothing the
+ * device (LittleFS readdir) pays. */
+
+#define INK_DIR_FILE ".dir"
+#define INK_DIR_NEW_FILE ".dir.new"
+#define INK_DIR_NAME_BYTES 64u
+
+typedef struct ink_dir_reader {
+    int handle; /* -1: no directory file yet (an empty list) */
+    uint8_t buffer[64];
+    uint32_t position;
+    uint32_t length;
+} ink_dir_reader;
+
+/* The next name into `name` (NUL-terminated; longer lines are cut); false at the end. */
+static bool ink_dir_next(ink_dir_reader *reader, char name[INK_DIR_NAME_BYTES])
+{
+    size_t length = 0;
+    for (;;) {
+        if (reader->position == reader->length) {
+            uintptr_t not_read = reader->handle < 0 ? sizeof reader->buffer
+                                                    : (uintptr_t)sys_semihost_read(
+                                                          reader->handle, reader->buffer,
+                                                          sizeof reader->buffer);
+            reader->position = 0;
+            reader->length = not_read < sizeof reader->buffer
+                                 ? (uint32_t)(sizeof reader->buffer - not_read)
+                                 : 0u;
+            if (reader->length == 0u) {
+                name[length] = '\0';
+                return length > 0u;
+            }
+        }
+        char c = (char)reader->buffer[reader->position++];
+        if (c == '\n') {
+            if (length > 0u) {
+                name[length] = '\0';
+                return true;
+            }
+        } else if (length + 1u < INK_DIR_NAME_BYTES) {
+            name[length++] = c;
+        }
+    }
+}
+
+static bool ink_dir_write_line(int handle, const char *name)
+{
+    return sys_semihost_write(handle, name, strlen(name)) == 0 &&
+           sys_semihost_write(handle, "\n", 1u) == 0;
+}
+
+static ink_error ink_board_full_path(ink_board_medium medium, const char *path, char *out,
+                                     size_t out_nbytes, ink_error_info *info);
+
+/* Rewrites the directory without `drop` and `append` (either may be NULL), then with `append`
+ * at the end: a created or renamed-to file becomes the newest. */
+static ink_error ink_dir_update(const char *drop, const char *append, ink_error_info *info)
+{
+    char dir_path[2u * INK_BOARD_PATH_BYTES];
+    char new_path[2u * INK_BOARD_PATH_BYTES];
+    ink_error error = ink_board_full_path(INK_BOARD_FLASH, INK_DIR_FILE, dir_path,
+                                          sizeof dir_path, info);
+    if (error == INK_OK) {
+        error = ink_board_full_path(INK_BOARD_FLASH, INK_DIR_NEW_FILE, new_path, sizeof new_path,
+                                    info);
+    }
+    if (error != INK_OK) {
+        return error;
+    }
+    if ((drop != NULL && strlen(drop) >= INK_DIR_NAME_BYTES) ||
+        (append != NULL && strlen(append) >= INK_DIR_NAME_BYTES)) {
+        return ink_error_set(info, INK_ERR_INVALID_ARGUMENT,
+                             "flash file names are at most %u bytes",
+                             (unsigned)INK_DIR_NAME_BYTES - 1u);
+    }
+    int out = sys_semihost_open(new_path, SH_OPEN_W_B);
+    if (out < 0) {
+        return ink_error_set(info, INK_ERR_IO, "cannot write %s", new_path);
+    }
+    ink_dir_reader reader = {.handle = sys_semihost_open(dir_path, SH_OPEN_R_B)};
+    char name[INK_DIR_NAME_BYTES];
+    bool ok = true;
+    while (ok && ink_dir_next(&reader, name)) {
+        if ((drop == NULL || strcmp(name, drop) != 0) &&
+            (append == NULL || strcmp(name, append) != 0)) {
+            ok = ink_dir_write_line(out, name);
+        }
+    }
+    if (ok && append != NULL) {
+        ok = ink_dir_write_line(out, append);
+    }
+    if (reader.handle >= 0) {
+        sys_semihost_close(reader.handle);
+    }
+    sys_semihost_close(out);
+    if (!ok || sys_semihost_rename(new_path, dir_path) != 0) {
+        return ink_error_set(info, INK_ERR_IO, "cannot update %s", dir_path);
+    }
+    return INK_OK;
+}
+
+ink_error ink_board_list(ink_board_medium medium, ink_board_dir_fn *fn, void *user,
+                         ink_error_info *info)
+{
+    if (medium != INK_BOARD_FLASH) {
+        return ink_error_set(info, INK_ERR_UNSUPPORTED, "only the flash file system is listed");
+    }
+    char path[2u * INK_BOARD_PATH_BYTES];
+    ink_error error = ink_board_full_path(medium, INK_DIR_FILE, path, sizeof path, info);
+    if (error != INK_OK) {
+        return error;
+    }
+    ink_dir_reader reader = {.handle = sys_semihost_open(path, SH_OPEN_R_B)};
+    if (reader.handle < 0) {
+        return INK_OK; /* nothing written yet */
+    }
+    char name[INK_DIR_NAME_BYTES];
+    uint32_t sequence = 0;
+    while (error == INK_OK && ink_dir_next(&reader, name)) {
+        sequence++;
+        if (ink_board_full_path(medium, name, path, sizeof path, NULL) != INK_OK) {
+            continue;
+        }
+        int handle = sys_semihost_open(path, SH_OPEN_R_B);
+        if (handle < 0) {
+            continue; /* a line left by a crash between a remove and the list's update */
+        }
+        int flen = sys_semihost_flen(handle);
+        sys_semihost_close(handle);
+        ink_board_dir_entry entry = {name, flen > 0 ? (uint32_t)flen : 0u, sequence};
+        error = fn(user, &entry);
+    }
+    sys_semihost_close(reader.handle);
+    return error;
+}
+
 static ink_error ink_board_open(ink_board_medium medium, const char *path, bool writable,
                                 ink_board_file *file, ink_error_info *info)
 {
@@ -222,6 +361,12 @@ static ink_error ink_board_open(ink_board_medium medium, const char *path, bool 
     if (ink_board.open_files >= INK_BOARD_MAX_FILES) {
         return ink_error_set(info, INK_ERR_NO_MEMORY, "too many open files (%u) opening %s",
                              (unsigned)INK_BOARD_MAX_FILES, path);
+    }
+    if (writable && medium == INK_BOARD_FLASH) {
+        error = ink_dir_update(NULL, path, info);
+        if (error != INK_OK) {
+            return error;
+        }
     }
     int handle = sys_semihost_open(full, writable ? SH_OPEN_W_B : SH_OPEN_R_B);
     if (handle < 0) {
@@ -289,7 +434,7 @@ ink_error ink_board_rename(ink_board_medium medium, const char *from, const char
     if (sys_semihost_rename(full_from, full_to) != 0) {
         return ink_error_set(info, INK_ERR_IO, "cannot rename %s to %s", full_from, full_to);
     }
-    return INK_OK;
+    return medium == INK_BOARD_FLASH ? ink_dir_update(from, to, info) : INK_OK;
 }
 
 ink_error ink_board_remove(ink_board_medium medium, const char *path, ink_error_info *info)
@@ -298,6 +443,9 @@ ink_error ink_board_remove(ink_board_medium medium, const char *path, ink_error_
     ink_error error = ink_board_full_path(medium, path, full, sizeof full, info);
     if (error == INK_OK) {
         (void)sys_semihost_remove(full); /* a missing file is fine */
+    }
+    if (error == INK_OK && medium == INK_BOARD_FLASH) {
+        error = ink_dir_update(path, NULL, info);
     }
     return error;
 }

@@ -6,10 +6,13 @@
  *   dump OUT                        write the framebuffer as an 800x480 1-bit BMP
  *   copy IN OUT                     copy a file through a 64-byte buffer (an I/O check)
  *   status                          print the arena status
+ *   book IN.epub OUTDIR [options]   every JPEG/PNG of a book and its cover (jobs_book.c)
+ *   inflate IN.epub                 the in-arena inflate's cost per byte (jobs_book.c)
+ *   thumb IN OUT.bmp [--dither D]   the cover thumbnail through the cache (jobs_thumb.c)
  *
  * Every job prints one machine-readable line (perf/board_report.sh and the QEMU test read it):
  *   result <op> in=<path> out=<path> status=<ok|error name> width=W height=H bmp=BWxBH
- *          scale=1/S instret=N stack=B [detail="..."]
+ *          scale=1/S instret=N stack=B [key=value ...] [detail="..."]
  * where instret is the number of instructions the job retired (minstret), W x H the source size,
  * BW x BH the BMP written, 1/S the decoder's DCT scale and B the stack high-water mark of the
  * job (bytes from the top of the stack; the stack is repainted before each job).
@@ -35,32 +38,20 @@
 #define INK_JOB_LINE_BYTES 256u
 #define INK_COPY_CHUNK_BYTES 64u
 
-typedef struct ink_job_result {
-    const char *op;
-    const char *in;
-    const char *out;
-    uint32_t width; /* of the source image */
-    uint32_t height;
-    uint32_t out_width; /* of the BMP written (convert) */
-    uint32_t out_height;
-    unsigned scale_log2;
-    uint64_t instret;
-    uint32_t stack_nbytes; /* stack high-water during the job (from the top of the stack) */
-} ink_job_result;
-
-static void ink_job_print(const ink_job_result *result, ink_error error,
-                          const ink_error_info *info)
+void ink_board_job_print(const ink_job_result *result, ink_error error,
+                         const ink_error_info *info)
 {
     const char *detail = info->code != INK_OK ? info->detail : "";
     ink_board_log("result %s in=%s out=%s status=%s width=%lu height=%lu bmp=%lux%lu scale=1/%u "
-                  "instret=%llu stack=%lu%s%s%s",
+                  "instret=%llu stack=%lu%s%s%s%s",
                   result->op, result->in != NULL ? result->in : "-",
                   result->out != NULL ? result->out : "-",
                   error == INK_OK ? "ok" : ink_strerror(error), (unsigned long)result->width,
                   (unsigned long)result->height, (unsigned long)result->out_width,
                   (unsigned long)result->out_height, 1u << result->scale_log2,
                   (unsigned long long)result->instret, (unsigned long)result->stack_nbytes,
-                  detail[0] != '\0' ? " detail=\"" : "", detail, detail[0] != '\0' ? "\"" : "");
+                  result->extra, detail[0] != '\0' ? " detail=\"" : "", detail,
+                  detail[0] != '\0' ? "\"" : "");
 }
 
 uint32_t ink_board_split_words(char *line, char **words, uint32_t max_words)
@@ -157,7 +148,7 @@ static ink_error ink_job_status(ink_board_context *context, ink_error_info *info
     return INK_OK;
 }
 
-static const ink_decoder *ink_job_decoder_for(ink_image_format format)
+const ink_decoder *ink_board_decoder_for(ink_image_format format)
 {
 #if INK_BOARD_HAVE_PNG
     if (format == INK_FORMAT_PNG) {
@@ -236,9 +227,9 @@ static ink_error ink_job_option(ink_convert_options *options, const char *name, 
 
 /* The conversion options: the defaults, then settings.ini (size, fit, dither, upscale), then the
  * job line's "--size WxH --fit F --dither D --upscale". */
-static ink_error ink_job_options(const ink_board_context *context, char **words,
-                                 uint32_t word_count, ink_convert_options *options,
-                                 ink_error_info *info)
+ink_error ink_board_job_options(const ink_board_context *context, char **words,
+                               uint32_t word_count, ink_convert_options *options,
+                               ink_error_info *info)
 {
     *options = INK_CONVERT_OPTIONS_DEFAULT;
     static const char *const keys[] = {"size", "fit", "dither", "upscale"};
@@ -271,16 +262,11 @@ static ink_error ink_job_options(const ink_board_context *context, char **words,
 
 /* OUT is written as OUT.part and renamed when complete: a failed conversion never leaves a
  * partial BMP under the final name (the CLI's rule too). */
-static ink_error ink_job_convert(ink_board_context *context, char **words, uint32_t word_count,
-                                 ink_job_result *result, ink_error_info *info)
+ink_error ink_board_convert_to(ink_board_context *context, const ink_decoder *decoder,
+                               const ink_source *source, const char *out,
+                               const ink_convert_options *options, ink_job_result *result,
+                               ink_error_info *info)
 {
-    const char *in = words[1];
-    const char *out = words[2];
-    ink_convert_options options;
-    ink_error error = ink_job_options(context, words, word_count, &options, info);
-    if (error != INK_OK) {
-        return error;
-    }
     char part[INK_BOARD_PATH_BYTES];
     size_t out_length = strlen(out);
     if (out_length + sizeof ".part" > sizeof part) {
@@ -288,45 +274,16 @@ static ink_error ink_job_convert(ink_board_context *context, char **words, uint3
     }
     memcpy(part, out, out_length);
     memcpy(part + out_length, ".part", sizeof ".part");
-
-    ink_board_file in_file;
-    ink_source source;
-    error = ink_board_open_read(INK_BOARD_SD, in, &in_file, &source, info);
-    if (error != INK_OK) {
-        return error;
-    }
-    uint8_t head[8] = {0};
-    size_t got = 0;
-    error = source.read(source.user, head, sizeof head, &got);
-    if (error == INK_OK) {
-        error = source.seek(source.user, 0);
-    }
-    if (error != INK_OK) {
-        ink_board_close(&in_file);
-        return ink_error_set(info, error, "reading %s", in);
-    }
-    ink_image_format format = ink_sniff_format(head, got);
-    const ink_decoder *decoder = ink_job_decoder_for(format);
-    if (decoder == NULL) {
-        ink_board_close(&in_file);
-        return ink_error_set(info, INK_ERR_UNSUPPORTED, "no in-arena decoder for %s in this build",
-                             format == INK_FORMAT_JPEG  ? "JPEG"
-                             : format == INK_FORMAT_PNG ? "PNG"
-                                                        : "this format");
-    }
     ink_board_file out_file;
     ink_sink sink;
-    error = ink_board_open_write(INK_BOARD_SD, part, &out_file, &sink, info);
+    ink_error error = ink_board_open_write(INK_BOARD_SD, part, &out_file, &sink, info);
     if (error != INK_OK) {
-        ink_board_close(&in_file);
         return error;
     }
     ink_convert_result converted;
     memset(&converted, 0, sizeof converted);
-    error = ink_convert_image(decoder, &source, &sink, context->arena, &options, &converted,
-                              info);
+    error = ink_convert_image(decoder, source, &sink, context->arena, options, &converted, info);
     ink_board_close(&out_file);
-    ink_board_close(&in_file);
     result->width = converted.source_width;
     result->height = converted.source_height;
     result->out_width = converted.out_width;
@@ -338,6 +295,52 @@ static ink_error ink_job_convert(ink_board_context *context, char **words, uint3
     if (error != INK_OK) {
         (void)ink_board_remove(INK_BOARD_SD, part, NULL);
     }
+    return error;
+}
+
+const ink_decoder *ink_board_sniff(const uint8_t *head, size_t head_nbytes, ink_error_info *info)
+{
+    ink_image_format format = ink_sniff_format(head, head_nbytes);
+    const ink_decoder *decoder = ink_board_decoder_for(format);
+    if (decoder == NULL) {
+        (void)ink_error_set(info, INK_ERR_UNSUPPORTED, "no in-arena decoder for %s in this build",
+                            format == INK_FORMAT_JPEG  ? "JPEG"
+                            : format == INK_FORMAT_PNG ? "PNG"
+                                                       : "this format");
+    }
+    return decoder;
+}
+
+static ink_error ink_job_convert(ink_board_context *context, char **words, uint32_t word_count,
+                                 ink_job_result *result, ink_error_info *info)
+{
+    const char *in = words[1];
+    ink_convert_options options;
+    ink_error error = ink_board_job_options(context, words, word_count, &options, info);
+    if (error != INK_OK) {
+        return error;
+    }
+    ink_board_file in_file;
+    ink_source source;
+    error = ink_board_open_read(INK_BOARD_SD, in, &in_file, &source, info);
+    if (error != INK_OK) {
+        return error;
+    }
+    uint8_t head[16] = {0};
+    size_t got = 0;
+    error = source.read(source.user, head, sizeof head, &got);
+    if (error == INK_OK) {
+        error = source.seek(source.user, 0);
+    }
+    if (error != INK_OK) {
+        ink_board_close(&in_file);
+        return ink_error_set(info, error, "reading %s", in);
+    }
+    const ink_decoder *decoder = ink_board_sniff(head, got, info);
+    error = decoder != NULL ? ink_board_convert_to(context, decoder, &source, words[2], &options,
+                                                   result, info)
+                            : INK_ERR_UNSUPPORTED;
+    ink_board_close(&in_file);
     return error;
 }
 
@@ -374,6 +377,12 @@ ink_error ink_board_run_job(ink_board_context *context, const char *line, uint32
         error = ink_job_dump(words[1], &info);
     } else if (strcmp(words[0], "copy") == 0 && count == 3u) {
         error = ink_job_copy(words[1], words[2], &info);
+    } else if (strcmp(words[0], "book") == 0 && count >= 3u) {
+        error = ink_board_job_book(context, words, count, &result, &info);
+    } else if (strcmp(words[0], "thumb") == 0 && count >= 3u) {
+        error = ink_board_job_thumb(context, words, count, &result, &info);
+    } else if (strcmp(words[0], "inflate") == 0 && count == 2u) {
+        error = ink_board_job_inflate(context, words[1], &result, &info);
     } else if (strcmp(words[0], "status") == 0 && count == 1u) {
         error = ink_job_status(context, &info);
     } else {
@@ -382,12 +391,13 @@ ink_error ink_board_run_job(ink_board_context *context, const char *line, uint32
                               (unsigned long)line_number, words[0]);
     }
     result.instret = ink_board_instret() - start;
-    result.stack_nbytes = ink_board_stack_high_water();
+    uint32_t high_water = ink_board_stack_high_water(); /* since the job's last repaint */
+    result.stack_nbytes = high_water > result.stack_nbytes ? high_water : result.stack_nbytes;
     context->jobs_run++;
     if (error != INK_OK) {
         context->jobs_failed++;
     }
-    ink_job_print(&result, error, &info);
+    ink_board_job_print(&result, error, &info);
     return error;
 }
 

@@ -7,14 +7,23 @@
 #      that smuggles in __wrap_malloc must be rejected by the post-link image check;
 #   3. proves the stack guard traps (selftest=stack: exit status 3, "stack guard was hit");
 #   4. puts corpus images on a fresh "SD card" folder (PngSuite, and the images inside the EPUBs,
-#      taken out on the host with python's zipfile until the board's zip reader lands) and runs
-#      one job file converting each with several option sets;
+#      taken out on the host with python's zipfile) and runs one job file converting each with
+#      several option sets (PNG and JPEG, with the in-arena decoders);
 #   5. runs `$INKPIPE convert --codec arena` on the same inputs and options, and requires, job by
 #      job, either the same BMP bytes (cmp) or the same error class on both sides;
 #   6. checks the image's printed RAM report against the build's own (from the ELF's symbols),
 #      the stack high-water mark (< 8 KB minus the guard), that a second run retires exactly the
 #      same instruction counts, and that the framebuffer dump equals the converted BMP drawn
-#      centred on white — computed independently with PIL.
+#      centred on white — computed independently with PIL;
+#   7. books: the firmware's `book` job (zip reader, in-arena inflate to a temporary file or a
+#      stored entry in place, the EPUB layer's manifest and cover) on corpus EPUBs and the
+#      sample book, against `$INKPIPE epub --codec arena`: the same images tried, the same
+#      cover, every BMP bit-identical, failures of the same class;
+#   8. thumbnails: the `thumb` job puts each book's 120x180 cover thumbnail in the cache on the
+#      flash stand-in and reads it back; its BMP must equal `$INKPIPE thumb --codec arena` (on
+#      the cover entry, taken out with zipfile) shown with `inkpipe thumb --show`, and the .thb
+#      payloads must be equal; a second run must hit; with thumb_max_entries = 2 the oldest
+#      thumbnails are evicted (first in, first out) through the HAL's directory listing.
 # Exit 77 (skipped) without the cross compiler, picolibc, QEMU, the CLI or the corpus.
 set -u
 
@@ -137,7 +146,7 @@ grep -c '^result convert' "$WORK/run1.log" | grep -qx "$njobs" ||
 
 # ---- 5. the host's --codec arena, job by job ----
 mkdir -p "$WORK/host"
-same=0; both_failed=0; mismatch=0
+same=0; same_jpeg=0; both_failed=0; mismatch=0
 while IFS=$'\t' read -r in out options; do
     board_line=$(grep -F "result convert in=$in out=$out " "$WORK/run1.log" | head -1)
     board_status=$(sed -n 's/.* status=\([^=]*\) width=.*/\1/p' <<<"$board_line")
@@ -152,6 +161,7 @@ while IFS=$'\t' read -r in out options; do
     if [ "$board_status" = ok ] && [ "$host_status" = ok ]; then
         if cmp -s "$SD/$out" "$host_out"; then
             same=$((same + 1))
+            case "$in" in *.jpg|*.jpeg|*.JPG|*.JPEG) same_jpeg=$((same_jpeg + 1)) ;; esac
         else
             echo "MISMATCH: $in [$options]: board and host BMPs differ"; mismatch=$((mismatch + 1))
         fi
@@ -163,9 +173,10 @@ while IFS=$'\t' read -r in out options; do
         mismatch=$((mismatch + 1))
     fi
 done <"$WORK/jobs.tsv"
-echo "host vs board: $same bit-identical BMPs, $both_failed failed alike, $mismatch mismatches"
+echo "host vs board: $same bit-identical BMPs ($same_jpeg of them JPEG), $both_failed failed alike, $mismatch mismatches"
 [ $mismatch -eq 0 ] || fail "$mismatch jobs differ between the board and the host"
 [ $same -gt 0 ] || fail "no conversion succeeded on both sides: nothing was compared"
+[ $same_jpeg -gt 0 ] || fail "no JPEG was compared: is the in-arena JPEG decoder in the build?"
 
 # ---- 6. RAM report, stack, determinism, framebuffer ----
 grep '^  ram: ' "$WORK/run1.log" | head -2 | sed 's/^  //' >"$WORK/ram.printed"
@@ -211,4 +222,138 @@ bad = sum(1 for a, b in zip(expected.getdata(), dump.getdata()) if a != b)
 print(f"framebuffer: {shown.width}x{shown.height} at ({x0},{y0}), {bad} pixels differ")
 sys.exit(1 if bad else 0)
 EOF
+# ---- 7. books: the board's book job against inkpipe epub --codec arena ----
+BOOKS_SD=$WORK/books
+mkdir -p "$BOOKS_SD"
+# The corpus books up to 1.7 MB (a short run), the one with 54 stored images, and the sample.
+for book in "$CORPUS"/epub/*.epub; do
+    size=$(stat -c %s "$book")
+    case "$(basename "$book")" in
+        jlreq-in-english.epub) ;;
+        *) [ "$size" -le 1700000 ] || continue ;;
+    esac
+    cp "$book" "$BOOKS_SD/"
+done
+bash "$SOURCE_DIR/samples/make-sample-epub.sh" "$BOOKS_SD/sample.epub" >/dev/null 2>&1 ||
+    fail "make-sample-epub.sh"
+: >"$BOOKS_SD/jobs.txt"
+for book in "$BOOKS_SD"/*.epub; do
+    name=$(basename "$book" .epub)
+    mkdir -p "$BOOKS_SD/out/$name"
+    echo "book $name.epub out/$name" >>"$BOOKS_SD/jobs.txt"
+    # exit 1 when an image fails (the sample's progressive JPEG): the report says which
+    "$INKPIPE" epub "$book" -o "$WORK/host-books/$name" --codec arena --jobs 2 >/dev/null 2>&1
+done
+run_fw books "$WORK/books.log" jobs=jobs.txt
+status=$?
+[ $status -le 1 ] || { tail -20 "$WORK/books.log"; fail "firmware exit status $status (books)"; }
+"$PYTHON" - "$WORK/books.log" "$BOOKS_SD" "$WORK/host-books" <<'PY' || fail "books differ"
+import filecmp, json, os, sys, urllib.parse
+log, sd, host = sys.argv[1:4]
+def fields(line):
+    return dict(w.split('=', 1) for w in line.split() if '=' in w)
+books, current = {}, []
+for line in open(log):
+    if line.startswith('result book-image '):
+        current.append(fields(line))
+    elif line.startswith('result book '):
+        f = fields(line)
+        books[f['in'][:-len('.epub')]] = (f, current)
+        current = []
+bad = same = failed_alike = 0
+def problem(text):
+    global bad
+    bad += 1
+    print('MISMATCH:', text)
+for name in sorted(os.listdir(host)):
+    if name not in books:
+        problem(f'{name}: no board result')
+        continue
+    summary, lines = books[name]
+    report = [json.loads(l) for l in open(os.path.join(host, name, 'report.jsonl'))]
+    host_lines = {(r['role'], r['source']): r for r in report if r['status'] != 'skipped'}
+    board_lines = {(l['role'], urllib.parse.unquote(l['entry'])): l for l in lines}
+    if set(host_lines) != set(board_lines):
+        problem(f'{name}: only the board tried {sorted(set(board_lines) - set(host_lines))[:3]}, '
+                f'only the host {sorted(set(host_lines) - set(board_lines))[:3]}')
+    for key in sorted(set(host_lines) & set(board_lines)):
+        h, b = host_lines[key], board_lines[key]
+        if h['status'] == 'converted' and b['status'] == 'ok':
+            if filecmp.cmp(os.path.join(host, name, h['output']), os.path.join(sd, b['out']),
+                           shallow=False):
+                same += 1
+            else:
+                problem(f'{name}: {key}: BMPs differ')
+        elif (h['status'] == 'failed' and b['status'] != 'ok' and
+              h['reason'].startswith(b['status'] + ':')):
+            failed_alike += 1
+            if os.path.exists(os.path.join(sd, b['out'])):
+                problem(f'{name}: {key} failed but left {b["out"]}')
+        else:
+            problem(f'{name}: {key}: host {h["status"]} ({h.get("reason")}), board {b["status"]}')
+    host_cover = [r['source'] for r in report if r['role'] == 'cover' and r['source']]
+    board_cover = urllib.parse.unquote(summary['cover'])
+    if (host_cover[0] if host_cover else '-') != board_cover:
+        problem(f'{name}: cover: host {host_cover}, board {board_cover}')
+    print(f"  {name}: {summary['images']} images, {summary['converted']} converted, "
+          f"{summary['failed']} failed, cover {board_cover} ({summary['cover_via']}), "
+          f"stack {summary['stack']}")
+stored = sum(1 for _, lines in books.values() for l in lines
+             if l['entry_method'] == 'stored' and l['status'] == 'ok')
+deflated = sum(1 for _, lines in books.values() for l in lines
+               if l['entry_method'] == 'deflated' and l['status'] == 'ok')
+print(f'books: {len(books)}; {same} bit-identical BMPs ({deflated} from deflated entries '
+      f'inflated to a temporary file, {stored} from stored entries in place), '
+      f'{failed_alike} failed alike, {bad} mismatches')
+sys.exit(1 if bad or same == 0 or stored == 0 or deflated == 0 else 0)
+PY
+echo "ok: books"
+
+# ---- 8. thumbnails through the cache on the flash stand-in ----
+THUMB_BOOKS="childrens-literature wasteland israelsailing sample"
+mkdir -p "$BOOKS_SD/flash" "$BOOKS_SD/tout"
+: >"$BOOKS_SD/thumbs.txt"
+for name in $THUMB_BOOKS; do echo "thumb $name.epub tout/$name.bmp" >>"$BOOKS_SD/thumbs.txt"; done
+run_fw books "$WORK/thumbs1.log" jobs=thumbs.txt flash=books/flash ||
+    { grep '^result' "$WORK/thumbs1.log"; fail "thumb jobs failed"; }
+run_fw books "$WORK/thumbs2.log" jobs=thumbs.txt flash=books/flash
+[ "$(grep -c '^result thumb .* status=ok .* lookup=hit ' "$WORK/thumbs2.log")" -eq 4 ] ||
+    { grep '^result' "$WORK/thumbs2.log"; fail "a second run did not hit the cache"; }
+field() { sed -n "s/.* $1=\\([^ ]*\\).*/\\1/p" <<<"$2"; }
+for name in $THUMB_BOOKS; do
+    line=$(grep "^result thumb in=$name.epub " "$WORK/thumbs1.log")
+    [ "$(field lookup "$line")" = "miss_(absent)" ] || fail "$name: first lookup: $line"
+    cover=$(field cover "$line")
+    file=$(field file "$line")
+    host_cover=$("$PYTHON" -c 'import json, sys
+print(next(r["source"] for r in map(json.loads, open(sys.argv[1])) if r["role"] == "cover"))' \
+        "$WORK/host-books/$name/report.jsonl")
+    [ "$cover" = "$host_cover" ] || fail "$name: board cover $cover, host $host_cover"
+    cache=$WORK/thumb-host/$name
+    mkdir -p "$cache"
+    image=$cache/cover.${cover##*.}
+    "$PYTHON" -c 'import sys, zipfile
+open(sys.argv[3], "wb").write(zipfile.ZipFile(sys.argv[1]).read(sys.argv[2]))' \
+        "$BOOKS_SD/$name.epub" "$cover" "$image"
+    "$INKPIPE" thumb "$image" --cache "$cache" --codec arena >/dev/null || fail "$name: inkpipe thumb"
+    thb=$(ls "$cache"/thumbs/*.thb)
+    "$INKPIPE" thumb --show "$thb" -o "$cache/show.bmp" >/dev/null || fail "inkpipe thumb --show"
+    cmp -s "$cache/show.bmp" "$BOOKS_SD/tout/$name.bmp" || fail "$name: thumbnail BMPs differ"
+    # the 32-byte header names the book (path length and CRC): the payloads must be equal
+    cmp -s <(tail -c +33 "$thb") <(tail -c +33 "$BOOKS_SD/flash/$file") ||
+        fail "$name: .thb payloads differ"
+    echo "  $name: $(field encoding "$line") $(field thb_bytes "$line") bytes, cover $cover"
+done
+echo "ok: thumbnails: 4 books, BMPs and .thb payloads equal the host's, the second run hits"
+mkdir -p "$BOOKS_SD/flash2"
+echo "thumb_max_entries = 2" >"$BOOKS_SD/settings.ini"
+run_fw books "$WORK/thumbs3.log" jobs=thumbs.txt flash=books/flash2
+rm -f "$BOOKS_SD/settings.ini"
+evicted=$(sed -n 's/^result thumb .* evicted=\([0-9]*\) .*/\1/p' "$WORK/thumbs3.log" | tr '\n' ' ')
+kept=$(cd "$BOOKS_SD/flash2" && ls -- *.thb | sort | tr '\n' ' ')
+expected=$(for name in israelsailing sample; do
+    field file "$(grep "^result thumb in=$name.epub " "$WORK/thumbs1.log")"; done | sort | tr '\n' ' ')
+[ "$evicted" = "0 0 1 1 " ] && [ "$kept" = "$expected" ] ||
+    fail "eviction: evicted '$evicted', kept '$kept', expected '$expected'"
+echo "ok: with at most 2 entries the two oldest thumbnails were evicted (kept $kept)"
 echo "PASS"

@@ -14,12 +14,15 @@
  *     (esp_cpu_get_cycle_count), so on the device "instret" fields are cycles;
  *   - the stack is the FreeRTOS main task's (CONFIG_ESP_MAIN_TASK_STACK_SIZE=8192), its
  *     high-water mark from uxTaskGetStackHighWaterMark; overflow detection is IDF's
- *     (CONFIG_FREERTOS_WATCHPOINT_END_OF_STACK).
+ *     (CONFIG_FREERTOS_WATCHPOINT_END_OF_STACK);
+ *   - the flash root is listed with readdir (the QEMU HAL keeps a ".dir" file instead), and a
+ *     written file is fsync'ed before it is closed (the thumbnail cache's commit).
  * Pin numbers are the X4's as far as we know them; check against the board before flashing.
  */
 #include "board_cpu.h"
 #include "board_hal.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -227,6 +230,9 @@ ink_error ink_board_open_write(ink_board_medium medium, const char *path, ink_bo
 void ink_board_close(ink_board_file *file)
 {
     if (file->handle >= 0) {
+        if (file->writable) {
+            fsync(file->handle); /* the thumbnail cache's commit: flushed before the rename */
+        }
         close(file->handle);
         file->handle = -1;
         ink_open_files--;
@@ -259,6 +265,35 @@ ink_error ink_board_remove(ink_board_medium medium, const char *path, ink_error_
     if (error == INK_OK) {
         unlink(full);
     }
+    return error;
+}
+
+/* The flash root's files (LittleFS readdir); sequence = st_mtime (CONFIG_LITTLEFS_USE_MTIME=y),
+ * so the cache's FIFO eviction sees write order. */
+ink_error ink_board_list(ink_board_medium medium, ink_board_dir_fn *fn, void *user,
+                         ink_error_info *info)
+{
+    if (medium != INK_BOARD_FLASH) {
+        return ink_error_set(info, INK_ERR_UNSUPPORTED, "only the flash file system is listed");
+    }
+    DIR *dir = opendir(INK_FLASH_MOUNT);
+    if (dir == NULL) {
+        return ink_error_set(info, INK_ERR_IO, "cannot list %s", INK_FLASH_MOUNT);
+    }
+    ink_error error = INK_OK;
+    struct dirent *item;
+    while (error == INK_OK && (item = readdir(dir)) != NULL) {
+        char full[2u * INK_BOARD_PATH_BYTES];
+        struct stat st;
+        if (item->d_type != DT_REG ||
+            ink_full_path(medium, item->d_name, full, sizeof full, NULL) != INK_OK ||
+            stat(full, &st) != 0) {
+            continue;
+        }
+        ink_board_dir_entry entry = {item->d_name, (uint32_t)st.st_size, (uint32_t)st.st_mtime};
+        error = fn(user, &entry);
+    }
+    closedir(dir);
     return error;
 }
 
