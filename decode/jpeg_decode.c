@@ -20,8 +20,13 @@
 
 _Static_assert(sizeof(jpeg_state) <= INK_REGION_SCRATCH_BYTES,
                "the JPEG decoder state must fit in SCRATCH");
-_Static_assert(INK_JPEG_INPUT_BYTES + INK_JPEG_TILE_BYTES <= INK_REGION_DITHER_BYTES,
-               "the JPEG input buffer and tiles must fit in DITHER");
+_Static_assert(INK_JPEG_INPUT_BYTES + INK_JPEG_TILE_BYTES + INK_JPEG_LOOKUP_BYTES <=
+                   INK_REGION_DITHER_BYTES,
+               "the JPEG input buffer, tiles and lookahead tables must fit in DITHER");
+_Static_assert(INK_JPEG_LOOKUP_BYTES == JPEG_LOOKUP_BYTES + JPEG_DEQUANT_BYTES,
+               "INK_JPEG_LOOKUP_BYTES must match jpeg_internal.h");
+_Static_assert((INK_JPEG_INPUT_BYTES + INK_JPEG_TILE_BYTES) % 8u == 0,
+               "the lookahead tables must be aligned");
 _Static_assert(INK_JPEG_INPUT_BYTES >= 4096u, "source reads must be at least 4 KB");
 
 const uint32_t INK_JPEG_STATE_BYTES =
@@ -335,12 +340,17 @@ static ink_error jpeg_decode(const ink_source *source, ink_arena *arena, const i
                                             "jpeg state and tables", &run.scratch, info);
     if (error == INK_OK)
         error = ink_arena_claim_range(arena, INK_REGION_DITHER, 0,
-                                      INK_JPEG_INPUT_BYTES + INK_JPEG_TILE_BYTES,
-                                      "jpeg input buffer and MCU tiles", &run.buffers, info);
+                                      INK_JPEG_INPUT_BYTES + INK_JPEG_TILE_BYTES +
+                                          INK_JPEG_LOOKUP_BYTES,
+                                      "jpeg input buffer, MCU tiles and lookahead tables",
+                                      &run.buffers, info);
     if (error == INK_OK) {
         jpeg_state *state = (jpeg_state *)(void *)run.scratch.bytes;
         memset(state, 0, sizeof *state);
         ink_jpeg_input_init(&state->input, source, run.buffers.bytes, INK_JPEG_INPUT_BYTES);
+        state->lookup = (uint32_t *)(void *)(run.buffers.bytes + INK_JPEG_INPUT_BYTES +
+                                             INK_JPEG_TILE_BYTES);
+        state->dequant = state->lookup + JPEG_LOOKUP_BYTES / 4u;
         error = run_decoder(state, &run, arena, limits, info);
         if (error != INK_OK)
             ink_error_set(info, error, "JPEG decoding failed");
