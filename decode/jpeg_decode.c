@@ -32,8 +32,6 @@ _Static_assert(INK_JPEG_INPUT_BYTES >= 4096u, "source reads must be at least 4 K
 const uint32_t INK_JPEG_STATE_BYTES =
     (uint32_t)((sizeof(jpeg_state) + INK_ARENA_ALIGN - 1u) & ~(size_t)(INK_ARENA_ALIGN - 1u));
 
-typedef void jpeg_idct_fn(int32_t *coefficients, bool big, uint8_t *out, size_t stride);
-
 /* What one decode() holds besides the state. */
 typedef struct jpeg_run {
     const ink_row_sink *sink;
@@ -183,8 +181,6 @@ static ink_error restart_if_due(jpeg_state *state, ink_error_info *info)
 static ink_error block_to_pixels(jpeg_state *state, unsigned i, const jpeg_component *c,
                                  uint8_t *out, size_t stride, ink_error_info *info)
 {
-    static jpeg_idct_fn *const idct[4] = {NULL, ink_jpeg_idct_2x2, ink_jpeg_idct_4x4,
-                                          ink_jpeg_idct_8x8};
     uint32_t flags = 0;
     if (!c->needed)
         return ink_jpeg_decode_block(state, i, JPEG_BLOCK_SKIP, &flags, info);
@@ -192,12 +188,7 @@ static ink_error block_to_pixels(jpeg_state *state, unsigned i, const jpeg_compo
     ink_error error = ink_jpeg_decode_block(state, i, mode, &flags, info);
     if (error != INK_OK)
         return error;
-    if (c->block_log2 == 0)
-        ink_jpeg_idct_1x1(state->coefficients, out);
-    else if (!(flags & JPEG_FLAG_AC))
-        ink_jpeg_idct_flat(state->coefficients, 1u << c->block_log2, out, stride);
-    else
-        idct[c->block_log2](state->coefficients, (flags & JPEG_FLAG_BIG) != 0, out, stride);
+    ink_jpeg_idct_block(state->coefficients, c->block_log2, flags, out, stride);
     return INK_OK;
 }
 

@@ -233,6 +233,12 @@ void ink_jpeg_idct_2x2(int32_t *coefficients, bool big, uint8_t *out, size_t str
 void ink_jpeg_idct_1x1(int32_t *coefficients, uint8_t *out);
 /* A block with only a DC term is flat at every scale: fills size x size pixels, clears DC. */
 void ink_jpeg_idct_flat(int32_t *coefficients, unsigned size, uint8_t *out, size_t stride);
+/* What the baseline decoder calls: picks the transform for `block_log2` (3 = 8x8 .. 0 = 1x1)
+ * from ink_jpeg_decode_block's flags — flat for DC-only blocks, a half-size variant when every
+ * coefficient is in the top-left 4x4 (last zigzag index <= 9), the clamping path for big ones —
+ * and clears only the coefficients the block decode stored. Same pixels as the functions above. */
+void ink_jpeg_idct_block(int32_t *coefficients, unsigned block_log2, uint32_t flags,
+                         uint8_t *out, size_t stride);
 
 /* jpeg_color.c ----------------------------------------------------------------------------- */
 /* Converts the needed components' tiles of one MCU to gray at `out` (stride `stride`), for an
