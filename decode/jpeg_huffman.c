@@ -54,25 +54,23 @@ ink_error ink_jpeg_build_huffman(jpeg_huffman_table *table, const uint8_t counts
     return INK_OK;
 }
 
-/* Combined lookahead entries (uint32):
- *   bits 0..4   bits to consume now (code, plus the value bits for a LUT_VALUE entry)
- *   bits 5..7   kind: LUT_VALUE, LUT_SYMBOL (code only), LUT_SLOW (code longer than the table)
- *   LUT_VALUE:  bits 8..11 run of zeros before the coefficient (AC; 0 for DC), bits 16..31 the
- *               sign-extended coefficient (int16; the DC difference for DC tables)
- *   LUT_SYMBOL: bits 8..15 the symbol; its value bits (if any) are read separately
- * The kind bits are zero for LUT_VALUE so the common case is one test. */
+/* Combined lookahead entries (uint32). A value entry — code and value bits within the lookahead:
+ *   bits 0..4    bits to consume (code + value bits, 1..10)
+ *   bits 5..11   (run + 1) * 4: how far the coefficient position moves, in bytes of the
+ *                dequantisation table (AC; 0 for DC)
+ *   bits 16..31  the sign-extended coefficient (int16; the DC difference for DC tables)
+ * A symbol entry (code within the lookahead, value bits not): bits 0..4 zero, bits 11..15 the
+ * code length, bits 16..23 the symbol. Zero: a longer code (the canonical walk decides).
+ * So the common case is tested on the length it needs anyway. */
 #define LUT_LOOKUP_SIZE (1u << JPEG_LOOKUP_BITS)
-#define LUT_VALUE 0x00u
-#define LUT_SYMBOL 0x20u
-#define LUT_SLOW 0x80u
-#define LUT_KIND(e) ((e) & 0xE0u)
 #define LUT_LEN(e) ((int32_t)((e) & 31u))
-#define LUT_RUN(e) (((e) >> 8) & 15u)
-#define LUT_SYMBOL_OF(e) (((e) >> 8) & 255u)
+#define LUT_ADVANCE(e) (((e) >> 5) & 127u)
+#define LUT_CODE_LEN(e) ((int32_t)(((e) >> 11) & 31u))
+#define LUT_SYMBOL_OF(e) (((e) >> 16) & 255u)
 #define LUT_COEFFICIENT(e) ((int32_t)(e) >> 16) /* arithmetic shift (GCC, Clang) */
 
 /* The lookahead of a table without a slot: always "take the canonical walk" (mask 0). */
-static const uint32_t lookup_slow[1] = {LUT_SLOW};
+static const uint32_t lookup_slow[1] = {0};
 
 /* Sign extension of an s-bit JPEG magnitude (T.81 F.2.2.1 EXTEND). */
 static inline int32_t extend(uint32_t value, uint32_t size)
@@ -82,8 +80,7 @@ static inline int32_t extend(uint32_t value, uint32_t size)
 
 static void build_lookup(const jpeg_huffman_table *table, bool dc, uint32_t *lookup)
 {
-    for (uint32_t i = 0; i < LUT_LOOKUP_SIZE; i++)
-        lookup[i] = LUT_SLOW;
+    memset(lookup, 0, LUT_LOOKUP_SIZE * sizeof *lookup);
     for (unsigned length = 1; length <= JPEG_LOOKUP_BITS; length++) {
         unsigned l = length - 1;
         for (uint32_t code = table->mincode[l]; code < table->maxcode_plus1[l]; code++) {
@@ -95,14 +92,14 @@ static void build_lookup(const jpeg_huffman_table *table, bool dc, uint32_t *loo
             bool value = (dc || size != 0) && size <= free_bits && size <= 15u;
             if (!value) {
                 for (uint32_t i = 0; i < (1u << free_bits); i++)
-                    lookup[first + i] = (symbol << 8) | LUT_SYMBOL | length;
+                    lookup[first + i] = (symbol << 16) | (length << 11);
                 continue;
             }
             uint32_t rest = free_bits - size;
             for (uint32_t bits = 0; bits < (1u << free_bits); bits++) {
                 int32_t coefficient = size == 0 ? 0 : extend(bits >> rest, size);
-                lookup[first + bits] = ((uint32_t)coefficient << 16) | (run << 8) | LUT_VALUE |
-                                       (length + size);
+                lookup[first + bits] = ((uint32_t)coefficient << 16) |
+                                       ((dc ? 0 : (run + 1u) * 4u) << 5) | (length + size);
             }
         }
     }
@@ -237,16 +234,15 @@ void ink_jpeg_bits_fill(jpeg_bits *bits, jpeg_input *input)
 }
 
 /* The canonical walk for codes longer than the lookahead (needs count >= 16). Returns the
- * symbol, or -1 for a code the table does not have. */
-static int32_t decode_slow(const jpeg_huffman_table *table, jpeg_bitbuf buffer, int32_t *count)
+ * symbol | (code length << 8), or -1 for a code the table does not have. */
+static int32_t decode_slow(const jpeg_huffman_table *table, jpeg_bitbuf buffer, int32_t count)
 {
-    uint32_t bits16 = (uint32_t)(buffer >> (*count - 16)) & 0xFFFFu;
+    uint32_t bits16 = (uint32_t)(buffer >> (count - 16)) & 0xFFFFu;
     for (unsigned l = 0; l < 16; l++) {
         uint32_t code = bits16 >> (15 - l);
-        if (code < table->maxcode_plus1[l]) {
-            *count -= (int32_t)(l + 1);
-            return table->values[table->value_index[l] + code - table->mincode[l]];
-        }
+        if (code < table->maxcode_plus1[l])
+            return (int32_t)(table->values[table->value_index[l] + code - table->mincode[l]] |
+                             ((l + 1u) << 8));
     }
     return -1;
 }
@@ -295,10 +291,11 @@ static int32_t decode_slow(const jpeg_huffman_table *table, jpeg_bitbuf buffer, 
 /* A symbol by the canonical walk: for LUT_SLOW entries (long codes, tables without a slot). */
 #define DECODE_SLOW(table, symbol)                                                                \
     do {                                                                                          \
-        int32_t slow_ = decode_slow((table), buffer, &count);                                     \
+        int32_t slow_ = decode_slow((table), buffer, count);                                      \
         if (slow_ < 0)                                                                            \
             goto bad_code;                                                                        \
-        symbol = (uint32_t)slow_;                                                                 \
+        count -= slow_ >> 8;                                                                      \
+        symbol = (uint32_t)slow_ & 255u;                                                          \
     } while (0)
 
 ink_error ink_jpeg_decode_block(jpeg_state *state, unsigned scan_index, jpeg_block_mode mode,
@@ -331,12 +328,12 @@ ink_error ink_jpeg_decode_block(jpeg_state *state, unsigned scan_index, jpeg_blo
     /* DC: a category (0..11) then that many bits of difference. */
     REFILL(SYMBOL_BITS);
     entry = dc_lookup[PEEK(JPEG_LOOKUP_BITS) & dc_mask];
-    if (LUT_KIND(entry) == LUT_VALUE) {
+    if (LUT_LEN(entry) != 0) {
         count -= LUT_LEN(entry);
         difference = LUT_COEFFICIENT(entry);
     } else {
-        if (LUT_KIND(entry) == LUT_SYMBOL) {
-            count -= LUT_LEN(entry);
+        if (entry != 0) {
+            count -= LUT_CODE_LEN(entry);
             size = LUT_SYMBOL_OF(entry);
         } else {
             DECODE_SLOW(dc_table, size);
@@ -368,28 +365,29 @@ ink_error ink_jpeg_decode_block(jpeg_state *state, unsigned scan_index, jpeg_blo
         coefficients[0] = value;
     }
 
-    /* AC: (run, size) symbols; size 0 with run 15 skips 16 zeros, else it ends the block. A
-     * coefficient at k > 63 is refused after the loop (k > 64 then): the dequantisation table's
-     * entries 64..79 make the store harmless until then. */
-    k = 1;
+    /* AC: (run, size) symbols; size 0 with run 15 skips 16 zeros, else it ends the block. The
+     * position is a pointer into the dequantisation table (one entry per zigzag index k); a
+     * coefficient at k > 63 is refused after the loop (the pointer is then past entry 64): the
+     * table's entries 64..79 make the store harmless until then. */
+    const uint32_t *position = dequant + 1, *const block_end = dequant + 64;
     if (mode == JPEG_BLOCK_FULL) {
         uint32_t range = 0; /* OR of (value + 1024): >= 2048 when some |value| >= 1024 */
-        while (k < 64) {
+        while (position < block_end) {
             REFILL(SYMBOL_BITS);
             entry = ac_lookup[PEEK(JPEG_LOOKUP_BITS) & ac_mask];
-            if (LUT_KIND(entry) == LUT_VALUE) {
-                /* The common case: code and value in one entry. */
+            if (LUT_LEN(entry) != 0) {
+                /* The common case: code, run and value in one entry. */
                 count -= LUT_LEN(entry);
-                k += LUT_RUN(entry);
-                uint32_t q = dequant[k];
+                position = (const uint32_t *)(const void *)((const uint8_t *)position +
+                                                            LUT_ADVANCE(entry));
+                uint32_t q = position[-1];
                 int32_t value = LUT_COEFFICIENT(entry) * (int32_t)(q >> 8);
                 range |= (uint32_t)(value + 1024);
                 *(int32_t *)(void *)((uint8_t *)coefficients + (q & 255u)) = value;
-                k++;
                 continue;
             }
-            if (LUT_KIND(entry) == LUT_SYMBOL) {
-                count -= LUT_LEN(entry);
+            if (entry != 0) {
+                count -= LUT_CODE_LEN(entry);
                 symbol = LUT_SYMBOL_OF(entry);
             } else {
                 DECODE_SLOW(ac_table, symbol);
@@ -398,22 +396,22 @@ ink_error ink_jpeg_decode_block(jpeg_state *state, unsigned scan_index, jpeg_blo
             if (size == 0) {
                 if (symbol != 0xF0)
                     break; /* EOB */
-                k = k + 16 > 64 ? 64 : k + 16; /* ZRL: 16 zeros (past the end: just the end) */
+                /* ZRL: 16 zeros (past the end: just the end) */
+                position = block_end - position > 16 ? position + 16 : block_end;
                 continue;
             }
-            k += symbol >> 4;
-            if (k > 63 || size > 10)
+            position += symbol >> 4;
+            if (position >= block_end || size > 10)
                 goto bad_coefficient;
             if (!JPEG_BITS_WIDE)
                 REFILL(size);
-            uint32_t q = dequant[k];
+            uint32_t q = *position++;
             int32_t value = extend(PEEK(size), size) * (int32_t)(q >> 8);
             count -= (int32_t)size;
             range |= (uint32_t)(value + 1024);
             *(int32_t *)(void *)((uint8_t *)coefficients + (q & 255u)) = value;
-            k++;
         }
-        if (k > 64)
+        if (position > block_end)
             goto bad_coefficient;
         if (range >= 2048u) {
             /* Rare (hostile or extreme data): clamp so the IDCT cannot overflow. */
@@ -423,20 +421,22 @@ ink_error ink_jpeg_decode_block(jpeg_state *state, unsigned scan_index, jpeg_blo
                                   : coefficients[i] > 2048 ? 2048
                                                            : coefficients[i];
         }
+        k = (uint32_t)(position - dequant);
         if (k > 1)
             *flags |= JPEG_FLAG_AC | ((k - 1u) << JPEG_FLAG_LAST_SHIFT);
     } else {
         /* Skip mode: the same decoding, nothing stored. */
-        while (k < 64) {
+        while (position < block_end) {
             REFILL(SYMBOL_BITS);
             entry = ac_lookup[PEEK(JPEG_LOOKUP_BITS) & ac_mask];
-            if (LUT_KIND(entry) == LUT_VALUE) {
+            if (LUT_LEN(entry) != 0) {
                 count -= LUT_LEN(entry);
-                k += LUT_RUN(entry) + 1u;
+                position = (const uint32_t *)(const void *)((const uint8_t *)position +
+                                                            LUT_ADVANCE(entry));
                 continue;
             }
-            if (LUT_KIND(entry) == LUT_SYMBOL) {
-                count -= LUT_LEN(entry);
+            if (entry != 0) {
+                count -= LUT_CODE_LEN(entry);
                 symbol = LUT_SYMBOL_OF(entry);
             } else {
                 DECODE_SLOW(ac_table, symbol);
@@ -445,18 +445,18 @@ ink_error ink_jpeg_decode_block(jpeg_state *state, unsigned scan_index, jpeg_blo
             if (size == 0) {
                 if (symbol != 0xF0)
                     break;
-                k = k + 16 > 64 ? 64 : k + 16;
+                position = block_end - position > 16 ? position + 16 : block_end;
                 continue;
             }
-            k += symbol >> 4;
-            if (k > 63 || size > 10)
+            position += symbol >> 4;
+            if (position >= block_end || size > 10)
                 goto bad_coefficient;
             if (!JPEG_BITS_WIDE)
                 REFILL(size);
             count -= (int32_t)size;
-            k++;
+            position++;
         }
-        if (k > 64)
+        if (position > block_end)
             goto bad_coefficient;
     }
     SAVE();
@@ -469,7 +469,7 @@ bad_code:
     return ink_error_set(info, INK_ERR_BAD_DATA, "JPEG data has an invalid Huffman code");
 bad_coefficient:
     SAVE();
-    if (k > 63)
+    if (position >= block_end)
         return ink_error_set(info, INK_ERR_BAD_DATA,
                              "JPEG block has a coefficient past position 63");
     return ink_error_set(info, INK_ERR_BAD_DATA,

@@ -136,8 +136,11 @@ static inline void clear_block(int32_t *coefficients, unsigned last)
     }
 }
 
-/* Every coefficient with zigzag index <= 9 is in the top-left 4x4 (rows and columns 0..3). */
+/* Every coefficient with zigzag index <= 9 is in the top-left 4x4 (rows and columns 0..3). Up to
+ * index 14 the only others are (4,0) and (0,4), which the 4x4 and 2x2 transforms ignore (row
+ * and column 4 vanish when the 8x8 output is averaged in pairs). */
 #define LOW_LAST 9u
+#define LOW_LAST_REDUCED 14u
 
 static inline void clear_low(int32_t *c)
 {
@@ -145,6 +148,13 @@ static inline void clear_low(int32_t *c)
     c[8] = c[9] = c[10] = c[11] = 0;
     c[16] = c[17] = c[18] = c[19] = 0;
     c[24] = c[25] = c[26] = c[27] = 0;
+}
+
+/* clear_low plus (0,4) and (4,0): what a block with last <= LOW_LAST_REDUCED can hold. */
+static inline void clear_low_reduced(int32_t *c)
+{
+    clear_low(c);
+    c[4] = c[32] = 0;
 }
 
 /* `big` is a constant at each call below, so the common case carries no clamps. */
@@ -314,7 +324,7 @@ static inline __attribute__((always_inline)) void idct_4x4_low(int32_t *coeffici
         out[2] = clamp_pixel(result[2] >> OUT_SHIFT);
         out[3] = clamp_pixel(result[3] >> OUT_SHIFT);
     }
-    clear_low(coefficients);
+    clear_low_reduced(coefficients);
 }
 
 void ink_jpeg_idct_4x4(int32_t *coefficients, bool big, uint8_t *out, size_t stride)
@@ -388,7 +398,7 @@ static inline __attribute__((always_inline)) void idct_2x2_low(int32_t *coeffici
         out[0] = clamp_pixel(result[0] >> OUT_SHIFT);
         out[1] = clamp_pixel(result[1] >> OUT_SHIFT);
     }
-    clear_low(coefficients);
+    clear_low_reduced(coefficients);
 }
 
 void ink_jpeg_idct_2x2(int32_t *coefficients, bool big, uint8_t *out, size_t stride)
@@ -436,12 +446,12 @@ void ink_jpeg_idct_block(int32_t *coefficients, unsigned block_log2, uint32_t fl
         else
             idct_8x8(coefficients, false, last, out, stride);
     } else if (block_log2 == 2) {
-        if (last <= LOW_LAST)
+        if (last <= LOW_LAST_REDUCED)
             idct_4x4_low(coefficients, false, out, stride);
         else
             idct_4x4(coefficients, false, last, out, stride);
     } else {
-        if (last <= LOW_LAST)
+        if (last <= LOW_LAST_REDUCED)
             idct_2x2_low(coefficients, false, out, stride);
         else
             idct_2x2(coefficients, false, last, out, stride);

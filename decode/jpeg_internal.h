@@ -235,7 +235,8 @@ void ink_jpeg_idct_1x1(int32_t *coefficients, uint8_t *out);
 void ink_jpeg_idct_flat(int32_t *coefficients, unsigned size, uint8_t *out, size_t stride);
 /* What the baseline decoder calls: picks the transform for `block_log2` (3 = 8x8 .. 0 = 1x1)
  * from ink_jpeg_decode_block's flags — flat for DC-only blocks, a half-size variant when every
- * coefficient is in the top-left 4x4 (last zigzag index <= 9), the clamping path for big ones —
+ * coefficient is in the top-left 4x4 (last zigzag index <= 9; <= 14 for 4x4 and 2x2, which
+ * ignore row and column 4), the clamping path for big ones —
  * and clears only the coefficients the block decode stored. Same pixels as the functions above. */
 void ink_jpeg_idct_block(int32_t *coefficients, unsigned block_log2, uint32_t flags,
                          uint8_t *out, size_t stride);
