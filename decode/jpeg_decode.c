@@ -227,29 +227,65 @@ static ink_error decode_scan(jpeg_state *state, jpeg_run *run, ink_error_info *i
         return INK_OK;
     }
 
+    /* Interleaved: the blocks of one MCU (at most 10, checked by the SOS parser), in bitstream
+     * order, planned once per scan — the coder, the mode and where the pixels go — so the
+     * per-block work in the loop is a decode and a transform. */
+    struct {
+        uint8_t *out;    /* pixels of this block in the current MCU */
+        uint32_t step;   /* how far `out` moves per MCU (0 for tiles, reused each MCU) */
+        uint32_t stride;
+        uint8_t scan_index, block_log2, mode;
+    } plan[10];
+    jpeg_block_coder coders[JPEG_MAX_COMPONENTS];
+    unsigned nblocks = 0;
     uint32_t mcu_width = (uint32_t)frame->hmax << run->block_log2;
+    for (unsigned i = 0; i < scan->ncomponents; i++) {
+        const jpeg_component *c = &frame->components[scan->component_index[i]];
+        uint32_t size = 1u << c->block_log2;
+        ink_jpeg_block_coder_init(state, i, &coders[i]);
+        for (uint32_t by = 0; by < c->v; by++) {
+            for (uint32_t bx = 0; bx < c->h; bx++) {
+                if (nblocks == 10)
+                    return ink_error_set(info, INK_ERR_INTERNAL, "JPEG MCU of over 10 blocks");
+                plan[nblocks].out = NULL;
+                plan[nblocks].step = 0;
+                plan[nblocks].stride = 0;
+                plan[nblocks].scan_index = (uint8_t)i;
+                plan[nblocks].block_log2 = c->block_log2;
+                plan[nblocks].mode = !c->needed            ? JPEG_BLOCK_SKIP
+                                     : c->block_log2 == 0 ? JPEG_BLOCK_DC
+                                                          : JPEG_BLOCK_FULL;
+                if (c->needed && run->direct) {
+                    plan[nblocks].out = run->rows + (size_t)by * size * run->stride + bx * size;
+                    plan[nblocks].step = mcu_width;
+                    plan[nblocks].stride = run->stride;
+                } else if (c->needed) {
+                    plan[nblocks].out = c->tile + by * size * c->tile_stride + bx * size;
+                    plan[nblocks].stride = c->tile_stride;
+                }
+                nblocks++;
+            }
+        }
+    }
+    int32_t *coefficients = state->coefficients;
     for (uint32_t my = 0; my < frame->mcus_y && run->rows_done < run->out_height; my++) {
+        uint8_t *out[10];
+        for (unsigned b = 0; b < nblocks; b++)
+            out[b] = plan[b].out;
         for (uint32_t mx = 0; mx < frame->mcus_x; mx++) {
             if ((error = restart_if_due(state, info)) != INK_OK)
                 return error;
-            for (unsigned i = 0; i < scan->ncomponents; i++) {
-                const jpeg_component *c = &frame->components[scan->component_index[i]];
-                uint32_t size = 1u << c->block_log2;
-                for (uint32_t by = 0; by < c->v; by++) {
-                    for (uint32_t bx = 0; bx < c->h; bx++) {
-                        uint8_t *out = NULL;
-                        size_t stride = 0;
-                        if (c->needed && run->direct) {
-                            out = run->rows + (size_t)by * size * run->stride +
-                                  (mx * c->h + bx) * size;
-                            stride = run->stride;
-                        } else if (c->needed) {
-                            out = c->tile + by * size * c->tile_stride + bx * size;
-                            stride = c->tile_stride;
-                        }
-                        if ((error = block_to_pixels(state, i, c, out, stride, info)) != INK_OK)
-                            return error;
-                    }
+            for (unsigned b = 0; b < nblocks; b++) {
+                uint32_t flags = 0;
+                jpeg_block_mode mode = (jpeg_block_mode)plan[b].mode;
+                error = ink_jpeg_decode_block_with(state, &coders[plan[b].scan_index], mode,
+                                                   &flags, info);
+                if (error != INK_OK)
+                    return error;
+                if (mode != JPEG_BLOCK_SKIP) {
+                    ink_jpeg_idct_block(coefficients, plan[b].block_log2, flags, out[b],
+                                        plan[b].stride);
+                    out[b] += plan[b].step;
                 }
             }
             if (!run->direct)

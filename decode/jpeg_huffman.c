@@ -238,7 +238,9 @@ void ink_jpeg_bits_fill(jpeg_bits *bits, jpeg_input *input)
 static int32_t decode_slow(const jpeg_huffman_table *table, jpeg_bitbuf buffer, int32_t count)
 {
     uint32_t bits16 = (uint32_t)(buffer >> (count - 16)) & 0xFFFFu;
-    for (unsigned l = 0; l < 16; l++) {
+    /* With a lookahead table, every code of up to JPEG_LOOKUP_BITS bits was found there. */
+    unsigned first = table->fast_slot < JPEG_FAST_SLOTS ? JPEG_LOOKUP_BITS : 0;
+    for (unsigned l = first; l < 16; l++) {
         uint32_t code = bits16 >> (15 - l);
         if (code < table->maxcode_plus1[l])
             return (int32_t)(table->values[table->value_index[l] + code - table->mincode[l]] |
@@ -298,25 +300,45 @@ static int32_t decode_slow(const jpeg_huffman_table *table, jpeg_bitbuf buffer, 
         symbol = (uint32_t)slow_ & 255u;                                                          \
     } while (0)
 
+void ink_jpeg_block_coder_init(jpeg_state *state, unsigned scan_index, jpeg_block_coder *coder)
+{
+    jpeg_component *component = &state->frame.components[state->scan.component_index[scan_index]];
+    const jpeg_huffman_table *dc_table = &state->huffman[component->dc_table];
+    const jpeg_huffman_table *ac_table = &state->huffman[component->ac_table];
+    coder->dc_table = dc_table;
+    coder->ac_table = ac_table;
+    coder->dc_lookup = lookup_slow;
+    coder->ac_lookup = lookup_slow;
+    coder->dc_mask = 0;
+    coder->ac_mask = 0;
+    if (dc_table->fast_slot < JPEG_FAST_SLOTS) {
+        coder->dc_lookup = state->lookup + dc_table->fast_slot * LUT_LOOKUP_SIZE;
+        coder->dc_mask = LUT_LOOKUP_SIZE - 1u;
+    }
+    if (ac_table->fast_slot < JPEG_FAST_SLOTS) {
+        coder->ac_lookup = state->lookup + ac_table->fast_slot * LUT_LOOKUP_SIZE;
+        coder->ac_mask = LUT_LOOKUP_SIZE - 1u;
+    }
+    coder->dequant = state->dequant + scan_index * JPEG_DEQUANT_ENTRIES;
+    coder->predictor = &component->dc_predictor;
+}
+
 ink_error ink_jpeg_decode_block(jpeg_state *state, unsigned scan_index, jpeg_block_mode mode,
                                 uint32_t *flags, ink_error_info *info)
 {
+    jpeg_block_coder coder;
+    ink_jpeg_block_coder_init(state, scan_index, &coder);
+    return ink_jpeg_decode_block_with(state, &coder, mode, flags, info);
+}
+
+ink_error ink_jpeg_decode_block_with(jpeg_state *state, const jpeg_block_coder *coder,
+                                     jpeg_block_mode mode, uint32_t *flags, ink_error_info *info)
+{
     jpeg_bits *bits = &state->bits;
     jpeg_input *input = &state->input;
-    const jpeg_scan *scan = &state->scan;
-    jpeg_component *component = &state->frame.components[scan->component_index[scan_index]];
-    const jpeg_huffman_table *dc_table = &state->huffman[component->dc_table];
-    const jpeg_huffman_table *ac_table = &state->huffman[component->ac_table];
-    const uint32_t *dc_lookup = lookup_slow, *ac_lookup = lookup_slow;
-    uint32_t dc_mask = 0, ac_mask = 0;
-    if (dc_table->fast_slot < JPEG_FAST_SLOTS) {
-        dc_lookup = state->lookup + dc_table->fast_slot * LUT_LOOKUP_SIZE;
-        dc_mask = LUT_LOOKUP_SIZE - 1u;
-    }
-    if (ac_table->fast_slot < JPEG_FAST_SLOTS) {
-        ac_lookup = state->lookup + ac_table->fast_slot * LUT_LOOKUP_SIZE;
-        ac_mask = LUT_LOOKUP_SIZE - 1u;
-    }
+    const jpeg_huffman_table *dc_table = coder->dc_table, *ac_table = coder->ac_table;
+    const uint32_t *dc_lookup = coder->dc_lookup, *ac_lookup = coder->ac_lookup;
+    const uint32_t dc_mask = coder->dc_mask, ac_mask = coder->ac_mask;
     jpeg_bitbuf buffer = bits->buffer;
     int32_t count = bits->count;
     /* Past a marker the inline refill must not read on (the bytes after it are not this
@@ -347,17 +369,17 @@ ink_error ink_jpeg_decode_block(jpeg_state *state, unsigned scan_index, jpeg_blo
         }
     }
     if (difference != 0) {
-        int32_t predictor = component->dc_predictor + difference;
+        int32_t predictor = *coder->predictor + difference;
         if (predictor > 32767 || predictor < -32768) {
             SAVE();
             return ink_error_set(info, INK_ERR_BAD_DATA, "JPEG DC coefficient out of range");
         }
-        component->dc_predictor = predictor;
+        *coder->predictor = predictor;
     }
-    const uint32_t *dequant = state->dequant + scan_index * JPEG_DEQUANT_ENTRIES;
+    const uint32_t *dequant = coder->dequant;
     int32_t *coefficients = state->coefficients;
     if (mode != JPEG_BLOCK_SKIP) {
-        int32_t value = component->dc_predictor * (int32_t)(dequant[0] >> 8);
+        int32_t value = *coder->predictor * (int32_t)(dequant[0] >> 8);
         if ((uint32_t)(value + 1024) >= 2048u) {
             *flags |= JPEG_FLAG_BIG;
             value = value < -2048 ? -2048 : value > 2048 ? 2048 : value;

@@ -215,6 +215,18 @@ typedef enum jpeg_block_mode {
  * only ever OR-ed into; the caller clears it). */
 ink_error ink_jpeg_decode_block(jpeg_state *state, unsigned scan_index, jpeg_block_mode mode,
                                 uint32_t *flags, ink_error_info *info);
+/* What decoding a block of one scan component needs, looked up once per scan. */
+typedef struct jpeg_block_coder {
+    const uint32_t *dc_lookup, *ac_lookup; /* combined lookahead, or a one-entry "slow" table */
+    uint32_t dc_mask, ac_mask;             /* index masks (0 with the one-entry table) */
+    const jpeg_huffman_table *dc_table, *ac_table;
+    const uint32_t *dequant;               /* the component's row of state->dequant */
+    int32_t *predictor;                    /* the component's DC predictor */
+} jpeg_block_coder;
+void ink_jpeg_block_coder_init(jpeg_state *state, unsigned scan_index, jpeg_block_coder *coder);
+/* ink_jpeg_decode_block with the look-ups done: the MCU loop's entry point. */
+ink_error ink_jpeg_decode_block_with(jpeg_state *state, const jpeg_block_coder *coder,
+                                     jpeg_block_mode mode, uint32_t *flags, ink_error_info *info);
 /* At a restart boundary: drops the bit buffer, reads the expected RSTn, resets the predictors. */
 ink_error ink_jpeg_process_restart(jpeg_state *state, ink_error_info *info);
 /* True when the entropy decoder has consumed bits past the real data (truncated or corrupt). */
