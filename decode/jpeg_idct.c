@@ -125,14 +125,54 @@ static inline uint8_t clamp_pixel(int32_t value)
     return (uint8_t)value;
 }
 
+/* Small fills and clears are written out, not memset: the board's C library (picolibc as built
+ * for rv32imc) sets one byte per loop iteration — 1,024 instructions to clear one block. The
+ * volatile store keeps the compiler from turning the loop back into a memset call; on the host
+ * memset is the fast one. */
+static inline void clear_all(int32_t *coefficients)
+{
+#if UINTPTR_MAX > 0xFFFFFFFFu
+    memset(coefficients, 0, 64 * sizeof *coefficients);
+#else
+    volatile int32_t *c = coefficients;
+    for (unsigned i = 0; i < 64; i += 8) {
+        c[i] = 0;
+        c[i + 1] = 0;
+        c[i + 2] = 0;
+        c[i + 3] = 0;
+        c[i + 4] = 0;
+        c[i + 5] = 0;
+        c[i + 6] = 0;
+        c[i + 7] = 0;
+    }
+#endif
+}
+
+static inline void fill_row(uint8_t *out, uint8_t pixel, unsigned size)
+{
+    out[0] = pixel;
+    if (size >= 2)
+        out[1] = pixel;
+    if (size >= 4) {
+        out[2] = pixel;
+        out[3] = pixel;
+    }
+    if (size >= 8) {
+        out[4] = pixel;
+        out[5] = pixel;
+        out[6] = pixel;
+        out[7] = pixel;
+    }
+}
+
 /* Clears what a block decode stored: positions in zigzag order 0..last (or all). */
 static inline void clear_block(int32_t *coefficients, unsigned last)
 {
-    if (last < 24) {
+    if (last < 8) {
         for (unsigned k = 0; k <= last; k++)
             coefficients[ink_jpeg_zigzag[k]] = 0;
     } else {
-        memset(coefficients, 0, 64 * sizeof *coefficients);
+        clear_all(coefficients);
     }
 }
 
@@ -184,7 +224,7 @@ static inline __attribute__((always_inline)) void idct_8x8(int32_t *coefficients
         const int32_t *in = work + row * 8;
         int32_t dc = in[0] + ROW_BIAS;
         if ((in[1] | in[2] | in[3] | in[4] | in[5] | in[6] | in[7]) == 0) {
-            memset(out, clamp_pixel(dc >> (PASS1_BITS + 3)), 8);
+            fill_row(out, clamp_pixel(dc >> (PASS1_BITS + 3)), 8);
             continue;
         }
         int32_t result[8];
@@ -220,7 +260,7 @@ static inline __attribute__((always_inline)) void idct_8x8_low(int32_t *coeffici
         const int32_t *in = work + row * 4;
         int32_t dc = in[0] + ROW_BIAS;
         if ((in[1] | in[2] | in[3]) == 0) {
-            memset(out, clamp_pixel(dc >> (PASS1_BITS + 3)), 8);
+            fill_row(out, clamp_pixel(dc >> (PASS1_BITS + 3)), 8);
             continue;
         }
         int32_t result[8];
@@ -419,7 +459,7 @@ void ink_jpeg_idct_flat(int32_t *coefficients, unsigned size, uint8_t *out, size
 {
     uint8_t pixel = to_pixel(DESCALE(coefficients[0], 3));
     for (unsigned row = 0; row < size; row++, out += stride)
-        memset(out, pixel, size);
+        fill_row(out, pixel, size);
     coefficients[0] = 0;
 }
 
