@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "decode/jpeg_internal.h"
+#include "decode/jpeg_progressive.h"
 
 _Static_assert(sizeof(jpeg_state) <= INK_REGION_SCRATCH_BYTES,
                "the JPEG decoder state must fit in SCRATCH");
@@ -280,6 +281,8 @@ static ink_error run_decoder(jpeg_state *state, jpeg_run *run, ink_arena *arena,
     if ((error = ink_check_limits(limits, frame->width, frame->height, info)) != INK_OK ||
         (error = decide_colour(frame, info)) != INK_OK)
         return error;
+    if (frame->sof == 0xC2) /* progressive: band by band (jpeg_progressive.c) */
+        return ink_jpeg_progressive_decode(state, run->buffers.bytes, arena, run->sink, info);
 
     ink_image_info image = {frame->width, frame->height, INK_SCALE_MASK_DCT, false,
                             ink_jpeg_describe(frame)};
