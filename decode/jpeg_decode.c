@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "decode/jpeg_internal.h"
+#include "decode/jpeg_progressive.h"
 
 _Static_assert(sizeof(jpeg_state) <= INK_REGION_SCRATCH_BYTES,
                "the JPEG decoder state must fit in SCRATCH");
@@ -35,7 +36,7 @@ const uint32_t INK_JPEG_STATE_BYTES =
 /* What one decode() holds besides the state. */
 typedef struct jpeg_run {
     const ink_row_sink *sink;
-    ink_claim scratch, buffers, output;
+    ink_claim scratch, buffers, tables, output;
     uint8_t *rows;          /* the MCU-row buffer in PRIMARY */
     uint32_t stride;        /* bytes per row of it */
     uint32_t band_rows;     /* its rows */
@@ -312,6 +313,18 @@ static ink_error run_decoder(jpeg_state *state, jpeg_run *run, ink_arena *arena,
     if ((error = ink_check_limits(limits, frame->width, frame->height, info)) != INK_OK ||
         (error = decide_colour(frame, info)) != INK_OK)
         return error;
+    if (frame->sof == 0xC2) /* progressive: band by band (jpeg_progressive.c) */
+        return ink_jpeg_progressive_decode(state, run->buffers.bytes, arena, run->sink, info);
+    /* Sequential: the block decoder's lookahead and dequantisation tables, after the input
+     * buffer and tiles in DITHER (progressive uses that space for its own records). */
+    error = ink_arena_claim_range(arena, INK_REGION_DITHER,
+                                  INK_JPEG_INPUT_BYTES + INK_JPEG_TILE_BYTES,
+                                  INK_JPEG_LOOKUP_BYTES, "jpeg lookahead tables", &run->tables,
+                                  info);
+    if (error != INK_OK)
+        return error;
+    state->lookup = (uint32_t *)(void *)run->tables.bytes;
+    state->dequant = state->lookup + JPEG_LOOKUP_BYTES / 4u;
 
     ink_image_info image = {frame->width, frame->height, INK_SCALE_MASK_DCT, false,
                             ink_jpeg_describe(frame)};
@@ -367,23 +380,20 @@ static ink_error jpeg_decode(const ink_source *source, ink_arena *arena, const i
                                             "jpeg state and tables", &run.scratch, info);
     if (error == INK_OK)
         error = ink_arena_claim_range(arena, INK_REGION_DITHER, 0,
-                                      INK_JPEG_INPUT_BYTES + INK_JPEG_TILE_BYTES +
-                                          INK_JPEG_LOOKUP_BYTES,
-                                      "jpeg input buffer, MCU tiles and lookahead tables",
-                                      &run.buffers, info);
+                                      INK_JPEG_INPUT_BYTES + INK_JPEG_TILE_BYTES,
+                                      "jpeg input buffer and MCU tiles", &run.buffers, info);
     if (error == INK_OK) {
         jpeg_state *state = (jpeg_state *)(void *)run.scratch.bytes;
         memset(state, 0, sizeof *state);
         ink_jpeg_input_init(&state->input, source, run.buffers.bytes, INK_JPEG_INPUT_BYTES);
-        state->lookup = (uint32_t *)(void *)(run.buffers.bytes + INK_JPEG_INPUT_BYTES +
-                                             INK_JPEG_TILE_BYTES);
-        state->dequant = state->lookup + JPEG_LOOKUP_BYTES / 4u;
         error = run_decoder(state, &run, arena, limits, info);
         if (error != INK_OK)
             ink_error_set(info, error, "JPEG decoding failed");
     }
     if (run.output.bytes)
         ink_arena_release(arena, &run.output);
+    if (run.tables.bytes)
+        ink_arena_release(arena, &run.tables);
     if (run.buffers.bytes)
         ink_arena_release(arena, &run.buffers);
     if (run.scratch.bytes)
