@@ -231,12 +231,7 @@ static ink_error decode_scan(jpeg_state *state, jpeg_run *run, ink_error_info *i
     /* Interleaved: the blocks of one MCU (at most 10, checked by the SOS parser), in bitstream
      * order, planned once per scan — the coder, the mode and where the pixels go — so the
      * per-block work in the loop is a decode and a transform. */
-    struct {
-        uint8_t *out;    /* pixels of this block in the current MCU */
-        uint32_t step;   /* how far `out` moves per MCU (0 for tiles, reused each MCU) */
-        uint32_t stride;
-        uint8_t scan_index, block_log2, mode;
-    } plan[10];
+    jpeg_mcu_block plan[10], blocks[10];
     jpeg_block_coder coders[JPEG_MAX_COMPONENTS];
     unsigned nblocks = 0;
     uint32_t mcu_width = (uint32_t)frame->hmax << run->block_log2;
@@ -264,31 +259,18 @@ static ink_error decode_scan(jpeg_state *state, jpeg_run *run, ink_error_info *i
                     plan[nblocks].out = c->tile + by * size * c->tile_stride + bx * size;
                     plan[nblocks].stride = c->tile_stride;
                 }
+                blocks[nblocks] = plan[nblocks];
                 nblocks++;
             }
         }
     }
-    int32_t *coefficients = state->coefficients;
     for (uint32_t my = 0; my < frame->mcus_y && run->rows_done < run->out_height; my++) {
-        uint8_t *out[10];
-        for (unsigned b = 0; b < nblocks; b++)
-            out[b] = plan[b].out;
+        for (unsigned b = 0; b < nblocks; b++) /* back to the row's first MCU */
+            blocks[b].out = plan[b].out;
         for (uint32_t mx = 0; mx < frame->mcus_x; mx++) {
-            if ((error = restart_if_due(state, info)) != INK_OK)
+            if ((error = restart_if_due(state, info)) != INK_OK ||
+                (error = ink_jpeg_decode_mcu(state, coders, blocks, nblocks, info)) != INK_OK)
                 return error;
-            for (unsigned b = 0; b < nblocks; b++) {
-                uint32_t flags = 0;
-                jpeg_block_mode mode = (jpeg_block_mode)plan[b].mode;
-                error = ink_jpeg_decode_block_with(state, &coders[plan[b].scan_index], mode,
-                                                   &flags, info);
-                if (error != INK_OK)
-                    return error;
-                if (mode != JPEG_BLOCK_SKIP) {
-                    ink_jpeg_idct_block(coefficients, plan[b].block_log2, flags, out[b],
-                                        plan[b].stride);
-                    out[b] += plan[b].step;
-                }
-            }
             if (!run->direct)
                 ink_jpeg_tiles_to_gray(frame, run->rows + mx * mcu_width, run->stride, mcu_width,
                                        run->band_rows);

@@ -258,29 +258,36 @@ static int32_t decode_slow(const jpeg_huffman_table *table, jpeg_bitbuf buffer, 
 #define REFILL(need)                                                                              \
     do {                                                                                          \
         if (count < (int32_t)(need)) {                                                            \
-            if (JPEG_BITS_WIDE && count <= 32 && end - next >= 4) {                               \
-                /* Four bytes at once when none is 0xFF: "has a zero byte" on ~word. */           \
-                uint32_t word_ = (uint32_t)next[0] << 24 | (uint32_t)next[1] << 16 |              \
-                                 (uint32_t)next[2] << 8 | next[3];                                \
-                if (((~word_ - 0x01010101u) & word_ & 0x80808080u) == 0) {                        \
-                    buffer = (buffer << 16 << 16) | word_;                                        \
-                    count += 32;                                                                  \
-                    next += 4;                                                                    \
+            if (!JPEG_BITS_WIDE && end - next >= 2 && next[0] != 0xFF && next[1] != 0xFF) {       \
+                /* RV32: need <= 16, so count <= 15 and two plain bytes fit the word. */          \
+                buffer = (buffer << 16) | (uint32_t)next[0] << 8 | next[1];                       \
+                count += 16;                                                                      \
+                next += 2;                                                                        \
+            } else {                                                                              \
+                if (JPEG_BITS_WIDE && count <= 32 && end - next >= 4) {                           \
+                    /* Four bytes at once when none is 0xFF: "has a zero byte" on ~word. */       \
+                    uint32_t word_ = (uint32_t)next[0] << 24 | (uint32_t)next[1] << 16 |          \
+                                     (uint32_t)next[2] << 8 | next[3];                            \
+                    if (((~word_ - 0x01010101u) & word_ & 0x80808080u) == 0) {                    \
+                        buffer = (buffer << 16 << 16) | word_;                                    \
+                        count += 32;                                                              \
+                        next += 4;                                                                \
+                    }                                                                             \
                 }                                                                                 \
-            }                                                                                     \
-            while (count <= JPEG_BITBUF_BITS - 8 && next < end && *next != 0xFF) {                \
-                buffer = (buffer << 8) | *next++;                                                 \
-                count += 8;                                                                       \
-            }                                                                                     \
-            if (count < (int32_t)(need)) {                                                        \
-                bits->buffer = buffer;                                                            \
-                bits->count = count;                                                              \
-                input->next = next;                                                               \
-                ink_jpeg_bits_fill(bits, input);                                                  \
-                buffer = bits->buffer;                                                            \
-                count = bits->count;                                                              \
-                next = input->next;                                                               \
-                end = bits->marker != 0 ? next : input->end;                                      \
+                while (count <= JPEG_BITBUF_BITS - 8 && next < end && *next != 0xFF) {            \
+                    buffer = (buffer << 8) | *next++;                                             \
+                    count += 8;                                                                   \
+                }                                                                                 \
+                if (count < (int32_t)(need)) {                                                    \
+                    bits->buffer = buffer;                                                        \
+                    bits->count = count;                                                          \
+                    input->next = next;                                                           \
+                    ink_jpeg_bits_fill(bits, input);                                              \
+                    buffer = bits->buffer;                                                        \
+                    count = bits->count;                                                          \
+                    next = input->next;                                                           \
+                    end = bits->marker != 0 ? next : input->end;                                  \
+                }                                                                                 \
             }                                                                                     \
         }                                                                                         \
     } while (0)
@@ -331,19 +338,45 @@ ink_error ink_jpeg_decode_block(jpeg_state *state, unsigned scan_index, jpeg_blo
     return ink_jpeg_decode_block_with(state, &coder, mode, flags, info);
 }
 
-ink_error ink_jpeg_decode_block_with(jpeg_state *state, const jpeg_block_coder *coder,
-                                     jpeg_block_mode mode, uint32_t *flags, ink_error_info *info)
+/* The entropy position while blocks are decoded: the bit buffer and the input pointers, in
+ * locals. ink_jpeg_decode_mcu keeps it in registers over a whole MCU. */
+typedef struct jpeg_reader {
+    jpeg_bitbuf buffer;
+    int32_t count;
+    const uint8_t *next, *end;
+} jpeg_reader;
+
+static inline void reader_load(const jpeg_state *state, jpeg_reader *reader)
+{
+    reader->buffer = state->bits.buffer;
+    reader->count = state->bits.count;
+    reader->next = state->input.next;
+    /* Past a marker the inline refill must not read on (the bytes after it are not this
+     * scan's data): it sees an empty buffer and leaves the zero padding to bits_fill. */
+    reader->end = state->bits.marker != 0 ? reader->next : state->input.end;
+}
+
+static inline void reader_save(jpeg_state *state, const jpeg_reader *reader)
+{
+    state->bits.buffer = reader->buffer;
+    state->bits.count = reader->count;
+    state->input.next = reader->next;
+}
+
+/* One block (the body of ink_jpeg_decode_block_with and ink_jpeg_decode_mcu). On an error the
+ * position is saved to the state; on success it stays in *reader. */
+static inline __attribute__((always_inline)) ink_error
+decode_block(jpeg_state *state, jpeg_reader *reader, const jpeg_block_coder *coder,
+             jpeg_block_mode mode, uint32_t *flags, ink_error_info *info)
 {
     jpeg_bits *bits = &state->bits;
     jpeg_input *input = &state->input;
     const jpeg_huffman_table *dc_table = coder->dc_table, *ac_table = coder->ac_table;
     const uint32_t *dc_lookup = coder->dc_lookup, *ac_lookup = coder->ac_lookup;
     const uint32_t dc_mask = coder->dc_mask, ac_mask = coder->ac_mask;
-    jpeg_bitbuf buffer = bits->buffer;
-    int32_t count = bits->count;
-    /* Past a marker the inline refill must not read on (the bytes after it are not this
-     * scan's data): it sees an empty buffer and leaves the zero padding to bits_fill. */
-    const uint8_t *next = input->next, *end = bits->marker != 0 ? next : input->end;
+    jpeg_bitbuf buffer = reader->buffer;
+    int32_t count = reader->count;
+    const uint8_t *next = reader->next, *end = reader->end;
     uint32_t entry, symbol, size, k;
     int32_t difference;
 
@@ -481,7 +514,10 @@ ink_error ink_jpeg_decode_block_with(jpeg_state *state, const jpeg_block_coder *
         if (position > block_end)
             goto bad_coefficient;
     }
-    SAVE();
+    reader->buffer = buffer;
+    reader->count = count;
+    reader->next = next;
+    reader->end = end;
     return INK_OK;
 
 bad_code:
@@ -496,6 +532,41 @@ bad_coefficient:
                              "JPEG block has a coefficient past position 63");
     return ink_error_set(info, INK_ERR_BAD_DATA,
                          "JPEG block has a coefficient of size %u (at most 10)", size);
+}
+
+ink_error ink_jpeg_decode_block_with(jpeg_state *state, const jpeg_block_coder *coder,
+                                     jpeg_block_mode mode, uint32_t *flags, ink_error_info *info)
+{
+    jpeg_reader reader;
+    reader_load(state, &reader);
+    ink_error error = decode_block(state, &reader, coder, mode, flags, info);
+    if (error == INK_OK)
+        reader_save(state, &reader);
+    return error;
+}
+
+ink_error ink_jpeg_decode_mcu(jpeg_state *state, const jpeg_block_coder *coders,
+                              jpeg_mcu_block *blocks, unsigned nblocks, ink_error_info *info)
+{
+    jpeg_reader reader;
+    reader_load(state, &reader);
+    int32_t *coefficients = state->coefficients;
+    for (unsigned b = 0; b < nblocks; b++) {
+        jpeg_mcu_block *block = &blocks[b];
+        jpeg_block_mode mode = (jpeg_block_mode)block->mode;
+        uint32_t flags = 0;
+        ink_error error = decode_block(state, &reader, &coders[block->scan_index], mode, &flags,
+                                       info);
+        if (error != INK_OK)
+            return error;
+        if (mode != JPEG_BLOCK_SKIP) {
+            ink_jpeg_idct_block(coefficients, block->block_log2, flags, block->out,
+                                block->stride);
+            block->out += block->step;
+        }
+    }
+    reader_save(state, &reader);
+    return INK_OK;
 }
 
 ink_error ink_jpeg_process_restart(jpeg_state *state, ink_error_info *info)

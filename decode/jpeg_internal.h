@@ -227,6 +227,17 @@ void ink_jpeg_block_coder_init(jpeg_state *state, unsigned scan_index, jpeg_bloc
 /* ink_jpeg_decode_block with the look-ups done: the MCU loop's entry point. */
 ink_error ink_jpeg_decode_block_with(jpeg_state *state, const jpeg_block_coder *coder,
                                      jpeg_block_mode mode, uint32_t *flags, ink_error_info *info);
+/* One block of an MCU as the MCU loop plans it (jpeg_decode.c). */
+typedef struct jpeg_mcu_block {
+    uint8_t *out;    /* its pixels in the current MCU; advanced by `step` after each MCU */
+    uint32_t step;   /* 0 for tiles (reused every MCU) */
+    uint32_t stride;
+    uint8_t scan_index, block_log2, mode; /* mode: a jpeg_block_mode */
+} jpeg_mcu_block;
+/* Decodes the `nblocks` blocks of one MCU and inverse-transforms the needed ones into their
+ * `out` (which it advances), with the bit reader in registers throughout. */
+ink_error ink_jpeg_decode_mcu(jpeg_state *state, const jpeg_block_coder *coders,
+                              jpeg_mcu_block *blocks, unsigned nblocks, ink_error_info *info);
 /* At a restart boundary: drops the bit buffer, reads the expected RSTn, resets the predictors. */
 ink_error ink_jpeg_process_restart(jpeg_state *state, ink_error_info *info);
 /* True when the entropy decoder has consumed bits past the real data (truncated or corrupt). */
