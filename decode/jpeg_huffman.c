@@ -156,8 +156,17 @@ void ink_jpeg_prepare_scan_tables(jpeg_state *state)
             const jpeg_component *component = &state->frame.components[scan->component_index[i]];
             const uint16_t *quant = state->quant[component->quant_index];
             uint32_t *dequant = state->dequant + i * JPEG_DEQUANT_ENTRIES;
-            for (unsigned k = 0; k < 64; k++)
-                dequant[k] = ((uint32_t)quant[k] << 8) | (ink_jpeg_zigzag[k] * 4u);
+            /* The 4x4 and 2x2 transforms ignore some rows and columns (4; or 2, 4, 6): their
+             * quantiser is 0 here, so those coefficients are never stored and the transforms,
+             * which clear what they read, leave the block all zero (jpeg_idct.c). */
+            uint32_t ignored = component->needed && component->block_log2 == 2   ? 0x10u
+                               : component->needed && component->block_log2 == 1 ? 0x54u
+                                                                                 : 0u;
+            for (unsigned k = 0; k < 64; k++) {
+                unsigned n = ink_jpeg_zigzag[k];
+                bool drop = ((ignored >> (n & 7u)) & 1u) || ((ignored >> (n >> 3)) & 1u);
+                dequant[k] = ((uint32_t)(drop ? 0 : quant[k]) << 8) | (n * 4u);
+            }
             for (unsigned k = 64; k < JPEG_DEQUANT_ENTRIES; k++)
                 dequant[k] = 0;
         }

@@ -165,49 +165,26 @@ static inline void fill_row(uint8_t *out, uint8_t pixel, unsigned size)
     }
 }
 
-/* Clears what a block decode stored: positions in zigzag order 0..last (or all). */
-static inline void clear_block(int32_t *coefficients, unsigned last)
-{
-    if (last < 8) {
-        for (unsigned k = 0; k <= last; k++)
-            coefficients[ink_jpeg_zigzag[k]] = 0;
-    } else {
-        clear_all(coefficients);
-    }
-}
-
-/* Every coefficient with zigzag index <= 9 is in the top-left 4x4 (rows and columns 0..3). Up to
- * index 14 the only others are (4,0) and (0,4), which the 4x4 and 2x2 transforms ignore (row
- * and column 4 vanish when the 8x8 output is averaged in pairs). */
+/* The transforms below clear the coefficients as they read them (a zero column costs one store,
+ * not eight), so each must read every position the block decoder can have stored: all 64 for
+ * 8x8; for 4x4 and 2x2 the decoder never stores the rows/columns they ignore (their quantisers
+ * are zero in the dequantisation table: jpeg_huffman.c), so what they read is all there is. The
+ * "low" variants serve blocks whose last zigzag index is at most LOW_LAST (all in the top-left
+ * 4x4), or LOW_LAST_REDUCED for 4x4 and 2x2 (only (4,0) and (0,4) beyond, which they ignore). */
 #define LOW_LAST 9u
 #define LOW_LAST_REDUCED 14u
 
-static inline void clear_low(int32_t *c)
-{
-    c[0] = c[1] = c[2] = c[3] = 0;
-    c[8] = c[9] = c[10] = c[11] = 0;
-    c[16] = c[17] = c[18] = c[19] = 0;
-    c[24] = c[25] = c[26] = c[27] = 0;
-}
-
-/* clear_low plus (0,4) and (4,0): what a block with last <= LOW_LAST_REDUCED can hold. */
-static inline void clear_low_reduced(int32_t *c)
-{
-    clear_low(c);
-    c[4] = c[32] = 0;
-}
-
 /* `big` is a constant at each call below, so the common case carries no clamps. */
 static inline __attribute__((always_inline)) void idct_8x8(int32_t *coefficients, const bool big,
-                                                           unsigned last, uint8_t *out,
-                                                           size_t stride)
+                                                           uint8_t *out, size_t stride)
 {
     int32_t work[64];
     /* Columns. A column with no AC terms (most of them) is its DC everywhere. */
     for (unsigned column = 0; column < 8; column++) {
-        const int32_t *in = coefficients + column;
+        int32_t *in = coefficients + column;
         if ((in[8] | in[16] | in[24] | in[32] | in[40] | in[48] | in[56]) == 0) {
             int32_t dc = in[0] * (1 << PASS1_BITS);
+            in[0] = 0;
             for (unsigned row = 0; row < 8; row++)
                 work[row * 8 + column] = dc;
             continue;
@@ -217,6 +194,7 @@ static inline __attribute__((always_inline)) void idct_8x8(int32_t *coefficients
         for (unsigned row = 0; row < 8; row++) {
             int32_t value = DESCALE(result[row], COLUMN_SHIFT);
             work[row * 8 + column] = big ? clamp_work(value) : value;
+            in[row * 8] = 0;
         }
     }
     /* Rows. */
@@ -232,7 +210,6 @@ static inline __attribute__((always_inline)) void idct_8x8(int32_t *coefficients
         for (unsigned x = 0; x < 8; x++)
             out[x] = clamp_pixel(result[x] >> OUT_SHIFT);
     }
-    clear_block(coefficients, last);
 }
 
 /* The same when all coefficients are in the top-left 4x4: half the columns, half the inputs. */
@@ -242,15 +219,17 @@ static inline __attribute__((always_inline)) void idct_8x8_low(int32_t *coeffici
 {
     int32_t work[8 * 4];
     for (unsigned column = 0; column < 4; column++) {
-        const int32_t *in = coefficients + column;
+        int32_t *in = coefficients + column;
         if ((in[8] | in[16] | in[24]) == 0) {
             int32_t dc = in[0] * (1 << PASS1_BITS);
+            in[0] = 0;
             for (unsigned row = 0; row < 8; row++)
                 work[row * 4 + column] = dc;
             continue;
         }
         int32_t result[8];
         IDCT8_LOW(in, 8, result);
+        in[0] = in[8] = in[16] = in[24] = 0;
         for (unsigned row = 0; row < 8; row++) {
             int32_t value = DESCALE(result[row], COLUMN_SHIFT);
             work[row * 4 + column] = big ? clamp_work(value) : value;
@@ -268,15 +247,14 @@ static inline __attribute__((always_inline)) void idct_8x8_low(int32_t *coeffici
         for (unsigned x = 0; x < 8; x++)
             out[x] = clamp_pixel(result[x] >> OUT_SHIFT);
     }
-    clear_low(coefficients);
 }
 
 void ink_jpeg_idct_8x8(int32_t *coefficients, bool big, uint8_t *out, size_t stride)
 {
     if (big)
-        idct_8x8(coefficients, true, 63, out, stride);
+        idct_8x8(coefficients, true, out, stride);
     else
-        idct_8x8(coefficients, false, 63, out, stride);
+        idct_8x8(coefficients, false, out, stride);
 }
 
 /* 4-point weights: even part sqrt(2) cos(pi/8) cos(pi/4) = cos(pi/8), cos(3pi/8); odd part
@@ -305,22 +283,22 @@ void ink_jpeg_idct_8x8(int32_t *coefficients, bool big, uint8_t *out, size_t str
     } while (0)
 
 static inline __attribute__((always_inline)) void idct_4x4(int32_t *coefficients, const bool big,
-                                                           unsigned last, uint8_t *out,
-                                                           size_t stride)
+                                                           uint8_t *out, size_t stride)
 {
     int32_t work[4 * 8];
     for (unsigned column = 0; column < 8; column++) {
-        const int32_t *in = coefficients + column;
+        int32_t *in = coefficients + column;
         if (column == 4)
             continue;
         if ((in[8] | in[16] | in[24] | in[40] | in[48] | in[56]) == 0) {
             int32_t dc = in[0] * (1 << PASS1_BITS);
-            for (unsigned row = 0; row < 4; row++)
-                work[row * 8 + column] = dc;
+            in[0] = 0;
+            work[column] = work[8 + column] = work[16 + column] = work[24 + column] = dc;
             continue;
         }
         int32_t result[4];
         IDCT4V(in[0], in[8], in[16], in[24], in[40], in[48], in[56], result);
+        in[0] = in[8] = in[16] = in[24] = in[40] = in[48] = in[56] = 0;
         for (unsigned row = 0; row < 4; row++) {
             int32_t value = DESCALE(result[row], COLUMN_SHIFT);
             work[row * 8 + column] = big ? clamp_work(value) : value;
@@ -330,10 +308,11 @@ static inline __attribute__((always_inline)) void idct_4x4(int32_t *coefficients
         const int32_t *in = work + row * 8;
         int32_t result[4];
         IDCT4V(in[0] + ROW_BIAS, in[1], in[2], in[3], in[5], in[6], in[7], result);
-        for (unsigned x = 0; x < 4; x++)
-            out[x] = clamp_pixel(result[x] >> OUT_SHIFT);
+        out[0] = clamp_pixel(result[0] >> OUT_SHIFT);
+        out[1] = clamp_pixel(result[1] >> OUT_SHIFT);
+        out[2] = clamp_pixel(result[2] >> OUT_SHIFT);
+        out[3] = clamp_pixel(result[3] >> OUT_SHIFT);
     }
-    clear_block(coefficients, last);
 }
 
 static inline __attribute__((always_inline)) void idct_4x4_low(int32_t *coefficients,
@@ -342,14 +321,16 @@ static inline __attribute__((always_inline)) void idct_4x4_low(int32_t *coeffici
 {
     int32_t work[4 * 4];
     for (unsigned column = 0; column < 4; column++) {
-        const int32_t *in = coefficients + column;
+        int32_t *in = coefficients + column;
         if ((in[8] | in[16] | in[24]) == 0) {
             int32_t dc = in[0] * (1 << PASS1_BITS);
+            in[0] = 0;
             work[column] = work[4 + column] = work[8 + column] = work[12 + column] = dc;
             continue;
         }
         int32_t result[4];
         IDCT4V(in[0], in[8], in[16], in[24], 0, 0, 0, result);
+        in[0] = in[8] = in[16] = in[24] = 0;
         for (unsigned row = 0; row < 4; row++) {
             int32_t value = DESCALE(result[row], COLUMN_SHIFT);
             work[row * 4 + column] = big ? clamp_work(value) : value;
@@ -364,15 +345,16 @@ static inline __attribute__((always_inline)) void idct_4x4_low(int32_t *coeffici
         out[2] = clamp_pixel(result[2] >> OUT_SHIFT);
         out[3] = clamp_pixel(result[3] >> OUT_SHIFT);
     }
-    clear_low_reduced(coefficients);
 }
 
+/* The functions of the contract clear the whole block (their callers may store anything). */
 void ink_jpeg_idct_4x4(int32_t *coefficients, bool big, uint8_t *out, size_t stride)
 {
     if (big)
-        idct_4x4(coefficients, true, 63, out, stride);
+        idct_4x4(coefficients, true, out, stride);
     else
-        idct_4x4(coefficients, false, 63, out, stride);
+        idct_4x4(coefficients, false, out, stride);
+    clear_all(coefficients);
 }
 
 /* 2-point weights: sqrt(2) * mean over x = 0..3 of cos((2x+1) u pi/16), odd u. */
@@ -390,16 +372,16 @@ void ink_jpeg_idct_4x4(int32_t *coefficients, bool big, uint8_t *out, size_t str
     } while (0)
 
 static inline __attribute__((always_inline)) void idct_2x2(int32_t *coefficients, const bool big,
-                                                           unsigned last, uint8_t *out,
-                                                           size_t stride)
+                                                           uint8_t *out, size_t stride)
 {
     static const uint8_t columns[5] = {0, 1, 3, 5, 7};
     int32_t work[2 * 8];
     for (unsigned i = 0; i < 5; i++) {
         unsigned column = columns[i];
-        const int32_t *in = coefficients + column;
+        int32_t *in = coefficients + column;
         int32_t result[2];
         IDCT2V(in[0], in[8], in[24], in[40], in[56], result);
+        in[0] = in[8] = in[24] = in[40] = in[56] = 0;
         for (unsigned row = 0; row < 2; row++) {
             int32_t value = DESCALE(result[row], COLUMN_SHIFT);
             work[row * 8 + column] = big ? clamp_work(value) : value;
@@ -412,7 +394,6 @@ static inline __attribute__((always_inline)) void idct_2x2(int32_t *coefficients
         out[0] = clamp_pixel(result[0] >> OUT_SHIFT);
         out[1] = clamp_pixel(result[1] >> OUT_SHIFT);
     }
-    clear_block(coefficients, last);
 }
 
 /* All coefficients in the top-left 4x4: only u, v in {0, 1, 3} contribute to the 2x2. */
@@ -423,9 +404,10 @@ static inline __attribute__((always_inline)) void idct_2x2_low(int32_t *coeffici
     int32_t work[2 * 3];
     static const uint8_t columns[3] = {0, 1, 3};
     for (unsigned i = 0; i < 3; i++) {
-        const int32_t *in = coefficients + columns[i];
+        int32_t *in = coefficients + columns[i];
         int32_t result[2];
         IDCT2V(in[0], in[8], in[24], 0, 0, result);
+        in[0] = in[8] = in[24] = 0;
         for (unsigned row = 0; row < 2; row++) {
             int32_t value = DESCALE(result[row], COLUMN_SHIFT);
             work[row * 3 + i] = big ? clamp_work(value) : value;
@@ -438,15 +420,15 @@ static inline __attribute__((always_inline)) void idct_2x2_low(int32_t *coeffici
         out[0] = clamp_pixel(result[0] >> OUT_SHIFT);
         out[1] = clamp_pixel(result[1] >> OUT_SHIFT);
     }
-    clear_low_reduced(coefficients);
 }
 
 void ink_jpeg_idct_2x2(int32_t *coefficients, bool big, uint8_t *out, size_t stride)
 {
     if (big)
-        idct_2x2(coefficients, true, 63, out, stride);
+        idct_2x2(coefficients, true, out, stride);
     else
-        idct_2x2(coefficients, false, 63, out, stride);
+        idct_2x2(coefficients, false, out, stride);
+    clear_all(coefficients);
 }
 
 void ink_jpeg_idct_1x1(int32_t *coefficients, uint8_t *out)
@@ -467,33 +449,32 @@ void ink_jpeg_idct_block(int32_t *coefficients, unsigned block_log2, uint32_t fl
                          uint8_t *out, size_t stride)
 {
     unsigned last = JPEG_FLAG_LAST(flags);
-    bool big = (flags & JPEG_FLAG_BIG) != 0;
     if (block_log2 == 0) {
         ink_jpeg_idct_1x1(coefficients, out);
     } else if (!(flags & JPEG_FLAG_AC)) {
         ink_jpeg_idct_flat(coefficients, 1u << block_log2, out, stride);
-    } else if (big) {
+    } else if (flags & JPEG_FLAG_BIG) {
         /* Hostile or extreme data: the clamping variants, no shortcuts needed. */
         if (block_log2 == 3)
-            idct_8x8(coefficients, true, last, out, stride);
+            idct_8x8(coefficients, true, out, stride);
         else if (block_log2 == 2)
-            idct_4x4(coefficients, true, last, out, stride);
+            idct_4x4(coefficients, true, out, stride);
         else
-            idct_2x2(coefficients, true, last, out, stride);
+            idct_2x2(coefficients, true, out, stride);
     } else if (block_log2 == 3) {
         if (last <= LOW_LAST)
             idct_8x8_low(coefficients, false, out, stride);
         else
-            idct_8x8(coefficients, false, last, out, stride);
+            idct_8x8(coefficients, false, out, stride);
     } else if (block_log2 == 2) {
         if (last <= LOW_LAST_REDUCED)
             idct_4x4_low(coefficients, false, out, stride);
         else
-            idct_4x4(coefficients, false, last, out, stride);
+            idct_4x4(coefficients, false, out, stride);
     } else {
         if (last <= LOW_LAST_REDUCED)
             idct_2x2_low(coefficients, false, out, stride);
         else
-            idct_2x2(coefficients, false, last, out, stride);
+            idct_2x2(coefficients, false, out, stride);
     }
 }
