@@ -105,6 +105,74 @@ static void build_lookup(const jpeg_huffman_table *table, bool dc, uint32_t *loo
     }
 }
 
+/* Group entries, for AC tables used only to skip (chroma; luma at 1/8): as many whole symbols
+ * as the lookahead holds, so one lookup steps over two or three of them.
+ *   bits 0..4    bits the group takes (1..10; 0 = not a group: a symbol entry or zero, as
+ *                in build_lookup)
+ *   bits 5..13   positions it advances, times 4 (an EOB counts one)
+ *   bit 14       it ends with EOB
+ *   bits 16..20, 21..25  bits and positions of its first symbol alone: taken instead when the
+ *                group would run past position 63 (a block whose last coefficient is at 63 has
+ *                no EOB, and the bits after it are the next block's DC)
+ * ZRL ends a group (the symbol path clamps it at the block's end, as libjpeg). */
+#define GROUP_EOB (1u << 14)
+#define GROUP_ADVANCE(e) (((e) >> 5) & 511u)
+#define GROUP_FIRST_LEN(e) ((int32_t)(((e) >> 16) & 31u))
+#define GROUP_FIRST_ADVANCE(e) (((e) >> 21) & 31u)
+
+/* The AC symbol whose code starts at the top of the `nbits` low bits of `bits`; -1 if no code
+ * that short matches. */
+static int32_t peek_symbol(const jpeg_huffman_table *table, uint32_t bits, unsigned nbits,
+                           unsigned *length)
+{
+    for (unsigned l = 1; l <= nbits; l++) {
+        uint32_t code = bits >> (nbits - l);
+        if (code < table->maxcode_plus1[l - 1]) {
+            *length = l;
+            return table->values[table->value_index[l - 1] + code - table->mincode[l - 1]];
+        }
+    }
+    return -1;
+}
+
+static void build_groups(const jpeg_huffman_table *table, uint32_t *lookup)
+{
+    build_lookup(table, false, lookup);
+    for (uint32_t i = 0; i < LUT_LOOKUP_SIZE; i++) {
+        unsigned used = 0, advance = 0, symbols = 0, first_len = 0, first_advance = 0;
+        bool eob = false;
+        while (used < JPEG_LOOKUP_BITS) {
+            unsigned left = JPEG_LOOKUP_BITS - used, length = 0;
+            int32_t symbol = peek_symbol(table, i & ((1u << left) - 1u), left, &length);
+            if (symbol < 0 || symbol == 0xF0)
+                break;
+            unsigned size = (unsigned)symbol & 15u, run = (unsigned)symbol >> 4;
+            if (size == 0) {
+                /* EOB (any run but 15 ends a sequential block). It counts one position, so a
+                 * group ending with it fits only if the block has not already ended at 63:
+                 * then those bits are the next block's DC code. */
+                eob = true;
+                advance++;
+                used += length;
+                if (symbols++ == 0)
+                    first_len = length;
+                break;
+            }
+            if (size > 10 || length + size > left)
+                break;
+            used += length + size;
+            advance += run + 1u;
+            if (symbols++ == 0) {
+                first_len = length + size;
+                first_advance = run + 1u;
+            }
+        }
+        if (symbols > 0)
+            lookup[i] = used | (advance * 4u << 5) | (eob ? GROUP_EOB : 0) | (first_len << 16) |
+                        (first_advance << 21);
+    }
+}
+
 static void build_fast(const jpeg_huffman_table *table, uint16_t *fast)
 {
     memset(fast, 0, sizeof(uint16_t) << JPEG_FAST_BITS);
@@ -125,7 +193,9 @@ static void give_fast_slot(jpeg_state *state, unsigned slot, unsigned *next_fast
     if (table->fast_slot == JPEG_FAST_SLOTS && *next_fast < JPEG_FAST_SLOTS) {
         table->fast_slot = (uint8_t)(*next_fast)++;
         build_fast(table, state->fast[table->fast_slot]);
-        if (state->lookup)
+        if (state->lookup && table->lookup_groups)
+            build_groups(table, state->lookup + table->fast_slot * LUT_LOOKUP_SIZE);
+        else if (state->lookup)
             build_lookup(table, slot < 4u, state->lookup + table->fast_slot * LUT_LOOKUP_SIZE);
     }
 }
@@ -134,8 +204,17 @@ void ink_jpeg_prepare_scan_tables(jpeg_state *state)
 {
     jpeg_scan *scan = &state->scan;
     unsigned next_fast = 0;
-    for (unsigned slot = 0; slot < JPEG_HUFFMAN_SLOTS; slot++)
+    for (unsigned slot = 0; slot < JPEG_HUFFMAN_SLOTS; slot++) {
         state->huffman[slot].fast_slot = JPEG_FAST_SLOTS;
+        state->huffman[slot].lookup_groups = slot >= 4u; /* AC tables only */
+    }
+    /* An AC table gets group entries when no component of the scan stores coefficients with
+     * it (unneeded components, and needed ones at 1/8 which keep DC only). */
+    for (unsigned i = 0; i < scan->ncomponents; i++) {
+        const jpeg_component *component = &state->frame.components[scan->component_index[i]];
+        if (component->needed && component->block_log2 != 0)
+            state->huffman[component->ac_table].lookup_groups = 0; /* ac_table is the slot, 4..7 */
+    }
     state->no_fast[0] = 0;
     state->no_fast[1] = 0;
     /* Needed components first, so luma keeps its lookahead when slots run out. */
@@ -335,6 +414,7 @@ void ink_jpeg_block_coder_init(jpeg_state *state, unsigned scan_index, jpeg_bloc
         coder->ac_lookup = state->lookup + ac_table->fast_slot * LUT_LOOKUP_SIZE;
         coder->ac_mask = LUT_LOOKUP_SIZE - 1u;
     }
+    coder->ac_groups = ac_table->fast_slot < JPEG_FAST_SLOTS && ac_table->lookup_groups;
     coder->dequant = state->dequant + scan_index * JPEG_DEQUANT_ENTRIES;
     coder->predictor = &component->dc_predictor;
 }
@@ -489,10 +569,26 @@ decode_block(jpeg_state *state, jpeg_reader *reader, const jpeg_block_coder *cod
         if (k > 1)
             *flags |= JPEG_FLAG_AC | ((k - 1u) << JPEG_FLAG_LAST_SHIFT);
     } else {
-        /* Skip mode: the same decoding, nothing stored. */
+        /* Skip mode: the same decoding, nothing stored; with group entries, several symbols
+         * per lookup. */
+        const bool groups = coder->ac_groups;
         while (position < block_end) {
             REFILL(SYMBOL_BITS);
             entry = ac_lookup[PEEK(JPEG_LOOKUP_BITS) & ac_mask];
+            if (groups && LUT_LEN(entry) != 0) {
+                const uint32_t *after = (const uint32_t *)(const void *)(
+                    (const uint8_t *)position + GROUP_ADVANCE(entry));
+                if (after <= block_end) {
+                    count -= LUT_LEN(entry);
+                    position = after;
+                    if (entry & GROUP_EOB)
+                        break;
+                } else {
+                    count -= GROUP_FIRST_LEN(entry);
+                    position += GROUP_FIRST_ADVANCE(entry);
+                }
+                continue;
+            }
             if (LUT_LEN(entry) != 0) {
                 count -= LUT_LEN(entry);
                 position = (const uint32_t *)(const void *)((const uint8_t *)position +

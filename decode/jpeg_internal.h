@@ -61,6 +61,7 @@ typedef struct jpeg_huffman_table {
     uint8_t value_index[16];
     uint8_t defined;
     uint8_t fast_slot; /* JPEG_FAST_SLOTS when the current scan gave it no lookahead table */
+    uint8_t lookup_groups; /* its state->lookup table holds symbol groups (skip-only tables) */
     uint8_t values[256];
 } jpeg_huffman_table;
 
@@ -220,6 +221,7 @@ typedef struct jpeg_block_coder {
     const uint32_t *dc_lookup, *ac_lookup; /* combined lookahead, or a one-entry "slow" table */
     uint32_t dc_mask, ac_mask;             /* index masks (0 with the one-entry table) */
     const jpeg_huffman_table *dc_table, *ac_table;
+    bool ac_groups;                        /* ac_lookup holds symbol groups (skip mode only) */
     const uint32_t *dequant;               /* the component's row of state->dequant */
     int32_t *predictor;                    /* the component's DC predictor */
 } jpeg_block_coder;
