@@ -122,10 +122,18 @@ static void build_lookup(const jpeg_huffman_table *table, bool dc, uint32_t *loo
 
 /* The AC symbol whose code starts at the top of the `nbits` low bits of `bits`; -1 if no code
  * that short matches. */
-static int32_t peek_symbol(const jpeg_huffman_table *table, uint32_t bits, unsigned nbits,
-                           unsigned *length)
+static int32_t peek_symbol(const jpeg_huffman_table *table, const uint16_t *fast, uint32_t bits,
+                           unsigned nbits, unsigned *length)
 {
-    for (unsigned l = 1; l <= nbits; l++) {
+    /* The 9-bit symbol lookahead first (built just before): one load for most codes. */
+    uint32_t index = nbits >= JPEG_FAST_BITS ? bits >> (nbits - JPEG_FAST_BITS)
+                                             : bits << (JPEG_FAST_BITS - nbits);
+    uint32_t entry = fast[index];
+    if (entry != 0) {
+        *length = entry & 15u;
+        return *length <= nbits ? (int32_t)(entry >> 8) : -1;
+    }
+    for (unsigned l = JPEG_FAST_BITS + 1u; l <= nbits; l++) {
         uint32_t code = bits >> (nbits - l);
         if (code < table->maxcode_plus1[l - 1]) {
             *length = l;
@@ -135,7 +143,7 @@ static int32_t peek_symbol(const jpeg_huffman_table *table, uint32_t bits, unsig
     return -1;
 }
 
-static void build_groups(const jpeg_huffman_table *table, uint32_t *lookup)
+static void build_groups(const jpeg_huffman_table *table, const uint16_t *fast, uint32_t *lookup)
 {
     build_lookup(table, false, lookup);
     for (uint32_t i = 0; i < LUT_LOOKUP_SIZE; i++) {
@@ -143,7 +151,7 @@ static void build_groups(const jpeg_huffman_table *table, uint32_t *lookup)
         bool eob = false;
         while (used < JPEG_LOOKUP_BITS) {
             unsigned left = JPEG_LOOKUP_BITS - used, length = 0;
-            int32_t symbol = peek_symbol(table, i & ((1u << left) - 1u), left, &length);
+            int32_t symbol = peek_symbol(table, fast, i & ((1u << left) - 1u), left, &length);
             if (symbol < 0 || symbol == 0xF0)
                 break;
             unsigned size = (unsigned)symbol & 15u, run = (unsigned)symbol >> 4;
@@ -194,7 +202,8 @@ static void give_fast_slot(jpeg_state *state, unsigned slot, unsigned *next_fast
         table->fast_slot = (uint8_t)(*next_fast)++;
         build_fast(table, state->fast[table->fast_slot]);
         if (state->lookup && table->lookup_groups)
-            build_groups(table, state->lookup + table->fast_slot * LUT_LOOKUP_SIZE);
+            build_groups(table, state->fast[table->fast_slot],
+                         state->lookup + table->fast_slot * LUT_LOOKUP_SIZE);
         else if (state->lookup)
             build_lookup(table, slot < 4u, state->lookup + table->fast_slot * LUT_LOOKUP_SIZE);
     }
