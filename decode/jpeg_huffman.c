@@ -109,14 +109,17 @@ static void build_lookup(const jpeg_huffman_table *table, bool dc, uint32_t *loo
  * as the lookahead holds, so one lookup steps over two or three of them.
  *   bits 0..4    bits the group takes (1..10; 0 = not a group: a symbol entry or zero, as
  *                in build_lookup)
- *   bits 5..13   positions it advances, times 4 (an EOB counts one)
- *   bit 14       it ends with EOB
+ *   bits 5..14   positions it advances, times 4 (an EOB counts one, plus 64 so that the
+ *                common test "fits in the block" fails and the EOB case is sorted out off the
+ *                common path)
+ *   bit 15       it ends with EOB
  *   bits 16..20, 21..25  bits and positions of its first symbol alone: taken instead when the
  *                group would run past position 63 (a block whose last coefficient is at 63 has
  *                no EOB, and the bits after it are the next block's DC)
  * ZRL ends a group (the symbol path clamps it at the block's end, as libjpeg). */
-#define GROUP_EOB (1u << 14)
-#define GROUP_ADVANCE(e) (((e) >> 5) & 511u)
+#define GROUP_EOB (1u << 15)
+#define GROUP_EOB_BIAS (64u * 4u)
+#define GROUP_ADVANCE(e) (((e) >> 5) & 1023u)
 #define GROUP_FIRST_LEN(e) ((int32_t)(((e) >> 16) & 31u))
 #define GROUP_FIRST_ADVANCE(e) (((e) >> 21) & 31u)
 
@@ -176,8 +179,8 @@ static void build_groups(const jpeg_huffman_table *table, const uint16_t *fast, 
             }
         }
         if (symbols > 0)
-            lookup[i] = used | (advance * 4u << 5) | (eob ? GROUP_EOB : 0) | (first_len << 16) |
-                        (first_advance << 21);
+            lookup[i] = used | ((advance * 4u + (eob ? GROUP_EOB_BIAS : 0)) << 5) |
+                        (eob ? GROUP_EOB : 0) | (first_len << 16) | (first_advance << 21);
     }
 }
 
@@ -590,12 +593,19 @@ decode_block(jpeg_state *state, jpeg_reader *reader, const jpeg_block_coder *cod
                 if (after <= block_end) {
                     count -= LUT_LEN(entry);
                     position = after;
-                    if (entry & GROUP_EOB)
-                        break;
-                } else {
-                    count -= GROUP_FIRST_LEN(entry);
-                    position += GROUP_FIRST_ADVANCE(entry);
+                    continue;
                 }
+                if (entry & GROUP_EOB) {
+                    after = (const uint32_t *)(const void *)((const uint8_t *)after -
+                                                             GROUP_EOB_BIAS);
+                    if (after <= block_end) {
+                        count -= LUT_LEN(entry);
+                        position = after;
+                        break;
+                    }
+                }
+                count -= GROUP_FIRST_LEN(entry);
+                position += GROUP_FIRST_ADVANCE(entry);
                 continue;
             }
             if (LUT_LEN(entry) != 0) {
