@@ -87,7 +87,7 @@ for img in order:
     for c in cols:
         st, ins, sc = r.get(c, ('-', 0, ''))
         if st != 'ok' or not px:
-            cells.append('refused' if st == 'too_large' or 'large' in st else st)
+            cells.append('too wide' if st.startswith('too') else st)
         else:
             v = ins / px; med[c].append(v); cells.append('%.1f' % v)
     fit = r.get('d:fit', ('', 0, '?'))[2]

@@ -137,7 +137,7 @@ grep -c '^result convert' "$WORK/run1.log" | grep -qx "$njobs" ||
 
 # ---- 5. the host's --codec arena, job by job ----
 mkdir -p "$WORK/host"
-same=0; both_failed=0; mismatch=0
+same=0; both_failed=0; mismatch=0; jpeg_same=0
 while IFS=$'\t' read -r in out options; do
     board_line=$(grep -F "result convert in=$in out=$out " "$WORK/run1.log" | head -1)
     board_status=$(sed -n 's/.* status=\([^=]*\) width=.*/\1/p' <<<"$board_line")
@@ -152,6 +152,7 @@ while IFS=$'\t' read -r in out options; do
     if [ "$board_status" = ok ] && [ "$host_status" = ok ]; then
         if cmp -s "$SD/$out" "$host_out"; then
             same=$((same + 1))
+            case "$in" in *.jpg|*.jpeg|*.JPG|*.JPEG) jpeg_same=$((jpeg_same + 1)) ;; esac
         else
             echo "MISMATCH: $in [$options]: board and host BMPs differ"; mismatch=$((mismatch + 1))
         fi
@@ -163,9 +164,13 @@ while IFS=$'\t' read -r in out options; do
         mismatch=$((mismatch + 1))
     fi
 done <"$WORK/jobs.tsv"
-echo "host vs board: $same bit-identical BMPs, $both_failed failed alike, $mismatch mismatches"
+echo "host vs board: $same bit-identical BMPs ($jpeg_same of them JPEG), $both_failed failed alike, $mismatch mismatches"
 [ $mismatch -eq 0 ] || fail "$mismatch jobs differ between the board and the host"
 [ $same -gt 0 ] || fail "no conversion succeeded on both sides: nothing was compared"
+# The in-arena JPEG decoder is in the core: JPEG must be among what was compared.
+if grep -q "^const ink_decoder ink_decoder_arena_jpeg " "$SOURCE_DIR"/decode/*.c; then
+    [ $jpeg_same -gt 0 ] || fail "no JPEG converted bit-identically on both sides"
+fi
 
 # ---- 6. RAM report, stack, determinism, framebuffer ----
 grep '^  ram: ' "$WORK/run1.log" | head -2 | sed 's/^  //' >"$WORK/ram.printed"
