@@ -15,6 +15,8 @@
  *                                       tables, frame/scan/entropy state
  *   DITHER   INK_JPEG_INPUT_BYTES       the input buffer: the source is read in blocks this big
  *            + INK_JPEG_TILE_BYTES      MCU tiles, only for RGB/CMYK/YCCK or luma upsampling
+ *            + INK_JPEG_LOOKUP_BYTES    sequential files: the block decoder's Huffman lookahead
+ *                                       and dequantisation tables (a separate claim)
  *   PRIMARY  stride x rows              one MCU row of gray output: stride = MCUs across x MCU
  *                                       width at the scale, rows = 8 * vmax / 2^scale; at most
  *                                       INK_REGION_PRIMARY_BYTES (2048 px x 16 rows at 1/1)
@@ -34,6 +36,9 @@
 
 #define INK_JPEG_INPUT_BYTES 8192u
 #define INK_JPEG_TILE_BYTES 4096u /* 4 components x 32 x 32 */
+/* Combined Huffman lookahead tables (4 x 1024 x uint32) + dequantisation tables (4 x 80 x
+ * uint32), after the input buffer and tiles in DITHER. */
+#define INK_JPEG_LOOKUP_BYTES 17664u
 
 extern const ink_decoder ink_decoder_arena_jpeg;
 
