@@ -52,14 +52,14 @@ for b in "$tmp"/*.base.jpg; do
   read -r ib fit rb sb < <(ir "$b")
   read -r ip fitp rp sp < <(ir "$p")
   if [ "$ip" = "-" ] || [ "$ib" = "-" ]; then
-    echo "| $name | ${w}x${h} | $fit | | | refused: $(head -c 120 "$tmp/cg.err" | tr '\n' ' ') | | | |"
+    echo "| $name | ${w}x${h} | $fit | | | refused: $(grep -o 'arena: .*' "$tmp/cg.err" | head -1 | cut -c8-120) | | | |"
     continue
   fi
   ratio=$(awk -v a="$ip" -v b="$ib" 'BEGIN{printf "%.2f", a/b}')
   echo "$ratio $(( (rp + sp) )) $(( (rb + sb) ))" >> "$tmp/ratios"
   echo "| $name | ${w}x${h} | $fit | $(stat -c %s "$b")/$(stat -c %s "$p") | $(awk -v a="$ib" -v p=$px 'BEGIN{printf "%.1f", a/p}') | $(awk -v a="$ip" -v p=$px 'BEGIN{printf "%.1f", a/p}') | $ratio | $rb+$sb | $rp+$sp |"
 done
-sort -n "$tmp/ratios" | awk '{r[NR]=$1; io[NR]=$2/($3>0?$3:1)} END {
-  n=NR; asort(io);
-  printf "\nmedian Ir progressive/baseline %.2f (range %.2f-%.2f, %d photos); median source calls progressive/baseline %.2f (range %.2f-%.2f)\n",
-    r[int((n+1)/2)], r[1], r[n], n, io[int((n+1)/2)], io[1], io[n] }'
+median() { sort -n | awk '{a[NR]=$1} END {printf "%.2f (range %.2f-%.2f, %d photos)", a[int((NR+1)/2)], a[1], a[NR], NR}'; }
+echo
+echo "median Ir progressive/baseline $(awk '{print $1}' "$tmp/ratios" | median)"
+echo "median source calls (reads+seeks) progressive/baseline $(awk '{print $2/($3>0?$3:1)}' "$tmp/ratios" | median)"
