@@ -1,5 +1,6 @@
 /*
- * jpeg.h — the in-arena JPEG decoder: baseline and extended sequential Huffman JPEG, 8-bit,
+ * jpeg.h — the in-arena JPEG decoder: baseline, extended sequential and progressive (gray, YCbCr;
+ * band by band, docs/JPEG.md "Progressive") Huffman JPEG, 8-bit,
  * decoded to gray inside the 80 KB arena, with DCT-domain downscaling (1/1, 1/2, 1/4, 1/8).
  *
  * Implements decode/decoder.h. begin() is offered INK_SCALE_MASK_DCT; the sink picks the scale.
@@ -22,7 +23,7 @@
  *                                       INK_REGION_PRIMARY_BYTES (2048 px x 16 rows at 1/1)
  *
  * Errors:
- *   INK_ERR_UNSUPPORTED  progressive, arithmetic coding, lossless, hierarchical, 12-bit, DNL,
+ *   INK_ERR_UNSUPPORTED  progressive RGB/CMYK/YCCK or with luma below chroma, arithmetic coding, lossless, hierarchical, 12-bit, DNL,
  *                        2 components, fractional sampling ratios, non-interleaved colour scans
  *   INK_ERR_BAD_DATA     malformed or truncated data, missing tables, bad markers
  *   INK_ERR_TOO_LARGE    over `limits`, or the chosen scale's MCU row exceeds PRIMARY (the

@@ -441,7 +441,6 @@ static ink_error emit_band(jpeg_prog *p, jpeg_state *state, uint32_t band, ink_e
     (void)info;
     int32_t *coefficients = state->coefficients;
     unsigned size = 1u << p->block_log2;
-    unsigned nkept = p->kept_side * p->kept_side;
     memset(coefficients, 0, 64 * sizeof *coefficients);
     for (uint32_t row = 0; row < p->band_rows && p->rows_done < p->out_height; row++) {
         if (band * p->band_rows + row >= p->total_rows)
@@ -451,16 +450,29 @@ static ink_error emit_band(jpeg_prog *p, jpeg_state *state, uint32_t band, ink_e
                 (const int16_t *)(const void *)(block_at(p, bx, row) + (p->have_mask ? 8u : 0u));
             uint8_t *out = p->out + (size_t)bx * size;
             bool ac = false, big = false;
-            for (unsigned i = 0; i < nkept; i++) {
-                if (kept[i] == 0)
+            /* The DC term, then only the positions the mask says are nonzero (kept ones). */
+            uint64_t nonzero =
+                p->have_mask ? *(const uint64_t *)(const void *)block_at(p, bx, row) & ~(uint64_t)1
+                             : 0;
+            int32_t dc = kept[0] * p->slot_quant[0];
+            if ((uint32_t)(dc + 1024) > 2048u) {
+                big = true;
+                dc = dc < -2048 ? -2048 : dc > 2048 ? 2048 : dc;
+            }
+            coefficients[0] = dc;
+            while (nonzero != 0) {
+                unsigned k = (unsigned)__builtin_ctzll(nonzero);
+                nonzero &= nonzero - 1u;
+                unsigned slot = p->keep_slot[k];
+                if (slot == JPEG_PROG_DROP || kept[slot] == 0)
                     continue;
-                int32_t value = kept[i] * p->slot_quant[i];
+                int32_t value = kept[slot] * p->slot_quant[slot];
                 if ((uint32_t)(value + 1024) > 2048u) {
                     big = true;
                     value = value < -2048 ? -2048 : value > 2048 ? 2048 : value;
                 }
-                coefficients[p->slot_natural[i]] = value;
-                ac |= i != 0;
+                coefficients[p->slot_natural[slot]] = value;
+                ac = true;
             }
             if (p->block_log2 == 0)
                 ink_jpeg_idct_1x1(coefficients, out);

@@ -277,11 +277,17 @@ ink_error ink_jpeg_prog_ac_refine(jpeg_state *state, const jpeg_entropy_table *a
         }
     }
     if (*eobrun > 0) {
-        for (; k <= se; k++) {
-            if (nonzero & ((uint64_t)1 << k)) {
+        /* Inside an end-of-band run only positions with history get a correction bit: visit
+         * the mask's set bits in k..Se rather than every position. */
+        if (k <= se) {
+            uint64_t upto = se == 63 ? ~(uint64_t)0 : ((uint64_t)1 << (se + 1u)) - 1u;
+            uint64_t todo = nonzero & upto & ~(((uint64_t)1 << k) - 1u);
+            while (todo != 0) {
+                unsigned j = (unsigned)__builtin_ctzll(todo);
+                todo &= todo - 1u;
                 RECEIVE(1, raw);
                 if (raw)
-                    correct(coefficients, keep, k, p1);
+                    correct(coefficients, keep, j, p1);
             }
         }
         (*eobrun)--;
