@@ -1,5 +1,6 @@
 /*
- * jpeg.h — the in-arena JPEG decoder: baseline and extended sequential Huffman JPEG, 8-bit,
+ * jpeg.h — the in-arena JPEG decoder: baseline, extended sequential and progressive (gray, YCbCr;
+ * band by band, docs/JPEG.md "Progressive") Huffman JPEG, 8-bit,
  * decoded to gray inside the 80 KB arena, with DCT-domain downscaling (1/1, 1/2, 1/4, 1/8).
  *
  * Implements decode/decoder.h. begin() is offered INK_SCALE_MASK_DCT; the sink picks the scale.
@@ -15,12 +16,14 @@
  *                                       tables, frame/scan/entropy state
  *   DITHER   INK_JPEG_INPUT_BYTES       the input buffer: the source is read in blocks this big
  *            + INK_JPEG_TILE_BYTES      MCU tiles, only for RGB/CMYK/YCCK or luma upsampling
+ *            + INK_JPEG_LOOKUP_BYTES    sequential files: the block decoder's Huffman lookahead
+ *                                       and dequantisation tables (a separate claim)
  *   PRIMARY  stride x rows              one MCU row of gray output: stride = MCUs across x MCU
  *                                       width at the scale, rows = 8 * vmax / 2^scale; at most
  *                                       INK_REGION_PRIMARY_BYTES (2048 px x 16 rows at 1/1)
  *
  * Errors:
- *   INK_ERR_UNSUPPORTED  progressive, arithmetic coding, lossless, hierarchical, 12-bit, DNL,
+ *   INK_ERR_UNSUPPORTED  progressive RGB/CMYK/YCCK or with luma below chroma, arithmetic coding, lossless, hierarchical, 12-bit, DNL,
  *                        2 components, fractional sampling ratios, non-interleaved colour scans
  *   INK_ERR_BAD_DATA     malformed or truncated data, missing tables, bad markers
  *   INK_ERR_TOO_LARGE    over `limits`, or the chosen scale's MCU row exceeds PRIMARY (the
@@ -34,6 +37,9 @@
 
 #define INK_JPEG_INPUT_BYTES 8192u
 #define INK_JPEG_TILE_BYTES 4096u /* 4 components x 32 x 32 */
+/* Combined Huffman lookahead tables (4 x 1024 x uint32) + dequantisation tables (4 x 80 x
+ * uint32), after the input buffer and tiles in DITHER. */
+#define INK_JPEG_LOOKUP_BYTES 17664u
 
 extern const ink_decoder ink_decoder_arena_jpeg;
 

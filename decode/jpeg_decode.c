@@ -17,22 +17,26 @@
 #include <string.h>
 
 #include "decode/jpeg_internal.h"
+#include "decode/jpeg_progressive.h"
 
 _Static_assert(sizeof(jpeg_state) <= INK_REGION_SCRATCH_BYTES,
                "the JPEG decoder state must fit in SCRATCH");
-_Static_assert(INK_JPEG_INPUT_BYTES + INK_JPEG_TILE_BYTES <= INK_REGION_DITHER_BYTES,
-               "the JPEG input buffer and tiles must fit in DITHER");
+_Static_assert(INK_JPEG_INPUT_BYTES + INK_JPEG_TILE_BYTES + INK_JPEG_LOOKUP_BYTES <=
+                   INK_REGION_DITHER_BYTES,
+               "the JPEG input buffer, tiles and lookahead tables must fit in DITHER");
+_Static_assert(INK_JPEG_LOOKUP_BYTES == JPEG_LOOKUP_BYTES + JPEG_DEQUANT_BYTES,
+               "INK_JPEG_LOOKUP_BYTES must match jpeg_internal.h");
+_Static_assert((INK_JPEG_INPUT_BYTES + INK_JPEG_TILE_BYTES) % 8u == 0,
+               "the lookahead tables must be aligned");
 _Static_assert(INK_JPEG_INPUT_BYTES >= 4096u, "source reads must be at least 4 KB");
 
 const uint32_t INK_JPEG_STATE_BYTES =
     (uint32_t)((sizeof(jpeg_state) + INK_ARENA_ALIGN - 1u) & ~(size_t)(INK_ARENA_ALIGN - 1u));
 
-typedef void jpeg_idct_fn(int32_t *coefficients, bool big, uint8_t *out, size_t stride);
-
 /* What one decode() holds besides the state. */
 typedef struct jpeg_run {
     const ink_row_sink *sink;
-    ink_claim scratch, buffers, output;
+    ink_claim scratch, buffers, tables, output;
     uint8_t *rows;          /* the MCU-row buffer in PRIMARY */
     uint32_t stride;        /* bytes per row of it */
     uint32_t band_rows;     /* its rows */
@@ -178,8 +182,6 @@ static ink_error restart_if_due(jpeg_state *state, ink_error_info *info)
 static ink_error block_to_pixels(jpeg_state *state, unsigned i, const jpeg_component *c,
                                  uint8_t *out, size_t stride, ink_error_info *info)
 {
-    static jpeg_idct_fn *const idct[4] = {NULL, ink_jpeg_idct_2x2, ink_jpeg_idct_4x4,
-                                          ink_jpeg_idct_8x8};
     uint32_t flags = 0;
     if (!c->needed)
         return ink_jpeg_decode_block(state, i, JPEG_BLOCK_SKIP, &flags, info);
@@ -187,12 +189,7 @@ static ink_error block_to_pixels(jpeg_state *state, unsigned i, const jpeg_compo
     ink_error error = ink_jpeg_decode_block(state, i, mode, &flags, info);
     if (error != INK_OK)
         return error;
-    if (c->block_log2 == 0)
-        ink_jpeg_idct_1x1(state->coefficients, out);
-    else if (!(flags & JPEG_FLAG_AC))
-        ink_jpeg_idct_flat(state->coefficients, 1u << c->block_log2, out, stride);
-    else
-        idct[c->block_log2](state->coefficients, (flags & JPEG_FLAG_BIG) != 0, out, stride);
+    ink_jpeg_idct_block(state->coefficients, c->block_log2, flags, out, stride);
     return INK_OK;
 }
 
@@ -231,31 +228,49 @@ static ink_error decode_scan(jpeg_state *state, jpeg_run *run, ink_error_info *i
         return INK_OK;
     }
 
+    /* Interleaved: the blocks of one MCU (at most 10, checked by the SOS parser), in bitstream
+     * order, planned once per scan — the coder, the mode and where the pixels go — so the
+     * per-block work in the loop is a decode and a transform. */
+    jpeg_mcu_block plan[10], blocks[10];
+    jpeg_block_coder coders[JPEG_MAX_COMPONENTS];
+    unsigned nblocks = 0;
     uint32_t mcu_width = (uint32_t)frame->hmax << run->block_log2;
-    for (uint32_t my = 0; my < frame->mcus_y && run->rows_done < run->out_height; my++) {
-        for (uint32_t mx = 0; mx < frame->mcus_x; mx++) {
-            if ((error = restart_if_due(state, info)) != INK_OK)
-                return error;
-            for (unsigned i = 0; i < scan->ncomponents; i++) {
-                const jpeg_component *c = &frame->components[scan->component_index[i]];
-                uint32_t size = 1u << c->block_log2;
-                for (uint32_t by = 0; by < c->v; by++) {
-                    for (uint32_t bx = 0; bx < c->h; bx++) {
-                        uint8_t *out = NULL;
-                        size_t stride = 0;
-                        if (c->needed && run->direct) {
-                            out = run->rows + (size_t)by * size * run->stride +
-                                  (mx * c->h + bx) * size;
-                            stride = run->stride;
-                        } else if (c->needed) {
-                            out = c->tile + by * size * c->tile_stride + bx * size;
-                            stride = c->tile_stride;
-                        }
-                        if ((error = block_to_pixels(state, i, c, out, stride, info)) != INK_OK)
-                            return error;
-                    }
+    for (unsigned i = 0; i < scan->ncomponents; i++) {
+        const jpeg_component *c = &frame->components[scan->component_index[i]];
+        uint32_t size = 1u << c->block_log2;
+        ink_jpeg_block_coder_init(state, i, &coders[i]);
+        for (uint32_t by = 0; by < c->v; by++) {
+            for (uint32_t bx = 0; bx < c->h; bx++) {
+                if (nblocks == 10)
+                    return ink_error_set(info, INK_ERR_INTERNAL, "JPEG MCU of over 10 blocks");
+                plan[nblocks].out = NULL;
+                plan[nblocks].step = 0;
+                plan[nblocks].stride = 0;
+                plan[nblocks].scan_index = (uint8_t)i;
+                plan[nblocks].block_log2 = c->block_log2;
+                plan[nblocks].mode = !c->needed            ? JPEG_BLOCK_SKIP
+                                     : c->block_log2 == 0 ? JPEG_BLOCK_DC
+                                                          : JPEG_BLOCK_FULL;
+                if (c->needed && run->direct) {
+                    plan[nblocks].out = run->rows + (size_t)by * size * run->stride + bx * size;
+                    plan[nblocks].step = mcu_width;
+                    plan[nblocks].stride = run->stride;
+                } else if (c->needed) {
+                    plan[nblocks].out = c->tile + by * size * c->tile_stride + bx * size;
+                    plan[nblocks].stride = c->tile_stride;
                 }
+                blocks[nblocks] = plan[nblocks];
+                nblocks++;
             }
+        }
+    }
+    for (uint32_t my = 0; my < frame->mcus_y && run->rows_done < run->out_height; my++) {
+        for (unsigned b = 0; b < nblocks; b++) /* back to the row's first MCU */
+            blocks[b].out = plan[b].out;
+        for (uint32_t mx = 0; mx < frame->mcus_x; mx++) {
+            if ((error = restart_if_due(state, info)) != INK_OK ||
+                (error = ink_jpeg_decode_mcu(state, coders, blocks, nblocks, info)) != INK_OK)
+                return error;
             if (!run->direct)
                 ink_jpeg_tiles_to_gray(frame, run->rows + mx * mcu_width, run->stride, mcu_width,
                                        run->band_rows);
@@ -280,6 +295,18 @@ static ink_error run_decoder(jpeg_state *state, jpeg_run *run, ink_arena *arena,
     if ((error = ink_check_limits(limits, frame->width, frame->height, info)) != INK_OK ||
         (error = decide_colour(frame, info)) != INK_OK)
         return error;
+    if (frame->sof == 0xC2) /* progressive: band by band (jpeg_progressive.c) */
+        return ink_jpeg_progressive_decode(state, run->buffers.bytes, arena, run->sink, info);
+    /* Sequential: the block decoder's lookahead and dequantisation tables, after the input
+     * buffer and tiles in DITHER (progressive uses that space for its own records). */
+    error = ink_arena_claim_range(arena, INK_REGION_DITHER,
+                                  INK_JPEG_INPUT_BYTES + INK_JPEG_TILE_BYTES,
+                                  INK_JPEG_LOOKUP_BYTES, "jpeg lookahead tables", &run->tables,
+                                  info);
+    if (error != INK_OK)
+        return error;
+    state->lookup = (uint32_t *)(void *)run->tables.bytes;
+    state->dequant = state->lookup + JPEG_LOOKUP_BYTES / 4u;
 
     ink_image_info image = {frame->width, frame->height, INK_SCALE_MASK_DCT, false,
                             ink_jpeg_describe(frame)};
@@ -347,6 +374,8 @@ static ink_error jpeg_decode(const ink_source *source, ink_arena *arena, const i
     }
     if (run.output.bytes)
         ink_arena_release(arena, &run.output);
+    if (run.tables.bytes)
+        ink_arena_release(arena, &run.tables);
     if (run.buffers.bytes)
         ink_arena_release(arena, &run.buffers);
     if (run.scratch.bytes)

@@ -1,15 +1,23 @@
 /*
  * jpeg_huffman.c — Huffman tables, the bit reader and block entropy decoding (T.81 F.2.2).
  *
- * Decoding a symbol looks at the next JPEG_FAST_BITS bits: a lookahead table gives the symbol and
- * code length of every code that short (nearly all of them in real files). Longer codes, and
- * tables that got no lookahead slot, go through the canonical maxcode walk.
+ * The block decoder looks at the next JPEG_LOOKUP_BITS (10) bits of the stream in a combined
+ * table per Huffman table (state->lookup, built per scan). For a code *and its value bits* within
+ * those 10 bits — most coefficients of real files — one entry gives the total length, the run and
+ * the sign-extended coefficient, so a coefficient costs one lookup, one shift and one store.
+ * Entries for longer codes+values give the code's symbol and length; codes longer than 10 bits
+ * take the canonical maxcode walk. The tables of a scan's components are built in
+ * ink_jpeg_prepare_scan_tables, together with a per-component dequantisation table indexed by
+ * the zigzag position k that gives the quantiser and the natural position at once.
  *
- * The bit buffer is a machine word kept in locals inside the block decoder; it is refilled a byte
- * at a time, un-stuffing FF 00. When a marker or the end of input stops the data, zeros are fed
- * and counted, so reading past real data is detected (ink_jpeg_bits_overrun) rather than
- * decoded as garbage. Chroma blocks (and AC values at 1/8 scale) are decoded in "skip" mode: the
- * symbols are decoded and the value bits dropped, never dequantised.
+ * The bit buffer is a machine word (32 bits on RV32, 64 on the host) kept in locals inside the
+ * block decoder, with the bits right-aligned (the `count` lowest are unread, most significant
+ * first). Refills take whole plain bytes inline — on the host 4 at a time when none of them is
+ * 0xFF (one word test) — and leave FF 00 un-stuffing, markers and the end of the input buffer to
+ * ink_jpeg_bits_fill. When a marker or the end of input stops the data, zeros are fed and
+ * counted, so reading past real data is detected (ink_jpeg_bits_overrun) rather than decoded as
+ * garbage. Chroma blocks (and AC at 1/8 scale) are decoded in "skip" mode: codes and value bits
+ * are consumed, nothing is stored or dequantised.
  */
 #include <string.h>
 
@@ -46,6 +54,136 @@ ink_error ink_jpeg_build_huffman(jpeg_huffman_table *table, const uint8_t counts
     return INK_OK;
 }
 
+/* Combined lookahead entries (uint32). A value entry — code and value bits within the lookahead:
+ *   bits 0..4    bits to consume (code + value bits, 1..10)
+ *   bits 5..11   (run + 1) * 4: how far the coefficient position moves, in bytes of the
+ *                dequantisation table (AC; 0 for DC)
+ *   bits 16..31  the sign-extended coefficient (int16; the DC difference for DC tables)
+ * A symbol entry (code within the lookahead, value bits not): bits 0..4 zero, bits 11..15 the
+ * code length, bits 16..23 the symbol. Zero: a longer code (the canonical walk decides).
+ * So the common case is tested on the length it needs anyway. */
+#define LUT_LOOKUP_SIZE (1u << JPEG_LOOKUP_BITS)
+#define LUT_LEN(e) ((int32_t)((e) & 31u))
+#define LUT_ADVANCE(e) (((e) >> 5) & 127u)
+#define LUT_CODE_LEN(e) ((int32_t)(((e) >> 11) & 31u))
+#define LUT_SYMBOL_OF(e) (((e) >> 16) & 255u)
+#define LUT_COEFFICIENT(e) ((int32_t)(e) >> 16) /* arithmetic shift (GCC, Clang) */
+
+/* The lookahead of a table without a slot: always "take the canonical walk" (mask 0). */
+static const uint32_t lookup_slow[1] = {0};
+
+/* Sign extension of an s-bit JPEG magnitude (T.81 F.2.2.1 EXTEND). */
+static inline int32_t extend(uint32_t value, uint32_t size)
+{
+    return (int32_t)value - (int32_t)(((value >> (size - 1u)) ^ 1u) * ((1u << size) - 1u));
+}
+
+static void build_lookup(const jpeg_huffman_table *table, bool dc, uint32_t *lookup)
+{
+    memset(lookup, 0, LUT_LOOKUP_SIZE * sizeof *lookup);
+    for (unsigned length = 1; length <= JPEG_LOOKUP_BITS; length++) {
+        unsigned l = length - 1;
+        for (uint32_t code = table->mincode[l]; code < table->maxcode_plus1[l]; code++) {
+            uint32_t symbol = table->values[table->value_index[l] + code - table->mincode[l]];
+            uint32_t size = dc ? symbol : symbol & 15u, run = dc ? 0 : symbol >> 4;
+            uint32_t free_bits = JPEG_LOOKUP_BITS - length;
+            uint32_t first = code << free_bits;
+            /* A value entry needs a coefficient (AC size 0 is EOB/ZRL) that fits in int16. */
+            bool value = (dc || size != 0) && size <= free_bits && size <= 15u;
+            if (!value) {
+                for (uint32_t i = 0; i < (1u << free_bits); i++)
+                    lookup[first + i] = (symbol << 16) | (length << 11);
+                continue;
+            }
+            uint32_t rest = free_bits - size;
+            for (uint32_t bits = 0; bits < (1u << free_bits); bits++) {
+                int32_t coefficient = size == 0 ? 0 : extend(bits >> rest, size);
+                lookup[first + bits] = ((uint32_t)coefficient << 16) |
+                                       ((dc ? 0 : (run + 1u) * 4u) << 5) | (length + size);
+            }
+        }
+    }
+}
+
+/* Group entries, for AC tables used only to skip (chroma; luma at 1/8): as many whole symbols
+ * as the lookahead holds, so one lookup steps over two or three of them.
+ *   bits 0..4    bits the group takes (1..10; 0 = not a group: a symbol entry or zero, as
+ *                in build_lookup)
+ *   bits 5..14   positions it advances, times 4 (an EOB counts one, plus 64 so that the
+ *                common test "fits in the block" fails and the EOB case is sorted out off the
+ *                common path)
+ *   bit 15       it ends with EOB
+ *   bits 16..20, 21..25  bits and positions of its first symbol alone: taken instead when the
+ *                group would run past position 63 (a block whose last coefficient is at 63 has
+ *                no EOB, and the bits after it are the next block's DC)
+ * ZRL ends a group (the symbol path clamps it at the block's end, as libjpeg). */
+#define GROUP_EOB (1u << 15)
+#define GROUP_EOB_BIAS (64u * 4u)
+#define GROUP_ADVANCE(e) (((e) >> 5) & 1023u)
+#define GROUP_FIRST_LEN(e) ((int32_t)(((e) >> 16) & 31u))
+#define GROUP_FIRST_ADVANCE(e) (((e) >> 21) & 31u)
+
+/* The AC symbol whose code starts at the top of the `nbits` low bits of `bits`; -1 if no code
+ * that short matches. */
+static int32_t peek_symbol(const jpeg_huffman_table *table, const uint16_t *fast, uint32_t bits,
+                           unsigned nbits, unsigned *length)
+{
+    /* The 9-bit symbol lookahead first (built just before): one load for most codes. */
+    uint32_t index = nbits >= JPEG_FAST_BITS ? bits >> (nbits - JPEG_FAST_BITS)
+                                             : bits << (JPEG_FAST_BITS - nbits);
+    uint32_t entry = fast[index];
+    if (entry != 0) {
+        *length = entry & 15u;
+        return *length <= nbits ? (int32_t)(entry >> 8) : -1;
+    }
+    for (unsigned l = JPEG_FAST_BITS + 1u; l <= nbits; l++) {
+        uint32_t code = bits >> (nbits - l);
+        if (code < table->maxcode_plus1[l - 1]) {
+            *length = l;
+            return table->values[table->value_index[l - 1] + code - table->mincode[l - 1]];
+        }
+    }
+    return -1;
+}
+
+static void build_groups(const jpeg_huffman_table *table, const uint16_t *fast, uint32_t *lookup)
+{
+    build_lookup(table, false, lookup);
+    for (uint32_t i = 0; i < LUT_LOOKUP_SIZE; i++) {
+        unsigned used = 0, advance = 0, symbols = 0, first_len = 0, first_advance = 0;
+        bool eob = false;
+        while (used < JPEG_LOOKUP_BITS) {
+            unsigned left = JPEG_LOOKUP_BITS - used, length = 0;
+            int32_t symbol = peek_symbol(table, fast, i & ((1u << left) - 1u), left, &length);
+            if (symbol < 0 || symbol == 0xF0)
+                break;
+            unsigned size = (unsigned)symbol & 15u, run = (unsigned)symbol >> 4;
+            if (size == 0) {
+                /* EOB (any run but 15 ends a sequential block). It counts one position, so a
+                 * group ending with it fits only if the block has not already ended at 63:
+                 * then those bits are the next block's DC code. */
+                eob = true;
+                advance++;
+                used += length;
+                if (symbols++ == 0)
+                    first_len = length;
+                break;
+            }
+            if (size > 10 || length + size > left)
+                break;
+            used += length + size;
+            advance += run + 1u;
+            if (symbols++ == 0) {
+                first_len = length + size;
+                first_advance = run + 1u;
+            }
+        }
+        if (symbols > 0)
+            lookup[i] = used | ((advance * 4u + (eob ? GROUP_EOB_BIAS : 0)) << 5) |
+                        (eob ? GROUP_EOB : 0) | (first_len << 16) | (first_advance << 21);
+    }
+}
+
 static void build_fast(const jpeg_huffman_table *table, uint16_t *fast)
 {
     memset(fast, 0, sizeof(uint16_t) << JPEG_FAST_BITS);
@@ -66,30 +204,29 @@ static void give_fast_slot(jpeg_state *state, unsigned slot, unsigned *next_fast
     if (table->fast_slot == JPEG_FAST_SLOTS && *next_fast < JPEG_FAST_SLOTS) {
         table->fast_slot = (uint8_t)(*next_fast)++;
         build_fast(table, state->fast[table->fast_slot]);
+        if (state->lookup && table->lookup_groups)
+            build_groups(table, state->fast[table->fast_slot],
+                         state->lookup + table->fast_slot * LUT_LOOKUP_SIZE);
+        else if (state->lookup)
+            build_lookup(table, slot < 4u, state->lookup + table->fast_slot * LUT_LOOKUP_SIZE);
     }
-}
-
-static inline jpeg_entropy_table entropy_table(const jpeg_state *state, unsigned slot)
-{
-    const jpeg_huffman_table *table = &state->huffman[slot];
-    jpeg_entropy_table out;
-    out.canonical = table;
-    if (table->fast_slot < JPEG_FAST_SLOTS) {
-        out.fast = state->fast[table->fast_slot];
-        out.fast_mask = (1u << JPEG_FAST_BITS) - 1u;
-    } else {
-        out.fast = state->no_fast;
-        out.fast_mask = 0;
-    }
-    return out;
 }
 
 void ink_jpeg_prepare_scan_tables(jpeg_state *state)
 {
     jpeg_scan *scan = &state->scan;
     unsigned next_fast = 0;
-    for (unsigned slot = 0; slot < JPEG_HUFFMAN_SLOTS; slot++)
+    for (unsigned slot = 0; slot < JPEG_HUFFMAN_SLOTS; slot++) {
         state->huffman[slot].fast_slot = JPEG_FAST_SLOTS;
+        state->huffman[slot].lookup_groups = slot >= 4u; /* AC tables only */
+    }
+    /* An AC table gets group entries when no component of the scan stores coefficients with
+     * it (unneeded components, and needed ones at 1/8 which keep DC only). */
+    for (unsigned i = 0; i < scan->ncomponents; i++) {
+        const jpeg_component *component = &state->frame.components[scan->component_index[i]];
+        if (component->needed && component->block_log2 != 0)
+            state->huffman[component->ac_table].lookup_groups = 0; /* ac_table is the slot, 4..7 */
+    }
     state->no_fast[0] = 0;
     state->no_fast[1] = 0;
     /* Needed components first, so luma keeps its lookahead when slots run out. */
@@ -100,6 +237,29 @@ void ink_jpeg_prepare_scan_tables(jpeg_state *state)
                 continue;
             give_fast_slot(state, component->dc_table, &next_fast);
             give_fast_slot(state, component->ac_table, &next_fast);
+        }
+    }
+    /* Dequantisation by zigzag index: quantiser and natural position (as a byte offset into
+     * int32 coefficients) in one load. Indices 64..79 (a run past the end, refused after the
+     * block) store a zero at position 0 of a block that is then discarded. */
+    if (state->dequant) {
+        for (unsigned i = 0; i < scan->ncomponents; i++) {
+            const jpeg_component *component = &state->frame.components[scan->component_index[i]];
+            const uint16_t *quant = state->quant[component->quant_index];
+            uint32_t *dequant = state->dequant + i * JPEG_DEQUANT_ENTRIES;
+            /* The 4x4 and 2x2 transforms ignore some rows and columns (4; or 2, 4, 6): their
+             * quantiser is 0 here, so those coefficients are never stored and the transforms,
+             * which clear what they read, leave the block all zero (jpeg_idct.c). */
+            uint32_t ignored = component->needed && component->block_log2 == 2   ? 0x10u
+                               : component->needed && component->block_log2 == 1 ? 0x54u
+                                                                                 : 0u;
+            for (unsigned k = 0; k < 64; k++) {
+                unsigned n = ink_jpeg_zigzag[k];
+                bool drop = ((ignored >> (n & 7u)) & 1u) || ((ignored >> (n >> 3)) & 1u);
+                dequant[k] = ((uint32_t)(drop ? 0 : quant[k]) << 8) | (n * 4u);
+            }
+            for (unsigned k = 64; k < JPEG_DEQUANT_ENTRIES; k++)
+                dequant[k] = 0;
         }
     }
 }
@@ -174,150 +334,363 @@ void ink_jpeg_bits_fill(jpeg_bits *bits, jpeg_input *input)
 }
 
 /* The canonical walk for codes longer than the lookahead (needs count >= 16). Returns the
- * symbol, or -1 for a code the table does not have. */
-static int32_t decode_slow(const jpeg_huffman_table *table, jpeg_bitbuf buffer, int32_t *count)
+ * symbol | (code length << 8), or -1 for a code the table does not have. */
+static int32_t decode_slow(const jpeg_huffman_table *table, jpeg_bitbuf buffer, int32_t count)
 {
-    uint32_t bits16 = (uint32_t)(buffer >> (*count - 16)) & 0xFFFFu;
-    for (unsigned l = 0; l < 16; l++) {
+    uint32_t bits16 = (uint32_t)(buffer >> (count - 16)) & 0xFFFFu;
+    /* With a lookahead table, every code of up to JPEG_LOOKUP_BITS bits was found there. */
+    unsigned first = table->fast_slot < JPEG_FAST_SLOTS ? JPEG_LOOKUP_BITS : 0;
+    for (unsigned l = first; l < 16; l++) {
         uint32_t code = bits16 >> (15 - l);
-        if (code < table->maxcode_plus1[l]) {
-            *count -= (int32_t)(l + 1);
-            return table->values[table->value_index[l] + code - table->mincode[l]];
-        }
+        if (code < table->maxcode_plus1[l])
+            return (int32_t)(table->values[table->value_index[l] + code - table->mincode[l]] |
+                             ((l + 1u) << 8));
     }
     return -1;
 }
 
-/* Sign extension of an s-bit JPEG magnitude (T.81 F.2.2.1 EXTEND). */
-static inline int32_t extend(uint32_t value, uint32_t size)
-{
-    return (int32_t)value - (int32_t)(((value >> (size - 1u)) ^ 1u) * ((1u << size) - 1u));
-}
-
+/* The block decoder's view of the entropy state: all in locals (registers on RV32), written
+ * back to state->bits / state->input around the out-of-line refill and on exit. */
 #define PEEK(n) ((uint32_t)(buffer >> (count - (int32_t)(n))) & ((1u << (n)) - 1u))
-#define ENSURE(n)                                                                                 \
+/* Before each symbol: at least 16 bits (a whole code) on RV32; on the host at least 27 (a code
+ * and its value bits), so the value never needs a second refill. */
+#define SYMBOL_BITS (JPEG_BITS_WIDE ? 27 : 16)
+#define REFILL(need)                                                                              \
     do {                                                                                          \
-        if (count < (int32_t)(n)) {                                                               \
-            bits->buffer = buffer;                                                                \
-            bits->count = count;                                                                  \
-            ink_jpeg_bits_fill(bits, &state->input);                                              \
-            buffer = bits->buffer;                                                                \
-            count = bits->count;                                                                  \
+        if (count < (int32_t)(need)) {                                                            \
+            if (!JPEG_BITS_WIDE && end - next >= 2 && next[0] != 0xFF && next[1] != 0xFF) {       \
+                /* RV32: need <= 16, so count <= 15 and two plain bytes fit the word. */          \
+                buffer = (buffer << 16) | (uint32_t)next[0] << 8 | next[1];                       \
+                count += 16;                                                                      \
+                next += 2;                                                                        \
+            } else {                                                                              \
+                if (JPEG_BITS_WIDE && count <= 32 && end - next >= 4) {                           \
+                    /* Four bytes at once when none is 0xFF: "has a zero byte" on ~word. */       \
+                    uint32_t word_ = (uint32_t)next[0] << 24 | (uint32_t)next[1] << 16 |          \
+                                     (uint32_t)next[2] << 8 | next[3];                            \
+                    if (((~word_ - 0x01010101u) & word_ & 0x80808080u) == 0) {                    \
+                        buffer = (buffer << 16 << 16) | word_;                                    \
+                        count += 32;                                                              \
+                        next += 4;                                                                \
+                    }                                                                             \
+                }                                                                                 \
+                while (count <= JPEG_BITBUF_BITS - 8 && next < end && *next != 0xFF) {            \
+                    buffer = (buffer << 8) | *next++;                                             \
+                    count += 8;                                                                   \
+                }                                                                                 \
+                if (count < (int32_t)(need)) {                                                    \
+                    bits->buffer = buffer;                                                        \
+                    bits->count = count;                                                          \
+                    input->next = next;                                                           \
+                    ink_jpeg_bits_fill(bits, input);                                              \
+                    buffer = bits->buffer;                                                        \
+                    count = bits->count;                                                          \
+                    next = input->next;                                                           \
+                    end = bits->marker != 0 ? next : input->end;                                  \
+                }                                                                                 \
+            }                                                                                     \
         }                                                                                         \
     } while (0)
-#define DECODE(table, symbol)                                                                     \
+#define SAVE()                                                                                    \
     do {                                                                                          \
-        uint32_t entry_ = (table)->fast[PEEK(JPEG_FAST_BITS) & (table)->fast_mask];               \
-        if (entry_ != 0) {                                                                        \
-            count -= (int32_t)(entry_ & 15u);                                                     \
-            symbol = entry_ >> 8;                                                                 \
-        } else {                                                                                  \
-            int32_t slow_ = decode_slow((table)->canonical, buffer, &count);                      \
-            if (slow_ < 0)                                                                        \
-                goto bad_code;                                                                    \
-            symbol = (uint32_t)slow_;                                                             \
-        }                                                                                         \
+        bits->buffer = buffer;                                                                    \
+        bits->count = count;                                                                      \
+        input->next = next;                                                                       \
     } while (0)
+/* A symbol by the canonical walk: for LUT_SLOW entries (long codes, tables without a slot). */
+#define DECODE_SLOW(table, symbol)                                                                \
+    do {                                                                                          \
+        int32_t slow_ = decode_slow((table), buffer, count);                                      \
+        if (slow_ < 0)                                                                            \
+            goto bad_code;                                                                        \
+        count -= slow_ >> 8;                                                                      \
+        symbol = (uint32_t)slow_ & 255u;                                                          \
+    } while (0)
+
+void ink_jpeg_block_coder_init(jpeg_state *state, unsigned scan_index, jpeg_block_coder *coder)
+{
+    jpeg_component *component = &state->frame.components[state->scan.component_index[scan_index]];
+    const jpeg_huffman_table *dc_table = &state->huffman[component->dc_table];
+    const jpeg_huffman_table *ac_table = &state->huffman[component->ac_table];
+    coder->dc_table = dc_table;
+    coder->ac_table = ac_table;
+    coder->dc_lookup = lookup_slow;
+    coder->ac_lookup = lookup_slow;
+    coder->dc_mask = 0;
+    coder->ac_mask = 0;
+    if (dc_table->fast_slot < JPEG_FAST_SLOTS) {
+        coder->dc_lookup = state->lookup + dc_table->fast_slot * LUT_LOOKUP_SIZE;
+        coder->dc_mask = LUT_LOOKUP_SIZE - 1u;
+    }
+    if (ac_table->fast_slot < JPEG_FAST_SLOTS) {
+        coder->ac_lookup = state->lookup + ac_table->fast_slot * LUT_LOOKUP_SIZE;
+        coder->ac_mask = LUT_LOOKUP_SIZE - 1u;
+    }
+    coder->ac_groups = ac_table->fast_slot < JPEG_FAST_SLOTS && ac_table->lookup_groups;
+    coder->dequant = state->dequant + scan_index * JPEG_DEQUANT_ENTRIES;
+    coder->predictor = &component->dc_predictor;
+}
 
 ink_error ink_jpeg_decode_block(jpeg_state *state, unsigned scan_index, jpeg_block_mode mode,
                                 uint32_t *flags, ink_error_info *info)
 {
+    jpeg_block_coder coder;
+    ink_jpeg_block_coder_init(state, scan_index, &coder);
+    return ink_jpeg_decode_block_with(state, &coder, mode, flags, info);
+}
+
+/* The entropy position while blocks are decoded: the bit buffer and the input pointers, in
+ * locals. ink_jpeg_decode_mcu keeps it in registers over a whole MCU. */
+typedef struct jpeg_reader {
+    jpeg_bitbuf buffer;
+    int32_t count;
+    const uint8_t *next, *end;
+} jpeg_reader;
+
+static inline void reader_load(const jpeg_state *state, jpeg_reader *reader)
+{
+    reader->buffer = state->bits.buffer;
+    reader->count = state->bits.count;
+    reader->next = state->input.next;
+    /* Past a marker the inline refill must not read on (the bytes after it are not this
+     * scan's data): it sees an empty buffer and leaves the zero padding to bits_fill. */
+    reader->end = state->bits.marker != 0 ? reader->next : state->input.end;
+}
+
+static inline void reader_save(jpeg_state *state, const jpeg_reader *reader)
+{
+    state->bits.buffer = reader->buffer;
+    state->bits.count = reader->count;
+    state->input.next = reader->next;
+}
+
+/* One block (the body of ink_jpeg_decode_block_with and ink_jpeg_decode_mcu). On an error the
+ * position is saved to the state; on success it stays in *reader. */
+static inline __attribute__((always_inline)) ink_error
+decode_block(jpeg_state *state, jpeg_reader *reader, const jpeg_block_coder *coder,
+             jpeg_block_mode mode, uint32_t *flags, ink_error_info *info)
+{
     jpeg_bits *bits = &state->bits;
-    const jpeg_scan *scan = &state->scan;
-    jpeg_component *component = &state->frame.components[scan->component_index[scan_index]];
-    const jpeg_entropy_table dc_table = entropy_table(state, component->dc_table);
-    const jpeg_entropy_table ac_table = entropy_table(state, component->ac_table);
-    const jpeg_entropy_table *dc = &dc_table, *ac = &ac_table;
-    jpeg_bitbuf buffer = bits->buffer;
-    int32_t count = bits->count;
-    uint32_t symbol, size;
+    jpeg_input *input = &state->input;
+    const jpeg_huffman_table *dc_table = coder->dc_table, *ac_table = coder->ac_table;
+    const uint32_t *dc_lookup = coder->dc_lookup, *ac_lookup = coder->ac_lookup;
+    const uint32_t dc_mask = coder->dc_mask, ac_mask = coder->ac_mask;
+    jpeg_bitbuf buffer = reader->buffer;
+    int32_t count = reader->count;
+    const uint8_t *next = reader->next, *end = reader->end;
+    uint32_t entry, symbol, size, k;
+    int32_t difference;
 
     /* DC: a category (0..11) then that many bits of difference. */
-    ENSURE(JPEG_BITS_WIDE ? 27 : 16);
-    DECODE(dc, symbol);
-    size = symbol;
-    if (size != 0) {
-        if (!JPEG_BITS_WIDE)
-            ENSURE(size);
-        int32_t predictor = component->dc_predictor + extend(PEEK(size), size);
-        count -= (int32_t)size;
-        if (predictor > 32767 || predictor < -32768)
-            return ink_error_set(info, INK_ERR_BAD_DATA, "JPEG DC coefficient out of range");
-        component->dc_predictor = predictor;
+    REFILL(SYMBOL_BITS);
+    entry = dc_lookup[PEEK(JPEG_LOOKUP_BITS) & dc_mask];
+    if (LUT_LEN(entry) != 0) {
+        count -= LUT_LEN(entry);
+        difference = LUT_COEFFICIENT(entry);
+    } else {
+        if (entry != 0) {
+            count -= LUT_CODE_LEN(entry);
+            size = LUT_SYMBOL_OF(entry);
+        } else {
+            DECODE_SLOW(dc_table, size);
+        }
+        difference = 0;
+        if (size != 0) {
+            if (!JPEG_BITS_WIDE)
+                REFILL(size);
+            difference = extend(PEEK(size), size);
+            count -= (int32_t)size;
+        }
     }
-    const uint16_t *quant = state->quant[component->quant_index];
+    if (difference != 0) {
+        int32_t predictor = *coder->predictor + difference;
+        if (predictor > 32767 || predictor < -32768) {
+            SAVE();
+            return ink_error_set(info, INK_ERR_BAD_DATA, "JPEG DC coefficient out of range");
+        }
+        *coder->predictor = predictor;
+    }
+    const uint32_t *dequant = coder->dequant;
     int32_t *coefficients = state->coefficients;
     if (mode != JPEG_BLOCK_SKIP) {
-        int32_t value = component->dc_predictor * (int32_t)quant[0];
-        if ((uint32_t)(value + 1024) > 2048u) {
+        int32_t value = *coder->predictor * (int32_t)(dequant[0] >> 8);
+        if ((uint32_t)(value + 1024) >= 2048u) {
             *flags |= JPEG_FLAG_BIG;
             value = value < -2048 ? -2048 : value > 2048 ? 2048 : value;
         }
         coefficients[0] = value;
     }
 
-    /* AC: (run, size) symbols; size 0 with run 15 skips 16 zeros, with run 0 ends the block. */
+    /* AC: (run, size) symbols; size 0 with run 15 skips 16 zeros, else it ends the block. The
+     * position is a pointer into the dequantisation table (one entry per zigzag index k); a
+     * coefficient at k > 63 is refused after the loop (the pointer is then past entry 64): the
+     * table's entries 64..79 make the store harmless until then. */
+    const uint32_t *position = dequant + 1, *const block_end = dequant + 64;
     if (mode == JPEG_BLOCK_FULL) {
-        uint32_t block_flags = 0;
-        for (uint32_t k = 1; k < 64; k++) {
-            ENSURE(JPEG_BITS_WIDE ? 26 : 16);
-            DECODE(ac, symbol);
+        uint32_t range = 0; /* OR of (value + 1024): >= 2048 when some |value| >= 1024 */
+        while (position < block_end) {
+            REFILL(SYMBOL_BITS);
+            entry = ac_lookup[PEEK(JPEG_LOOKUP_BITS) & ac_mask];
+            if (LUT_LEN(entry) != 0) {
+                /* The common case: code, run and value in one entry. */
+                count -= LUT_LEN(entry);
+                position = (const uint32_t *)(const void *)((const uint8_t *)position +
+                                                            LUT_ADVANCE(entry));
+                uint32_t q = position[-1];
+                int32_t value = LUT_COEFFICIENT(entry) * (int32_t)(q >> 8);
+                range |= (uint32_t)(value + 1024);
+                *(int32_t *)(void *)((uint8_t *)coefficients + (q & 255u)) = value;
+                continue;
+            }
+            if (entry != 0) {
+                count -= LUT_CODE_LEN(entry);
+                symbol = LUT_SYMBOL_OF(entry);
+            } else {
+                DECODE_SLOW(ac_table, symbol);
+            }
             size = symbol & 15u;
             if (size == 0) {
                 if (symbol != 0xF0)
-                    break;
-                k += 15;
+                    break; /* EOB */
+                /* ZRL: 16 zeros (past the end: just the end) */
+                position = block_end - position > 16 ? position + 16 : block_end;
                 continue;
             }
-            k += symbol >> 4;
-            if (k > 63 || size > 10)
+            position += symbol >> 4;
+            if (position >= block_end || size > 10)
                 goto bad_coefficient;
             if (!JPEG_BITS_WIDE)
-                ENSURE(size);
-            int32_t value = extend(PEEK(size), size) * (int32_t)quant[k];
+                REFILL(size);
+            uint32_t q = *position++;
+            int32_t value = extend(PEEK(size), size) * (int32_t)(q >> 8);
             count -= (int32_t)size;
-            block_flags |= JPEG_FLAG_AC;
-            if ((uint32_t)(value + 1024) > 2048u) {
-                block_flags |= JPEG_FLAG_BIG;
-                value = value < -2048 ? -2048 : value > 2048 ? 2048 : value;
-            }
-            coefficients[ink_jpeg_zigzag[k]] = value;
+            range |= (uint32_t)(value + 1024);
+            *(int32_t *)(void *)((uint8_t *)coefficients + (q & 255u)) = value;
         }
-        *flags |= block_flags;
+        if (position > block_end)
+            goto bad_coefficient;
+        if (range >= 2048u) {
+            /* Rare (hostile or extreme data): clamp so the IDCT cannot overflow. */
+            *flags |= JPEG_FLAG_BIG;
+            for (unsigned i = 1; i < 64; i++)
+                coefficients[i] = coefficients[i] < -2048  ? -2048
+                                  : coefficients[i] > 2048 ? 2048
+                                                           : coefficients[i];
+        }
+        k = (uint32_t)(position - dequant);
+        if (k > 1)
+            *flags |= JPEG_FLAG_AC | ((k - 1u) << JPEG_FLAG_LAST_SHIFT);
     } else {
-        for (uint32_t k = 1; k < 64; k++) {
-            ENSURE(JPEG_BITS_WIDE ? 26 : 16);
-            DECODE(ac, symbol);
+        /* Skip mode: the same decoding, nothing stored; with group entries, several symbols
+         * per lookup. */
+        const bool groups = coder->ac_groups;
+        while (position < block_end) {
+            REFILL(SYMBOL_BITS);
+            entry = ac_lookup[PEEK(JPEG_LOOKUP_BITS) & ac_mask];
+            if (groups && LUT_LEN(entry) != 0) {
+                const uint32_t *after = (const uint32_t *)(const void *)(
+                    (const uint8_t *)position + GROUP_ADVANCE(entry));
+                if (after <= block_end) {
+                    count -= LUT_LEN(entry);
+                    position = after;
+                    continue;
+                }
+                if (entry & GROUP_EOB) {
+                    after = (const uint32_t *)(const void *)((const uint8_t *)after -
+                                                             GROUP_EOB_BIAS);
+                    if (after <= block_end) {
+                        count -= LUT_LEN(entry);
+                        position = after;
+                        break;
+                    }
+                }
+                count -= GROUP_FIRST_LEN(entry);
+                position += GROUP_FIRST_ADVANCE(entry);
+                continue;
+            }
+            if (LUT_LEN(entry) != 0) {
+                count -= LUT_LEN(entry);
+                position = (const uint32_t *)(const void *)((const uint8_t *)position +
+                                                            LUT_ADVANCE(entry));
+                continue;
+            }
+            if (entry != 0) {
+                count -= LUT_CODE_LEN(entry);
+                symbol = LUT_SYMBOL_OF(entry);
+            } else {
+                DECODE_SLOW(ac_table, symbol);
+            }
             size = symbol & 15u;
             if (size == 0) {
                 if (symbol != 0xF0)
                     break;
-                k += 15;
+                position = block_end - position > 16 ? position + 16 : block_end;
                 continue;
             }
-            k += symbol >> 4;
-            if (k > 63 || size > 10)
+            position += symbol >> 4;
+            if (position >= block_end || size > 10)
                 goto bad_coefficient;
             if (!JPEG_BITS_WIDE)
-                ENSURE(size);
+                REFILL(size);
             count -= (int32_t)size;
+            position++;
         }
+        if (position > block_end)
+            goto bad_coefficient;
     }
-    bits->buffer = buffer;
-    bits->count = count;
+    reader->buffer = buffer;
+    reader->count = count;
+    reader->next = next;
+    reader->end = end;
     return INK_OK;
 
 bad_code:
-    bits->buffer = buffer;
-    bits->count = count;
+    SAVE();
     if (ink_jpeg_bits_overrun(bits) || bits->marker != 0)
         return ink_error_set(info, INK_ERR_BAD_DATA, "JPEG data truncated or corrupt");
     return ink_error_set(info, INK_ERR_BAD_DATA, "JPEG data has an invalid Huffman code");
 bad_coefficient:
-    bits->buffer = buffer;
-    bits->count = count;
+    SAVE();
+    if (position >= block_end)
+        return ink_error_set(info, INK_ERR_BAD_DATA,
+                             "JPEG block has a coefficient past position 63");
     return ink_error_set(info, INK_ERR_BAD_DATA,
-                         "JPEG block has a coefficient past position 63 or of size %u", size);
+                         "JPEG block has a coefficient of size %u (at most 10)", size);
+}
+
+ink_error ink_jpeg_decode_block_with(jpeg_state *state, const jpeg_block_coder *coder,
+                                     jpeg_block_mode mode, uint32_t *flags, ink_error_info *info)
+{
+    jpeg_reader reader;
+    reader_load(state, &reader);
+    ink_error error = decode_block(state, &reader, coder, mode, flags, info);
+    if (error == INK_OK)
+        reader_save(state, &reader);
+    return error;
+}
+
+ink_error ink_jpeg_decode_mcu(jpeg_state *state, const jpeg_block_coder *coders,
+                              jpeg_mcu_block *blocks, unsigned nblocks, ink_error_info *info)
+{
+    jpeg_reader reader;
+    reader_load(state, &reader);
+    int32_t *coefficients = state->coefficients;
+    for (unsigned b = 0; b < nblocks; b++) {
+        jpeg_mcu_block *block = &blocks[b];
+        jpeg_block_mode mode = (jpeg_block_mode)block->mode;
+        uint32_t flags = 0;
+        ink_error error = decode_block(state, &reader, &coders[block->scan_index], mode, &flags,
+                                       info);
+        if (error != INK_OK)
+            return error;
+        if (mode != JPEG_BLOCK_SKIP) {
+            ink_jpeg_idct_block(coefficients, block->block_log2, flags, block->out,
+                                block->stride);
+            block->out += block->step;
+        }
+    }
+    reader_save(state, &reader);
+    return INK_OK;
 }
 
 ink_error ink_jpeg_process_restart(jpeg_state *state, ink_error_info *info)

@@ -56,26 +56,27 @@ static inline int32_t clamp_work(int32_t value)
     return value < -32767 ? -32767 : value > 32767 ? 32767 : value;
 }
 
-/* One 8-point LLM IDCT over in[0], in[step], ... in[7*step]; results out0..out7 before
- * descaling (scaled by 2^13). */
-#define IDCT8(in, step, out)                                                                      \
+/* One 8-point LLM IDCT of the inputs i0..i7 (expressions; literal zeros fold away, which is how
+ * the sparse variants below are made); results out[0..7] before descaling (scaled by 2^13).
+ * Integer arithmetic is exact, so a variant with known-zero inputs gives identical results. */
+#define IDCT8V(i0, i1, i2, i3, i4, i5, i6, i7, out)                                              \
     do {                                                                                          \
         int32_t z1, z2, z3, z4, z5, t0, t1, t2, t3, t10, t11, t12, t13;                           \
-        z2 = (in)[2 * (step)];                                                                    \
-        z3 = (in)[6 * (step)];                                                                    \
+        z2 = (i2);                                                                                \
+        z3 = (i6);                                                                                \
         z1 = (z2 + z3) * FIX_0_541196100;                                                         \
         t2 = z1 - z3 * FIX_1_847759065;                                                           \
         t3 = z1 + z2 * FIX_0_765366865;                                                           \
-        t0 = SCALE_UP((in)[0] + (in)[4 * (step)]);                                                \
-        t1 = SCALE_UP((in)[0] - (in)[4 * (step)]);                                                \
+        t0 = SCALE_UP((i0) + (i4));                                                               \
+        t1 = SCALE_UP((i0) - (i4));                                                               \
         t10 = t0 + t3;                                                                            \
         t13 = t0 - t3;                                                                            \
         t11 = t1 + t2;                                                                            \
         t12 = t1 - t2;                                                                            \
-        t0 = (in)[7 * (step)];                                                                    \
-        t1 = (in)[5 * (step)];                                                                    \
-        t2 = (in)[3 * (step)];                                                                    \
-        t3 = (in)[1 * (step)];                                                                    \
+        t0 = (i7);                                                                                \
+        t1 = (i5);                                                                                \
+        t2 = (i3);                                                                                \
+        t3 = (i1);                                                                                \
         z1 = t0 + t3;                                                                             \
         z2 = t1 + t2;                                                                             \
         z3 = t0 + t2;                                                                             \
@@ -102,6 +103,76 @@ static inline int32_t clamp_work(int32_t value)
         (out)[3] = t13 + t0;                                                                      \
         (out)[4] = t13 - t0;                                                                      \
     } while (0)
+#define IDCT8(in, s, out)                                                                         \
+    IDCT8V((in)[0], (in)[(s)], (in)[2 * (s)], (in)[3 * (s)], (in)[4 * (s)], (in)[5 * (s)],         \
+           (in)[6 * (s)], (in)[7 * (s)], out)
+/* Only inputs 0..3 nonzero (every coefficient of the block in the top-left 4x4). */
+#define IDCT8_LOW(in, s, out)                                                                     \
+    IDCT8V((in)[0], (in)[(s)], (in)[2 * (s)], (in)[3 * (s)], 0, 0, 0, 0, out)
+
+/* The row pass ends with a descale by 2^OUT_SHIFT and the +128 level shift; both are folded into
+ * the row's DC input (which reaches every output with weight 2^13), so a pixel is a shift and a
+ * clamp. Bounds with the bias included: worst intermediate 1.91e9 (2.04e9 on the big path), below
+ * 2^31 (perf/../docs/JPEG.md "Overflow"). */
+#define OUT_SHIFT (CONST_BITS + PASS1_BITS + 3)
+#define ROW_BIAS ((128 << (PASS1_BITS + 3)) + (1 << (PASS1_BITS + 2)))
+#define COLUMN_SHIFT (CONST_BITS - PASS1_BITS)
+
+static inline uint8_t clamp_pixel(int32_t value)
+{
+    if ((uint32_t)value > 255u)
+        value = value < 0 ? 0 : 255;
+    return (uint8_t)value;
+}
+
+/* Small fills and clears are written out, not memset: the board's C library (picolibc as built
+ * for rv32imc) sets one byte per loop iteration — 1,024 instructions to clear one block. The
+ * volatile store keeps the compiler from turning the loop back into a memset call; on the host
+ * memset is the fast one. */
+static inline void clear_all(int32_t *coefficients)
+{
+#if UINTPTR_MAX > 0xFFFFFFFFu
+    memset(coefficients, 0, 64 * sizeof *coefficients);
+#else
+    volatile int32_t *c = coefficients;
+    for (unsigned i = 0; i < 64; i += 8) {
+        c[i] = 0;
+        c[i + 1] = 0;
+        c[i + 2] = 0;
+        c[i + 3] = 0;
+        c[i + 4] = 0;
+        c[i + 5] = 0;
+        c[i + 6] = 0;
+        c[i + 7] = 0;
+    }
+#endif
+}
+
+static inline void fill_row(uint8_t *out, uint8_t pixel, unsigned size)
+{
+    out[0] = pixel;
+    if (size >= 2)
+        out[1] = pixel;
+    if (size >= 4) {
+        out[2] = pixel;
+        out[3] = pixel;
+    }
+    if (size >= 8) {
+        out[4] = pixel;
+        out[5] = pixel;
+        out[6] = pixel;
+        out[7] = pixel;
+    }
+}
+
+/* The transforms below clear the coefficients as they read them (a zero column costs one store,
+ * not eight), so each must read every position the block decoder can have stored: all 64 for
+ * 8x8; for 4x4 and 2x2 the decoder never stores the rows/columns they ignore (their quantisers
+ * are zero in the dequantisation table: jpeg_huffman.c), so what they read is all there is. The
+ * "low" variants serve blocks whose last zigzag index is at most LOW_LAST (all in the top-left
+ * 4x4), or LOW_LAST_REDUCED for 4x4 and 2x2 (only (4,0) and (0,4) beyond, which they ignore). */
+#define LOW_LAST 9u
+#define LOW_LAST_REDUCED 14u
 
 /* `big` is a constant at each call below, so the common case carries no clamps. */
 static inline __attribute__((always_inline)) void idct_8x8(int32_t *coefficients, const bool big,
@@ -110,9 +181,10 @@ static inline __attribute__((always_inline)) void idct_8x8(int32_t *coefficients
     int32_t work[64];
     /* Columns. A column with no AC terms (most of them) is its DC everywhere. */
     for (unsigned column = 0; column < 8; column++) {
-        const int32_t *in = coefficients + column;
+        int32_t *in = coefficients + column;
         if ((in[8] | in[16] | in[24] | in[32] | in[40] | in[48] | in[56]) == 0) {
             int32_t dc = in[0] * (1 << PASS1_BITS);
+            in[0] = 0;
             for (unsigned row = 0; row < 8; row++)
                 work[row * 8 + column] = dc;
             continue;
@@ -120,24 +192,61 @@ static inline __attribute__((always_inline)) void idct_8x8(int32_t *coefficients
         int32_t result[8];
         IDCT8(in, 8, result);
         for (unsigned row = 0; row < 8; row++) {
-            int32_t value = DESCALE(result[row], CONST_BITS - PASS1_BITS);
+            int32_t value = DESCALE(result[row], COLUMN_SHIFT);
             work[row * 8 + column] = big ? clamp_work(value) : value;
+            in[row * 8] = 0;
         }
     }
     /* Rows. */
     for (unsigned row = 0; row < 8; row++, out += stride) {
         const int32_t *in = work + row * 8;
+        int32_t dc = in[0] + ROW_BIAS;
         if ((in[1] | in[2] | in[3] | in[4] | in[5] | in[6] | in[7]) == 0) {
-            uint8_t pixel = to_pixel(DESCALE(in[0], PASS1_BITS + 3));
-            memset(out, pixel, 8);
+            fill_row(out, clamp_pixel(dc >> (PASS1_BITS + 3)), 8);
             continue;
         }
         int32_t result[8];
-        IDCT8(in, 1, result);
+        IDCT8V(dc, in[1], in[2], in[3], in[4], in[5], in[6], in[7], result);
         for (unsigned x = 0; x < 8; x++)
-            out[x] = to_pixel(DESCALE(result[x], CONST_BITS + PASS1_BITS + 3));
+            out[x] = clamp_pixel(result[x] >> OUT_SHIFT);
     }
-    memset(coefficients, 0, 64 * sizeof *coefficients);
+}
+
+/* The same when all coefficients are in the top-left 4x4: half the columns, half the inputs. */
+static inline __attribute__((always_inline)) void idct_8x8_low(int32_t *coefficients,
+                                                               const bool big, uint8_t *out,
+                                                               size_t stride)
+{
+    int32_t work[8 * 4];
+    for (unsigned column = 0; column < 4; column++) {
+        int32_t *in = coefficients + column;
+        if ((in[8] | in[16] | in[24]) == 0) {
+            int32_t dc = in[0] * (1 << PASS1_BITS);
+            in[0] = 0;
+            for (unsigned row = 0; row < 8; row++)
+                work[row * 4 + column] = dc;
+            continue;
+        }
+        int32_t result[8];
+        IDCT8_LOW(in, 8, result);
+        in[0] = in[8] = in[16] = in[24] = 0;
+        for (unsigned row = 0; row < 8; row++) {
+            int32_t value = DESCALE(result[row], COLUMN_SHIFT);
+            work[row * 4 + column] = big ? clamp_work(value) : value;
+        }
+    }
+    for (unsigned row = 0; row < 8; row++, out += stride) {
+        const int32_t *in = work + row * 4;
+        int32_t dc = in[0] + ROW_BIAS;
+        if ((in[1] | in[2] | in[3]) == 0) {
+            fill_row(out, clamp_pixel(dc >> (PASS1_BITS + 3)), 8);
+            continue;
+        }
+        int32_t result[8];
+        IDCT8V(dc, in[1], in[2], in[3], 0, 0, 0, 0, result);
+        for (unsigned x = 0; x < 8; x++)
+            out[x] = clamp_pixel(result[x] >> OUT_SHIFT);
+    }
 }
 
 void ink_jpeg_idct_8x8(int32_t *coefficients, bool big, uint8_t *out, size_t stride)
@@ -161,48 +270,91 @@ void ink_jpeg_idct_8x8(int32_t *coefficients, bool big, uint8_t *out, size_t str
 #define W4_15 5946   /* 0.725887491 */
 #define W4_17 (-865) /* -0.105582121 */
 
-#define IDCT4(in, step, out)                                                                      \
+#define IDCT4V(i0, i1, i2, i3, i5, i6, i7, out)                                                   \
     do {                                                                                          \
-        int32_t e0 = SCALE_UP((in)[0]);                                                           \
-        int32_t t = (in)[2 * (step)] * W4_E2 - (in)[6 * (step)] * W4_E6;                          \
-        int32_t o0 = (in)[(step)] * W4_01 + (in)[3 * (step)] * W4_03 +                            \
-                     (in)[5 * (step)] * W4_05 + (in)[7 * (step)] * W4_07;                         \
-        int32_t o1 = (in)[(step)] * W4_11 + (in)[3 * (step)] * W4_13 +                            \
-                     (in)[5 * (step)] * W4_15 + (in)[7 * (step)] * W4_17;                         \
+        int32_t e0 = SCALE_UP(i0);                                                                \
+        int32_t t = (i2) * W4_E2 - (i6) * W4_E6;                                                  \
+        int32_t o0 = (i1) * W4_01 + (i3) * W4_03 + (i5) * W4_05 + (i7) * W4_07;                   \
+        int32_t o1 = (i1) * W4_11 + (i3) * W4_13 + (i5) * W4_15 + (i7) * W4_17;                   \
         (out)[0] = e0 + t + o0;                                                                   \
         (out)[3] = e0 + t - o0;                                                                   \
         (out)[1] = e0 - t + o1;                                                                   \
         (out)[2] = e0 - t - o1;                                                                   \
     } while (0)
 
-void ink_jpeg_idct_4x4(int32_t *coefficients, bool big, uint8_t *out, size_t stride)
+static inline __attribute__((always_inline)) void idct_4x4(int32_t *coefficients, const bool big,
+                                                           uint8_t *out, size_t stride)
 {
     int32_t work[4 * 8];
     for (unsigned column = 0; column < 8; column++) {
-        const int32_t *in = coefficients + column;
+        int32_t *in = coefficients + column;
         if (column == 4)
             continue;
         if ((in[8] | in[16] | in[24] | in[40] | in[48] | in[56]) == 0) {
             int32_t dc = in[0] * (1 << PASS1_BITS);
-            for (unsigned row = 0; row < 4; row++)
-                work[row * 8 + column] = dc;
+            in[0] = 0;
+            work[column] = work[8 + column] = work[16 + column] = work[24 + column] = dc;
             continue;
         }
         int32_t result[4];
-        IDCT4(in, 8, result);
+        IDCT4V(in[0], in[8], in[16], in[24], in[40], in[48], in[56], result);
+        in[0] = in[8] = in[16] = in[24] = in[40] = in[48] = in[56] = 0;
         for (unsigned row = 0; row < 4; row++) {
-            int32_t value = DESCALE(result[row], CONST_BITS - PASS1_BITS);
+            int32_t value = DESCALE(result[row], COLUMN_SHIFT);
             work[row * 8 + column] = big ? clamp_work(value) : value;
         }
     }
     for (unsigned row = 0; row < 4; row++, out += stride) {
         const int32_t *in = work + row * 8;
         int32_t result[4];
-        IDCT4(in, 1, result);
-        for (unsigned x = 0; x < 4; x++)
-            out[x] = to_pixel(DESCALE(result[x], CONST_BITS + PASS1_BITS + 3));
+        IDCT4V(in[0] + ROW_BIAS, in[1], in[2], in[3], in[5], in[6], in[7], result);
+        out[0] = clamp_pixel(result[0] >> OUT_SHIFT);
+        out[1] = clamp_pixel(result[1] >> OUT_SHIFT);
+        out[2] = clamp_pixel(result[2] >> OUT_SHIFT);
+        out[3] = clamp_pixel(result[3] >> OUT_SHIFT);
     }
-    memset(coefficients, 0, 64 * sizeof *coefficients);
+}
+
+static inline __attribute__((always_inline)) void idct_4x4_low(int32_t *coefficients,
+                                                               const bool big, uint8_t *out,
+                                                               size_t stride)
+{
+    int32_t work[4 * 4];
+    for (unsigned column = 0; column < 4; column++) {
+        int32_t *in = coefficients + column;
+        if ((in[8] | in[16] | in[24]) == 0) {
+            int32_t dc = in[0] * (1 << PASS1_BITS);
+            in[0] = 0;
+            work[column] = work[4 + column] = work[8 + column] = work[12 + column] = dc;
+            continue;
+        }
+        int32_t result[4];
+        IDCT4V(in[0], in[8], in[16], in[24], 0, 0, 0, result);
+        in[0] = in[8] = in[16] = in[24] = 0;
+        for (unsigned row = 0; row < 4; row++) {
+            int32_t value = DESCALE(result[row], COLUMN_SHIFT);
+            work[row * 4 + column] = big ? clamp_work(value) : value;
+        }
+    }
+    for (unsigned row = 0; row < 4; row++, out += stride) {
+        const int32_t *in = work + row * 4;
+        int32_t result[4];
+        IDCT4V(in[0] + ROW_BIAS, in[1], in[2], in[3], 0, 0, 0, result);
+        out[0] = clamp_pixel(result[0] >> OUT_SHIFT);
+        out[1] = clamp_pixel(result[1] >> OUT_SHIFT);
+        out[2] = clamp_pixel(result[2] >> OUT_SHIFT);
+        out[3] = clamp_pixel(result[3] >> OUT_SHIFT);
+    }
+}
+
+/* The functions of the contract clear the whole block (their callers may store anything). */
+void ink_jpeg_idct_4x4(int32_t *coefficients, bool big, uint8_t *out, size_t stride)
+{
+    if (big)
+        idct_4x4(coefficients, true, out, stride);
+    else
+        idct_4x4(coefficients, false, out, stride);
+    clear_all(coefficients);
 }
 
 /* 2-point weights: sqrt(2) * mean over x = 0..3 of cos((2x+1) u pi/16), odd u. */
@@ -211,37 +363,72 @@ void ink_jpeg_idct_4x4(int32_t *coefficients, bool big, uint8_t *out, size_t str
 #define W2_5 1742    /* 0.212607524 */
 #define W2_7 (-1477) /* -0.180239956 */
 
-#define IDCT2(in, step, out)                                                                      \
+#define IDCT2V(i0, i1, i3, i5, i7, out)                                                           \
     do {                                                                                          \
-        int32_t e = SCALE_UP((in)[0]);                                                            \
-        int32_t o = (in)[(step)] * W2_1 + (in)[3 * (step)] * W2_3 + (in)[5 * (step)] * W2_5 +     \
-                    (in)[7 * (step)] * W2_7;                                                      \
+        int32_t e = SCALE_UP(i0);                                                                 \
+        int32_t o = (i1) * W2_1 + (i3) * W2_3 + (i5) * W2_5 + (i7) * W2_7;                        \
         (out)[0] = e + o;                                                                         \
         (out)[1] = e - o;                                                                         \
     } while (0)
 
-void ink_jpeg_idct_2x2(int32_t *coefficients, bool big, uint8_t *out, size_t stride)
+static inline __attribute__((always_inline)) void idct_2x2(int32_t *coefficients, const bool big,
+                                                           uint8_t *out, size_t stride)
 {
     static const uint8_t columns[5] = {0, 1, 3, 5, 7};
     int32_t work[2 * 8];
     for (unsigned i = 0; i < 5; i++) {
         unsigned column = columns[i];
-        const int32_t *in = coefficients + column;
+        int32_t *in = coefficients + column;
         int32_t result[2];
-        IDCT2(in, 8, result);
+        IDCT2V(in[0], in[8], in[24], in[40], in[56], result);
+        in[0] = in[8] = in[24] = in[40] = in[56] = 0;
         for (unsigned row = 0; row < 2; row++) {
-            int32_t value = DESCALE(result[row], CONST_BITS - PASS1_BITS);
+            int32_t value = DESCALE(result[row], COLUMN_SHIFT);
             work[row * 8 + column] = big ? clamp_work(value) : value;
         }
     }
     for (unsigned row = 0; row < 2; row++, out += stride) {
         const int32_t *in = work + row * 8;
         int32_t result[2];
-        IDCT2(in, 1, result);
-        out[0] = to_pixel(DESCALE(result[0], CONST_BITS + PASS1_BITS + 3));
-        out[1] = to_pixel(DESCALE(result[1], CONST_BITS + PASS1_BITS + 3));
+        IDCT2V(in[0] + ROW_BIAS, in[1], in[3], in[5], in[7], result);
+        out[0] = clamp_pixel(result[0] >> OUT_SHIFT);
+        out[1] = clamp_pixel(result[1] >> OUT_SHIFT);
     }
-    memset(coefficients, 0, 64 * sizeof *coefficients);
+}
+
+/* All coefficients in the top-left 4x4: only u, v in {0, 1, 3} contribute to the 2x2. */
+static inline __attribute__((always_inline)) void idct_2x2_low(int32_t *coefficients,
+                                                               const bool big, uint8_t *out,
+                                                               size_t stride)
+{
+    int32_t work[2 * 3];
+    static const uint8_t columns[3] = {0, 1, 3};
+    for (unsigned i = 0; i < 3; i++) {
+        int32_t *in = coefficients + columns[i];
+        int32_t result[2];
+        IDCT2V(in[0], in[8], in[24], 0, 0, result);
+        in[0] = in[8] = in[24] = 0;
+        for (unsigned row = 0; row < 2; row++) {
+            int32_t value = DESCALE(result[row], COLUMN_SHIFT);
+            work[row * 3 + i] = big ? clamp_work(value) : value;
+        }
+    }
+    for (unsigned row = 0; row < 2; row++, out += stride) {
+        const int32_t *in = work + row * 3;
+        int32_t result[2];
+        IDCT2V(in[0] + ROW_BIAS, in[1], in[2], 0, 0, result);
+        out[0] = clamp_pixel(result[0] >> OUT_SHIFT);
+        out[1] = clamp_pixel(result[1] >> OUT_SHIFT);
+    }
+}
+
+void ink_jpeg_idct_2x2(int32_t *coefficients, bool big, uint8_t *out, size_t stride)
+{
+    if (big)
+        idct_2x2(coefficients, true, out, stride);
+    else
+        idct_2x2(coefficients, false, out, stride);
+    clear_all(coefficients);
 }
 
 void ink_jpeg_idct_1x1(int32_t *coefficients, uint8_t *out)
@@ -254,6 +441,40 @@ void ink_jpeg_idct_flat(int32_t *coefficients, unsigned size, uint8_t *out, size
 {
     uint8_t pixel = to_pixel(DESCALE(coefficients[0], 3));
     for (unsigned row = 0; row < size; row++, out += stride)
-        memset(out, pixel, size);
+        fill_row(out, pixel, size);
     coefficients[0] = 0;
+}
+
+void ink_jpeg_idct_block(int32_t *coefficients, unsigned block_log2, uint32_t flags,
+                         uint8_t *out, size_t stride)
+{
+    unsigned last = JPEG_FLAG_LAST(flags);
+    if (block_log2 == 0) {
+        ink_jpeg_idct_1x1(coefficients, out);
+    } else if (!(flags & JPEG_FLAG_AC)) {
+        ink_jpeg_idct_flat(coefficients, 1u << block_log2, out, stride);
+    } else if (flags & JPEG_FLAG_BIG) {
+        /* Hostile or extreme data: the clamping variants, no shortcuts needed. */
+        if (block_log2 == 3)
+            idct_8x8(coefficients, true, out, stride);
+        else if (block_log2 == 2)
+            idct_4x4(coefficients, true, out, stride);
+        else
+            idct_2x2(coefficients, true, out, stride);
+    } else if (block_log2 == 3) {
+        if (last <= LOW_LAST)
+            idct_8x8_low(coefficients, false, out, stride);
+        else
+            idct_8x8(coefficients, false, out, stride);
+    } else if (block_log2 == 2) {
+        if (last <= LOW_LAST_REDUCED)
+            idct_4x4_low(coefficients, false, out, stride);
+        else
+            idct_4x4(coefficients, false, out, stride);
+    } else {
+        if (last <= LOW_LAST_REDUCED)
+            idct_2x2_low(coefficients, false, out, stride);
+        else
+            idct_2x2(coefficients, false, out, stride);
+    }
 }

@@ -34,6 +34,15 @@
  * table it uses (in component order), and any further table decodes by the canonical path. */
 #define JPEG_FAST_BITS 9u
 #define JPEG_FAST_SLOTS 4u
+/* The block decoder's combined lookahead (jpeg_huffman.c): the next JPEG_LOOKUP_BITS bits index a
+ * table of uint32 entries giving, for a code and its value bits that short, the run, the total
+ * length and the already sign-extended coefficient; for a code alone, its symbol. One per
+ * lookahead slot, in the DITHER claim (state->lookup), with the dequantisation tables of the
+ * scan's components after them (state->dequant: JPEG_DEQUANT_ENTRIES per component). */
+#define JPEG_LOOKUP_BITS 10u
+#define JPEG_LOOKUP_BYTES (JPEG_FAST_SLOTS * (4u << JPEG_LOOKUP_BITS))
+#define JPEG_DEQUANT_ENTRIES 80u /* 64 + 16: a run may point past 63 before it is refused */
+#define JPEG_DEQUANT_BYTES (JPEG_MAX_COMPONENTS * JPEG_DEQUANT_ENTRIES * 4u)
 
 /* The bit buffer is a machine word: 32 bits on RV32 (at least 25 valid bits after a fill),
  * 64 on the host (at least 57). */
@@ -52,6 +61,7 @@ typedef struct jpeg_huffman_table {
     uint8_t value_index[16];
     uint8_t defined;
     uint8_t fast_slot; /* JPEG_FAST_SLOTS when the current scan gave it no lookahead table */
+    uint8_t lookup_groups; /* its state->lookup table holds symbol groups (skip-only tables) */
     uint8_t values[256];
 } jpeg_huffman_table;
 
@@ -144,6 +154,9 @@ typedef struct jpeg_state {
     uint8_t next_restart;    /* 0..7: the RSTn expected next */
     uint8_t pending_marker;  /* a marker the bit reader consumed, for ink_jpeg_read_markers */
     bool have_frame;
+    uint32_t *lookup;  /* JPEG_LOOKUP_BYTES in DITHER: combined lookahead per slot */
+    uint32_t *dequant; /* JPEG_DEQUANT_BYTES in DITHER: per scan component, by zigzag index k:
+                        * (quantiser << 8) | (natural index * 4) */
     int32_t coefficients[64];
 } jpeg_state;
 
@@ -174,7 +187,9 @@ const char *ink_jpeg_describe(const jpeg_frame *frame);
 /* Builds slot `slot` from a DHT's 16 counts and `nvalues` values. */
 ink_error ink_jpeg_build_huffman(jpeg_huffman_table *table, const uint8_t counts[16],
                                  const uint8_t *values, uint32_t nvalues, ink_error_info *info);
-/* Gives the tables the scan uses lookahead slots (needed components first). */
+/* Gives the tables the scan uses lookahead slots (needed components first), builds their
+ * lookahead tables (state->fast, and state->lookup when set) and the scan components'
+ * dequantisation tables (state->dequant, when set). */
 void ink_jpeg_prepare_scan_tables(jpeg_state *state);
 void ink_jpeg_bits_reset(jpeg_bits *bits);
 /* Appends bytes until more than JPEG_BITBUF_BITS - 8 bits are buffered (zeros past the data). */
@@ -187,15 +202,44 @@ typedef enum jpeg_block_mode {
     JPEG_BLOCK_FULL      /* dequantised coefficients into state->coefficients */
 } jpeg_block_mode;
 
-#define JPEG_FLAG_BIG 1u /* a dequantised coefficient exceeded +-1024 (clamped to +-2048) */
+#define JPEG_FLAG_BIG 1u /* a dequantised coefficient reached +-1024 (clamped to +-2048) */
 #define JPEG_FLAG_AC 2u  /* an AC coefficient was stored */
+/* Bits 8..13 of *flags: an upper bound of the zigzag index of the last coefficient stored (0 for
+ * a block with only DC), so the IDCT can skip what is known to be zero. */
+#define JPEG_FLAG_LAST_SHIFT 8u
+#define JPEG_FLAG_LAST(flags) (((flags) >> JPEG_FLAG_LAST_SHIFT) & 63u)
 
-/* Decodes one block of scan component `scan_index`. With JPEG_BLOCK_FULL the dequantised
- * coefficients are stored in natural order into state->coefficients (which must be all zero on
- * entry); with JPEG_BLOCK_DC only coefficients[0]. *flags gets JPEG_FLAG_* bits (it is only
- * ever OR-ed into; the caller clears it). */
+/* Decodes one block of scan component `scan_index` (needs state->lookup and state->dequant set
+ * up by ink_jpeg_prepare_scan_tables). With JPEG_BLOCK_FULL the dequantised coefficients are
+ * stored in natural order into state->coefficients (which must be all zero on entry); with
+ * JPEG_BLOCK_DC only coefficients[0]. *flags gets JPEG_FLAG_* bits and the last index (it is
+ * only ever OR-ed into; the caller clears it). */
 ink_error ink_jpeg_decode_block(jpeg_state *state, unsigned scan_index, jpeg_block_mode mode,
                                 uint32_t *flags, ink_error_info *info);
+/* What decoding a block of one scan component needs, looked up once per scan. */
+typedef struct jpeg_block_coder {
+    const uint32_t *dc_lookup, *ac_lookup; /* combined lookahead, or a one-entry "slow" table */
+    uint32_t dc_mask, ac_mask;             /* index masks (0 with the one-entry table) */
+    const jpeg_huffman_table *dc_table, *ac_table;
+    bool ac_groups;                        /* ac_lookup holds symbol groups (skip mode only) */
+    const uint32_t *dequant;               /* the component's row of state->dequant */
+    int32_t *predictor;                    /* the component's DC predictor */
+} jpeg_block_coder;
+void ink_jpeg_block_coder_init(jpeg_state *state, unsigned scan_index, jpeg_block_coder *coder);
+/* ink_jpeg_decode_block with the look-ups done: the MCU loop's entry point. */
+ink_error ink_jpeg_decode_block_with(jpeg_state *state, const jpeg_block_coder *coder,
+                                     jpeg_block_mode mode, uint32_t *flags, ink_error_info *info);
+/* One block of an MCU as the MCU loop plans it (jpeg_decode.c). */
+typedef struct jpeg_mcu_block {
+    uint8_t *out;    /* its pixels in the current MCU; advanced by `step` after each MCU */
+    uint32_t step;   /* 0 for tiles (reused every MCU) */
+    uint32_t stride;
+    uint8_t scan_index, block_log2, mode; /* mode: a jpeg_block_mode */
+} jpeg_mcu_block;
+/* Decodes the `nblocks` blocks of one MCU and inverse-transforms the needed ones into their
+ * `out` (which it advances), with the bit reader in registers throughout. */
+ink_error ink_jpeg_decode_mcu(jpeg_state *state, const jpeg_block_coder *coders,
+                              jpeg_mcu_block *blocks, unsigned nblocks, ink_error_info *info);
 /* At a restart boundary: drops the bit buffer, reads the expected RSTn, resets the predictors. */
 ink_error ink_jpeg_process_restart(jpeg_state *state, ink_error_info *info);
 /* True when the entropy decoder has consumed bits past the real data (truncated or corrupt). */
@@ -214,6 +258,13 @@ void ink_jpeg_idct_2x2(int32_t *coefficients, bool big, uint8_t *out, size_t str
 void ink_jpeg_idct_1x1(int32_t *coefficients, uint8_t *out);
 /* A block with only a DC term is flat at every scale: fills size x size pixels, clears DC. */
 void ink_jpeg_idct_flat(int32_t *coefficients, unsigned size, uint8_t *out, size_t stride);
+/* What the baseline decoder calls: picks the transform for `block_log2` (3 = 8x8 .. 0 = 1x1)
+ * from ink_jpeg_decode_block's flags — flat for DC-only blocks, a half-size variant when every
+ * coefficient is in the top-left 4x4 (last zigzag index <= 9; <= 14 for 4x4 and 2x2, which
+ * ignore row and column 4), the clamping path for big ones —
+ * and clears only the coefficients the block decode stored. Same pixels as the functions above. */
+void ink_jpeg_idct_block(int32_t *coefficients, unsigned block_log2, uint32_t flags,
+                         uint8_t *out, size_t stride);
 
 /* jpeg_color.c ----------------------------------------------------------------------------- */
 /* Converts the needed components' tiles of one MCU to gray at `out` (stride `stride`), for an

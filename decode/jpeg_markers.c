@@ -1,8 +1,9 @@
 /*
  * jpeg_markers.c — JPEG marker parsing (ITU-T T.81 annex B) for the in-arena decoder.
  *
- * Reads SOI, the frame header, tables, restart interval, the JFIF and Adobe application markers
- * and scan headers, and refuses what the decoder does not do (progressive, arithmetic, lossless,
+ * Reads SOI, the frame header (SOF0/1/2), tables, restart interval, the JFIF and Adobe application
+ * markers and scan headers (progressive ones checked per T.81 G.1.1.1.1), and refuses what the
+ * decoder does not do (arithmetic, lossless,
  * hierarchical, 12-bit, DNL) by the SOF or marker that announces it, before any pixel work.
  */
 #include <string.h>
@@ -21,8 +22,6 @@
 static ink_error refuse_frame_type(uint8_t marker, ink_error_info *info)
 {
     switch (marker) {
-    case 0xC2:
-        return UNSUPPORTED("progressive JPEG (SOF2) is not supported by the in-arena decoder");
     case 0xC3:
         return UNSUPPORTED("lossless JPEG (SOF3) is not supported");
     case 0xC5:
@@ -217,6 +216,7 @@ static ink_error read_scan_header(jpeg_state *state, ink_error_info *info)
     uint8_t count;
     if (!state->have_frame)
         return BAD("JPEG scan (SOS) before the frame header");
+    bool progressive = frame->sof == 0xC2;
     TRY(ink_jpeg_input_u16(in, &length, "a scan header", info));
     TRY(ink_jpeg_input_byte(in, &count, "a scan header", info));
     if (count < 1 || count > frame->ncomponents)
@@ -242,9 +242,10 @@ static ink_error read_scan_header(jpeg_state *state, ink_error_info *info)
         unsigned dc = tables >> 4, ac = tables & 15;
         if (dc > 3 || ac > 3)
             return BAD("JPEG scan uses Huffman tables DC %u AC %u (0..3)", dc, ac);
-        if (!state->huffman[dc].defined)
+        /* Progressive scans use one kind of table (or none): checked below. */
+        if (!progressive && !state->huffman[dc].defined)
             return BAD("JPEG scan uses DC Huffman table %u, which is not defined", dc);
-        if (!state->huffman[4 + ac].defined)
+        if (!progressive && !state->huffman[4 + ac].defined)
             return BAD("JPEG scan uses AC Huffman table %u, which is not defined", ac);
         if (!state->quant_defined[component->quant_index])
             return BAD("JPEG component %u uses quantisation table %u, which is not defined",
@@ -262,9 +263,28 @@ static ink_error read_scan_header(jpeg_state *state, ink_error_info *info)
     TRY(ink_jpeg_input_byte(in, &approximation, "a scan header", info));
     scan->ah = approximation >> 4;
     scan->al = approximation & 15;
-    if (scan->ss != 0 || scan->se != 63 || scan->ah != 0 || scan->al != 0)
-        return BAD("JPEG sequential scan with spectral selection %u..%u, approximation %u/%u",
-                   scan->ss, scan->se, scan->ah, scan->al);
+    if (!progressive) {
+        if (scan->ss != 0 || scan->se != 63 || scan->ah != 0 || scan->al != 0)
+            return BAD("JPEG sequential scan with spectral selection %u..%u, approximation %u/%u",
+                       scan->ss, scan->se, scan->ah, scan->al);
+        return INK_OK;
+    }
+    /* T.81 G.1.1.1.1: DC scans (Ss = Se = 0) may interleave; AC scans carry one component. */
+    if (scan->ss == 0 ? scan->se != 0 : (scan->se < scan->ss || scan->se > 63 || count != 1))
+        return BAD("JPEG progressive scan with spectral selection %u..%u over %u components",
+                   scan->ss, scan->se, count);
+    if (scan->al > 13 || (scan->ah != 0 && scan->al != scan->ah - 1u))
+        return BAD("JPEG progressive scan with successive approximation %u/%u", scan->ah,
+                   scan->al);
+    for (unsigned i = 0; i < count; i++) {
+        const jpeg_component *component = &frame->components[scan->component_index[i]];
+        if (scan->ss == 0 && scan->ah == 0 && !state->huffman[component->dc_table].defined)
+            return BAD("JPEG scan uses DC Huffman table %u, which is not defined",
+                       component->dc_table);
+        if (scan->ss != 0 && !state->huffman[component->ac_table].defined)
+            return BAD("JPEG scan uses AC Huffman table %u, which is not defined",
+                       component->ac_table - 4u);
+    }
     return INK_OK;
 }
 
@@ -291,6 +311,7 @@ ink_error ink_jpeg_read_markers(jpeg_state *state, bool first, uint8_t *marker,
         switch (code) {
         case 0xC0:
         case 0xC1:
+        case 0xC2:
             TRY(read_frame(state, code, info));
             break;
         case 0xC4:
@@ -337,14 +358,18 @@ ink_error ink_jpeg_read_markers(jpeg_state *state, bool first, uint8_t *marker,
 
 const char *ink_jpeg_describe(const jpeg_frame *frame)
 {
-    static const char *const names[2][9] = {
+    static const char *const names[3][9] = {
         {"JPEG baseline gray", "JPEG baseline YCbCr 4:4:4", "JPEG baseline YCbCr 4:2:2",
          "JPEG baseline YCbCr 4:2:0", "JPEG baseline YCbCr 4:4:0", "JPEG baseline YCbCr 4:1:1",
          "JPEG baseline YCbCr", "JPEG baseline RGB", "JPEG baseline CMYK"},
         {"JPEG extended gray", "JPEG extended YCbCr 4:4:4", "JPEG extended YCbCr 4:2:2",
          "JPEG extended YCbCr 4:2:0", "JPEG extended YCbCr 4:4:0", "JPEG extended YCbCr 4:1:1",
-         "JPEG extended YCbCr", "JPEG extended RGB", "JPEG extended CMYK"}};
-    unsigned extended = frame->sof == 0xC1;
+         "JPEG extended YCbCr", "JPEG extended RGB", "JPEG extended CMYK"},
+        {"JPEG progressive gray", "JPEG progressive YCbCr 4:4:4",
+         "JPEG progressive YCbCr 4:2:2", "JPEG progressive YCbCr 4:2:0",
+         "JPEG progressive YCbCr 4:4:0", "JPEG progressive YCbCr 4:1:1",
+         "JPEG progressive YCbCr", "JPEG progressive RGB", "JPEG progressive CMYK"}};
+    unsigned extended = frame->sof == 0xC2 ? 2u : frame->sof == 0xC1;
     unsigned kind = 6;
     if (frame->colour == JPEG_GRAY) {
         kind = 0;

@@ -2,6 +2,9 @@
  * jobs.c — the job runner: one line per job, from a job file on the SD card or the command line.
  *
  *   convert IN OUT [key=value ...]  decode IN with the in-arena decoders, write the 1-bit BMP OUT
+ *   decode IN [1|2|4|8|fit]         decode IN alone (rows dropped) at that DCT scale (default fit:
+ *                                   the scale convert picks with the default options); for
+ *                                   decoder instruction counts (perf/jpeg_board.sh)
  *   blit BMP                        clear the framebuffer to white, draw BMP centred, refresh
  *   dump OUT                        write the framebuffer as an 800x480 1-bit BMP
  *   copy IN OUT                     copy a file through a 64-byte buffer (an I/O check)
@@ -260,6 +263,90 @@ ink_error ink_board_job_options(const ink_board_context *context, char **words,
     return INK_OK;
 }
 
+/* The decode job's row sink: picks the scale, counts the rows and drops them. */
+typedef struct ink_decode_job {
+    const char *scale_word; /* "1", "2", "4", "8" or "fit" */
+    ink_job_result *result;
+    uint32_t rows;
+    ink_error_info *info;
+} ink_decode_job;
+
+static ink_error ink_decode_job_begin(void *user, const ink_image_info *image,
+                                      unsigned *scale_log2)
+{
+    ink_decode_job *job = user;
+    unsigned k = 0;
+    if (strcmp(job->scale_word, "fit") == 0) {
+        ink_convert_options options = INK_CONVERT_OPTIONS_DEFAULT;
+        ink_fit_geometry geometry;
+        ink_error error = ink_fit_compute(image->width, image->height, options.box_width,
+                                          options.box_height, options.fit, options.upscale,
+                                          &geometry);
+        if (error != INK_OK) {
+            return ink_error_set(job->info, error, "cannot fit %lux%lu",
+                                 (unsigned long)image->width, (unsigned long)image->height);
+        }
+        k = ink_fit_choose_scale(image->width, image->height, image->scale_mask, &geometry);
+    } else {
+        while (k < 3u && (1u << k) < (unsigned)(job->scale_word[0] - '0')) {
+            k++;
+        }
+        if (job->scale_word[1] != '\0' || (1u << k) != (unsigned)(job->scale_word[0] - '0') ||
+            !(image->scale_mask & (1u << k))) {
+            return ink_error_set(job->info, INK_ERR_INVALID_ARGUMENT, "bad scale '%s'",
+                                 job->scale_word);
+        }
+    }
+    *scale_log2 = k;
+    job->result->width = image->width;
+    job->result->height = image->height;
+    job->result->scale_log2 = k;
+    job->result->out_width = ink_scaled_size(image->width, k);
+    job->result->out_height = ink_scaled_size(image->height, k);
+    return INK_OK;
+}
+
+static ink_error ink_decode_job_row(void *user, const uint8_t *gray)
+{
+    ink_decode_job *job = user;
+    (void)gray;
+    job->rows++;
+    return INK_OK;
+}
+
+static ink_error ink_job_decode(ink_board_context *context, const char *in,
+                                const char *scale_word, ink_job_result *result,
+                                ink_error_info *info)
+{
+    ink_board_file in_file;
+    ink_source source;
+    ink_error error = ink_board_open_read(INK_BOARD_SD, in, &in_file, &source, info);
+    if (error != INK_OK) {
+        return error;
+    }
+    uint8_t head[8] = {0};
+    size_t got = 0;
+    error = source.read(source.user, head, sizeof head, &got);
+    if (error == INK_OK) {
+        error = source.seek(source.user, 0);
+    }
+    const ink_decoder *decoder = ink_job_decoder_for(ink_sniff_format(head, got));
+    if (error == INK_OK && decoder == NULL) {
+        error = ink_error_set(info, INK_ERR_UNSUPPORTED, "no in-arena decoder for %s", in);
+    }
+    if (error == INK_OK) {
+        ink_decode_job job = {scale_word, result, 0, info};
+        ink_row_sink sink = {ink_decode_job_begin, ink_decode_job_row, &job};
+        error = decoder->decode(&source, context->arena, NULL, &sink, info);
+        if (error == INK_OK && job.rows != result->out_height) {
+            error = ink_error_set(info, INK_ERR_BAD_DATA, "%lu rows of %lu",
+                                  (unsigned long)job.rows, (unsigned long)result->out_height);
+        }
+    }
+    ink_board_close(&in_file);
+    return error;
+}
+
 /* OUT is written as OUT.part and renamed when complete: a failed conversion never leaves a
  * partial BMP under the final name (the CLI's rule too). */
 ink_error ink_board_convert_to(ink_board_context *context, const ink_decoder *decoder,
@@ -369,6 +456,9 @@ ink_error ink_board_run_job(ink_board_context *context, const char *line, uint32
     uint64_t start = ink_board_instret();
     if (strcmp(words[0], "convert") == 0 && count >= 3u) {
         error = ink_job_convert(context, words, count, &result, &info);
+    } else if (strcmp(words[0], "decode") == 0 && (count == 2u || count == 3u)) {
+        result.out = NULL;
+        error = ink_job_decode(context, words[1], count == 3u ? words[2] : "fit", &result, &info);
     } else if (strcmp(words[0], "blit") == 0 && count == 2u) {
         error = ink_job_blit(words[1], &result, &info);
     } else if (strcmp(words[0], "dump") == 0 && count == 2u) {

@@ -1,7 +1,8 @@
 /*
  * fuzz_jpeg.c — libFuzzer target for the in-arena JPEG decoder.
  *
- * The input is the file as is (seeds are real JPEGs); its length modulo 4 picks the DCT scale
+ * The input is the file as is (seeds are real JPEGs, baseline and progressive — run.sh re-encodes
+ * small corpus JPEGs with jpegtran -progressive, with and without restarts); its length modulo 4 picks the DCT scale
  * the sink asks for, so every IDCT is reached as the fuzzer grows and shrinks inputs. Each run must return cleanly, release every claim and never push more rows than the
  * scaled image has; ASan/UBSan catch everything else.
  */

@@ -40,6 +40,18 @@ if "jpeg" in target:
     for book, info, data in entries():
         if data[:3] == b"\xff\xd8\xff" and n < 40:
             put(f"seed{n}.jpg", data); n += 1
+    # Progressive seeds (issue 12): small corpus JPEGs re-encoded with jpegtran, plain and with
+    # restart intervals, so the fuzzer starts inside the band driver and the refinement decoders.
+    import subprocess
+    p = 0
+    for book, info, data in entries():
+        if data[:3] == b"\xff\xd8\xff" and len(data) < 30_000 and p < 20:
+            for extra in ([], ["-restart", "3B"]):
+                r = subprocess.run(["jpegtran", "-progressive", *extra], input=data,
+                                   capture_output=True)
+                if r.returncode == 0:
+                    put(f"progressive{p}{'r' if extra else ''}.jpg", r.stdout)
+            p += 1
 elif "png" in target:
     for path in sorted(glob.glob(os.path.join(corpus, "pngsuite", "*.png"))):
         put(os.path.basename(path), open(path, "rb").read())

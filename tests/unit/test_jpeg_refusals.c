@@ -1,7 +1,8 @@
 /*
  * test_jpeg_refusals.c — the cases where the firmware peers fail (issue 4), and every refusal.
  *
- * Peers, as measured on the issue: JPEGDEC crashes on colour progressive and on 4:1:1, reports
+ * Peers, as measured on the issue: JPEGDEC crashes on colour progressive (decoded here since
+ * issue 12) and on 4:1:1, reports
  * success with an empty image for arithmetic coding, and turns CMYK and RGB into wrong grays;
  * TJpgDec's fast modes wrap IDCT over/undershoot into white specks. Here each case is generated
  * and the in-arena decoder must either match libjpeg-turbo or refuse with a clear, specific
@@ -99,15 +100,21 @@ static size_t find_marker(const uint8_t *d, size_t n, uint8_t marker)
     return 0;
 }
 
-static void test_colour_progressive_is_refused_clearly(void **unused)
+/* Progressive used to be refused; it now decodes (band by band, jpeg_progressive.c) like libjpeg:
+ * colour (JPEGDEC crashes on it) and gray, both several bands tall at 1/1. */
+static void test_colour_progressive_decodes_like_libjpeg(void **unused)
 {
     (void)unused;
     size_t n;
     uint8_t *data = make(JCS_YCbCr, 2, 2, 85, true, false, 320, 240, &n);
-    assert_refused(data, n, INK_ERR_UNSUPPORTED, "progressive JPEG");
+    assert_matches_libjpeg(data, n);
     free(data);
     data = make(JCS_GRAYSCALE, 1, 1, 85, true, false, 33, 17, &n);
-    assert_refused(data, n, INK_ERR_UNSUPPORTED, "progressive JPEG");
+    assert_matches_libjpeg(data, n);
+    free(data);
+    /* Progressive RGB is refused clearly (only gray and YCbCr progressive are decoded). */
+    data = make(JCS_RGB, 1, 1, 85, true, false, 40, 30, &n);
+    assert_refused(data, n, INK_ERR_UNSUPPORTED, "progressive RGB");
     free(data);
 }
 
@@ -223,7 +230,7 @@ static void test_truncated_data_is_refused(void **unused)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_colour_progressive_is_refused_clearly),
+        cmocka_unit_test(test_colour_progressive_decodes_like_libjpeg),
         cmocka_unit_test(test_411_decodes_like_libjpeg),
         cmocka_unit_test(test_arithmetic_is_refused_not_blank),
         cmocka_unit_test(test_cmyk_and_rgb_give_true_grays),

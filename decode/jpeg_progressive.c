@@ -1,0 +1,677 @@
+/*
+ * jpeg_progressive.c — progressive JPEG (SOF2) to gray inside the arena, band by band, each
+ * scan's data entropy-decoded exactly once.
+ *
+ * A band is `band_rows` luma block rows (a multiple of the MCU height) across the whole width.
+ * 1. The walk: markers are read in file order. A scan that carries luma (component 0 of a gray or
+ *    YCbCr frame) is recorded — its parameters, its Huffman tables (copied into a pool, deduped),
+ *    a checkpoint — and band 0 of it is decoded at once from the data in the input buffer; then
+ *    the rest of its data is skipped by scanning for the next marker. Chroma-only scans are only
+ *    skipped; at 1/8 so are luma AC scans (the DC term alone makes a 1x1 block).
+ * 2. Band 0 is complete when the walk ends (EOI): it is dequantised, inverse-transformed at the
+ *    chosen scale and sent down the pipeline.
+ * 3. Each further band: every recorded scan resumes at its checkpoint (bit buffer, end-of-band
+ *    run, DC predictor, restart counter, its own input buffer and file position), decodes this
+ *    band's blocks and saves its checkpoint; then the band is transformed and sent.
+ * One band (small images, 1/8) means one pass over the file and no seek; otherwise each scan has
+ * its own slice of the input buffer and the source is seeked only when a scan's slice runs dry.
+ *
+ * Memory (docs/JPEG.md "Progressive"): SCRATCH the decoder state (as baseline); DITHER 0..12 KB
+ * the input buffer during the walk, then per-scan input slices; DITHER 12..32 KB the jpeg_prog
+ * record (scan checkpoints, table pool) and the output block row when it fits; PRIMARY the band's
+ * blocks (and the output block row when DITHER cannot hold it).
+ */
+#include <string.h>
+
+#include "decode/jpeg_progressive.h"
+
+#define PROG_MAX_SCANS 16u  /* luma scans */
+#define PROG_MAX_TABLES 12u /* distinct Huffman tables those scans use */
+/* The output block row lives at the end of the DITHER claim when it fits this budget (else in
+ * PRIMARY after the band). */
+#define PROG_OUT_BYTES 12288u
+#define PROG_DITHER_OFFSET (INK_JPEG_INPUT_BYTES + INK_JPEG_TILE_BYTES)
+#define PROG_DITHER_BYTES (INK_REGION_DITHER_BYTES - PROG_DITHER_OFFSET)
+#define PROG_NO_TABLE 0xFFu
+
+typedef void jpeg_idct_fn(int32_t *coefficients, bool big, uint8_t *out, size_t stride);
+
+/* The source as the resumed scans see it: seeks the real source to where the reading scan's
+ * next block is, only when a read is due and the position differs. Counts reads and seeks. */
+typedef struct prog_source {
+    ink_source self;
+    const ink_source *real;
+    uint64_t position; /* of the real source */
+    uint64_t want;     /* where the next read must start */
+    uint32_t reads, seeks;
+} prog_source;
+
+/* One scan that carries luma, and its checkpoint between bands. */
+typedef struct prog_scan {
+    jpeg_bits bits;
+    jpeg_input input;
+    uint32_t eobrun;
+    uint32_t restarts_left;
+    int32_t dc_predictor;
+    uint16_t restart_interval;
+    uint8_t next_restart;
+    uint8_t ss, se, ah, al;
+    uint8_t ncomponents;
+    uint8_t luma;                        /* position of the luma component in the scan */
+    uint8_t h[JPEG_MAX_COMPONENTS], v[JPEG_MAX_COMPONENTS];
+    uint8_t table[JPEG_MAX_COMPONENTS];  /* pool index per scan component, PROG_NO_TABLE */
+} prog_scan;
+
+typedef struct jpeg_prog {
+    prog_source source;
+    const ink_row_sink *sink;
+    ink_claim dither, primary;
+    uint8_t *band;          /* band_rows x blocks_across blocks of block_bytes */
+    uint8_t *out;           /* one block row of output pixels */
+    uint32_t block_bytes, blocks_across, band_rows, total_rows, nbands;
+    uint32_t out_stride, out_width, out_height, rows_done;
+    unsigned block_log2;    /* output pixels per block side, log2 */
+    unsigned kept_side;     /* kept_side x kept_side coefficients are kept */
+    bool have_mask;
+    bool have_quant;
+    uint8_t keep_slot[64];  /* zigzag -> slot */
+    uint8_t slot_natural[64];
+    int32_t slot_quant[64];
+    uint8_t fast_owner[JPEG_FAST_SLOTS]; /* pool index whose lookahead each slot holds */
+    uint8_t fast_next;
+    unsigned nscans, ntables;
+    prog_scan scans[PROG_MAX_SCANS];
+    jpeg_huffman_table tables[PROG_MAX_TABLES];
+} jpeg_prog;
+
+_Static_assert(sizeof(jpeg_prog) + PROG_OUT_BYTES <= PROG_DITHER_BYTES,
+               "the progressive record and output row must fit in DITHER after the input buffer");
+
+/* ---- the counting, seeking source ---------------------------------------------------------- */
+
+static ink_error prog_source_read(void *user, uint8_t *dst, size_t nbytes, size_t *got)
+{
+    prog_source *s = user;
+    *got = 0;
+    if (s->want != s->position) {
+        ink_error error = s->real->seek(s->real->user, s->want);
+        s->seeks++;
+        if (error != INK_OK)
+            return error;
+        s->position = s->want;
+    }
+    ink_error error = s->real->read(s->real->user, dst, nbytes, got);
+    s->reads++;
+    if (error != INK_OK)
+        return error;
+    s->position += *got;
+    s->want = s->position;
+    return INK_OK;
+}
+
+/* ---- the plan ------------------------------------------------------------------------------ */
+
+/* The coefficient rows/columns each scale's IDCT reads (jpeg_idct.c, as libjpeg's reduced
+ * IDCTs): 1/1 all, 1/2 all but 4, 1/4 the DC and odd ones, 1/8 the DC. Keeping only the 4x4 or
+ * 2x2 lowest (16 or 4) would lose what the averaged output still sees of the others: measured
+ * 25-39 dB against libjpeg on corpus photos, below the 40 dB limit. */
+static const uint8_t kept_axis[4][8] = {
+    {0, 1, 2, 3, 4, 5, 6, 7}, {0, 1, 2, 3, 5, 6, 7}, {0, 1, 3, 5, 7}, {0}};
+static const uint8_t kept_count[4] = {8, 7, 5, 1};
+
+/* Per block: an 8-byte nonzero mask then the kept coefficients (int16), padded to 8 bytes; 1/8
+ * keeps the DC term alone (2 bytes). */
+static uint32_t block_bytes_at(unsigned scale_log2)
+{
+    uint32_t n = kept_count[scale_log2];
+    return scale_log2 == 3 ? 2u : 8u + ((2u * n * n + 7u) & ~7u);
+}
+
+/* Bytes PRIMARY must hold at `scale_log2` for a band of one MCU row (out_in_primary: the output
+ * block row too). */
+static uint64_t min_band_bytes(const jpeg_frame *frame, unsigned scale_log2, bool *out_in_primary)
+{
+    const jpeg_component *luma = &frame->components[0];
+    uint64_t across = (uint64_t)frame->mcus_x * luma->h;
+    uint64_t out_bytes = (((across << (3u - scale_log2)) << (3u - scale_log2)) + 7u) & ~(uint64_t)7u;
+    *out_in_primary = out_bytes > PROG_OUT_BYTES;
+    return across * block_bytes_at(scale_log2) * frame->vmax + (*out_in_primary ? out_bytes : 0);
+}
+
+/* Widest image (px) whose band of one MCU row fits at this scale. */
+static uint32_t widest_at(const jpeg_frame *frame, unsigned scale_log2)
+{
+    uint32_t low = 0, high = 65535;
+    jpeg_frame probe = *frame;
+    while (low < high) {
+        uint32_t mid = (low + high + 1u) / 2u;
+        bool out_in_primary;
+        probe.mcus_x = (mid + 8u * frame->hmax - 1u) / (8u * frame->hmax);
+        if (min_band_bytes(&probe, scale_log2, &out_in_primary) <= INK_REGION_PRIMARY_BYTES)
+            low = mid;
+        else
+            high = mid - 1u;
+    }
+    return low;
+}
+
+static ink_error plan(jpeg_prog *p, const jpeg_state *state, unsigned scale_log2,
+                      ink_arena *arena, ink_error_info *info)
+{
+    const jpeg_frame *frame = &state->frame;
+    bool out_in_primary;
+    uint64_t need = min_band_bytes(frame, scale_log2, &out_in_primary);
+    if (need > INK_REGION_PRIMARY_BYTES) {
+        unsigned smaller = scale_log2 + 1u;
+        while (smaller <= 3u && min_band_bytes(frame, smaller, &out_in_primary) >
+                                    INK_REGION_PRIMARY_BYTES)
+            smaller++;
+        if (smaller <= 3u)
+            return ink_error_set(info, INK_ERR_TOO_LARGE,
+                                 "progressive JPEG %u px wide at scale 1/%u: a band needs %lu "
+                                 "bytes, PRIMARY fits %u px at this scale; scale 1/%u fits",
+                                 frame->width, 1u << scale_log2, (unsigned long)need,
+                                 widest_at(frame, scale_log2), 1u << smaller);
+        return ink_error_set(info, INK_ERR_TOO_LARGE,
+                             "progressive JPEG %u px wide at scale 1/%u: a band needs %lu bytes, "
+                             "PRIMARY fits %u px at this scale",
+                             frame->width, 1u << scale_log2, (unsigned long)need,
+                             widest_at(frame, scale_log2));
+    }
+    const jpeg_component *luma = &frame->components[0];
+    p->block_log2 = 3u - scale_log2;
+    p->kept_side = kept_count[scale_log2];
+    p->have_mask = scale_log2 < 3u;
+    p->block_bytes = block_bytes_at(scale_log2);
+    p->blocks_across = frame->mcus_x * luma->h;
+    p->total_rows = frame->mcus_y * frame->vmax;
+    p->out_stride = p->blocks_across << p->block_log2;
+    uint32_t out_bytes = ((p->out_stride << p->block_log2) + 7u) & ~7u;
+    uint32_t row_bytes = p->blocks_across * p->block_bytes;
+    uint32_t capacity = INK_REGION_PRIMARY_BYTES - (out_in_primary ? out_bytes : 0u);
+    uint32_t rows = capacity / row_bytes;
+    rows -= rows % frame->vmax;
+    if (rows > p->total_rows)
+        rows = p->total_rows;
+    p->band_rows = rows;
+    p->nbands = (p->total_rows + rows - 1u) / rows;
+    uint32_t band_bytes = (rows * row_bytes + 7u) & ~7u;
+    ink_error error = ink_arena_claim_range(
+        arena, INK_REGION_PRIMARY, 0, band_bytes + (out_in_primary ? out_bytes : 0u),
+        "jpeg progressive band", &p->primary, info);
+    if (error != INK_OK)
+        return error;
+    p->band = p->primary.bytes;
+    p->out = out_in_primary ? p->primary.bytes + band_bytes
+                            : (uint8_t *)p + PROG_DITHER_BYTES - PROG_OUT_BYTES;
+
+    /* The kept coefficients, in natural order, and where each zigzag position goes. */
+    memset(p->keep_slot, JPEG_PROG_DROP, sizeof p->keep_slot);
+    uint8_t axis_slot[8];
+    memset(axis_slot, JPEG_PROG_DROP, sizeof axis_slot);
+    for (unsigned i = 0; i < p->kept_side; i++)
+        axis_slot[kept_axis[scale_log2][i]] = (uint8_t)i;
+    for (unsigned k = 0; k < 64; k++) {
+        unsigned n = ink_jpeg_zigzag[k], u = n & 7u, v = n >> 3;
+        if (axis_slot[u] != JPEG_PROG_DROP && axis_slot[v] != JPEG_PROG_DROP) {
+            unsigned slot = axis_slot[v] * p->kept_side + axis_slot[u];
+            p->keep_slot[k] = (uint8_t)slot;
+            p->slot_natural[slot] = (uint8_t)n;
+        }
+    }
+    return INK_OK;
+}
+
+/* ---- the scans ----------------------------------------------------------------------------- */
+
+/* The pool index of a copy of state table `slot`, adding it when new. */
+static ink_error pool_table(jpeg_prog *p, const jpeg_state *state, unsigned slot, uint8_t *out,
+                            ink_error_info *info)
+{
+    const jpeg_huffman_table *table = &state->huffman[slot];
+    for (unsigned i = 0; i < p->ntables; i++) {
+        const jpeg_huffman_table *t = &p->tables[i];
+        if (memcmp(t->maxcode_plus1, table->maxcode_plus1, sizeof t->maxcode_plus1) == 0 &&
+            memcmp(t->mincode, table->mincode, sizeof t->mincode) == 0 &&
+            memcmp(t->value_index, table->value_index, sizeof t->value_index) == 0 &&
+            memcmp(t->values, table->values, sizeof t->values) == 0) {
+            *out = (uint8_t)i;
+            return INK_OK;
+        }
+    }
+    if (p->ntables == PROG_MAX_TABLES)
+        return ink_error_set(info, INK_ERR_UNSUPPORTED,
+                             "progressive JPEG whose luma scans use more than %u distinct "
+                             "Huffman tables",
+                             PROG_MAX_TABLES);
+    p->tables[p->ntables] = *table;
+    *out = (uint8_t)p->ntables++;
+    return INK_OK;
+}
+
+/* Records state->scan (which carries luma) as scan `p->nscans`. */
+static ink_error record_scan(jpeg_prog *p, jpeg_state *state, ink_error_info *info)
+{
+    const jpeg_scan *scan = &state->scan;
+    const jpeg_frame *frame = &state->frame;
+    if (p->nscans == PROG_MAX_SCANS)
+        return ink_error_set(info, INK_ERR_UNSUPPORTED,
+                             "progressive JPEG with more than %u luma scans", PROG_MAX_SCANS);
+    prog_scan *s = &p->scans[p->nscans];
+    memset(s, 0, sizeof *s);
+    s->ss = scan->ss;
+    s->se = scan->se;
+    s->ah = scan->ah;
+    s->al = scan->al;
+    s->ncomponents = scan->ncomponents;
+    s->restart_interval = frame->restart_interval;
+    s->restarts_left = frame->restart_interval;
+    for (unsigned i = 0; i < scan->ncomponents; i++) {
+        const jpeg_component *c = &frame->components[scan->component_index[i]];
+        s->h[i] = c->h;
+        s->v[i] = c->v;
+        s->table[i] = PROG_NO_TABLE;
+        if (scan->component_index[i] == 0)
+            s->luma = (uint8_t)i;
+        ink_error error = INK_OK;
+        if (scan->ss == 0 && scan->ah == 0)
+            error = pool_table(p, state, c->dc_table, &s->table[i], info);
+        else if (scan->ss > 0)
+            error = pool_table(p, state, c->ac_table, &s->table[i], info);
+        if (error != INK_OK)
+            return error;
+    }
+    if (!p->have_quant) {
+        /* The luma quantisation table as of its first scan (libjpeg latches it then too). */
+        const uint16_t *quant = state->quant[frame->components[0].quant_index];
+        for (unsigned k = 0; k < 64; k++)
+            if (p->keep_slot[k] != JPEG_PROG_DROP)
+                p->slot_quant[p->keep_slot[k]] = quant[k];
+        p->have_quant = true;
+    }
+    p->nscans++;
+    return INK_OK;
+}
+
+static jpeg_entropy_table entropy_table(jpeg_prog *p, jpeg_state *state, uint8_t pool)
+{
+    jpeg_entropy_table out;
+    out.canonical = &p->tables[pool];
+    unsigned slot = 0;
+    while (slot < JPEG_FAST_SLOTS && p->fast_owner[slot] != pool)
+        slot++;
+    if (slot == JPEG_FAST_SLOTS) {
+        slot = p->fast_next;
+        p->fast_next = (uint8_t)((p->fast_next + 1u) % JPEG_FAST_SLOTS);
+        p->fast_owner[slot] = pool;
+        ink_jpeg_prog_build_fast(&p->tables[pool], state->fast[slot]);
+    }
+    out.fast = state->fast[slot];
+    out.fast_mask = (1u << JPEG_FAST_BITS) - 1u;
+    return out;
+}
+
+static inline uint8_t *block_at(const jpeg_prog *p, uint32_t bx, uint32_t row_in_band)
+{
+    return p->band + ((size_t)row_in_band * p->blocks_across + bx) * p->block_bytes;
+}
+
+static ink_error decode_block(jpeg_prog *p, jpeg_state *state, prog_scan *s,
+                              const jpeg_entropy_table *table, const jpeg_prog_block_params *bp,
+                              uint8_t *block, ink_error_info *info)
+{
+    uint64_t *mask = NULL;
+    int16_t *coefficients = NULL;
+    if (block) {
+        mask = p->have_mask ? (uint64_t *)(void *)block : NULL;
+        coefficients = (int16_t *)(void *)(block + (p->have_mask ? 8u : 0u));
+    }
+    if (s->ss == 0) {
+        if (s->ah == 0)
+            return ink_jpeg_prog_dc_first(state, table, &state->frame.components[0].dc_predictor,
+                                          s->al, coefficients, info);
+        return ink_jpeg_prog_dc_refine(state, s->al, coefficients, info);
+    }
+    if (s->ah == 0)
+        return ink_jpeg_prog_ac_first(state, table, bp, &s->eobrun, mask, coefficients, info);
+    return ink_jpeg_prog_ac_refine(state, table, bp, &s->eobrun, mask, coefficients, info);
+}
+
+static ink_error restart_if_due(jpeg_state *state, prog_scan *s, ink_error_info *info)
+{
+    if (s->restart_interval == 0)
+        return INK_OK;
+    if (state->restarts_left == 0) {
+        ink_error error = ink_jpeg_process_restart(state, info);
+        if (error != INK_OK)
+            return error;
+        s->eobrun = 0;
+    }
+    state->restarts_left--;
+    return INK_OK;
+}
+
+static ink_error check_band(const jpeg_state *state, unsigned scan_number, uint32_t band,
+                            ink_error_info *info)
+{
+    const jpeg_bits *bits = &state->bits;
+    if (bits->io_error != INK_OK)
+        return ink_error_set(info, bits->io_error, "JPEG: reading the input failed");
+    if (!ink_jpeg_bits_overrun(bits))
+        return INK_OK;
+    if (bits->marker > 0)
+        return ink_error_set(info, INK_ERR_BAD_DATA,
+                             "progressive JPEG luma scan %u corrupt: marker 0xFF%x inside its "
+                             "data (band %u)",
+                             scan_number + 1u, (unsigned)bits->marker, band + 1u);
+    return ink_error_set(info, INK_ERR_BAD_DATA,
+                         "progressive JPEG luma scan %u truncated (band %u)", scan_number + 1u,
+                         band + 1u);
+}
+
+/* Decodes band `band` of scan `index`; the bit reader and input are state's, already placed. */
+static ink_error scan_band(jpeg_prog *p, jpeg_state *state, unsigned index, uint32_t band,
+                           ink_error_info *info)
+{
+    prog_scan *s = &p->scans[index];
+    const jpeg_frame *frame = &state->frame;
+    const jpeg_component *luma = &frame->components[0];
+    jpeg_entropy_table tables[JPEG_MAX_COMPONENTS];
+    memset(tables, 0, sizeof tables);
+    for (unsigned i = 0; i < s->ncomponents; i++)
+        if (s->table[i] != PROG_NO_TABLE)
+            tables[i] = entropy_table(p, state, s->table[i]);
+    jpeg_prog_block_params bp = {s->ss, s->se, s->al, p->keep_slot};
+    uint32_t first = band * p->band_rows;
+    uint32_t last = first + p->band_rows;
+    ink_error error;
+    state->frame.restart_interval = s->restart_interval;
+    state->restarts_left = s->restarts_left;
+    state->next_restart = s->next_restart;
+    state->frame.components[0].dc_predictor = s->dc_predictor;
+
+    if (s->ncomponents == 1) {
+        /* Non-interleaved: the component's own block grid, one block per MCU. */
+        uint32_t end = last < luma->blocks_y ? last : luma->blocks_y;
+        for (uint32_t by = first; by < end; by++)
+            for (uint32_t bx = 0; bx < luma->blocks_x; bx++)
+                if ((error = restart_if_due(state, s, info)) != INK_OK ||
+                    (error = decode_block(p, state, s, &tables[0], &bp,
+                                          block_at(p, bx, by - first), info)) != INK_OK)
+                    return error;
+    } else {
+        /* Interleaved (DC only): whole MCUs; chroma blocks decoded and dropped. */
+        uint32_t mcu_first = first / frame->vmax, mcu_end = last / frame->vmax;
+        if (mcu_end > frame->mcus_y)
+            mcu_end = frame->mcus_y;
+        for (uint32_t my = mcu_first; my < mcu_end; my++) {
+            for (uint32_t mx = 0; mx < frame->mcus_x; mx++) {
+                if ((error = restart_if_due(state, s, info)) != INK_OK)
+                    return error;
+                for (unsigned i = 0; i < s->ncomponents; i++) {
+                    for (uint32_t y = 0; y < s->v[i]; y++) {
+                        for (uint32_t x = 0; x < s->h[i]; x++) {
+                            uint8_t *block =
+                                i == s->luma ? block_at(p, mx * s->h[i] + x,
+                                                        my * s->v[i] + y - first)
+                                             : NULL;
+                            if ((error = decode_block(p, state, s, &tables[i], &bp, block,
+                                                      info)) != INK_OK)
+                                return error;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    if ((error = check_band(state, index, band, info)) != INK_OK)
+        return error;
+    s->restarts_left = state->restarts_left;
+    s->next_restart = state->next_restart;
+    s->dc_predictor = state->frame.components[0].dc_predictor;
+    return INK_OK;
+}
+
+/* ---- output -------------------------------------------------------------------------------- */
+
+static ink_error emit_band(jpeg_prog *p, jpeg_state *state, uint32_t band, ink_error_info *info)
+{
+    static jpeg_idct_fn *const idct[4] = {NULL, ink_jpeg_idct_2x2, ink_jpeg_idct_4x4,
+                                          ink_jpeg_idct_8x8};
+    (void)info;
+    int32_t *coefficients = state->coefficients;
+    unsigned size = 1u << p->block_log2;
+    memset(coefficients, 0, 64 * sizeof *coefficients);
+    for (uint32_t row = 0; row < p->band_rows && p->rows_done < p->out_height; row++) {
+        if (band * p->band_rows + row >= p->total_rows)
+            break;
+        for (uint32_t bx = 0; bx < p->blocks_across; bx++) {
+            const int16_t *kept =
+                (const int16_t *)(const void *)(block_at(p, bx, row) + (p->have_mask ? 8u : 0u));
+            uint8_t *out = p->out + (size_t)bx * size;
+            bool ac = false, big = false;
+            /* The DC term, then only the positions the mask says are nonzero (kept ones). */
+            uint64_t nonzero =
+                p->have_mask ? *(const uint64_t *)(const void *)block_at(p, bx, row) & ~(uint64_t)1
+                             : 0;
+            int32_t dc = kept[0] * p->slot_quant[0];
+            if ((uint32_t)(dc + 1024) > 2048u) {
+                big = true;
+                dc = dc < -2048 ? -2048 : dc > 2048 ? 2048 : dc;
+            }
+            coefficients[0] = dc;
+            while (nonzero != 0) {
+                unsigned k = (unsigned)__builtin_ctzll(nonzero);
+                nonzero &= nonzero - 1u;
+                unsigned slot = p->keep_slot[k];
+                if (slot == JPEG_PROG_DROP || kept[slot] == 0)
+                    continue;
+                int32_t value = kept[slot] * p->slot_quant[slot];
+                if ((uint32_t)(value + 1024) > 2048u) {
+                    big = true;
+                    value = value < -2048 ? -2048 : value > 2048 ? 2048 : value;
+                }
+                coefficients[p->slot_natural[slot]] = value;
+                ac = true;
+            }
+            if (p->block_log2 == 0)
+                ink_jpeg_idct_1x1(coefficients, out);
+            else if (!ac)
+                ink_jpeg_idct_flat(coefficients, size, out, p->out_stride);
+            else
+                idct[p->block_log2](coefficients, big, out, p->out_stride);
+        }
+        uint32_t count = p->out_height - p->rows_done;
+        if (count > size)
+            count = size;
+        for (uint32_t r = 0; r < count; r++) {
+            ink_error error = p->sink->row(p->sink->user, p->out + (size_t)r * p->out_stride);
+            if (error != INK_OK)
+                return error;
+        }
+        p->rows_done += count;
+    }
+    return INK_OK;
+}
+
+/* ---- the walk and the bands ---------------------------------------------------------------- */
+
+/* Band 0 of the scan just recorded, from the walk's input buffer; then its checkpoint. */
+static ink_error first_band(jpeg_prog *p, jpeg_state *state, ink_error_info *info)
+{
+    prog_scan *s = &p->scans[p->nscans - 1u];
+    ink_jpeg_bits_reset(&state->bits);
+    state->bits.io_error = INK_OK;
+    state->next_restart = 0;
+    ink_error error = scan_band(p, state, p->nscans - 1u, 0, info);
+    if (error != INK_OK)
+        return error;
+    s->bits = state->bits;
+    /* Its input resumes at the walk's position (the slice is given after the walk). */
+    s->input.source = &p->source.self;
+    s->input.consumed = state->input.consumed + (uint64_t)(state->input.next - state->input.buffer);
+    /* A marker the bit reader consumed ends this scan's data: the walk goes on from it (restart
+     * markers belong to the data and are skipped by the walk). */
+    if (state->bits.marker > 0 && (state->bits.marker < 0xD0 || state->bits.marker > 0xD7))
+        state->pending_marker = (uint8_t)state->bits.marker;
+    return INK_OK;
+}
+
+static bool scan_carries_luma(const jpeg_state *state, unsigned scale_log2)
+{
+    const jpeg_scan *scan = &state->scan;
+    bool luma = false;
+    for (unsigned i = 0; i < scan->ncomponents; i++)
+        luma |= scan->component_index[i] == 0;
+    /* At 1/8 only the DC term is used: AC scans are skipped like chroma. */
+    return luma && (scan->ss == 0 || scale_log2 < 3u);
+}
+
+static ink_error walk(jpeg_prog *p, jpeg_state *state, unsigned scale_log2, ink_error_info *info)
+{
+    for (;;) {
+        ink_error error;
+        if (scan_carries_luma(state, scale_log2)) {
+            if ((error = record_scan(p, state, info)) != INK_OK ||
+                (error = first_band(p, state, info)) != INK_OK)
+                return error;
+        }
+        uint8_t marker;
+        error = ink_jpeg_read_markers(state, false, &marker, info);
+        if (error == INK_ERR_BAD_DATA && state->input.at_end &&
+            state->input.next == state->input.end && p->nscans > 0)
+            return INK_OK; /* the file ends after a scan without EOI: decode what it has */
+        if (error != INK_OK)
+            return error;
+        if (marker == 0xD9)
+            return INK_OK;
+    }
+}
+
+/* After the walk: each scan gets its own slice of the input buffer for the later bands. */
+static void give_slices(jpeg_prog *p, uint8_t *buffers, uint32_t nbytes)
+{
+    uint32_t slice = (nbytes / p->nscans) & ~7u;
+    for (unsigned i = 0; i < p->nscans; i++) {
+        jpeg_input *input = &p->scans[i].input;
+        input->buffer = buffers + (size_t)i * slice;
+        input->capacity = slice;
+        input->next = input->buffer;
+        input->end = input->buffer;
+        input->reads = 0;
+        input->at_end = false;
+    }
+}
+
+static ink_error later_bands(jpeg_prog *p, jpeg_state *state, ink_error_info *info)
+{
+    for (uint32_t band = 1; band < p->nbands && p->rows_done < p->out_height; band++) {
+        memset(p->band, 0, (size_t)p->band_rows * p->blocks_across * p->block_bytes);
+        for (unsigned i = 0; i < p->nscans; i++) {
+            prog_scan *s = &p->scans[i];
+            state->input = s->input;
+            state->bits = s->bits;
+            p->source.want = s->input.consumed + (uint64_t)(s->input.end - s->input.buffer);
+            ink_error error = scan_band(p, state, i, band, info);
+            if (error != INK_OK)
+                return error;
+            s->input = state->input;
+            s->bits = state->bits;
+        }
+        ink_error error = emit_band(p, state, band, info);
+        if (error != INK_OK)
+            return error;
+    }
+    return INK_OK;
+}
+
+static ink_error check_frame(const jpeg_frame *frame, ink_error_info *info)
+{
+    if (frame->colour != JPEG_GRAY && frame->colour != JPEG_YCBCR)
+        return ink_error_set(info, INK_ERR_UNSUPPORTED,
+                             "progressive %s JPEG is not supported by the in-arena decoder (gray "
+                             "and YCbCr are)",
+                             frame->colour == JPEG_RGB ? "RGB" : "CMYK/YCCK");
+    const jpeg_component *luma = &frame->components[0];
+    if (luma->h != frame->hmax || luma->v != frame->vmax)
+        return ink_error_set(info, INK_ERR_UNSUPPORTED,
+                             "progressive JPEG with luma sampled %ux%u below chroma's %ux%u is "
+                             "not supported",
+                             luma->h, luma->v, frame->hmax, frame->vmax);
+    return INK_OK;
+}
+
+static ink_error run(jpeg_prog *p, jpeg_state *state, uint8_t *buffers, ink_arena *arena,
+                     ink_error_info *info)
+{
+    const jpeg_frame *frame = &state->frame;
+    ink_error error = check_frame(frame, info);
+    if (error != INK_OK)
+        return error;
+    /* Every DCT scale is offered (as baseline does); one whose band does not fit is refused
+     * after the sink's choice, naming the widest image at that scale and a scale that fits. */
+    bool out_in_primary;
+    if (min_band_bytes(frame, 3, &out_in_primary) > INK_REGION_PRIMARY_BYTES)
+        return ink_error_set(info, INK_ERR_TOO_LARGE,
+                             "progressive JPEG %u px wide: no DCT scale's band fits PRIMARY",
+                             frame->width);
+    ink_image_info image = {frame->width, frame->height, INK_SCALE_MASK_DCT, false,
+                            ink_jpeg_describe(frame)};
+    unsigned scale_log2 = 0;
+    if ((error = p->sink->begin(p->sink->user, &image, &scale_log2)) != INK_OK)
+        return error;
+    if (scale_log2 > 3)
+        return ink_error_set(info, INK_ERR_INVALID_ARGUMENT,
+                             "JPEG: the sink chose scale 1/2^%u (1/1 to 1/8 offered)", scale_log2);
+    if ((error = plan(p, state, scale_log2, arena, info)) != INK_OK)
+        return error;
+    if (p->nbands > 1 && !p->source.real->seek)
+        return ink_error_set(info, INK_ERR_UNSUPPORTED,
+                             "progressive JPEG needing %u bands at scale 1/%u needs a seekable "
+                             "source",
+                             p->nbands, 1u << scale_log2);
+    p->out_width = ink_scaled_size(frame->width, scale_log2);
+    p->out_height = ink_scaled_size(frame->height, scale_log2);
+    memset(p->band, 0, (size_t)p->band_rows * p->blocks_across * p->block_bytes);
+
+    if ((error = walk(p, state, scale_log2, info)) != INK_OK)
+        return error;
+    if (p->nscans == 0)
+        return ink_error_set(info, INK_ERR_BAD_DATA,
+                             "progressive JPEG has no scan of the luma component");
+    if ((error = emit_band(p, state, 0, info)) != INK_OK)
+        return error;
+    if (p->nbands > 1) {
+        p->source.position =
+            state->input.consumed + (uint64_t)(state->input.end - state->input.buffer);
+        give_slices(p, buffers, INK_JPEG_INPUT_BYTES + INK_JPEG_TILE_BYTES);
+        if ((error = later_bands(p, state, info)) != INK_OK)
+            return error;
+    }
+    return INK_OK;
+}
+
+ink_error ink_jpeg_progressive_decode(jpeg_state *state, uint8_t *buffers, ink_arena *arena,
+                                      const ink_row_sink *sink, ink_error_info *info)
+{
+    ink_claim dither;
+    ink_error error = ink_arena_claim_range(arena, INK_REGION_DITHER, PROG_DITHER_OFFSET,
+                                            PROG_DITHER_BYTES, "jpeg progressive scans",
+                                            &dither, info);
+    if (error != INK_OK)
+        return error;
+    jpeg_prog *p = (jpeg_prog *)(void *)dither.bytes;
+    memset(p, 0, sizeof *p);
+    p->dither = dither;
+    p->sink = sink;
+    p->source.real = state->input.source;
+    p->source.self.read = prog_source_read;
+    p->source.self.seek = NULL;
+    p->source.self.user = &p->source;
+    memset(p->fast_owner, PROG_NO_TABLE, sizeof p->fast_owner);
+    error = run(p, state, buffers, arena, info);
+    if (p->primary.bytes)
+        ink_arena_release(arena, &p->primary);
+    ink_arena_release(arena, &dither);
+    return error;
+}

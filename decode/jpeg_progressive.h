@@ -1,0 +1,54 @@
+/*
+ * jpeg_progressive.h — what the progressive JPEG files share (not a public contract).
+ *
+ *   jpeg_progressive.c          the band driver: memory plan, the walk over the file that records
+ *                               the luma scans (and decodes band 0 of each on the way), per-scan
+ *                               checkpoints and input buffers, resuming each scan band by band,
+ *                               dequantisation and the inverse DCT of finished bands
+ *   jpeg_progressive_huffman.c  DC first/refine and AC first/refine block decoding with EOB runs
+ *                               (T.81 G.1.2), on the shared bit reader of jpeg_huffman.c
+ *
+ * A band's block holds only what the chosen DCT scale uses: the coefficients of the kept set (in
+ * a small natural-order square, `keep_slot` maps a zigzag index to its slot or JPEG_PROG_DROP)
+ * and, except at 1/8, a 64-bit mask of the zigzag positions already nonzero — all an AC
+ * refinement scan needs to stay in step for coefficients that are not kept.
+ */
+#ifndef INK_DECODE_JPEG_PROGRESSIVE_H
+#define INK_DECODE_JPEG_PROGRESSIVE_H
+
+#include "decode/jpeg_internal.h"
+
+#define JPEG_PROG_DROP 0xFFu
+
+/* What the block decoders need of a scan besides the bit reader. */
+typedef struct jpeg_prog_block_params {
+    uint8_t ss, se, al;
+    const uint8_t *keep_slot; /* zigzag index -> slot in the block's coefficients */
+} jpeg_prog_block_params;
+
+/* The block decoders. `coefficients` and `mask` point into the band (NULL: decode and discard,
+ * for chroma blocks of an interleaved DC scan). DC values are stored shifted by Al; the stored
+ * values are quantised (dequantised only when the band is transformed), clamped to int16. */
+ink_error ink_jpeg_prog_dc_first(jpeg_state *state, const jpeg_entropy_table *dc,
+                                 int32_t *predictor, unsigned al, int16_t *coefficients,
+                                 ink_error_info *info);
+ink_error ink_jpeg_prog_dc_refine(jpeg_state *state, unsigned al, int16_t *coefficients,
+                                  ink_error_info *info);
+ink_error ink_jpeg_prog_ac_first(jpeg_state *state, const jpeg_entropy_table *ac,
+                                 const jpeg_prog_block_params *params, uint32_t *eobrun,
+                                 uint64_t *mask, int16_t *coefficients, ink_error_info *info);
+ink_error ink_jpeg_prog_ac_refine(jpeg_state *state, const jpeg_entropy_table *ac,
+                                  const jpeg_prog_block_params *params, uint32_t *eobrun,
+                                  uint64_t *mask, int16_t *coefficients, ink_error_info *info);
+
+/* Decodes a progressive frame whose first scan header is in state->scan (jpeg_decode.c has
+ * decided the colour space). `buffers` is the DITHER claim at offset 0 (INK_JPEG_INPUT_BYTES +
+ * INK_JPEG_TILE_BYTES) whose start is state->input's buffer. Calls sink->begin, pushes every row,
+ * claims DITHER 12..32 KB and PRIMARY itself and releases them before returning. */
+ink_error ink_jpeg_progressive_decode(jpeg_state *state, uint8_t *buffers, ink_arena *arena,
+                                      const ink_row_sink *sink, ink_error_info *info);
+
+/* Lookahead table for `table` (JPEG_FAST_BITS wide, entries (symbol << 8) | length). */
+void ink_jpeg_prog_build_fast(const jpeg_huffman_table *table, uint16_t *fast);
+
+#endif

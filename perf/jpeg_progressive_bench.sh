@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# jpeg_progressive_bench.sh — progressive against baseline for the in-arena JPEG decoder (issue 12).
+#
+#   bash perf/jpeg_progressive_bench.sh [BUILD_DIR]     (needs valgrind and jpegtran)
+#
+# For every corpus photo of 1000 px or more on a side, makes the same image twice with jpegtran
+# (lossless): baseline with optimised tables (-optimize) and progressive (-progressive, libjpeg's
+# default script of 10 scans, optimised tables). Decodes each with the arena decoder at the
+# display-fit scale for 480x800 under callgrind (--toggle-collect=bench_decode: the decode
+# alone) and counts source reads and seeks (bench_jpeg wraps the source). Prints a Markdown
+# table and the medians of the progressive/baseline ratios.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build=${1:-build}
+shared=${INK_SHARED_DIR:-$(pwd)/../shared}
+bench=$build/perf/bench_jpeg
+[ -x "$bench" ] || { echo "build $bench first (cmake --build $build --target bench_jpeg)"; exit 1; }
+[ -d "$shared/corpus/epub" ] || { echo "no corpus at $shared/corpus/epub"; exit 77; }
+command -v valgrind >/dev/null || { echo "needs valgrind"; exit 77; }
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+/usr/bin/python3 - "$shared/corpus/epub" "$tmp" <<'PY'
+import glob, os, subprocess, sys, zipfile
+from io import BytesIO
+from PIL import Image
+for epub in sorted(glob.glob(os.path.join(sys.argv[1], '*.epub'))):
+    with zipfile.ZipFile(epub) as z:
+        for name in z.namelist():
+            d = z.read(name)
+            if d[:3] != b'\xff\xd8\xff':
+                continue
+            w, h = Image.open(BytesIO(d)).size
+            if max(w, h) < 1000:
+                continue
+            base = os.path.basename(epub)[:-5] + '_' + os.path.splitext(os.path.basename(name))[0]
+            for kind, args in (('base', ['-optimize']), ('prog', ['-progressive'])):
+                r = subprocess.run(['jpegtran', *args], input=d, capture_output=True, check=True)
+                open(os.path.join(sys.argv[2], f'{base}.{kind}.jpg'), 'wb').write(r.stdout)
+PY
+ir() {
+  valgrind --tool=callgrind --toggle-collect=bench_decode --callgrind-out-file="$tmp/cg.out" \
+    "$bench" arena fit "$1" 1 >"$tmp/out.txt" 2>"$tmp/cg.err" || { echo "- - - -"; return; }
+  echo "$(sed -n 's/^summary: *\([0-9]*\).*/\1/p' "$tmp/cg.out") $(sed -n 's/.*scale \(1\/[0-9]*\).* reads \([0-9]*\) seeks \([0-9]*\).*/\1 \2 \3/p' "$tmp/out.txt")"
+}
+echo "| photo | size | fit | bytes base/prog | Ir/px base | Ir/px prog | Ir prog/base | reads+seeks base | reads+seeks prog |"
+echo "|---|---|---|---|---|---|---|---|---|"
+: > "$tmp/ratios"
+for b in "$tmp"/*.base.jpg; do
+  p=${b%.base.jpg}.prog.jpg
+  name=$(basename "${b%.base.jpg}")
+  size=$(/usr/bin/python3 -c "from PIL import Image; import sys; print(*Image.open(sys.argv[1]).size)" "$b")
+  w=${size% *}; h=${size#* }; px=$((w * h))
+  read -r ib fit rb sb < <(ir "$b")
+  read -r ip fitp rp sp < <(ir "$p")
+  if [ "$ip" = "-" ] || [ "$ib" = "-" ]; then
+    echo "| $name | ${w}x${h} | $fit | | | refused: $(grep -o 'arena: .*' "$tmp/cg.err" | head -1 | cut -c8-120) | | | |"
+    continue
+  fi
+  ratio=$(awk -v a="$ip" -v b="$ib" 'BEGIN{printf "%.2f", a/b}')
+  echo "$ratio $(( (rp + sp) )) $(( (rb + sb) ))" >> "$tmp/ratios"
+  echo "| $name | ${w}x${h} | $fit | $(stat -c %s "$b")/$(stat -c %s "$p") | $(awk -v a="$ib" -v p=$px 'BEGIN{printf "%.1f", a/p}') | $(awk -v a="$ip" -v p=$px 'BEGIN{printf "%.1f", a/p}') | $ratio | $rb+$sb | $rp+$sp |"
+done
+median() { sort -n | awk '{a[NR]=$1} END {printf "%.2f (range %.2f-%.2f, %d photos)", a[int((NR+1)/2)], a[1], a[NR], NR}'; }
+echo
+echo "median Ir progressive/baseline $(awk '{print $1}' "$tmp/ratios" | median)"
+echo "median source calls (reads+seeks) progressive/baseline $(awk '{print $2/($3>0?$3:1)}' "$tmp/ratios" | median)"

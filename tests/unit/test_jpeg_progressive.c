@@ -1,0 +1,509 @@
+/*
+ * test_jpeg_progressive.c — progressive JPEG (SOF2) in the arena against libjpeg-turbo.
+ *
+ * Reference: libjpeg-turbo decoding the same bytes (JDCT_ISLOW, JCS_GRAYSCALE, scale_num/denom).
+ * Limits (as baseline, issue 4): 1/1 max |difference| <= 2; 1/2, 1/4, 1/8 PSNR >= 40 dB.
+ *
+ * Fixtures made here: cjpeg -progressive (4:4:4, 4:2:2, 4:2:0, 4:4:0, 4:1:1, gray, restart
+ * intervals, qualities), jpegtran -progressive (with restarts), ImageMagick -interlace JPEG,
+ * cjpeg -scans scripts (MozJPEG-like non-interleaved DC, chroma scans first, deep successive
+ * approximation with narrow spectral bands), libjpeg's jpeg_simple_progression; sizes from 1x1
+ * to tall images that need many bands at every scale. The corpus EPUBs are searched for
+ * progressive JPEGs, and every corpus JPEG is also re-encoded progressive with jpegtran.
+ *
+ * A scale whose band does not fit the arena must be refused with INK_ERR_TOO_LARGE; whether it
+ * fits is computed here from the documented formula (docs/JPEG.md, "Progressive"):
+ *   across = MCUs across x luma h; block = 2 bytes at 1/8, else 8 + 2 n^2 rounded up to 8,
+ *   n = 8, 7, 5 kept coefficients per axis at 1/1, 1/2, 1/4 (what libjpeg's reduced IDCTs read);
+ *   out = across (8/2^s) x (8/2^s); band = across x block x vmax (+ out when out > 12288);
+ *   fits when band <= 32768.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <dirent.h>
+#include <jpeglib.h>
+
+#include "arena/arena.h"
+#include "arena/stream.h"
+#include "decode/jpeg.h"
+#include "jpeg_testing.h"
+#include "test_support.h"
+
+static _Alignas(8) uint8_t arena_memory[INK_ARENA_BYTES];
+
+typedef struct sof_info {
+    int marker;
+    uint32_t width, height;
+    unsigned hmax, vmax, ncomponents;
+} sof_info;
+
+static sof_info find_sof(const uint8_t *d, size_t n)
+{
+    sof_info info = {0};
+    size_t i = 2;
+    while (i + 4 <= n) {
+        if (d[i] != 0xFF) {
+            i++;
+            continue;
+        }
+        unsigned m = d[i + 1];
+        if (m == 0xFF || m == 0x01 || (m >= 0xD0 && m <= 0xD8)) {
+            i += m == 0xFF ? 1 : 2;
+            continue;
+        }
+        size_t length = ((size_t)d[i + 2] << 8) | d[i + 3];
+        if (m >= 0xC0 && m <= 0xCF && m != 0xC4 && m != 0xC8 && m != 0xCC && i + 10 <= n) {
+            info.marker = (int)m;
+            info.height = ((uint32_t)d[i + 5] << 8) | d[i + 6];
+            info.width = ((uint32_t)d[i + 7] << 8) | d[i + 8];
+            info.ncomponents = d[i + 9];
+            info.hmax = info.vmax = 1;
+            for (unsigned c = 0; c < info.ncomponents && i + 12 + 3 * c < n; c++) {
+                unsigned hv = d[i + 11 + 3 * c];
+                if ((hv >> 4) > info.hmax)
+                    info.hmax = hv >> 4;
+                if ((hv & 15) > info.vmax)
+                    info.vmax = hv & 15;
+            }
+            return info;
+        }
+        i += 2 + length;
+    }
+    return info;
+}
+
+static bool band_fits(const sof_info *sof, unsigned s)
+{
+    uint64_t across = (uint64_t)(sof->width + 8u * sof->hmax - 1u) / (8u * sof->hmax) * sof->hmax;
+    uint64_t side = 8u >> s;
+    static const uint64_t kept[4] = {8, 7, 5, 1};
+    uint64_t block = s == 3 ? 2u : 8u + ((2u * kept[s] * kept[s] + 7u) & ~(uint64_t)7u);
+    uint64_t out = across * side * side;
+    uint64_t band = across * block * sof->vmax + (out > 12288u ? out : 0u);
+    return band <= 32768u;
+}
+
+typedef struct tally {
+    unsigned images, decodes, refused_too_large, failures;
+    int worst_full_diff;
+    double worst_psnr[4];
+} tally;
+
+static void tally_init(tally *t)
+{
+    memset(t, 0, sizeof *t);
+    for (unsigned s = 0; s < 4; s++)
+        t->worst_psnr[s] = 99.0;
+}
+
+static void compare_all_scales(const char *name, const uint8_t *data, size_t nbytes, tally *t)
+{
+    sof_info sof = find_sof(data, nbytes);
+    t->images++;
+    if (sof.marker != 0xC2) {
+        print_error("%s: not progressive (SOF 0x%x)\n", name, sof.marker);
+        t->failures++;
+        return;
+    }
+    for (unsigned scale = 0; scale < 4; scale++) {
+        jt_image reference, ours;
+        char why[256] = "";
+        if (!jt_reference_decode(data, nbytes, scale, &reference, why, sizeof why)) {
+            print_error("%s: libjpeg refuses it (%s)\n", name, why);
+            t->failures++;
+            continue;
+        }
+        ink_arena arena;
+        assert_int_equal(ink_arena_init(&arena, arena_memory, sizeof arena_memory), INK_OK);
+        ink_error_info info;
+        ink_error_clear(&info);
+        ink_error error = jt_arena_decode(data, nbytes, scale, &arena, &ours, &info);
+        assert_int_equal(ink_arena_live_claims(&arena), 0);
+        t->decodes++;
+        bool fits = band_fits(&sof, scale);
+        if (!fits) {
+            if (error != INK_ERR_TOO_LARGE || !strstr(info.detail, "fits")) {
+                print_error("%s 1/%u: expected a band too large, got %s (%s)\n", name,
+                            1u << scale, ink_strerror(error), info.detail);
+                t->failures++;
+            }
+            t->refused_too_large++;
+            if (error == INK_OK)
+                jt_image_free(&ours);
+            jt_image_free(&reference);
+            continue;
+        }
+        if (error != INK_OK) {
+            print_error("%s 1/%u: %s (%s)\n", name, 1u << scale, ink_strerror(error), info.detail);
+            t->failures++;
+            jt_image_free(&reference);
+            continue;
+        }
+        if (ours.width != reference.width || ours.height != reference.height) {
+            print_error("%s 1/%u: size %ux%u, libjpeg %ux%u\n", name, 1u << scale, ours.width,
+                        ours.height, reference.width, reference.height);
+            t->failures++;
+        } else if (scale == 0) {
+            int diff = jt_max_abs_diff(&ours, &reference);
+            if (diff > t->worst_full_diff)
+                t->worst_full_diff = diff;
+            if (diff > 2) {
+                print_error("%s 1/1: max abs diff %d > 2\n", name, diff);
+                t->failures++;
+            }
+        } else {
+            double psnr = jt_psnr(&ours, &reference);
+            if (psnr < t->worst_psnr[scale])
+                t->worst_psnr[scale] = psnr;
+            if (psnr < 40.0) {
+                print_error("%s 1/%u: PSNR %.2f dB < 40\n", name, 1u << scale, psnr);
+                t->failures++;
+            }
+        }
+        jt_image_free(&ours);
+        jt_image_free(&reference);
+    }
+}
+
+static void print_tally(const char *what, const tally *t)
+{
+    print_message("%s: %u images, %u decodes (%u refused as too wide, as documented), worst 1/1 "
+                  "diff %d, worst PSNR 1/2 %.1f, 1/4 %.1f, 1/8 %.1f dB\n",
+                  what, t->images, t->decodes, t->refused_too_large, t->worst_full_diff,
+                  t->worst_psnr[1], t->worst_psnr[2], t->worst_psnr[3]);
+}
+
+/* cjpeg -scans scripts (written to files by the test). */
+static const struct {
+    const char *name, *text;
+} scripts[] = {
+    /* MozJPEG-like: luma DC alone (non-interleaved), chroma DC together, successive
+     * approximation, chroma refinements between luma ones. */
+    {"moz",
+     "0: 0 0 0 1;\n1: 0 0 0 1;\n2: 0 0 0 1;\n0: 1 2 0 2;\n0: 3 63 0 2;\n2: 1 63 0 1;\n"
+     "1: 1 63 0 1;\n0: 1 63 2 1;\n0: 0 0 1 0;\n1 2: 0 0 1 0;\n0: 1 63 1 0;\n1: 1 63 1 0;\n"
+     "2: 1 63 1 0;\n"},
+    /* MozJPEG's plain split: no successive approximation, 1-8 and 9-63. */
+    {"moz-split", "0: 0 0 0 0;\n1 2: 0 0 0 0;\n0: 1 8 0 0;\n0: 9 63 0 0;\n1: 1 63 0 0;\n"
+                  "2: 1 63 0 0;\n"},
+    /* Chroma scans first, luma last. */
+    {"chroma-first", "1: 0 0 0 0;\n2: 0 0 0 0;\n1: 1 63 0 0;\n2: 1 63 0 0;\n0: 0 0 0 0;\n"
+                     "0: 1 63 0 0;\n"},
+    /* Deep successive approximation, narrow bands, interleaved DC refinements. */
+    {"deep",
+     "0 1 2: 0 0 0 3;\n0: 1 1 0 3;\n0: 2 5 0 3;\n0: 6 14 0 3;\n0: 15 63 0 3;\n1: 1 63 0 0;\n"
+     "2: 1 63 0 0;\n0 1 2: 0 0 3 2;\n0: 1 63 3 2;\n0 1 2: 0 0 2 1;\n0: 1 63 2 1;\n"
+     "0 1 2: 0 0 1 0;\n0: 1 63 1 0;\n"},
+};
+static const struct {
+    const char *name, *text;
+} gray_scripts[] = {
+    {"gray-sa", "0: 0 0 0 2;\n0: 1 10 0 1;\n0: 11 63 0 1;\n0: 0 0 2 1;\n0: 1 63 1 0;\n"
+                "0: 0 0 1 0;\n"},
+    {"gray-bands", "0: 0 0 0 0;\n0: 1 1 0 0;\n0: 2 2 0 0;\n0: 3 9 0 0;\n0: 10 63 0 0;\n"},
+};
+
+typedef struct tool_fixture {
+    const char *name;
+    const char *command; /* %1$s = source PPM, %2$s = output JPEG, %3$s = the temp folder */
+} tool_fixture;
+
+static const tool_fixture tool_fixtures[] = {
+    {"cjpeg 4:2:0", "cjpeg -progressive -outfile %2$s %1$s"},
+    {"cjpeg 4:4:4", "cjpeg -progressive -sample 1x1 -outfile %2$s %1$s"},
+    {"cjpeg 4:2:2", "cjpeg -progressive -sample 2x1 -outfile %2$s %1$s"},
+    {"cjpeg 4:4:0", "cjpeg -progressive -sample 1x2 -outfile %2$s %1$s"},
+    {"cjpeg 4:1:1", "cjpeg -progressive -sample 4x1 -outfile %2$s %1$s"},
+    {"cjpeg 2x4", "cjpeg -progressive -sample 2x4 -outfile %2$s %1$s"},
+    {"cjpeg gray", "cjpeg -progressive -grayscale -outfile %2$s %1$s"},
+    {"cjpeg q100", "cjpeg -progressive -quality 100 -outfile %2$s %1$s"},
+    {"cjpeg q100 4:4:4", "cjpeg -progressive -quality 100 -sample 1x1 -outfile %2$s %1$s"},
+    {"cjpeg q20", "cjpeg -progressive -quality 20 -outfile %2$s %1$s"},
+    {"cjpeg restart 1", "cjpeg -progressive -restart 1B -outfile %2$s %1$s"},
+    {"cjpeg restart 7", "cjpeg -progressive -restart 7B -outfile %2$s %1$s"},
+    {"cjpeg restart 1 row", "cjpeg -progressive -restart 1 -outfile %2$s %1$s"},
+    {"cjpeg gray restart 3", "cjpeg -progressive -grayscale -restart 3B -outfile %2$s %1$s"},
+    {"jpegtran", "cjpeg %1$s | jpegtran -progressive -outfile %2$s"},
+    {"jpegtran restart 5", "cjpeg -sample 2x1 %1$s | jpegtran -progressive -restart 5B "
+                           "-outfile %2$s"},
+    {"jpegtran gray", "cjpeg %1$s | jpegtran -grayscale -progressive -outfile %2$s"},
+    {"convert interlace", "convert %1$s -interlace JPEG -quality 85 %2$s"},
+    {"scans moz", "cjpeg -scans %3$s/moz.txt -outfile %2$s %1$s"},
+    {"scans moz 4:4:4 restart 2", "cjpeg -sample 1x1 -restart 2B -scans %3$s/moz.txt "
+                                  "-outfile %2$s %1$s"},
+    {"scans moz-split", "cjpeg -scans %3$s/moz-split.txt -outfile %2$s %1$s"},
+    {"scans chroma-first", "cjpeg -scans %3$s/chroma-first.txt -outfile %2$s %1$s"},
+    {"scans deep", "cjpeg -quality 95 -scans %3$s/deep.txt -outfile %2$s %1$s"},
+    {"scans deep 4:2:2 restart 4", "cjpeg -sample 2x1 -restart 4B -scans %3$s/deep.txt "
+                                   "-outfile %2$s %1$s"},
+    {"scans gray-sa", "cjpeg -grayscale -scans %3$s/gray-sa.txt -outfile %2$s %1$s"},
+    {"scans gray-bands restart 1", "cjpeg -grayscale -restart 1B -scans %3$s/gray-bands.txt "
+                                   "-outfile %2$s %1$s"},
+};
+
+static void write_scripts(const char *dir)
+{
+    char path[1024];
+    for (size_t i = 0; i < sizeof scripts / sizeof scripts[0]; i++) {
+        snprintf(path, sizeof path, "%s/%s.txt", dir, scripts[i].name);
+        assert_true(jt_write_file(path, (const uint8_t *)scripts[i].text,
+                                  strlen(scripts[i].text)));
+    }
+    for (size_t i = 0; i < sizeof gray_scripts / sizeof gray_scripts[0]; i++) {
+        snprintf(path, sizeof path, "%s/%s.txt", dir, gray_scripts[i].name);
+        assert_true(jt_write_file(path, (const uint8_t *)gray_scripts[i].text,
+                                  strlen(gray_scripts[i].text)));
+    }
+}
+
+static void run_tool_fixtures(const uint32_t (*sizes)[2], size_t nsizes, const char *what)
+{
+    char dir[512], ppm[640], out[640], command[2048];
+    assert_true(jt_make_temp_dir(dir, sizeof dir));
+    write_scripts(dir);
+    tally t;
+    tally_init(&t);
+    for (size_t s = 0; s < nsizes; s++) {
+        uint32_t w = sizes[s][0], h = sizes[s][1];
+        snprintf(ppm, sizeof ppm, "%s/source_%ux%u.ppm", dir, w, h);
+        assert_true(jt_write_test_ppm(ppm, w, h, (uint32_t)s + 11u));
+        for (size_t f = 0; f < sizeof tool_fixtures / sizeof tool_fixtures[0]; f++) {
+            snprintf(out, sizeof out, "%s/fixture.jpg", dir);
+            snprintf(command, sizeof command, tool_fixtures[f].command, ppm, out, dir);
+            char quiet[2200];
+            snprintf(quiet, sizeof quiet, "(%s) 2>/dev/null", command);
+            if (!jt_run(quiet)) {
+                print_error("fixture command failed: %s\n", command);
+                t.failures++;
+                continue;
+            }
+            size_t nbytes;
+            uint8_t *data = jt_read_file(out, &nbytes);
+            assert_non_null(data);
+            char name[256];
+            snprintf(name, sizeof name, "%s %ux%u", tool_fixtures[f].name, w, h);
+            compare_all_scales(name, data, nbytes, &t);
+            free(data);
+            remove(out);
+        }
+        remove(ppm);
+    }
+    jt_remove_tree(dir);
+    print_tally(what, &t);
+    assert_int_equal(t.failures, 0);
+}
+
+static void test_tool_fixtures(void **unused)
+{
+    (void)unused;
+    static const uint32_t sizes[][2] = {{1, 1}, {17, 33}, {67, 45}, {130, 9}, {333, 257}};
+    run_tool_fixtures(sizes, sizeof sizes / sizeof sizes[0], "tool fixtures");
+}
+
+/* Tall enough that every scale needs several bands (1/8: a band holds 16,384 / across rows). */
+static void test_many_bands(void **unused)
+{
+    (void)unused;
+    static const uint32_t sizes[][2] = {{1601, 1207}, {120, 4100}};
+    run_tool_fixtures(sizes, sizeof sizes / sizeof sizes[0], "many bands");
+}
+
+static void test_libjpeg_progression(void **unused)
+{
+    (void)unused;
+    static const jt_compress_options cases[] = {
+        {JCS_YCbCr, {2, 1, 1}, {2, 1, 1}, 85, 0, false, true},
+        {JCS_YCbCr, {1, 1, 1}, {1, 1, 1}, 90, 3, false, true},
+        {JCS_YCbCr, {4, 1, 1}, {1, 1, 1}, 75, 0, false, true},
+        {JCS_GRAYSCALE, {1}, {1}, 80, 0, false, true},
+        {JCS_GRAYSCALE, {1}, {1}, 5, 2, false, true},
+    };
+    static const uint32_t sizes[][2] = {{1, 1}, {33, 17}, {97, 61}, {320, 240}};
+    tally t;
+    tally_init(&t);
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
+            size_t nbytes;
+            uint8_t *data = jt_compress(sizes[s][0], sizes[s][1], (uint32_t)(c * 5 + s),
+                                        &cases[c], &nbytes);
+            assert_non_null(data);
+            char name[128];
+            snprintf(name, sizeof name, "libjpeg case %zu %ux%u", c, sizes[s][0], sizes[s][1]);
+            compare_all_scales(name, data, nbytes, &t);
+            free(data);
+        }
+    }
+    print_tally("libjpeg progression", &t);
+    assert_int_equal(t.failures, 0);
+}
+
+/* Progressive RGB and CMYK are refused with a clear error (gray and YCbCr are decoded). */
+static void test_colour_spaces_refused_clearly(void **unused)
+{
+    (void)unused;
+    static const jt_compress_options cases[] = {
+        {JCS_RGB, {1, 1, 1}, {1, 1, 1}, 85, 0, false, true},
+        {JCS_CMYK, {1, 1, 1, 1}, {1, 1, 1, 1}, 85, 0, false, true},
+        {JCS_YCCK, {1, 1, 1, 1}, {1, 1, 1, 1}, 85, 0, false, true},
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        size_t nbytes;
+        uint8_t *data = jt_compress(40, 30, 1, &cases[c], &nbytes);
+        assert_non_null(data);
+        ink_arena arena;
+        assert_int_equal(ink_arena_init(&arena, arena_memory, sizeof arena_memory), INK_OK);
+        jt_image ours;
+        ink_error_info info;
+        ink_error_clear(&info);
+        ink_error error = jt_arena_decode(data, nbytes, 0, &arena, &ours, &info);
+        assert_int_equal(error, INK_ERR_UNSUPPORTED);
+        assert_non_null(strstr(info.detail, "progressive"));
+        assert_int_equal(ink_arena_live_claims(&arena), 0);
+        free(data);
+    }
+}
+
+/* One band needs no seek; several need a seekable source, refused clearly without one. */
+typedef struct count_sink {
+    uint32_t rows;
+} count_sink;
+
+static ink_error count_begin(void *user, const ink_image_info *info, unsigned *scale_log2)
+{
+    (void)user;
+    (void)info;
+    *scale_log2 = 0;
+    return INK_OK;
+}
+
+static ink_error count_row(void *user, const uint8_t *gray)
+{
+    (void)gray;
+    ((count_sink *)user)->rows++;
+    return INK_OK;
+}
+
+static ink_error decode_unseekable(const uint8_t *data, size_t nbytes, uint32_t *rows,
+                                   ink_error_info *info)
+{
+    ink_arena arena;
+    assert_int_equal(ink_arena_init(&arena, arena_memory, sizeof arena_memory), INK_OK);
+    ink_memory_source memory;
+    ink_source source = ink_memory_source_open(&memory, data, nbytes);
+    source.seek = NULL;
+    count_sink counter = {0};
+    ink_row_sink sink = {count_begin, count_row, &counter};
+    ink_error error = ink_decoder_arena_jpeg.decode(&source, &arena, NULL, &sink, info);
+    assert_int_equal(ink_arena_live_claims(&arena), 0);
+    *rows = counter.rows;
+    return error;
+}
+
+static void test_unseekable_source(void **unused)
+{
+    (void)unused;
+    jt_compress_options options = {JCS_YCbCr, {2, 1, 1}, {2, 1, 1}, 85, 0, false, true};
+    size_t nbytes;
+    uint32_t rows;
+    ink_error_info info;
+    /* 64 px wide 4:2:0 at 1/1: 8 blocks x 136 bytes a row, 30 rows a band: 48 px is one band. */
+    uint8_t *small = jt_compress(64, 48, 2, &options, &nbytes);
+    assert_int_equal(decode_unseekable(small, nbytes, &rows, &info), INK_OK);
+    assert_int_equal(rows, 48);
+    free(small);
+    uint8_t *tall = jt_compress(64, 800, 2, &options, &nbytes);
+    ink_error_clear(&info);
+    assert_int_equal(decode_unseekable(tall, nbytes, &rows, &info), INK_ERR_UNSUPPORTED);
+    assert_non_null(strstr(info.detail, "seekable"));
+    assert_int_equal(rows, 0);
+    free(tall);
+}
+
+static void test_corpus(void **unused)
+{
+    (void)unused;
+    const char *shared = ink_test_shared_dir();
+    if (!shared) {
+        print_message("corpus not found (INK_SHARED_DIR); skipping\n");
+        skip();
+    }
+    char dir[512], command[2048];
+    assert_true(jt_make_temp_dir(dir, sizeof dir));
+    /* Every JPEG inside the EPUBs; progressive ones kept as they are, and every one also
+     * re-encoded progressive (lossless) with jpegtran. */
+    snprintf(command, sizeof command,
+             "python3 - '%s/corpus/epub' '%s' <<'EOF'\n"
+             "import glob, os, subprocess, sys, zipfile\n"
+             "n = 0\n"
+             "for epub in sorted(glob.glob(os.path.join(sys.argv[1], '*.epub'))):\n"
+             "    with zipfile.ZipFile(epub) as z:\n"
+             "        for name in z.namelist():\n"
+             "            data = z.read(name)\n"
+             "            if data[:3] != b'\\xff\\xd8\\xff':\n"
+             "                continue\n"
+             "            n += 1\n"
+             "            base = '%%04d_%%s' %% (n, os.path.basename(name))\n"
+             "            open(os.path.join(sys.argv[2], 'orig_' + base), 'wb').write(data)\n"
+             "            p = subprocess.run(['jpegtran', '-progressive'], input=data,\n"
+             "                               capture_output=True)\n"
+             "            if p.returncode == 0:\n"
+             "                open(os.path.join(sys.argv[2], 'prog_' + base), 'wb')"
+             ".write(p.stdout)\n"
+             "EOF",
+             shared, dir);
+    assert_true(jt_run(command));
+    DIR *folder = opendir(dir);
+    assert_non_null(folder);
+    tally original, transcoded;
+    tally_init(&original);
+    tally_init(&transcoded);
+    unsigned jpegs = 0;
+    struct dirent *entry;
+    while ((entry = readdir(folder)) != NULL) {
+        if (entry->d_name[0] == '.')
+            continue;
+        char path[1024];
+        snprintf(path, sizeof path, "%s/%s", dir, entry->d_name);
+        size_t nbytes;
+        uint8_t *data = jt_read_file(path, &nbytes);
+        assert_non_null(data);
+        sof_info sof = find_sof(data, nbytes);
+        if (strncmp(entry->d_name, "orig_", 5) == 0) {
+            jpegs++;
+            if (sof.marker == 0xC2)
+                compare_all_scales(entry->d_name, data, nbytes, &original);
+        } else {
+            compare_all_scales(entry->d_name, data, nbytes, &transcoded);
+        }
+        free(data);
+    }
+    closedir(folder);
+    jt_remove_tree(dir);
+    print_message("corpus: %u JPEGs, %u of them progressive\n", jpegs, original.images);
+    if (original.images > 0)
+        print_tally("corpus progressive JPEGs", &original);
+    print_tally("corpus JPEGs re-encoded with jpegtran -progressive", &transcoded);
+    assert_true(transcoded.images > 0);
+    assert_int_equal(original.failures, 0);
+    assert_int_equal(transcoded.failures, 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_tool_fixtures),
+        cmocka_unit_test(test_many_bands),
+        cmocka_unit_test(test_libjpeg_progression),
+        cmocka_unit_test(test_colour_spaces_refused_clearly),
+        cmocka_unit_test(test_unseekable_source),
+        cmocka_unit_test(test_corpus),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
