@@ -95,7 +95,12 @@ int ink_cmd_decode(int argc, char **argv)
     ink_cli_close_input(&input);
     ink_cli_arena_free(arena);
     if (error != INK_OK) {
+        int write_errno = output.write_errno;
         ink_output_file_abort(&output);
+        if (write_errno != 0) { /* the output failed (a full disk), not the input */
+            fprintf(stderr, "inkpipe: %s: cannot write: %s\n", out_path, strerror(write_errno));
+            return INK_EXIT_FAILURE;
+        }
         return ink_cli_input_error(in_path, error, &info);
     }
     if (!ink_output_file_commit(&output)) {

@@ -326,8 +326,12 @@ static void convert_job(worker *w, job *j)
             error = ink_zip_reader_read(&reader, rest, sizeof rest, &got, &info);
     }
     if (error != INK_OK) {
+        int write_errno = output.write_errno;
         ink_output_file_abort(&output);
-        set_reason(j, JOB_FAILED, "%s: %s", ink_strerror(error), info.detail);
+        if (write_errno != 0) /* the output failed (a full disk), not the image */
+            set_reason(j, JOB_FAILED, "cannot write %s: %s", final_path, strerror(write_errno));
+        else
+            set_reason(j, JOB_FAILED, "%s: %s", ink_strerror(error), info.detail);
         goto done;
     }
     if (!ink_output_file_commit(&output)) {
