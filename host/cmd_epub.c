@@ -420,7 +420,7 @@ static bool worker_open(worker *w, epub_run *run)
     w->arena = ink_cli_arena_new();
     if (!w->arena || !epub_open_archive_file(run->book_path, &w->file, &w->source, &nbytes))
         return false;
-    w->ready = ink_zip_open(&w->zip, &w->source, nbytes, NULL, NULL) == INK_OK;
+    w->ready = ink_zip_open(&w->zip, &w->source, nbytes, &EPUB_ZIP_LIMITS, NULL) == INK_OK;
     return w->ready;
 }
 

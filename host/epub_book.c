@@ -160,7 +160,7 @@ ink_error epub_book_open(epub_book *book, const char *path, ink_error_info *info
     uint64_t nbytes = 0;
     if (!epub_open_archive_file(path, &book->file, &book->source, &nbytes))
         return ink_error_set(info, INK_ERR_IO, "cannot open: %s", strerror(errno));
-    ink_error error = ink_zip_open(&book->zip, &book->source, nbytes, NULL, info);
+    ink_error error = ink_zip_open(&book->zip, &book->source, nbytes, &EPUB_ZIP_LIMITS, info);
     if (error == INK_OK && !(book->arena = ink_cli_arena_new()))
         error = ink_error_set(info, INK_ERR_NO_MEMORY, "no memory for the arena");
     if (error == INK_OK)
