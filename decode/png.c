@@ -30,6 +30,9 @@
 
 #define INK_PNG_READ_BUFFER_BYTES 1024u
 #define INK_PNG_CHUNK_BUFFER_BYTES 1024u
+/* Adam7 work cap: stream_passes x image bytes inflated, at most 1 GiB (about two minutes on
+ * the board at ~20 instructions per byte and 160 MHz). */
+#define INK_PNG_MAX_ADAM7_INFLATE_BYTES (1ull << 30)
 /* DITHER bytes for the row buffer, the chunk and the gray output. */
 #define INK_PNG_DITHER_BUDGET (INK_REGION_DITHER_BYTES - INK_PNG_READ_BUFFER_BYTES)
 
@@ -103,6 +106,17 @@ ink_error ink_png_plan_for(uint32_t width, uint32_t height, uint8_t color_type, 
     plan->band_rows = 2 * slots;
     plan->stream_passes = (uint32_t)(((uint64_t)height + plan->band_rows - 1) / plan->band_rows);
     plan->dither_nbytes = INK_PNG_READ_BUFFER_BYTES + fixed + align8((uint64_t)slots * width);
+    /* Each band re-inflates the stream: bound the total so that a small file cannot ask for
+     * hours of work (4096x4096 RGBA would be 683 passes over 64 MB). */
+    uint64_t image_nbytes = (uint64_t)height * (plan->row_nbytes + 1u);
+    if (plan->stream_passes > 1 &&
+        (uint64_t)plan->stream_passes * image_nbytes > INK_PNG_MAX_ADAM7_INFLATE_BYTES)
+        return ink_error_set(info, INK_ERR_TOO_LARGE,
+                             "interlaced PNG %lux%lu would need %lu passes over its %llu bytes of "
+                             "image data; the limit is %llu MB inflated",
+                             (unsigned long)width, (unsigned long)height,
+                             (unsigned long)plan->stream_passes, (unsigned long long)image_nbytes,
+                             (unsigned long long)(INK_PNG_MAX_ADAM7_INFLATE_BYTES >> 20));
     return INK_OK;
 }
 

@@ -185,8 +185,10 @@ ink_error ink_png_read_header(ink_png_reader *reader, uint8_t background, ink_pn
                     return err;
                 continue;
             }
-            uint8_t data[256];
-            err = ink_png_chunk_read(reader, data, length, info);
+            /* Palette alphas go straight to their table; alpha_count stays 0 until the CRC
+             * has been checked, so a bad chunk leaves no trace. */
+            uint8_t data[6];
+            err = ink_png_chunk_read(reader, palette ? palette_alpha : data, length, info);
             if (err != INK_OK)
                 return err;
             bool crc_ok;
@@ -197,7 +199,6 @@ ink_error ink_png_read_header(ink_png_reader *reader, uint8_t background, ink_pn
                 continue; /* ancillary: dropped, as libpng does */
             seen_trns = true;
             if (palette) {
-                memcpy(palette_alpha, data, length);
                 alpha_count = length;
             } else {
                 uint16_t values[3] = {(uint16_t)load_be16(data), 0, 0};

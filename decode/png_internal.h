@@ -2,8 +2,7 @@
  * png_internal.h — what the files of the in-arena PNG decoder share. Not a public contract:
  * only decode/png*.c and their unit tests include it.
  *
- *   png_crc.c       CRC-32 of chunks (ISO 3309 / PNG spec annex D), table-driven
- *   png_reader.c    buffered reads from the source, chunk framing, CRC checks
+ *   png_reader.c    buffered reads from the source, chunk framing, CRC checks (decode/crc32.h)
  *   png_header.c    signature, IHDR/PLTE/tRNS and the chunk-order rules, the trailer to IEND
  *   png_unfilter.c  the five filters, undone in place over the previous row
  *   png_gray.c      raw pixels of every colour type and depth -> 8-bit gray (decode/gray.h)
@@ -33,11 +32,6 @@
 
 /* Largest chunk length the PNG spec allows (2^31 - 1). */
 #define INK_PNG_MAX_CHUNK_NBYTES 0x7FFFFFFFu
-
-/* ---- CRC-32 (png_crc.c) ---- */
-
-/* Continues a CRC-32: start with crc = 0, feed bytes, the result is the chunk's CRC. */
-uint32_t ink_png_crc32(uint32_t crc, const uint8_t *bytes, size_t nbytes);
 
 /* ---- reader and chunk framing (png_reader.c) ---- */
 

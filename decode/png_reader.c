@@ -9,6 +9,8 @@
 
 #include <string.h>
 
+#include "decode/crc32.h"
+
 static uint32_t load_be32(const uint8_t *p)
 {
     return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | p[3];
@@ -100,7 +102,7 @@ ink_error ink_png_chunk_begin(ink_png_reader *reader, ink_error_info *info)
     }
     reader->chunk_type = load_be32(head + 4);
     reader->chunk_left = length;
-    reader->chunk_crc = ink_png_crc32(0, head + 4, 4);
+    reader->chunk_crc = ink_crc32_update(0, head + 4, 4);
     return INK_OK;
 }
 
@@ -124,7 +126,7 @@ ink_error ink_png_chunk_peek(ink_png_reader *reader, const uint8_t **bytes, uint
 
 void ink_png_chunk_consume(ink_png_reader *reader, uint32_t nbytes)
 {
-    reader->chunk_crc = ink_png_crc32(reader->chunk_crc, reader->buffer + reader->position, nbytes);
+    reader->chunk_crc = ink_crc32_update(reader->chunk_crc, reader->buffer + reader->position, nbytes);
     reader->position += nbytes;
     reader->chunk_left -= nbytes;
 }

@@ -22,16 +22,17 @@ void ink_png_unfilter_begin_row(ink_png_unfilter *state, uint8_t filter, uint8_t
 
 static inline uint8_t paeth(uint32_t a, uint32_t b, uint32_t c)
 {
-    /* Spec 9.4: the predictor nearest to p = a + b - c; ties prefer a, then b. */
+    /* Spec 9.4: the predictor nearest to p = a + b - c; ties prefer a, then b. Written as two
+     * selects so that compilers emit conditional moves instead of branches. */
     int32_t pa = (int32_t)b - (int32_t)c;
     int32_t pb = (int32_t)a - (int32_t)c;
     int32_t pc = pa + pb;
     pa = pa < 0 ? -pa : pa;
     pb = pb < 0 ? -pb : pb;
     pc = pc < 0 ? -pc : pc;
-    if (pa <= pb && pa <= pc)
-        return (uint8_t)a;
-    return (uint8_t)(pb <= pc ? b : c);
+    uint32_t nearer_bc = pb <= pc ? b : c;
+    uint32_t min_bc = pb <= pc ? (uint32_t)pb : (uint32_t)pc;
+    return (uint8_t)((uint32_t)pa <= min_bc ? a : nearer_bc);
 }
 
 /* Paeth with a compile-time pixel size, so the per-byte loop unrolls. */

@@ -127,6 +127,24 @@ static const char *format_name(ink_image_format format)
     return format == INK_FORMAT_JPEG ? "JPEG" : format == INK_FORMAT_PNG ? "PNG" : "unknown";
 }
 
+/* Picks the decoder of `codec` for the format sniffed from `head`; prints why not. */
+static bool pick_decoder(ink_cli_input *input, const char *label, const uint8_t *head,
+                         size_t nbytes, ink_codec_family codec)
+{
+    input->format = ink_sniff_format(head, nbytes);
+    if (input->format == INK_FORMAT_UNKNOWN) {
+        fprintf(stderr, "inkpipe: %s: unsupported: not a JPEG or PNG file\n", label);
+        return false;
+    }
+    input->decoder = ink_host_decoder_for(codec, input->format);
+    if (!input->decoder) {
+        fprintf(stderr, "inkpipe: %s: unsupported: no %s decoder for %s in this build\n", label,
+                codec == INK_CODEC_ARENA ? "in-arena" : "system", format_name(input->format));
+        return false;
+    }
+    return true;
+}
+
 bool ink_cli_open_input(ink_cli_input *input, const char *path, ink_codec_family codec)
 {
     memset(input, 0, sizeof *input);
@@ -136,16 +154,7 @@ bool ink_cli_open_input(ink_cli_input *input, const char *path, ink_codec_family
     }
     uint8_t head[8] = {0};
     size_t got = fread(head, 1, sizeof head, input->file.file);
-    input->format = ink_sniff_format(head, got);
-    if (input->format == INK_FORMAT_UNKNOWN) {
-        fprintf(stderr, "inkpipe: %s: unsupported: not a JPEG or PNG file\n", path);
-        ink_cli_close_input(input);
-        return false;
-    }
-    input->decoder = ink_host_decoder_for(codec, input->format);
-    if (!input->decoder) {
-        fprintf(stderr, "inkpipe: %s: unsupported: no %s decoder for %s in this build\n", path,
-                codec == INK_CODEC_ARENA ? "in-arena" : "system", format_name(input->format));
+    if (!pick_decoder(input, path, head, got, codec)) {
         ink_cli_close_input(input);
         return false;
     }
@@ -157,9 +166,64 @@ bool ink_cli_open_input(ink_cli_input *input, const char *path, ink_codec_family
     return true;
 }
 
+bool ink_cli_open_memory_input(ink_cli_input *input, const char *label, uint8_t *data,
+                               size_t nbytes, ink_codec_family codec)
+{
+    memset(input, 0, sizeof *input);
+    input->owned_data = data;
+    input->source = ink_memory_source_open(&input->memory, data, nbytes);
+    if (!pick_decoder(input, label, data, nbytes, codec)) {
+        ink_cli_close_input(input);
+        return false;
+    }
+    return true;
+}
+
 void ink_cli_close_input(ink_cli_input *input)
 {
     ink_file_source_close(&input->file);
+    free(input->owned_data);
+    input->owned_data = NULL;
+}
+
+bool ink_cli_job_open(ink_cli_job *job, const char *in_path, const char *out_path,
+                      ink_codec_family codec)
+{
+    memset(job, 0, sizeof *job);
+    job->in_path = in_path;
+    job->out_path = out_path;
+    if (!ink_cli_open_input(&job->input, in_path, codec))
+        return false;
+    job->arena = ink_cli_arena_new();
+    if (!job->arena || !ink_output_file_open(&job->output, out_path, &job->sink)) {
+        fprintf(stderr, "inkpipe: %s: cannot create: %s\n", out_path, strerror(errno));
+        ink_cli_arena_free(job->arena);
+        ink_cli_close_input(&job->input);
+        return false;
+    }
+    return true;
+}
+
+int ink_cli_job_finish(ink_cli_job *job, ink_error error, const ink_error_info *info)
+{
+    ink_cli_close_input(&job->input);
+    ink_cli_arena_free(job->arena);
+    job->arena = NULL;
+    if (error != INK_OK) {
+        int write_errno = job->output.write_errno;
+        ink_output_file_abort(&job->output);
+        if (write_errno != 0) { /* the output failed (a full disk), not the input */
+            fprintf(stderr, "inkpipe: %s: cannot write: %s\n", job->out_path,
+                    strerror(write_errno));
+            return INK_EXIT_FAILURE;
+        }
+        return ink_cli_input_error(job->in_path, error, info);
+    }
+    if (!ink_output_file_commit(&job->output)) {
+        fprintf(stderr, "inkpipe: %s: cannot write: %s\n", job->out_path, strerror(errno));
+        return INK_EXIT_FAILURE;
+    }
+    return INK_EXIT_OK;
 }
 
 typedef struct heap_arena {

@@ -45,12 +45,33 @@ bool ink_cli_parse_size(const char *text, uint32_t *width, uint32_t *height);
  * On failure prints the reason and returns false. */
 typedef struct ink_cli_input {
     ink_file_source file;
+    ink_memory_source memory;
+    uint8_t *owned_data; /* a memory input's bytes, freed by ink_cli_close_input */
     ink_source source;
     const ink_decoder *decoder;
     ink_image_format format;
 } ink_cli_input;
 bool ink_cli_open_input(ink_cli_input *input, const char *path, ink_codec_family codec);
+/* The same over `data` (heap memory the input takes over and frees); `label` names it in
+ * messages. */
+bool ink_cli_open_memory_input(ink_cli_input *input, const char *label, uint8_t *data,
+                               size_t nbytes, ink_codec_family codec);
 void ink_cli_close_input(ink_cli_input *input);
+
+/* One input file converted into one output file: the input opened with its decoder, an arena,
+ * and the output's temporary file. ink_cli_job_open prints why it failed and returns false;
+ * ink_cli_job_finish closes the input and arena, then commits the output when `error` is
+ * INK_OK (else removes it and prints the error) and returns the exit code. */
+typedef struct ink_cli_job {
+    const char *in_path, *out_path;
+    ink_cli_input input;
+    ink_arena *arena;
+    ink_output_file output;
+    ink_sink sink;
+} ink_cli_job;
+bool ink_cli_job_open(ink_cli_job *job, const char *in_path, const char *out_path,
+                      ink_codec_family codec);
+int ink_cli_job_finish(ink_cli_job *job, ink_error error, const ink_error_info *info);
 
 /* An arena on the heap (one per worker); ink_cli_arena_free releases it. */
 ink_arena *ink_cli_arena_new(void);

@@ -1,7 +1,6 @@
 /*
  * cmd_convert.c — `inkpipe convert IN -o OUT.bmp [options]`: one image to one 1-bit BMP.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -37,41 +36,19 @@ int ink_cmd_convert(int argc, char **argv)
     if (!in_path || !out_path)
         return ink_cli_usage_error("convert", "needs an input and -o OUT.bmp");
 
-    ink_cli_input input;
-    if (!ink_cli_open_input(&input, in_path, options.codec))
+    ink_cli_job job;
+    if (!ink_cli_job_open(&job, in_path, out_path, options.codec))
         return INK_EXIT_FAILURE;
-    ink_arena *arena = ink_cli_arena_new();
-    ink_output_file output;
-    ink_sink sink;
-    if (!arena || !ink_output_file_open(&output, out_path, &sink)) {
-        fprintf(stderr, "inkpipe: %s: cannot create: %s\n", out_path, strerror(errno));
-        ink_cli_arena_free(arena);
-        ink_cli_close_input(&input);
-        return INK_EXIT_FAILURE;
-    }
+    const char *decoder_name = job.input.decoder->name;
     ink_error_info info;
     ink_error_clear(&info);
     ink_convert_result result;
-    ink_error error = ink_convert_image(input.decoder, &input.source, &sink, arena,
-                                        &options.convert, &result, &info);
-    ink_cli_close_input(&input);
-    ink_cli_arena_free(arena);
-    if (error != INK_OK) {
-        int write_errno = output.write_errno;
-        ink_output_file_abort(&output);
-        if (write_errno != 0) { /* the output failed (a full disk), not the input */
-            fprintf(stderr, "inkpipe: %s: cannot write: %s\n", out_path, strerror(write_errno));
-            return INK_EXIT_FAILURE;
-        }
-        return ink_cli_input_error(in_path, error, &info);
-    }
-    if (!ink_output_file_commit(&output)) {
-        fprintf(stderr, "inkpipe: %s: cannot write: %s\n", out_path, strerror(errno));
-        return INK_EXIT_FAILURE;
-    }
-    if (verbose)
+    ink_error error = ink_convert_image(job.input.decoder, &job.input.source, &job.sink,
+                                        job.arena, &options.convert, &result, &info);
+    int status = ink_cli_job_finish(&job, error, &info);
+    if (status == INK_EXIT_OK && verbose)
         printf("%s: %s %ux%u, %s, scale 1/%u -> %ux%u %s\n", in_path, result.format,
-               result.source_width, result.source_height, input.decoder->name,
+               result.source_width, result.source_height, decoder_name,
                1u << result.scale_log2, result.out_width, result.out_height, out_path);
-    return INK_EXIT_OK;
+    return status;
 }

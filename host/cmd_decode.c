@@ -2,7 +2,6 @@
  * cmd_decode.c — `inkpipe decode IN -o OUT.pgm [--scale 1|2|4|8] [--codec system|arena]`:
  * a decoder's 8-bit gray output before scaling and dithering, as a binary PGM.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,37 +74,13 @@ int ink_cmd_decode(int argc, char **argv)
     if (!in_path || !out_path)
         return ink_cli_usage_error("decode", "needs an input and -o OUT.pgm");
 
-    ink_cli_input input;
-    if (!ink_cli_open_input(&input, in_path, codec))
+    ink_cli_job job;
+    if (!ink_cli_job_open(&job, in_path, out_path, codec))
         return INK_EXIT_FAILURE;
-    ink_arena *arena = ink_cli_arena_new();
-    ink_output_file output;
-    ink_sink sink;
-    if (!arena || !ink_output_file_open(&output, out_path, &sink)) {
-        fprintf(stderr, "inkpipe: %s: cannot create: %s\n", out_path, strerror(errno));
-        ink_cli_arena_free(arena);
-        ink_cli_close_input(&input);
-        return INK_EXIT_FAILURE;
-    }
     ink_error_info info;
     ink_error_clear(&info);
-    pgm_writer pgm = {&sink, scale_log2, 0, &info};
+    pgm_writer pgm = {&job.sink, scale_log2, 0, &info};
     const ink_row_sink rows = {pgm_begin, pgm_row, &pgm};
-    ink_error error = input.decoder->decode(&input.source, arena, NULL, &rows, &info);
-    ink_cli_close_input(&input);
-    ink_cli_arena_free(arena);
-    if (error != INK_OK) {
-        int write_errno = output.write_errno;
-        ink_output_file_abort(&output);
-        if (write_errno != 0) { /* the output failed (a full disk), not the input */
-            fprintf(stderr, "inkpipe: %s: cannot write: %s\n", out_path, strerror(write_errno));
-            return INK_EXIT_FAILURE;
-        }
-        return ink_cli_input_error(in_path, error, &info);
-    }
-    if (!ink_output_file_commit(&output)) {
-        fprintf(stderr, "inkpipe: %s: cannot write: %s\n", out_path, strerror(errno));
-        return INK_EXIT_FAILURE;
-    }
-    return INK_EXIT_OK;
+    ink_error error = job.input.decoder->decode(&job.input.source, job.arena, NULL, &rows, &info);
+    return ink_cli_job_finish(&job, error, &info);
 }

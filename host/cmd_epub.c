@@ -15,6 +15,7 @@
 #include "host/cli.h"
 #include "host/commands.h"
 #include "host/epub_book.h"
+#include "host/thumb_make.h"
 
 typedef enum job_status { JOB_PENDING = 0, JOB_CONVERTED, JOB_SKIPPED, JOB_FAILED } job_status;
 
@@ -174,41 +175,6 @@ typedef struct worker {
 } worker;
 
 /* Reads a whole entry into the heap (the `--codec system` path). */
-static ink_error read_entry_to_memory(worker *w, const ink_zip_entry *entry, uint8_t **data,
-                                      size_t *nbytes, ink_error_info *info)
-{
-    static _Thread_local uint8_t window[INK_INFLATE_WINDOW_BYTES];
-    static _Thread_local _Alignas(16) uint8_t state[8192];
-    static _Thread_local uint8_t input[16384];
-    ink_zip_reader reader;
-    ink_zip_reader_memory memory = {state, sizeof state, window, input, sizeof input};
-    ink_error error = ink_zip_reader_open(&reader, &w->zip, entry, &memory, info);
-    if (error != INK_OK)
-        return error;
-    size_t capacity = (size_t)entry->uncompressed_nbytes + 1, length = 0;
-    uint8_t *buffer = malloc(capacity);
-    if (!buffer)
-        return ink_error_set(info, INK_ERR_NO_MEMORY, "entry of %zu bytes", capacity);
-    for (;;) {
-        size_t got = 0;
-        if ((error = ink_zip_reader_read(&reader, buffer + length, capacity - length, &got,
-                                         info)) != INK_OK) {
-            free(buffer);
-            return error;
-        }
-        if (got == 0)
-            break;
-        length += got;
-        if (length == capacity) { /* the reader stops at the declared size: cannot happen */
-            free(buffer);
-            return ink_error_set(info, INK_ERR_INTERNAL, "entry longer than declared");
-        }
-    }
-    *data = buffer;
-    *nbytes = length;
-    return INK_OK;
-}
-
 /* The board's path for a deflated entry: inflate it to a temporary file with the in-arena
  * inflate (window in PRIMARY, state in SCRATCH, input in DITHER), releasing the claims after. */
 static ink_error inflate_entry_to_file(worker *w, const ink_zip_entry *entry, FILE *out,
@@ -252,20 +218,14 @@ static ink_error inflate_entry_to_file(worker *w, const ink_zip_entry *entry, FI
 /* Picks the decoder for the bytes' format; for the arena family without an in-arena decoder
  * for it, falls back to the system one and says so in the report. */
 static const ink_decoder *pick_decoder(job *j, ink_codec_family family, const uint8_t *head,
-                                       size_t head_nbytes, char *note, size_t note_nbytes)
+                                       size_t head_nbytes)
 {
-    note[0] = '\0';
     ink_image_format format = ink_sniff_format(head, head_nbytes);
     if (format == INK_FORMAT_UNKNOWN) {
         set_reason(j, JOB_FAILED, "not a JPEG or PNG file (media-type says %s)", j->media_type);
         return NULL;
     }
     const ink_decoder *decoder = ink_host_decoder_for(family, format);
-    if (!decoder && family == INK_CODEC_ARENA) {
-        decoder = ink_host_decoder_for(INK_CODEC_SYSTEM, format);
-        snprintf(note, note_nbytes, "no in-arena %s decoder in this build: decoded with %s",
-                 format == INK_FORMAT_JPEG ? "JPEG" : "PNG", decoder ? decoder->name : "?");
-    }
     if (!decoder)
         set_reason(j, JOB_FAILED, "no decoder for this format");
     return decoder;
@@ -288,7 +248,7 @@ static void convert_job(worker *w, job *j)
     bool arena_path = options->codec == INK_CODEC_ARENA;
 
     if (!arena_path) {
-        error = read_entry_to_memory(w, &j->entry, &data, &data_nbytes, &info);
+        error = epub_read_entry(&w->zip, &j->entry, &data, &data_nbytes, &info);
         head_nbytes = data_nbytes < sizeof head ? data_nbytes : sizeof head;
         if (error == INK_OK)
             memcpy(head, data, head_nbytes);
@@ -314,9 +274,7 @@ static void convert_job(worker *w, job *j)
         set_reason(j, JOB_FAILED, "%s: %s", ink_strerror(error), info.detail);
         goto done;
     }
-    char note[160];
-    const ink_decoder *decoder =
-        pick_decoder(j, options->codec, head, head_nbytes, note, sizeof note);
+    const ink_decoder *decoder = pick_decoder(j, options->codec, head, head_nbytes);
     if (!decoder)
         goto done;
     ink_memory_source memory_state;
@@ -365,7 +323,7 @@ static void convert_job(worker *w, job *j)
         j->output_nbytes = (uint64_t)written.st_size;
     j->out_width = result.out_width;
     j->out_height = result.out_height;
-    set_reason(j, JOB_CONVERTED, "%s", note);
+    j->status = JOB_CONVERTED;
 done:
     free(data);
     if (temporary)
@@ -542,7 +500,7 @@ int ink_cmd_epub(int argc, char **argv)
     epub_run run;
     memset(&run, 0, sizeof run);
     ink_cli_convert_options_default(&run.options);
-    const char *report_path = NULL;
+    const char *report_path = NULL, *cache_root = NULL;
     long jobs = sysconf(_SC_NPROCESSORS_ONLN); /* the default: one worker per core, up to 8 */
     jobs = jobs < 1 ? 1 : jobs > 8 ? 8 : jobs;
     ink_fit cover_fit = INK_FIT_COVER;
@@ -557,6 +515,10 @@ int ink_cmd_epub(int argc, char **argv)
             if (++i >= argc)
                 return ink_cli_usage_error("epub", "-o needs a folder");
             run.out_dir = argv[i];
+        } else if (strcmp(arg, "--cache") == 0) {
+            if (++i >= argc)
+                return ink_cli_usage_error("epub", "--cache needs a folder");
+            cache_root = argv[i];
         } else if (strcmp(arg, "--report") == 0) {
             if (++i >= argc)
                 return ink_cli_usage_error("epub", "--report needs a file name");
@@ -710,6 +672,10 @@ int ink_cmd_epub(int argc, char **argv)
     if (!report_ok)
         fprintf(stderr, "inkpipe: %s: cannot write: %s\n", report_path, strerror(errno));
     bool failed = counts[JOB_FAILED] > 0 || (cover && cover->status == JOB_FAILED) || !report_ok;
+    /* The home screen's thumbnail, from the same cover (a book without one has none). */
+    if (cache_root && book.cover.via != INK_EPUB_COVER_NONE &&
+        ink_thumb_make(run.book_path, cache_root, &run.options, 256, 0) != INK_EXIT_OK)
+        failed = true;
     for (uint32_t i = 0; i < run.job_count; i++)
         free(run.jobs[i].output);
     free(run.jobs);

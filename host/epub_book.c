@@ -205,3 +205,40 @@ void epub_book_close(epub_book *book)
         fclose(book->file);
     book->file = NULL;
 }
+
+/* Reads a whole entry into a heap buffer with the in-arena inflate (per-thread buffers: the
+ * host may use the heap and threads; the board streams instead). */
+ink_error epub_read_entry(const ink_zip *zip, const ink_zip_entry *entry, uint8_t **data,
+                          size_t *nbytes, ink_error_info *info)
+{
+    static _Thread_local uint8_t window[INK_INFLATE_WINDOW_BYTES];
+    static _Thread_local _Alignas(16) uint8_t state[8192];
+    static _Thread_local uint8_t input[16384];
+    ink_zip_reader reader;
+    ink_zip_reader_memory memory = {state, sizeof state, window, input, sizeof input};
+    ink_error error = ink_zip_reader_open(&reader, zip, entry, &memory, info);
+    if (error != INK_OK)
+        return error;
+    size_t capacity = (size_t)entry->uncompressed_nbytes + 1, length = 0;
+    uint8_t *buffer = malloc(capacity);
+    if (!buffer)
+        return ink_error_set(info, INK_ERR_NO_MEMORY, "entry of %zu bytes", capacity);
+    for (;;) {
+        size_t got = 0;
+        if ((error = ink_zip_reader_read(&reader, buffer + length, capacity - length, &got,
+                                         info)) != INK_OK) {
+            free(buffer);
+            return error;
+        }
+        if (got == 0)
+            break;
+        length += got;
+        if (length == capacity) { /* the reader stops at the declared size: cannot happen */
+            free(buffer);
+            return ink_error_set(info, INK_ERR_INTERNAL, "entry longer than declared");
+        }
+    }
+    *data = buffer;
+    *nbytes = length;
+    return INK_OK;
+}

@@ -54,6 +54,10 @@ void epub_book_close(epub_book *book);
 /* Opens an archive file `path` as a seekable source of `*nbytes` bytes. */
 bool epub_open_archive_file(const char *path, FILE **file, ink_source *source, uint64_t *nbytes);
 
+/* Reads the whole of `entry` of `zip` into a heap buffer the caller frees (CRC checked). */
+ink_error epub_read_entry(const ink_zip *zip, const ink_zip_entry *entry, uint8_t **data,
+                          size_t *nbytes, ink_error_info *info);
+
 /* A source over an open FILE (read from its current position, seekable). */
 ink_source epub_file_source(FILE *file);
 

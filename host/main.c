@@ -47,8 +47,8 @@ static const command commands[] = {
      "      JSON Lines report (default DIR/report.jsonl) and a summary line; --jobs N\n"
      "      workers (default: one per core), each with its own arena. --codec arena takes\n"
      "      the board's path: deflated entries are inflated in the arena to a temporary\n"
-     "      file, stored ones decoded in place; where this build has no in-arena decoder\n"
-     "      for a format yet, the image step uses the system decoder and the report says so."},
+     "      file, stored ones decoded in place. --cache DIR also makes the book's 120x180\n"
+     "      cover thumbnail there (as inkpipe thumb does)."},
 };
 
 static void print_help(FILE *out)

@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """thumb_ratio.py - the G4 compression ratio of cover thumbnails over the corpus.
 
-For every image inside every EPUB of <shared>/corpus/epub (until EPUB cover detection lands,
-each book's images stand in for its cover), runs `inkpipe thumb IMAGE --cache DIR` with each
-dither method and reports what the cache stored: G4 or raw (G4 is kept only when smaller than
+First, for every EPUB of <shared>/corpus/epub, runs `inkpipe thumb BOOK.epub --cache DIR` (the
+book's detected cover) with each dither method; then, for a wider sample, the same for the first
+images inside each book. Reports what the cache stored: G4 or raw (G4 is kept only when smaller than
 the 2,700 raw bytes) and the file size. For a cross-check, it also G4-compresses the cached
 pixels with libtiff (PIL, compression='group4') and prints that strip size (the payload alone;
 our column is the whole file, payload + 32-byte header). Our G4 stream and libtiff's follow the
@@ -57,6 +57,28 @@ def main():
         print(f"no corpus at {epub_dir}")
         return 77
     methods = ["atkinson", "floyd-steinberg", "threshold"]
+    print("Per book (the detected cover):")
+    print(f"{'book':40} " + " ".join(f"{m[:10]:>16}" for m in methods))
+    with tempfile.TemporaryDirectory() as work:
+        for book in sorted(os.listdir(epub_dir)):
+            if not book.endswith(".epub"):
+                continue
+            cells = []
+            for m in methods:
+                cache = os.path.join(work, "cache-" + m)
+                subprocess.run(["rm", "-rf", cache])
+                run = subprocess.run([args.inkpipe, "thumb", os.path.join(epub_dir, book),
+                                      "--cache", cache, "--dither", m],
+                                     capture_output=True, text=True)
+                found = re.search(r"-> (\S+\.thb): (G4|raw) (\d+) bytes", run.stdout)
+                if not found:
+                    cells.append(f"{'no cover':>16}")
+                    continue
+                enc, size = found.group(2), int(found.group(3))
+                cells.append(f"{enc:>4} {size:5d} {RAW_FILE / size:4.2f}x")
+            print(f"{book[:-5][:40]:40} " + " ".join(cells))
+    print()
+    print("Per image (the first images of each book):")
     totals = {m: [0, 0, 0] for m in methods}  # files, stored bytes, g4-stored count
     print(f"{'book / image':58} " + " ".join(f"{m[:10]:>16}" for m in methods) + f" {'libtiff G4':>11}")
     with tempfile.TemporaryDirectory() as work:

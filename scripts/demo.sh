@@ -4,7 +4,7 @@
 # (named from its manifest path), cover.bmp for the full screen, and report.jsonl.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build -j2 --target inkpipe >/dev/null
 bash samples/make-sample-epub.sh build/sample.epub >/dev/null
 rm -rf out/sample

@@ -53,5 +53,27 @@ done
 count=$(ls "$work/cache/thumbs" | grep -c '\.thb$')
 [ "$count" -le 2 ] || fail "--max-entries 2 left $count files"
 [ -z "$(ls "$work/cache/thumbs" | grep -v '\.thb$')" ] || fail "temporary files left behind"
-"$INKPIPE" thumb "$EPUBS/moby-dick.epub" --cache "$work/cache" 2>/dev/null && fail "EPUB accepted before cover detection exists"
+# A book's thumbnail is its cover's: the cover-image item (found here with Python's zipfile and
+# ElementTree, independently of inkpipe's EPUB layer) gives the same thumbnail as the book.
+book="$EPUBS/moby-dick.epub"
+/usr/bin/python3 - "$book" "$work/cover-from-opf" <<'PY'
+import sys, zipfile, posixpath, xml.etree.ElementTree as ET
+book = zipfile.ZipFile(sys.argv[1])
+ns = {"c": "urn:oasis:names:tc:opendocument:xmlns:container", "o": "http://www.idpf.org/2007/opf"}
+opf = ET.fromstring(book.read("META-INF/container.xml")).find(".//c:rootfile", ns).get("full-path")
+for item in ET.fromstring(book.read(opf)).findall(".//o:manifest/o:item", ns):
+    if "cover-image" in (item.get("properties") or "").split():
+        path = posixpath.normpath(posixpath.join(posixpath.dirname(opf), item.get("href")))
+        open(sys.argv[2], "wb").write(book.read(path))
+PY
+rm -rf "$work/cache-book" "$work/cache-image"
+"$INKPIPE" thumb "$book" --cache "$work/cache-book" >/dev/null || fail "EPUB thumbnail"
+"$INKPIPE" thumb "$work/cover-from-opf" --cache "$work/cache-image" >/dev/null || fail "cover image thumbnail"
+"$INKPIPE" thumb --show "$work/cache-book/thumbs/"*.thb -o "$work/book.bmp" >/dev/null &&
+"$INKPIPE" thumb --show "$work/cache-image/thumbs/"*.thb -o "$work/image.bmp" >/dev/null &&
+    cmp -s "$work/book.bmp" "$work/image.bmp" || fail "the book's thumbnail is not its cover's"
+# `inkpipe epub --cache` fills the same cache: a later `thumb` is a hit
+rm -rf "$work/cache-epub"
+"$INKPIPE" epub "$book" -o "$work/epub-out" --cache "$work/cache-epub" >/dev/null || fail "epub --cache"
+"$INKPIPE" thumb "$book" --cache "$work/cache-epub" | grep -q '^hit ' || fail "epub --cache did not fill the cache"
 echo "OK: $n covers"

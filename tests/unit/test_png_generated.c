@@ -252,6 +252,12 @@ static void test_too_wide_names_the_limit(void **state)
     assert_non_null(strstr(info.detail, "6144 px"));
     ink_error_clear(&info);
     assert_int_equal(ink_png_plan_for(6144, 1, 6, 8, false, &plan, &info), INK_OK);
+    /* Adam7's re-inflation is capped: 4096x4096 RGBA would be 683 passes over 64 MB. */
+    ink_error_clear(&info);
+    assert_int_equal(ink_png_plan_for(4096, 4096, 6, 8, true, &plan, &info), INK_ERR_TOO_LARGE);
+    assert_non_null(strstr(info.detail, "683 passes"));
+    assert_int_equal(ink_png_plan_for(1000, 1000, 2, 8, true, &plan, NULL), INK_OK);
+    assert_int_equal(plan.stream_passes, 19);
     assert_true(plan.dither_nbytes <= INK_REGION_DITHER_BYTES);
 
     /* And through the decoder, from a real file. */
