@@ -58,7 +58,7 @@ static char *duplicate(const char *s)
 
 /* Manifest items a book may declare. The corpus's largest manifest has 152 items; a hostile
  * OPF of 200,000 one-line items (a 1 MB EPUB) cost 75 s of CPU and 240 MB before this limit
- * (docs/FUZZING.md, "Resource limits"). */
+ * (docs/HARDENING.md, "Resource limits"). */
 #define EPUB_MAX_MANIFEST_ITEMS 10000u
 
 static ink_error keep_item(void *user, const ink_epub_item *item, ink_error_info *info)
