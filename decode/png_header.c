@@ -187,7 +187,7 @@ ink_error ink_png_read_header(ink_png_reader *reader, uint8_t background, ink_pn
             }
             /* Palette alphas go straight to their table; alpha_count stays 0 until the CRC
              * has been checked, so a bad chunk leaves no trace. */
-            uint8_t data[6];
+            uint8_t data[6] = {0}; /* zeroed: -fanalyzer cannot tie `length` to the bytes read */
             err = ink_png_chunk_read(reader, palette ? palette_alpha : data, length, info);
             if (err != INK_OK)
                 return err;

@@ -143,6 +143,8 @@ ink_error ink_png_chunk_read(ink_png_reader *reader, uint8_t *dst, uint32_t nbyt
         if (err != INK_OK)
             return err;
         uint32_t n = available < nbytes ? available : nbytes;
+        /* analyzer-ok: -fanalyzer thinks `bytes` may be NULL (peek's empty-chunk result), but
+         * 0 < nbytes <= chunk_left holds on every pass, so peek returned data or an error. */
         memcpy(dst, bytes, n);
         ink_png_chunk_consume(reader, n);
         dst += n;

@@ -210,7 +210,13 @@ int ink_cli_job_finish(ink_cli_job *job, ink_error error, const ink_error_info *
     ink_cli_arena_free(job->arena);
     job->arena = NULL;
     if (error != INK_OK) {
+        int write_errno = job->output.write_errno;
         ink_output_file_abort(&job->output);
+        if (write_errno != 0) { /* the output failed (a full disk), not the input */
+            fprintf(stderr, "inkpipe: %s: cannot write: %s\n", job->out_path,
+                    strerror(write_errno));
+            return INK_EXIT_FAILURE;
+        }
         return ink_cli_input_error(job->in_path, error, info);
     }
     if (!ink_output_file_commit(&job->output)) {

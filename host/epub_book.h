@@ -22,6 +22,10 @@
 
 #define INK_EPUB_XML_BUFFER_BYTES 16384u
 #define INK_EPUB_ZIP_INPUT_BYTES 4096u
+/* Zip limits for books: 64 MB per entry (the corpus's largest is 9.6 MB; the `--codec system`
+ * path holds a whole entry in the heap, one per worker, and the arena path inflates it to a
+ * temporary file), 65,535 entries (all a non-Zip64 archive can declare). */
+#define EPUB_ZIP_LIMITS ((ink_zip_limits){64u * 1024u * 1024u, 65535u})
 
 typedef struct epub_item {
     char *id, *href, *media_type, *properties, *path;

@@ -24,9 +24,25 @@ static ink_error file_seek(void *user, uint64_t offset)
     return fseeko((FILE *)user, (off_t)offset, SEEK_SET) == 0 ? INK_OK : INK_ERR_IO;
 }
 
-static ink_error file_write(void *user, const uint8_t *src, size_t nbytes)
+/* The output file's sink, remembering why the first failure happened. */
+static ink_error output_write(void *user, const uint8_t *src, size_t nbytes)
 {
-    return fwrite(src, 1, nbytes, (FILE *)user) == nbytes ? INK_OK : INK_ERR_IO;
+    ink_output_file *output = user;
+    if (fwrite(src, 1, nbytes, output->file) == nbytes)
+        return INK_OK;
+    if (output->write_errno == 0)
+        output->write_errno = errno ? errno : EIO;
+    return INK_ERR_IO;
+}
+
+static ink_error output_seek(void *user, uint64_t offset)
+{
+    ink_output_file *output = user;
+    if (offset <= (uint64_t)INT64_MAX && fseeko(output->file, (off_t)offset, SEEK_SET) == 0)
+        return INK_OK;
+    if (output->write_errno == 0)
+        output->write_errno = errno ? errno : EIO;
+    return INK_ERR_IO;
 }
 
 bool ink_file_source_open(ink_file_source *state, const char *path, ink_source *out)
@@ -72,7 +88,7 @@ bool ink_output_file_open(ink_output_file *output, const char *final_path, ink_s
         return false;
     }
     fchmod(fd, 0644);
-    *out = (ink_sink){file_write, file_seek, output->file};
+    *out = (ink_sink){output_write, output_seek, output};
     return true;
 }
 

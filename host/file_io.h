@@ -25,9 +25,13 @@ typedef struct ink_output_file {
     FILE *file;
     char *final_path;
     char *temporary_path;
+    int write_errno; /* errno of the first failed write or seek through the sink, 0 if none:
+                      * lets a command say "OUT: cannot write: No space left on device" rather
+                      * than blame the input for the sink's INK_ERR_IO */
 } ink_output_file;
 
-/* Creates the temporary file for `final_path`; on failure returns false with errno set. */
+/* Creates the temporary file for `final_path`; on failure returns false with errno set. The
+ * sink refers to `output`, which must stay in place until commit or abort. */
 bool ink_output_file_open(ink_output_file *output, const char *final_path, ink_sink *out);
 /* Flushes, syncs and renames into place; on failure removes the temporary file and returns
  * false with errno set. */

@@ -12,7 +12,7 @@ packages=(
   # a public-domain book text for perf/layout_report (the King James Bible)
   bible-kjv
   # tests
-  libcmocka-dev python3 python3-pil imagemagick unzip zip
+  libcmocka-dev python3 python3-pil imagemagick unzip zip time
   # peers measured by perf/
   libstb-dev libspng-dev libdeflate-dev graphicsmagick liblodepng-dev
   # the board build: RV32IMC cross compiler, picolibc, and QEMU to run it

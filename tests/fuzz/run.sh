@@ -16,65 +16,20 @@ if [ ${#targets[@]} -eq 0 ]; then
   for source in tests/fuzz/fuzz_*.c; do targets+=("$(basename "$source" .c)"); done
 fi
 [ ${#targets[@]} -gt 0 ] || { echo "no fuzz targets"; exit 0; }
-cmake --build build-fuzz -j2 --target "${targets[@]}" >/dev/null
+cmake --build build-fuzz -j2 --target "${targets[@]}" inkpipe >/dev/null
 
-# Seeds: every target gets the files its parser reads, taken from the shared corpus.
+# Seeds: every target gets the files its parser reads, made by tests/fuzz/seeds.py from the
+# shared corpus (and Debian's hyphenation patterns); a dictionary tests/fuzz/<parser>.dict
+# (fuzz_jpeg -> jpeg.dict) gives the fuzzer the format's markers and keywords.
 seed() { # target folder
-  local target=$1 dir=$2
-  mkdir -p "$dir"
-  [ -d "$shared/corpus" ] || return 0
-  /usr/bin/python3 - "$target" "$dir" "$shared/corpus" <<'PY'
-import glob, os, sys, zipfile, zlib
-target, out, corpus = sys.argv[1], sys.argv[2], sys.argv[3]
-def put(name, data):
-    if 0 < len(data) <= 200_000:
-        open(os.path.join(out, name), "wb").write(data)
-books = sorted(glob.glob(os.path.join(corpus, "epub", "*.epub")))
-def entries():
-    for book in books:
-        with zipfile.ZipFile(book) as z:
-            for info in z.infolist():
-                yield os.path.basename(book), info, z.read(info)
-n = 0
-if "jpeg" in target:
-    for book, info, data in entries():
-        if data[:3] == b"\xff\xd8\xff" and n < 40:
-            put(f"seed{n}.jpg", data); n += 1
-    # Progressive seeds (issue 12): small corpus JPEGs re-encoded with jpegtran, plain and with
-    # restart intervals, so the fuzzer starts inside the band driver and the refinement decoders.
-    import subprocess
-    p = 0
-    for book, info, data in entries():
-        if data[:3] == b"\xff\xd8\xff" and len(data) < 30_000 and p < 20:
-            for extra in ([], ["-restart", "3B"]):
-                r = subprocess.run(["jpegtran", "-progressive", *extra], input=data,
-                                   capture_output=True)
-                if r.returncode == 0:
-                    put(f"progressive{p}{'r' if extra else ''}.jpg", r.stdout)
-            p += 1
-elif "png" in target:
-    for path in sorted(glob.glob(os.path.join(corpus, "pngsuite", "*.png"))):
-        put(os.path.basename(path), open(path, "rb").read())
-elif "zip" in target or "epub" in target:
-    for book in books:
-        data = open(book, "rb").read()
-        if len(data) <= 200_000:
-            put(os.path.basename(book), data)
-elif "inflate" in target:
-    for book, info, data in entries():
-        if n < 60 and 0 < len(data) < 50_000:
-            c = zlib.compressobj(9, zlib.DEFLATED, -15)
-            put(f"raw{n}.deflate", c.compress(data) + c.flush()); n += 1
-elif "xml" in target or "opf" in target:
-    for book, info, data in entries():
-        if info.filename.endswith((".opf", ".xml", ".xhtml", ".svg")) and n < 80:
-            put(f"doc{n}" + os.path.splitext(info.filename)[1], data); n += 1
-PY
+  mkdir -p "$2"
+  INKPIPE=build-fuzz/inkpipe ASAN_OPTIONS=detect_leaks=0 \
+    /usr/bin/python3 tests/fuzz/seeds.py "$1" "$2" "$shared/corpus"
 }
 
 mkdir -p build-fuzz/artifacts build-fuzz/logs
 status=0
-printf '%-24s %8s %12s %8s %8s %s\n' target seconds executions cov features result
+printf '%-24s %8s %12s %8s %8s %7s %s\n' target seconds executions cov features corpus result
 for target in "${targets[@]}"; do
   corpus=build-fuzz/corpus/$target
   seed "$target" "$corpus"
@@ -82,15 +37,21 @@ for target in "${targets[@]}"; do
   mkdir -p "$artifacts"
   log=build-fuzz/logs/$target.log
   result=ok
-  if ! ./build-fuzz/tests/"$target" "$corpus" -max_total_time="$seconds" -timeout=10 \
-      -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$artifacts" >"$log" 2>&1; then
+  dict=tests/fuzz/${target#fuzz_}.dict
+  options=()
+  [ -f "$dict" ] && options+=(-dict="$dict")
+  if ! ./build-fuzz/tests/"$target" "$corpus" "${options[@]}" -max_total_time="$seconds" \
+      -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$artifacts" \
+      >"$log" 2>&1; then
     result="FAILED: $(ls "$artifacts" | head -3 | tr '\n' ' ')"
     status=1
   fi
   executions=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo '?')
   cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1 | grep -o '[0-9]*' || echo '?')
   features=$(grep -o 'ft: [0-9]*' "$log" | tail -1 | grep -o '[0-9]*' || echo '?')
-  printf '%-24s %8s %12s %8s %8s %s\n' "$target" "$seconds" "$executions" "$cov" "$features" "$result"
+  units=$(grep -o 'corp: [0-9]*' "$log" | tail -1 | grep -o '[0-9]*' || echo '?')
+  printf '%-24s %8s %12s %8s %8s %7s %s\n' "$target" "$seconds" "$executions" "$cov" "$features" \
+    "$units" "$result"
   [ "$result" = ok ] || tail -40 "$log"
 done
 exit $status
