@@ -5,6 +5,8 @@
 
 #include <stddef.h>
 
+#include "decode/png.h"
+
 const ink_decoder *ink_host_decoder_for(ink_codec_family family, ink_image_format format)
 {
     if (family == INK_CODEC_SYSTEM) {
@@ -12,6 +14,10 @@ const ink_decoder *ink_host_decoder_for(ink_codec_family family, ink_image_forma
             return &ink_decoder_libjpeg;
         if (format == INK_FORMAT_PNG)
             return &ink_decoder_libpng;
+    }
+    if (family == INK_CODEC_ARENA) {
+        if (format == INK_FORMAT_PNG)
+            return &ink_decoder_arena_png;
     }
     return NULL;
 }

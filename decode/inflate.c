@@ -1,0 +1,885 @@
+/*
+ * inflate.c — RFC 1951 inflate (and the RFC 1950 zlib wrapper) as a resumable state machine.
+ *
+ * Layout of the work:
+ *   - A checked, byte-at-a-time state machine (ink_inflate_run) that can stop anywhere: before
+ *     any bit, inside a match, inside a stored block, inside the table description.
+ *   - A fast loop (inflate_fast) entered from the state machine at the start of a literal/length
+ *     symbol when at least FAST_IN_MARGIN input bytes and FAST_OUT_MARGIN output bytes remain.
+ *     It refills the bit buffer a machine word at a time, never checks for the ends inside a
+ *     symbol, and copies matches a word at a time.
+ *
+ * Output goes straight into the caller's buffer; the 32 KB window is a ring that only holds
+ * history from earlier calls. A match whose distance reaches before this call's output takes
+ * its first bytes from the ring. At the end of every call the ring is updated with the newest
+ * output (at most 32 KB of it), the Adler-32 is advanced (zlib format) and the bit buffer is
+ * saved in the state.
+ *
+ * Decoding tables: one 32-bit entry per table slot (see ENTRY_* below). Root tables are indexed
+ * by the next LITLEN_ROOT_BITS / DIST_ROOT_BITS bits of input; longer codes go through a
+ * subtable named by a link entry. The worst-case sizes (1334 and 402 entries) are those of
+ * zlib's `enough` program for 288 symbols, root 10, max 15 and 32 symbols, root 8, max 15,
+ * with the subtable sizing rule used in build_table().
+ *
+ * Acceptance follows zlib 1.2.x inflate exactly: an incomplete literal/length or distance code
+ * is accepted only when it is a single code of one bit; a code with no symbols at all is
+ * accepted (every use of it is an invalid code); distances are checked against the history
+ * actually present (not against the zlib header's window size, as zlib does by default).
+ */
+#include "decode/inflate.h"
+
+#include <string.h>
+
+#define LITLEN_ROOT_BITS 10u
+#define DIST_ROOT_BITS 8u
+#define CODELEN_ROOT_BITS 7u
+#define LITLEN_ENOUGH 1334u
+#define DIST_ENOUGH 402u
+#define MAX_CODE_BITS 15u
+#define WINDOW_MASK (INK_INFLATE_WINDOW_BYTES - 1u)
+
+/*
+ * A table entry:
+ *   bits  0..3   code length in bits at this level (a link entry: the root bits)
+ *   bits  4..7   extra bits of a length/distance base, or the subtable's index bits of a link
+ *   bits  8..15  kind flags (ENTRY_*)
+ *   bits 16..31  literal byte, length/distance base, code-length symbol, or subtable offset
+ */
+#define ENTRY_LITERAL 0x100u
+#define ENTRY_BASE 0x200u
+#define ENTRY_END 0x400u
+#define ENTRY_LINK 0x800u
+#define ENTRY_INVALID 0x1000u
+#define ENTRY_NBITS(e) ((e) & 0xFu)
+#define ENTRY_EXTRA(e) (((e) >> 4) & 0xFu)
+#define ENTRY_VALUE(e) ((e) >> 16)
+
+/* The bit buffer is a machine word: 64 bits on hosts, 32 on the RV32 board. */
+#if UINTPTR_MAX > 0xFFFFFFFFu
+typedef uint64_t bitbuf_t;
+#define BITBUF_WIDE 1
+#else
+typedef uint32_t bitbuf_t;
+#define BITBUF_WIDE 0
+#endif
+#define BITBUF_BITS (8u * (unsigned)sizeof(bitbuf_t))
+
+/* The fast loop needs this much input (word loads past the symbol) and output (a 258-byte
+ * match copied a word at a time may write up to a word beyond its end). */
+#define FAST_IN_MARGIN 16u
+#define FAST_OUT_MARGIN (258u + 2u * sizeof(bitbuf_t))
+
+enum mode {
+    MODE_ZLIB_HEADER,
+    MODE_BLOCK_HEADER,
+    MODE_STORED_HEADER,
+    MODE_STORED_COPY,
+    MODE_TABLE_COUNTS,
+    MODE_CODELEN_LENS,
+    MODE_CODE_LENS,
+    MODE_CODE_LENS_REPEAT,
+    MODE_LITLEN,
+    MODE_LITERAL,
+    MODE_LENGTH_EXTRA,
+    MODE_DIST,
+    MODE_DIST_EXTRA,
+    MODE_MATCH,
+    MODE_TRAILER,
+    MODE_DONE,
+    MODE_FAILED
+};
+
+enum table_kind { TABLE_CODELEN, TABLE_LITLEN, TABLE_DIST };
+
+struct ink_inflate {
+    uint32_t litlen_table[LITLEN_ENOUGH];
+    /* Holds the code-length code while the lengths of a dynamic block are read. */
+    uint32_t dist_table[DIST_ENOUGH];
+    uint16_t sorted_symbols[288];
+    uint8_t lens[288 + 32];
+    uint8_t codelen_lens[19];
+    bool final_block;
+    bool tables_fixed;
+    uint8_t format;
+    uint8_t mode;
+    uint8_t *window;
+    uint32_t window_have;
+    uint32_t window_next;
+    bitbuf_t bitbuf;
+    uint32_t bitsleft;
+    uint32_t nlen, ndist, nclen, have; /* reading a dynamic block's code lengths */
+    uint32_t repeat_symbol;
+    uint32_t length, distance, extra; /* the match being decoded or copied */
+    uint32_t stored_remaining;
+    uint32_t adler;
+    uint32_t trailer_value, trailer_have;
+    uint64_t total_out;
+    ink_error failed_code;
+    const char *failed_detail; /* a static string */
+};
+
+_Static_assert(sizeof(struct ink_inflate) <= 8192u, "inflate state must fit in SCRATCH");
+_Static_assert((INK_INFLATE_WINDOW_BYTES & WINDOW_MASK) == 0, "window is a power of two");
+
+const size_t INK_INFLATE_STATE_BYTES = sizeof(struct ink_inflate);
+
+/* RFC 1951 section 3.2.5. */
+static const uint16_t length_base[29] = {3,  4,  5,  6,  7,  8,  9,  10,  11,  13,
+                                         15, 17, 19, 23, 27, 31, 35, 43,  51,  59,
+                                         67, 83, 99, 115, 131, 163, 195, 227, 258};
+static const uint8_t length_extra[29] = {0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2,
+                                         2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0};
+static const uint16_t dist_base[30] = {1,    2,    3,    4,    5,    7,     9,     13,    17,  25,
+                                       33,   49,   65,   97,   129,  193,   257,   385,   513, 769,
+                                       1025, 1537, 2049, 3073, 4097, 6145, 8193, 12289, 16385,
+                                       24577};
+static const uint8_t dist_extra[30] = {0, 0, 0, 0, 1, 1, 2, 2,  3,  3,  4,  4,  5,  5,  6,
+                                       6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13};
+/* The order in which code-length code lengths are sent (RFC 1951 section 3.2.7). */
+static const uint8_t codelen_order[19] = {16, 17, 18, 0, 8, 7, 9, 6, 10, 5,
+                                          11, 4,  12, 3, 13, 2, 14, 1, 15};
+
+static uint32_t symbol_entry(enum table_kind kind, unsigned symbol)
+{
+    if (kind == TABLE_CODELEN)
+        return ENTRY_LITERAL | ((uint32_t)symbol << 16);
+    if (kind == TABLE_LITLEN) {
+        if (symbol < 256)
+            return ENTRY_LITERAL | ((uint32_t)symbol << 16);
+        if (symbol == 256)
+            return ENTRY_END;
+        if (symbol < 286) {
+            unsigned i = symbol - 257;
+            return ENTRY_BASE | ((uint32_t)length_extra[i] << 4) |
+                   ((uint32_t)length_base[i] << 16);
+        }
+        return ENTRY_INVALID; /* 286 and 287 exist in the fixed code but are never valid */
+    }
+    if (symbol < 30)
+        return ENTRY_BASE | ((uint32_t)dist_extra[symbol] << 4) |
+               ((uint32_t)dist_base[symbol] << 16);
+    return ENTRY_INVALID; /* distance symbols 30 and 31 of the fixed code */
+}
+
+enum build_result { BUILD_OK, BUILD_OVERSUBSCRIBED, BUILD_INCOMPLETE, BUILD_OVERFLOW };
+
+/*
+ * Builds the decoding table of the canonical code with `lens[0..nsymbols)` into `table`
+ * (`capacity` entries, root table first). Codes are stored bit-reversed because deflate sends
+ * Huffman codes most significant bit first into an LSB-first bit stream.
+ */
+static enum build_result build_table(uint32_t *table, unsigned capacity, unsigned root_bits,
+                                     const uint8_t *lens, unsigned nsymbols,
+                                     enum table_kind kind, uint16_t *sorted)
+{
+    unsigned count[MAX_CODE_BITS + 1] = {0};
+    unsigned offset[MAX_CODE_BITS + 2];
+    for (unsigned s = 0; s < nsymbols; s++)
+        count[lens[s]]++;
+    count[0] = 0;
+    unsigned max_len = MAX_CODE_BITS;
+    while (max_len > 0 && count[max_len] == 0)
+        max_len--;
+
+    /* Unused slots decode as invalid codes of one bit: they exist only for a code with no
+     * symbols, or a single one-bit code (the only incomplete codes accepted). The code-length
+     * code with no symbols decodes every slot as length 0, as zlib's does. */
+    uint32_t filler = kind == TABLE_CODELEN ? (ENTRY_LITERAL | 1u) : (ENTRY_INVALID | 1u);
+    unsigned root_size = 1u << root_bits;
+    for (unsigned i = 0; i < root_size; i++)
+        table[i] = filler;
+    if (max_len == 0)
+        return BUILD_OK;
+
+    int left = 1;
+    for (unsigned len = 1; len <= MAX_CODE_BITS; len++) {
+        left <<= 1;
+        left -= (int)count[len];
+        if (left < 0)
+            return BUILD_OVERSUBSCRIBED;
+    }
+    if (left > 0 && (kind == TABLE_CODELEN || max_len != 1))
+        return BUILD_INCOMPLETE;
+
+    offset[1] = 0;
+    for (unsigned len = 1; len <= MAX_CODE_BITS; len++)
+        offset[len + 1] = offset[len] + count[len];
+    for (unsigned s = 0; s < nsymbols; s++)
+        if (lens[s] != 0)
+            sorted[offset[lens[s]]++] = (uint16_t)s;
+
+    /* Walk the codes in canonical order. `code` is the current code bit-reversed, so that it
+     * is directly the table index; it is incremented in reversed bit order. */
+    unsigned code = 0;
+    unsigned root_mask = root_size - 1;
+    unsigned next_free = root_size;
+    unsigned sub_start = 0, sub_bits = 0;
+    unsigned current_prefix = ~0u;
+    unsigned len = 1;
+    unsigned total = offset[MAX_CODE_BITS + 1];
+    for (unsigned i = 0; i < total; i++) {
+        unsigned symbol = sorted[i];
+        while (count[len] == 0)
+            len++;
+        uint32_t entry = symbol_entry(kind, symbol);
+        if (len <= root_bits) {
+            for (unsigned slot = code; slot < root_size; slot += 1u << len)
+                table[slot] = entry | len;
+        } else {
+            unsigned prefix = code & root_mask;
+            if (prefix != current_prefix) {
+                /* A new subtable: as many index bits as the remaining codes of this prefix
+                 * need, so that it is filled completely. */
+                sub_bits = len - root_bits;
+                int room = 1 << sub_bits;
+                while (sub_bits + root_bits < max_len) {
+                    room -= (int)count[sub_bits + root_bits];
+                    if (room <= 0)
+                        break;
+                    sub_bits++;
+                    room <<= 1;
+                }
+                if (next_free + (1u << sub_bits) > capacity)
+                    return BUILD_OVERFLOW;
+                sub_start = next_free;
+                next_free += 1u << sub_bits;
+                current_prefix = prefix;
+                table[prefix] = ENTRY_LINK | ((uint32_t)sub_start << 16) |
+                                ((uint32_t)sub_bits << 4) | root_bits;
+            }
+            unsigned sub_len = len - root_bits;
+            for (unsigned slot = code >> root_bits; slot < (1u << sub_bits); slot += 1u << sub_len)
+                table[sub_start + slot] = entry | sub_len;
+        }
+        count[len]--;
+        /* Next code of the same length, bit-reversed: add one at bit len-1 going down. */
+        unsigned increment = 1u << (len - 1);
+        while (code & increment)
+            increment >>= 1;
+        if (increment != 0) {
+            code &= increment - 1;
+            code += increment;
+        } else {
+            code = 0;
+        }
+    }
+    return BUILD_OK;
+}
+
+static void build_fixed_tables(ink_inflate *s)
+{
+    unsigned i = 0;
+    for (; i < 144; i++)
+        s->lens[i] = 8;
+    for (; i < 256; i++)
+        s->lens[i] = 9;
+    for (; i < 280; i++)
+        s->lens[i] = 7;
+    for (; i < 288; i++)
+        s->lens[i] = 8;
+    for (i = 0; i < 32; i++)
+        s->lens[288 + i] = 5;
+    (void)build_table(s->litlen_table, LITLEN_ENOUGH, LITLEN_ROOT_BITS, s->lens, 288,
+                      TABLE_LITLEN, s->sorted_symbols);
+    (void)build_table(s->dist_table, DIST_ENOUGH, DIST_ROOT_BITS, s->lens + 288, 32, TABLE_DIST,
+                      s->sorted_symbols);
+    s->tables_fixed = true;
+}
+
+/* Looks up the symbol at the bottom of `bitbuf`, following a link; `*nbits` receives the whole
+ * code length. Bits above what is buffered read as zeros, so the caller compares `*nbits` with
+ * the bits it has and fetches more when the code is longer. */
+static uint32_t table_lookup(const uint32_t *table, unsigned root_bits, bitbuf_t bitbuf,
+                             unsigned *nbits)
+{
+    uint32_t entry = table[bitbuf & ((1u << root_bits) - 1)];
+    if (entry & ENTRY_LINK) {
+        unsigned sub_mask = (1u << ENTRY_EXTRA(entry)) - 1;
+        entry = table[ENTRY_VALUE(entry) + ((unsigned)(bitbuf >> root_bits) & sub_mask)];
+        *nbits = root_bits + ENTRY_NBITS(entry);
+    } else {
+        *nbits = ENTRY_NBITS(entry);
+    }
+    return entry;
+}
+
+static uint32_t adler32_update(uint32_t adler, const uint8_t *data, size_t nbytes)
+{
+    uint32_t a = adler & 0xFFFFu, b = adler >> 16;
+    while (nbytes > 0) {
+        /* 5552 is the most bytes before b can overflow 32 bits (RFC 1950's NMAX). */
+        size_t n = nbytes < 5552 ? nbytes : 5552;
+        nbytes -= n;
+        while (n--) {
+            a += *data++;
+            b += a;
+        }
+        a %= 65521u;
+        b %= 65521u;
+    }
+    return (b << 16) | a;
+}
+
+ink_error ink_inflate_init(ink_inflate **out, void *state_memory, size_t state_nbytes,
+                           uint8_t *window, ink_inflate_format format)
+{
+    if (out)
+        *out = NULL;
+    if (!out || !state_memory || !window || state_nbytes < sizeof(struct ink_inflate) ||
+        ((uintptr_t)state_memory & 7u) != 0 ||
+        (format != INK_INFLATE_RAW && format != INK_INFLATE_ZLIB))
+        return INK_ERR_INVALID_ARGUMENT;
+    ink_inflate *s = state_memory;
+    memset(s, 0, sizeof *s);
+    s->window = window;
+    s->format = (uint8_t)format;
+    s->mode = format == INK_INFLATE_ZLIB ? MODE_ZLIB_HEADER : MODE_BLOCK_HEADER;
+    s->adler = 1;
+    *out = s;
+    return INK_OK;
+}
+
+bool ink_inflate_finished(const ink_inflate *state)
+{
+    return state && state->mode == MODE_DONE;
+}
+
+uint64_t ink_inflate_total_out(const ink_inflate *state)
+{
+    return state ? state->total_out : 0;
+}
+
+/* Copies `length` bytes from `distance` back, where the history is the ring (older bytes)
+ * followed by this call's output [out_start, out). The caller has checked that the distance
+ * lies within the history and that the output has room. */
+static uint8_t *copy_from_history(const ink_inflate *s, uint8_t *out, const uint8_t *out_start,
+                                  uint32_t distance, uint32_t length)
+{
+    size_t produced = (size_t)(out - out_start);
+    if (distance > produced) {
+        uint32_t back = distance - (uint32_t)produced;
+        uint32_t position = (s->window_next - back) & WINDOW_MASK;
+        uint32_t n = length < back ? length : back;
+        length -= n;
+        while (n > 0) {
+            uint32_t run = INK_INFLATE_WINDOW_BYTES - position;
+            if (run > n)
+                run = n;
+            memcpy(out, s->window + position, run);
+            out += run;
+            n -= run;
+            position = 0;
+        }
+    }
+    const uint8_t *src = out - distance;
+    while (length--)
+        *out++ = *src++;
+    return out;
+}
+
+static inline bitbuf_t load_word_le(const uint8_t *p)
+{
+    bitbuf_t word;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    memcpy(&word, p, sizeof word);
+#else
+    word = 0;
+    for (unsigned i = 0; i < sizeof word; i++)
+        word |= (bitbuf_t)p[i] << (8 * i);
+#endif
+    return word;
+}
+
+/*
+ * Refills the bit buffer to at least BITBUF_BITS - 8 bits. Wide buffers load a whole word and
+ * advance past the bytes that fit; the bits loaded above `bitsleft` are the true next bits of
+ * the stream, so loading them again later is harmless. Narrow (RV32) buffers add bytes one at a
+ * time, which costs less there than an unaligned word assembled from bytes.
+ */
+#if BITBUF_WIDE
+#define FAST_REFILL()                                                                            \
+    do {                                                                                         \
+        bitbuf |= load_word_le(in) << bitsleft;                                                  \
+        in += (BITBUF_BITS - 1 - bitsleft) >> 3;                                                 \
+        bitsleft |= BITBUF_BITS - 8;                                                             \
+    } while (0)
+#define FAST_REFILL_NARROW() ((void)0)
+#else
+#define FAST_REFILL()                                                                            \
+    do {                                                                                         \
+        while (bitsleft <= BITBUF_BITS - 8) {                                                    \
+            bitbuf |= (bitbuf_t)*in++ << bitsleft;                                               \
+            bitsleft += 8;                                                                       \
+        }                                                                                        \
+    } while (0)
+#define FAST_REFILL_NARROW() FAST_REFILL()
+#endif
+
+/*
+ * The fast loop: decodes whole symbols while at least FAST_IN_MARGIN input bytes and
+ * FAST_OUT_MARGIN output bytes remain, so no check for either end is needed inside a symbol.
+ * Entered with fewer than 8 bits buffered; on return, whole unused bytes are given back to
+ * the input so the buffer again holds fewer than 8 bits. Returns NULL or a fault.
+ */
+static const char *inflate_fast(ink_inflate *s, const uint8_t **in_p, const uint8_t *in_end,
+                                uint8_t **out_p, const uint8_t *out_start, const uint8_t *out_end)
+{
+    const uint8_t *in = *in_p;
+    const uint8_t *in_entry = in;
+    uint8_t *out = *out_p;
+    const uint8_t *in_last = in_end - FAST_IN_MARGIN;
+    const uint8_t *out_last = out_end - FAST_OUT_MARGIN;
+    bitbuf_t bitbuf = s->bitbuf;
+    unsigned bitsleft = s->bitsleft;
+    const uint32_t *litlen = s->litlen_table;
+    const uint32_t *dist = s->dist_table;
+    const uint32_t window_have = s->window_have;
+    const char *fault = NULL;
+
+    do {
+        FAST_REFILL();
+        uint32_t entry = litlen[bitbuf & ((1u << LITLEN_ROOT_BITS) - 1)];
+        if (entry & ENTRY_LINK) {
+            unsigned sub_mask = (1u << ENTRY_EXTRA(entry)) - 1;
+            entry = litlen[ENTRY_VALUE(entry) +
+                           ((unsigned)(bitbuf >> LITLEN_ROOT_BITS) & sub_mask)];
+            bitbuf >>= LITLEN_ROOT_BITS;
+            bitsleft -= LITLEN_ROOT_BITS;
+        }
+        bitbuf >>= ENTRY_NBITS(entry);
+        bitsleft -= ENTRY_NBITS(entry);
+        if (entry & ENTRY_LITERAL) {
+            *out++ = (uint8_t)ENTRY_VALUE(entry);
+#if BITBUF_WIDE
+            /* A second literal without a refill: 56 - 15 bits still hold any code. */
+            entry = litlen[bitbuf & ((1u << LITLEN_ROOT_BITS) - 1)];
+            if ((entry & ENTRY_LITERAL) != 0) {
+                bitbuf >>= ENTRY_NBITS(entry);
+                bitsleft -= ENTRY_NBITS(entry);
+                *out++ = (uint8_t)ENTRY_VALUE(entry);
+            }
+#endif
+            continue;
+        }
+        if (!(entry & ENTRY_BASE)) {
+            if (entry & ENTRY_END) {
+                s->mode = s->final_block ? (s->format == INK_INFLATE_ZLIB ? MODE_TRAILER
+                                                                          : MODE_DONE)
+                                         : MODE_BLOCK_HEADER;
+                break;
+            }
+            fault = "invalid literal/length code";
+            break;
+        }
+        unsigned extra = ENTRY_EXTRA(entry);
+        uint32_t length = ENTRY_VALUE(entry) + ((uint32_t)bitbuf & ((1u << extra) - 1));
+        bitbuf >>= extra;
+        bitsleft -= extra;
+
+        FAST_REFILL_NARROW();
+        entry = dist[bitbuf & ((1u << DIST_ROOT_BITS) - 1)];
+        if (entry & ENTRY_LINK) {
+            unsigned sub_mask = (1u << ENTRY_EXTRA(entry)) - 1;
+            entry = dist[ENTRY_VALUE(entry) + ((unsigned)(bitbuf >> DIST_ROOT_BITS) & sub_mask)];
+            bitbuf >>= DIST_ROOT_BITS;
+            bitsleft -= DIST_ROOT_BITS;
+        }
+        bitbuf >>= ENTRY_NBITS(entry);
+        bitsleft -= ENTRY_NBITS(entry);
+        if (!(entry & ENTRY_BASE)) {
+            fault = "invalid distance code";
+            break;
+        }
+        FAST_REFILL_NARROW();
+        extra = ENTRY_EXTRA(entry);
+        uint32_t distance = ENTRY_VALUE(entry) + ((uint32_t)bitbuf & ((1u << extra) - 1));
+        bitbuf >>= extra;
+        bitsleft -= extra;
+
+        size_t produced = (size_t)(out - out_start);
+        if (distance > produced) {
+            if (distance > produced + window_have) {
+                fault = "invalid distance too far back";
+                break;
+            }
+            out = copy_from_history(s, out, out_start, distance, length);
+            continue;
+        }
+        uint8_t *dst = out;
+        const uint8_t *src = out - distance;
+        out += length;
+        if (distance >= sizeof(bitbuf_t)) {
+            /* Each word read lies wholly before the word written: no overlap hazard. */
+            do {
+                memcpy(dst, src, sizeof(bitbuf_t));
+                dst += sizeof(bitbuf_t);
+                src += sizeof(bitbuf_t);
+            } while (dst < out);
+        } else if (distance == 1) {
+            memset(dst, *src, length);
+        } else {
+            do {
+                *dst++ = *src++;
+            } while (dst < out);
+        }
+    } while (in < in_last && out < out_last);
+
+    unsigned give_back = bitsleft >> 3;
+    if (give_back > (size_t)(in - in_entry))
+        give_back = (unsigned)(in - in_entry);
+    in -= give_back;
+    bitsleft -= 8 * give_back;
+    if (bitsleft < BITBUF_BITS)
+        bitbuf &= ((bitbuf_t)1 << bitsleft) - 1;
+    s->bitbuf = bitbuf;
+    s->bitsleft = bitsleft;
+    *in_p = in;
+    *out_p = out;
+    return fault;
+}
+
+/* Adds the newest output to the ring (keeping at most its last 32 KB). */
+static void window_update(ink_inflate *s, const uint8_t *data, size_t nbytes)
+{
+    if (nbytes >= INK_INFLATE_WINDOW_BYTES) {
+        memcpy(s->window, data + nbytes - INK_INFLATE_WINDOW_BYTES, INK_INFLATE_WINDOW_BYTES);
+        s->window_next = 0;
+        s->window_have = INK_INFLATE_WINDOW_BYTES;
+        return;
+    }
+    uint32_t n = (uint32_t)nbytes;
+    uint32_t first = INK_INFLATE_WINDOW_BYTES - s->window_next;
+    if (first > n)
+        first = n;
+    memcpy(s->window + s->window_next, data, first);
+    memcpy(s->window, data + first, n - first);
+    s->window_next = (s->window_next + n) & WINDOW_MASK;
+    s->window_have += n;
+    if (s->window_have > INK_INFLATE_WINDOW_BYTES)
+        s->window_have = INK_INFLATE_WINDOW_BYTES;
+}
+
+/* Slow-path bit access. PULL_BYTE leaves the state machine (to be resumed in the same mode)
+ * when the input is exhausted. */
+#define PULL_BYTE()                                                                              \
+    do {                                                                                         \
+        if (in == in_end)                                                                        \
+            goto suspend;                                                                        \
+        bitbuf |= (bitbuf_t)*in++ << bitsleft;                                                   \
+        bitsleft += 8;                                                                           \
+    } while (0)
+#define NEED_BITS(n)                                                                             \
+    do {                                                                                         \
+        while (bitsleft < (unsigned)(n))                                                         \
+            PULL_BYTE();                                                                         \
+    } while (0)
+#define BITS(n) ((uint32_t)bitbuf & ((1u << (n)) - 1))
+#define DROP_BITS(n)                                                                             \
+    do {                                                                                         \
+        bitbuf >>= (n);                                                                          \
+        bitsleft -= (n);                                                                         \
+    } while (0)
+#define FAIL(why)                                                                                \
+    do {                                                                                         \
+        fault = (why);                                                                           \
+        goto suspend;                                                                            \
+    } while (0)
+
+ink_error ink_inflate_run(ink_inflate *s, ink_inflate_io *io, ink_error_info *info)
+{
+    if (!s || !io || (!io->in && io->in_nbytes) || (!io->out && io->out_nbytes))
+        return ink_error_set(info, INK_ERR_INVALID_ARGUMENT, "inflate: missing state or buffer");
+    if (s->mode == MODE_FAILED)
+        return ink_error_set(info, s->failed_code, "inflate: %s", s->failed_detail);
+    if (s->mode == MODE_DONE)
+        return INK_OK;
+
+    const uint8_t *in = io->in, *in_end = io->in ? io->in + io->in_nbytes : io->in;
+    uint8_t *out = io->out, *out_end = io->out ? io->out + io->out_nbytes : io->out;
+    uint8_t *const out_start = out;
+    const uint8_t *adler_start = out; /* output not yet added to the Adler-32 */
+    bitbuf_t bitbuf = s->bitbuf;
+    unsigned bitsleft = s->bitsleft;
+    const char *fault = NULL;
+    unsigned nbits;
+    uint32_t entry;
+
+    for (;;) {
+        switch ((enum mode)s->mode) {
+        case MODE_ZLIB_HEADER: {
+            NEED_BITS(16);
+            uint32_t cmf = BITS(8), flg = (uint32_t)(bitbuf >> 8) & 0xFFu;
+            if (((cmf << 8) | flg) % 31 != 0)
+                FAIL("incorrect header check");
+            if ((cmf & 0xF) != 8)
+                FAIL("unknown compression method");
+            if ((cmf >> 4) + 8 > 15)
+                FAIL("invalid window size");
+            if (flg & 0x20)
+                FAIL("preset dictionary not supported");
+            DROP_BITS(16);
+            s->mode = MODE_BLOCK_HEADER;
+            break;
+        }
+        case MODE_BLOCK_HEADER: {
+            NEED_BITS(3);
+            s->final_block = BITS(1) != 0;
+            uint32_t type = BITS(3) >> 1;
+            DROP_BITS(3);
+            if (type == 0) {
+                s->mode = MODE_STORED_HEADER;
+            } else if (type == 1) {
+                if (!s->tables_fixed)
+                    build_fixed_tables(s);
+                s->mode = MODE_LITLEN;
+            } else if (type == 2) {
+                s->mode = MODE_TABLE_COUNTS;
+            } else {
+                FAIL("invalid block type");
+            }
+            break;
+        }
+        case MODE_STORED_HEADER: {
+            DROP_BITS(bitsleft & 7u);
+            NEED_BITS(32);
+            uint32_t len = BITS(16), nlen = (uint32_t)(bitbuf >> 16) & 0xFFFFu;
+            if (len != (nlen ^ 0xFFFFu))
+                FAIL("invalid stored block lengths");
+            DROP_BITS(16);
+            DROP_BITS(16);
+            s->stored_remaining = len;
+            s->mode = MODE_STORED_COPY;
+            break;
+        }
+        case MODE_STORED_COPY:
+            /* Whole bytes still in the bit buffer come first. */
+            while (s->stored_remaining > 0 && bitsleft >= 8) {
+                if (out == out_end)
+                    goto suspend;
+                *out++ = (uint8_t)BITS(8);
+                DROP_BITS(8);
+                s->stored_remaining--;
+            }
+            if (s->stored_remaining > 0) {
+                size_t n = s->stored_remaining;
+                if (n > (size_t)(in_end - in))
+                    n = (size_t)(in_end - in);
+                if (n > (size_t)(out_end - out))
+                    n = (size_t)(out_end - out);
+                if (n == 0)
+                    goto suspend;
+                memcpy(out, in, n);
+                in += n;
+                out += n;
+                s->stored_remaining -= (uint32_t)n;
+                break;
+            }
+            s->mode = s->final_block ? (s->format == INK_INFLATE_ZLIB ? MODE_TRAILER : MODE_DONE)
+                                     : MODE_BLOCK_HEADER;
+            break;
+        case MODE_TABLE_COUNTS:
+            NEED_BITS(14);
+            s->nlen = BITS(5) + 257;
+            s->ndist = ((uint32_t)(bitbuf >> 5) & 0x1Fu) + 1;
+            s->nclen = ((uint32_t)(bitbuf >> 10) & 0xFu) + 4;
+            DROP_BITS(14);
+            if (s->nlen > 286 || s->ndist > 30)
+                FAIL("too many length or distance symbols");
+            s->tables_fixed = false;
+            s->have = 0;
+            s->mode = MODE_CODELEN_LENS;
+            break;
+        case MODE_CODELEN_LENS:
+            while (s->have < s->nclen) {
+                NEED_BITS(3);
+                s->codelen_lens[codelen_order[s->have++]] = (uint8_t)BITS(3);
+                DROP_BITS(3);
+            }
+            while (s->have < 19)
+                s->codelen_lens[codelen_order[s->have++]] = 0;
+            if (build_table(s->dist_table, DIST_ENOUGH, CODELEN_ROOT_BITS, s->codelen_lens, 19,
+                            TABLE_CODELEN, s->sorted_symbols) != BUILD_OK)
+                FAIL("invalid code lengths set");
+            s->have = 0;
+            s->mode = MODE_CODE_LENS;
+            break;
+        case MODE_CODE_LENS:
+            while (s->have < s->nlen + s->ndist) {
+                for (;;) {
+                    entry = table_lookup(s->dist_table, CODELEN_ROOT_BITS, bitbuf, &nbits);
+                    if (nbits <= bitsleft)
+                        break;
+                    PULL_BYTE();
+                }
+                DROP_BITS(nbits);
+                uint32_t symbol = ENTRY_VALUE(entry);
+                if (symbol < 16) {
+                    s->lens[s->have++] = (uint8_t)symbol;
+                } else {
+                    s->repeat_symbol = symbol;
+                    s->mode = MODE_CODE_LENS_REPEAT;
+                    break;
+                }
+            }
+            if (s->mode == MODE_CODE_LENS_REPEAT)
+                break;
+            if (s->lens[256] == 0)
+                FAIL("invalid code -- missing end-of-block");
+            if (build_table(s->litlen_table, LITLEN_ENOUGH, LITLEN_ROOT_BITS, s->lens, s->nlen,
+                            TABLE_LITLEN, s->sorted_symbols) != BUILD_OK)
+                FAIL("invalid literal/lengths set");
+            if (build_table(s->dist_table, DIST_ENOUGH, DIST_ROOT_BITS, s->lens + s->nlen,
+                            s->ndist, TABLE_DIST, s->sorted_symbols) != BUILD_OK)
+                FAIL("invalid distances set");
+            s->mode = MODE_LITLEN;
+            break;
+        case MODE_CODE_LENS_REPEAT: {
+            uint32_t value = 0, count;
+            if (s->repeat_symbol == 16) {
+                NEED_BITS(2);
+                if (s->have == 0)
+                    FAIL("invalid bit length repeat");
+                value = s->lens[s->have - 1];
+                count = 3 + BITS(2);
+                DROP_BITS(2);
+            } else if (s->repeat_symbol == 17) {
+                NEED_BITS(3);
+                count = 3 + BITS(3);
+                DROP_BITS(3);
+            } else {
+                NEED_BITS(7);
+                count = 11 + BITS(7);
+                DROP_BITS(7);
+            }
+            if (s->have + count > s->nlen + s->ndist)
+                FAIL("invalid bit length repeat");
+            while (count--)
+                s->lens[s->have++] = (uint8_t)value;
+            s->mode = MODE_CODE_LENS;
+            break;
+        }
+        case MODE_LITLEN:
+            if (bitsleft < 8 && (size_t)(in_end - in) >= FAST_IN_MARGIN &&
+                (size_t)(out_end - out) >= FAST_OUT_MARGIN) {
+                s->bitbuf = bitbuf;
+                s->bitsleft = bitsleft;
+                fault = inflate_fast(s, &in, in_end, &out, out_start, out_end);
+                bitbuf = s->bitbuf;
+                bitsleft = s->bitsleft;
+                if (fault)
+                    goto suspend;
+                if (s->mode != MODE_LITLEN)
+                    break;
+            }
+            for (;;) {
+                entry = table_lookup(s->litlen_table, LITLEN_ROOT_BITS, bitbuf, &nbits);
+                if (nbits <= bitsleft)
+                    break;
+                PULL_BYTE();
+            }
+            DROP_BITS(nbits);
+            if (entry & ENTRY_LITERAL) {
+                s->length = ENTRY_VALUE(entry);
+                s->mode = MODE_LITERAL;
+            } else if (entry & ENTRY_BASE) {
+                s->length = ENTRY_VALUE(entry);
+                s->extra = ENTRY_EXTRA(entry);
+                s->mode = MODE_LENGTH_EXTRA;
+            } else if (entry & ENTRY_END) {
+                s->mode = s->final_block
+                              ? (s->format == INK_INFLATE_ZLIB ? MODE_TRAILER : MODE_DONE)
+                              : MODE_BLOCK_HEADER;
+            } else {
+                FAIL("invalid literal/length code");
+            }
+            break;
+        case MODE_LITERAL:
+            if (out == out_end)
+                goto suspend;
+            *out++ = (uint8_t)s->length;
+            s->mode = MODE_LITLEN;
+            break;
+        case MODE_LENGTH_EXTRA:
+            NEED_BITS(s->extra);
+            s->length += BITS(s->extra);
+            DROP_BITS(s->extra);
+            s->mode = MODE_DIST;
+            break;
+        case MODE_DIST:
+            for (;;) {
+                entry = table_lookup(s->dist_table, DIST_ROOT_BITS, bitbuf, &nbits);
+                if (nbits <= bitsleft)
+                    break;
+                PULL_BYTE();
+            }
+            DROP_BITS(nbits);
+            if (!(entry & ENTRY_BASE))
+                FAIL("invalid distance code");
+            s->distance = ENTRY_VALUE(entry);
+            s->extra = ENTRY_EXTRA(entry);
+            s->mode = MODE_DIST_EXTRA;
+            break;
+        case MODE_DIST_EXTRA:
+            NEED_BITS(s->extra);
+            s->distance += BITS(s->extra);
+            DROP_BITS(s->extra);
+            if (s->distance > s->window_have + (size_t)(out - out_start))
+                FAIL("invalid distance too far back");
+            s->mode = MODE_MATCH;
+            break;
+        case MODE_MATCH: {
+            if (out == out_end)
+                goto suspend;
+            uint32_t n = s->length;
+            if (n > (size_t)(out_end - out))
+                n = (uint32_t)(out_end - out);
+            out = copy_from_history(s, out, out_start, s->distance, n);
+            s->length -= n;
+            if (s->length == 0)
+                s->mode = MODE_LITLEN;
+            break;
+        }
+        case MODE_TRAILER:
+            DROP_BITS(bitsleft & 7u);
+            while (s->trailer_have < 4) {
+                NEED_BITS(8);
+                s->trailer_value = (s->trailer_value << 8) | BITS(8);
+                DROP_BITS(8);
+                s->trailer_have++;
+            }
+            /* The check covers this call's output too: bring the sum up to date first. */
+            if (s->format == INK_INFLATE_ZLIB)
+                s->adler = adler32_update(s->adler, adler_start, (size_t)(out - adler_start));
+            adler_start = out;
+            if (s->adler != s->trailer_value)
+                FAIL("incorrect data check");
+            s->mode = MODE_DONE;
+            goto suspend;
+        case MODE_DONE:
+            goto suspend;
+        case MODE_FAILED:
+        default:
+            fault = "internal state corrupt";
+            goto suspend;
+        }
+    }
+
+suspend:
+    if (s->format == INK_INFLATE_ZLIB)
+        s->adler = adler32_update(s->adler, adler_start, (size_t)(out - adler_start));
+    window_update(s, out_start, (size_t)(out - out_start));
+    s->total_out += (uint64_t)(out - out_start);
+    s->bitbuf = bitbuf;
+    s->bitsleft = bitsleft;
+    io->in_nbytes -= (size_t)(in - io->in);
+    io->in = in;
+    io->out_nbytes -= (size_t)(out - io->out);
+    io->out = out;
+    if (fault) {
+        s->mode = MODE_FAILED;
+        s->failed_code = INK_ERR_BAD_DATA;
+        s->failed_detail = fault;
+        return ink_error_set(info, INK_ERR_BAD_DATA, "inflate: %s", fault);
+    }
+    return INK_OK;
+}

@@ -1,0 +1,427 @@
+/*
+ * png.c — the in-arena PNG decoder: memory plan, the row loop, Adam7 in bands.
+ *
+ * Memory (docs/PNG.md):
+ *   PRIMARY  inflate window, 32768 bytes
+ *   SCRATCH  inflate state, INK_INFLATE_STATE_BYTES rounded up to 8 (7968 today)
+ *   DITHER   [read buffer: 1024] [row buffer: align8(row_nbytes)] [inflate chunk: 1024]
+ *            [gray: align8(width) bytes, or for Adam7 `slots` rows of `width` bytes holding a
+ *            band's even rows]; the read buffer is claimed first (the header needs it), the
+ *            rest once the header has given the width.
+ *
+ * A row is inflated 1 KB at a time into the chunk buffer and unfiltered in place over the
+ * previous row (png_unfilter.c), then converted to gray into the gray area and handed to the
+ * sink. The filter-type byte is inflated into a local.
+ *
+ * Adam7: rows come out top to bottom, so the image is produced in bands of 2 * slots rows.
+ * For each band the IDAT stream is inflated from its start: passes 1-6 (which make up the even
+ * rows) are unfiltered up to the band and their pixels inside the band are scattered into the
+ * band's even-row slots; pass 7 (exactly the odd rows) is unfiltered up to the band and each of
+ * its rows inside the band is emitted right after the even row above it. Rows of passes 1-6
+ * below the band are inflated but not unfiltered; the sweep stops at the first pass-7 row
+ * below the band. Cost: stream_passes inflations of (on average) three quarters of the data.
+ */
+#include "decode/png.h"
+
+#include <string.h>
+
+#include "decode/inflate.h"
+#include "decode/png_internal.h"
+
+#define INK_PNG_READ_BUFFER_BYTES 1024u
+#define INK_PNG_CHUNK_BUFFER_BYTES 1024u
+/* DITHER bytes for the row buffer, the chunk and the gray output. */
+#define INK_PNG_DITHER_BUDGET (INK_REGION_DITHER_BYTES - INK_PNG_READ_BUFFER_BYTES)
+
+static uint32_t align8(uint64_t n)
+{
+    return (uint32_t)((n + 7u) & ~(uint64_t)7u);
+}
+
+typedef struct png_decoder {
+    ink_png_reader reader;
+    ink_png_header header;
+    ink_png_plan plan;
+    const ink_row_sink *sink;
+    ink_inflate *inflate;
+    void *inflate_memory;
+    uint32_t inflate_nbytes;
+    uint8_t *window;
+    uint8_t *row;    /* the row buffer */
+    uint8_t *chunk;  /* inflate output */
+    uint32_t chunk_nbytes; /* a multiple of filter_bpp */
+    uint8_t *gray;   /* one gray row, or the band's even-row slots */
+} png_decoder;
+
+/* --- the memory plan --- */
+
+static uint64_t dither_needed(uint32_t width, uint32_t bits_per_pixel)
+{
+    uint64_t row = ((uint64_t)width * bits_per_pixel + 7u) / 8u;
+    return align8(row) + INK_PNG_CHUNK_BUFFER_BYTES + align8(width);
+}
+
+ink_error ink_png_plan_for(uint32_t width, uint32_t height, uint8_t color_type, uint8_t bit_depth,
+                           bool interlaced, ink_png_plan *plan, ink_error_info *info)
+{
+    memset(plan, 0, sizeof *plan);
+    ink_png_pixels pixels;
+    ink_error err = ink_png_pixels_init(&pixels, color_type, bit_depth, 255, info);
+    if (err != INK_OK)
+        return err;
+    if (width == 0 || height == 0)
+        return ink_error_set(info, INK_ERR_BAD_DATA, "PNG: empty image");
+    if (dither_needed(width, pixels.bits_per_pixel) > INK_PNG_DITHER_BUDGET) {
+        uint32_t low = 1, high = INK_PNG_DITHER_BUDGET; /* largest width that fits */
+        while (low < high) {
+            uint32_t mid = low + (high - low + 1) / 2;
+            if (dither_needed(mid, pixels.bits_per_pixel) <= INK_PNG_DITHER_BUDGET)
+                low = mid;
+            else
+                high = mid - 1;
+        }
+        return ink_error_set(info, INK_ERR_TOO_LARGE,
+                             "PNG %lu px wide: a row of %llu bytes does not fit the %u-byte row "
+                             "buffers; the limit for %s is %lu px",
+                             (unsigned long)width,
+                             (unsigned long long)(((uint64_t)width * pixels.bits_per_pixel + 7) / 8),
+                             (unsigned)INK_PNG_DITHER_BUDGET,
+                             ink_png_format_name(color_type, bit_depth, false), (unsigned long)low);
+    }
+    plan->row_nbytes = (uint32_t)ink_png_row_nbytes(&pixels, width);
+    const uint32_t fixed = align8(plan->row_nbytes) + INK_PNG_CHUNK_BUFFER_BYTES;
+    if (!interlaced) {
+        plan->dither_nbytes = INK_PNG_READ_BUFFER_BYTES + fixed + align8(width);
+        plan->band_rows = height;
+        plan->stream_passes = 1;
+        return INK_OK;
+    }
+    uint32_t slots = (INK_PNG_DITHER_BUDGET - fixed) / width; /* >= 1 by the check above */
+    uint32_t even_rows = (uint32_t)(((uint64_t)height + 1) / 2);
+    if (slots > even_rows)
+        slots = even_rows;
+    plan->band_rows = 2 * slots;
+    plan->stream_passes = (uint32_t)(((uint64_t)height + plan->band_rows - 1) / plan->band_rows);
+    plan->dither_nbytes = INK_PNG_READ_BUFFER_BYTES + fixed + align8((uint64_t)slots * width);
+    return INK_OK;
+}
+
+/* --- image data --- */
+
+/* Inflates exactly `nbytes` of image data into `out`, crossing IDAT chunks. */
+static ink_error pull(png_decoder *dec, uint8_t *out, uint32_t nbytes, ink_error_info *info)
+{
+    ink_png_reader *reader = &dec->reader;
+    while (nbytes > 0) {
+        if (reader->chunk_left == 0) {
+            bool crc_ok;
+            ink_error err = ink_png_chunk_end(reader, &crc_ok, info);
+            if (err != INK_OK)
+                return err;
+            if (!crc_ok)
+                return ink_error_set(info, INK_ERR_BAD_DATA, "PNG: CRC mismatch in IDAT");
+            err = ink_png_chunk_begin(reader, info);
+            if (err != INK_OK)
+                return err;
+            if (reader->chunk_type != INK_PNG_CHUNK_IDAT)
+                return ink_error_set(info, INK_ERR_BAD_DATA,
+                                     "PNG: not enough image data (the IDAT chunks end early)");
+            continue;
+        }
+        const uint8_t *bytes;
+        uint32_t available;
+        ink_error err = ink_png_chunk_peek(reader, &bytes, &available, info);
+        if (err != INK_OK)
+            return err;
+        ink_inflate_io io = {bytes, available, out, nbytes};
+        err = ink_inflate_run(dec->inflate, &io, info);
+        uint32_t consumed = available - (uint32_t)io.in_nbytes;
+        uint32_t produced = nbytes - (uint32_t)io.out_nbytes;
+        ink_png_chunk_consume(reader, consumed);
+        out += produced;
+        nbytes -= produced;
+        if (err != INK_OK)
+            return ink_error_set(info, err, "PNG: bad zlib data in IDAT");
+        if (nbytes > 0 && ink_inflate_finished(dec->inflate))
+            return ink_error_set(info, INK_ERR_BAD_DATA,
+                                 "PNG: not enough image data (zlib stream ends after %llu bytes)",
+                                 (unsigned long long)ink_inflate_total_out(dec->inflate));
+        if (consumed == 0 && produced == 0)
+            return ink_error_set(info, INK_ERR_INTERNAL, "PNG: inflate made no progress");
+    }
+    return INK_OK;
+}
+
+/* After the last row: lets the zlib stream end (extra data or a zlib error past the image is
+ * ignored, as libpng does: it only warns), then reads the chunks up to IEND. */
+static ink_error finish(png_decoder *dec, ink_error_info *info)
+{
+    ink_png_reader *reader = &dec->reader;
+    while (!ink_inflate_finished(dec->inflate)) {
+        if (reader->chunk_left == 0) {
+            bool crc_ok;
+            ink_error err = ink_png_chunk_end(reader, &crc_ok, info);
+            if (err != INK_OK)
+                return err;
+            if (!crc_ok)
+                return ink_error_set(info, INK_ERR_BAD_DATA, "PNG: CRC mismatch in IDAT");
+            err = ink_png_chunk_begin(reader, info);
+            if (err != INK_OK)
+                return err;
+            if (reader->chunk_type != INK_PNG_CHUNK_IDAT)
+                return ink_error_set(info, INK_ERR_BAD_DATA,
+                                     "PNG: not enough image data (zlib stream unfinished at the "
+                                     "last IDAT)");
+            continue;
+        }
+        const uint8_t *bytes;
+        uint32_t available;
+        ink_error err = ink_png_chunk_peek(reader, &bytes, &available, info);
+        if (err != INK_OK)
+            return err;
+        uint8_t extra;
+        ink_inflate_io io = {bytes, available, &extra, 1};
+        ink_error_info ignored;
+        ink_error_clear(&ignored);
+        err = ink_inflate_run(dec->inflate, &io, &ignored);
+        uint32_t consumed = available - (uint32_t)io.in_nbytes;
+        ink_png_chunk_consume(reader, consumed);
+        if (err != INK_OK || io.out_nbytes == 0)
+            break; /* corrupt or extra data after the image: ignored */
+        if (consumed == 0 && !ink_inflate_finished(dec->inflate))
+            return ink_error_set(info, INK_ERR_INTERNAL, "PNG: inflate made no progress");
+    }
+    return ink_png_read_trailer(reader, &dec->header, false, info);
+}
+
+/* --- the row loop --- */
+
+typedef struct adam7_pass {
+    uint8_t x0, y0, dx, dy;
+} adam7_pass;
+
+static const adam7_pass adam7_passes[7] = {
+    {0, 0, 8, 8}, {4, 0, 8, 8}, {0, 4, 4, 8}, {2, 0, 4, 4}, {0, 2, 2, 4}, {1, 0, 2, 2}, {0, 1, 1, 2},
+};
+
+static uint32_t pass_size(uint32_t size, uint32_t start, uint32_t step)
+{
+    return size > start ? (size - start + step - 1) / step : 0;
+}
+
+enum row_use { ROW_UNFILTER, ROW_CONVERT, ROW_SKIP };
+
+/* Inflates one row of `row_nbytes` and, unless skipped, unfilters it into dec->row. */
+static ink_error read_row(png_decoder *dec, uint32_t row_nbytes, enum row_use use,
+                          ink_error_info *info)
+{
+    uint8_t filter;
+    ink_error err = pull(dec, &filter, 1, info);
+    if (err != INK_OK)
+        return err;
+    if (filter > 4)
+        return ink_error_set(info, INK_ERR_BAD_DATA, "PNG: invalid filter type %u", filter);
+    ink_png_unfilter state;
+    ink_png_unfilter_begin_row(&state, filter, dec->header.pixels.filter_bpp);
+    for (uint32_t offset = 0; offset < row_nbytes;) {
+        uint32_t n = row_nbytes - offset;
+        if (n > dec->chunk_nbytes)
+            n = dec->chunk_nbytes;
+        err = pull(dec, dec->chunk, n, info);
+        if (err != INK_OK)
+            return err;
+        if (use != ROW_SKIP)
+            ink_png_unfilter_chunk(&state, dec->row, offset, dec->chunk, n);
+        offset += n;
+    }
+    return INK_OK;
+}
+
+static ink_error emit(png_decoder *dec, const uint8_t *gray)
+{
+    return dec->sink->row(dec->sink->user, gray);
+}
+
+/* One pass over the image data producing output rows [y0, y1). */
+static ink_error sweep(png_decoder *dec, uint32_t y0, uint32_t y1, bool first, bool last,
+                       ink_error_info *info)
+{
+    ink_error err;
+    if (!first) {
+        err = ink_png_reader_seek(&dec->reader, dec->header.first_idat_offset, info);
+        if (err == INK_OK)
+            err = ink_png_chunk_begin(&dec->reader, info);
+        if (err != INK_OK)
+            return err;
+    }
+    err = ink_inflate_init(&dec->inflate, dec->inflate_memory, dec->inflate_nbytes, dec->window,
+                           INK_INFLATE_ZLIB);
+    if (err != INK_OK)
+        return ink_error_set(info, err, "PNG: cannot set up inflate");
+
+    const ink_png_pixels *pixels = &dec->header.pixels;
+    const uint32_t width = dec->header.width, height = dec->header.height;
+    const bool interlaced = dec->header.interlaced;
+    const adam7_pass whole = {0, 0, 1, 1};
+    const unsigned npasses = interlaced ? 7 : 1;
+    for (unsigned p = 0; p < npasses; p++) {
+        const adam7_pass *pass = interlaced ? &adam7_passes[p] : &whole;
+        const bool odd_rows = !interlaced || p == 6; /* rows that go straight to the sink */
+        uint32_t pass_width = pass_size(width, pass->x0, pass->dx);
+        uint32_t pass_height = pass_size(height, pass->y0, pass->dy);
+        if (pass_width == 0 || pass_height == 0)
+            continue;
+        uint32_t row_nbytes = (uint32_t)ink_png_row_nbytes(pixels, pass_width);
+        memset(dec->row, 0, row_nbytes);
+        for (uint32_t r = 0; r < pass_height; r++) {
+            uint32_t y = pass->y0 + r * pass->dy;
+            if (odd_rows && y >= y1)
+                return INK_OK; /* only a non-last band gets here */
+            enum row_use use = y < y0 ? ROW_UNFILTER : y < y1 ? ROW_CONVERT : ROW_SKIP;
+            err = read_row(dec, row_nbytes, use, info);
+            if (err != INK_OK)
+                return err;
+            if (use != ROW_CONVERT)
+                continue;
+            if (!interlaced) {
+                ink_png_gray_row(pixels, dec->row, width, dec->gray, 1);
+                err = emit(dec, dec->gray);
+            } else if (!odd_rows) {
+                uint8_t *slot = dec->gray + (size_t)((y - y0) / 2) * width;
+                ink_png_gray_row(pixels, dec->row, pass_width, slot + pass->x0, pass->dx);
+            } else {
+                /* Pass 7: the even row above is complete; send it, then this row. */
+                uint8_t *slot = dec->gray + (size_t)((y - 1 - y0) / 2) * width;
+                err = emit(dec, slot);
+                if (err == INK_OK) {
+                    ink_png_gray_row(pixels, dec->row, width, slot, 1);
+                    err = emit(dec, slot);
+                }
+            }
+            if (err != INK_OK)
+                return err;
+        }
+    }
+    if (interlaced && (y1 - y0) % 2 == 1) {
+        /* The image's last row is even (height odd): nothing follows it in pass 7. */
+        err = emit(dec, dec->gray + (size_t)((y1 - 1 - y0) / 2) * width);
+        if (err != INK_OK)
+            return err;
+    }
+    return last ? finish(dec, info) : INK_OK;
+}
+
+/* --- the decoder --- */
+
+static ink_error decode_claimed(png_decoder *dec, ink_arena *arena, const ink_limits *limits,
+                                uint8_t background, ink_claim *claims, ink_error_info *info)
+{
+    dec->inflate_nbytes = align8(INK_INFLATE_STATE_BYTES);
+    ink_error err = ink_arena_claim_range(arena, INK_REGION_SCRATCH, 0, dec->inflate_nbytes,
+                                          "png inflate state", &claims[0], info);
+    if (err != INK_OK)
+        return err;
+    dec->inflate_memory = claims[0].bytes;
+    err = ink_arena_claim_range(arena, INK_REGION_DITHER, 0, INK_PNG_READ_BUFFER_BYTES,
+                                "png read buffer", &claims[1], info);
+    if (err != INK_OK)
+        return err;
+    ink_png_reader_init(&dec->reader, dec->reader.source, claims[1].bytes,
+                        INK_PNG_READ_BUFFER_BYTES);
+
+    err = ink_png_read_header(&dec->reader, background, &dec->header, info);
+    if (err != INK_OK)
+        return err;
+    const ink_png_header *header = &dec->header;
+    err = ink_check_limits(limits, header->width, header->height, info);
+    if (err != INK_OK)
+        return err;
+    err = ink_png_plan_for(header->width, header->height, header->pixels.color_type,
+                           header->pixels.bit_depth, header->interlaced, &dec->plan, info);
+    if (err != INK_OK)
+        return err;
+    if (dec->plan.stream_passes > 1 && !dec->reader.source->seek)
+        return ink_error_set(info, INK_ERR_UNSUPPORTED,
+                             "PNG: interlaced %lux%lu needs %lu passes over its data and the "
+                             "source cannot seek",
+                             (unsigned long)header->width, (unsigned long)header->height,
+                             (unsigned long)dec->plan.stream_passes);
+
+    err = ink_arena_claim_region(arena, INK_REGION_PRIMARY, "png inflate window", &claims[2],
+                                 info);
+    if (err != INK_OK)
+        return err;
+    err = ink_arena_claim_range(arena, INK_REGION_DITHER, INK_PNG_READ_BUFFER_BYTES,
+                                dec->plan.dither_nbytes - INK_PNG_READ_BUFFER_BYTES, "png rows",
+                                &claims[3], info);
+    if (err != INK_OK)
+        return err;
+    dec->window = claims[2].bytes;
+    dec->row = claims[3].bytes;
+    dec->chunk = dec->row + align8(dec->plan.row_nbytes);
+    dec->chunk_nbytes = INK_PNG_CHUNK_BUFFER_BYTES -
+                        INK_PNG_CHUNK_BUFFER_BYTES % header->pixels.filter_bpp;
+    dec->gray = dec->chunk + INK_PNG_CHUNK_BUFFER_BYTES;
+
+    ink_image_info image = {
+        .width = header->width,
+        .height = header->height,
+        .scale_mask = INK_SCALE_MASK_FULL_ONLY,
+        .is_bilevel = ink_png_pixels_bilevel(&header->pixels),
+        .format = ink_png_format_name(header->pixels.color_type, header->pixels.bit_depth,
+                                      header->interlaced),
+    };
+    unsigned scale_log2 = 0;
+    err = dec->sink->begin(dec->sink->user, &image, &scale_log2);
+    if (err != INK_OK)
+        return err;
+    if (scale_log2 != 0)
+        return ink_error_set(info, INK_ERR_INVALID_ARGUMENT,
+                             "PNG: the sink chose scale 1/%u; only 1/1 was offered",
+                             1u << (scale_log2 & 7u));
+
+    const uint32_t band_rows = dec->plan.band_rows;
+    for (uint32_t y0 = 0, n = 0; y0 < header->height; y0 += band_rows, n++) {
+        uint32_t y1 = header->height - y0 > band_rows ? y0 + band_rows : header->height;
+        err = sweep(dec, y0, y1, n == 0, y1 == header->height, info);
+        if (err != INK_OK)
+            return err;
+    }
+    return INK_OK;
+}
+
+ink_error ink_png_decode(const ink_source *source, ink_arena *arena, const ink_limits *limits,
+                         const ink_png_options *options, const ink_row_sink *sink,
+                         ink_error_info *info)
+{
+    if (!source || !source->read || !arena || !sink || !sink->begin || !sink->row)
+        return ink_error_set(info, INK_ERR_INVALID_ARGUMENT, "PNG: missing source, arena or sink");
+    const uint8_t background = options ? options->background : INK_PNG_OPTIONS_DEFAULT.background;
+    png_decoder dec;
+    memset(&dec, 0, sizeof dec);
+    dec.reader.source = source;
+    dec.sink = sink;
+    ink_claim claims[4];
+    memset(claims, 0, sizeof claims);
+    ink_error err = decode_claimed(&dec, arena, limits, background, claims, info);
+    for (int i = 3; i >= 0; i--) {
+        if (claims[i].bytes)
+            ink_arena_release(arena, &claims[i]);
+    }
+    if (err != INK_OK && info && info->code == INK_OK)
+        ink_error_set(info, err, "PNG: %s", ink_strerror(err));
+    return err;
+}
+
+static ink_error decode_default(const ink_source *source, ink_arena *arena,
+                                const ink_limits *limits, const ink_row_sink *sink,
+                                ink_error_info *info)
+{
+    return ink_png_decode(source, arena, limits, NULL, sink, info);
+}
+
+const ink_decoder ink_decoder_arena_png = {
+    .name = "arena-png",
+    .format = INK_FORMAT_PNG,
+    .decode = decode_default,
+};
