@@ -12,7 +12,7 @@ packages=(
   # tests
   libcmocka-dev python3 python3-pil imagemagick unzip zip
   # peers measured by perf/
-  libstb-dev libspng-dev libdeflate-dev graphicsmagick
+  libstb-dev libspng-dev libdeflate-dev liblodepng-dev graphicsmagick time g++
   # the board build: RV32IMC cross compiler, picolibc, and QEMU to run it
   gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf qemu-system-misc
 )
