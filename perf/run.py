@@ -39,7 +39,8 @@ def parse_args(argv):
                         help="use the binaries already in --build-dir")
     parser.add_argument("--out", help="report folder (default: perf/results/<date>, or "
                         "<build-dir>/perf-quick with --quick)")
-    parser.add_argument("--repeats", type=int, help="runs of each whole process (default 3)")
+    parser.add_argument("--repeats", type=int, help="timed runs of each whole process, after "
+                        "the warm-up (default: 3 for images of 1 MP or more, 2 below)")
     parser.add_argument("--no-processes", action="store_true",
                         help="skip the whole-process runs (inkpipe CLI, gm, convert)")
     parser.add_argument("--no-callgrind", action="store_true")
@@ -175,7 +176,7 @@ def main(argv):
                  if i.kind in kinds and op != "inflate")
     n_rows += sum(1 for _b in bundles for op, _n, kinds in paths if "bundle" in kinds)
     progress = Progress("in-process", n_rows)
-    repeat = (1, 1, 0) if args.quick else (3, 15, 150)
+    repeat = (1, 1, 0) if args.quick else (3, 11, 60)
     rows += measure.run_inkbench(inkbench, valid + bundles, repeat, progress,
                                  ["--op", "decode,convert,inflate"])
     progress.finish()
@@ -187,7 +188,7 @@ def main(argv):
                  "convert": "/usr/bin/convert" if os.access("/usr/bin/convert", os.X_OK)
                  else shutil.which("convert")}
         progress = Progress("processes", len(valid))
-        repeats = args.repeats or (1 if args.quick else 3)
+        repeats = args.repeats or (1 if args.quick else None)
         rows += measure.run_processes(tools, valid, repeats, work_dir, arena_formats, progress)
         progress.finish()
 

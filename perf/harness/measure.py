@@ -147,8 +147,9 @@ def peak_rss(argv, work_dir):
 
 def run_processes(tools, images, repeats, work_dir, arena_formats, progress):
     """Per image: each command once under GNU time (warm-up: peak RSS, exit status, the BMP's
-    bits per pixel), then `repeats` timed runs, the commands taking turns so that a burst of
-    load on the shared machine hits all of them alike."""
+    bits per pixel), then `repeats` timed runs (None: 3 for images of 1 MP or more, else 2),
+    the commands taking turns so that a burst of load on the shared machine hits all of them
+    alike."""
     rows = []
     out_path = os.path.join(work_dir, "out.bmp")
     for image in images:
@@ -164,7 +165,7 @@ def run_processes(tools, images, repeats, work_dir, arena_formats, progress):
             rss, code = peak_rss(argv, work_dir)
             state[name] = {"argv": argv, "rss": rss, "code": code, "walls": [], "cpus": [],
                            "bpp": bmp_bits_per_pixel(out_path) if code == 0 else ""}
-        for _ in range(repeats):
+        for _ in range(repeats or (3 if image.pixels >= 1000000 else 2)):
             for name, run in state.items():
                 if run["code"] != 0:
                     continue

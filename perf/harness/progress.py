@@ -11,6 +11,9 @@ class Progress:
         self.started = time.monotonic()
         self.enabled = sys.stderr.isatty() if enabled is None else enabled
         self.last_draw = 0.0
+        if not self.enabled:
+            sys.stderr.write("perf: %s: %d steps\n" % (label, self.total))
+            sys.stderr.flush()
         self._draw(force=True)
 
     def advance(self, count=1, note=""):
@@ -35,7 +38,10 @@ class Progress:
         sys.stderr.flush()
 
     def finish(self):
-        if self.enabled:
+        if not self.enabled:
+            sys.stderr.write("perf: %s: done in %.0f s\n" % (self.label,
+                                                            time.monotonic() - self.started))
+        else:
             self.done = self.total
             self._draw(force=True)
             sys.stderr.write("\n")
