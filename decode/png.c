@@ -152,8 +152,11 @@ static ink_error pull(png_decoder *dec, uint8_t *out, uint32_t nbytes, ink_error
     return INK_OK;
 }
 
-/* After the last row: lets the zlib stream end (extra data or a zlib error past the image is
- * ignored, as libpng does: it only warns), then reads the chunks up to IEND. */
+/* After the last row, libpng's rules: the rest of the zlib stream is inflated and discarded
+ * (extra image data only draws a warning there, so it is accepted; the cost stays linear in
+ * the input's size and no memory depends on it); a zlib error there (a bad Adler-32, say) is
+ * likewise only a warning; but the stream must end before the IDAT chunks do. Then the chunks
+ * up to IEND are read. */
 static ink_error finish(png_decoder *dec, ink_error_info *info)
 {
     ink_png_reader *reader = &dec->reader;
@@ -179,16 +182,16 @@ static ink_error finish(png_decoder *dec, ink_error_info *info)
         ink_error err = ink_png_chunk_peek(reader, &bytes, &available, info);
         if (err != INK_OK)
             return err;
-        uint8_t extra;
-        ink_inflate_io io = {bytes, available, &extra, 1};
+        ink_inflate_io io = {bytes, available, dec->chunk, dec->chunk_nbytes};
         ink_error_info ignored;
         ink_error_clear(&ignored);
         err = ink_inflate_run(dec->inflate, &io, &ignored);
         uint32_t consumed = available - (uint32_t)io.in_nbytes;
         ink_png_chunk_consume(reader, consumed);
-        if (err != INK_OK || io.out_nbytes == 0)
-            break; /* corrupt or extra data after the image: ignored */
-        if (consumed == 0 && !ink_inflate_finished(dec->inflate))
+        if (err != INK_OK)
+            break; /* libpng: a benign error once the rows are complete */
+        if (consumed == 0 && io.out_nbytes == dec->chunk_nbytes &&
+            !ink_inflate_finished(dec->inflate))
             return ink_error_set(info, INK_ERR_INTERNAL, "PNG: inflate made no progress");
     }
     return ink_png_read_trailer(reader, &dec->header, false, info);

@@ -24,6 +24,31 @@ static const command commands[] = {
      "decode IN -o OUT.pgm [--scale 1|2|4|8] [--codec system|arena]\n"
      "      A decoder's 8-bit gray output, before scaling and dithering, as a binary PGM."},
     {"arena", ink_cmd_arena, "arena\n      The 80 KB arena's regions and status report."},
+    {"layout", ink_cmd_layout,
+     "layout [--width N] [--indent N] [--metric mono|FILE] [--hyphenate LANG.dic] [--justify]\n"
+     "          [--greedy] [--hyphen-penalty N] [--consecutive-penalty N] [--quiet]\n"
+     "          [--save-trie FILE] [TEXT]\n"
+     "      Breaks UTF-8 paragraphs (blank-line separated; TEXT or standard input) into lines\n"
+     "      of minimum raggedness, hyphenating inside the optimum; prints them and the cost.\n"
+     "      docs/TEXT.md describes the cost, the metric file and the compiled trie."},
+    {"thumb", ink_cmd_thumb,
+     "thumb BOOK.epub|IMAGE --cache DIR [--dither M] [--codec C] [--max-entries N]\n"
+     "          [--max-bytes N]\n"
+     "      Makes or reuses the book's 120x180 cover thumbnail in DIR/thumbs/ and prints hit or\n"
+     "      miss and the time. (EPUB covers arrive with the EPUB work; pass the image for now.)\n"
+     "  inkpipe thumb --show FILE.thb -o OUT.bmp\n"
+     "      A cached thumbnail as a 1-bit BMP."},
+    {"epub", ink_cmd_epub,
+     "epub BOOK.epub -o DIR [--jobs N] [--codec system|arena] [--cover-fit cover|contain]\n"
+     "          [--report FILE] [convert's options]\n"
+     "      Every JPEG and PNG of a book to a 1-bit BMP in DIR, named from its manifest\n"
+     "      path (images/fig1.jpg -> DIR/images/fig1.bmp), and the cover as DIR/cover.bmp\n"
+     "      filling the 480x800 screen. GIF, WebP and SVG are listed as skipped. Writes a\n"
+     "      JSON Lines report (default DIR/report.jsonl) and a summary line; --jobs N\n"
+     "      workers (default: one per core), each with its own arena. --codec arena takes\n"
+     "      the board's path: deflated entries are inflated in the arena to a temporary\n"
+     "      file, stored ones decoded in place; where this build has no in-arena decoder\n"
+     "      for a format yet, the image step uses the system decoder and the report says so."},
 };
 
 static void print_help(FILE *out)

@@ -9,6 +9,8 @@ packages=(
   # codecs the host links, and the references the tests compare against
   libjpeg62-turbo-dev libjpeg-turbo-progs libpng-dev zlib1g-dev libtiff-dev libtiff-tools
   libhyphen-dev hyphen-en-us wamerican
+  # a public-domain book text for perf/layout_report (the King James Bible)
+  bible-kjv
   # tests
   libcmocka-dev python3 python3-pil imagemagick unzip zip
   # peers measured by perf/

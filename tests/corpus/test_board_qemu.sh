@@ -1,0 +1,214 @@
+#!/usr/bin/env bash
+# test_board_qemu.sh — the X4 board build, cross-compiled for RV32IMC and run under QEMU, must
+# produce exactly the host's output.
+#
+#   1. builds board/xteink-x4 with the RV32IMC toolchain (warnings are errors);
+#   2. proves the heap ban can fail: a build whose main() calls malloc must not link, and a build
+#      that smuggles in __wrap_malloc must be rejected by the post-link image check;
+#   3. proves the stack guard traps (selftest=stack: exit status 3, "stack guard was hit");
+#   4. puts corpus images on a fresh "SD card" folder (PngSuite, and the images inside the EPUBs,
+#      taken out on the host with python's zipfile until the board's zip reader lands) and runs
+#      one job file converting each with several option sets;
+#   5. runs `$INKPIPE convert --codec arena` on the same inputs and options, and requires, job by
+#      job, either the same BMP bytes (cmp) or the same error class on both sides;
+#   6. checks the image's printed RAM report against the build's own (from the ELF's symbols),
+#      the stack high-water mark (< 8 KB minus the guard), that a second run retires exactly the
+#      same instruction counts, and that the framebuffer dump equals the converted BMP drawn
+#      centred on white — computed independently with PIL.
+# Exit 77 (skipped) without the cross compiler, picolibc, QEMU, the CLI or the corpus.
+set -u
+
+skip() { echo "SKIP: $*"; exit 77; }
+fail() { echo "FAIL: $*"; exit 1; }
+
+SOURCE_DIR=${INK_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
+BUILD_DIR=${INK_BUILD_DIR:-$SOURCE_DIR/build}
+SHARED_DIR=${INK_SHARED_DIR:-$SOURCE_DIR/../shared}
+CORPUS=$SHARED_DIR/corpus
+
+command -v riscv64-unknown-elf-gcc >/dev/null || skip "no riscv64-unknown-elf-gcc"
+echo 'int main(void) { return 0; }' | riscv64-unknown-elf-gcc -x c - -o /dev/null \
+    -march=rv32imc -misa-spec=2.2 -mabi=ilp32 --specs=picolibc.specs --oslib=semihost \
+    --crt0=semihost 2>/dev/null || skip "no picolibc-riscv64-unknown-elf (cannot link)"
+command -v qemu-system-riscv32 >/dev/null || skip "no qemu-system-riscv32"
+[ -n "${INKPIPE:-}" ] && [ -x "$INKPIPE" ] || skip "INKPIPE (the CLI) not set"
+[ -d "$CORPUS/pngsuite" ] || skip "no corpus at $CORPUS"
+PYTHON=
+for candidate in /usr/bin/python3 python3; do
+    if "$candidate" -c 'import PIL' 2>/dev/null; then PYTHON=$candidate; break; fi
+done
+[ -n "$PYTHON" ] || skip "no python3 with PIL"
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/ink-board-qemu.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+TOOLCHAIN=$SOURCE_DIR/board/xteink-x4/toolchain-rv32imc.cmake
+FW_BUILD=$BUILD_DIR/board-qemu
+ELF=$FW_BUILD/xteink-x4.elf
+
+# ---- 1. build ----
+cmake -S "$SOURCE_DIR/board/xteink-x4" -B "$FW_BUILD" -DCMAKE_TOOLCHAIN_FILE="$TOOLCHAIN" \
+    -DINK_WERROR=ON >"$WORK/configure.log" 2>&1 || { cat "$WORK/configure.log"; fail "configure"; }
+cmake --build "$FW_BUILD" -j2 >"$WORK/build.log" 2>&1 || { cat "$WORK/build.log"; fail "build"; }
+[ -f "$ELF" ] || fail "no $ELF"
+echo "ok: firmware built ($(grep 'board image' "$WORK/build.log" | sed 's/.*board image: //'))"
+
+# ---- 2. the heap ban must be able to fail ----
+for probe in call wrap; do
+    cmake -S "$SOURCE_DIR/board/xteink-x4" -B "$WORK/probe-$probe" \
+        -DCMAKE_TOOLCHAIN_FILE="$TOOLCHAIN" -DINK_BOARD_HEAP_PROBE=$probe >/dev/null 2>&1 ||
+        fail "configure heap probe $probe"
+    if cmake --build "$WORK/probe-$probe" -j2 >"$WORK/probe-$probe.log" 2>&1; then
+        fail "heap probe '$probe' built: the heap ban does not work"
+    fi
+    if [ $probe = call ]; then expected="undefined reference to \`__wrap_malloc'"
+    else expected="allocator symbols in the image"; fi
+    grep -qF "$expected" "$WORK/probe-$probe.log" ||
+        { tail -20 "$WORK/probe-$probe.log"; fail "heap probe '$probe' failed for another reason"; }
+    [ ! -f "$WORK/probe-$probe/xteink-x4.elf" ] || fail "heap probe '$probe' left an image"
+done
+echo "ok: a malloc reference fails the link; a smuggled allocator fails the image check"
+
+QEMU=(qemu-system-riscv32 -machine virt -nographic -bios none -icount shift=0
+      -semihosting-config enable=on,target=native -kernel "$ELF")
+run_fw() { # run_fw SDDIR LOG ARGS...
+    local sd=$1 log=$2; shift 2
+    (cd "$WORK" && timeout 600 "${QEMU[@]}" -append "sd=$sd $*" >"$log" 2>&1)
+}
+
+# ---- 3. the stack guard ----
+mkdir -p "$WORK/sd0"
+run_fw sd0 "$WORK/selftest.log" selftest=stack
+status=$?
+[ $status -eq 3 ] && grep -q "stack guard was hit" "$WORK/selftest.log" ||
+    { cat "$WORK/selftest.log"; fail "stack overflow self-test: exit $status, guard not hit"; }
+echo "ok: a stack overflow traps at the guard"
+
+# ---- 4. the SD card and the job file ----
+SD=$WORK/sd
+mkdir -p "$SD/img" "$SD/out"
+cp "$CORPUS"/pngsuite/*.png "$SD/img/"
+"$PYTHON" - "$CORPUS/epub" "$SD/img" <<'EOF'
+# Images inside the EPUBs (at most 6 per book, at most 300 KB each to keep the run short).
+import os, sys, zipfile
+books, out = sys.argv[1], sys.argv[2]
+for book in sorted(os.listdir(books)):
+    if not book.endswith('.epub'):
+        continue
+    try:
+        archive = zipfile.ZipFile(os.path.join(books, book))
+    except zipfile.BadZipFile:
+        continue
+    taken = 0
+    for entry in archive.infolist():
+        name = entry.filename.lower()
+        if taken < 6 and name.endswith(('.jpg', '.jpeg', '.png')) and entry.file_size <= 300000:
+            stem = book[:-5] + '--' + os.path.basename(entry.filename)
+            safe = ''.join(c if c.isalnum() or c in '.-_' else '_' for c in stem)
+            with open(os.path.join(out, safe), 'wb') as f:
+                f.write(archive.read(entry))
+            taken += 1
+EOF
+# Option sets: the default (480x800 contain, Atkinson) for every image; three others for some.
+OPTION_SETS=("" "--dither floyd-steinberg --size 800x480 --fit cover"
+             "--dither threshold --size 200x300 --upscale" "--size 480x800 --fit cover")
+: >"$SD/jobs.txt"
+: >"$WORK/jobs.tsv"
+n=0
+for image in "$SD"/img/*; do
+    base=$(basename "$image")
+    for set in 0 1 2 3; do
+        # every image with the defaults; every fourth image with each other set
+        if [ $set -ne 0 ] && [ $(( (n + set) % 4 )) -ne 0 ]; then continue; fi
+        out="out/$n-$set.bmp"
+        echo "convert img/$base $out ${OPTION_SETS[$set]}" >>"$SD/jobs.txt"
+        printf '%s\t%s\t%s\n' "img/$base" "$out" "${OPTION_SETS[$set]}" >>"$WORK/jobs.tsv"
+    done
+    n=$((n + 1))
+done
+# A framebuffer check on the first successful default conversion is added after the run.
+njobs=$(wc -l <"$WORK/jobs.tsv")
+echo "jobs: $njobs conversions of $n images"
+
+run_fw sd "$WORK/run1.log" jobs=jobs.txt
+status=$?
+[ $status -le 1 ] || { tail -20 "$WORK/run1.log"; fail "firmware exit status $status"; }
+grep -c '^result convert' "$WORK/run1.log" | grep -qx "$njobs" ||
+    { tail -20 "$WORK/run1.log"; fail "not every job printed a result"; }
+
+# ---- 5. the host's --codec arena, job by job ----
+mkdir -p "$WORK/host"
+same=0; both_failed=0; mismatch=0
+while IFS=$'\t' read -r in out options; do
+    board_line=$(grep -F "result convert in=$in out=$out " "$WORK/run1.log" | head -1)
+    board_status=$(sed -n 's/.* status=\([^=]*\) width=.*/\1/p' <<<"$board_line")
+    host_out="$WORK/host/$(basename "$out")"
+    # shellcheck disable=SC2086  # options are words
+    if "$INKPIPE" convert --codec arena "$SD/$in" -o "$host_out" $options 2>"$WORK/host.err"; then
+        host_status=ok
+    else
+        # "inkpipe: PATH: <error name>: detail" -> error name
+        host_status=$(sed -n "s|^inkpipe: [^:]*: \([^:]*\).*|\1|p" "$WORK/host.err" | head -1)
+    fi
+    if [ "$board_status" = ok ] && [ "$host_status" = ok ]; then
+        if cmp -s "$SD/$out" "$host_out"; then
+            same=$((same + 1))
+        else
+            echo "MISMATCH: $in [$options]: board and host BMPs differ"; mismatch=$((mismatch + 1))
+        fi
+    elif [ "$board_status" != ok ] && [ "$board_status" = "$host_status" ]; then
+        both_failed=$((both_failed + 1))
+        [ ! -e "$SD/$out" ] || { echo "MISMATCH: $in: failed but left $out"; mismatch=$((mismatch + 1)); }
+    else
+        echo "MISMATCH: $in [$options]: board '$board_status', host '$host_status' ($(cat "$WORK/host.err"))"
+        mismatch=$((mismatch + 1))
+    fi
+done <"$WORK/jobs.tsv"
+echo "host vs board: $same bit-identical BMPs, $both_failed failed alike, $mismatch mismatches"
+[ $mismatch -eq 0 ] || fail "$mismatch jobs differ between the board and the host"
+[ $same -gt 0 ] || fail "no conversion succeeded on both sides: nothing was compared"
+
+# ---- 6. RAM report, stack, determinism, framebuffer ----
+grep '^  ram: ' "$WORK/run1.log" | head -2 | sed 's/^  //' >"$WORK/ram.printed"
+diff "$WORK/ram.printed" "$FW_BUILD/xteink-x4.ram.txt" >/dev/null ||
+    { diff "$WORK/ram.printed" "$FW_BUILD/xteink-x4.ram.txt"; fail "RAM report differs from the ELF's"; }
+echo "ok: RAM report: $(head -1 "$WORK/ram.printed")"
+high=$(sed -n 's/^stack: high-water \([0-9]*\) of \([0-9]*\) bytes/\1/p' "$WORK/run1.log")
+[ -n "$high" ] && [ "$high" -lt $((8192 - 256)) ] || fail "stack high-water '$high'"
+echo "ok: stack high-water $high of 8192 bytes"
+
+# Again: the first 25 successful conversions, then blit the largest BMP and dump the screen.
+# The same SD folder and paths (a path's length changes the count), another job file.
+grep '^result convert .* status=ok ' "$WORK/run1.log" | head -25 >"$WORK/run1.results"
+sed 's/^result convert in=\([^ ]*\) out=\([^ ]*\) .*/\1\t\2/' "$WORK/run1.results" |
+    while IFS=$'\t' read -r in out; do
+        grep -m1 -F "convert $in $out" "$SD/jobs.txt"
+    done >"$SD/jobs2.txt"
+largest=$(grep '^result convert .* status=ok ' "$WORK/run1.log" |
+    sed 's/.* out=\([^ ]*\) .* bmp=\([0-9]*\)x\([0-9]*\) .*/\2 \3 \1/' |
+    awk '$1 <= 800 && $2 <= 480 && ($1 < 800 || $2 < 480) { print $1 * $2, $3 }' | sort -n | tail -1 | cut -d' ' -f2)
+[ -n "$largest" ] || fail "no converted BMP fits the screen"
+cp "$SD/$largest" "$SD/shown.bmp"
+printf 'blit shown.bmp\ndump out/fb.bmp\n' >>"$SD/jobs2.txt"
+run_fw sd "$WORK/run2.log" jobs=jobs2.txt
+grep '^result convert' "$WORK/run2.log" >"$WORK/run2.results"
+[ -s "$WORK/run2.results" ] || fail "the second run converted nothing"
+diff "$WORK/run1.results" "$WORK/run2.results" >/dev/null ||
+    { diff "$WORK/run1.results" "$WORK/run2.results" | head; fail "instruction counts differ between runs"; }
+echo "ok: a second run retires exactly the same instructions ($(wc -l <"$WORK/run2.results") jobs)"
+"$PYTHON" - "$SD/shown.bmp" "$SD/out/fb.bmp" <<'EOF' || fail "framebuffer dump"
+# The dump must be the BMP drawn centred on a white 800x480 screen (C's division truncates
+# toward zero for the offset of an image larger than the screen).
+import sys
+from PIL import Image
+shown = Image.open(sys.argv[1]).convert('L')
+dump = Image.open(sys.argv[2]).convert('L')
+assert dump.size == (800, 480), dump.size
+x0 = int((800 - shown.width) / 2)
+y0 = int((480 - shown.height) / 2)
+expected = Image.new('L', (800, 480), 255)
+expected.paste(shown.point(lambda v: 255 if v >= 128 else 0), (x0, y0))
+bad = sum(1 for a, b in zip(expected.getdata(), dump.getdata()) if a != b)
+print(f"framebuffer: {shown.width}x{shown.height} at ({x0},{y0}), {bad} pixels differ")
+sys.exit(1 if bad else 0)
+EOF
+echo "PASS"
