@@ -44,6 +44,9 @@ def parse_args(argv):
     parser.add_argument("--no-processes", action="store_true",
                         help="skip the whole-process runs (inkpipe CLI, gm, convert)")
     parser.add_argument("--no-callgrind", action="store_true")
+    parser.add_argument("--board", action="store_true",
+                        help="run perf/board_report.sh first (RV32 counts under QEMU, slow); "
+                        "without it an existing <build-dir>/board_report.tsv is used")
     return parser.parse_args(argv)
 
 
@@ -180,7 +183,8 @@ def main(argv):
     rows += measure.run_inkbench(inkbench, valid + bundles, repeat, progress,
                                  ["--op", "decode,convert,inflate"])
     progress.finish()
-    arena_formats = {r["kind"] for r in rows if r["path"] == "ink-arena" and r["status"] == "ok"}
+    arena_status = {r["item"]: (r["status"], r["detail"]) for r in rows
+                    if r["path"] == "ink-arena" and r["op"] == "convert"}
 
     if not args.no_processes:
         tools = {"inkpipe": inkpipe, "gm": shutil.which("gm"),
@@ -189,7 +193,7 @@ def main(argv):
                  else shutil.which("convert")}
         progress = Progress("processes", len(valid))
         repeats = args.repeats or (1 if args.quick else None)
-        rows += measure.run_processes(tools, valid, repeats, work_dir, arena_formats, progress)
+        rows += measure.run_processes(tools, valid, repeats, work_dir, arena_status, progress)
         progress.finish()
 
     valgrind = shutil.which("valgrind")
@@ -208,16 +212,24 @@ def main(argv):
             if photo:
                 progress = Progress("callgrind e2e", 4)
                 rows += measure.run_callgrind_processes(valgrind, tools, photo, work_dir,
-                                                        arena_formats, progress)
+                                                        arena_status, progress)
                 progress.finish()
-        subset_for_board = items
     else:
         corpus_lines.append("callgrind: skipped (%s)" % ("valgrind not installed" if not valgrind
                                                          else "--no-callgrind"))
-        subset_for_board = subset
-    board_script = os.path.join(SOURCE_DIR, "perf", "board_rv32.sh")
-    if os.access(board_script, os.X_OK):
-        rows += measure.run_board(board_script, subset_for_board)
+    board_tsv = os.path.join(build_dir, "board_report.tsv")
+    if args.board:
+        print("perf: RV32 counts: perf/board_report.sh %s" % build_dir, file=sys.stderr)
+        subprocess.run(["bash", os.path.join(SOURCE_DIR, "perf", "board_report.sh"), build_dir,
+                        args.shared], stdout=subprocess.DEVNULL)
+    if os.path.exists(board_tsv):
+        board_rows = measure.read_board_report(board_tsv, valid)
+        rows += board_rows
+        corpus_lines.append("RV32: %s, %d images matched%s" % (
+            os.path.relpath(board_tsv, SOURCE_DIR), len(board_rows),
+            "" if args.board else " (an existing table: rerun with --board to refresh it)"))
+    else:
+        corpus_lines.append("RV32: no board table (perf/board_report.sh, or run.sh --board)")
 
     env = environment(build_dir, command, load_at_start)
     elapsed = time.monotonic() - started

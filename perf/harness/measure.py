@@ -3,11 +3,12 @@
 Every result is a row (a dict with the columns of ROW_COLUMNS) of the CSV the report writes.
 scope says what a row measured:
   in-process         inkbench: the call alone, input already in memory, median of repeated runs
+                     (wall time, and the thread's CPU time, which the ratios use)
   process            a whole command (exec, load, decode, write the BMP): wall time median,
                      CPU time median, peak RSS from wait4()
   callgrind          instructions of one inkbench call (valgrind --toggle-collect)
   callgrind-process  instructions of a whole command under callgrind, process start included
-  rv32               instructions on the board build (perf/board_rv32.sh, when it exists)
+  rv32               instructions on the board build (perf/board_report.sh's table)
 """
 import csv
 import os
@@ -64,18 +65,20 @@ def run_inkbench(inkbench, items, repeat, progress, extra_args=()):
             for record in reader:
                 item = by_path[record["item"]]
                 median = int(record["median_ns"] or 0)
+                cpu = int(record["cpu_median_ns"] or 0)
                 width, height = int(record["width"]), int(record["height"])
                 row = new_row(item, op=record["op"], path=record["path"], scope="in-process",
                               status=record["status"], runs=record["runs"],
                               median_ns=median or "", min_ns=int(record["min_ns"]) or "",
-                              mpix_per_s=_mpix(width, height, median),
+                              cpu_median_ns=cpu or "", mpix_per_s=_mpix(width, height, cpu),
                               heap_peak_bytes=record["heap_peak_bytes"]
                               if record["status"] == "ok" else "",
                               out_bytes=record["out_bytes"], out_check=record["check"],
                               detail=record["detail"])
-                if record["kind"] == "bundle" and median:
+                if record["kind"] == "bundle" and cpu:
                     row["mpix_per_s"] = ""
-                    row["detail"] = "%.1f MB/s out" % (int(record["out_bytes"]) / median * 1e3)
+                    row["detail"] = "%.1f MB/s out (CPU time)" % (
+                        int(record["out_bytes"]) / cpu * 1e3)
                 rows.append(row)
                 progress.advance(1, os.path.basename(record["item"]))
         if process.returncode:
@@ -145,7 +148,7 @@ def peak_rss(argv, work_dir):
     return kib * 1024, result.returncode
 
 
-def run_processes(tools, images, repeats, work_dir, arena_formats, progress):
+def run_processes(tools, images, repeats, work_dir, arena_status, progress):
     """Per image: each command once under GNU time (warm-up: peak RSS, exit status, the BMP's
     bits per pixel), then `repeats` timed runs (None: 3 for images of 1 MP or more, else 2),
     the commands taking turns so that a burst of load on the shared machine hits all of them
@@ -155,10 +158,13 @@ def run_processes(tools, images, repeats, work_dir, arena_formats, progress):
     for image in images:
         state = {}
         for name, argv in process_commands(tools, image, out_path):
-            if name == "inkpipe-arena" and image.kind not in arena_formats:
+            # The in-arena decoders decline some images by design (in-process convert said so):
+            # the command would only print the same refusal.
+            status, detail = arena_status.get(image.source, ("na", ""))
+            if name == "inkpipe-arena" and status in ("na", "refused"):
                 rows.append(new_row(image, op="convert", path=name, scope="process",
-                                    status="na", detail="no in-arena %s decoder in this build"
-                                    % image.kind.upper()))
+                                    status=status, detail=detail or "no in-arena %s decoder in "
+                                    "this build" % image.kind.upper()))
                 continue
             if os.path.exists(out_path):
                 os.unlink(out_path)
@@ -226,12 +232,12 @@ def run_callgrind(valgrind, inkbench, items, work_dir, progress):
     return rows
 
 
-def run_callgrind_processes(valgrind, tools, image, work_dir, arena_formats, progress):
+def run_callgrind_processes(valgrind, tools, image, work_dir, arena_status, progress):
     """Instructions of each whole end-to-end command on one image, process start included."""
     rows = []
     out_path = os.path.join(work_dir, "out.bmp")
     for name, argv in process_commands(tools, image, out_path):
-        if name == "inkpipe-arena" and image.kind not in arena_formats:
+        if name == "inkpipe-arena" and arena_status.get(image.source, ("na",))[0] != "ok":
             progress.advance(1)
             continue
         out_file = os.path.join(work_dir, "callgrind.out")
@@ -244,19 +250,35 @@ def run_callgrind_processes(valgrind, tools, image, work_dir, arena_formats, pro
     return rows
 
 
-def run_board(script, items):
-    """RV32 instruction counts from the board build's script, if it exists: it gets the files as
-    arguments and prints CSV rows "file,op,path,instructions"."""
+def board_key(image):
+    """The name perf/board_report.sh gives an image: "<book>--<entry basename>" for EPUB
+    images (sanitised), the file name for plain files."""
+    if ".epub:" in image.source:
+        book, entry = image.source.split(".epub:", 1)
+        stem = book + "--" + os.path.basename(entry)
+        return "".join(c if c.isalnum() or c in ".-_" else "_" for c in stem)
+    return os.path.basename(image.source)
+
+
+def read_board_report(tsv_path, images):
+    """RV32 rows from the board build's table (perf/board_report.sh writes
+    BUILD_DIR/board_report.tsv): each image converted with the defaults (480x800, Atkinson) by
+    the firmware under QEMU, instructions retired (minstret)."""
     rows = []
-    result = subprocess.run([script, *[item.path for item in items]], capture_output=True,
-                            text=True)
-    by_path = {item.path: item for item in items}
-    for record in csv.reader(result.stdout.splitlines()):
-        if len(record) >= 4 and record[0] in by_path and record[3].isdigit():
-            item = by_path[record[0]]
-            count = int(record[3])
-            rows.append(new_row(item, op=record[1], path=record[2], scope="rv32", status="ok",
+    by_key = {board_key(image): image for image in images}
+    with open(tsv_path) as f:
+        for record in csv.DictReader(f, delimiter="\t"):
+            image = by_key.get(record.get("image", ""))
+            if not image:
+                continue
+            ok = record.get("status") == "ok" and record.get("instructions", "").isdigit()
+            count = int(record["instructions"]) if ok else ""
+            rows.append(new_row(image, op="convert", path="board", scope="rv32",
+                                status="ok" if ok else "refused" if record.get("status") in (
+                                    "unsupported", "too-large", "too_large") else "failed",
                                 instructions=count,
-                                detail="%.1f instructions per source pixel" % (count / item.pixels)
-                                if item.width else ""))
+                                detail=("%.1f instructions per source pixel; scale %s; "
+                                        "stack %s B" % (count / image.pixels, record.get("scale"),
+                                                        record.get("stack_bytes"))
+                                        if ok else record.get("status", ""))))
     return rows

@@ -33,7 +33,9 @@ typedef struct bench_item {
 typedef enum bench_status {
     BENCH_OK = 0,
     BENCH_NOT_AVAILABLE, /* this path has no implementation for this item in this build */
-    BENCH_FAILED         /* the library refused the input (detail says why) */
+    BENCH_FAILED,        /* the library failed on the input (detail says why) */
+    BENCH_REFUSED        /* declined by design: a documented limit or an unsupported variant
+                          * (inkpipe's INK_ERR_TOO_LARGE / INK_ERR_UNSUPPORTED) */
 } bench_status;
 
 typedef struct bench_outcome {

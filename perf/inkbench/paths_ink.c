@@ -46,7 +46,8 @@ static bench_status failed(bench_outcome *out, const char *what, ink_error error
                            const ink_error_info *info)
 {
     snprintf(out->detail, sizeof out->detail, "%s error %d: %s", what, (int)error, info->detail);
-    return BENCH_FAILED;
+    return error == INK_ERR_TOO_LARGE || error == INK_ERR_UNSUPPORTED ? BENCH_REFUSED
+                                                                      : BENCH_FAILED;
 }
 
 static bench_status ink_decode(ink_codec_family family, const bench_item *item,

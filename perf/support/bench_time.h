@@ -10,6 +10,11 @@
 /* CLOCK_MONOTONIC in nanoseconds. */
 uint64_t bench_now_ns(void);
 
+/* CPU time of the calling thread (CLOCK_THREAD_CPUTIME_ID) in nanoseconds: unlike wall time it
+ * does not count the time the thread waits for a core, so it stays meaningful on a busy shared
+ * machine (cache and memory-bandwidth contention still show). */
+uint64_t bench_thread_cpu_ns(void);
+
 /* Median of `count` samples (sorts them in place); the mean of the two middle ones when even. */
 uint64_t bench_median_ns(uint64_t *samples, size_t count);
 
