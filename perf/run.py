@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import sys
 import time
+import traceback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import corpus, measure, report  # noqa: E402
@@ -45,8 +46,10 @@ def parse_args(argv):
                         help="skip the whole-process runs (inkpipe CLI, gm, convert)")
     parser.add_argument("--no-callgrind", action="store_true")
     parser.add_argument("--board", action="store_true",
-                        help="run perf/board_report.sh first (RV32 counts under QEMU, slow); "
-                        "without it an existing <build-dir>/board_report.tsv is used")
+                        help="with --quick: run perf/board_report.sh too (a full run does)")
+    parser.add_argument("--no-board", action="store_true",
+                        help="skip perf/board_report.sh (RV32 counts under QEMU, ~1.5 min); an "
+                        "existing <build-dir>/board_report.tsv is still used")
     return parser.parse_args(argv)
 
 
@@ -175,61 +178,82 @@ def main(argv):
 
     paths = measure.inkbench_paths(inkbench)
     rows = []
+    problems = []
+
+    def phase(label, steps, work):
+        """Runs one phase with its progress bar; a crash is recorded and the run goes on, so
+        that the report of the other phases is still written (and the exit status says so)."""
+        progress = Progress(label, steps)
+        try:
+            rows.extend(work(progress))
+        except Exception as error:  # report it, keep the other phases' results
+            traceback.print_exc()
+            problems.append("%s: %s: %s" % (label, type(error).__name__, error))
+        progress.finish()
+
     n_rows = sum(1 for i in valid for op, _n, kinds in paths
                  if i.kind in kinds and op != "inflate")
     n_rows += sum(1 for _b in bundles for op, _n, kinds in paths if "bundle" in kinds)
-    progress = Progress("in-process", n_rows)
     repeat = (1, 1, 0) if args.quick else (3, 11, 60)
-    rows += measure.run_inkbench(inkbench, valid + bundles, repeat, progress,
-                                 ["--op", "decode,convert,inflate"])
-    progress.finish()
+    phase("in-process", n_rows, lambda progress: measure.run_inkbench(
+        inkbench, valid + bundles, repeat, progress, ["--op", "decode,convert,inflate"]))
     arena_status = {r["item"]: (r["status"], r["detail"]) for r in rows
                     if r["path"] == "ink-arena" and r["op"] == "convert"}
 
+    tools = {"inkpipe": inkpipe, "gm": shutil.which("gm"),
+             # the real ImageMagick, not a wrapper that may sit earlier on PATH
+             "convert": "/usr/bin/convert" if os.access("/usr/bin/convert", os.X_OK)
+             else shutil.which("convert")}
     if not args.no_processes:
-        tools = {"inkpipe": inkpipe, "gm": shutil.which("gm"),
-                 # the real ImageMagick, not a wrapper that may sit earlier on PATH
-                 "convert": "/usr/bin/convert" if os.access("/usr/bin/convert", os.X_OK)
-                 else shutil.which("convert")}
-        progress = Progress("processes", len(valid))
         repeats = args.repeats or (1 if args.quick else None)
-        rows += measure.run_processes(tools, valid, repeats, work_dir, arena_status, progress)
-        progress.finish()
+        phase("processes", len(valid), lambda progress: measure.run_processes(
+            tools, valid, repeats, work_dir, arena_status, progress))
 
     valgrind = shutil.which("valgrind")
     if valgrind and not args.no_callgrind:
-        items = subset + ([] if args.quick else [b for b in bundles if b.group == "PNG IDAT"] +
-                          sorted((b for b in bundles if b.group != "PNG IDAT"),
-                                 key=lambda b: b.out_bytes)[len(bundles) // 4:][:1])
+        idat = sorted((b for b in bundles if b.group == "PNG IDAT"), key=lambda b: b.out_bytes)
+        books = sorted((b for b in bundles if b.group != "PNG IDAT"), key=lambda b: b.out_bytes)
+        items = subset + (idat[:1] if args.quick else idat + books[len(books) // 4:][:1])
         n_cg = sum(1 for i in items for op, _n, kinds in paths
                    if getattr(i, "kind", "bundle") in kinds)
-        progress = Progress("callgrind", n_cg)
-        rows += measure.run_callgrind(valgrind, inkbench, items, work_dir, progress)
-        progress.finish()
-        if not args.quick and not args.no_processes:
-            photo = min((i for i in subset if i.kind == "jpeg"),
-                        key=lambda i: abs(i.pixels - 3e6), default=None)
-            if photo:
-                progress = Progress("callgrind e2e", 4)
-                rows += measure.run_callgrind_processes(valgrind, tools, photo, work_dir,
-                                                        arena_status, progress)
-                progress.finish()
+        phase("callgrind", n_cg, lambda progress: measure.run_callgrind(
+            valgrind, inkbench, items, work_dir, progress))
+        photo = min((i for i in subset if i.kind == "jpeg"),
+                    key=lambda i: abs(i.pixels - 3e6), default=None)
+        if photo and not args.quick and not args.no_processes:
+            phase("callgrind e2e", 4, lambda progress: measure.run_callgrind_processes(
+                valgrind, tools, photo, work_dir, arena_status, progress))
     else:
         corpus_lines.append("callgrind: skipped (%s)" % ("valgrind not installed" if not valgrind
                                                          else "--no-callgrind"))
+
     board_tsv = os.path.join(build_dir, "board_report.tsv")
-    if args.board:
+    board_script = os.path.join(SOURCE_DIR, "perf", "board_report.sh")
+    run_board = (args.board or (not args.quick and not args.no_board)) and \
+        os.path.exists(board_script) and shutil.which("qemu-system-riscv32")
+    refreshed = False
+    if run_board:
         print("perf: RV32 counts: perf/board_report.sh %s" % build_dir, file=sys.stderr)
-        subprocess.run(["bash", os.path.join(SOURCE_DIR, "perf", "board_report.sh"), build_dir,
-                        args.shared], stdout=subprocess.DEVNULL)
-    if os.path.exists(board_tsv):
+        started_board = time.monotonic()
+        result = subprocess.run(["bash", board_script, build_dir, args.shared],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        refreshed = result.returncode == 0
+        if not refreshed:
+            problems.append("board_report.sh exited %d: %s" % (
+                result.returncode, result.stderr.strip().splitlines()[-1:]))
+        print("perf: RV32 counts: done in %.0f s" % (time.monotonic() - started_board),
+              file=sys.stderr)
+    if os.path.exists(board_tsv) and not args.quick:
         board_rows = measure.read_board_report(board_tsv, valid)
         rows += board_rows
-        corpus_lines.append("RV32: %s, %d images matched%s" % (
+        corpus_lines.append("RV32: `%s` (perf/board_report.sh), %d images matched%s" % (
             os.path.relpath(board_tsv, SOURCE_DIR), len(board_rows),
-            "" if args.board else " (an existing table: rerun with --board to refresh it)"))
+            "" if refreshed else " — an existing table, not refreshed by this run"))
     else:
-        corpus_lines.append("RV32: no board table (perf/board_report.sh, or run.sh --board)")
+        corpus_lines.append("RV32: not in this run (%s)" % (
+            "--quick" if args.quick else "no board table: perf/board_report.sh needs "
+            "qemu-system-riscv32 and the rv32 toolchain"))
+    corpus_lines += ["**problem** in phase %s" % p for p in problems]
 
     env = environment(build_dir, command, load_at_start)
     elapsed = time.monotonic() - started
@@ -247,7 +271,9 @@ def main(argv):
     failed = [r for r in rows if r["status"] == "failed"]
     if failed:
         print("perf: %d rows failed (see the report's Failures section)" % len(failed))
-    return 0
+    for problem in problems:
+        print("perf: phase %s" % problem, file=sys.stderr)
+    return 1 if problems else 0
 
 
 if __name__ == "__main__":

@@ -223,7 +223,7 @@ def run_callgrind(valgrind, inkbench, items, work_dir, progress):
             count = _callgrind_total(out_file) if status == "ok" else None
             row = new_row(item, op=op, path=name, scope="callgrind", status=status,
                           instructions=count or "")
-            if count and item.width:
+            if count and getattr(item, "width", 0):
                 row["detail"] = "%.1f instructions per source pixel" % (count / item.pixels)
             elif count and getattr(item, "out_bytes", 0):
                 row["detail"] = "%.2f instructions per output byte" % (count / item.out_bytes)
