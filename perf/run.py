@@ -41,7 +41,7 @@ def parse_args(argv):
     parser.add_argument("--out", help="report folder (default: perf/results/<date>, or "
                         "<build-dir>/perf-quick with --quick)")
     parser.add_argument("--repeats", type=int, help="timed runs of each whole process, after "
-                        "the warm-up (default: 3 for images of 1 MP or more, 2 below)")
+                        "the warm-up (default: 3 for images of 1 MP or more, 1 below)")
     parser.add_argument("--no-processes", action="store_true",
                         help="skip the whole-process runs (inkpipe CLI, gm, convert)")
     parser.add_argument("--no-callgrind", action="store_true")
@@ -194,7 +194,7 @@ def main(argv):
     n_rows = sum(1 for i in valid for op, _n, kinds in paths
                  if i.kind in kinds and op != "inflate")
     n_rows += sum(1 for _b in bundles for op, _n, kinds in paths if "bundle" in kinds)
-    repeat = (1, 1, 0) if args.quick else (3, 11, 60)
+    repeat = (1, 1, 0) if args.quick else (3, 7, 30)
     phase("in-process", n_rows, lambda progress: measure.run_inkbench(
         inkbench, valid + bundles, repeat, progress, ["--op", "decode,convert,inflate"]))
     arena_status = {r["item"]: (r["status"], r["detail"]) for r in rows

@@ -150,7 +150,7 @@ def peak_rss(argv, work_dir):
 
 def run_processes(tools, images, repeats, work_dir, arena_status, progress):
     """Per image: each command once under GNU time (warm-up: peak RSS, exit status, the BMP's
-    bits per pixel), then `repeats` timed runs (None: 3 for images of 1 MP or more, else 2),
+    bits per pixel), then `repeats` timed runs (None: 3 for images of 1 MP or more, else 1),
     the commands taking turns so that a burst of load on the shared machine hits all of them
     alike."""
     rows = []
@@ -171,7 +171,7 @@ def run_processes(tools, images, repeats, work_dir, arena_status, progress):
             rss, code = peak_rss(argv, work_dir)
             state[name] = {"argv": argv, "rss": rss, "code": code, "walls": [], "cpus": [],
                            "bpp": bmp_bits_per_pixel(out_path) if code == 0 else ""}
-        for _ in range(repeats or (3 if image.pixels >= 1000000 else 2)):
+        for _ in range(repeats or (3 if image.pixels >= 1000000 else 1)):
             for name, run in state.items():
                 if run["code"] != 0:
                     continue

@@ -7,7 +7,7 @@
  *     --path NAME,...                   only these paths (default: all)
  *     --min-runs N --max-runs N --min-time-ms T
  *                                       repeat each path at least N times, then until T ms have
- *                                       passed, at most max-runs times (defaults 3, 11, 60)
+ *                                       passed, at most max-runs times (defaults 3, 7, 30)
  *     --once                            callgrind mode: one warm-up call, then exactly one call
  *                                       through bench_measured_call (for --toggle-collect)
  *     --list-paths                      print "op,path,kinds" of this build and exit
@@ -204,7 +204,7 @@ static int usage(const char *why)
 
 int main(int argc, char **argv)
 {
-    bench_repeat repeat = {3, 11, 60000000u};
+    bench_repeat repeat = {3, 7, 30000000u};
     const char *ops = NULL, *paths = NULL, *list = NULL;
     bool once = false;
     int first_file = argc;
