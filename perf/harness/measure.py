@@ -110,11 +110,15 @@ def process_commands(tools, image, out_path):
     if tools.get("gm"):
         # GraphicsMagick's fastest form: -size before the input lets its JPEG reader decode at
         # a reduced DCT scale (at least the box); '>' only shrinks, as inkpipe does.
+        # Transparency over white as inkpipe does: without "-extent 0x0 +matte" on a white
+        # background gm keeps the alpha channel and writes a 24-bit BMP.
         commands.append(("gm", [tools["gm"], "convert", "-size", box, image.path,
-                                "-resize", box + ">", "-dither", "-monochrome",
-                                "BMP3:" + out_path]))
+                                "-resize", box + ">", "-background", "white", "-extent", "0x0",
+                                "+matte", "-dither", "-monochrome", "BMP3:" + out_path]))
     if tools.get("convert"):
-        commands.append(("imagemagick", [tools["convert"], image.path, "-resize", box + ">",
+        # "-alpha remove" over white: otherwise -monochrome turns transparent pixels black.
+        commands.append(("imagemagick", [tools["convert"], image.path, "-background", "white",
+                                         "-alpha", "remove", "-resize", box + ">",
                                          "-dither", "FloydSteinberg", "-monochrome",
                                          "BMP3:" + out_path]))
     return commands
