@@ -12,9 +12,9 @@ packages=(
   # a public-domain book text for perf/layout_report (the King James Bible)
   bible-kjv
   # tests
-  libcmocka-dev python3 python3-pil imagemagick unzip zip time
+  libcmocka-dev python3 python3-pil imagemagick unzip zip
   # peers measured by perf/
-  libstb-dev libspng-dev libdeflate-dev graphicsmagick liblodepng-dev
+  libstb-dev libspng-dev libdeflate-dev liblodepng-dev graphicsmagick time g++
   # the board build: RV32IMC cross compiler, picolibc, and QEMU to run it
   gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf qemu-system-misc
 )

@@ -1,0 +1,1 @@
+"""The benchmark harness behind perf/run.sh (see perf/README.md)."""
