@@ -9,7 +9,6 @@
 
 #define DOMAIN_LUT_BYTES (256u * sizeof(uint16_t))
 #define HISTOGRAM_BYTES (256u * sizeof(uint32_t))
-#define PRESCAN_MIN_PIXELS 16384u /* 128 x 128 */
 
 typedef struct pipeline {
     ink_arena *arena;
@@ -53,9 +52,8 @@ static void choose_levels(const pipeline *p, bool bilevel, uint16_t *lut,
         return;
     (void)ink_tone_build_lut(&p->tone, o->dot_gain_x10, lut); /* checked in convert_image */
     levels->lut = lut;
-    if (o->dot_gain_x10)
-        for (unsigned k = 0; k < count; k++)
-            levels->levels[k] = ink_display_domain(o->dot_gain_x10, (uint8_t)levels->levels[k]);
+    for (unsigned k = 0; k < count; k++)
+        levels->levels[k] = ink_display_domain(o->dot_gain_x10, (uint8_t)levels->levels[k]);
 }
 
 static ink_error pipeline_begin(void *user, const ink_image_info *image, unsigned *scale_log2)
@@ -136,6 +134,7 @@ static ink_error pipeline_row(void *user, const uint8_t *gray)
 
 /* The prescan for auto levels: a histogram of the decoder's rows at a coarse scale. */
 typedef struct prescan {
+    const ink_convert_options *options;
     uint32_t *histogram;
     uint32_t width;
     bool bilevel;
@@ -149,13 +148,16 @@ static ink_error prescan_begin(void *user, const ink_image_info *image, unsigned
     s->bilevel = image->is_bilevel;
     if (s->bilevel)
         return INK_ERR_BAD_STATE; /* nothing to measure: stop the decoder */
-    unsigned k = 0;
-    for (unsigned candidate = 1; candidate < 4; candidate++) {
-        uint64_t pixels = (uint64_t)ink_scaled_size(image->width, candidate) *
-                          ink_scaled_size(image->height, candidate);
-        if ((image->scale_mask & (1u << candidate)) && pixels >= PRESCAN_MIN_PIXELS)
-            k = candidate;
-    }
+    /* The scale the real pass will use: the histogram then has at least the output's
+     * resolution, so its tails are at least as long as the output's and the clipping it
+     * allows is an upper bound for the output. */
+    ink_fit_geometry geometry;
+    ink_error error = ink_fit_compute(image->width, image->height, s->options->box_width,
+                                      s->options->box_height, s->options->fit,
+                                      s->options->upscale, &geometry);
+    if (error != INK_OK)
+        return error;
+    unsigned k = ink_fit_choose_scale(image->width, image->height, image->scale_mask, &geometry);
     *scale_log2 = k;
     s->width = ink_scaled_size(image->width, k);
     return INK_OK;
@@ -181,7 +183,7 @@ static ink_error auto_levels(const ink_decoder *decoder, const ink_source *sourc
                                             "auto levels histogram", &claim, info);
     if (error != INK_OK)
         return error;
-    prescan s = {(uint32_t *)(void *)claim.bytes, 0, false, false};
+    prescan s = {options, (uint32_t *)(void *)claim.bytes, 0, false, false};
     memset(s.histogram, 0, HISTOGRAM_BYTES);
     const ink_row_sink sink = {prescan_begin, prescan_row, &s};
     error = decoder->decode(source, arena, &options->limits, &sink, info);

@@ -1,11 +1,20 @@
 /*
- * convert.h — one image to one 1-bit BMP: decoder -> scaler -> ditherer -> BMP writer.
+ * convert.h — one image to one 1-bit (or four-gray) BMP:
+ * decoder -> scaler -> tone + ditherer -> BMP writer.
  *
  * The converter wires the stages and owns the memory plan of one conversion (docs/MEMORY.md):
  *   decoder   whatever it claims of PRIMARY, DITHER and SCRATCH (in-arena decoders only)
  *   scaler    an IMAGE2 claim: out_width uint32 accumulators + one output row (5 B per pixel)
- *   ditherer  a ROW claim: two int16 error rows + the packed output row
+ *   ditherer  a ROW claim: two int16 error rows + the packed output row + the 256-entry uint16
+ *             table (tone curve composed with the display model, dither/tone.h): 3,928 bytes
+ *             at 800 pixels, 2-bit
  * so an output up to INK_MAX_OUTPUT_WIDTH (800) pixels wide always fits, whatever the decoder.
+ * With auto_levels the source is decoded twice: first at the scale the real pass will use,
+ * into a 256-entry histogram (a 1 KB ROW claim, released before the real pass), then normally;
+ * the source must be able to seek. Time: one more decode (docs/DITHER.md has the figures).
+ * Images the decoder reports as bilevel skip the tone controls and the display model: at their
+ * own size they are thresholded (so they come out unchanged); when scaled, the area averages
+ * (which are coverage fractions, not encoded light) are dithered as they are.
  * Every claim is released before ink_convert_image returns, on success and on error.
  */
 #ifndef INK_DECODE_CONVERT_H
@@ -40,7 +49,7 @@ typedef struct ink_convert_options {
 } ink_convert_options;
 
 /* The defaults (docs/DITHER.md says why): see INK_DEFAULT_DITHER and INK_DEFAULT_DOT_GAIN_X10. */
-#define INK_DEFAULT_DITHER INK_DITHER_ATKINSON
+#define INK_DEFAULT_DITHER INK_DITHER_FLOYD_STEINBERG
 #define INK_DEFAULT_DOT_GAIN_X10 20u
 
 #define INK_CONVERT_OPTIONS_DEFAULT                                                            \

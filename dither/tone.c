@@ -80,7 +80,7 @@ bool ink_tone_is_identity(const ink_tone *tone)
            tone->black_point == 0 && tone->white_point == 255;
 }
 
-uint8_t ink_tone_apply(const ink_tone *tone, uint8_t gray)
+uint32_t ink_tone_q16(const ink_tone *tone, uint8_t gray)
 {
     int64_t v;
     int64_t span = tone->white_point - tone->black_point;
@@ -93,32 +93,40 @@ uint8_t ink_tone_apply(const ink_tone *tone, uint8_t gray)
     if (tone->gamma_x100 != 100)
         v = power_q16(v, 100, tone->gamma_x100);
     if (tone->brightness_pct != 0)
-        v += tone->brightness_pct * ((v * (Q16_ONE - v)) >> 16) / 100;
+        v += 3 * tone->brightness_pct * ((v * (Q16_ONE - v)) >> 16) / 400;
     if (tone->contrast_pct != 0) {
         int64_t bell = (v * (Q16_ONE - v)) >> 16;
-        v += tone->contrast_pct * (bell * (2 * v - Q16_ONE) / Q16_ONE) / 100;
+        v += 3 * tone->contrast_pct * (bell * (2 * v - Q16_ONE) / Q16_ONE) / 400;
     }
     if (v < 0)
         v = 0;
     if (v > Q16_ONE)
         v = Q16_ONE;
-    return (uint8_t)((v * 255 + 32768) >> 16);
+    return (uint32_t)v;
 }
 
-uint16_t ink_display_domain(uint32_t n_x10, uint8_t gray)
+uint8_t ink_tone_apply(const ink_tone *tone, uint8_t gray)
 {
-    if (gray == 0)
-        return 0;
-    if (gray == 255)
+    return (uint8_t)((ink_tone_q16(tone, gray) * 255u + 32768u) >> 16);
+}
+
+uint16_t ink_display_domain_q16(uint32_t n_x10, uint32_t v_q16)
+{
+    if (v_q16 >= Q16_ONE)
         return INK_DOMAIN_WHITE;
-    int64_t log_linear; /* log2 of sRGB_decode(gray / 255), Q16 */
-    if (gray <= 10) {
-        /* L = gray / (255 * 12.92) */
-        log_linear = ink_log2_q16(((uint64_t)gray * 100u << 40) / 329460u) - 40 * Q16_ONE;
+    if (n_x10 == 0)
+        return (uint16_t)(((uint64_t)v_q16 * INK_DOMAIN_WHITE + 32768u) >> 16);
+    if (v_q16 == 0)
+        return 0;
+    int64_t log_linear; /* log2 of sRGB_decode(v), Q16 */
+    if ((uint64_t)v_q16 * 100000u <= 4045u * (uint64_t)Q16_ONE) {
+        /* L = v / 12.92 */
+        log_linear = ink_log2_q16(((uint64_t)v_q16 * 100u << 24) / 1292u) - 40 * Q16_ONE;
     } else {
-        /* t = (gray / 255 + 0.055) / 1.055 = (1000 gray + 14025) / 269025; L = t^2.4 */
+        /* t = (v + 0.055) / 1.055 = (1000 v + 55) / 1055; L = t^2.4 */
         int64_t log_t =
-            ink_log2_q16((((uint64_t)gray * 1000u + 14025u) << 40) / 269025u) - 40 * Q16_ONE;
+            ink_log2_q16((((uint64_t)v_q16 * 1000u + 55u * Q16_ONE) << 24) / 1055u) -
+            40 * Q16_ONE;
         log_linear = log_t * 12 / 5;
     }
     /* domain = 4095 * L^(10 / n), computed as 2^(log2 L * 10 / n + log2 4095) in Q16 */
@@ -128,15 +136,18 @@ uint16_t ink_display_domain(uint32_t n_x10, uint8_t gray)
     return (uint16_t)(rounded > INK_DOMAIN_WHITE ? INK_DOMAIN_WHITE : rounded);
 }
 
+uint16_t ink_display_domain(uint32_t n_x10, uint8_t gray)
+{
+    return ink_display_domain_q16(n_x10, ((uint32_t)gray * Q16_ONE + 127u) / 255u);
+}
+
 ink_error ink_tone_build_lut(const ink_tone *tone, uint32_t n_x10, uint16_t lut[256])
 {
     if (!ink_tone_valid(tone) || !lut ||
         (n_x10 != 0 && (n_x10 < INK_DOT_GAIN_MIN_X10 || n_x10 > INK_DOT_GAIN_MAX_X10)))
         return INK_ERR_INVALID_ARGUMENT;
-    for (uint32_t g = 0; g < 256; g++) {
-        uint8_t toned = ink_tone_apply(tone, (uint8_t)g);
-        lut[g] = n_x10 ? ink_display_domain(n_x10, toned) : toned;
-    }
+    for (uint32_t g = 0; g < 256; g++)
+        lut[g] = ink_display_domain_q16(n_x10, ink_tone_q16(tone, (uint8_t)g));
     return INK_OK;
 }
 

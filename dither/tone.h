@@ -5,17 +5,22 @@
  * control can clip except the levels stretch, whose clipping the caller chooses):
  *   levels      v = clamp((gray - black) / (white - black), 0, 1)
  *   gamma       v = v^(100 / gamma_x100)            (gamma > 1 lightens the midtones)
- *   brightness  v = v + b * v * (1 - v),            b = brightness_pct / 100 in [-1, 1]
- *   contrast    v = v + c * v * (1 - v) * (2v - 1), c = contrast_pct / 100 in [-1, 1]
- *               (an S-curve about mid-gray; monotonic for |c| <= 1)
+ *   brightness  v = v + b * v * (1 - v),            b = 0.75 * brightness_pct / 100
+ *               (an arc; slope 1 + b at black and 1 - b at white, never 0)
+ *   contrast    v = v + c * v * (1 - v) * (2v - 1), c = 0.75 * contrast_pct / 100
+ *               (an S-curve about mid-gray, monotonic for |c| <= 1; at +100 the slope at
+ *               black and white is still 1/4, so the darkest and lightest grays stay apart
+ *               from pure black and white in the ditherer's 12-bit domain)
  *   out = round(255 v)
+ *
+ * The tone is kept in Q16 and composed with the display model in one table.
  *
  * Display model (gray -> domain value 0..INK_DOMAIN_WHITE): the Yule–Nielsen model says a
  * pattern with white coverage a looks like reflectance R = a^n (ideal black and white ink; n = 1
  * an ideal display, about 2 for ink that spreads, as on e-paper). To look like the source's
  * linear light L = sRGB_decode(gray), the ditherer must therefore produce coverage a = L^(1/n):
  *   domain(gray) = round(INK_DOMAIN_WHITE * sRGB_decode(gray / 255)^(10 / n_x10))
- * n_x10 = 10 dithers in linear light. (n_x10 = 0 means: no model, dither the encoded grays.)
+ * n_x10 = 10 dithers in linear light. n_x10 = 0 means no model: the encoded gray, at 12 bits.
  *
  * All arithmetic is integer (log2/exp2 in Q16); tables are built once per image.
  */
@@ -49,14 +54,20 @@ bool ink_tone_valid(const ink_tone *tone);
 /* True when `tone` maps every gray to itself. */
 bool ink_tone_is_identity(const ink_tone *tone);
 
-/* The tone curve's value for one gray (tone must be valid). */
+/* The tone curve's value for one gray (tone must be valid), in Q16 (65536 = white), and
+ * rounded to 8 bits. */
+uint32_t ink_tone_q16(const ink_tone *tone, uint8_t gray);
 uint8_t ink_tone_apply(const ink_tone *tone, uint8_t gray);
 
-/* The display model's domain value for one gray, n_x10 in [INK_DOT_GAIN_MIN_X10, MAX]. */
+/* The ditherer's domain value (0..INK_DOMAIN_WHITE) of the encoded gray v_q16 / 65536: with
+ * n_x10 in [INK_DOT_GAIN_MIN_X10, MAX] the display model's, with n_x10 = 0 the encoded value
+ * itself at 12 bits. ink_display_domain() takes an 8-bit gray. */
+uint16_t ink_display_domain_q16(uint32_t n_x10, uint32_t v_q16);
 uint16_t ink_display_domain(uint32_t n_x10, uint8_t gray);
 
-/* Builds the ditherer's table: lut[g] = ink_display_domain(n_x10, ink_tone_apply(tone, g)), or
- * with n_x10 = 0 lut[g] = ink_tone_apply(tone, g) (the encoded domain, 0..255). */
+/* Builds the ditherer's table at full precision (no 8-bit step between tone and model, so a
+ * curve that darkens the shadows does not round them to black):
+ * lut[g] = ink_display_domain_q16(n_x10, ink_tone_q16(tone, g)). */
 ink_error ink_tone_build_lut(const ink_tone *tone, uint32_t n_x10, uint16_t lut[256]);
 
 /* Automatic levels from a histogram of gray values: the black point is the largest gray at or
