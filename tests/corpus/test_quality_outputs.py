@@ -128,6 +128,17 @@ with tempfile.TemporaryDirectory() as work:
         if r.returncode == 0:
             with Image.open(out) as bmp:
                 check(bmp.size == (300, 200), f"gradient {' '.join(extra)}: {bmp.size}")
+    # the widest output (800, the memory plan's limit) in every mode: the ROW claim must fit
+    wide_src = os.path.join(work, "wide.png")
+    Image.linear_gradient("L").resize((400, 200)).save(wide_src)
+    for extra in (["--bits", "2"], ["--bits", "2", "--auto-levels", "--contrast", "20"],
+                  ["--dither", "atkinson", "--linear"], ["--dither", "ordered", "--bits", "2"]):
+        out = os.path.join(work, "wide.bmp")
+        r = run("convert", wide_src, "-o", out, "--size", "800x480", "--upscale", *extra)
+        check(r.returncode == 0, f"800 wide {' '.join(extra)}: {r.stderr.strip()}")
+        if r.returncode == 0:
+            with Image.open(out) as bmp:
+                check(bmp.size == (800, 400), f"800 wide: {bmp.size}")
     for bad in (["--bits", "3"], ["--contrast", "101"], ["--gamma", "0"], ["--dot-gain", "0.5"],
                 ["--levels", "200:100"], ["--dither", "blue"], ["--brightness", "x"]):
         r = run("convert", src, "-o", os.path.join(work, "bad.bmp"), *bad)
