@@ -71,6 +71,7 @@ typedef uint32_t bitbuf_t;
 
 enum mode {
     MODE_ZLIB_HEADER,
+    MODE_DICTIONARY_ID,
     MODE_BLOCK_HEADER,
     MODE_STORED_HEADER,
     MODE_STORED_COPY,
@@ -186,11 +187,6 @@ static enum build_result build_table(uint32_t *table, unsigned capacity, unsigne
      * code with no symbols decodes every slot as length 0, as zlib's does. */
     uint32_t filler = kind == TABLE_CODELEN ? (ENTRY_LITERAL | 1u) : (ENTRY_INVALID | 1u);
     unsigned root_size = 1u << root_bits;
-    for (unsigned i = 0; i < root_size; i++)
-        table[i] = filler;
-    if (max_len == 0)
-        return BUILD_OK;
-
     int left = 1;
     for (unsigned len = 1; len <= MAX_CODE_BITS; len++) {
         left <<= 1;
@@ -198,8 +194,14 @@ static enum build_result build_table(uint32_t *table, unsigned capacity, unsigne
         if (left < 0)
             return BUILD_OVERSUBSCRIBED;
     }
-    if (left > 0 && (kind == TABLE_CODELEN || max_len != 1))
+    if (max_len != 0 && left > 0 && (kind == TABLE_CODELEN || max_len != 1))
         return BUILD_INCOMPLETE;
+    /* A complete code writes every root slot below; only the others need the filler. */
+    if (left > 0)
+        for (unsigned i = 0; i < root_size; i++)
+            table[i] = filler;
+    if (max_len == 0)
+        return BUILD_OK;
 
     offset[1] = 0;
     for (unsigned len = 1; len <= MAX_CODE_BITS; len++)
@@ -451,12 +453,19 @@ static const char *inflate_fast(ink_inflate *s, const uint8_t **in_p, const uint
         if (entry & ENTRY_LITERAL) {
             *out++ = (uint8_t)ENTRY_VALUE(entry);
 #if BITBUF_WIDE
-            /* A second literal without a refill: 56 - 15 bits still hold any code. */
+            /* Two more literals without a refill: 56 - 2 * 15 bits still hold any code. Only
+             * root-table literals are taken here; anything else waits for the loop's top. */
             entry = litlen[bitbuf & ((1u << LITLEN_ROOT_BITS) - 1)];
             if ((entry & ENTRY_LITERAL) != 0) {
                 bitbuf >>= ENTRY_NBITS(entry);
                 bitsleft -= ENTRY_NBITS(entry);
                 *out++ = (uint8_t)ENTRY_VALUE(entry);
+                entry = litlen[bitbuf & ((1u << LITLEN_ROOT_BITS) - 1)];
+                if ((entry & ENTRY_LITERAL) != 0) {
+                    bitbuf >>= ENTRY_NBITS(entry);
+                    bitsleft -= ENTRY_NBITS(entry);
+                    *out++ = (uint8_t)ENTRY_VALUE(entry);
+                }
             }
 #endif
             continue;
@@ -615,12 +624,20 @@ ink_error ink_inflate_run(ink_inflate *s, ink_inflate_io *io, ink_error_info *in
                 FAIL("unknown compression method");
             if ((cmf >> 4) + 8 > 15)
                 FAIL("invalid window size");
-            if (flg & 0x20)
-                FAIL("preset dictionary not supported");
             DROP_BITS(16);
-            s->mode = MODE_BLOCK_HEADER;
+            s->trailer_have = 0;
+            s->mode = (flg & 0x20) ? MODE_DICTIONARY_ID : MODE_BLOCK_HEADER;
             break;
         }
+        case MODE_DICTIONARY_ID:
+            /* A preset dictionary is refused once its 4-byte id has arrived, as zlib does
+             * (zlib returns Z_NEED_DICT there; a truncated id is still "more input"). */
+            while (s->trailer_have < 4) {
+                NEED_BITS(8);
+                DROP_BITS(8);
+                s->trailer_have++;
+            }
+            FAIL("preset dictionary not supported");
         case MODE_BLOCK_HEADER: {
             NEED_BITS(3);
             s->final_block = BITS(1) != 0;

@@ -181,6 +181,24 @@ static const char *format_name(ink_image_format format)
     return format == INK_FORMAT_JPEG ? "JPEG" : format == INK_FORMAT_PNG ? "PNG" : "unknown";
 }
 
+/* Picks the decoder of `codec` for the format sniffed from `head`; prints why not. */
+static bool pick_decoder(ink_cli_input *input, const char *label, const uint8_t *head,
+                         size_t nbytes, ink_codec_family codec)
+{
+    input->format = ink_sniff_format(head, nbytes);
+    if (input->format == INK_FORMAT_UNKNOWN) {
+        fprintf(stderr, "inkpipe: %s: unsupported: not a JPEG or PNG file\n", label);
+        return false;
+    }
+    input->decoder = ink_host_decoder_for(codec, input->format);
+    if (!input->decoder) {
+        fprintf(stderr, "inkpipe: %s: unsupported: no %s decoder for %s in this build\n", label,
+                codec == INK_CODEC_ARENA ? "in-arena" : "system", format_name(input->format));
+        return false;
+    }
+    return true;
+}
+
 bool ink_cli_open_input(ink_cli_input *input, const char *path, ink_codec_family codec)
 {
     memset(input, 0, sizeof *input);
@@ -190,16 +208,7 @@ bool ink_cli_open_input(ink_cli_input *input, const char *path, ink_codec_family
     }
     uint8_t head[8] = {0};
     size_t got = fread(head, 1, sizeof head, input->file.file);
-    input->format = ink_sniff_format(head, got);
-    if (input->format == INK_FORMAT_UNKNOWN) {
-        fprintf(stderr, "inkpipe: %s: unsupported: not a JPEG or PNG file\n", path);
-        ink_cli_close_input(input);
-        return false;
-    }
-    input->decoder = ink_host_decoder_for(codec, input->format);
-    if (!input->decoder) {
-        fprintf(stderr, "inkpipe: %s: unsupported: no %s decoder for %s in this build\n", path,
-                codec == INK_CODEC_ARENA ? "in-arena" : "system", format_name(input->format));
+    if (!pick_decoder(input, path, head, got, codec)) {
         ink_cli_close_input(input);
         return false;
     }
@@ -211,9 +220,24 @@ bool ink_cli_open_input(ink_cli_input *input, const char *path, ink_codec_family
     return true;
 }
 
+bool ink_cli_open_memory_input(ink_cli_input *input, const char *label, uint8_t *data,
+                               size_t nbytes, ink_codec_family codec)
+{
+    memset(input, 0, sizeof *input);
+    input->owned_data = data;
+    input->source = ink_memory_source_open(&input->memory, data, nbytes);
+    if (!pick_decoder(input, label, data, nbytes, codec)) {
+        ink_cli_close_input(input);
+        return false;
+    }
+    return true;
+}
+
 void ink_cli_close_input(ink_cli_input *input)
 {
     ink_file_source_close(&input->file);
+    free(input->owned_data);
+    input->owned_data = NULL;
 }
 
 typedef struct heap_arena {

@@ -47,11 +47,17 @@ bool ink_cli_parse_size(const char *text, uint32_t *width, uint32_t *height);
  * On failure prints the reason and returns false. */
 typedef struct ink_cli_input {
     ink_file_source file;
+    ink_memory_source memory;
+    uint8_t *owned_data; /* a memory input's bytes, freed by ink_cli_close_input */
     ink_source source;
     const ink_decoder *decoder;
     ink_image_format format;
 } ink_cli_input;
 bool ink_cli_open_input(ink_cli_input *input, const char *path, ink_codec_family codec);
+/* The same over `data` (heap memory the input takes over and frees); `label` names it in
+ * messages. */
+bool ink_cli_open_memory_input(ink_cli_input *input, const char *label, uint8_t *data,
+                               size_t nbytes, ink_codec_family codec);
 void ink_cli_close_input(ink_cli_input *input);
 
 /* An arena on the heap (one per worker); ink_cli_arena_free releases it. */

@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 
+#include "decode/jpeg.h"
 #include "decode/png.h"
 
 const ink_decoder *ink_host_decoder_for(ink_codec_family family, ink_image_format format)
@@ -16,6 +17,8 @@ const ink_decoder *ink_host_decoder_for(ink_codec_family family, ink_image_forma
             return &ink_decoder_libpng;
     }
     if (family == INK_CODEC_ARENA) {
+        if (format == INK_FORMAT_JPEG)
+            return &ink_decoder_arena_jpeg;
         if (format == INK_FORMAT_PNG)
             return &ink_decoder_arena_png;
     }

@@ -9,5 +9,7 @@ int ink_cmd_convert(int argc, char **argv);
 int ink_cmd_decode(int argc, char **argv);
 int ink_cmd_arena(int argc, char **argv);
 int ink_cmd_layout(int argc, char **argv);
+int ink_cmd_thumb(int argc, char **argv);
+int ink_cmd_epub(int argc, char **argv);
 
 #endif

@@ -48,6 +48,24 @@ static const command commands[] = {
      "      Breaks UTF-8 paragraphs (blank-line separated; TEXT or standard input) into lines\n"
      "      of minimum raggedness, hyphenating inside the optimum; prints them and the cost.\n"
      "      docs/TEXT.md describes the cost, the metric file and the compiled trie."},
+    {"thumb", ink_cmd_thumb,
+     "thumb BOOK.epub|IMAGE --cache DIR [--dither M] [--codec C] [--max-entries N]\n"
+     "          [--max-bytes N]\n"
+     "      Makes or reuses the book's 120x180 cover thumbnail in DIR/thumbs/ and prints hit or\n"
+     "      miss and the time. (EPUB covers arrive with the EPUB work; pass the image for now.)\n"
+     "  inkpipe thumb --show FILE.thb -o OUT.bmp\n"
+     "      A cached thumbnail as a 1-bit BMP."},
+    {"epub", ink_cmd_epub,
+     "epub BOOK.epub -o DIR [--jobs N] [--codec system|arena] [--cover-fit cover|contain]\n"
+     "          [--report FILE] [convert's options]\n"
+     "      Every JPEG and PNG of a book to a 1-bit BMP in DIR, named from its manifest\n"
+     "      path (images/fig1.jpg -> DIR/images/fig1.bmp), and the cover as DIR/cover.bmp\n"
+     "      filling the 480x800 screen. GIF, WebP and SVG are listed as skipped. Writes a\n"
+     "      JSON Lines report (default DIR/report.jsonl) and a summary line; --jobs N\n"
+     "      workers (default: one per core), each with its own arena. --codec arena takes\n"
+     "      the board's path: deflated entries are inflated in the arena to a temporary\n"
+     "      file, stored ones decoded in place. --cache DIR also makes the book's 120x180\n"
+     "      cover thumbnail there (as inkpipe thumb does)."},
 };
 
 static void print_help(FILE *out)

@@ -115,7 +115,7 @@ static size_t our_points(const ink_hyphen_dict *dict, const char *word, char *po
 static void test_every_dictionary_word_matches_libhyphen(void **state)
 {
     (void)state;
-    size_t dic_nbytes, words_nbytes;
+    size_t dic_nbytes = 0, words_nbytes = 0;
     uint8_t *dic = read_file(DIC_PATH, &dic_nbytes);
     char *words = (char *)read_file(WORDS_PATH, &words_nbytes);
     HyphenDict *reference = hnj_hyphen_load(DIC_PATH);
@@ -352,7 +352,7 @@ static void test_fold_case(void **state)
 static void test_dic_truncation_and_bitflip_sweep(void **state)
 {
     (void)state;
-    size_t dic_nbytes;
+    size_t dic_nbytes = 0;
     uint8_t *dic = read_file(DIC_PATH, &dic_nbytes);
     if (!dic)
         skip();

@@ -1,0 +1,114 @@
+/*
+ * jpeg_input.c — the JPEG decoder's input buffer and the byte reads of marker segments.
+ *
+ * The source is always asked for a whole buffer (INK_JPEG_INPUT_BYTES), so on the board each SD
+ * read moves a large block. Marker segments are read through the checked helpers here; the
+ * entropy decoder reads the same buffer directly (jpeg_huffman.c).
+ */
+#include "decode/jpeg_internal.h"
+
+void ink_jpeg_input_init(jpeg_input *input, const ink_source *source, uint8_t *buffer,
+                         size_t capacity)
+{
+    input->source = source;
+    input->buffer = buffer;
+    input->capacity = capacity;
+    input->next = buffer;
+    input->end = buffer;
+    input->consumed = 0;
+    input->reads = 0;
+    input->at_end = false;
+}
+
+ink_error ink_jpeg_input_fill(jpeg_input *input, ink_error_info *info)
+{
+    if (input->next < input->end || input->at_end)
+        return INK_OK;
+    input->consumed += (uint64_t)(input->end - input->buffer);
+    input->next = input->buffer;
+    input->end = input->buffer;
+    size_t got = 0;
+    ink_error error = input->source->read(input->source->user, input->buffer, input->capacity,
+                                          &got);
+    input->reads++;
+    if (error != INK_OK)
+        return ink_error_set(info, error, "JPEG: reading the input failed");
+    if (got > input->capacity)
+        return ink_error_set(info, INK_ERR_IO, "JPEG: the source returned more than asked");
+    if (got == 0)
+        input->at_end = true;
+    input->end = input->buffer + got;
+    return INK_OK;
+}
+
+ink_error ink_jpeg_input_byte(jpeg_input *input, uint8_t *out, const char *what,
+                              ink_error_info *info)
+{
+    if (input->next == input->end) {
+        ink_error error = ink_jpeg_input_fill(input, info);
+        if (error != INK_OK)
+            return error;
+        if (input->next == input->end)
+            return ink_error_set(info, INK_ERR_BAD_DATA, "JPEG truncated in %s", what);
+    }
+    *out = *input->next++;
+    return INK_OK;
+}
+
+ink_error ink_jpeg_input_u16(jpeg_input *input, uint16_t *out, const char *what,
+                             ink_error_info *info)
+{
+    uint8_t high = 0, low = 0;
+    ink_error error = ink_jpeg_input_byte(input, &high, what, info);
+    if (error == INK_OK)
+        error = ink_jpeg_input_byte(input, &low, what, info);
+    *out = (uint16_t)((high << 8) | low);
+    return error;
+}
+
+ink_error ink_jpeg_input_skip(jpeg_input *input, uint32_t nbytes, const char *what,
+                              ink_error_info *info)
+{
+    while (nbytes > 0) {
+        if (input->next == input->end) {
+            ink_error error = ink_jpeg_input_fill(input, info);
+            if (error != INK_OK)
+                return error;
+            if (input->next == input->end)
+                return ink_error_set(info, INK_ERR_BAD_DATA, "JPEG truncated in %s", what);
+        }
+        size_t available = (size_t)(input->end - input->next);
+        size_t step = available < nbytes ? available : nbytes;
+        input->next += step;
+        nbytes -= (uint32_t)step;
+    }
+    return INK_OK;
+}
+
+/* Between segments only fill bytes (0xFF) belong; after entropy-coded data, stuffed bytes
+ * (FF 00) and restart markers are part of the data. Anything else before a marker is skipped,
+ * as libjpeg does (it warns about "extraneous bytes"). */
+ink_error ink_jpeg_input_next_marker(jpeg_input *input, uint8_t *marker, ink_error_info *info)
+{
+    uint8_t byte = 0;
+    for (;;) {
+        /* Fast scan for 0xFF inside the buffer. */
+        while (input->next < input->end && *input->next != 0xFF)
+            input->next++;
+        ink_error error = ink_jpeg_input_byte(input, &byte, "the search for the next marker",
+                                              info);
+        if (error != INK_OK)
+            return error;
+        if (byte != 0xFF)
+            continue;
+        do {
+            error = ink_jpeg_input_byte(input, &byte, "a marker", info);
+            if (error != INK_OK)
+                return error;
+        } while (byte == 0xFF);
+        if (byte != 0x00 && (byte < 0xD0 || byte > 0xD7)) {
+            *marker = byte;
+            return INK_OK;
+        }
+    }
+}

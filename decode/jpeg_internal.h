@@ -1,0 +1,224 @@
+/*
+ * jpeg_internal.h — what the in-arena JPEG decoder's files share (not a public contract).
+ *
+ *   jpeg_input.c    the input buffer (DITHER claim) and byte-level reads for marker segments
+ *   jpeg_markers.c  marker parsing: SOF, DHT, DQT, DRI, APP0/APP14, SOS; refusals
+ *   jpeg_huffman.c  Huffman tables, the bit reader, block entropy decoding, restart markers
+ *   jpeg_idct.c     inverse DCTs producing 8x8, 4x4, 2x2 and 1x1 pixels per block
+ *   jpeg_color.c    per-MCU conversion of component tiles to gray (RGB, CMYK, YCCK, upsampling)
+ *   jpeg_decode.c   the decoder: claims, the sink handshake, the MCU-row driver
+ *
+ * All state lives in one struct (jpeg_state) placed in a SCRATCH claim, so the decoder's memory
+ * is exactly its arena claims plus a few hundred bytes of C stack (IDCT workspace). The entropy
+ * decoder's whole position is jpeg_bits + the DC predictors + the restart counter, which is what
+ * a band-by-band progressive decoder (issue 12) needs to checkpoint and resume a scan.
+ */
+#ifndef INK_DECODE_JPEG_INTERNAL_H
+#define INK_DECODE_JPEG_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arena/error.h"
+#include "arena/stream.h"
+#include "decode/decoder.h"
+#include "decode/jpeg.h"
+
+#define JPEG_MAX_COMPONENTS 4u
+#define JPEG_MAX_SAMPLING 4u
+/* Huffman table slots: DC 0..3 then AC 0..3 (extended sequential allows four of each). */
+#define JPEG_HUFFMAN_SLOTS 8u
+/* Lookahead: the first FAST_BITS bits of the stream index a table that gives the symbol and code
+ * length of every code that short. Four such tables fit in SCRATCH; a scan gets one per distinct
+ * table it uses (in component order), and any further table decodes by the canonical path. */
+#define JPEG_FAST_BITS 9u
+#define JPEG_FAST_SLOTS 4u
+
+/* The bit buffer is a machine word: 32 bits on RV32 (at least 25 valid bits after a fill),
+ * 64 on the host (at least 57). */
+typedef size_t jpeg_bitbuf;
+#define JPEG_BITBUF_BITS ((int)(sizeof(jpeg_bitbuf) * 8u))
+#define JPEG_BITS_WIDE (JPEG_BITBUF_BITS >= 64)
+
+/* The natural (row-major) index of the k-th coefficient in zigzag order. */
+extern const uint8_t ink_jpeg_zigzag[64];
+
+typedef struct jpeg_huffman_table {
+    /* Canonical decoding: a code of length l is valid when code < maxcode_plus1[l]; its symbol
+     * is values[value_index[l] + code - mincode[l]]. */
+    uint32_t maxcode_plus1[16]; /* indexed by length - 1, as are the next two */
+    uint16_t mincode[16];
+    uint8_t value_index[16];
+    uint8_t defined;
+    uint8_t fast_slot; /* JPEG_FAST_SLOTS when the current scan gave it no lookahead table */
+    uint8_t values[256];
+} jpeg_huffman_table;
+
+/* One table as the block decoder uses it. */
+typedef struct jpeg_entropy_table {
+    const uint16_t *fast; /* (symbol << 8) | length, 0 = longer than JPEG_FAST_BITS */
+    uint32_t fast_mask;   /* (1 << JPEG_FAST_BITS) - 1, or 0 with `fast` at a single 0 */
+    const jpeg_huffman_table *canonical;
+} jpeg_entropy_table;
+
+typedef enum jpeg_colour {
+    JPEG_GRAY = 0,
+    JPEG_YCBCR,
+    JPEG_RGB,
+    JPEG_CMYK,
+    JPEG_YCCK
+} jpeg_colour;
+
+typedef struct jpeg_input {
+    const ink_source *source;
+    uint8_t *buffer;
+    size_t capacity;
+    const uint8_t *next; /* next unread byte in buffer */
+    const uint8_t *end;  /* end of the bytes read into buffer */
+    uint64_t consumed;   /* bytes of the source before `buffer` */
+    uint32_t reads;      /* source reads so far */
+    bool at_end;         /* the source reported its end */
+} jpeg_input;
+
+/* The entropy decoder's bit position. Bits enter at the bottom of `buffer`; the `count` lowest
+ * bits are unread, most significant first. When the data ends (a marker or the end of the input)
+ * zeros are appended and counted in `pad_bits`: reading past real data shows as count < pad_bits. */
+typedef struct jpeg_bits {
+    jpeg_bitbuf buffer;
+    int32_t count;
+    int32_t pad_bits;
+    int32_t marker; /* the marker that stopped the data (both bytes consumed), -1 for the end
+                     * of input, 0 while the data goes on */
+    ink_error io_error; /* a source error met while filling (reported at the next check) */
+} jpeg_bits;
+
+typedef struct jpeg_component {
+    uint8_t id;
+    uint8_t h, v;          /* sampling factors 1..4 */
+    uint8_t quant_index;   /* 0..3 */
+    uint8_t dc_table, ac_table; /* slots for the current scan */
+    bool needed;           /* its pixels are needed for gray output */
+    bool scanned;          /* a scan carrying it has been decoded (or skipped) */
+    uint32_t blocks_x, blocks_y; /* the component's own block grid (non-interleaved scans) */
+    int32_t dc_predictor;
+    /* Output plan (needed components): IDCT size 8 >> idct_log2 ... as log2 of pixels per block
+     * side, and how many times each sample is repeated to reach the MCU's pixel grid. */
+    uint8_t block_log2;    /* 3 = 8x8, 2 = 4x4, 1 = 2x2, 0 = 1x1 */
+    uint8_t repeat_x, repeat_y;
+    uint8_t *tile;         /* its pixels for one MCU (tile path), in the DITHER claim */
+    uint32_t tile_stride;
+} jpeg_component;
+
+typedef struct jpeg_frame {
+    uint32_t width, height;
+    uint8_t sof;           /* 0xC0 baseline or 0xC1 extended */
+    uint8_t ncomponents;
+    uint8_t hmax, vmax;
+    uint32_t mcus_x, mcus_y;
+    jpeg_colour colour;
+    bool saw_jfif, saw_adobe;
+    uint8_t adobe_transform;
+    uint16_t restart_interval; /* in MCUs; 0 = none */
+    jpeg_component components[JPEG_MAX_COMPONENTS];
+} jpeg_frame;
+
+typedef struct jpeg_scan {
+    uint8_t ncomponents;
+    uint8_t component_index[JPEG_MAX_COMPONENTS]; /* into frame.components, in scan order */
+    uint8_t ss, se, ah, al;
+} jpeg_scan;
+
+/* The whole decoder; lives in a SCRATCH claim (its size is checked in jpeg_decode.c). */
+typedef struct jpeg_state {
+    jpeg_huffman_table huffman[JPEG_HUFFMAN_SLOTS];
+    uint16_t fast[JPEG_FAST_SLOTS][1u << JPEG_FAST_BITS];
+    uint16_t no_fast[2]; /* the lookahead "table" of a table without a slot: always 0 */
+    uint16_t quant[4][64]; /* zigzag order, as DQT gives them */
+    uint8_t quant_defined[4];
+    jpeg_frame frame;
+    jpeg_scan scan;
+    jpeg_input input;
+    jpeg_bits bits;
+    uint32_t restarts_left;  /* MCUs until the next restart marker */
+    uint8_t next_restart;    /* 0..7: the RSTn expected next */
+    uint8_t pending_marker;  /* a marker the bit reader consumed, for ink_jpeg_read_markers */
+    bool have_frame;
+    int32_t coefficients[64];
+} jpeg_state;
+
+/* jpeg_input.c ----------------------------------------------------------------------------- */
+void ink_jpeg_input_init(jpeg_input *input, const ink_source *source, uint8_t *buffer,
+                         size_t capacity);
+/* Refills the buffer (when empty). INK_OK with nothing read at the end of input. */
+ink_error ink_jpeg_input_fill(jpeg_input *input, ink_error_info *info);
+/* Marker-segment reads: the end of the input is INK_ERR_BAD_DATA naming `what`. */
+ink_error ink_jpeg_input_byte(jpeg_input *input, uint8_t *out, const char *what,
+                              ink_error_info *info);
+ink_error ink_jpeg_input_u16(jpeg_input *input, uint16_t *out, const char *what,
+                             ink_error_info *info);
+ink_error ink_jpeg_input_skip(jpeg_input *input, uint32_t nbytes, const char *what,
+                              ink_error_info *info);
+/* Skips entropy-coded data (and RSTn) up to the next other marker, and reads that marker's code. */
+ink_error ink_jpeg_input_next_marker(jpeg_input *input, uint8_t *marker, ink_error_info *info);
+
+/* jpeg_markers.c --------------------------------------------------------------------------- */
+/* Reads markers up to and including the next SOS (whose header it parses into state->scan).
+ * `*marker` receives 0xDA, or 0xD9 if EOI came first. The first call also checks SOI. */
+ink_error ink_jpeg_read_markers(jpeg_state *state, bool first, uint8_t *marker,
+                                ink_error_info *info);
+/* A static description like "JPEG baseline YCbCr 4:2:0". */
+const char *ink_jpeg_describe(const jpeg_frame *frame);
+
+/* jpeg_huffman.c --------------------------------------------------------------------------- */
+/* Builds slot `slot` from a DHT's 16 counts and `nvalues` values. */
+ink_error ink_jpeg_build_huffman(jpeg_huffman_table *table, const uint8_t counts[16],
+                                 const uint8_t *values, uint32_t nvalues, ink_error_info *info);
+/* Gives the tables the scan uses lookahead slots (needed components first). */
+void ink_jpeg_prepare_scan_tables(jpeg_state *state);
+void ink_jpeg_bits_reset(jpeg_bits *bits);
+/* Appends bytes until more than JPEG_BITBUF_BITS - 8 bits are buffered (zeros past the data). */
+void ink_jpeg_bits_fill(jpeg_bits *bits, jpeg_input *input);
+
+/* How a block's coefficients are used. */
+typedef enum jpeg_block_mode {
+    JPEG_BLOCK_SKIP = 0, /* keep the bitstream in step only: chroma, or pixels not needed */
+    JPEG_BLOCK_DC,       /* DC value only (1x1 output) */
+    JPEG_BLOCK_FULL      /* dequantised coefficients into state->coefficients */
+} jpeg_block_mode;
+
+#define JPEG_FLAG_BIG 1u /* a dequantised coefficient exceeded +-1024 (clamped to +-2048) */
+#define JPEG_FLAG_AC 2u  /* an AC coefficient was stored */
+
+/* Decodes one block of scan component `scan_index`. With JPEG_BLOCK_FULL the dequantised
+ * coefficients are stored in natural order into state->coefficients (which must be all zero on
+ * entry); with JPEG_BLOCK_DC only coefficients[0]. *flags gets JPEG_FLAG_* bits (it is only
+ * ever OR-ed into; the caller clears it). */
+ink_error ink_jpeg_decode_block(jpeg_state *state, unsigned scan_index, jpeg_block_mode mode,
+                                uint32_t *flags, ink_error_info *info);
+/* At a restart boundary: drops the bit buffer, reads the expected RSTn, resets the predictors. */
+ink_error ink_jpeg_process_restart(jpeg_state *state, ink_error_info *info);
+/* True when the entropy decoder has consumed bits past the real data (truncated or corrupt). */
+static inline bool ink_jpeg_bits_overrun(const jpeg_bits *bits)
+{
+    return bits->count < bits->pad_bits;
+}
+
+/* jpeg_idct.c ------------------------------------------------------------------------------ */
+/* Inverse DCT of dequantised natural-order `coefficients` to (8 >> (3 - block_log2))^2 pixels
+ * at `out` with `stride`. `big` selects the overflow-safe path. Zeroes the coefficients it read
+ * (the whole block) so the next block starts clean. */
+void ink_jpeg_idct_8x8(int32_t *coefficients, bool big, uint8_t *out, size_t stride);
+void ink_jpeg_idct_4x4(int32_t *coefficients, bool big, uint8_t *out, size_t stride);
+void ink_jpeg_idct_2x2(int32_t *coefficients, bool big, uint8_t *out, size_t stride);
+void ink_jpeg_idct_1x1(int32_t *coefficients, uint8_t *out);
+/* A block with only a DC term is flat at every scale: fills size x size pixels, clears DC. */
+void ink_jpeg_idct_flat(int32_t *coefficients, unsigned size, uint8_t *out, size_t stride);
+
+/* jpeg_color.c ----------------------------------------------------------------------------- */
+/* Converts the needed components' tiles of one MCU to gray at `out` (stride `stride`), for an
+ * area of `width` x `height` pixels. */
+void ink_jpeg_tiles_to_gray(const jpeg_frame *frame, uint8_t *out, size_t stride, uint32_t width,
+                            uint32_t height);
+
+#endif
