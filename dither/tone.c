@@ -70,7 +70,7 @@ bool ink_tone_valid(const ink_tone *tone)
 {
     return tone && tone->contrast_pct >= -100 && tone->contrast_pct <= 100 &&
            tone->brightness_pct >= -100 && tone->brightness_pct <= 100 &&
-           tone->gamma_x100 >= 25 && tone->gamma_x100 <= 400 &&
+           tone->gamma_x100 >= 50 && tone->gamma_x100 <= 400 &&
            tone->white_point > tone->black_point;
 }
 

@@ -37,7 +37,8 @@
 typedef struct ink_tone {
     int16_t contrast_pct;   /* -100..100, 0 = unchanged */
     int16_t brightness_pct; /* -100..100, 0 = unchanged */
-    uint16_t gamma_x100;    /* 25..400, 100 = unchanged */
+    uint16_t gamma_x100;    /* 50..400, 100 = unchanged (below 0.5 the darkest grays would
+                               reach the ditherer as pure black: measured, docs/DITHER.md) */
     uint8_t black_point;    /* 0 = unchanged */
     uint8_t white_point;    /* 255 = unchanged; must exceed black_point */
 } ink_tone;

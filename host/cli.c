@@ -149,8 +149,8 @@ int ink_cli_parse_convert_option(int argc, char **argv, int *index,
         else
             c->tone.brightness_pct = (int16_t)number;
     } else if (strcmp(name, "--gamma") == 0) {
-        if (!parse_scaled(value, 0.25, 4.0, 100, &number))
-            return bad_value(name, "a number from 0.25 to 4 (1 = unchanged)", value);
+        if (!parse_scaled(value, 0.5, 4.0, 100, &number))
+            return bad_value(name, "a number from 0.5 to 4 (1 = unchanged)", value);
         c->tone.gamma_x100 = (uint16_t)number;
     } else if (strcmp(name, "--dot-gain") == 0) {
         if (!parse_scaled(value, 1.0, 4.0, 10, &number))

@@ -330,6 +330,10 @@ bool ink_contact_sheet_finish(ink_contact_sheet *sheet)
         text_printf(&head, "</h1>\n<p>%zu images: each source (left, scaled to the output's "
                            "size) beside inkpipe's output (right, one pixel per pixel).</p>\n",
                     sheet->row_count);
+        text_literal(&head, "<p>A monitor is an ideal display (no dot gain): output dithered "
+                            "for e-paper's ink spread (--dot-gain 2, the default) looks darker "
+                            "here than on the X4. Judge tones with --linear output, or on the "
+                            "device.</p>\n");
         ok = !head.failed && sink.write(sink.user, (const uint8_t *)head.bytes, head.length) == INK_OK;
         free(head.bytes);
         for (size_t i = 0; ok && i < sheet->row_count; i++)

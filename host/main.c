@@ -32,7 +32,7 @@ static const command commands[] = {
      "      --encoded dithers the sRGB gray values as they are (inkpipe 0.1).\n"
      "      Tone, applied to the scaled image; none of them clips (0 and 255 stay put):\n"
      "      --contrast N and --brightness N (-100..100, 0 = unchanged) are S- and arc-shaped\n"
-     "      curves; --gamma G (0.25..4, >1 lightens midtones); --levels B:W stretches B..W\n"
+     "      curves; --gamma G (0.5..4, >1 lightens midtones); --levels B:W stretches B..W\n"
      "      to black..white; --auto-levels picks B:W from a quick first decode so that at\n"
      "      most 0.1% of the pixels clip at each end (reads the image twice).\n"
      "      Bilevel images (1-bit PNGs, two-colour palettes) skip tone and dot gain: at their\n"

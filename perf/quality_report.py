@@ -71,7 +71,6 @@ TONE_SETTINGS = [
     ("--brightness -100", {"brightness": -100}),
     ("--gamma 0.5", {"gamma": 0.5}),
     ("--gamma 2", {"gamma": 2.0}),
-    ("--gamma 0.25", {"gamma": 0.25}),
     ("--gamma 4", {"gamma": 4.0}),
     ("--auto-levels", {"auto": True}),
 ]

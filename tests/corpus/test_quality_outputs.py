@@ -139,7 +139,7 @@ with tempfile.TemporaryDirectory() as work:
         if r.returncode == 0:
             with Image.open(out) as bmp:
                 check(bmp.size == (800, 400), f"800 wide: {bmp.size}")
-    for bad in (["--bits", "3"], ["--contrast", "101"], ["--gamma", "0"], ["--dot-gain", "0.5"],
+    for bad in (["--bits", "3"], ["--contrast", "101"], ["--gamma", "0.25"], ["--dot-gain", "0.5"],
                 ["--levels", "200:100"], ["--dither", "blue"], ["--brightness", "x"]):
         r = run("convert", src, "-o", os.path.join(work, "bad.bmp"), *bad)
         check(r.returncode == 2, f"{' '.join(bad)}: exit {r.returncode}, expected 2")
