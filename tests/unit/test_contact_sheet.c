@@ -196,6 +196,20 @@ static void bmp_reader_refuses_truncations_and_bad_headers(void **state)
         assert_int_equal(w, 21);
         assert_int_equal(h, 9);
         free(gray);
+        /* every single-bit flip of the headers and palette: no crash, and an accepted file
+         * still has a sane size */
+        for (size_t at = 0; at < 70 && at < nbytes; at++) {
+            for (int bit = 0; bit < 8; bit++) {
+                uint8_t *copy = malloc(nbytes);
+                memcpy(copy, bmp, nbytes);
+                copy[at] ^= (uint8_t)(1u << bit);
+                if (ink_contact_sheet_read_bmp(copy, nbytes, &gray, &w, &h)) {
+                    assert_true((uint64_t)w * h <= (uint64_t)nbytes * 8u);
+                    free(gray);
+                }
+                free(copy);
+            }
+        }
         /* compressed, 24-bit, zero width */
         uint8_t bad[4096];
         memcpy(bad, bmp, nbytes);
