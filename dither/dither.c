@@ -1,5 +1,6 @@
 /*
- * dither.c — error-diffusion and threshold dithering (see dither.h for the exact arithmetic).
+ * dither.c — error-diffusion, ordered and threshold dithering (see dither.h for the exact
+ * arithmetic).
  *
  * Two error rows suffice for Atkinson's three-row reach: while row y is dithered, the "this row"
  * buffer holds the error arriving at row y, and since each column is read before it is written,
@@ -13,6 +14,14 @@
 
 #define ERROR_PAD 2u /* columns of padding on each side, so x-1 and x+2 never need a test */
 
+/* The recursive Bayer matrix: M2 = {{0,2},{3,1}}, M2n = {{4M, 4M+2}, {4M+3, 4M+1}}. */
+const uint8_t ink_bayer8[8][8] = {
+    {0, 32, 8, 40, 2, 34, 10, 42},   {48, 16, 56, 24, 50, 18, 58, 26},
+    {12, 44, 4, 36, 14, 46, 6, 38},  {60, 28, 52, 20, 62, 30, 54, 22},
+    {3, 35, 11, 43, 1, 33, 9, 41},   {51, 19, 59, 27, 49, 17, 57, 25},
+    {15, 47, 7, 39, 13, 45, 5, 37},  {63, 31, 55, 23, 61, 29, 53, 21},
+};
+
 const char *ink_dither_method_name(ink_dither_method method)
 {
     switch (method) {
@@ -22,13 +31,15 @@ const char *ink_dither_method_name(ink_dither_method method)
         return "floyd-steinberg";
     case INK_DITHER_THRESHOLD:
         return "threshold";
+    case INK_DITHER_ORDERED:
+        return "ordered";
     }
     return "?";
 }
 
 size_t ink_dither_work_bytes(ink_dither_method method, uint32_t width)
 {
-    if (method == INK_DITHER_THRESHOLD)
+    if (method == INK_DITHER_THRESHOLD || method == INK_DITHER_ORDERED)
         return 0;
     return 2u * ((size_t)width + 2u * ERROR_PAD) * sizeof(int16_t);
 }
@@ -36,7 +47,35 @@ size_t ink_dither_work_bytes(ink_dither_method method, uint32_t width)
 ink_error ink_dither_init(ink_ditherer *ditherer, ink_dither_method method, uint32_t width,
                           void *work, size_t work_nbytes)
 {
-    if (!ditherer || width == 0 || (unsigned)method > INK_DITHER_THRESHOLD)
+    const ink_dither_levels plain = {NULL, {0, 255, 0, 0}, 2};
+    return ink_dither_init_levels(ditherer, method, width, &plain, work, work_nbytes);
+}
+
+static bool levels_valid(const ink_dither_levels *levels)
+{
+    if (!levels || (levels->count != 2 && levels->count != 4))
+        return false;
+    for (unsigned k = 0; k < levels->count; k++) {
+        if (levels->levels[k] > INK_DOMAIN_MAX)
+            return false;
+        if (k > 0 && levels->levels[k] <= levels->levels[k - 1])
+            return false;
+    }
+    uint16_t low = levels->levels[0], high = levels->levels[levels->count - 1];
+    if (!levels->lut)
+        return low == 0 && high >= 255;
+    for (unsigned g = 0; g < 256; g++)
+        if (levels->lut[g] < low || levels->lut[g] > high)
+            return false;
+    return true;
+}
+
+ink_error ink_dither_init_levels(ink_ditherer *ditherer, ink_dither_method method,
+                                 uint32_t width, const ink_dither_levels *levels, void *work,
+                                 size_t work_nbytes)
+{
+    if (!ditherer || width == 0 || (unsigned)method >= INK_DITHER_METHOD_COUNT ||
+        !levels_valid(levels))
         return INK_ERR_INVALID_ARGUMENT;
     size_t need = ink_dither_work_bytes(method, width);
     if (need > 0 && (!work || work_nbytes < need || ((uintptr_t)work & 1u) != 0))
@@ -44,6 +83,14 @@ ink_error ink_dither_init(ink_ditherer *ditherer, ink_dither_method method, uint
     memset(ditherer, 0, sizeof *ditherer);
     ditherer->method = method;
     ditherer->width = width;
+    ditherer->lut = levels->lut;
+    ditherer->count = levels->count;
+    ditherer->bits_per_pixel = levels->count == 2 ? 1 : 2;
+    for (unsigned k = 0; k < levels->count; k++)
+        ditherer->levels[k] = levels->levels[k];
+    for (unsigned k = 0; k + 1u < levels->count; k++)
+        ditherer->thresholds[k] =
+            (uint16_t)((levels->levels[k] + levels->levels[k + 1] + 1u) / 2u);
     if (need > 0) {
         memset(work, 0, need);
         ditherer->errors_this_row = (int16_t *)work;
@@ -59,20 +106,60 @@ static void swap_error_rows(ink_ditherer *ditherer)
     ditherer->errors_next_row = swap;
 }
 
+static inline int32_t domain_value(const ink_ditherer *d, uint8_t gray)
+{
+    return d->lut ? d->lut[gray] : gray;
+}
+
+/* The nearest level: the largest k with value >= thresholds[k-1]. */
+static inline uint32_t quantise(const ink_ditherer *d, int32_t value)
+{
+    uint32_t k = 0;
+    while (k + 1u < d->count && value >= (int32_t)d->thresholds[k])
+        k++;
+    return k;
+}
+
+/* Packs level indices into bytes as they come (left to right). */
+typedef struct packer {
+    uint32_t bits;
+    uint32_t bpp;
+    uint32_t per_byte_mask; /* pixels per byte - 1 */
+} packer;
+
+static inline void pack_pixel(packer *p, uint8_t *packed, uint32_t x, uint32_t level)
+{
+    p->bits = (p->bits << p->bpp) | level;
+    if ((x & p->per_byte_mask) == p->per_byte_mask)
+        packed[(x * p->bpp) >> 3] = (uint8_t)p->bits;
+}
+
+static inline void pack_finish(const packer *p, uint8_t *packed, uint32_t width)
+{
+    uint32_t rest = width & p->per_byte_mask;
+    if (rest)
+        packed[(width * p->bpp) >> 3] =
+            (uint8_t)(p->bits << ((p->per_byte_mask + 1u - rest) * p->bpp));
+}
+
+static packer packer_for(const ink_ditherer *d)
+{
+    packer p = {0, d->bits_per_pixel, d->bits_per_pixel == 1 ? 7u : 3u};
+    return p;
+}
+
 static void atkinson_row(ink_ditherer *ditherer, const uint8_t *gray, uint8_t *packed)
 {
     int16_t *this_row = ditherer->errors_this_row + ERROR_PAD;
     int16_t *next_row = ditherer->errors_next_row + ERROR_PAD;
     const int32_t width = (int32_t)ditherer->width;
     int32_t ahead1 = 0, ahead2 = 0; /* error for (x+1, y) and (x+2, y) */
-    uint32_t bits = 0;
+    packer p = packer_for(ditherer);
     for (int32_t x = 0; x < width; x++) {
-        int32_t value = gray[x] + this_row[x] + ahead1;
-        int32_t white = value >= 128;
-        int32_t share = (value - (white ? 255 : 0)) / 8;
-        bits = (bits << 1) | (uint32_t)white;
-        if ((x & 7) == 7)
-            packed[x >> 3] = (uint8_t)bits;
+        int32_t value = domain_value(ditherer, gray[x]) + this_row[x] + ahead1;
+        uint32_t level = quantise(ditherer, value);
+        int32_t share = (value - ditherer->levels[level]) / 8;
+        pack_pixel(&p, packed, (uint32_t)x, level);
         ahead1 = ahead2 + share;
         ahead2 = share;
         next_row[x - 1] = (int16_t)(next_row[x - 1] + share);
@@ -80,12 +167,19 @@ static void atkinson_row(ink_ditherer *ditherer, const uint8_t *gray, uint8_t *p
         next_row[x + 1] = (int16_t)(next_row[x + 1] + share);
         this_row[x] = (int16_t)share; /* now the error for (x, y+2) */
     }
-    if (width & 7)
-        packed[width >> 3] = (uint8_t)(bits << (8 - (width & 7)));
+    pack_finish(&p, packed, (uint32_t)width);
     /* Error that left the image on the left or right is dropped. */
     next_row[-1] = 0;
     next_row[width] = 0;
     swap_error_rows(ditherer);
+}
+
+static inline void put_level(const ink_ditherer *d, uint8_t *packed, int32_t x, uint32_t level)
+{
+    uint32_t shift = d->bits_per_pixel == 1 ? 7u - ((uint32_t)x & 7u)
+                                            : 6u - (((uint32_t)x & 3u) << 1);
+    size_t at = ((size_t)x * d->bits_per_pixel) >> 3;
+    packed[at] = (uint8_t)(packed[at] | (level << shift));
 }
 
 static void floyd_steinberg_row(ink_ditherer *ditherer, const uint8_t *gray, uint8_t *packed)
@@ -95,15 +189,14 @@ static void floyd_steinberg_row(ink_ditherer *ditherer, const uint8_t *gray, uin
     const int32_t width = (int32_t)ditherer->width;
     const bool left_to_right = (ditherer->y & 1u) == 0;
     const int32_t step = left_to_right ? 1 : -1;
-    memset(packed, 0, ink_packed_row_bytes(ditherer->width));
+    memset(packed, 0, ink_packed_bytes(ditherer->bits_per_pixel, ditherer->width));
     for (int32_t n = 0, x = left_to_right ? 0 : width - 1; n < width; n++, x += step) {
-        int32_t value = gray[x] + this_row[x];
-        int32_t white = value >= 128;
-        int32_t error = value - (white ? 255 : 0);
+        int32_t value = domain_value(ditherer, gray[x]) + this_row[x];
+        uint32_t level = quantise(ditherer, value);
+        int32_t error = value - ditherer->levels[level];
         int32_t ahead = error * 7 / 16, behind_below = error * 3 / 16, below = error * 5 / 16;
         int32_t ahead_below = error - ahead - behind_below - below;
-        if (white)
-            packed[x >> 3] = (uint8_t)(packed[x >> 3] | (0x80u >> (x & 7)));
+        put_level(ditherer, packed, x, level);
         this_row[x + step] = (int16_t)(this_row[x + step] + ahead);
         next_row[x - step] = (int16_t)(next_row[x - step] + behind_below);
         next_row[x] = (int16_t)(next_row[x] + below);
@@ -118,14 +211,30 @@ static void floyd_steinberg_row(ink_ditherer *ditherer, const uint8_t *gray, uin
 
 static void threshold_row(const ink_ditherer *ditherer, const uint8_t *gray, uint8_t *packed)
 {
-    uint32_t width = ditherer->width, bits = 0;
+    uint32_t width = ditherer->width;
+    packer p = packer_for(ditherer);
+    for (uint32_t x = 0; x < width; x++)
+        pack_pixel(&p, packed, x, quantise(ditherer, domain_value(ditherer, gray[x])));
+    pack_finish(&p, packed, width);
+}
+
+static void ordered_row(const ink_ditherer *ditherer, const uint8_t *gray, uint8_t *packed)
+{
+    const uint32_t width = ditherer->width;
+    const uint8_t *bayer_row = ink_bayer8[ditherer->y & 7u];
+    const uint32_t top = ditherer->count - 1u;
+    packer p = packer_for(ditherer);
     for (uint32_t x = 0; x < width; x++) {
-        bits = (bits << 1) | (gray[x] >= 128 ? 1u : 0u);
-        if ((x & 7) == 7)
-            packed[x >> 3] = (uint8_t)bits;
+        int32_t value = domain_value(ditherer, gray[x]);
+        uint32_t k = 0;
+        while (k + 1u < top && value >= (int32_t)ditherer->levels[k + 1])
+            k++;
+        int32_t low = ditherer->levels[k], span = ditherer->levels[k + 1] - low;
+        int32_t threshold = (2 * bayer_row[x & 7u] + 1) * span;
+        uint32_t level = (value - low) * 128 >= threshold ? k + 1u : k;
+        pack_pixel(&p, packed, x, level);
     }
-    if (width & 7)
-        packed[width >> 3] = (uint8_t)(bits << (8 - (width & 7)));
+    pack_finish(&p, packed, width);
 }
 
 void ink_dither_row(ink_ditherer *ditherer, const uint8_t *gray, uint8_t *packed)
@@ -139,6 +248,9 @@ void ink_dither_row(ink_ditherer *ditherer, const uint8_t *gray, uint8_t *packed
         break;
     case INK_DITHER_THRESHOLD:
         threshold_row(ditherer, gray, packed);
+        break;
+    case INK_DITHER_ORDERED:
+        ordered_row(ditherer, gray, packed);
         break;
     }
     ditherer->y++;

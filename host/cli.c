@@ -59,65 +59,119 @@ static const char *option_value(int argc, char **argv, int *index)
     return argv[++*index];
 }
 
+/* Parses a decimal number in [low, high] and returns it times `scale`, rounded. */
+static bool parse_scaled(const char *text, double low, double high, double scale, long *out)
+{
+    char *end;
+    errno = 0;
+    double value = strtod(text, &end);
+    if (end == text || *end != '\0' || errno || !(value >= low && value <= high))
+        return false;
+    *out = (long)(value * scale + (value >= 0 ? 0.5 : -0.5));
+    return true;
+}
+
+static int bad_value(const char *name, const char *expected, const char *value)
+{
+    ink_cli_usage_error("option", "%s takes %s, not '%s'", name, expected, value);
+    return -1;
+}
+
 int ink_cli_parse_convert_option(int argc, char **argv, int *index,
                                  ink_cli_convert_options *options)
 {
     const char *name = argv[*index];
     const char *value;
+    ink_convert_options *c = &options->convert;
     if (strcmp(name, "--upscale") == 0) {
-        options->convert.upscale = true;
+        c->upscale = true;
         return 1;
     }
-    if (strcmp(name, "--size") != 0 && strcmp(name, "--fit") != 0 &&
-        strcmp(name, "--dither") != 0 && strcmp(name, "--codec") != 0)
+    if (strcmp(name, "--auto-levels") == 0) {
+        c->auto_levels = true;
+        return 1;
+    }
+    if (strcmp(name, "--linear") == 0) {
+        c->dot_gain_x10 = 10;
+        return 1;
+    }
+    if (strcmp(name, "--encoded") == 0) {
+        c->dot_gain_x10 = 0;
+        return 1;
+    }
+    static const char *const valued[] = {"--size",     "--fit",      "--dither",   "--codec",
+                                         "--bits",     "--contrast", "--brightness", "--gamma",
+                                         "--dot-gain", "--levels"};
+    size_t which = 0;
+    while (which < sizeof valued / sizeof valued[0] && strcmp(name, valued[which]) != 0)
+        which++;
+    if (which == sizeof valued / sizeof valued[0])
         return 0;
     if (!(value = option_value(argc, argv, index))) {
         ink_cli_usage_error("option", "%s needs a value", name);
         return -1;
     }
+    long number;
     if (strcmp(name, "--size") == 0) {
-        if (!ink_cli_parse_size(value, &options->convert.box_width,
-                                &options->convert.box_height)) {
-            ink_cli_usage_error("option", "--size takes WIDTHxHEIGHT, e.g. 480x800, not '%s'",
-                                value);
-            return -1;
-        }
-        if (options->convert.box_width > INK_MAX_OUTPUT_WIDTH) {
+        if (!ink_cli_parse_size(value, &c->box_width, &c->box_height))
+            return bad_value(name, "WIDTHxHEIGHT, e.g. 480x800", value);
+        if (c->box_width > INK_MAX_OUTPUT_WIDTH) {
             ink_cli_usage_error("option", "--size width %u exceeds the maximum of %u",
-                                options->convert.box_width, INK_MAX_OUTPUT_WIDTH);
+                                c->box_width, INK_MAX_OUTPUT_WIDTH);
             return -1;
         }
     } else if (strcmp(name, "--fit") == 0) {
         if (strcmp(value, "contain") == 0)
-            options->convert.fit = INK_FIT_CONTAIN;
+            c->fit = INK_FIT_CONTAIN;
         else if (strcmp(value, "cover") == 0)
-            options->convert.fit = INK_FIT_COVER;
-        else {
-            ink_cli_usage_error("option", "--fit takes contain or cover, not '%s'", value);
-            return -1;
-        }
+            c->fit = INK_FIT_COVER;
+        else
+            return bad_value(name, "contain or cover", value);
     } else if (strcmp(name, "--dither") == 0) {
-        ink_dither_method methods[] = {INK_DITHER_ATKINSON, INK_DITHER_FLOYD_STEINBERG,
-                                       INK_DITHER_THRESHOLD};
-        size_t i = 0;
-        while (i < 3 && strcmp(value, ink_dither_method_name(methods[i])) != 0)
+        unsigned i = 0;
+        while (i < INK_DITHER_METHOD_COUNT &&
+               strcmp(value, ink_dither_method_name((ink_dither_method)i)) != 0)
             i++;
-        if (i == 3) {
-            ink_cli_usage_error("option",
-                                "--dither takes atkinson, floyd-steinberg or threshold, not '%s'",
-                                value);
-            return -1;
-        }
-        options->convert.dither = methods[i];
+        if (strcmp(value, "bayer") == 0 || strcmp(value, "fs") == 0)
+            i = strcmp(value, "bayer") == 0 ? INK_DITHER_ORDERED : INK_DITHER_FLOYD_STEINBERG;
+        if (i == INK_DITHER_METHOD_COUNT)
+            return bad_value(name, "atkinson, floyd-steinberg, ordered or threshold", value);
+        c->dither = (ink_dither_method)i;
+    } else if (strcmp(name, "--bits") == 0) {
+        if (strcmp(value, "1") != 0 && strcmp(value, "2") != 0)
+            return bad_value(name, "1 (black and white) or 2 (four grays)", value);
+        c->bits = (unsigned)(value[0] - '0');
+    } else if (strcmp(name, "--contrast") == 0 || strcmp(name, "--brightness") == 0) {
+        if (!parse_scaled(value, -100, 100, 1, &number))
+            return bad_value(name, "a number from -100 to 100", value);
+        if (name[2] == 'c')
+            c->tone.contrast_pct = (int16_t)number;
+        else
+            c->tone.brightness_pct = (int16_t)number;
+    } else if (strcmp(name, "--gamma") == 0) {
+        if (!parse_scaled(value, 0.5, 4.0, 100, &number))
+            return bad_value(name, "a number from 0.5 to 4 (1 = unchanged)", value);
+        c->tone.gamma_x100 = (uint16_t)number;
+    } else if (strcmp(name, "--dot-gain") == 0) {
+        if (!parse_scaled(value, 1.0, 4.0, 10, &number))
+            return bad_value(name, "a number from 1 (ideal display) to 4; e-paper is about 2",
+                             value);
+        c->dot_gain_x10 = (uint8_t)number;
+    } else if (strcmp(name, "--levels") == 0) {
+        unsigned black, white;
+        char tail;
+        if (sscanf(value, "%u:%u%c", &black, &white, &tail) != 2 || white > 255 ||
+            black >= white)
+            return bad_value(name, "BLACK:WHITE with 0 <= BLACK < WHITE <= 255", value);
+        c->tone.black_point = (uint8_t)black;
+        c->tone.white_point = (uint8_t)white;
     } else {
         if (strcmp(value, "system") == 0)
             options->codec = INK_CODEC_SYSTEM;
         else if (strcmp(value, "arena") == 0)
             options->codec = INK_CODEC_ARENA;
-        else {
-            ink_cli_usage_error("option", "--codec takes system or arena, not '%s'", value);
-            return -1;
-        }
+        else
+            return bad_value(name, "system or arena", value);
     }
     return 1;
 }

@@ -25,7 +25,9 @@ typedef struct ink_cli_convert_options {
 
 void ink_cli_convert_options_default(ink_cli_convert_options *options);
 
-/* If argv[*index] is one of convert's options (--size, --fit, --upscale, --dither, --codec),
+/* If argv[*index] is one of convert's options (--size, --fit, --upscale, --dither, --codec,
+ * --bits, --contrast, --brightness, --gamma, --levels, --auto-levels, --dot-gain, --linear,
+ * --encoded; host/main.c's usage text describes them),
  * consumes it (and its value) and returns 1; returns 0 if it is not one of them; prints a
  * one-line error and returns -1 for a bad value or a missing one. */
 int ink_cli_parse_convert_option(int argc, char **argv, int *index,

@@ -1,5 +1,5 @@
 /*
- * cmd_convert.c — `inkpipe convert IN -o OUT.bmp [options]`: one image to one 1-bit BMP.
+ * cmd_convert.c — `inkpipe convert IN -o OUT.bmp [options]`: one image to one 1-bit (or four-gray) BMP.
  */
 #include <stdio.h>
 #include <string.h>
@@ -47,8 +47,14 @@ int ink_cmd_convert(int argc, char **argv)
                                         job.arena, &options.convert, &result, &info);
     int status = ink_cli_job_finish(&job, error, &info);
     if (status == INK_EXIT_OK && verbose)
-        printf("%s: %s %ux%u, %s, scale 1/%u -> %ux%u %s\n", in_path, result.format,
-               result.source_width, result.source_height, decoder_name,
-               1u << result.scale_log2, result.out_width, result.out_height, out_path);
+        printf("%s: %s %ux%u, %s, scale 1/%u -> %ux%u %s, %s, levels %u:%u%s\n", in_path,
+               result.format, result.source_width, result.source_height, decoder_name,
+               1u << result.scale_log2, result.out_width, result.out_height, out_path,
+               ink_dither_method_name(result.passed_through ? INK_DITHER_THRESHOLD
+                                                            : options.convert.dither),
+               result.black_point, result.white_point,
+               result.passed_through ? ", bilevel: passed through"
+               : result.bilevel      ? ", bilevel: scaled, dithered without tone"
+                                     : "");
     return status;
 }

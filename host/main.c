@@ -16,10 +16,27 @@ typedef struct command {
 static const command commands[] = {
     {"convert", ink_cmd_convert,
      "convert IN -o OUT.bmp [--size WxH] [--fit contain|cover] [--upscale]\n"
-     "          [--dither atkinson|floyd-steinberg|threshold] [--codec system|arena] [-v]\n"
+     "          [--dither atkinson|floyd-steinberg|ordered|threshold] [--bits 1|2]\n"
+     "          [--dot-gain N | --linear | --encoded] [--contrast N] [--brightness N]\n"
+     "          [--gamma G] [--levels BLACK:WHITE] [--auto-levels] [--codec system|arena] [-v]\n"
      "      One JPEG or PNG to a 1-bit BMP that fits the box (default 480x800, the X4's\n"
      "      portrait screen; widths up to 800). contain (default) keeps the whole image and\n"
-     "      never enlarges it unless --upscale; cover fills the box, cropping the centre."},
+     "      never enlarges it unless --upscale; cover fills the box, cropping the centre.\n"
+     "      --dither: floyd-steinberg (fs, the default: truest tones), atkinson (crisper,\n"
+     "      but it loses the lightest and darkest grays), ordered (bayer: an 8x8 Bayer\n"
+     "      pattern, fast, no worms), threshold (no dither).\n"
+     "      --bits 2: four grays (black, 85, 170, white) for the X4's gray refresh, as a\n"
+     "      4-bit BMP with a four-entry palette.\n"
+     "      --dot-gain N: dither for a screen whose ink spreads (Yule-Nielsen n; 1 = ideal,\n"
+     "      e-paper about 2 = the default); --linear = --dot-gain 1 (dither in linear light);\n"
+     "      --encoded dithers the sRGB gray values as they are (inkpipe 0.1).\n"
+     "      Tone, applied to the scaled image; none of them clips (0 and 255 stay put):\n"
+     "      --contrast N and --brightness N (-100..100, 0 = unchanged) are S- and arc-shaped\n"
+     "      curves; --gamma G (0.5..4, >1 lightens midtones); --levels B:W stretches B..W\n"
+     "      to black..white; --auto-levels picks B:W from a quick first decode so that at\n"
+     "      most 0.1% of the pixels clip at each end (reads the image twice).\n"
+     "      Bilevel images (1-bit PNGs, two-colour palettes) skip tone and dot gain: at their\n"
+     "      own size they come out unchanged."},
     {"decode", ink_cmd_decode,
      "decode IN -o OUT.pgm [--scale 1|2|4|8] [--codec system|arena]\n"
      "      A decoder's 8-bit gray output, before scaling and dithering, as a binary PGM."},

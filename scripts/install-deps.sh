@@ -13,6 +13,8 @@ packages=(
   bible-kjv
   # tests
   libcmocka-dev python3 python3-pil imagemagick unzip zip
+  # perf/quality_report.py
+  python3-numpy
   # peers measured by perf/
   libstb-dev libspng-dev libdeflate-dev liblodepng-dev graphicsmagick time g++
   # the board build: RV32IMC cross compiler, picolibc, and QEMU to run it

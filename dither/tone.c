@@ -1,0 +1,192 @@
+/*
+ * tone.c — tone curves and the display model in fixed point (see tone.h).
+ *
+ * log2 and exp2 carry everything that is a power: gamma, sRGB's 2.4 and the model's 1/n.
+ * log2 normalises x to [1, 2) in Q30 and takes the fraction's bits by repeated squaring;
+ * exp2 multiplies together 2^(2^-i) for each set fraction bit (constants in Q30).
+ */
+#include "dither/tone.h"
+
+#include "dither/dither.h"
+
+#define Q16_ONE 65536
+
+/* round(2^(2^-i) * 2^30) for i = 1..16 */
+static const uint32_t exp2_fraction_q30[16] = {
+    1518500250u, 1276901417u, 1170923762u, 1121280436u, 1097253708u, 1085434106u,
+    1079572136u, 1076653033u, 1075196443u, 1074468888u, 1074105294u, 1073923544u,
+    1073832680u, 1073787251u, 1073764537u, 1073753181u,
+};
+
+int32_t ink_log2_q16(uint64_t x)
+{
+    if (x == 0)
+        return INT32_MIN;
+    int32_t top = 63;
+    while (!(x >> top))
+        top--;
+    uint64_t m = top >= 30 ? x >> (top - 30) : x << (30 - top); /* [2^30, 2^31): 1.0 .. 2.0 */
+    int32_t result = top * Q16_ONE;
+    for (int32_t bit = 15; bit >= 0; bit--) {
+        m = (m * m) >> 30;
+        if (m >= (1ull << 31)) {
+            m >>= 1;
+            result += 1 << bit;
+        }
+    }
+    return result;
+}
+
+uint32_t ink_exp2_q16(int32_t y)
+{
+    if (y > 15 * Q16_ONE)
+        y = 15 * Q16_ONE;
+    int32_t integer = y >= 0 ? y / Q16_ONE : -(int32_t)(((uint32_t)(-(int64_t)y) + 65535u) >> 16);
+    uint32_t fraction = (uint32_t)(y - integer * Q16_ONE);
+    uint64_t r = 1ull << 30;
+    for (uint32_t i = 0; i < 16; i++)
+        if (fraction & (0x8000u >> i))
+            r = (r * exp2_fraction_q30[i] + (1ull << 29)) >> 30;
+    int32_t shift = 14 - integer; /* Q30 -> Q16, times 2^integer */
+    if (shift >= 40)
+        return 0;
+    if (shift <= 0)
+        return (uint32_t)(r << -shift);
+    return (uint32_t)((r + (1ull << (shift - 1))) >> shift);
+}
+
+/* v^p for v in Q16 (0..65536) and p = numerator / denominator > 0. */
+static int64_t power_q16(int64_t v, int32_t numerator, int32_t denominator)
+{
+    if (v <= 0)
+        return 0;
+    if (v >= Q16_ONE)
+        return Q16_ONE;
+    int64_t log_v = (int64_t)ink_log2_q16((uint64_t)v) - 16 * Q16_ONE; /* negative */
+    return ink_exp2_q16((int32_t)(log_v * numerator / denominator));
+}
+
+bool ink_tone_valid(const ink_tone *tone)
+{
+    return tone && tone->contrast_pct >= -100 && tone->contrast_pct <= 100 &&
+           tone->brightness_pct >= -100 && tone->brightness_pct <= 100 &&
+           tone->gamma_x100 >= 50 && tone->gamma_x100 <= 400 &&
+           tone->white_point > tone->black_point;
+}
+
+bool ink_tone_is_identity(const ink_tone *tone)
+{
+    return tone->contrast_pct == 0 && tone->brightness_pct == 0 && tone->gamma_x100 == 100 &&
+           tone->black_point == 0 && tone->white_point == 255;
+}
+
+uint32_t ink_tone_q16(const ink_tone *tone, uint8_t gray)
+{
+    int64_t v;
+    int64_t span = tone->white_point - tone->black_point;
+    if (gray <= tone->black_point)
+        v = 0;
+    else if (gray >= tone->white_point)
+        v = Q16_ONE;
+    else
+        v = (((int64_t)(gray - tone->black_point) << 16) + span / 2) / span;
+    if (tone->gamma_x100 != 100)
+        v = power_q16(v, 100, tone->gamma_x100);
+    if (tone->brightness_pct != 0)
+        v += 3 * tone->brightness_pct * ((v * (Q16_ONE - v)) >> 16) / 400;
+    if (tone->contrast_pct != 0) {
+        int64_t bell = (v * (Q16_ONE - v)) >> 16;
+        v += 3 * tone->contrast_pct * (bell * (2 * v - Q16_ONE) / Q16_ONE) / 400;
+    }
+    if (v < 0)
+        v = 0;
+    if (v > Q16_ONE)
+        v = Q16_ONE;
+    return (uint32_t)v;
+}
+
+uint8_t ink_tone_apply(const ink_tone *tone, uint8_t gray)
+{
+    return (uint8_t)((ink_tone_q16(tone, gray) * 255u + 32768u) >> 16);
+}
+
+uint16_t ink_display_domain_q16(uint32_t n_x10, uint32_t v_q16)
+{
+    if (v_q16 >= Q16_ONE)
+        return INK_DOMAIN_WHITE;
+    if (n_x10 == 0)
+        return (uint16_t)(((uint64_t)v_q16 * INK_DOMAIN_WHITE + 32768u) >> 16);
+    if (v_q16 == 0)
+        return 0;
+    int64_t log_linear; /* log2 of sRGB_decode(v), Q16 */
+    if ((uint64_t)v_q16 * 100000u <= 4045u * (uint64_t)Q16_ONE) {
+        /* L = v / 12.92 */
+        log_linear = ink_log2_q16(((uint64_t)v_q16 * 100u << 24) / 1292u) - 40 * Q16_ONE;
+    } else {
+        /* t = (v + 0.055) / 1.055 = (1000 v + 55) / 1055; L = t^2.4 */
+        int64_t log_t =
+            ink_log2_q16((((uint64_t)v_q16 * 1000u + 55u * Q16_ONE) << 24) / 1055u) -
+            40 * Q16_ONE;
+        log_linear = log_t * 12 / 5;
+    }
+    /* domain = 4095 * L^(10 / n), computed as 2^(log2 L * 10 / n + log2 4095) in Q16 */
+    int64_t log_white = ink_log2_q16((uint64_t)INK_DOMAIN_WHITE << 40) - 40 * Q16_ONE;
+    uint32_t value = ink_exp2_q16((int32_t)(log_linear * 10 / (int64_t)n_x10 + log_white));
+    uint32_t rounded = (value + 32768u) >> 16;
+    return (uint16_t)(rounded > INK_DOMAIN_WHITE ? INK_DOMAIN_WHITE : rounded);
+}
+
+uint16_t ink_display_domain(uint32_t n_x10, uint8_t gray)
+{
+    return ink_display_domain_q16(n_x10, ((uint32_t)gray * Q16_ONE + 127u) / 255u);
+}
+
+ink_error ink_tone_build_lut(const ink_tone *tone, uint32_t n_x10, uint16_t lut[256])
+{
+    if (!ink_tone_valid(tone) || !lut ||
+        (n_x10 != 0 && (n_x10 < INK_DOT_GAIN_MIN_X10 || n_x10 > INK_DOT_GAIN_MAX_X10)))
+        return INK_ERR_INVALID_ARGUMENT;
+    for (uint32_t g = 0; g < 256; g++)
+        lut[g] = ink_display_domain_q16(n_x10, ink_tone_q16(tone, (uint8_t)g));
+    return INK_OK;
+}
+
+void ink_tone_auto_levels(const uint32_t histogram[256], uint32_t clip_per_mille, ink_tone *tone)
+{
+    uint64_t total = 0;
+    for (uint32_t g = 0; g < 256; g++)
+        total += histogram[g];
+    if (total == 0)
+        return;
+    uint64_t limit = total * clip_per_mille / 1000u;
+    int32_t black = 0, white = 255;
+    uint64_t cumulative = 0;
+    for (int32_t g = 0; g < 255; g++) {
+        cumulative += histogram[g];
+        if (cumulative > limit)
+            break;
+        black = g;
+    }
+    cumulative = 0;
+    for (int32_t g = 255; g > 0; g--) {
+        cumulative += histogram[g];
+        if (cumulative > limit)
+            break;
+        white = g;
+    }
+    if (white - black < 128) {
+        int32_t deficit = 128 - (white - black);
+        black -= deficit / 2;
+        white += deficit - deficit / 2;
+        if (black < 0) {
+            white -= black;
+            black = 0;
+        }
+        if (white > 255) {
+            black -= white - 255;
+            white = 255;
+        }
+    }
+    tone->black_point = (uint8_t)black;
+    tone->white_point = (uint8_t)white;
+}
