@@ -330,7 +330,7 @@ static ink_error ink_job_decode(ink_board_context *context, const char *in,
     if (error == INK_OK) {
         error = source.seek(source.user, 0);
     }
-    const ink_decoder *decoder = ink_job_decoder_for(ink_sniff_format(head, got));
+    const ink_decoder *decoder = ink_board_decoder_for(ink_sniff_format(head, got));
     if (error == INK_OK && decoder == NULL) {
         error = ink_error_set(info, INK_ERR_UNSUPPORTED, "no in-arena decoder for %s", in);
     }
