@@ -15,6 +15,7 @@
 #include "host/cli.h"
 #include "host/commands.h"
 #include "host/epub_book.h"
+#include "host/contact_sheet.h"
 #include "host/thumb_make.h"
 
 typedef enum job_status { JOB_PENDING = 0, JOB_CONVERTED, JOB_SKIPPED, JOB_FAILED } job_status;
@@ -45,6 +46,7 @@ typedef struct epub_run {
     pthread_mutex_t lock;
     uint32_t next_job, done;
     bool progress;
+    ink_contact_sheet *sheet; /* --sheet: each source beside its output, or NULL */
 } epub_run;
 
 static double now_ms(void)
@@ -324,6 +326,9 @@ static void convert_job(worker *w, job *j)
     j->out_width = result.out_width;
     j->out_height = result.out_height;
     j->status = JOB_CONVERTED;
+    if (run->sheet) /* with --codec arena the source bytes are not in memory: the row says so */
+        ink_contact_sheet_add(run->sheet, (uint32_t)(j - run->jobs), data, data_nbytes,
+                              final_path, j->source_path);
 done:
     free(data);
     if (temporary)
@@ -501,6 +506,7 @@ int ink_cmd_epub(int argc, char **argv)
     memset(&run, 0, sizeof run);
     ink_cli_convert_options_default(&run.options);
     const char *report_path = NULL, *cache_root = NULL;
+    bool want_sheet = false;
     long jobs = sysconf(_SC_NPROCESSORS_ONLN); /* the default: one worker per core, up to 8 */
     jobs = jobs < 1 ? 1 : jobs > 8 ? 8 : jobs;
     ink_fit cover_fit = INK_FIT_COVER;
@@ -515,6 +521,8 @@ int ink_cmd_epub(int argc, char **argv)
             if (++i >= argc)
                 return ink_cli_usage_error("epub", "-o needs a folder");
             run.out_dir = argv[i];
+        } else if (strcmp(arg, "--sheet") == 0) {
+            want_sheet = true;
         } else if (strcmp(arg, "--cache") == 0) {
             if (++i >= argc)
                 return ink_cli_usage_error("epub", "--cache needs a folder");
@@ -567,6 +575,13 @@ int ink_cmd_epub(int argc, char **argv)
     if (!report_path) {
         snprintf(default_report, sizeof default_report, "%s/report.jsonl", run.out_dir);
         report_path = default_report;
+    }
+    char sheet_path[4096];
+    snprintf(sheet_path, sizeof sheet_path, "%s/sheet.html", run.out_dir);
+    if (want_sheet && !(run.sheet = ink_contact_sheet_begin(sheet_path, run.book_path))) {
+        fprintf(stderr, "inkpipe: out of memory\n");
+        epub_book_close(&book);
+        return INK_EXIT_FAILURE;
     }
     const char *report_name = strrchr(report_path, '/') ? strrchr(report_path, '/') + 1
                                                         : report_path;
@@ -654,6 +669,10 @@ int ink_cmd_epub(int argc, char **argv)
             counts[run.jobs[i].status]++;
     }
     bool report_ok = write_report(&run, report_path);
+    if (run.sheet && !ink_contact_sheet_finish(run.sheet)) {
+        fprintf(stderr, "inkpipe: %s: cannot write: %s\n", sheet_path, strerror(errno));
+        report_ok = false;
+    }
     printf("%s: %u images: %u converted, %u skipped, %u failed; ", run.book_path,
            counts[JOB_CONVERTED] + counts[JOB_SKIPPED] + counts[JOB_FAILED],
            counts[JOB_CONVERTED], counts[JOB_SKIPPED], counts[JOB_FAILED]);

@@ -65,7 +65,8 @@ static const command commands[] = {
      "      workers (default: one per core), each with its own arena. --codec arena takes\n"
      "      the board's path: deflated entries are inflated in the arena to a temporary\n"
      "      file, stored ones decoded in place. --cache DIR also makes the book's 120x180\n"
-     "      cover thumbnail there (as inkpipe thumb does)."},
+     "      cover thumbnail there (as inkpipe thumb does); --sheet writes DIR/sheet.html,\n"
+     "      each source image beside its output, to judge the result at a glance."},
 };
 
 static void print_help(FILE *out)
