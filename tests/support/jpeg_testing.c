@@ -368,3 +368,38 @@ uint8_t *jt_compress(uint32_t width, uint32_t height, uint32_t seed,
     *nbytes = out_nbytes;
     return out;
 }
+
+jt_sof_info jt_find_sof(const uint8_t *d, size_t n)
+{
+    jt_sof_info info = {0};
+    size_t i = 2;
+    while (i + 4 <= n) {
+        if (d[i] != 0xFF) {
+            i++;
+            continue;
+        }
+        unsigned m = d[i + 1];
+        if (m == 0xFF || m == 0x01 || (m >= 0xD0 && m <= 0xD8)) {
+            i += m == 0xFF ? 1 : 2;
+            continue;
+        }
+        size_t length = ((size_t)d[i + 2] << 8) | d[i + 3];
+        if (m >= 0xC0 && m <= 0xCF && m != 0xC4 && m != 0xC8 && m != 0xCC && i + 10 <= n) {
+            info.marker = (int)m;
+            info.height = ((uint32_t)d[i + 5] << 8) | d[i + 6];
+            info.width = ((uint32_t)d[i + 7] << 8) | d[i + 8];
+            info.ncomponents = d[i + 9];
+            info.hmax = info.vmax = 1;
+            for (unsigned c = 0; c < info.ncomponents && i + 12 + 3 * c < n; c++) {
+                unsigned hv = d[i + 11 + 3 * c];
+                if ((hv >> 4) > info.hmax)
+                    info.hmax = hv >> 4;
+                if ((hv & 15) > info.vmax)
+                    info.vmax = hv & 15;
+            }
+            return info;
+        }
+        i += 2 + length;
+    }
+    return info;
+}

@@ -65,4 +65,12 @@ typedef struct jt_compress_options {
 uint8_t *jt_compress(uint32_t width, uint32_t height, uint32_t seed,
                      const jt_compress_options *options, size_t *nbytes);
 
+/* A JPEG's frame header, parsed by walking marker segments, independently of the decoder. */
+typedef struct jt_sof_info {
+    int marker; /* 0xC0.., 0 if none */
+    uint32_t width, height;
+    unsigned hmax, vmax, ncomponents;
+} jt_sof_info;
+jt_sof_info jt_find_sof(const uint8_t *data, size_t nbytes);
+
 #endif

@@ -28,50 +28,8 @@
 
 static _Alignas(8) uint8_t arena_memory[INK_ARENA_BYTES];
 
-/* The frame header, parsed here independently of the decoder: SOF type, size, sampling. */
-typedef struct sof_info {
-    int marker; /* 0xC0.., 0 if none */
-    uint32_t width, height;
-    unsigned hmax, vmax, ncomponents;
-} sof_info;
-
-static sof_info find_sof(const uint8_t *d, size_t n)
-{
-    sof_info info = {0};
-    size_t i = 2;
-    while (i + 4 <= n) {
-        if (d[i] != 0xFF) {
-            i++;
-            continue;
-        }
-        unsigned m = d[i + 1];
-        if (m == 0xFF || m == 0x01 || (m >= 0xD0 && m <= 0xD8)) {
-            i += m == 0xFF ? 1 : 2;
-            continue;
-        }
-        size_t length = ((size_t)d[i + 2] << 8) | d[i + 3];
-        if (m >= 0xC0 && m <= 0xCF && m != 0xC4 && m != 0xC8 && m != 0xCC && i + 10 <= n) {
-            info.marker = (int)m;
-            info.height = ((uint32_t)d[i + 5] << 8) | d[i + 6];
-            info.width = ((uint32_t)d[i + 7] << 8) | d[i + 8];
-            info.ncomponents = d[i + 9];
-            info.hmax = info.vmax = 1;
-            for (unsigned c = 0; c < info.ncomponents && i + 12 + 3 * c < n; c++) {
-                unsigned hv = d[i + 11 + 3 * c];
-                if ((hv >> 4) > info.hmax)
-                    info.hmax = hv >> 4;
-                if ((hv & 15) > info.vmax)
-                    info.vmax = hv & 15;
-            }
-            return info;
-        }
-        i += 2 + length;
-    }
-    return info;
-}
-
 /* The documented PRIMARY budget: one MCU row at the scale must fit in 32768 bytes. */
-static bool fits_primary(const sof_info *sof, unsigned scale_log2)
+static bool fits_primary(const jt_sof_info *sof, unsigned scale_log2)
 {
     uint64_t mcu_width = (uint64_t)(8u * sof->hmax) >> scale_log2;
     uint64_t mcus = (sof->width + 8u * sof->hmax - 1u) / (8u * sof->hmax);
@@ -89,7 +47,7 @@ typedef struct tally {
 static void compare_all_scales(const char *name, const uint8_t *data, size_t nbytes,
                                bool full_scale, tally *t)
 {
-    sof_info sof = find_sof(data, nbytes);
+    jt_sof_info sof = jt_find_sof(data, nbytes);
     t->images++;
     for (unsigned scale = 0; scale < 4; scale++) {
         jt_image reference, ours;
@@ -189,7 +147,7 @@ static void test_corpus_baseline_jpegs(void **unused)
         size_t nbytes;
         uint8_t *data = jt_read_file(path, &nbytes);
         assert_non_null(data);
-        sof_info sof = find_sof(data, nbytes);
+        jt_sof_info sof = jt_find_sof(data, nbytes);
         if (sof.marker == 0xC0 || sof.marker == 0xC1)
             compare_all_scales(entry->d_name, data, nbytes, true, &t);
         else

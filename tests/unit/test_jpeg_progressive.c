@@ -38,48 +38,7 @@
 
 static _Alignas(8) uint8_t arena_memory[INK_ARENA_BYTES];
 
-typedef struct sof_info {
-    int marker;
-    uint32_t width, height;
-    unsigned hmax, vmax, ncomponents;
-} sof_info;
-
-static sof_info find_sof(const uint8_t *d, size_t n)
-{
-    sof_info info = {0};
-    size_t i = 2;
-    while (i + 4 <= n) {
-        if (d[i] != 0xFF) {
-            i++;
-            continue;
-        }
-        unsigned m = d[i + 1];
-        if (m == 0xFF || m == 0x01 || (m >= 0xD0 && m <= 0xD8)) {
-            i += m == 0xFF ? 1 : 2;
-            continue;
-        }
-        size_t length = ((size_t)d[i + 2] << 8) | d[i + 3];
-        if (m >= 0xC0 && m <= 0xCF && m != 0xC4 && m != 0xC8 && m != 0xCC && i + 10 <= n) {
-            info.marker = (int)m;
-            info.height = ((uint32_t)d[i + 5] << 8) | d[i + 6];
-            info.width = ((uint32_t)d[i + 7] << 8) | d[i + 8];
-            info.ncomponents = d[i + 9];
-            info.hmax = info.vmax = 1;
-            for (unsigned c = 0; c < info.ncomponents && i + 12 + 3 * c < n; c++) {
-                unsigned hv = d[i + 11 + 3 * c];
-                if ((hv >> 4) > info.hmax)
-                    info.hmax = hv >> 4;
-                if ((hv & 15) > info.vmax)
-                    info.vmax = hv & 15;
-            }
-            return info;
-        }
-        i += 2 + length;
-    }
-    return info;
-}
-
-static bool band_fits(const sof_info *sof, unsigned s)
+static bool band_fits(const jt_sof_info *sof, unsigned s)
 {
     uint64_t across = (uint64_t)(sof->width + 8u * sof->hmax - 1u) / (8u * sof->hmax) * sof->hmax;
     uint64_t side = 8u >> s;
@@ -105,7 +64,7 @@ static void tally_init(tally *t)
 
 static void compare_all_scales(const char *name, const uint8_t *data, size_t nbytes, tally *t)
 {
-    sof_info sof = find_sof(data, nbytes);
+    jt_sof_info sof = jt_find_sof(data, nbytes);
     t->images++;
     if (sof.marker != 0xC2) {
         print_error("%s: not progressive (SOF 0x%x)\n", name, sof.marker);
@@ -474,7 +433,7 @@ static void test_corpus(void **unused)
         size_t nbytes;
         uint8_t *data = jt_read_file(path, &nbytes);
         assert_non_null(data);
-        sof_info sof = find_sof(data, nbytes);
+        jt_sof_info sof = jt_find_sof(data, nbytes);
         if (strncmp(entry->d_name, "orig_", 5) == 0) {
             jpegs++;
             if (sof.marker == 0xC2)
