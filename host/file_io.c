@@ -1,11 +1,18 @@
 /*
  * file_io.c — host file sources, sinks and crash-safe output (see file_io.h).
  */
+#define _DEFAULT_SOURCE /* flock(2) */
 #include "host/file_io.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <unistd.h>
@@ -61,6 +68,134 @@ void ink_file_source_close(ink_file_source *state)
     state->file = NULL;
 }
 
+/*
+ * Temporary files open right now, so that an interrupt (Ctrl-C, SIGTERM from a script's timeout,
+ * SIGHUP) removes them instead of leaving "<name>.tmp-XXXXXX" behind. The handler only calls
+ * unlink(2), which is async-signal-safe, then re-raises the signal with its default action, so
+ * the exit status still says what killed the process. SIGKILL cannot be caught: a killed run can
+ * still leave a temporary file, never a partial file under the final name.
+ */
+enum { OPEN_TEMPORARIES_MAX = 64 }; /* one a worker thread; beyond it, untracked (best effort) */
+static _Atomic(char *) open_temporaries[OPEN_TEMPORARIES_MAX];
+static pthread_once_t handlers_once = PTHREAD_ONCE_INIT;
+
+static void remove_temporaries_and_reraise(int signal_number)
+{
+    for (int i = 0; i < OPEN_TEMPORARIES_MAX; i++) {
+        char *path = atomic_load(&open_temporaries[i]);
+        if (path)
+            unlink(path);
+    }
+    signal(signal_number, SIG_DFL);
+    raise(signal_number);
+}
+
+static void install_handlers(void)
+{
+    const int signals[] = {SIGINT, SIGTERM, SIGHUP};
+    for (size_t i = 0; i < sizeof signals / sizeof signals[0]; i++) {
+        struct sigaction action = {0};
+        action.sa_handler = remove_temporaries_and_reraise;
+        sigemptyset(&action.sa_mask);
+        sigaction(signals[i], &action, NULL);
+    }
+}
+
+static void track_temporary(char *path)
+{
+    pthread_once(&handlers_once, install_handlers);
+    for (int i = 0; i < OPEN_TEMPORARIES_MAX; i++) {
+        char *expected = NULL;
+        if (atomic_compare_exchange_strong(&open_temporaries[i], &expected, path))
+            return;
+    }
+}
+
+static void untrack_temporary(char *path)
+{
+    for (int i = 0; i < OPEN_TEMPORARIES_MAX; i++) {
+        char *expected = path;
+        atomic_compare_exchange_strong(&open_temporaries[i], &expected, NULL);
+    }
+}
+
+/* Makes a completed rename durable: fsync of the folder that holds `path` (POSIX leaves the
+ * folder entry in the page cache otherwise). Best effort: the file itself is already synced. */
+static void sync_parent_folder(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    char *folder = slash ? strndup(path, slash == path ? 1 : (size_t)(slash - path)) : strdup(".");
+    if (!folder)
+        return;
+    int fd = open(folder, O_RDONLY | O_DIRECTORY);
+    if (fd >= 0) {
+        fsync(fd);
+        close(fd);
+    }
+    free(folder);
+}
+
+/*
+ * Removes temporary files that killed runs (SIGKILL, power cut) left for `final_path`. Every
+ * writer holds flock(LOCK_EX) on its temporary file until commit or abort, and the kernel drops
+ * that lock when the process dies however it dies; so a "<name>.tmp-XXXXXX" whose lock can be
+ * taken has no writer and is garbage, while one that is locked belongs to a run still going (in
+ * this process or another) and is left alone.
+ */
+static void remove_abandoned_temporaries(const char *final_path)
+{
+    const char *slash = strrchr(final_path, '/');
+    const char *base = slash ? slash + 1 : final_path;
+    char *folder = slash ? strndup(final_path, slash == final_path ? 1 : (size_t)(slash - final_path))
+                         : strdup(".");
+    DIR *listing = folder ? opendir(folder) : NULL;
+    size_t base_length = strlen(base), folder_length = folder ? strlen(folder) : 0;
+    struct dirent *entry;
+    while (listing && (entry = readdir(listing)) != NULL) {
+        const char *name = entry->d_name;
+        if (strncmp(name, base, base_length) != 0 || strncmp(name + base_length, ".tmp-", 5) != 0 ||
+            strlen(name + base_length + 5) != 6)
+            continue;
+        char *path = malloc(folder_length + 1 + strlen(name) + 1);
+        if (!path)
+            break;
+        memcpy(path, folder, folder_length);
+        path[folder_length] = '/';
+        strcpy(path + folder_length + 1, name);
+        int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd >= 0) {
+            if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+                unlink(path);
+            close(fd); /* releases the lock */
+        }
+        free(path);
+    }
+    if (listing)
+        closedir(listing);
+    free(folder);
+}
+
+/* Creates and locks "<final>.tmp-XXXXXX" (in output->temporary_path); returns the fd or -1. A
+ * cleaner in another run may unlink the file between mkstemp and flock (it found it unlocked),
+ * so the lock only counts once the name still leads to the locked file. */
+static int create_locked_temporary(ink_output_file *output, size_t final_length)
+{
+    for (int attempt = 0; attempt < 8; attempt++) {
+        memcpy(output->temporary_path + final_length, ".tmp-XXXXXX", sizeof ".tmp-XXXXXX");
+        int fd = mkstemp(output->temporary_path);
+        if (fd < 0)
+            return -1;
+        struct stat by_fd, by_name;
+        if (flock(fd, LOCK_EX) == 0 && fstat(fd, &by_fd) == 0 &&
+            stat(output->temporary_path, &by_name) == 0 && by_fd.st_ino == by_name.st_ino &&
+            by_fd.st_dev == by_name.st_dev)
+            return fd;
+        close(fd);
+    }
+    errno = EAGAIN;
+    return -1;
+}
+
 bool ink_output_file_open(ink_output_file *output, const char *final_path, ink_sink *out)
 {
     memset(output, 0, sizeof *output);
@@ -74,8 +209,8 @@ bool ink_output_file_open(ink_output_file *output, const char *final_path, ink_s
         return false;
     }
     memcpy(output->temporary_path, final_path, length);
-    memcpy(output->temporary_path + length, ".tmp-XXXXXX", sizeof ".tmp-XXXXXX");
-    int fd = mkstemp(output->temporary_path);
+    remove_abandoned_temporaries(final_path);
+    int fd = create_locked_temporary(output, length);
     if (fd < 0 || !(output->file = fdopen(fd, "w+b"))) {
         int saved = errno;
         if (fd >= 0) {
@@ -88,28 +223,36 @@ bool ink_output_file_open(ink_output_file *output, const char *final_path, ink_s
         return false;
     }
     fchmod(fd, 0644);
+    track_temporary(output->temporary_path);
     *out = (ink_sink){output_write, output_seek, output};
     return true;
 }
 
 static void output_free(ink_output_file *output)
 {
+    untrack_temporary(output->temporary_path);
     free(output->final_path);
     free(output->temporary_path);
     memset(output, 0, sizeof *output);
 }
 
+/* The rename happens while the file is still open, so its flock is held until the name is the
+ * final one: a cleaner can never take a finished temporary file for an abandoned one. */
 bool ink_output_file_commit(ink_output_file *output)
 {
     bool ok = fflush(output->file) == 0 && fsync(fileno(output->file)) == 0;
     int saved = errno;
-    ok = (fclose(output->file) == 0) && ok;
     if (ok && rename(output->temporary_path, output->final_path) == 0) {
+        untrack_temporary(output->temporary_path); /* the name now belongs to the final file */
+        fclose(output->file);                      /* flushed and synced: nothing left to fail */
+        sync_parent_folder(output->final_path);
         output_free(output);
         return true;
     }
     saved = errno ? errno : saved;
     unlink(output->temporary_path);
+    untrack_temporary(output->temporary_path);
+    fclose(output->file);
     output_free(output);
     errno = saved;
     return false;
@@ -118,8 +261,9 @@ bool ink_output_file_commit(ink_output_file *output)
 void ink_output_file_abort(ink_output_file *output)
 {
     if (output->file) {
-        fclose(output->file);
         unlink(output->temporary_path);
+        untrack_temporary(output->temporary_path);
+        fclose(output->file);
     }
     output_free(output);
 }

@@ -4,6 +4,9 @@
  * An output file is written under a temporary name in the same folder
  * ("<name>.tmp-XXXXXX") and renamed over the final name only when complete and flushed to disk,
  * so a failed or interrupted conversion never leaves a partial file under the final name.
+ * Interrupts (SIGINT, SIGTERM, SIGHUP) remove the temporary files of the process; temporary files
+ * a killed run left (SIGKILL, power cut) are removed by the next run that writes the same name
+ * (each writer holds flock on its own, so only abandoned ones can be taken).
  */
 #ifndef INK_HOST_FILE_IO_H
 #define INK_HOST_FILE_IO_H

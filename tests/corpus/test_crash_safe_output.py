@@ -5,11 +5,17 @@
    `inkpipe epub` are killed after random delays spread over a whole run. Afterwards every file
    under a final name must be byte-identical to what an uninterrupted run writes (and open in
    Pillow), or be the previous complete file it replaces; re-running must finish the job.
-2. A full disk: the file-size limit (RLIMIT_FSIZE with SIGXFSZ ignored, so writes fail with
+2. Interrupts (SIGINT as from Ctrl-C, SIGTERM as from `timeout`, SIGHUP): the same runs are
+   interrupted at random points; the process must die of that signal (so scripts see it),
+   leave the final name as in 1, and leave no temporary file at all.
+3. A full disk: the file-size limit (RLIMIT_FSIZE with SIGXFSZ ignored, so writes fail with
    EFBIG as on a full disk), and when mounting works here (root), real small tmpfs mounts
    (ENOSPC).
    The command must fail with a message naming the output and the reason, leave nothing under
    the final name (or the old file untouched), and leave no temporary file behind.
+SIGKILL cannot be caught, so the kills in 1 may leave "<name>.tmp-XXXXXX" files; the re-run that
+writes the same names must remove every one of them (writers hold flock on their temporary file,
+so an unlocked one is abandoned).
 
 The expectations come from uninterrupted runs of the same command (completeness) and from
 Pillow (validity); the random delays use a fixed seed so a failure can be reproduced.
@@ -134,11 +140,79 @@ def convert_kills(tmp, inputs):
             result = run(["convert", *args])
             if result.returncode != 0 or read(final) != expected:
                 fail(f"convert {kind} {codec}: re-run after the kills did not finish the job")
+            if temporaries(out):
+                fail(f"convert {kind} {codec}: the re-run left abandoned temporaries "
+                     f"{temporaries(out)}")
             print(f"convert {kind:3} --codec {codec:6}: {seconds * 1000:5.0f} ms a run, "
                   f"{killed}/{KILLS} runs killed, final name checked after each, {len(left)} temporary "
-                  "file(s) left by the kills")
+                  "file(s) left by the kills, removed by the re-run")
             killed_total += killed
     return killed_total
+
+
+def interrupt_after(args, delay, signal_number):
+    """Returns the exit status if the signal reached a running process, else None."""
+    process = subprocess.Popen([INKPIPE, *args], stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    try:
+        process.wait(timeout=delay)
+        return None
+    except subprocess.TimeoutExpired:
+        process.send_signal(signal_number)
+        return process.wait()
+
+
+def interrupts(tmp, inputs, book):
+    signals = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+    jobs = [("convert", "arena", ["convert", inputs["jpg"], "--codec", "arena", "--size",
+                                  "800x480"]),
+            ("convert", "system", ["convert", inputs["png"], "--size", "800x480"])]
+    if book:
+        jobs.append(("epub", "arena", ["epub", book, "--jobs", "2", "--codec", "arena"]))
+    interrupted = 0
+    for kind, codec, args in jobs:
+        out = os.path.join(tmp, f"interrupt-{kind}-{codec}")
+        os.makedirs(out)
+        target = os.path.join(out, "page.bmp") if kind == "convert" else os.path.join(out, "book")
+        _, seconds = timed([*args, "-o", target])
+        for i in range(KILLS):
+            signal_number = signals[i % len(signals)]
+            status = interrupt_after([*args, "-o", target], rng.uniform(0, seconds * 1.1),
+                                     signal_number)
+            if status is None:
+                continue
+            interrupted += 1
+            if status not in (-signal_number, 0):
+                fail(f"{kind} {codec}: after {signal_number.name} the exit status is {status}, "
+                     f"not death by that signal")
+            if temporaries(out):
+                fail(f"{kind} {codec}: {signal_number.name} left temporary files "
+                     f"{temporaries(out)}")
+    print(f"interrupts (SIGINT/SIGTERM/SIGHUP): {interrupted} runs interrupted, none left a "
+          "temporary file" if not failures else "interrupts: see failures")
+    return interrupted
+
+
+def concurrent_writers(tmp, inputs):
+    """Runs racing for one output name: each one's cleanup of abandoned temporaries must leave
+    the others' live temporary files alone, so all succeed and the survivor is complete."""
+    out = os.path.join(tmp, "concurrent")
+    os.makedirs(out)
+    final = os.path.join(out, "page.bmp")
+    args = [INKPIPE, "convert", inputs["jpg"], "-o", final, "--codec", "arena", "--size",
+            "800x480"]
+    subprocess.run(args, check=True, capture_output=True)
+    expected = read(final)
+    for _ in range(4):
+        runs = [subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                for _ in range(6)]
+        for process in runs:
+            _, err = process.communicate()
+            if process.returncode != 0:
+                fail(f"concurrent writers: a run failed: {err.decode(errors='replace')[:200]}")
+        if read(final) != expected or temporaries(out):
+            fail("concurrent writers: final file incomplete or temporaries left")
+    print("concurrent writers: 4 x 6 runs racing for one name all succeeded, final file complete")
 
 
 def book_path(tmp):
@@ -211,9 +285,11 @@ def epub_kills(tmp, book):
             for name in bmps:
                 if got[name] != expected[name]:
                     fail(f"epub {codec}: {name} differs from the reference after the re-run")
+        if temporaries(out):
+            fail(f"epub {codec}: the re-run left abandoned temporaries {temporaries(out)}")
         print(f"epub {os.path.basename(book)} --codec {codec}: {seconds * 1000:.0f} ms a run, "
               f"{killed}/{KILLS} runs killed, {len(bmps)} BMPs complete after each, "
-              f"{len(left)} temporary file(s) left by the kills")
+              f"{len(left)} temporary file(s) left by the kills, removed by the re-run")
     return 1
 
 
@@ -315,6 +391,8 @@ def main():
             epub_kills(tmp, book)
         else:
             print("epub: no book (no corpus and samples/make-sample-epub.sh failed): skipped")
+        interrupts(tmp, inputs, book)
+        concurrent_writers(tmp, inputs)
         full_disk(tmp, inputs, book)
     if failures:
         print(f"{len(failures)} failure(s)")
