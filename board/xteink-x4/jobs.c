@@ -20,9 +20,10 @@
  * BW x BH the BMP written, 1/S the decoder's DCT scale and B the stack high-water mark of the
  * job (bytes from the top of the stack; the stack is repainted before each job).
  *
- * convert options: "--size WxH --fit contain|cover --dither atkinson|floyd-steinberg|threshold
- * --upscale", the words and meanings of `inkpipe convert`; settings.ini may set size, fit,
- * dither, upscale as defaults.
+ * convert options: "--size WxH --fit contain|cover
+ * --dither atkinson|floyd-steinberg|threshold|ordered --bits 1|2 --upscale", the words and
+ * meanings of `inkpipe convert`; settings.ini may set size, fit, dither, bits, upscale as
+ * defaults.
  */
 #include <string.h>
 
@@ -209,17 +210,20 @@ static ink_error ink_job_option(ink_convert_options *options, const char *name, 
             return ink_error_set(info, INK_ERR_INVALID_ARGUMENT, "bad fit '%s'", value);
         }
     } else if (strcmp(name, "--dither") == 0 || strcmp(name, "dither") == 0) {
-        static const ink_dither_method methods[] = {INK_DITHER_ATKINSON,
-                                                    INK_DITHER_FLOYD_STEINBERG,
-                                                    INK_DITHER_THRESHOLD};
         uint32_t i = 0;
-        while (i < 3u && strcmp(value, ink_dither_method_name(methods[i])) != 0) {
+        while (i < INK_DITHER_METHOD_COUNT &&
+               strcmp(value, ink_dither_method_name((ink_dither_method)i)) != 0) {
             i++;
         }
-        if (i == 3u) {
+        if (i == INK_DITHER_METHOD_COUNT) {
             return ink_error_set(info, INK_ERR_INVALID_ARGUMENT, "bad dither '%s'", value);
         }
-        options->dither = methods[i];
+        options->dither = (ink_dither_method)i;
+    } else if (strcmp(name, "--bits") == 0 || strcmp(name, "bits") == 0) {
+        if (strcmp(value, "1") != 0 && strcmp(value, "2") != 0) {
+            return ink_error_set(info, INK_ERR_INVALID_ARGUMENT, "bad bits '%s' (1 or 2)", value);
+        }
+        options->bits = (unsigned)(value[0] - '0');
     } else if (strcmp(name, "upscale") == 0) {
         options->upscale = strcmp(value, "1") == 0 || strcmp(value, "yes") == 0;
     } else {
@@ -235,7 +239,7 @@ ink_error ink_board_job_options(const ink_board_context *context, char **words,
                                ink_error_info *info)
 {
     *options = INK_CONVERT_OPTIONS_DEFAULT;
-    static const char *const keys[] = {"size", "fit", "dither", "upscale"};
+    static const char *const keys[] = {"size", "fit", "dither", "bits", "upscale"};
     for (uint32_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
         const char *value = ink_board_setting(context->settings, keys[k], NULL);
         if (value != NULL) {
