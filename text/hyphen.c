@@ -12,18 +12,13 @@
 #include <string.h>
 
 #include "text/hyphen.h"
+#include "text/hyphen_states.h"
 
-#define NO_STATE 0xFFFFFFu
 #define MAX_DEPTH 8
-
-static uint32_t get_u24(const uint8_t *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16;
-}
 
 static uint32_t get_u32(const uint8_t *p)
 {
-    return get_u24(p) | (uint32_t)p[3] << 24;
+    return ink_hyphen_get_u24(p) | (uint32_t)p[3] << 24;
 }
 
 static ink_error open_level(ink_hyphen_dict *dict, int level, uint32_t offset, uint32_t end,
@@ -42,8 +37,8 @@ static ink_error open_level(ink_hyphen_dict *dict, int level, uint32_t offset, u
     const uint8_t *records = bytes + offset + 8;
     for (uint32_t s = 0; s < count; s++) {
         const uint8_t *r = records + (size_t)s * INK_HYPHEN_STATE_NBYTES;
-        uint32_t first = get_u24(r + 3), children = r[1];
-        uint32_t fallback = get_u24(r + 6), match = get_u24(r + 9);
+        uint32_t first = ink_hyphen_get_u24(r + 3), children = r[1];
+        uint32_t fallback = ink_hyphen_get_u24(r + 6), match = ink_hyphen_get_u24(r + 9);
         /* Children come after their parent and fallbacks before the state: lookups then always
          * terminate (goto moves forward, fallback moves back). */
         if (children && (first <= s || first > count || children > count - first))
@@ -111,23 +106,6 @@ ink_error ink_hyphen_open(ink_hyphen_dict *dict, const uint8_t *bytes, size_t nb
     return INK_OK;
 }
 
-static uint32_t child_of(const uint8_t *records, uint32_t s, uint8_t byte)
-{
-    const uint8_t *r = records + (size_t)s * INK_HYPHEN_STATE_NBYTES;
-    uint32_t lo = get_u24(r + 3), hi = lo + r[1];
-    while (lo < hi) {
-        uint32_t mid = lo + (hi - lo) / 2;
-        uint8_t b = records[(size_t)mid * INK_HYPHEN_STATE_NBYTES];
-        if (b == byte)
-            return mid;
-        if (b < byte)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return NO_STATE;
-}
-
 /* Runs one level's automaton over ".word." (digits read as '.') and leaves in v[0..n) the values
  * after each byte, libhyphen's shifted vector: v[n-1] is 0. */
 static void run_level(const ink_hyphen_dict *dict, int level, const uint8_t *w, size_t n,
@@ -141,20 +119,20 @@ static void run_level(const ink_hyphen_dict *dict, int level, const uint8_t *w, 
         uint8_t c = (p == 0 || p == n + 1 || (w[p - 1] >= '0' && w[p - 1] <= '9')) ? '.'
                                                                                     : w[p - 1];
         for (;;) {
-            uint32_t t = child_of(records, s, c);
-            if (t != NO_STATE) {
+            uint32_t t = ink_hyphen_child(records, s, c);
+            if (t != INK_HYPHEN_NO_STATE) {
                 s = t;
                 break;
             }
             if (s == 0)
                 break;
-            s = get_u24(records + (size_t)s * INK_HYPHEN_STATE_NBYTES + 6);
+            s = ink_hyphen_get_u24(records + (size_t)s * INK_HYPHEN_STATE_NBYTES + 6);
         }
         if (s == 0)
             continue; /* no state took this byte: libhyphen skips it */
         const uint8_t *r = records + (size_t)s * INK_HYPHEN_STATE_NBYTES;
         size_t m = r[2];
-        const uint8_t *match = pool + get_u24(r + 9);
+        const uint8_t *match = pool + ink_hyphen_get_u24(r + 9);
         /* Value k lies before prep position p + 1 - m + k, i.e. after word byte p - m + k. */
         for (size_t k = 0; k < m; k++) {
             if (p + k < m)

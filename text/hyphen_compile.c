@@ -19,9 +19,9 @@
 #include <string.h>
 
 #include "text/hyphen.h"
+#include "text/hyphen_states.h"
 
 #define NO_REF 0xFFFFFFFFu
-#define NO_STATE 0xFFFFFFu
 #define MAX_PATTERN_LETTERS 98u
 
 typedef struct trie_node {
@@ -231,33 +231,10 @@ static void put_u24(uint8_t *p, uint32_t v)
     p[2] = (uint8_t)(v >> 16);
 }
 
-static uint32_t get_u24(const uint8_t *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16;
-}
-
 static void put_u32(uint8_t *p, uint32_t v)
 {
     put_u24(p, v);
     p[3] = (uint8_t)(v >> 24);
-}
-
-/* Child of flat state `s` by `byte`, or NO_STATE (binary search over the sorted children). */
-static uint32_t flat_child(const uint8_t *records, uint32_t s, uint8_t byte)
-{
-    const uint8_t *r = records + (size_t)s * INK_HYPHEN_STATE_NBYTES;
-    uint32_t lo = get_u24(r + 3), hi = lo + r[1];
-    while (lo < hi) {
-        uint32_t mid = lo + (hi - lo) / 2;
-        uint8_t b = records[(size_t)mid * INK_HYPHEN_STATE_NBYTES];
-        if (b == byte)
-            return mid;
-        if (b < byte)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return NO_STATE;
 }
 
 /* Lays out the trie breadth-first at out[*pos..) with fallbacks and value pool. */
@@ -292,7 +269,7 @@ static ink_error emit_level(trie_builder *trie, level_source source, uint8_t *ou
         }
         r[1] = (uint8_t)children; /* at most 223 distinct bytes > ' ' */
         put_u24(r + 3, children ? first : 0);
-        put_u24(r + 6, NO_STATE);
+        put_u24(r + 6, INK_HYPHEN_NO_STATE);
         if (node->line_offset != NO_REF) {
             uint8_t letters[MAX_PATTERN_LETTERS];
             uint8_t values[MAX_PATTERN_LETTERS + 1];
@@ -311,7 +288,7 @@ static ink_error emit_level(trie_builder *trie, level_source source, uint8_t *ou
                 r[2] = (uint8_t)match_nbytes;
                 put_u24(r + 9, (uint32_t)pool_used);
                 pool_used += match_nbytes;
-                if (pool_used > NO_STATE)
+                if (pool_used > INK_HYPHEN_NO_STATE)
                     return ink_error_set(info, INK_ERR_TOO_LARGE, "value pool exceeds 16 MB");
             }
         }
@@ -320,21 +297,21 @@ static ink_error emit_level(trie_builder *trie, level_source source, uint8_t *ou
      * numbered by the time they are needed. */
     for (uint32_t s = 0; s < count; s++) {
         const uint8_t *r = records + (size_t)s * INK_HYPHEN_STATE_NBYTES;
-        uint32_t first = get_u24(r + 3);
+        uint32_t first = ink_hyphen_get_u24(r + 3);
         for (uint32_t c = first; c < first + r[1]; c++) {
             uint8_t byte = records[(size_t)c * INK_HYPHEN_STATE_NBYTES];
             uint32_t fallback = 0;
             if (s != 0) {
-                uint32_t f = get_u24(r + 6);
+                uint32_t f = ink_hyphen_get_u24(r + 6);
                 for (;;) {
-                    uint32_t t = flat_child(records, f, byte);
-                    if (t != NO_STATE) {
+                    uint32_t t = ink_hyphen_child(records, f, byte);
+                    if (t != INK_HYPHEN_NO_STATE) {
                         fallback = t;
                         break;
                     }
                     if (f == 0)
                         break;
-                    f = get_u24(records + (size_t)f * INK_HYPHEN_STATE_NBYTES + 6);
+                    f = ink_hyphen_get_u24(records + (size_t)f * INK_HYPHEN_STATE_NBYTES + 6);
                 }
             }
             put_u24(records + (size_t)c * INK_HYPHEN_STATE_NBYTES + 6, fallback);
