@@ -4,7 +4,7 @@
  * matcher (hyphen.c). Private to text/.
  *
  * A state record is INK_HYPHEN_STATE_NBYTES bytes: [0] the byte that leads into it, [1] its
- * child count, [3..5] its first child's index (children are contiguous, sorted by byte),
+ * child count, [2] its match's length in bytes, [3..5] its first child's index (children are contiguous, sorted by byte),
  * [6..8] its fallback state, [9..11] its match offset in the value pool (little-endian u24).
  */
 #ifndef INK_TEXT_HYPHEN_STATES_H
