@@ -13,7 +13,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/META-INF" "$work/OEBPS/images"
 img="$work/OEBPS/images"
-convert -size 1200x1800 -seed 42 plasma:steelblue-ivory -blur 0x2 \
+convert -size 1200x1800 -seed 42 plasma:steelblue-ivory -blur 0x2 -font DejaVu-Sans \
   -gravity center -pointsize 150 -fill black -annotate +0-300 'inkpipe' \
   -pointsize 70 -annotate +0+0 'a sample book' -quality 88 "$img/cover.jpg"
 convert logo: -interlace JPEG -quality 85 "$img/wizard.jpg"
@@ -21,7 +21,7 @@ convert rose: "$img/rose.png"
 convert -size 640x400 xc:none -fill '#1060c0' -draw 'circle 200,200 200,60' \
   -fill '#c03030' -draw 'rectangle 330,80 600,320' -colors 8 "PNG8:$img/diagram.png"
 convert -size 256x640 gradient:white-black -depth 16 "$img/gradient.png"
-convert -size 120x60 xc:gold -fill black -draw 'text 20,35 "GIF"' "$img/badge.gif"
+convert -size 120x60 xc:gold -font DejaVu-Sans -fill black -draw 'text 20,35 "GIF"' "$img/badge.gif"
 printf 'application/epub+zip' >"$work/mimetype"
 cat >"$work/META-INF/container.xml" <<'XML'
 <?xml version="1.0" encoding="UTF-8"?>

@@ -12,7 +12,7 @@ packages=(
   # a public-domain book text for perf/layout_report (the King James Bible)
   bible-kjv
   # tests
-  libcmocka-dev python3 python3-pil imagemagick unzip zip
+  libcmocka-dev python3 python3-pil imagemagick fonts-dejavu-core unzip zip
   # perf/quality_report.py
   python3-numpy
   # peers measured by perf/
