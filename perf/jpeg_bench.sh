@@ -18,27 +18,8 @@ bench=$build/perf/bench_jpeg
 [ -d "$shared/corpus/epub" ] || { echo "no corpus at $shared/corpus/epub"; exit 77; }
 have_valgrind=1; command -v valgrind >/dev/null || have_valgrind=0
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-python3 - "$shared/corpus/epub" "$tmp" <<'PY'
-import glob, os, sys, zipfile
-for epub in sorted(glob.glob(os.path.join(sys.argv[1], '*.epub'))):
-    with zipfile.ZipFile(epub) as z:
-        for name in z.namelist():
-            d = z.read(name)
-            if d[:3] != b'\xff\xd8\xff':
-                continue
-            i = 2
-            while i + 9 < len(d):
-                if d[i] != 0xFF: i += 1; continue
-                m = d[i + 1]
-                if m in (0xC0, 0xC1):
-                    h = int.from_bytes(d[i+5:i+7], 'big'); w = int.from_bytes(d[i+7:i+9], 'big')
-                    if max(w, h) >= 1000:
-                        out = os.path.basename(epub)[:-5] + '_' + os.path.basename(name)
-                        open(os.path.join(sys.argv[2], out), 'wb').write(d)
-                    break
-                if m in (0xD8, 0x01) or 0xD0 <= m <= 0xD7 or m == 0xFF: i += 1 if m == 0xFF else 2; continue
-                i += 2 + int.from_bytes(d[i+2:i+4], 'big')
-PY
+. perf/support/corpus_photos.sh
+ink_extract_corpus_photos "$shared/corpus/epub" "$tmp"
 ms() { "$bench" "$1" "$2" "$3" 5 2>/dev/null | sed -n 's/.*best \([0-9.]*\) ms.*/\1/p'; }
 ir() {
   [ $have_valgrind = 1 ] || { echo "-"; return; }

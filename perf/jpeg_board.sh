@@ -17,35 +17,16 @@ SHARED_DIR=${2:-${INK_SHARED_DIR:-$SOURCE_DIR/../shared}}
 PYTHON=python3
 [ -x /usr/bin/python3 ] && PYTHON=/usr/bin/python3
 
+. "$SOURCE_DIR/perf/support/corpus_photos.sh"
+. "$SOURCE_DIR/perf/support/board_jobs.sh"
+
 FW_BUILD=$BUILD_DIR/board-perf
-cmake -S "$SOURCE_DIR/board/xteink-x4" -B "$FW_BUILD" \
-    -DCMAKE_TOOLCHAIN_FILE="$SOURCE_DIR/board/xteink-x4/toolchain-rv32imc.cmake" >/dev/null
-cmake --build "$FW_BUILD" -j2 >/dev/null
+ink_board_build "$SOURCE_DIR" "$FW_BUILD"
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/ink-jpeg-board.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 mkdir -p "$WORK/sd/img" "$WORK/sd/out"
-"$PYTHON" - "$SHARED_DIR/corpus/epub" "$WORK/sd/img" <<'PY'
-import glob, os, sys, zipfile
-for epub in sorted(glob.glob(os.path.join(sys.argv[1], '*.epub'))):
-    with zipfile.ZipFile(epub) as z:
-        for name in z.namelist():
-            d = z.read(name)
-            if d[:3] != b'\xff\xd8\xff':
-                continue
-            i = 2
-            while i + 9 < len(d):
-                if d[i] != 0xFF: i += 1; continue
-                m = d[i + 1]
-                if m in (0xC0, 0xC1):
-                    h = int.from_bytes(d[i+5:i+7], 'big'); w = int.from_bytes(d[i+7:i+9], 'big')
-                    if max(w, h) >= 1000:
-                        out = os.path.basename(epub)[:-5] + '_' + os.path.basename(name)
-                        open(os.path.join(sys.argv[2], out), 'wb').write(d)
-                    break
-                if m in (0xD8, 0x01) or 0xD0 <= m <= 0xD7 or m == 0xFF: i += 1 if m == 0xFF else 2; continue
-                i += 2 + int.from_bytes(d[i+2:i+4], 'big')
-PY
+ink_extract_corpus_photos "$SHARED_DIR/corpus/epub" "$WORK/sd/img"
 n=0
 for image in "$WORK"/sd/img/*; do
     b=img/$(basename "$image")
@@ -53,10 +34,7 @@ for image in "$WORK"/sd/img/*; do
     echo "convert $b out/$n.bmp" >>"$WORK/sd/jobs.txt"
     n=$((n + 1))
 done
-(cd "$WORK" && timeout 3000 qemu-system-riscv32 -machine virt -nographic -bios none \
-    -icount shift=0 -semihosting-config enable=on,target=native \
-    -kernel "$FW_BUILD/xteink-x4.elf" -append "sd=sd jobs=jobs.txt" >"$WORK/run.log" 2>&1) || true
-grep '^result ' "$WORK/run.log" >"$BUILD_DIR/jpeg_board.log" || true
+ink_board_run_jobs "$FW_BUILD" "$WORK" "$BUILD_DIR/jpeg_board.log"
 "$PYTHON" - "$BUILD_DIR/jpeg_board.log" <<'PY'
 import re, statistics, sys
 rows = {}
