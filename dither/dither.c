@@ -209,6 +209,64 @@ static void floyd_steinberg_row(ink_ditherer *ditherer, const uint8_t *gray, uin
     swap_error_rows(ditherer);
 }
 
+/* Floyd–Steinberg to 1-bit output, the default conversion's path: the same arithmetic as
+ * floyd_steinberg_row() (dither.h; the unit test holds them bit-identical), arranged for a
+ * register-poor in-order core. The error for the pixel ahead stays in a register; the next
+ * row's error is finished while moving: a column of the next row receives its last share
+ * (behind-below) when the scan reaches the column after it, so each entry is written once,
+ * never read back, and no clearing pass is needed. Bits are packed as they come: left to
+ * right each byte fills from bit 7 down, right to left from bit 0 up. */
+static void floyd_steinberg_1bit_row(ink_ditherer *ditherer, const uint8_t *gray,
+                                     uint8_t *packed)
+{
+    const int16_t *this_row = ditherer->errors_this_row + ERROR_PAD;
+    int16_t *next_row = ditherer->errors_next_row + ERROR_PAD;
+    const int32_t width = (int32_t)ditherer->width;
+    const uint16_t *lut = ditherer->lut;
+    const int32_t black = ditherer->levels[0], threshold = ditherer->thresholds[0];
+    const int32_t span = ditherer->levels[1] - black;
+    int32_t ahead = 0;        /* error arriving at the next pixel in scan order, this row */
+    int32_t below_behind = 0; /* the next row's error so far, at the column just passed */
+    int32_t below_here = 0;   /* ... and at this column */
+    uint32_t bits = 0;
+#define FS_PIXEL(x, step)                                                                          \
+    do {                                                                                         \
+        int32_t value = (lut ? lut[gray[x]] : gray[x]) + this_row[x] + ahead;                    \
+        uint32_t white = value >= threshold;                                                     \
+        int32_t error = value - black - (-(int32_t)white & span);                                \
+        int32_t to_ahead = error * 7 / 16, to_behind_below = error * 3 / 16;                     \
+        int32_t to_below = error * 5 / 16;                                                       \
+        ahead = to_ahead;                                                                        \
+        next_row[(x) - (step)] = (int16_t)(below_behind + to_behind_below);                      \
+        below_behind = below_here + to_below;                                                    \
+        below_here = error - to_ahead - to_behind_below - to_below;                              \
+        bits = (step) > 0 ? (bits << 1) | white : (bits >> 1) | (white << 7);                    \
+    } while (0)
+    if ((ditherer->y & 1u) == 0) {
+        int32_t x = 0;
+        for (; x < width; x++) {
+            FS_PIXEL(x, 1);
+            if ((x & 7) == 7)
+                packed[x >> 3] = (uint8_t)bits;
+        }
+        if (width & 7)
+            packed[width >> 3] = (uint8_t)(bits << (8 - (width & 7)));
+        next_row[width - 1] = (int16_t)below_behind; /* below_here is past the right edge */
+    } else {
+        for (int32_t x = width - 1; x >= 0; x--) {
+            FS_PIXEL(x, -1);
+            if ((x & 7) == 0)
+                packed[x >> 3] = (uint8_t)bits;
+        }
+        next_row[0] = (int16_t)below_behind;
+    }
+#undef FS_PIXEL
+    /* The first pixel's behind-below share fell into the padding: error off the image. */
+    next_row[-1] = 0;
+    next_row[width] = 0;
+    swap_error_rows(ditherer);
+}
+
 static void threshold_row(const ink_ditherer *ditherer, const uint8_t *gray, uint8_t *packed)
 {
     uint32_t width = ditherer->width;
@@ -244,7 +302,10 @@ void ink_dither_row(ink_ditherer *ditherer, const uint8_t *gray, uint8_t *packed
         atkinson_row(ditherer, gray, packed);
         break;
     case INK_DITHER_FLOYD_STEINBERG:
-        floyd_steinberg_row(ditherer, gray, packed);
+        if (ditherer->bits_per_pixel == 1)
+            floyd_steinberg_1bit_row(ditherer, gray, packed);
+        else
+            floyd_steinberg_row(ditherer, gray, packed);
         break;
     case INK_DITHER_THRESHOLD:
         threshold_row(ditherer, gray, packed);
