@@ -4,14 +4,17 @@
  * Memory (docs/PNG.md):
  *   PRIMARY  inflate window, 32768 bytes
  *   SCRATCH  inflate state, INK_INFLATE_STATE_BYTES rounded up to 8 (7968 today)
- *   DITHER   [read buffer: 1024] [row buffer: align8(row_nbytes)] [inflate chunk: 1024]
- *            [gray: align8(width) bytes, or for Adam7 `slots` rows of `width` bytes holding a
- *            band's even rows]; the read buffer is claimed first (the header needs it), the
- *            rest once the header has given the width.
+ *   DITHER   [read buffer: 1024] [row buffer: align8(row_nbytes)] [inflated bytes: 1 KB to
+ *            16 KB] [gray: align8(width) bytes, or for Adam7 `slots` rows of `width` bytes
+ *            holding a band's even rows]; the read buffer is claimed first (the header needs it),
+ *            the rest once the header has given the width.
  *
- * A row is inflated 1 KB at a time into the chunk buffer and unfiltered in place over the
- * previous row (png_unfilter.c), then converted to gray into the gray area and handed to the
- * sink. The filter-type byte is inflated into a local.
+ * The image data is inflated ahead into the inflated-bytes buffer, as much as it holds (up to
+ * 16 KB when the rows leave room, 1 KB at least and for Adam7, whose band slots need the room
+ * more), so that inflate runs its fast loop over many rows per call rather than stopping at
+ * every row and in each piece's last 266 bytes. Rows are unfiltered from that buffer in place
+ * over the previous row (png_unfilter.c), then converted to gray into the gray area and handed
+ * to the sink.
  *
  * Adam7: rows come out top to bottom, so the image is produced in bands of 2 * slots rows.
  * For each band the IDAT stream is inflated from its start: passes 1-6 (which make up the even
@@ -29,7 +32,10 @@
 #include "decode/png_internal.h"
 
 #define INK_PNG_READ_BUFFER_BYTES 1024u
-#define INK_PNG_CHUNK_BUFFER_BYTES 1024u
+/* The inflated-bytes buffer: at least this (the width limits are computed with it) ... */
+#define INK_PNG_MIN_INFLATED_BYTES 1024u
+/* ... and at most this, when the rows of a non-interlaced image leave room. */
+#define INK_PNG_MAX_INFLATED_BYTES 16384u
 /* Adam7 work cap: stream_passes x image bytes inflated, at most 1 GiB (about two minutes on
  * the board at ~20 instructions per byte and 160 MHz). */
 #define INK_PNG_MAX_ADAM7_INFLATE_BYTES (1ull << 30)
@@ -51,8 +57,13 @@ typedef struct png_decoder {
     uint32_t inflate_nbytes;
     uint8_t *window;
     uint8_t *row;    /* the row buffer */
-    uint8_t *chunk;  /* inflate output */
-    uint32_t chunk_nbytes; /* a multiple of filter_bpp */
+    uint8_t *inflated;          /* image data inflated ahead: unread bytes are */
+    uint32_t inflated_capacity; /* inflated[inflated_pos, inflated_len) */
+    uint32_t inflated_pos;
+    uint32_t inflated_len;
+    /* An inflate error met while inflating ahead, once the bytes asked for were there: it is
+     * reported only if those bytes run out (libpng ignores errors after the last row). */
+    ink_error deferred_error;
     uint8_t *gray;   /* one gray row, or the band's even-row slots */
 } png_decoder;
 
@@ -61,7 +72,7 @@ typedef struct png_decoder {
 static uint64_t dither_needed(uint32_t width, uint32_t bits_per_pixel)
 {
     uint64_t row = ((uint64_t)width * bits_per_pixel + 7u) / 8u;
-    return align8(row) + INK_PNG_CHUNK_BUFFER_BYTES + align8(width);
+    return align8(row) + INK_PNG_MIN_INFLATED_BYTES + align8(width);
 }
 
 ink_error ink_png_plan_for(uint32_t width, uint32_t height, uint8_t color_type, uint8_t bit_depth,
@@ -92,9 +103,16 @@ ink_error ink_png_plan_for(uint32_t width, uint32_t height, uint8_t color_type, 
                              ink_png_format_name(color_type, bit_depth, false), (unsigned long)low);
     }
     plan->row_nbytes = (uint32_t)ink_png_row_nbytes(&pixels, width);
-    const uint32_t fixed = align8(plan->row_nbytes) + INK_PNG_CHUNK_BUFFER_BYTES;
+    plan->inflated_nbytes = INK_PNG_MIN_INFLATED_BYTES;
+    const uint32_t fixed = align8(plan->row_nbytes) + INK_PNG_MIN_INFLATED_BYTES;
     if (!interlaced) {
-        plan->dither_nbytes = INK_PNG_READ_BUFFER_BYTES + fixed + align8(width);
+        uint32_t room = INK_PNG_DITHER_BUDGET - fixed - align8(width); /* >= 0 checked above */
+        room &= ~7u;
+        plan->inflated_nbytes += room < INK_PNG_MAX_INFLATED_BYTES - INK_PNG_MIN_INFLATED_BYTES
+                                     ? room
+                                     : INK_PNG_MAX_INFLATED_BYTES - INK_PNG_MIN_INFLATED_BYTES;
+        plan->dither_nbytes = INK_PNG_READ_BUFFER_BYTES + align8(plan->row_nbytes) +
+                              plan->inflated_nbytes + align8(width);
         plan->band_rows = height;
         plan->stream_passes = 1;
         return INK_OK;
@@ -122,48 +140,91 @@ ink_error ink_png_plan_for(uint32_t width, uint32_t height, uint8_t color_type, 
 
 /* --- image data --- */
 
-/* Inflates exactly `nbytes` of image data into `out`, crossing IDAT chunks. */
-static ink_error pull(png_decoder *dec, uint8_t *out, uint32_t nbytes, ink_error_info *info)
+/* Moves to the next IDAT chunk once the current one is read (its CRC checked). */
+static ink_error next_idat(ink_png_reader *reader, const char *why_not, ink_error_info *info)
 {
+    bool crc_ok;
+    ink_error err = ink_png_chunk_end(reader, &crc_ok, info);
+    if (err != INK_OK)
+        return err;
+    if (!crc_ok)
+        return ink_error_set(info, INK_ERR_BAD_DATA, "PNG: CRC mismatch in IDAT");
+    err = ink_png_chunk_begin(reader, info);
+    if (err != INK_OK)
+        return err;
+    if (reader->chunk_type != INK_PNG_CHUNK_IDAT)
+        return ink_error_set(info, INK_ERR_BAD_DATA, "PNG: not enough image data (%s)", why_not);
+    return INK_OK;
+}
+
+static ink_error report_deferred(png_decoder *dec, ink_error_info *info)
+{
+    ink_inflate_io none = {NULL, 0, NULL, 0};
+    (void)ink_inflate_run(dec->inflate, &none, info); /* a failed state repeats its detail */
+    return ink_error_set(info, dec->deferred_error, "PNG: bad zlib data in IDAT");
+}
+
+/*
+ * Makes at least `need` (at most 8) inflated bytes available at inflated[inflated_pos], crossing
+ * IDAT chunks if it must, and inflates ahead as far as the buffer and the current chunk's
+ * buffered input allow.
+ */
+static ink_error fill(png_decoder *dec, uint32_t need, ink_error_info *info)
+{
+    uint32_t have = dec->inflated_len - dec->inflated_pos;
+    if (have >= need)
+        return INK_OK;
+    memmove(dec->inflated, dec->inflated + dec->inflated_pos, have); /* under a pixel */
+    dec->inflated_pos = 0;
+    dec->inflated_len = have;
     ink_png_reader *reader = &dec->reader;
-    while (nbytes > 0) {
+    while (dec->inflated_len < dec->inflated_capacity) {
+        const bool enough = dec->inflated_len >= need;
+        if (dec->deferred_error != INK_OK || ink_inflate_finished(dec->inflate))
+            break;
         if (reader->chunk_left == 0) {
-            bool crc_ok;
-            ink_error err = ink_png_chunk_end(reader, &crc_ok, info);
+            if (enough)
+                break; /* the next chunk's framing is checked when its bytes are needed */
+            ink_error err = next_idat(reader, "the IDAT chunks end early", info);
             if (err != INK_OK)
                 return err;
-            if (!crc_ok)
-                return ink_error_set(info, INK_ERR_BAD_DATA, "PNG: CRC mismatch in IDAT");
-            err = ink_png_chunk_begin(reader, info);
-            if (err != INK_OK)
-                return err;
-            if (reader->chunk_type != INK_PNG_CHUNK_IDAT)
-                return ink_error_set(info, INK_ERR_BAD_DATA,
-                                     "PNG: not enough image data (the IDAT chunks end early)");
             continue;
         }
+        if (enough && reader->position == reader->length)
+            break; /* inflate ahead only from input already read */
         const uint8_t *bytes;
         uint32_t available;
         ink_error err = ink_png_chunk_peek(reader, &bytes, &available, info);
         if (err != INK_OK)
             return err;
-        ink_inflate_io io = {bytes, available, out, nbytes};
-        err = ink_inflate_run(dec->inflate, &io, info);
+        uint32_t space = dec->inflated_capacity - dec->inflated_len;
+        ink_inflate_io io = {bytes, available, dec->inflated + dec->inflated_len, space};
+        ink_error_info inflate_info;
+        ink_error_clear(&inflate_info);
+        err = ink_inflate_run(dec->inflate, &io, &inflate_info);
         uint32_t consumed = available - (uint32_t)io.in_nbytes;
-        uint32_t produced = nbytes - (uint32_t)io.out_nbytes;
+        uint32_t produced = space - (uint32_t)io.out_nbytes;
         ink_png_chunk_consume(reader, consumed);
-        out += produced;
-        nbytes -= produced;
-        if (err != INK_OK)
+        dec->inflated_len += produced;
+        if (err != INK_OK) {
+            if (dec->inflated_len >= need) {
+                dec->deferred_error = err;
+                break;
+            }
+            if (info)
+                *info = inflate_info;
             return ink_error_set(info, err, "PNG: bad zlib data in IDAT");
-        if (nbytes > 0 && ink_inflate_finished(dec->inflate))
-            return ink_error_set(info, INK_ERR_BAD_DATA,
-                                 "PNG: not enough image data (zlib stream ends after %llu bytes)",
-                                 (unsigned long long)ink_inflate_total_out(dec->inflate));
-        if (consumed == 0 && produced == 0)
+        }
+        if (consumed == 0 && produced == 0 && !ink_inflate_finished(dec->inflate))
             return ink_error_set(info, INK_ERR_INTERNAL, "PNG: inflate made no progress");
     }
-    return INK_OK;
+    if (dec->inflated_len >= need)
+        return INK_OK;
+    if (dec->deferred_error != INK_OK)
+        return report_deferred(dec, info);
+    return ink_error_set(info, INK_ERR_BAD_DATA,
+                         "PNG: not enough image data (zlib stream ends after %llu bytes)",
+                         (unsigned long long)ink_inflate_total_out(dec->inflate));
 }
 
 /* Decompressed bytes accepted after the last row. Deflate expands up to 1032:1, so "linear in
@@ -179,22 +240,19 @@ static ink_error pull(png_decoder *dec, uint8_t *out, uint32_t nbytes, ink_error
 static ink_error finish(png_decoder *dec, ink_error_info *info)
 {
     ink_png_reader *reader = &dec->reader;
-    uint32_t extra_nbytes = 0;
-    while (!ink_inflate_finished(dec->inflate)) {
+    uint32_t extra_nbytes = dec->inflated_len - dec->inflated_pos; /* inflated ahead */
+    /* A fault right at the end of the image data is one libpng meets while its inflate still
+     * reads the last row (zlib decodes the next symbol, or checks the trailer, without output
+     * space): an error there, as it is for ours. Later faults are benign (below). */
+    if (dec->deferred_error != INK_OK && extra_nbytes == 0)
+        return report_deferred(dec, info);
+    while (!ink_inflate_finished(dec->inflate) && dec->deferred_error == INK_OK) {
+        if (extra_nbytes > PNG_MAX_EXTRA_NBYTES)
+            break;
         if (reader->chunk_left == 0) {
-            bool crc_ok;
-            ink_error err = ink_png_chunk_end(reader, &crc_ok, info);
+            ink_error err = next_idat(reader, "zlib stream unfinished at the last IDAT", info);
             if (err != INK_OK)
                 return err;
-            if (!crc_ok)
-                return ink_error_set(info, INK_ERR_BAD_DATA, "PNG: CRC mismatch in IDAT");
-            err = ink_png_chunk_begin(reader, info);
-            if (err != INK_OK)
-                return err;
-            if (reader->chunk_type != INK_PNG_CHUNK_IDAT)
-                return ink_error_set(info, INK_ERR_BAD_DATA,
-                                     "PNG: not enough image data (zlib stream unfinished at the "
-                                     "last IDAT)");
             continue;
         }
         const uint8_t *bytes;
@@ -202,7 +260,7 @@ static ink_error finish(png_decoder *dec, ink_error_info *info)
         ink_error err = ink_png_chunk_peek(reader, &bytes, &available, info);
         if (err != INK_OK)
             return err;
-        ink_inflate_io io = {bytes, available, dec->chunk, dec->chunk_nbytes};
+        ink_inflate_io io = {bytes, available, dec->inflated, dec->inflated_capacity};
         ink_error_info ignored;
         ink_error_clear(&ignored);
         err = ink_inflate_run(dec->inflate, &io, &ignored);
@@ -210,15 +268,15 @@ static ink_error finish(png_decoder *dec, ink_error_info *info)
         ink_png_chunk_consume(reader, consumed);
         if (err != INK_OK)
             break; /* libpng: a benign error once the rows are complete */
-        extra_nbytes += (uint32_t)(dec->chunk_nbytes - io.out_nbytes);
-        if (extra_nbytes > PNG_MAX_EXTRA_NBYTES)
-            return ink_error_set(info, INK_ERR_TOO_LARGE,
-                                 "PNG: more than %u bytes of image data after the last row "
-                                 "(a decompression bomb)", PNG_MAX_EXTRA_NBYTES);
-        if (consumed == 0 && io.out_nbytes == dec->chunk_nbytes &&
+        extra_nbytes += (uint32_t)(dec->inflated_capacity - io.out_nbytes);
+        if (consumed == 0 && io.out_nbytes == dec->inflated_capacity &&
             !ink_inflate_finished(dec->inflate))
             return ink_error_set(info, INK_ERR_INTERNAL, "PNG: inflate made no progress");
     }
+    if (extra_nbytes > PNG_MAX_EXTRA_NBYTES)
+        return ink_error_set(info, INK_ERR_TOO_LARGE,
+                             "PNG: more than %u bytes of image data after the last row "
+                             "(a decompression bomb)", PNG_MAX_EXTRA_NBYTES);
     return ink_png_read_trailer(reader, &dec->header, false, info);
 }
 
@@ -239,27 +297,31 @@ static uint32_t pass_size(uint32_t size, uint32_t start, uint32_t step)
 
 enum row_use { ROW_UNFILTER, ROW_CONVERT, ROW_SKIP };
 
-/* Inflates one row of `row_nbytes` and, unless skipped, unfilters it into dec->row. */
+/* Takes one row of `row_nbytes` from the inflated bytes and, unless skipped, unfilters it into
+ * dec->row. */
 static ink_error read_row(png_decoder *dec, uint32_t row_nbytes, enum row_use use,
                           ink_error_info *info)
 {
-    uint8_t filter;
-    ink_error err = pull(dec, &filter, 1, info);
+    ink_error err = fill(dec, 1, info);
     if (err != INK_OK)
         return err;
+    uint8_t filter = dec->inflated[dec->inflated_pos++];
     if (filter > 4)
         return ink_error_set(info, INK_ERR_BAD_DATA, "PNG: invalid filter type %u", filter);
+    const uint32_t bpp = dec->header.pixels.filter_bpp;
     ink_png_unfilter state;
-    ink_png_unfilter_begin_row(&state, filter, dec->header.pixels.filter_bpp);
+    ink_png_unfilter_begin_row(&state, filter, (uint8_t)bpp);
     for (uint32_t offset = 0; offset < row_nbytes;) {
-        uint32_t n = row_nbytes - offset;
-        if (n > dec->chunk_nbytes)
-            n = dec->chunk_nbytes;
-        err = pull(dec, dec->chunk, n, info);
+        err = fill(dec, bpp, info); /* the row's bytes left are a multiple of bpp */
         if (err != INK_OK)
             return err;
+        uint32_t n = dec->inflated_len - dec->inflated_pos;
+        if (n > row_nbytes - offset)
+            n = row_nbytes - offset;
+        n -= n % bpp;
         if (use != ROW_SKIP)
-            ink_png_unfilter_chunk(&state, dec->row, offset, dec->chunk, n);
+            ink_png_unfilter_chunk(&state, dec->row, offset, dec->inflated + dec->inflated_pos, n);
+        dec->inflated_pos += n;
         offset += n;
     }
     return INK_OK;
@@ -286,6 +348,9 @@ static ink_error sweep(png_decoder *dec, uint32_t y0, uint32_t y1, bool first, b
                            INK_INFLATE_ZLIB);
     if (err != INK_OK)
         return ink_error_set(info, err, "PNG: cannot set up inflate");
+    dec->inflated_pos = 0;
+    dec->inflated_len = 0;
+    dec->deferred_error = INK_OK;
 
     const ink_png_pixels *pixels = &dec->header.pixels;
     const uint32_t width = dec->header.width, height = dec->header.height;
@@ -386,10 +451,9 @@ static ink_error decode_claimed(png_decoder *dec, ink_arena *arena, const ink_li
         return err;
     dec->window = claims[2].bytes;
     dec->row = claims[3].bytes;
-    dec->chunk = dec->row + align8(dec->plan.row_nbytes);
-    dec->chunk_nbytes = INK_PNG_CHUNK_BUFFER_BYTES -
-                        INK_PNG_CHUNK_BUFFER_BYTES % header->pixels.filter_bpp;
-    dec->gray = dec->chunk + INK_PNG_CHUNK_BUFFER_BYTES;
+    dec->inflated = dec->row + align8(dec->plan.row_nbytes);
+    dec->inflated_capacity = dec->plan.inflated_nbytes;
+    dec->gray = dec->inflated + dec->plan.inflated_nbytes;
 
     ink_image_info image = {
         .width = header->width,

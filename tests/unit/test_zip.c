@@ -83,6 +83,19 @@ static void test_crc32_matches_zlib(void **unused)
     for (size_t i = 0; i < sizeof data; i += 7)
         crc = ink_crc32_update(crc, data + i, sizeof data - i < 7 ? sizeof data - i : 7);
     assert_int_equal(crc, crc32(0, data, sizeof data));
+    /* Every start alignment and every length up to 40 (the byte-wise head and tail around the
+     * word loop), and a long run that reaches every entry of the four tables many times. */
+    for (size_t offset = 0; offset < 8; offset++)
+        for (size_t n = 0; n <= 40; n++)
+            assert_int_equal(ink_crc32_update(0, data + offset, n),
+                             crc32(0, data + offset, (uInt)n));
+    static uint8_t long_run[1 << 16];
+    for (size_t i = 0; i < sizeof long_run; i++) {
+        seed = seed * 1103515245u + 12345u;
+        long_run[i] = (uint8_t)(seed >> 16);
+    }
+    assert_int_equal(ink_crc32_update(0, long_run + 1, sizeof long_run - 1),
+                     crc32(0, long_run + 1, sizeof long_run - 1));
     /* The check value of the CRC catalogue for "123456789". */
     assert_int_equal(ink_crc32_update(0, (const uint8_t *)"123456789", 9), 0xCBF43926u);
 }
