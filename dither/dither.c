@@ -209,58 +209,97 @@ static void floyd_steinberg_row(ink_ditherer *ditherer, const uint8_t *gray, uin
     swap_error_rows(ditherer);
 }
 
-/* Floyd–Steinberg to 1-bit output, the default conversion's path: the same arithmetic as
+/* The gray values themselves as a domain table, so the fast paths need no test per pixel for
+ * "no table" (512 bytes of read-only data). */
+#define IDENTITY_4(n) (n), (n) + 1, (n) + 2, (n) + 3
+#define IDENTITY_16(n) IDENTITY_4(n), IDENTITY_4((n) + 4), IDENTITY_4((n) + 8), IDENTITY_4((n) + 12)
+#define IDENTITY_64(n)                                                                           \
+    IDENTITY_16(n), IDENTITY_16((n) + 16), IDENTITY_16((n) + 32), IDENTITY_16((n) + 48)
+static const uint16_t identity_domain[256] = {IDENTITY_64(0), IDENTITY_64(64), IDENTITY_64(128),
+                                              IDENTITY_64(192)};
+
+/* What the 1-bit Floyd–Steinberg path carries from pixel to pixel, in registers. */
+typedef struct fs_carry {
+    int32_t ahead;        /* error arriving at the next pixel in scan order, this row */
+    int32_t below_behind; /* the next row's error so far, in the column just passed */
+    int32_t below_here;   /* ... and in this column */
+} fs_carry;
+
+/* One pixel of the 1-bit path: `value` is its domain value plus the error from the row above.
+ * Writes the next row's column behind this one, which this pixel completes, and returns the
+ * pixel's bit (1 = white). The quotients are C's (truncating toward zero): q = (n + bias) >> 4
+ * with bias = 15 for negative n, one bias for all three since 3e, 5e and 7e share e's sign
+ * (GCC's >> of a negative int is arithmetic, as the board's and host's compilers both are). */
+static inline uint32_t fs_1bit_pixel(fs_carry *carry, int32_t value, int32_t threshold,
+                                     int32_t black, int32_t span, int16_t *below_behind)
+{
+    value += carry->ahead;
+    const uint32_t white = value >= threshold;
+    const int32_t error = value - black - (-(int32_t)white & span);
+    const int32_t bias = (error >> 31) & 15;
+    const int32_t to_ahead = (error * 7 + bias) >> 4;
+    const int32_t to_behind_below = (error * 3 + bias) >> 4;
+    const int32_t to_below = (error * 5 + bias) >> 4;
+    carry->ahead = to_ahead;
+    *below_behind = (int16_t)(carry->below_behind + to_behind_below);
+    carry->below_behind = carry->below_here + to_below;
+    carry->below_here = error - to_ahead - to_behind_below - to_below;
+    return white;
+}
+
+/* Floyd–Steinberg to 1-bit output, the default conversion's path: the arithmetic of
  * floyd_steinberg_row() (dither.h; the unit test holds them bit-identical), arranged for a
- * register-poor in-order core. The error for the pixel ahead stays in a register; the next
- * row's error is finished while moving: a column of the next row receives its last share
- * (behind-below) when the scan reaches the column after it, so each entry is written once,
- * never read back, and no clearing pass is needed. Bits are packed as they come: left to
- * right each byte fills from bit 7 down, right to left from bit 0 up. */
+ * register-poor in-order core. The error for the pixel ahead stays in a register; a column of
+ * the next row is complete once the scan has passed it (its last share is the behind-below one
+ * of the pixel after it), so each entry is written once, never read back, and no clearing pass
+ * is needed. Bits are packed eight pixels at a time: left to right a byte fills from bit 7
+ * down, right to left from bit 0 up. */
 static void floyd_steinberg_1bit_row(ink_ditherer *ditherer, const uint8_t *gray,
                                      uint8_t *packed)
 {
     const int16_t *this_row = ditherer->errors_this_row + ERROR_PAD;
     int16_t *next_row = ditherer->errors_next_row + ERROR_PAD;
     const int32_t width = (int32_t)ditherer->width;
-    const uint16_t *lut = ditherer->lut;
+    const uint16_t *lut = ditherer->lut ? ditherer->lut : identity_domain;
     const int32_t black = ditherer->levels[0], threshold = ditherer->thresholds[0];
     const int32_t span = ditherer->levels[1] - black;
-    int32_t ahead = 0;        /* error arriving at the next pixel in scan order, this row */
-    int32_t below_behind = 0; /* the next row's error so far, at the column just passed */
-    int32_t below_here = 0;   /* ... and at this column */
-    uint32_t bits = 0;
-#define FS_PIXEL(x, step)                                                                          \
-    do {                                                                                         \
-        int32_t value = (lut ? lut[gray[x]] : gray[x]) + this_row[x] + ahead;                    \
-        uint32_t white = value >= threshold;                                                     \
-        int32_t error = value - black - (-(int32_t)white & span);                                \
-        int32_t to_ahead = error * 7 / 16, to_behind_below = error * 3 / 16;                     \
-        int32_t to_below = error * 5 / 16;                                                       \
-        ahead = to_ahead;                                                                        \
-        next_row[(x) - (step)] = (int16_t)(below_behind + to_behind_below);                      \
-        below_behind = below_here + to_below;                                                    \
-        below_here = error - to_ahead - to_behind_below - to_below;                              \
-        bits = (step) > 0 ? (bits << 1) | white : (bits >> 1) | (white << 7);                    \
-    } while (0)
+    fs_carry carry = {0, 0, 0};
+#define FS_1BIT_PIXEL(x, step)                                                                   \
+    fs_1bit_pixel(&carry, lut[gray[x]] + this_row[x], threshold, black, span,                   \
+                  &next_row[(x) - (step)])
+    const int32_t whole_bytes = width >> 3, tail_pixels = width & 7;
     if ((ditherer->y & 1u) == 0) {
         int32_t x = 0;
-        for (; x < width; x++) {
-            FS_PIXEL(x, 1);
-            if ((x & 7) == 7)
-                packed[x >> 3] = (uint8_t)bits;
+        for (int32_t byte = 0; byte < whole_bytes; byte++) {
+            uint32_t bits = 0;
+            for (int32_t end = x + 8; x < end; x++)
+                bits = (bits << 1) | FS_1BIT_PIXEL(x, 1);
+            packed[byte] = (uint8_t)bits;
         }
-        if (width & 7)
-            packed[width >> 3] = (uint8_t)(bits << (8 - (width & 7)));
-        next_row[width - 1] = (int16_t)below_behind; /* below_here is past the right edge */
+        if (tail_pixels) {
+            uint32_t bits = 0;
+            for (; x < width; x++)
+                bits = (bits << 1) | FS_1BIT_PIXEL(x, 1);
+            packed[whole_bytes] = (uint8_t)(bits << (8 - tail_pixels));
+        }
+        next_row[width - 1] = (int16_t)carry.below_behind; /* below_here is off the image */
     } else {
-        for (int32_t x = width - 1; x >= 0; x--) {
-            FS_PIXEL(x, -1);
-            if ((x & 7) == 0)
-                packed[x >> 3] = (uint8_t)bits;
+        int32_t x = width - 1;
+        if (tail_pixels) {
+            uint32_t bits = 0;
+            for (int32_t shift = 8 - tail_pixels; shift < 8; shift++, x--)
+                bits |= FS_1BIT_PIXEL(x, -1) << shift;
+            packed[whole_bytes] = (uint8_t)bits;
         }
-        next_row[0] = (int16_t)below_behind;
+        for (int32_t byte = whole_bytes - 1; byte >= 0; byte--) {
+            uint32_t bits = 0;
+            for (uint32_t shift = 0; shift < 8; shift++, x--)
+                bits |= FS_1BIT_PIXEL(x, -1) << shift;
+            packed[byte] = (uint8_t)bits;
+        }
+        next_row[0] = (int16_t)carry.below_behind;
     }
-#undef FS_PIXEL
+#undef FS_1BIT_PIXEL
     /* The first pixel's behind-below share fell into the padding: error off the image. */
     next_row[-1] = 0;
     next_row[width] = 0;
