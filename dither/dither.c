@@ -249,24 +249,23 @@ static inline uint32_t fs_1bit_pixel(fs_carry *carry, int32_t value, int32_t thr
 
 /* Floyd–Steinberg to 1-bit output, the default conversion's path: the arithmetic of
  * floyd_steinberg_row() (dither.h; the unit test holds them bit-identical), arranged for a
- * register-poor in-order core. The error for the pixel ahead stays in a register; a column of
- * the next row is complete once the scan has passed it (its last share is the behind-below one
- * of the pixel after it), so each entry is written once, never read back, and no clearing pass
- * is needed. Bits are packed eight pixels at a time: left to right a byte fills from bit 7
- * down, right to left from bit 0 up. */
+ * register-poor in-order core. The error for the pixel ahead stays in a register, and one error
+ * row serves for both rows: a column of the next row is complete once the scan has passed it
+ * (its last share is the behind-below one of the pixel after it), and by then the column's
+ * error for this row has been read, so the entry is overwritten in place, once, never read
+ * back, and no clearing pass is needed. Bits are packed eight pixels at a time: left to right
+ * a byte fills from bit 7 down, right to left from bit 0 up. */
 static void floyd_steinberg_1bit_row(ink_ditherer *ditherer, const uint8_t *gray,
                                      uint8_t *packed)
 {
-    const int16_t *this_row = ditherer->errors_this_row + ERROR_PAD;
-    int16_t *next_row = ditherer->errors_next_row + ERROR_PAD;
+    int16_t *errors = ditherer->errors_this_row + ERROR_PAD; /* this row in, next row out */
     const int32_t width = (int32_t)ditherer->width;
     const uint16_t *lut = ditherer->lut ? ditherer->lut : identity_domain;
     const int32_t black = ditherer->levels[0], threshold = ditherer->thresholds[0];
     const int32_t span = ditherer->levels[1] - black;
     fs_carry carry = {0, 0, 0};
 #define FS_1BIT_PIXEL(x, step)                                                                   \
-    fs_1bit_pixel(&carry, lut[gray[x]] + this_row[x], threshold, black, span,                   \
-                  &next_row[(x) - (step)])
+    fs_1bit_pixel(&carry, lut[gray[x]] + errors[x], threshold, black, span, &errors[(x) - (step)])
     const int32_t whole_bytes = width >> 3, tail_pixels = width & 7;
     if ((ditherer->y & 1u) == 0) {
         int32_t x = 0;
@@ -282,7 +281,7 @@ static void floyd_steinberg_1bit_row(ink_ditherer *ditherer, const uint8_t *gray
                 bits = (bits << 1) | FS_1BIT_PIXEL(x, 1);
             packed[whole_bytes] = (uint8_t)(bits << (8 - tail_pixels));
         }
-        next_row[width - 1] = (int16_t)carry.below_behind; /* below_here is off the image */
+        errors[width - 1] = (int16_t)carry.below_behind; /* below_here is off the image */
     } else {
         int32_t x = width - 1;
         if (tail_pixels) {
@@ -297,13 +296,13 @@ static void floyd_steinberg_1bit_row(ink_ditherer *ditherer, const uint8_t *gray
                 bits |= FS_1BIT_PIXEL(x, -1) << shift;
             packed[byte] = (uint8_t)bits;
         }
-        next_row[0] = (int16_t)carry.below_behind;
+        errors[0] = (int16_t)carry.below_behind;
     }
 #undef FS_1BIT_PIXEL
-    /* The first pixel's behind-below share fell into the padding: error off the image. */
-    next_row[-1] = 0;
-    next_row[width] = 0;
-    swap_error_rows(ditherer);
+    /* The first pixel's behind-below share fell into the padding: error off the image. The
+     * rows are not swapped: errors_next_row is unused on this path. */
+    errors[-1] = 0;
+    errors[width] = 0;
 }
 
 static void threshold_row(const ink_ditherer *ditherer, const uint8_t *gray, uint8_t *packed)
