@@ -3,7 +3,9 @@
  *
  * Coordinates are kept exact by measuring both grids in a common unit: along x, one source
  * pixel is out_width units and one output pixel is crop_width units, so the crop is
- * crop_width * out_width units long on both grids and every overlap is an integer.
+ * crop_width * out_width units long on both grids and every overlap is an integer; likewise
+ * along y with out_height and crop_height. The scaler divides each pair by its gcd, which keeps
+ * its sums small enough for 32-bit arithmetic (the RV32 core has no 64-bit multiply).
  */
 #include "decode/scale.h"
 
@@ -101,6 +103,22 @@ size_t ink_scaler_work_bytes(uint32_t out_width)
     return accumulator_nbytes + (((size_t)out_width + 3u) & ~(size_t)3u);
 }
 
+static uint32_t greatest_common_divisor(uint32_t a, uint32_t b)
+{
+    while (b != 0) {
+        uint32_t t = a % b;
+        a = b;
+        b = t;
+    }
+    return a;
+}
+
+/* The high word of a 32 x 32-bit product: one `mulhu` on RV32. */
+static inline uint32_t multiply_high(uint32_t a, uint32_t b)
+{
+    return (uint32_t)(((uint64_t)a * b) >> 32);
+}
+
 ink_error ink_scaler_init(ink_scaler *scaler, uint32_t in_width, uint32_t in_height,
                           const ink_fit_geometry *geometry, void *work, size_t work_nbytes,
                           ink_scaler_emit_fn *emit, void *emit_user, ink_error_info *info)
@@ -116,6 +134,10 @@ ink_error ink_scaler_init(ink_scaler *scaler, uint32_t in_width, uint32_t in_hei
         return ink_error_set(info, INK_ERR_TOO_LARGE,
                              "output width %u exceeds the pipeline's maximum of %u", g->out_width,
                              INK_MAX_OUTPUT_WIDTH);
+    if (g->crop_width > INK_MAX_SCALER_SOURCE || g->crop_height > INK_MAX_SCALER_SOURCE ||
+        g->out_height > INK_MAX_SCALER_SOURCE)
+        return ink_error_set(info, INK_ERR_TOO_LARGE, "scaler: %ux%u -> %ux%u is too large",
+                             g->crop_width, g->crop_height, g->out_width, g->out_height);
     if (work_nbytes < ink_scaler_work_bytes(g->out_width))
         return ink_error_set(info, INK_ERR_INVALID_ARGUMENT, "scaler: %zu work bytes, need %zu",
                              work_nbytes, ink_scaler_work_bytes(g->out_width));
@@ -125,52 +147,104 @@ ink_error ink_scaler_init(ink_scaler *scaler, uint32_t in_width, uint32_t in_hei
     scaler->geometry = *g;
     scaler->accumulators = work;
     scaler->out_row = (uint8_t *)work + (size_t)g->out_width * sizeof(uint32_t);
-    scaler->x_reciprocal = (1ull << 40) / g->crop_width;
-    scaler->y_reciprocal = ((1ull << 32) + g->crop_height / 2) / g->crop_height;
+    /* Along x a source pixel is out_width units and an output column crop_width units, both
+     * divided by their gcd; doubled when a column would be one unit, so that its reciprocal
+     * fits 32 bits. */
+    uint32_t gx = greatest_common_divisor(g->crop_width, g->out_width);
+    uint32_t x_scale = g->crop_width == gx ? 2u : 1u;
+    scaler->px_units = g->out_width / gx * x_scale;
+    scaler->col_units = g->crop_width / gx * x_scale;
+    scaler->col_whole_px = scaler->col_units / scaler->px_units;
+    scaler->col_rest_units = scaler->col_units % scaler->px_units;
+    scaler->col_reciprocal = (uint32_t)(((1ull << 32) + scaler->col_units - 1) / scaler->col_units);
+    uint32_t gy = greatest_common_divisor(g->crop_height, g->out_height);
+    scaler->row_units = g->out_height / gy;
+    scaler->out_row_units = g->crop_height / gy;
+    scaler->out_divisor = 256u * scaler->out_row_units;
+    scaler->out_reciprocal = (uint32_t)((1ull << 32) / scaler->out_divisor);
     scaler->emit = emit;
     scaler->emit_user = emit_user;
     memset(scaler->accumulators, 0, (size_t)g->out_width * sizeof(uint32_t));
     return INK_OK;
 }
 
-/* One horizontal pass over the crop of a source row. For each output column j it computes
- * h = the row's area average over column j, in 8.8 fixed point, then either
- *   adds h * weight to the accumulator (finish == false), or
- *   completes the output row: out[j] = (accumulator + h * weight) / (crop_height * 256),
- *   and restarts the accumulator with h * rest, the part of this source row that belongs to the
- *   next output row. */
-static void horizontal_pass(ink_scaler *scaler, const uint8_t *source, uint32_t weight,
-                            uint32_t rest, bool finish)
+/* The column averages of one source row, one at a time. Column j covers the units
+ * [j * col_units, (j+1) * col_units) of the row; with P(u) the row's sum over its first u
+ * units (whole pixels times px_units plus the covered part of the next pixel), the column's sum
+ * is P(end) - P(start). Only whole pixels are walked; P is kept modulo 2^32, which the
+ * difference (at most 255 * col_units) does not mind. */
+typedef struct column_walk {
+    const uint8_t *source;
+    uint32_t px_units, whole_px, rest_units, reciprocal;
+    uint32_t pixel;       /* the first pixel not yet in `whole_sum` */
+    uint32_t offset;      /* units of `pixel` before the current column's end */
+    uint32_t whole_sum;   /* sum of source[0 .. pixel) */
+    uint32_t start_units; /* P at the current column's start */
+} column_walk;
+
+static inline column_walk column_walk_start(const ink_scaler *scaler, const uint8_t *source)
 {
-    const uint32_t crop_width = scaler->geometry.crop_width;
+    column_walk w = {source, scaler->px_units, scaler->col_whole_px, scaler->col_rest_units,
+                     scaler->col_reciprocal, 0, 0, 0, 0};
+    return w;
+}
+
+/* The next column's average in 8.8 fixed point (0..65280), below the exact value by less
+ * than 1 or above by less than 1 (the reciprocal is rounded up). */
+static inline uint32_t column_walk_next(column_walk *w)
+{
+    uint32_t end_pixel = w->pixel + w->whole_px;
+    uint32_t offset = w->offset + w->rest_units;
+    if (offset >= w->px_units) {
+        offset -= w->px_units;
+        end_pixel++;
+    }
+    /* The end pixel's partial share is read only when there is one: at the crop's right
+     * edge the end falls on a pixel boundary and source[end_pixel] is outside the row. */
+    uint32_t whole_sum = w->whole_sum;
+    for (uint32_t i = w->pixel; i < end_pixel; i++)
+        whole_sum += w->source[i];
+    uint32_t end_units = whole_sum * w->px_units;
+    if (offset != 0)
+        end_units += offset * w->source[end_pixel];
+    uint32_t column_sum = end_units - w->start_units;
+    w->pixel = end_pixel;
+    w->offset = offset;
+    w->whole_sum = whole_sum;
+    w->start_units = end_units;
+    return multiply_high(column_sum << 8, w->reciprocal);
+}
+
+/* Adds one source row, weighted by `weight` row units, to every column's running sum. */
+static void accumulate_row(ink_scaler *scaler, const uint8_t *source, uint32_t weight)
+{
+    uint32_t *accumulators = scaler->accumulators;
     const uint32_t out_width = scaler->geometry.out_width;
-    const uint64_t x_reciprocal = scaler->x_reciprocal;
-    const uint64_t y_reciprocal = scaler->y_reciprocal;
+    column_walk w = column_walk_start(scaler, source);
+    for (uint32_t j = 0; j < out_width; j++)
+        accumulators[j] += column_walk_next(&w) * weight;
+}
+
+/* Completes the output row with `weight` row units of this source row, rounds each column's
+ * sum / (256 * out_row_units) to nearest, and restarts the sums with the `rest` units of this
+ * row that belong to the next output row. */
+static void finish_row(ink_scaler *scaler, const uint8_t *source, uint32_t weight, uint32_t rest)
+{
     uint32_t *accumulators = scaler->accumulators;
     uint8_t *out_row = scaler->out_row;
-    uint32_t position = 0, in_end = out_width, out_end = crop_width, i = 0;
+    const uint32_t out_width = scaler->geometry.out_width;
+    const uint32_t divisor = scaler->out_divisor, reciprocal = scaler->out_reciprocal;
+    const uint32_t half = divisor / 2u;
+    column_walk w = column_walk_start(scaler, source);
     for (uint32_t j = 0; j < out_width; j++) {
-        uint32_t sum = 0;
-        while (in_end <= out_end) {
-            sum += source[i] * (in_end - position);
-            position = in_end;
-            i++;
-            in_end += out_width;
-        }
-        if (position < out_end) {
-            sum += source[i] * (out_end - position);
-            position = out_end;
-        }
-        out_end += crop_width;
-        uint32_t average = (uint32_t)(((uint64_t)sum * x_reciprocal) >> 32);
-        if (!finish) {
-            accumulators[j] += average * weight;
-        } else {
-            uint32_t total = accumulators[j] + average * weight;
-            uint32_t value = (uint32_t)(((uint64_t)total * y_reciprocal + (1ull << 39)) >> 40);
-            out_row[j] = (uint8_t)(value > 255u ? 255u : value);
-            accumulators[j] = average * rest;
-        }
+        uint32_t average = column_walk_next(&w);
+        uint32_t total = accumulators[j] + average * weight + half;
+        /* floor(2^32 / divisor) makes the quotient low by at most 1: one correction. */
+        uint32_t value = multiply_high(total, reciprocal);
+        if (total - value * divisor >= divisor)
+            value++;
+        out_row[j] = (uint8_t)(value > 255u ? 255u : value);
+        accumulators[j] = average * rest;
     }
 }
 
@@ -182,21 +256,21 @@ ink_error ink_scaler_push_row(ink_scaler *scaler, const uint8_t *row)
     uint32_t y = scaler->in_y++;
     if (y < g->crop_y || y - g->crop_y >= g->crop_height || scaler->out_y >= g->out_height)
         return INK_OK;
-    /* Along y, a source row is out_height units and an output row crop_height units. */
-    const uint64_t row_units = g->out_height, out_units = g->crop_height;
+    /* Along y, a source row is row_units and an output row out_row_units (gcd-reduced). */
+    const uint64_t row_units = scaler->row_units, out_units = scaler->out_row_units;
     uint64_t position = (uint64_t)(y - g->crop_y) * row_units;
     const uint64_t row_end = position + row_units;
     const uint8_t *source = row + g->crop_x;
     while (position < row_end && scaler->out_y < g->out_height) {
         uint64_t out_end = (uint64_t)(scaler->out_y + 1) * out_units;
         if (out_end > row_end) {
-            horizontal_pass(scaler, source, (uint32_t)(row_end - position), 0, false);
+            accumulate_row(scaler, source, (uint32_t)(row_end - position));
             return INK_OK;
         }
         uint64_t rest = row_end - out_end;
         /* A rest of a whole output row or more (upscaling) is taken by the next iteration. */
-        horizontal_pass(scaler, source, (uint32_t)(out_end - position),
-                        rest < out_units ? (uint32_t)rest : 0u, true);
+        finish_row(scaler, source, (uint32_t)(out_end - position),
+                   rest < out_units ? (uint32_t)rest : 0u);
         scaler->out_y++;
         ink_error error = scaler->emit(scaler->emit_user, scaler->out_row);
         if (error != INK_OK)

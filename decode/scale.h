@@ -10,13 +10,20 @@
  * ink_fit_choose_scale() then picks the DCT scale (the smallest reduction that still leaves the
  * crop at least as large as the output) and maps the crop onto the scaled image.
  *
- * Scaling. Each output pixel is the exact area average of the source pixels it covers (box
- * filter over fractional coverage, in integer arithmetic): the output row r covers source rows
- * [r*ch/H, (r+1)*ch/H) of the crop, likewise for columns. Horizontal sums are normalised to
- * 8.8 fixed point with a reciprocal; vertical sums accumulate in uint32 (65280 * 65535 < 2^32).
+ * Scaling. Each output pixel is the area average of the source pixels it covers (box filter
+ * over fractional coverage, in integer arithmetic): the output row r covers source rows
+ * [r*ch/H, (r+1)*ch/H) of the crop, likewise for columns. Both axes are measured in units
+ * reduced by gcd(crop, out), so a source pixel weighs px_units and an output column col_units.
+ * A source row is reduced to one 8.8 fixed-point average per output column (its weighted sum
+ * times a 32-bit reciprocal of col_units: one high multiply, error below 1/256), which is added,
+ * weighted by the row's vertical coverage, into that column's uint32 running sum
+ * (65280 * row_units of a whole output row < 2^32). When a group of source rows completes an
+ * output row, each sum is divided exactly (32-bit reciprocal plus one correction step) and
+ * rounded to nearest. So every output pixel is within 0.5 + 1/256 of the exact average.
  * Source rows arrive one at a time (ink_scaler_push_row); each finished output row is handed
  * to the `emit` callback. The scaler holds one accumulator row and one output row:
  * ink_scaler_work_bytes(out_width) bytes of caller memory (an IMAGE2 claim in the converter).
+ * The crop may be at most INK_MAX_SCALER_SOURCE pixels on a side.
  */
 #ifndef INK_DECODE_SCALE_H
 #define INK_DECODE_SCALE_H
@@ -30,6 +37,9 @@
 /* The widest output the pipeline produces: the X4's screen in landscape. Its working rows fit
  * the IMAGE2 (scaler) and ROW (dither, BMP) regions; docs/MEMORY.md has the arithmetic. */
 #define INK_MAX_OUTPUT_WIDTH 800u
+
+/* The largest crop side the scaler takes: keeps every fixed-point sum inside 32 bits. */
+#define INK_MAX_SCALER_SOURCE 65535u
 
 typedef enum ink_fit {
     INK_FIT_CONTAIN = 0,
@@ -58,10 +68,17 @@ typedef ink_error ink_scaler_emit_fn(void *user, const uint8_t *row);
 typedef struct ink_scaler {
     uint32_t in_width, in_height;
     ink_fit_geometry geometry;
-    uint32_t *accumulators;   /* out_width: sums of 8.8 values weighted by row coverage */
+    uint32_t *accumulators;   /* out_width: 8.8 column averages weighted by row coverage */
     uint8_t *out_row;         /* out_width */
-    uint64_t x_reciprocal;    /* floor(2^40 / crop_width) */
-    uint64_t y_reciprocal;    /* round(2^32 / crop_height) */
+    uint32_t px_units;        /* along x: one source pixel ...                        */
+    uint32_t col_units;       /* ... and one output column, in gcd-reduced units       */
+    uint32_t col_whole_px;    /* col_units / px_units                                 */
+    uint32_t col_rest_units;  /* col_units % px_units                                 */
+    uint32_t col_reciprocal;  /* ceil(2^32 / col_units) (col_units >= 2)              */
+    uint32_t row_units;       /* along y: one source row ...                          */
+    uint32_t out_row_units;   /* ... and one output row, in gcd-reduced units          */
+    uint32_t out_divisor;     /* 256 * out_row_units: an output row's full weight       */
+    uint32_t out_reciprocal;  /* floor(2^32 / out_divisor)                            */
     uint32_t in_y;            /* next source row to arrive */
     uint32_t out_y;           /* next output row to finish */
     ink_scaler_emit_fn *emit;
@@ -72,7 +89,8 @@ size_t ink_scaler_work_bytes(uint32_t out_width);
 
 /* Prepares to scale an `in_width` x `in_height` image by `geometry` (crop inside the image,
  * out_width <= INK_MAX_OUTPUT_WIDTH). `work` holds ink_scaler_work_bytes() bytes, 4-aligned.
- * Errors: INK_ERR_INVALID_ARGUMENT, INK_ERR_TOO_LARGE (output wider than the maximum). */
+ * Errors: INK_ERR_INVALID_ARGUMENT, INK_ERR_TOO_LARGE (output wider than the maximum, or a
+ * crop side above INK_MAX_SCALER_SOURCE). */
 ink_error ink_scaler_init(ink_scaler *scaler, uint32_t in_width, uint32_t in_height,
                           const ink_fit_geometry *geometry, void *work, size_t work_nbytes,
                           ink_scaler_emit_fn *emit, void *emit_user, ink_error_info *info);
