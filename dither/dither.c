@@ -305,6 +305,72 @@ static void floyd_steinberg_1bit_row(ink_ditherer *ditherer, const uint8_t *gray
     errors[width] = 0;
 }
 
+/* What the 1-bit Atkinson path carries from pixel to pixel, in registers. */
+typedef struct atkinson_carry {
+    int32_t ahead1, ahead2;  /* error for (x+1, y) and (x+2, y) */
+    int32_t share_behind;    /* the share of pixel x-1 */
+    int32_t below_behind;    /* shares of x-2 and x-1 owed to (x-1, y+1); x's completes it */
+} atkinson_carry;
+
+/* One pixel of the 1-bit Atkinson path: `value` is its domain value plus the error from the
+ * rows above. Completes (x-1, y+1) in `below_behind` (one read-modify-write, where the rules
+ * take three), leaves the error for (x, y+2) in `below_below`, returns the bit (1 = white).
+ * e / 8 truncates toward zero as C's division: (e + 7) >> 3 for negative e. */
+static inline uint32_t atkinson_1bit_pixel(atkinson_carry *carry, int32_t value,
+                                           int32_t threshold, int32_t black, int32_t span,
+                                           int16_t *below_behind, int16_t *below_below)
+{
+    value += carry->ahead1;
+    const uint32_t white = value >= threshold;
+    const int32_t error = value - black - (-(int32_t)white & span);
+    const int32_t share = (error + ((error >> 31) & 7)) >> 3;
+    carry->ahead1 = carry->ahead2 + share;
+    carry->ahead2 = share;
+    *below_behind = (int16_t)(*below_behind + carry->below_behind + share);
+    carry->below_behind = carry->share_behind + share;
+    carry->share_behind = share;
+    *below_below = (int16_t)share;
+    return white;
+}
+
+/* Atkinson to 1-bit output: the arithmetic of atkinson_row() (the unit test holds them
+ * bit-identical) with the row-ahead error in registers, each next-row entry updated once, and
+ * eight pixels packed per byte without a per-pixel test. */
+static void atkinson_1bit_row(ink_ditherer *ditherer, const uint8_t *gray, uint8_t *packed)
+{
+    int16_t *this_row = ditherer->errors_this_row + ERROR_PAD;
+    int16_t *next_row = ditherer->errors_next_row + ERROR_PAD;
+    const int32_t width = (int32_t)ditherer->width;
+    const uint16_t *lut = ditherer->lut ? ditherer->lut : identity_domain;
+    const int32_t black = ditherer->levels[0], threshold = ditherer->thresholds[0];
+    const int32_t span = ditherer->levels[1] - black;
+    atkinson_carry carry = {0, 0, 0, 0};
+#define ATKINSON_1BIT_PIXEL(x)                                                                   \
+    atkinson_1bit_pixel(&carry, lut[gray[x]] + this_row[x], threshold, black, span,             \
+                        &next_row[(x) - 1], &this_row[x])
+    const int32_t whole_bytes = width >> 3, tail_pixels = width & 7;
+    int32_t x = 0;
+    for (int32_t byte = 0; byte < whole_bytes; byte++) {
+        uint32_t bits = 0;
+        for (int32_t end = x + 8; x < end; x++)
+            bits = (bits << 1) | ATKINSON_1BIT_PIXEL(x);
+        packed[byte] = (uint8_t)bits;
+    }
+    if (tail_pixels) {
+        uint32_t bits = 0;
+        for (; x < width; x++)
+            bits = (bits << 1) | ATKINSON_1BIT_PIXEL(x);
+        packed[whole_bytes] = (uint8_t)(bits << (8 - tail_pixels));
+    }
+#undef ATKINSON_1BIT_PIXEL
+    /* (width-1, y+1) still owes the last two shares; (width, y+1) is off the image, and so is
+     * (-1, y+1), which the first pixel wrote into the padding. */
+    next_row[width - 1] = (int16_t)(next_row[width - 1] + carry.below_behind);
+    next_row[-1] = 0;
+    next_row[width] = 0;
+    swap_error_rows(ditherer);
+}
+
 static void threshold_row(const ink_ditherer *ditherer, const uint8_t *gray, uint8_t *packed)
 {
     uint32_t width = ditherer->width;
@@ -337,7 +403,10 @@ void ink_dither_row(ink_ditherer *ditherer, const uint8_t *gray, uint8_t *packed
 {
     switch (ditherer->method) {
     case INK_DITHER_ATKINSON:
-        atkinson_row(ditherer, gray, packed);
+        if (ditherer->bits_per_pixel == 1)
+            atkinson_1bit_row(ditherer, gray, packed);
+        else
+            atkinson_row(ditherer, gray, packed);
         break;
     case INK_DITHER_FLOYD_STEINBERG:
         if (ditherer->bits_per_pixel == 1)

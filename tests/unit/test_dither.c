@@ -207,12 +207,11 @@ static void floyd_steinberg_matches_reference_bit_for_bit(void **state)
 /* Random images of every width up to 40 and random widths up to the widest output (800), in
  * the domains the converter really uses: the default table (dot gain 2, no tone: levels
  * {0, 4095}), a toned table, a table whose black level is not 0, and plain grays. Each is
- * checked against the reference above, so the 1-bit Floyd–Steinberg fast path (both scan
- * directions, every partial last byte) must reproduce the rules exactly. Two-bit output takes
- * the general path and is covered by floyd_steinberg_matches_reference_bit_for_bit. */
-static void floyd_steinberg_1bit_matches_reference_at_random_widths(void **state)
+ * checked against the reference above, so the 1-bit fast paths (Floyd–Steinberg in both scan
+ * directions, Atkinson; every partial last byte) must reproduce the rules exactly. Two-bit
+ * output takes the general paths, covered by the *_matches_reference_bit_for_bit tests. */
+static void matches_reference_at_random_widths_1bit(ink_dither_method method)
 {
-    (void)state;
     static uint16_t default_table[256], toned_table[256], raised_table[256];
     assert_int_equal(ink_tone_build_lut(&INK_TONE_NONE, INK_DEFAULT_DOT_GAIN_X10, default_table),
                      INK_OK);
@@ -238,17 +237,29 @@ static void floyd_steinberg_1bit_matches_reference_at_random_widths(void **state
             int32_t v = (int32_t)base + (int32_t)(next_random() % amplitude) - (int32_t)amplitude / 2;
             gray[i] = (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : v);
         }
-        reference_dither_domain(INK_DITHER_FLOYD_STEINBERG, d, gray, width, height, expected);
-        inkpipe_dither_domain(INK_DITHER_FLOYD_STEINBERG, d, gray, width, height, actual);
+        reference_dither_domain(method, d, gray, width, height, expected);
+        inkpipe_dither_domain(method, d, gray, width, height, actual);
         for (size_t i = 0; i < n; i++)
             if (expected[i] != actual[i])
-                fail_msg("trial %d, %dx%d, domain %d: pixel (%zu,%zu) is %d, reference %d",
-                         trial, width, height, trial % 4, i % (size_t)width, i / (size_t)width,
+                fail_msg("%s, trial %d, %dx%d, domain %d: pixel (%zu,%zu) is %d, reference %d",
+                         ink_dither_method_name(method), trial, width, height, trial % 4, i % (size_t)width, i / (size_t)width,
                          actual[i], expected[i]);
         free(gray);
         free(expected);
         free(actual);
     }
+}
+
+static void floyd_steinberg_1bit_matches_reference_at_random_widths(void **state)
+{
+    (void)state;
+    matches_reference_at_random_widths_1bit(INK_DITHER_FLOYD_STEINBERG);
+}
+
+static void atkinson_1bit_matches_reference_at_random_widths(void **state)
+{
+    (void)state;
+    matches_reference_at_random_widths_1bit(INK_DITHER_ATKINSON);
 }
 
 static void threshold_matches_reference_bit_for_bit(void **state)
@@ -478,6 +489,7 @@ int main(void)
         cmocka_unit_test(atkinson_matches_reference_bit_for_bit),
         cmocka_unit_test(floyd_steinberg_matches_reference_bit_for_bit),
         cmocka_unit_test(floyd_steinberg_1bit_matches_reference_at_random_widths),
+        cmocka_unit_test(atkinson_1bit_matches_reference_at_random_widths),
         cmocka_unit_test(threshold_matches_reference_bit_for_bit),
         cmocka_unit_test(ordered_matches_reference_bit_for_bit),
         cmocka_unit_test(bayer_table_is_the_recursive_matrix),
