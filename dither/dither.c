@@ -174,41 +174,6 @@ static void atkinson_row(ink_ditherer *ditherer, const uint8_t *gray, uint8_t *p
     swap_error_rows(ditherer);
 }
 
-static inline void put_level(const ink_ditherer *d, uint8_t *packed, int32_t x, uint32_t level)
-{
-    uint32_t shift = d->bits_per_pixel == 1 ? 7u - ((uint32_t)x & 7u)
-                                            : 6u - (((uint32_t)x & 3u) << 1);
-    size_t at = ((size_t)x * d->bits_per_pixel) >> 3;
-    packed[at] = (uint8_t)(packed[at] | (level << shift));
-}
-
-static void floyd_steinberg_row(ink_ditherer *ditherer, const uint8_t *gray, uint8_t *packed)
-{
-    int16_t *this_row = ditherer->errors_this_row + ERROR_PAD;
-    int16_t *next_row = ditherer->errors_next_row + ERROR_PAD;
-    const int32_t width = (int32_t)ditherer->width;
-    const bool left_to_right = (ditherer->y & 1u) == 0;
-    const int32_t step = left_to_right ? 1 : -1;
-    memset(packed, 0, ink_packed_bytes(ditherer->bits_per_pixel, ditherer->width));
-    for (int32_t n = 0, x = left_to_right ? 0 : width - 1; n < width; n++, x += step) {
-        int32_t value = domain_value(ditherer, gray[x]) + this_row[x];
-        uint32_t level = quantise(ditherer, value);
-        int32_t error = value - ditherer->levels[level];
-        int32_t ahead = error * 7 / 16, behind_below = error * 3 / 16, below = error * 5 / 16;
-        int32_t ahead_below = error - ahead - behind_below - below;
-        put_level(ditherer, packed, x, level);
-        this_row[x + step] = (int16_t)(this_row[x + step] + ahead);
-        next_row[x - step] = (int16_t)(next_row[x - step] + behind_below);
-        next_row[x] = (int16_t)(next_row[x] + below);
-        next_row[x + step] = (int16_t)(next_row[x + step] + ahead_below);
-    }
-    /* This row's buffer becomes the row after next: clear it, padding included. */
-    memset(ditherer->errors_this_row, 0, ((size_t)width + 2u * ERROR_PAD) * sizeof(int16_t));
-    next_row[-1] = 0;
-    next_row[width] = 0;
-    swap_error_rows(ditherer);
-}
-
 /* The gray values themselves as a domain table, so the fast paths need no test per pixel for
  * "no table" (512 bytes of read-only data). */
 #define IDENTITY_4(n) (n), (n) + 1, (n) + 2, (n) + 3
@@ -225,17 +190,13 @@ typedef struct fs_carry {
     int32_t below_here;   /* ... and in this column */
 } fs_carry;
 
-/* One pixel of the 1-bit path: `value` is its domain value plus the error from the row above.
- * Writes the next row's column behind this one, which this pixel completes, and returns the
- * pixel's bit (1 = white). The quotients are C's (truncating toward zero): q = (n + bias) >> 4
- * with bias = 15 for negative n, one bias for all three since 3e, 5e and 7e share e's sign
- * (GCC's >> of a negative int is arithmetic, as the board's and host's compilers both are). */
-static inline uint32_t fs_1bit_pixel(fs_carry *carry, int32_t value, int32_t threshold,
-                                     int32_t black, int32_t span, int16_t *below_behind)
+/* Spreads one pixel's error: 7/16 ahead (kept in the carry), 3/16 behind-below, which
+ * completes the next row's column behind this one (written to `below_behind`), 5/16 below and
+ * the remainder below-ahead (carried). The quotients are C's (truncating toward zero):
+ * q = (n + bias) >> 4 with bias = 15 for negative n, one bias for all three since 3e, 5e and 7e
+ * share e's sign (GCC's >> of a negative int is arithmetic, on the board and the host). */
+static inline void fs_diffuse(fs_carry *carry, int32_t error, int16_t *below_behind)
 {
-    value += carry->ahead;
-    const uint32_t white = value >= threshold;
-    const int32_t error = value - black - (-(int32_t)white & span);
     const int32_t bias = (error >> 31) & 15;
     const int32_t to_ahead = (error * 7 + bias) >> 4;
     const int32_t to_behind_below = (error * 3 + bias) >> 4;
@@ -244,11 +205,21 @@ static inline uint32_t fs_1bit_pixel(fs_carry *carry, int32_t value, int32_t thr
     *below_behind = (int16_t)(carry->below_behind + to_behind_below);
     carry->below_behind = carry->below_here + to_below;
     carry->below_here = error - to_ahead - to_behind_below - to_below;
+}
+
+/* One pixel of the 1-bit path: `value` is its domain value plus the error from the row above.
+ * Returns the pixel's bit (1 = white). */
+static inline uint32_t fs_1bit_pixel(fs_carry *carry, int32_t value, int32_t threshold,
+                                     int32_t black, int32_t span, int16_t *below_behind)
+{
+    value += carry->ahead;
+    const uint32_t white = value >= threshold;
+    fs_diffuse(carry, value - black - (-(int32_t)white & span), below_behind);
     return white;
 }
 
-/* Floyd–Steinberg to 1-bit output, the default conversion's path: the arithmetic of
- * floyd_steinberg_row() (dither.h; the unit test holds them bit-identical), arranged for a
+/* Floyd–Steinberg to 1-bit output, the default conversion's path: the rules of dither.h (the
+ * unit test holds the output to a plain reference of them, bit for bit), arranged for a
  * register-poor in-order core. The error for the pixel ahead stays in a register, and one error
  * row serves for both rows: a column of the next row is complete once the scan has passed it
  * (its last share is the behind-below one of the pixel after it), and by then the column's
@@ -301,6 +272,73 @@ static void floyd_steinberg_1bit_row(ink_ditherer *ditherer, const uint8_t *gray
 #undef FS_1BIT_PIXEL
     /* The first pixel's behind-below share fell into the padding: error off the image. The
      * rows are not swapped: errors_next_row is unused on this path. */
+    errors[-1] = 0;
+    errors[width] = 0;
+}
+
+/* Floyd–Steinberg to 2-bit output (four levels): the 1-bit path's arrangement (one error row
+ * overwritten in place, carries in registers) with the level found by counting the thresholds
+ * the value reaches; four pixels per byte, left to right from bits 7..6 down, right to left
+ * from bits 1..0 up. */
+static void floyd_steinberg_2bit_row(ink_ditherer *ditherer, const uint8_t *gray,
+                                     uint8_t *packed)
+{
+    int16_t *errors = ditherer->errors_this_row + ERROR_PAD; /* this row in, next row out */
+    const int32_t width = (int32_t)ditherer->width;
+    const uint16_t *lut = ditherer->lut ? ditherer->lut : identity_domain;
+    const uint16_t *levels = ditherer->levels;
+    const int32_t threshold0 = ditherer->thresholds[0], threshold1 = ditherer->thresholds[1];
+    const int32_t threshold2 = ditherer->thresholds[2];
+    fs_carry carry = {0, 0, 0};
+#define FS_2BIT_PIXEL(x, step, level)                                                            \
+    do {                                                                                         \
+        int32_t value = lut[gray[x]] + errors[x] + carry.ahead;                                  \
+        level = (uint32_t)(value >= threshold0) + (uint32_t)(value >= threshold1) +              \
+                (uint32_t)(value >= threshold2);                                                 \
+        fs_diffuse(&carry, value - levels[level], &errors[(x) - (step)]);                        \
+    } while (0)
+    const int32_t whole_bytes = width >> 2, tail_pixels = width & 3;
+    uint32_t level;
+    if ((ditherer->y & 1u) == 0) {
+        int32_t x = 0;
+        for (int32_t byte = 0; byte < whole_bytes; byte++) {
+            uint32_t bits = 0;
+            for (int32_t end = x + 4; x < end; x++) {
+                FS_2BIT_PIXEL(x, 1, level);
+                bits = (bits << 2) | level;
+            }
+            packed[byte] = (uint8_t)bits;
+        }
+        if (tail_pixels) {
+            uint32_t bits = 0;
+            for (; x < width; x++) {
+                FS_2BIT_PIXEL(x, 1, level);
+                bits = (bits << 2) | level;
+            }
+            packed[whole_bytes] = (uint8_t)(bits << (2 * (4 - tail_pixels)));
+        }
+        errors[width - 1] = (int16_t)carry.below_behind; /* below_here is off the image */
+    } else {
+        int32_t x = width - 1;
+        if (tail_pixels) {
+            uint32_t bits = 0;
+            for (uint32_t shift = 2u * (4u - (uint32_t)tail_pixels); shift < 8u; shift += 2, x--) {
+                FS_2BIT_PIXEL(x, -1, level);
+                bits |= level << shift;
+            }
+            packed[whole_bytes] = (uint8_t)bits;
+        }
+        for (int32_t byte = whole_bytes - 1; byte >= 0; byte--) {
+            uint32_t bits = 0;
+            for (uint32_t shift = 0; shift < 8u; shift += 2, x--) {
+                FS_2BIT_PIXEL(x, -1, level);
+                bits |= level << shift;
+            }
+            packed[byte] = (uint8_t)bits;
+        }
+        errors[0] = (int16_t)carry.below_behind;
+    }
+#undef FS_2BIT_PIXEL
     errors[-1] = 0;
     errors[width] = 0;
 }
@@ -412,7 +450,7 @@ void ink_dither_row(ink_ditherer *ditherer, const uint8_t *gray, uint8_t *packed
         if (ditherer->bits_per_pixel == 1)
             floyd_steinberg_1bit_row(ditherer, gray, packed);
         else
-            floyd_steinberg_row(ditherer, gray, packed);
+            floyd_steinberg_2bit_row(ditherer, gray, packed);
         break;
     case INK_DITHER_THRESHOLD:
         threshold_row(ditherer, gray, packed);
