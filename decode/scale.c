@@ -190,21 +190,32 @@ static inline column_walk column_walk_start(const ink_scaler *scaler, const uint
 }
 
 /* The next column's average in 8.8 fixed point (0..65280), below the exact value by less
- * than 1 or above by less than 1 (the reciprocal is rounded up). */
-static inline uint32_t column_walk_next(column_walk *w)
+ * than 1 or above by less than 1 (the reciprocal is rounded up). `one_whole` says that a column
+ * spans one whole pixel plus a fraction (a reduction between 1 and 2, what the DCT prescale
+ * leaves): the callers pass a constant, so the compiler makes a loop-free copy for that case. */
+static inline uint32_t column_walk_next(column_walk *w, const bool one_whole)
 {
     uint32_t end_pixel = w->pixel + w->whole_px;
     uint32_t offset = w->offset + w->rest_units;
-    if (offset >= w->px_units) {
-        offset -= w->px_units;
-        end_pixel++;
+    uint32_t whole_sum = w->whole_sum;
+    if (one_whole) {
+        whole_sum += w->source[w->pixel];
+        if (offset >= w->px_units) {
+            offset -= w->px_units;
+            whole_sum += w->source[end_pixel];
+            end_pixel++;
+        }
+    } else {
+        if (offset >= w->px_units) {
+            offset -= w->px_units;
+            end_pixel++;
+        }
+        for (uint32_t i = w->pixel; i < end_pixel; i++)
+            whole_sum += w->source[i];
     }
+    uint32_t end_units = whole_sum * w->px_units;
     /* The end pixel's partial share is read only when there is one: at the crop's right
      * edge the end falls on a pixel boundary and source[end_pixel] is outside the row. */
-    uint32_t whole_sum = w->whole_sum;
-    for (uint32_t i = w->pixel; i < end_pixel; i++)
-        whole_sum += w->source[i];
-    uint32_t end_units = whole_sum * w->px_units;
     if (offset != 0)
         end_units += offset * w->source[end_pixel];
     uint32_t column_sum = end_units - w->start_units;
@@ -221,8 +232,13 @@ static void accumulate_row(ink_scaler *scaler, const uint8_t *source, uint32_t w
     uint32_t *accumulators = scaler->accumulators;
     const uint32_t out_width = scaler->geometry.out_width;
     column_walk w = column_walk_start(scaler, source);
-    for (uint32_t j = 0; j < out_width; j++)
-        accumulators[j] += column_walk_next(&w) * weight;
+    if (w.whole_px == 1) {
+        for (uint32_t j = 0; j < out_width; j++)
+            accumulators[j] += column_walk_next(&w, true) * weight;
+    } else {
+        for (uint32_t j = 0; j < out_width; j++)
+            accumulators[j] += column_walk_next(&w, false) * weight;
+    }
 }
 
 /* Completes the output row with `weight` row units of this source row, rounds each column's
@@ -236,8 +252,9 @@ static void finish_row(ink_scaler *scaler, const uint8_t *source, uint32_t weigh
     const uint32_t divisor = scaler->out_divisor, reciprocal = scaler->out_reciprocal;
     const uint32_t half = divisor / 2u;
     column_walk w = column_walk_start(scaler, source);
+    const bool one_whole = w.whole_px == 1;
     for (uint32_t j = 0; j < out_width; j++) {
-        uint32_t average = column_walk_next(&w);
+        uint32_t average = one_whole ? column_walk_next(&w, true) : column_walk_next(&w, false);
         uint32_t total = accumulators[j] + average * weight + half;
         /* floor(2^32 / divisor) makes the quotient low by at most 1: one correction. */
         uint32_t value = multiply_high(total, reciprocal);
