@@ -5,7 +5,13 @@
  * Two error rows suffice for Atkinson's three-row reach: while row y is dithered, the "this row"
  * buffer holds the error arriving at row y, and since each column is read before it is written,
  * column x of that same buffer then receives the error for (x, y+2). After the row the buffers
- * swap, so the one holding y+2 becomes "next".
+ * swap, so the one holding y+2 becomes "next". Floyd–Steinberg needs only one (see
+ * floyd_steinberg_1bit_row).
+ *
+ * The paths the converter uses most (Floyd–Steinberg at 1 and 2 bits, Atkinson at 1 bit) have
+ * their own row functions, written for an in-order core with few registers; Atkinson at 2 bits,
+ * threshold and ordered share the general packer. All follow the same rules bit for bit
+ * (tests/unit/test_dither.c checks each against a plain reference); docs/DITHER.md has costs.
  */
 #include "dither/dither.h"
 
