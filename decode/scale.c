@@ -103,6 +103,11 @@ size_t ink_scaler_work_bytes(uint32_t out_width)
     return accumulator_nbytes + (((size_t)out_width + 3u) & ~(size_t)3u);
 }
 
+size_t ink_scaler_source_column_work_bytes(uint32_t crop_width, uint32_t out_width)
+{
+    return (size_t)crop_width * sizeof(uint32_t) + (((size_t)out_width + 3u) & ~(size_t)3u);
+}
+
 static uint32_t greatest_common_divisor(uint32_t a, uint32_t b)
 {
     while (b != 0) {
@@ -145,8 +150,6 @@ ink_error ink_scaler_init(ink_scaler *scaler, uint32_t in_width, uint32_t in_hei
     scaler->in_width = in_width;
     scaler->in_height = in_height;
     scaler->geometry = *g;
-    scaler->accumulators = work;
-    scaler->out_row = (uint8_t *)work + (size_t)g->out_width * sizeof(uint32_t);
     /* Along x a source pixel is out_width units and an output column crop_width units, both
      * divided by their gcd; doubled when a column would be one unit, so that its reciprocal
      * fits 32 bits. */
@@ -160,11 +163,22 @@ ink_error ink_scaler_init(ink_scaler *scaler, uint32_t in_width, uint32_t in_hei
     uint32_t gy = greatest_common_divisor(g->crop_height, g->out_height);
     scaler->row_units = g->out_height / gy;
     scaler->out_row_units = g->crop_height / gy;
-    scaler->out_divisor = 256u * scaler->out_row_units;
+    /* Sums by source column when the memory is there and an output pixel's whole sum, up to
+     * 255 * out_row_units * col_units, rounds within 32 bits; else sums by output column of
+     * 8.8 averages, whose total is at most 65280 * out_row_units. */
+    const uint64_t pixel_weight = (uint64_t)scaler->out_row_units * scaler->col_units;
+    scaler->sums_by_source_column =
+        work_nbytes >= ink_scaler_source_column_work_bytes(g->crop_width, g->out_width) &&
+        511u * pixel_weight < (1ull << 33);
+    uint32_t sum_count = scaler->sums_by_source_column ? g->crop_width : g->out_width;
+    scaler->out_divisor = scaler->sums_by_source_column ? (uint32_t)pixel_weight
+                                                        : 256u * scaler->out_row_units;
     scaler->out_reciprocal = (uint32_t)((1ull << 32) / scaler->out_divisor);
+    scaler->accumulators = work;
+    scaler->out_row = (uint8_t *)work + (size_t)sum_count * sizeof(uint32_t);
     scaler->emit = emit;
     scaler->emit_user = emit_user;
-    memset(scaler->accumulators, 0, (size_t)g->out_width * sizeof(uint32_t));
+    memset(scaler->accumulators, 0, (size_t)sum_count * sizeof(uint32_t));
     return INK_OK;
 }
 
@@ -265,6 +279,125 @@ static void finish_row(ink_scaler *scaler, const uint8_t *source, uint32_t weigh
     }
 }
 
+/* Sums by source column: every source row is added, weighted, into its columns' sums; only
+ * a completed output row walks across them, once. */
+static void add_row_to_column_sums(ink_scaler *scaler, const uint8_t *source, uint32_t weight)
+{
+    uint32_t *sums = scaler->accumulators;
+    const uint32_t crop_width = scaler->geometry.crop_width;
+    for (uint32_t x = 0; x < crop_width; x++)
+        sums[x] += source[x] * weight;
+}
+
+/* The walk of column_walk over the source columns' sums, each with `weight` units of the
+ * completing source row added; a column's sum is reset to the row's `rest` units once the walk
+ * has taken it whole (it is never read again in this output row). */
+typedef struct sum_walk {
+    uint32_t *sums;
+    const uint8_t *source;
+    uint32_t weight, rest;
+    uint32_t px_units, whole_px, rest_units;
+    uint32_t pixel, offset, whole_sum, start_units; /* as in column_walk */
+} sum_walk;
+
+static inline uint32_t sum_walk_peek(const sum_walk *w, uint32_t i)
+{
+    return w->sums[i] + w->source[i] * w->weight;
+}
+
+static inline uint32_t sum_walk_take(sum_walk *w, uint32_t i)
+{
+    uint32_t value = w->sums[i] + w->source[i] * w->weight;
+    w->sums[i] = w->source[i] * w->rest;
+    return value;
+}
+
+/* The next output column's sum over its area, in (row units x column units) weights. */
+static inline uint32_t sum_walk_next(sum_walk *w, const bool one_whole)
+{
+    uint32_t end_pixel = w->pixel + w->whole_px;
+    uint32_t offset = w->offset + w->rest_units;
+    uint32_t whole_sum = w->whole_sum;
+    if (one_whole) {
+        whole_sum += sum_walk_take(w, w->pixel);
+        if (offset >= w->px_units) {
+            offset -= w->px_units;
+            whole_sum += sum_walk_take(w, end_pixel);
+            end_pixel++;
+        }
+    } else {
+        if (offset >= w->px_units) {
+            offset -= w->px_units;
+            end_pixel++;
+        }
+        for (uint32_t i = w->pixel; i < end_pixel; i++)
+            whole_sum += sum_walk_take(w, i);
+    }
+    uint32_t end_units = whole_sum * w->px_units;
+    if (offset != 0)
+        end_units += offset * sum_walk_peek(w, end_pixel);
+    uint32_t column_sum = end_units - w->start_units;
+    w->pixel = end_pixel;
+    w->offset = offset;
+    w->whole_sum = whole_sum;
+    w->start_units = end_units;
+    return column_sum;
+}
+
+/* The rounded quotient total / divisor, total = sum + floor(divisor / 2) <= 255.5 * divisor.
+ * floor(2^32 / divisor) makes the quotient low by less than 255.5 * divisor / 2^32 (less than
+ * 1): with `exact`, one correction step makes it exact. Without it, a quotient can come out one
+ * low when the remainder is that small, so the output may be off the true average by
+ * 0.5 + 1/(2 divisor) (the halving of an odd divisor) + 255.5 * divisor / 2^32: the callers
+ * skip the correction only for 256 <= divisor <= 32768, where that stays below 0.5 + 1/256,
+ * the scaler's bound — five instructions fewer per output pixel. */
+#define INK_SCALER_NEARLY_EXACT_MIN 256u
+#define INK_SCALER_NEARLY_EXACT_MAX 32768u
+static inline uint32_t divide_by_reciprocal(uint32_t total, uint32_t divisor, uint32_t reciprocal,
+                                            const bool exact)
+{
+    uint32_t value = multiply_high(total, reciprocal);
+    if (exact && total - value * divisor >= divisor)
+        value++;
+    return value;
+}
+
+/* Completes the output row from the source columns' sums plus `weight` units of this row,
+ * dividing each output pixel's sum by its whole weight (rounded to nearest; at most 255), and
+ * restarts the sums with the row's `rest` units. `one_whole` and `exact` are constants at each
+ * call, so each combination gets its own loop. */
+static inline void finish_row_from_column_sums_as(ink_scaler *scaler, const uint8_t *source,
+                                                  uint32_t weight, uint32_t rest,
+                                                  const bool one_whole, const bool exact)
+{
+    uint8_t *out_row = scaler->out_row;
+    const uint32_t out_width = scaler->geometry.out_width;
+    const uint32_t divisor = scaler->out_divisor, reciprocal = scaler->out_reciprocal;
+    const uint32_t half = divisor / 2u;
+    sum_walk w = {scaler->accumulators, source, weight, rest, scaler->px_units,
+                  scaler->col_whole_px, scaler->col_rest_units, 0, 0, 0, 0};
+    for (uint32_t j = 0; j < out_width; j++) {
+        uint32_t total = sum_walk_next(&w, one_whole) + half;
+        out_row[j] = (uint8_t)divide_by_reciprocal(total, divisor, reciprocal, exact);
+    }
+}
+
+static void finish_row_from_column_sums(ink_scaler *scaler, const uint8_t *source,
+                                        uint32_t weight, uint32_t rest)
+{
+    const bool one_whole = scaler->col_whole_px == 1;
+    const bool exact = scaler->out_divisor < INK_SCALER_NEARLY_EXACT_MIN ||
+                       scaler->out_divisor > INK_SCALER_NEARLY_EXACT_MAX;
+    if (one_whole && !exact)
+        finish_row_from_column_sums_as(scaler, source, weight, rest, true, false);
+    else if (one_whole)
+        finish_row_from_column_sums_as(scaler, source, weight, rest, true, true);
+    else if (!exact)
+        finish_row_from_column_sums_as(scaler, source, weight, rest, false, false);
+    else
+        finish_row_from_column_sums_as(scaler, source, weight, rest, false, true);
+}
+
 ink_error ink_scaler_push_row(ink_scaler *scaler, const uint8_t *row)
 {
     if (scaler->in_y >= scaler->in_height)
@@ -281,13 +414,20 @@ ink_error ink_scaler_push_row(ink_scaler *scaler, const uint8_t *row)
     while (position < row_end && scaler->out_y < g->out_height) {
         uint64_t out_end = (uint64_t)(scaler->out_y + 1) * out_units;
         if (out_end > row_end) {
-            accumulate_row(scaler, source, (uint32_t)(row_end - position));
+            if (scaler->sums_by_source_column)
+                add_row_to_column_sums(scaler, source, (uint32_t)(row_end - position));
+            else
+                accumulate_row(scaler, source, (uint32_t)(row_end - position));
             return INK_OK;
         }
         uint64_t rest = row_end - out_end;
         /* A rest of a whole output row or more (upscaling) is taken by the next iteration. */
-        finish_row(scaler, source, (uint32_t)(out_end - position),
-                   rest < out_units ? (uint32_t)rest : 0u);
+        uint32_t weight = (uint32_t)(out_end - position);
+        uint32_t next_weight = rest < out_units ? (uint32_t)rest : 0u;
+        if (scaler->sums_by_source_column)
+            finish_row_from_column_sums(scaler, source, weight, next_weight);
+        else
+            finish_row(scaler, source, weight, next_weight);
         scaler->out_y++;
         ink_error error = scaler->emit(scaler->emit_user, scaler->out_row);
         if (error != INK_OK)
