@@ -313,26 +313,17 @@ static inline uint32_t sum_walk_take(sum_walk *w, uint32_t i)
 }
 
 /* The next output column's sum over its area, in (row units x column units) weights. */
-static inline uint32_t sum_walk_next(sum_walk *w, const bool one_whole)
+static inline uint32_t sum_walk_next(sum_walk *w)
 {
     uint32_t end_pixel = w->pixel + w->whole_px;
     uint32_t offset = w->offset + w->rest_units;
     uint32_t whole_sum = w->whole_sum;
-    if (one_whole) {
-        whole_sum += sum_walk_take(w, w->pixel);
-        if (offset >= w->px_units) {
-            offset -= w->px_units;
-            whole_sum += sum_walk_take(w, end_pixel);
-            end_pixel++;
-        }
-    } else {
-        if (offset >= w->px_units) {
-            offset -= w->px_units;
-            end_pixel++;
-        }
-        for (uint32_t i = w->pixel; i < end_pixel; i++)
-            whole_sum += sum_walk_take(w, i);
+    if (offset >= w->px_units) {
+        offset -= w->px_units;
+        end_pixel++;
     }
+    for (uint32_t i = w->pixel; i < end_pixel; i++)
+        whole_sum += sum_walk_take(w, i);
     uint32_t end_units = whole_sum * w->px_units;
     if (offset != 0)
         end_units += offset * sum_walk_peek(w, end_pixel);
@@ -364,11 +355,10 @@ static inline uint32_t divide_by_reciprocal(uint32_t total, uint32_t divisor, ui
 
 /* Completes the output row from the source columns' sums plus `weight` units of this row,
  * dividing each output pixel's sum by its whole weight (rounded to nearest; at most 255), and
- * restarts the sums with the row's `rest` units. `one_whole` and `exact` are constants at each
- * call, so each combination gets its own loop. */
+ * restarts the sums with the row's `rest` units. `exact` is a constant at each call. */
 static inline void finish_row_from_column_sums_as(ink_scaler *scaler, const uint8_t *source,
                                                   uint32_t weight, uint32_t rest,
-                                                  const bool one_whole, const bool exact)
+                                                  const bool exact)
 {
     uint8_t *out_row = scaler->out_row;
     const uint32_t out_width = scaler->geometry.out_width;
@@ -377,8 +367,43 @@ static inline void finish_row_from_column_sums_as(ink_scaler *scaler, const uint
     sum_walk w = {scaler->accumulators, source, weight, rest, scaler->px_units,
                   scaler->col_whole_px, scaler->col_rest_units, 0, 0, 0, 0};
     for (uint32_t j = 0; j < out_width; j++) {
-        uint32_t total = sum_walk_next(&w, one_whole) + half;
+        uint32_t total = sum_walk_next(&w) + half;
         out_row[j] = (uint8_t)divide_by_reciprocal(total, divisor, reciprocal, exact);
+    }
+}
+
+/* finish_row_from_column_sums_as for one whole source pixel per column (a reduction between
+ * 1 and 2, what the DCT prescale leaves: the common case), written for the RV32 core: pointers
+ * instead of indices, and the end pixel's completed sum, read for its share of this column,
+ * carried over as the first pixel of the next. */
+static inline void finish_row_one_whole_as(ink_scaler *scaler, const uint8_t *source,
+                                           uint32_t weight, uint32_t rest, const bool exact)
+{
+    uint8_t *out = scaler->out_row;
+    uint8_t *const out_end = out + scaler->geometry.out_width;
+    uint32_t *sum = scaler->accumulators;
+    const uint32_t px_units = scaler->px_units, rest_units = scaler->col_rest_units;
+    const uint32_t divisor = scaler->out_divisor, reciprocal = scaler->out_reciprocal;
+    const uint32_t half = divisor / 2u;
+    uint32_t offset = 0, whole_sum = 0, start_units = 0, carried = 0;
+    while (out < out_end) {
+        uint32_t first = offset != 0 ? carried : *sum + *source * weight;
+        *sum++ = *source++ * rest;
+        whole_sum += first;
+        offset += rest_units;
+        if (offset >= px_units) {
+            offset -= px_units;
+            whole_sum += *sum + *source * weight;
+            *sum++ = *source++ * rest;
+        }
+        uint32_t end_units = whole_sum * px_units;
+        if (offset != 0) {
+            carried = *sum + *source * weight;
+            end_units += offset * carried;
+        }
+        uint32_t total = end_units - start_units + half;
+        start_units = end_units;
+        *out++ = (uint8_t)divide_by_reciprocal(total, divisor, reciprocal, exact);
     }
 }
 
@@ -389,13 +414,13 @@ static void finish_row_from_column_sums(ink_scaler *scaler, const uint8_t *sourc
     const bool exact = scaler->out_divisor < INK_SCALER_NEARLY_EXACT_MIN ||
                        scaler->out_divisor > INK_SCALER_NEARLY_EXACT_MAX;
     if (one_whole && !exact)
-        finish_row_from_column_sums_as(scaler, source, weight, rest, true, false);
+        finish_row_one_whole_as(scaler, source, weight, rest, false);
     else if (one_whole)
-        finish_row_from_column_sums_as(scaler, source, weight, rest, true, true);
+        finish_row_one_whole_as(scaler, source, weight, rest, true);
     else if (!exact)
-        finish_row_from_column_sums_as(scaler, source, weight, rest, false, false);
+        finish_row_from_column_sums_as(scaler, source, weight, rest, false);
     else
-        finish_row_from_column_sums_as(scaler, source, weight, rest, false, true);
+        finish_row_from_column_sums_as(scaler, source, weight, rest, true);
 }
 
 ink_error ink_scaler_push_row(ink_scaler *scaler, const uint8_t *row)
