@@ -8,9 +8,9 @@
  * swap, so the one holding y+2 becomes "next". Floyd–Steinberg needs only one (see
  * floyd_steinberg_1bit_row).
  *
- * The paths the converter uses most (Floyd–Steinberg at 1 and 2 bits, Atkinson at 1 bit) have
- * their own row functions, written for an in-order core with few registers; Atkinson at 2 bits,
- * threshold and ordered share the general packer. All follow the same rules bit for bit
+ * The error-diffusion rows (Floyd–Steinberg at 1 and 2 bits, Atkinson) are written for an
+ * in-order core with few registers: carries in registers, whole bytes packed at a time.
+ * Threshold and ordered share the general packer. All follow the same rules bit for bit
  * (tests/unit/test_dither.c checks each against a plain reference); docs/DITHER.md has costs.
  */
 #include "dither/dither.h"
@@ -152,32 +152,6 @@ static packer packer_for(const ink_ditherer *d)
 {
     packer p = {0, d->bits_per_pixel, d->bits_per_pixel == 1 ? 7u : 3u};
     return p;
-}
-
-static void atkinson_row(ink_ditherer *ditherer, const uint8_t *gray, uint8_t *packed)
-{
-    int16_t *this_row = ditherer->errors_this_row + ERROR_PAD;
-    int16_t *next_row = ditherer->errors_next_row + ERROR_PAD;
-    const int32_t width = (int32_t)ditherer->width;
-    int32_t ahead1 = 0, ahead2 = 0; /* error for (x+1, y) and (x+2, y) */
-    packer p = packer_for(ditherer);
-    for (int32_t x = 0; x < width; x++) {
-        int32_t value = domain_value(ditherer, gray[x]) + this_row[x] + ahead1;
-        uint32_t level = quantise(ditherer, value);
-        int32_t share = (value - ditherer->levels[level]) / 8;
-        pack_pixel(&p, packed, (uint32_t)x, level);
-        ahead1 = ahead2 + share;
-        ahead2 = share;
-        next_row[x - 1] = (int16_t)(next_row[x - 1] + share);
-        next_row[x] = (int16_t)(next_row[x] + share);
-        next_row[x + 1] = (int16_t)(next_row[x + 1] + share);
-        this_row[x] = (int16_t)share; /* now the error for (x, y+2) */
-    }
-    pack_finish(&p, packed, (uint32_t)width);
-    /* Error that left the image on the left or right is dropped. */
-    next_row[-1] = 0;
-    next_row[width] = 0;
-    swap_error_rows(ditherer);
 }
 
 /* The gray values themselves as a domain table, so the fast paths need no test per pixel for
@@ -349,24 +323,20 @@ static void floyd_steinberg_2bit_row(ink_ditherer *ditherer, const uint8_t *gray
     errors[width] = 0;
 }
 
-/* What the 1-bit Atkinson path carries from pixel to pixel, in registers. */
+/* What the Atkinson paths carry from pixel to pixel, in registers. */
 typedef struct atkinson_carry {
     int32_t ahead1, ahead2;  /* error for (x+1, y) and (x+2, y) */
     int32_t share_behind;    /* the share of pixel x-1 */
     int32_t below_behind;    /* shares of x-2 and x-1 owed to (x-1, y+1); x's completes it */
 } atkinson_carry;
 
-/* One pixel of the 1-bit Atkinson path: `value` is its domain value plus the error from the
- * rows above. Completes (x-1, y+1) in `below_behind` (one read-modify-write, where the rules
- * take three), leaves the error for (x, y+2) in `below_below`, returns the bit (1 = white).
- * e / 8 truncates toward zero as C's division: (e + 7) >> 3 for negative e. */
-static inline uint32_t atkinson_1bit_pixel(atkinson_carry *carry, int32_t value,
-                                           int32_t threshold, int32_t black, int32_t span,
-                                           int16_t *below_behind, int16_t *below_below)
+/* Spreads one pixel's error: e / 8 (C's division, truncating toward zero: (e + 7) >> 3 for
+ * negative e) to (x+1, y) and (x+2, y) (carried), to (x-1, y+1), which this completes in
+ * `below_behind` (one read-modify-write, where the rules take three), to (x, y+1) and
+ * (x+1, y+1) (carried), and to (x, y+2) in `below_below`. */
+static inline void atkinson_diffuse(atkinson_carry *carry, int32_t error, int16_t *below_behind,
+                                    int16_t *below_below)
 {
-    value += carry->ahead1;
-    const uint32_t white = value >= threshold;
-    const int32_t error = value - black - (-(int32_t)white & span);
     const int32_t share = (error + ((error >> 31) & 7)) >> 3;
     carry->ahead1 = carry->ahead2 + share;
     carry->ahead2 = share;
@@ -374,12 +344,23 @@ static inline uint32_t atkinson_1bit_pixel(atkinson_carry *carry, int32_t value,
     carry->below_behind = carry->share_behind + share;
     carry->share_behind = share;
     *below_below = (int16_t)share;
-    return white;
 }
 
-/* Atkinson to 1-bit output: the arithmetic of atkinson_row() (the unit test holds them
- * bit-identical) with the row-ahead error in registers, each next-row entry updated once, and
- * eight pixels packed per byte without a per-pixel test. */
+/* The end of an Atkinson row: (width-1, y+1) still owes the last two shares; (width, y+1) is
+ * off the image, and so is (-1, y+1), which the first pixel wrote into the padding. */
+static void atkinson_end_row(ink_ditherer *ditherer, const atkinson_carry *carry)
+{
+    int16_t *next_row = ditherer->errors_next_row + ERROR_PAD;
+    const int32_t width = (int32_t)ditherer->width;
+    next_row[width - 1] = (int16_t)(next_row[width - 1] + carry->below_behind);
+    next_row[-1] = 0;
+    next_row[width] = 0;
+    swap_error_rows(ditherer);
+}
+
+/* Atkinson to 1-bit output: the rules of dither.h (held to the test's reference bit for bit)
+ * with the row-ahead error in registers, each next-row entry updated once, and eight pixels
+ * packed per byte without a per-pixel test. */
 static void atkinson_1bit_row(ink_ditherer *ditherer, const uint8_t *gray, uint8_t *packed)
 {
     int16_t *this_row = ditherer->errors_this_row + ERROR_PAD;
@@ -389,30 +370,68 @@ static void atkinson_1bit_row(ink_ditherer *ditherer, const uint8_t *gray, uint8
     const int32_t black = ditherer->levels[0], threshold = ditherer->thresholds[0];
     const int32_t span = ditherer->levels[1] - black;
     atkinson_carry carry = {0, 0, 0, 0};
-#define ATKINSON_1BIT_PIXEL(x)                                                                   \
-    atkinson_1bit_pixel(&carry, lut[gray[x]] + this_row[x], threshold, black, span,             \
-                        &next_row[(x) - 1], &this_row[x])
+#define ATKINSON_1BIT_PIXEL(x, bits)                                                             \
+    do {                                                                                         \
+        int32_t value = lut[gray[x]] + this_row[x] + carry.ahead1;                               \
+        uint32_t white = value >= threshold;                                                     \
+        atkinson_diffuse(&carry, value - black - (-(int32_t)white & span), &next_row[(x) - 1],   \
+                         &this_row[x]);                                                          \
+        bits = (bits << 1) | white;                                                              \
+    } while (0)
     const int32_t whole_bytes = width >> 3, tail_pixels = width & 7;
     int32_t x = 0;
     for (int32_t byte = 0; byte < whole_bytes; byte++) {
         uint32_t bits = 0;
         for (int32_t end = x + 8; x < end; x++)
-            bits = (bits << 1) | ATKINSON_1BIT_PIXEL(x);
+            ATKINSON_1BIT_PIXEL(x, bits);
         packed[byte] = (uint8_t)bits;
     }
     if (tail_pixels) {
         uint32_t bits = 0;
         for (; x < width; x++)
-            bits = (bits << 1) | ATKINSON_1BIT_PIXEL(x);
+            ATKINSON_1BIT_PIXEL(x, bits);
         packed[whole_bytes] = (uint8_t)(bits << (8 - tail_pixels));
     }
 #undef ATKINSON_1BIT_PIXEL
-    /* (width-1, y+1) still owes the last two shares; (width, y+1) is off the image, and so is
-     * (-1, y+1), which the first pixel wrote into the padding. */
-    next_row[width - 1] = (int16_t)(next_row[width - 1] + carry.below_behind);
-    next_row[-1] = 0;
-    next_row[width] = 0;
-    swap_error_rows(ditherer);
+    atkinson_end_row(ditherer, &carry);
+}
+
+/* Atkinson to 2-bit output: as the 1-bit row, with the level found by counting the thresholds
+ * the value reaches, four pixels per byte. */
+static void atkinson_2bit_row(ink_ditherer *ditherer, const uint8_t *gray, uint8_t *packed)
+{
+    int16_t *this_row = ditherer->errors_this_row + ERROR_PAD;
+    int16_t *next_row = ditherer->errors_next_row + ERROR_PAD;
+    const int32_t width = (int32_t)ditherer->width;
+    const uint16_t *lut = ditherer->lut ? ditherer->lut : identity_domain;
+    const uint16_t *levels = ditherer->levels;
+    const int32_t threshold0 = ditherer->thresholds[0], threshold1 = ditherer->thresholds[1];
+    const int32_t threshold2 = ditherer->thresholds[2];
+    atkinson_carry carry = {0, 0, 0, 0};
+#define ATKINSON_2BIT_PIXEL(x, bits)                                                             \
+    do {                                                                                         \
+        int32_t value = lut[gray[x]] + this_row[x] + carry.ahead1;                               \
+        uint32_t level = (uint32_t)(value >= threshold0) + (uint32_t)(value >= threshold1) +     \
+                         (uint32_t)(value >= threshold2);                                        \
+        atkinson_diffuse(&carry, value - levels[level], &next_row[(x) - 1], &this_row[x]);       \
+        bits = (bits << 2) | level;                                                              \
+    } while (0)
+    const int32_t whole_bytes = width >> 2, tail_pixels = width & 3;
+    int32_t x = 0;
+    for (int32_t byte = 0; byte < whole_bytes; byte++) {
+        uint32_t bits = 0;
+        for (int32_t end = x + 4; x < end; x++)
+            ATKINSON_2BIT_PIXEL(x, bits);
+        packed[byte] = (uint8_t)bits;
+    }
+    if (tail_pixels) {
+        uint32_t bits = 0;
+        for (; x < width; x++)
+            ATKINSON_2BIT_PIXEL(x, bits);
+        packed[whole_bytes] = (uint8_t)(bits << (2 * (4 - tail_pixels)));
+    }
+#undef ATKINSON_2BIT_PIXEL
+    atkinson_end_row(ditherer, &carry);
 }
 
 static void threshold_row(const ink_ditherer *ditherer, const uint8_t *gray, uint8_t *packed)
@@ -450,7 +469,7 @@ void ink_dither_row(ink_ditherer *ditherer, const uint8_t *gray, uint8_t *packed
         if (ditherer->bits_per_pixel == 1)
             atkinson_1bit_row(ditherer, gray, packed);
         else
-            atkinson_row(ditherer, gray, packed);
+            atkinson_2bit_row(ditherer, gray, packed);
         break;
     case INK_DITHER_FLOYD_STEINBERG:
         if (ditherer->bits_per_pixel == 1)

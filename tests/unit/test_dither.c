@@ -207,9 +207,9 @@ static void floyd_steinberg_matches_reference_bit_for_bit(void **state)
 /* Random images of every width up to 40 and random widths up to the widest output (800), in
  * the domains the converter really uses: the default table (dot gain 2, no tone) with its
  * levels as convert.c picks them, a toned table, a table whose black level is not 0, and plain
- * grays; 1-bit or 2-bit. Each is checked against the reference above, so the fast paths
- * (Floyd–Steinberg in both scan directions, Atkinson; every partial last byte) must reproduce
- * the rules exactly. */
+ * grays; 1-bit or 2-bit. Each is checked against the reference above, so the error-diffusion
+ * rows (Floyd–Steinberg in both scan directions, Atkinson; every partial last byte) must
+ * reproduce the rules exactly. */
 static void matches_reference_at_random_widths(ink_dither_method method, int bits)
 {
     static uint16_t default_table[256], toned_table[256], raised_table[256];
@@ -277,6 +277,12 @@ static void atkinson_1bit_matches_reference_at_random_widths(void **state)
 {
     (void)state;
     matches_reference_at_random_widths(INK_DITHER_ATKINSON, 1);
+}
+
+static void atkinson_2bit_matches_reference_at_random_widths(void **state)
+{
+    (void)state;
+    matches_reference_at_random_widths(INK_DITHER_ATKINSON, 2);
 }
 
 static void threshold_matches_reference_bit_for_bit(void **state)
@@ -508,6 +514,7 @@ int main(void)
         cmocka_unit_test(floyd_steinberg_1bit_matches_reference_at_random_widths),
         cmocka_unit_test(floyd_steinberg_2bit_matches_reference_at_random_widths),
         cmocka_unit_test(atkinson_1bit_matches_reference_at_random_widths),
+        cmocka_unit_test(atkinson_2bit_matches_reference_at_random_widths),
         cmocka_unit_test(threshold_matches_reference_bit_for_bit),
         cmocka_unit_test(ordered_matches_reference_bit_for_bit),
         cmocka_unit_test(bayer_table_is_the_recursive_matrix),
