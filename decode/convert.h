@@ -4,7 +4,9 @@
  *
  * The converter wires the stages and owns the memory plan of one conversion (docs/MEMORY.md):
  *   decoder   whatever it claims of PRIMARY, DITHER and SCRATCH (in-arena decoders only)
- *   scaler    an IMAGE2 claim: out_width uint32 accumulators + one output row (5 B per pixel)
+ *   scaler    an IMAGE2 claim: crop_width uint32 source-column sums + one output row when
+ *             that fits the 4 KB (the faster plan), else out_width uint32 output-column sums +
+ *             one output row (5 B per output pixel)
  *   ditherer  a ROW claim: two int16 error rows + the packed output row + the 256-entry uint16
  *             table (tone curve composed with the display model, dither/tone.h): 3,928 bytes
  *             at 800 pixels, 2-bit

@@ -10,13 +10,26 @@
  * ink_fit_choose_scale() then picks the DCT scale (the smallest reduction that still leaves the
  * crop at least as large as the output) and maps the crop onto the scaled image.
  *
- * Scaling. Each output pixel is the exact area average of the source pixels it covers (box
- * filter over fractional coverage, in integer arithmetic): the output row r covers source rows
- * [r*ch/H, (r+1)*ch/H) of the crop, likewise for columns. Horizontal sums are normalised to
- * 8.8 fixed point with a reciprocal; vertical sums accumulate in uint32 (65280 * 65535 < 2^32).
+ * Scaling. Each output pixel is the area average of the source pixels it covers (box filter
+ * over fractional coverage, in integer arithmetic): the output row r covers source rows
+ * [r*ch/H, (r+1)*ch/H) of the crop, likewise for columns. Both axes are measured in units
+ * reduced by gcd(crop, out), so a source pixel weighs px_units and an output column col_units.
+ * Two plans, the first whenever its memory is given and its sums fit 32 bits:
+ *   sums by source column  each source row is added, weighted by its vertical coverage, into
+ *            crop_width uint32 column sums; a completed output row walks across them once and
+ *            divides each output pixel's sum by its whole weight (out_row_units * col_units)
+ *            with a 32-bit reciprocal, rounding to nearest (exact, or within 1/256 of exact for
+ *            divisors in [256, 32768], where the correction step is skipped).
+ *   sums by output column  each source row is reduced to one 8.8 fixed-point average per
+ *            output column (a 32-bit reciprocal multiply, error below 1/256) and added,
+ *            weighted, into out_width uint32 sums (65280 * out_row_units < 2^32), which a
+ *            completed row divides exactly and rounds. Least memory; any size.
+ * Either way every output pixel is within 0.5 + 1/256 of the exact area average.
  * Source rows arrive one at a time (ink_scaler_push_row); each finished output row is handed
- * to the `emit` callback. The scaler holds one accumulator row and one output row:
- * ink_scaler_work_bytes(out_width) bytes of caller memory (an IMAGE2 claim in the converter).
+ * to the `emit` callback. The scaler holds one row of sums and one output row in caller
+ * memory (an IMAGE2 claim in the converter): at least ink_scaler_work_bytes(out_width) bytes,
+ * ink_scaler_source_column_work_bytes(crop_width, out_width) for the faster plan.
+ * The crop may be at most INK_MAX_SCALER_SOURCE pixels on a side.
  */
 #ifndef INK_DECODE_SCALE_H
 #define INK_DECODE_SCALE_H
@@ -30,6 +43,9 @@
 /* The widest output the pipeline produces: the X4's screen in landscape. Its working rows fit
  * the IMAGE2 (scaler) and ROW (dither, BMP) regions; docs/MEMORY.md has the arithmetic. */
 #define INK_MAX_OUTPUT_WIDTH 800u
+
+/* The largest crop side the scaler takes: keeps every fixed-point sum inside 32 bits. */
+#define INK_MAX_SCALER_SOURCE 65535u
 
 typedef enum ink_fit {
     INK_FIT_CONTAIN = 0,
@@ -58,21 +74,37 @@ typedef ink_error ink_scaler_emit_fn(void *user, const uint8_t *row);
 typedef struct ink_scaler {
     uint32_t in_width, in_height;
     ink_fit_geometry geometry;
-    uint32_t *accumulators;   /* out_width: sums of 8.8 values weighted by row coverage */
+    bool sums_by_source_column; /* the faster plan (see above), when its memory is given */
+    uint32_t *accumulators;   /* crop_width source-column sums, or out_width output-column sums
+                                 of 8.8 averages, weighted by row coverage */
     uint8_t *out_row;         /* out_width */
-    uint64_t x_reciprocal;    /* floor(2^40 / crop_width) */
-    uint64_t y_reciprocal;    /* round(2^32 / crop_height) */
+    uint32_t px_units;        /* along x: one source pixel ...                        */
+    uint32_t col_units;       /* ... and one output column, in gcd-reduced units       */
+    uint32_t col_whole_px;    /* col_units / px_units                                 */
+    uint32_t col_rest_units;  /* col_units % px_units                                 */
+    uint32_t col_reciprocal;  /* ceil(2^32 / col_units) (col_units >= 2)              */
+    uint32_t row_units;       /* along y: one source row ...                          */
+    uint32_t out_row_units;   /* ... and one output row, in gcd-reduced units          */
+    uint32_t out_divisor;     /* an output pixel's whole weight: out_row_units * col_units,
+                                 or 256 * out_row_units for sums of 8.8 averages          */
+    uint32_t out_reciprocal;  /* floor(2^32 / out_divisor)                            */
     uint32_t in_y;            /* next source row to arrive */
     uint32_t out_y;           /* next output row to finish */
     ink_scaler_emit_fn *emit;
     void *emit_user;
 } ink_scaler;
 
+/* The least work memory: sums by output column. */
 size_t ink_scaler_work_bytes(uint32_t out_width);
+
+/* The work memory for sums by source column (the faster plan), for the crop's width in the
+ * coordinates the scaler is given. */
+size_t ink_scaler_source_column_work_bytes(uint32_t crop_width, uint32_t out_width);
 
 /* Prepares to scale an `in_width` x `in_height` image by `geometry` (crop inside the image,
  * out_width <= INK_MAX_OUTPUT_WIDTH). `work` holds ink_scaler_work_bytes() bytes, 4-aligned.
- * Errors: INK_ERR_INVALID_ARGUMENT, INK_ERR_TOO_LARGE (output wider than the maximum). */
+ * Errors: INK_ERR_INVALID_ARGUMENT, INK_ERR_TOO_LARGE (output wider than the maximum, or a
+ * crop side above INK_MAX_SCALER_SOURCE). */
 ink_error ink_scaler_init(ink_scaler *scaler, uint32_t in_width, uint32_t in_height,
                           const ink_fit_geometry *geometry, void *work, size_t work_nbytes,
                           ink_scaler_emit_fn *emit, void *emit_user, ink_error_info *info);

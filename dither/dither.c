@@ -5,7 +5,13 @@
  * Two error rows suffice for Atkinson's three-row reach: while row y is dithered, the "this row"
  * buffer holds the error arriving at row y, and since each column is read before it is written,
  * column x of that same buffer then receives the error for (x, y+2). After the row the buffers
- * swap, so the one holding y+2 becomes "next".
+ * swap, so the one holding y+2 becomes "next". Floyd–Steinberg needs only one (see
+ * floyd_steinberg_1bit_row).
+ *
+ * The error-diffusion rows (Floyd–Steinberg at 1 and 2 bits, Atkinson) are written for an
+ * in-order core with few registers: carries in registers, whole bytes packed at a time.
+ * Threshold and ordered share the general packer. All follow the same rules bit for bit
+ * (tests/unit/test_dither.c checks each against a plain reference); docs/DITHER.md has costs.
  */
 #include "dither/dither.h"
 
@@ -148,123 +154,286 @@ static packer packer_for(const ink_ditherer *d)
     return p;
 }
 
-static void atkinson_row(ink_ditherer *ditherer, const uint8_t *gray, uint8_t *packed)
+/* The gray values themselves as a domain table, so the fast paths need no test per pixel for
+ * "no table" (512 bytes of read-only data). */
+#define IDENTITY_4(n) (n), (n) + 1, (n) + 2, (n) + 3
+#define IDENTITY_16(n) IDENTITY_4(n), IDENTITY_4((n) + 4), IDENTITY_4((n) + 8), IDENTITY_4((n) + 12)
+#define IDENTITY_64(n)                                                                           \
+    IDENTITY_16(n), IDENTITY_16((n) + 16), IDENTITY_16((n) + 32), IDENTITY_16((n) + 48)
+static const uint16_t identity_domain[256] = {IDENTITY_64(0), IDENTITY_64(64), IDENTITY_64(128),
+                                              IDENTITY_64(192)};
+
+/* What the 1-bit Floyd–Steinberg path carries from pixel to pixel, in registers. */
+typedef struct fs_carry {
+    int32_t ahead;        /* error arriving at the next pixel in scan order, this row */
+    int32_t below_behind; /* the next row's error so far, in the column just passed */
+    int32_t below_here;   /* ... and in this column */
+} fs_carry;
+
+/* Spreads one pixel's error: 7/16 ahead (kept in the carry), 3/16 behind-below, which
+ * completes the next row's column behind this one (written to `below_behind`), 5/16 below and
+ * the remainder below-ahead (carried). The quotients are C's (truncating toward zero):
+ * q = (n + bias) >> 4 with bias = 15 for negative n, one bias for all three since 3e, 5e and 7e
+ * share e's sign (GCC's >> of a negative int is arithmetic, on the board and the host). */
+static inline void fs_diffuse(fs_carry *carry, int32_t error, int16_t *below_behind)
 {
-    int16_t *this_row = ditherer->errors_this_row + ERROR_PAD;
-    int16_t *next_row = ditherer->errors_next_row + ERROR_PAD;
-    const int32_t width = (int32_t)ditherer->width;
-    int32_t ahead1 = 0, ahead2 = 0; /* error for (x+1, y) and (x+2, y) */
-    packer p = packer_for(ditherer);
-    for (int32_t x = 0; x < width; x++) {
-        int32_t value = domain_value(ditherer, gray[x]) + this_row[x] + ahead1;
-        uint32_t level = quantise(ditherer, value);
-        int32_t share = (value - ditherer->levels[level]) / 8;
-        pack_pixel(&p, packed, (uint32_t)x, level);
-        ahead1 = ahead2 + share;
-        ahead2 = share;
-        next_row[x - 1] = (int16_t)(next_row[x - 1] + share);
-        next_row[x] = (int16_t)(next_row[x] + share);
-        next_row[x + 1] = (int16_t)(next_row[x + 1] + share);
-        this_row[x] = (int16_t)share; /* now the error for (x, y+2) */
-    }
-    pack_finish(&p, packed, (uint32_t)width);
-    /* Error that left the image on the left or right is dropped. */
-    next_row[-1] = 0;
-    next_row[width] = 0;
-    swap_error_rows(ditherer);
+    const int32_t bias = (error >> 31) & 15;
+    /* 3e + bias, 5e + bias and 7e + bias by adding 2e twice: two adds where the multiplies
+     * would take shifts and subtracts (RV32: 10 instructions for the three quotients, not 12) */
+    const int32_t twice = error * 2;
+    const int32_t three = error + twice + bias, five = three + twice, seven = five + twice;
+    const int32_t to_ahead = seven >> 4, to_behind_below = three >> 4, to_below = five >> 4;
+    carry->ahead = to_ahead;
+    *below_behind = (int16_t)(carry->below_behind + to_behind_below);
+    carry->below_behind = carry->below_here + to_below;
+    carry->below_here = error - to_ahead - to_behind_below - to_below;
 }
 
-static inline void put_level(const ink_ditherer *d, uint8_t *packed, int32_t x, uint32_t level)
+/* One pixel of the 1-bit path: `value` is its domain value plus the error from the row above.
+ * Returns the pixel's bit (1 = white). */
+static inline uint32_t fs_1bit_pixel(fs_carry *carry, int32_t value, int32_t threshold,
+                                     int32_t black, int32_t span, int16_t *below_behind)
 {
-    uint32_t shift = d->bits_per_pixel == 1 ? 7u - ((uint32_t)x & 7u)
-                                            : 6u - (((uint32_t)x & 3u) << 1);
-    size_t at = ((size_t)x * d->bits_per_pixel) >> 3;
-    packed[at] = (uint8_t)(packed[at] | (level << shift));
+    value += carry->ahead;
+    const uint32_t white = value >= threshold;
+    fs_diffuse(carry, value - black - (-(int32_t)white & span), below_behind);
+    return white;
 }
 
-static void floyd_steinberg_row(ink_ditherer *ditherer, const uint8_t *gray, uint8_t *packed)
-{
-    int16_t *this_row = ditherer->errors_this_row + ERROR_PAD;
-    int16_t *next_row = ditherer->errors_next_row + ERROR_PAD;
-    const int32_t width = (int32_t)ditherer->width;
-    const bool left_to_right = (ditherer->y & 1u) == 0;
-    const int32_t step = left_to_right ? 1 : -1;
-    memset(packed, 0, ink_packed_bytes(ditherer->bits_per_pixel, ditherer->width));
-    for (int32_t n = 0, x = left_to_right ? 0 : width - 1; n < width; n++, x += step) {
-        int32_t value = domain_value(ditherer, gray[x]) + this_row[x];
-        uint32_t level = quantise(ditherer, value);
-        int32_t error = value - ditherer->levels[level];
-        int32_t ahead = error * 7 / 16, behind_below = error * 3 / 16, below = error * 5 / 16;
-        int32_t ahead_below = error - ahead - behind_below - below;
-        put_level(ditherer, packed, x, level);
-        this_row[x + step] = (int16_t)(this_row[x + step] + ahead);
-        next_row[x - step] = (int16_t)(next_row[x - step] + behind_below);
-        next_row[x] = (int16_t)(next_row[x] + below);
-        next_row[x + step] = (int16_t)(next_row[x + step] + ahead_below);
-    }
-    /* This row's buffer becomes the row after next: clear it, padding included. */
-    memset(ditherer->errors_this_row, 0, ((size_t)width + 2u * ERROR_PAD) * sizeof(int16_t));
-    next_row[-1] = 0;
-    next_row[width] = 0;
-    swap_error_rows(ditherer);
-}
-
-/* Floyd–Steinberg to 1-bit output, the default conversion's path: the same arithmetic as
- * floyd_steinberg_row() (dither.h; the unit test holds them bit-identical), arranged for a
- * register-poor in-order core. The error for the pixel ahead stays in a register; the next
- * row's error is finished while moving: a column of the next row receives its last share
- * (behind-below) when the scan reaches the column after it, so each entry is written once,
- * never read back, and no clearing pass is needed. Bits are packed as they come: left to
- * right each byte fills from bit 7 down, right to left from bit 0 up. */
+/* Floyd–Steinberg to 1-bit output, the default conversion's path: the rules of dither.h (the
+ * unit test holds the output to a plain reference of them, bit for bit), arranged for a
+ * register-poor in-order core. The error for the pixel ahead stays in a register, and one error
+ * row serves for both rows: a column of the next row is complete once the scan has passed it
+ * (its last share is the behind-below one of the pixel after it), and by then the column's
+ * error for this row has been read, so the entry is overwritten in place, once, never read
+ * back, and no clearing pass is needed. Bits are packed eight pixels at a time: left to right
+ * a byte fills from bit 7 down, right to left from bit 0 up. */
 static void floyd_steinberg_1bit_row(ink_ditherer *ditherer, const uint8_t *gray,
                                      uint8_t *packed)
 {
-    const int16_t *this_row = ditherer->errors_this_row + ERROR_PAD;
-    int16_t *next_row = ditherer->errors_next_row + ERROR_PAD;
+    int16_t *errors = ditherer->errors_this_row + ERROR_PAD; /* this row in, next row out */
     const int32_t width = (int32_t)ditherer->width;
-    const uint16_t *lut = ditherer->lut;
+    const uint16_t *lut = ditherer->lut ? ditherer->lut : identity_domain;
     const int32_t black = ditherer->levels[0], threshold = ditherer->thresholds[0];
     const int32_t span = ditherer->levels[1] - black;
-    int32_t ahead = 0;        /* error arriving at the next pixel in scan order, this row */
-    int32_t below_behind = 0; /* the next row's error so far, at the column just passed */
-    int32_t below_here = 0;   /* ... and at this column */
-    uint32_t bits = 0;
-#define FS_PIXEL(x, step)                                                                          \
-    do {                                                                                         \
-        int32_t value = (lut ? lut[gray[x]] : gray[x]) + this_row[x] + ahead;                    \
-        uint32_t white = value >= threshold;                                                     \
-        int32_t error = value - black - (-(int32_t)white & span);                                \
-        int32_t to_ahead = error * 7 / 16, to_behind_below = error * 3 / 16;                     \
-        int32_t to_below = error * 5 / 16;                                                       \
-        ahead = to_ahead;                                                                        \
-        next_row[(x) - (step)] = (int16_t)(below_behind + to_behind_below);                      \
-        below_behind = below_here + to_below;                                                    \
-        below_here = error - to_ahead - to_behind_below - to_below;                              \
-        bits = (step) > 0 ? (bits << 1) | white : (bits >> 1) | (white << 7);                    \
-    } while (0)
+    fs_carry carry = {0, 0, 0};
+#define FS_1BIT_PIXEL(x, step)                                                                   \
+    fs_1bit_pixel(&carry, lut[gray[x]] + errors[x], threshold, black, span, &errors[(x) - (step)])
+    const int32_t whole_bytes = width >> 3, tail_pixels = width & 7;
     if ((ditherer->y & 1u) == 0) {
         int32_t x = 0;
-        for (; x < width; x++) {
-            FS_PIXEL(x, 1);
-            if ((x & 7) == 7)
-                packed[x >> 3] = (uint8_t)bits;
+        for (int32_t byte = 0; byte < whole_bytes; byte++) {
+            uint32_t bits = 0;
+            for (int32_t end = x + 8; x < end; x++)
+                bits = (bits << 1) | FS_1BIT_PIXEL(x, 1);
+            packed[byte] = (uint8_t)bits;
         }
-        if (width & 7)
-            packed[width >> 3] = (uint8_t)(bits << (8 - (width & 7)));
-        next_row[width - 1] = (int16_t)below_behind; /* below_here is past the right edge */
+        if (tail_pixels) {
+            uint32_t bits = 0;
+            for (; x < width; x++)
+                bits = (bits << 1) | FS_1BIT_PIXEL(x, 1);
+            packed[whole_bytes] = (uint8_t)(bits << (8 - tail_pixels));
+        }
+        errors[width - 1] = (int16_t)carry.below_behind; /* below_here is off the image */
     } else {
-        for (int32_t x = width - 1; x >= 0; x--) {
-            FS_PIXEL(x, -1);
-            if ((x & 7) == 0)
-                packed[x >> 3] = (uint8_t)bits;
+        int32_t x = width - 1;
+        if (tail_pixels) {
+            uint32_t bits = 0;
+            for (int32_t shift = 8 - tail_pixels; shift < 8; shift++, x--)
+                bits |= FS_1BIT_PIXEL(x, -1) << shift;
+            packed[whole_bytes] = (uint8_t)bits;
         }
-        next_row[0] = (int16_t)below_behind;
+        for (int32_t byte = whole_bytes - 1; byte >= 0; byte--) {
+            uint32_t bits = 0;
+            for (uint32_t shift = 0; shift < 8; shift++, x--)
+                bits |= FS_1BIT_PIXEL(x, -1) << shift;
+            packed[byte] = (uint8_t)bits;
+        }
+        errors[0] = (int16_t)carry.below_behind;
     }
-#undef FS_PIXEL
-    /* The first pixel's behind-below share fell into the padding: error off the image. */
+#undef FS_1BIT_PIXEL
+    /* The first pixel's behind-below share fell into the padding: error off the image. The
+     * rows are not swapped: errors_next_row is unused on this path. */
+    errors[-1] = 0;
+    errors[width] = 0;
+}
+
+/* Floyd–Steinberg to 2-bit output (four levels): the 1-bit path's arrangement (one error row
+ * overwritten in place, carries in registers) with the level found by counting the thresholds
+ * the value reaches; four pixels per byte, left to right from bits 7..6 down, right to left
+ * from bits 1..0 up. */
+static void floyd_steinberg_2bit_row(ink_ditherer *ditherer, const uint8_t *gray,
+                                     uint8_t *packed)
+{
+    int16_t *errors = ditherer->errors_this_row + ERROR_PAD; /* this row in, next row out */
+    const int32_t width = (int32_t)ditherer->width;
+    const uint16_t *lut = ditherer->lut ? ditherer->lut : identity_domain;
+    const uint16_t *levels = ditherer->levels;
+    const int32_t threshold0 = ditherer->thresholds[0], threshold1 = ditherer->thresholds[1];
+    const int32_t threshold2 = ditherer->thresholds[2];
+    fs_carry carry = {0, 0, 0};
+#define FS_2BIT_PIXEL(x, step, level)                                                            \
+    do {                                                                                         \
+        int32_t value = lut[gray[x]] + errors[x] + carry.ahead;                                  \
+        level = (uint32_t)(value >= threshold0) + (uint32_t)(value >= threshold1) +              \
+                (uint32_t)(value >= threshold2);                                                 \
+        fs_diffuse(&carry, value - levels[level], &errors[(x) - (step)]);                        \
+    } while (0)
+    const int32_t whole_bytes = width >> 2, tail_pixels = width & 3;
+    uint32_t level;
+    if ((ditherer->y & 1u) == 0) {
+        int32_t x = 0;
+        for (int32_t byte = 0; byte < whole_bytes; byte++) {
+            uint32_t bits = 0;
+            for (int32_t end = x + 4; x < end; x++) {
+                FS_2BIT_PIXEL(x, 1, level);
+                bits = (bits << 2) | level;
+            }
+            packed[byte] = (uint8_t)bits;
+        }
+        if (tail_pixels) {
+            uint32_t bits = 0;
+            for (; x < width; x++) {
+                FS_2BIT_PIXEL(x, 1, level);
+                bits = (bits << 2) | level;
+            }
+            packed[whole_bytes] = (uint8_t)(bits << (2 * (4 - tail_pixels)));
+        }
+        errors[width - 1] = (int16_t)carry.below_behind; /* below_here is off the image */
+    } else {
+        int32_t x = width - 1;
+        if (tail_pixels) {
+            uint32_t bits = 0;
+            for (uint32_t shift = 2u * (4u - (uint32_t)tail_pixels); shift < 8u; shift += 2, x--) {
+                FS_2BIT_PIXEL(x, -1, level);
+                bits |= level << shift;
+            }
+            packed[whole_bytes] = (uint8_t)bits;
+        }
+        for (int32_t byte = whole_bytes - 1; byte >= 0; byte--) {
+            uint32_t bits = 0;
+            for (uint32_t shift = 0; shift < 8u; shift += 2, x--) {
+                FS_2BIT_PIXEL(x, -1, level);
+                bits |= level << shift;
+            }
+            packed[byte] = (uint8_t)bits;
+        }
+        errors[0] = (int16_t)carry.below_behind;
+    }
+#undef FS_2BIT_PIXEL
+    errors[-1] = 0;
+    errors[width] = 0;
+}
+
+/* What the Atkinson paths carry from pixel to pixel, in registers. */
+typedef struct atkinson_carry {
+    int32_t ahead1, ahead2;  /* error for (x+1, y) and (x+2, y) */
+    int32_t share_behind;    /* the share of pixel x-1 */
+    int32_t below_behind;    /* shares of x-2 and x-1 owed to (x-1, y+1); x's completes it */
+} atkinson_carry;
+
+/* Spreads one pixel's error: e / 8 (C's division, truncating toward zero: (e + 7) >> 3 for
+ * negative e) to (x+1, y) and (x+2, y) (carried), to (x-1, y+1), which this completes in
+ * `below_behind` (one read-modify-write, where the rules take three), to (x, y+1) and
+ * (x+1, y+1) (carried), and to (x, y+2) in `below_below`. */
+static inline void atkinson_diffuse(atkinson_carry *carry, int32_t error, int16_t *below_behind,
+                                    int16_t *below_below)
+{
+    const int32_t share = (error + ((error >> 31) & 7)) >> 3;
+    carry->ahead1 = carry->ahead2 + share;
+    carry->ahead2 = share;
+    *below_behind = (int16_t)(*below_behind + carry->below_behind + share);
+    carry->below_behind = carry->share_behind + share;
+    carry->share_behind = share;
+    *below_below = (int16_t)share;
+}
+
+/* The end of an Atkinson row: (width-1, y+1) still owes the last two shares; (width, y+1) is
+ * off the image, and so is (-1, y+1), which the first pixel wrote into the padding. */
+static void atkinson_end_row(ink_ditherer *ditherer, const atkinson_carry *carry)
+{
+    int16_t *next_row = ditherer->errors_next_row + ERROR_PAD;
+    const int32_t width = (int32_t)ditherer->width;
+    next_row[width - 1] = (int16_t)(next_row[width - 1] + carry->below_behind);
     next_row[-1] = 0;
     next_row[width] = 0;
     swap_error_rows(ditherer);
+}
+
+/* Atkinson to 1-bit output: the rules of dither.h (held to the test's reference bit for bit)
+ * with the row-ahead error in registers, each next-row entry updated once, and eight pixels
+ * packed per byte without a per-pixel test. */
+static void atkinson_1bit_row(ink_ditherer *ditherer, const uint8_t *gray, uint8_t *packed)
+{
+    int16_t *this_row = ditherer->errors_this_row + ERROR_PAD;
+    int16_t *next_row = ditherer->errors_next_row + ERROR_PAD;
+    const int32_t width = (int32_t)ditherer->width;
+    const uint16_t *lut = ditherer->lut ? ditherer->lut : identity_domain;
+    const int32_t black = ditherer->levels[0], threshold = ditherer->thresholds[0];
+    const int32_t span = ditherer->levels[1] - black;
+    atkinson_carry carry = {0, 0, 0, 0};
+#define ATKINSON_1BIT_PIXEL(x, bits)                                                             \
+    do {                                                                                         \
+        int32_t value = lut[gray[x]] + this_row[x] + carry.ahead1;                               \
+        uint32_t white = value >= threshold;                                                     \
+        atkinson_diffuse(&carry, value - black - (-(int32_t)white & span), &next_row[(x) - 1],   \
+                         &this_row[x]);                                                          \
+        bits = (bits << 1) | white;                                                              \
+    } while (0)
+    const int32_t whole_bytes = width >> 3, tail_pixels = width & 7;
+    int32_t x = 0;
+    for (int32_t byte = 0; byte < whole_bytes; byte++) {
+        uint32_t bits = 0;
+        for (int32_t end = x + 8; x < end; x++)
+            ATKINSON_1BIT_PIXEL(x, bits);
+        packed[byte] = (uint8_t)bits;
+    }
+    if (tail_pixels) {
+        uint32_t bits = 0;
+        for (; x < width; x++)
+            ATKINSON_1BIT_PIXEL(x, bits);
+        packed[whole_bytes] = (uint8_t)(bits << (8 - tail_pixels));
+    }
+#undef ATKINSON_1BIT_PIXEL
+    atkinson_end_row(ditherer, &carry);
+}
+
+/* Atkinson to 2-bit output: as the 1-bit row, with the level found by counting the thresholds
+ * the value reaches, four pixels per byte. */
+static void atkinson_2bit_row(ink_ditherer *ditherer, const uint8_t *gray, uint8_t *packed)
+{
+    int16_t *this_row = ditherer->errors_this_row + ERROR_PAD;
+    int16_t *next_row = ditherer->errors_next_row + ERROR_PAD;
+    const int32_t width = (int32_t)ditherer->width;
+    const uint16_t *lut = ditherer->lut ? ditherer->lut : identity_domain;
+    const uint16_t *levels = ditherer->levels;
+    const int32_t threshold0 = ditherer->thresholds[0], threshold1 = ditherer->thresholds[1];
+    const int32_t threshold2 = ditherer->thresholds[2];
+    atkinson_carry carry = {0, 0, 0, 0};
+#define ATKINSON_2BIT_PIXEL(x, bits)                                                             \
+    do {                                                                                         \
+        int32_t value = lut[gray[x]] + this_row[x] + carry.ahead1;                               \
+        uint32_t level = (uint32_t)(value >= threshold0) + (uint32_t)(value >= threshold1) +     \
+                         (uint32_t)(value >= threshold2);                                        \
+        atkinson_diffuse(&carry, value - levels[level], &next_row[(x) - 1], &this_row[x]);       \
+        bits = (bits << 2) | level;                                                              \
+    } while (0)
+    const int32_t whole_bytes = width >> 2, tail_pixels = width & 3;
+    int32_t x = 0;
+    for (int32_t byte = 0; byte < whole_bytes; byte++) {
+        uint32_t bits = 0;
+        for (int32_t end = x + 4; x < end; x++)
+            ATKINSON_2BIT_PIXEL(x, bits);
+        packed[byte] = (uint8_t)bits;
+    }
+    if (tail_pixels) {
+        uint32_t bits = 0;
+        for (; x < width; x++)
+            ATKINSON_2BIT_PIXEL(x, bits);
+        packed[whole_bytes] = (uint8_t)(bits << (2 * (4 - tail_pixels)));
+    }
+#undef ATKINSON_2BIT_PIXEL
+    atkinson_end_row(ditherer, &carry);
 }
 
 static void threshold_row(const ink_ditherer *ditherer, const uint8_t *gray, uint8_t *packed)
@@ -299,13 +468,16 @@ void ink_dither_row(ink_ditherer *ditherer, const uint8_t *gray, uint8_t *packed
 {
     switch (ditherer->method) {
     case INK_DITHER_ATKINSON:
-        atkinson_row(ditherer, gray, packed);
+        if (ditherer->bits_per_pixel == 1)
+            atkinson_1bit_row(ditherer, gray, packed);
+        else
+            atkinson_2bit_row(ditherer, gray, packed);
         break;
     case INK_DITHER_FLOYD_STEINBERG:
         if (ditherer->bits_per_pixel == 1)
             floyd_steinberg_1bit_row(ditherer, gray, packed);
         else
-            floyd_steinberg_row(ditherer, gray, packed);
+            floyd_steinberg_2bit_row(ditherer, gray, packed);
         break;
     case INK_DITHER_THRESHOLD:
         threshold_row(ditherer, gray, packed);

@@ -7,7 +7,8 @@
 # `qemu-system-riscv32 -icount shift=0` (minstret: exact and repeatable), for every corpus photo
 # (JPEGs in the EPUBs with a side of 1000 px or more, as perf/jpeg_bench.sh):
 #   decode IMG 1|2|4|8|fit   the decoder alone, rows dropped (board job `decode`)
-#   convert IMG OUT          the whole conversion with the defaults (480x800 contain, Atkinson)
+#   convert IMG OUT          the whole conversion with the defaults (480x800 contain,
+#                            Floyd-Steinberg at dot gain 2, 1-bit)
 # and prints a Markdown table of instructions per *source* pixel, then medians. Writes the raw
 # result lines to BUILD_DIR/jpeg_board.log.
 set -eu

@@ -205,14 +205,13 @@ static void floyd_steinberg_matches_reference_bit_for_bit(void **state)
 }
 
 /* Random images of every width up to 40 and random widths up to the widest output (800), in
- * the domains the converter really uses: the default table (dot gain 2, no tone: levels
- * {0, 4095}), a toned table, a table whose black level is not 0, and plain grays. Each is
- * checked against the reference above, so the 1-bit Floyd–Steinberg fast path (both scan
- * directions, every partial last byte) must reproduce the rules exactly. Two-bit output takes
- * the general path and is covered by floyd_steinberg_matches_reference_bit_for_bit. */
-static void floyd_steinberg_1bit_matches_reference_at_random_widths(void **state)
+ * the domains the converter really uses: the default table (dot gain 2, no tone) with its
+ * levels as convert.c picks them, a toned table, a table whose black level is not 0, and plain
+ * grays; 1-bit or 2-bit. Each is checked against the reference above, so the error-diffusion
+ * rows (Floyd–Steinberg in both scan directions, Atkinson; every partial last byte) must
+ * reproduce the rules exactly. */
+static void matches_reference_at_random_widths(ink_dither_method method, int bits)
 {
-    (void)state;
     static uint16_t default_table[256], toned_table[256], raised_table[256];
     assert_int_equal(ink_tone_build_lut(&INK_TONE_NONE, INK_DEFAULT_DOT_GAIN_X10, default_table),
                      INK_OK);
@@ -220,12 +219,21 @@ static void floyd_steinberg_1bit_matches_reference_at_random_widths(void **state
     assert_int_equal(ink_tone_build_lut(&toned, 15, toned_table), INK_OK);
     for (int g = 0; g < 256; g++)
         raised_table[g] = (uint16_t)(300 + g * 11);
-    const domain domains[] = {
+    const domain one_bit[4] = {
         {default_table, {default_table[0], default_table[255], 0, 0}, 2},
         {toned_table, {toned_table[0], toned_table[255], 0, 0}, 2},
         {raised_table, {300, 300 + 255 * 11, 0, 0}, 2},
         plain_domain,
     };
+    const domain two_bit[4] = {
+        {default_table,
+         {default_table[0], default_table[85], default_table[170], default_table[255]},
+         4},
+        {toned_table, {toned_table[0], 900, 2000, toned_table[255]}, 4},
+        {raised_table, {300, 301, 2000, 300 + 255 * 11}, 4},
+        {NULL, {0, 85, 170, 255}, 4},
+    };
+    const domain *domains = bits == 1 ? one_bit : two_bit;
     for (int trial = 0; trial < 120; trial++) {
         const int width = trial < 40 ? trial + 1 : 1 + (int)(next_random() % 800u);
         const int height = 1 + (int)(next_random() % 7u);
@@ -235,20 +243,46 @@ static void floyd_steinberg_1bit_matches_reference_at_random_widths(void **state
         /* noise over a random base, so long runs of one colour and busy stretches both occur */
         const uint32_t base = next_random() % 256u, amplitude = 1u + next_random() % 256u;
         for (size_t i = 0; i < n; i++) {
-            int32_t v = (int32_t)base + (int32_t)(next_random() % amplitude) - (int32_t)amplitude / 2;
+            int32_t v =
+                (int32_t)base + (int32_t)(next_random() % amplitude) - (int32_t)amplitude / 2;
             gray[i] = (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : v);
         }
-        reference_dither_domain(INK_DITHER_FLOYD_STEINBERG, d, gray, width, height, expected);
-        inkpipe_dither_domain(INK_DITHER_FLOYD_STEINBERG, d, gray, width, height, actual);
+        reference_dither_domain(method, d, gray, width, height, expected);
+        inkpipe_dither_domain(method, d, gray, width, height, actual);
         for (size_t i = 0; i < n; i++)
             if (expected[i] != actual[i])
-                fail_msg("trial %d, %dx%d, domain %d: pixel (%zu,%zu) is %d, reference %d",
-                         trial, width, height, trial % 4, i % (size_t)width, i / (size_t)width,
-                         actual[i], expected[i]);
+                fail_msg("%s %d-bit, trial %d, %dx%d, domain %d: pixel (%zu,%zu) is %d, "
+                         "reference %d",
+                         ink_dither_method_name(method), bits, trial, width, height, trial % 4,
+                         i % (size_t)width, i / (size_t)width, actual[i], expected[i]);
         free(gray);
         free(expected);
         free(actual);
     }
+}
+
+static void floyd_steinberg_1bit_matches_reference_at_random_widths(void **state)
+{
+    (void)state;
+    matches_reference_at_random_widths(INK_DITHER_FLOYD_STEINBERG, 1);
+}
+
+static void floyd_steinberg_2bit_matches_reference_at_random_widths(void **state)
+{
+    (void)state;
+    matches_reference_at_random_widths(INK_DITHER_FLOYD_STEINBERG, 2);
+}
+
+static void atkinson_1bit_matches_reference_at_random_widths(void **state)
+{
+    (void)state;
+    matches_reference_at_random_widths(INK_DITHER_ATKINSON, 1);
+}
+
+static void atkinson_2bit_matches_reference_at_random_widths(void **state)
+{
+    (void)state;
+    matches_reference_at_random_widths(INK_DITHER_ATKINSON, 2);
 }
 
 static void threshold_matches_reference_bit_for_bit(void **state)
@@ -478,6 +512,9 @@ int main(void)
         cmocka_unit_test(atkinson_matches_reference_bit_for_bit),
         cmocka_unit_test(floyd_steinberg_matches_reference_bit_for_bit),
         cmocka_unit_test(floyd_steinberg_1bit_matches_reference_at_random_widths),
+        cmocka_unit_test(floyd_steinberg_2bit_matches_reference_at_random_widths),
+        cmocka_unit_test(atkinson_1bit_matches_reference_at_random_widths),
+        cmocka_unit_test(atkinson_2bit_matches_reference_at_random_widths),
         cmocka_unit_test(threshold_matches_reference_bit_for_bit),
         cmocka_unit_test(ordered_matches_reference_bit_for_bit),
         cmocka_unit_test(bayer_table_is_the_recursive_matrix),

@@ -108,21 +108,19 @@ static double reference_pixel(const uint8_t *image, uint32_t width, const ink_fi
     return sum / area;
 }
 
-static void check_scaler(uint32_t width, uint32_t height, ink_fit_geometry g, unsigned seed)
+/* Scales a generated image by `g` with `work_nbytes` of work memory and checks every output
+ * pixel against the brute-force average: within 0.5 (rounding) + 1/256 (the 8.8 averages of
+ * the output-column plan). */
+static void check_scaler_plan(const uint8_t *image, uint32_t width, uint32_t height,
+                              ink_fit_geometry g, size_t work_nbytes, bool by_source_column)
 {
-    uint8_t *image = malloc((size_t)width * height);
-    uint32_t r = seed;
-    for (size_t i = 0; i < (size_t)width * height; i++) {
-        r = r * 1664525u + 1013904223u;
-        /* a mix of noise and structure, so averaging errors show */
-        image[i] = (uint8_t)((i % width) * 7 + (r >> 28) * 9);
-    }
-    static uint32_t work[1200];
+    uint32_t *work = malloc(work_nbytes);
     ink_scaler scaler;
     collected c = {malloc((size_t)g.out_width * g.out_height), g.out_width, 0};
-    assert_int_equal(ink_scaler_init(&scaler, width, height, &g, work, sizeof work, collect_row,
+    assert_int_equal(ink_scaler_init(&scaler, width, height, &g, work, work_nbytes, collect_row,
                                      &c, NULL),
                      INK_OK);
+    assert_int_equal(scaler.sums_by_source_column, by_source_column);
     for (uint32_t y = 0; y < height; y++)
         assert_int_equal(ink_scaler_push_row(&scaler, image + (size_t)y * width), INK_OK);
     assert_true(ink_scaler_done(&scaler));
@@ -132,12 +130,38 @@ static void check_scaler(uint32_t width, uint32_t height, ink_fit_geometry g, un
         for (uint32_t ox = 0; ox < g.out_width; ox++) {
             double expected = reference_pixel(image, width, &g, ox, oy);
             int actual = c.rows[(size_t)oy * g.out_width + ox];
-            if (fabs(actual - expected) > 1.0)
-                fail_msg("%ux%u -> %ux%u: pixel (%u,%u) is %d, area average %.3f", width, height,
-                         g.out_width, g.out_height, ox, oy, actual, expected);
+            if (fabs(actual - expected) > 0.5 + 1.0 / 256)
+                fail_msg("%ux%u -> %ux%u (%s): pixel (%u,%u) is %d, area average %.3f", width,
+                         height, g.out_width, g.out_height,
+                         by_source_column ? "source-column sums" : "output-column sums", ox, oy,
+                         actual, expected);
         }
     free(c.rows);
+    free(work);
+}
+
+/* Both plans: sums by output column (the least memory) and by source column. */
+static void check_scaler_plans(uint32_t width, uint32_t height, ink_fit_geometry g, unsigned seed,
+                               bool sums_fit_32_bits)
+{
+    uint8_t *image = malloc((size_t)width * height);
+    uint32_t r = seed;
+    for (size_t i = 0; i < (size_t)width * height; i++) {
+        r = r * 1664525u + 1013904223u;
+        /* a mix of noise and structure, so averaging errors show */
+        image[i] = (uint8_t)((i % width) * 7 + (r >> 28) * 9);
+    }
+    size_t least = ink_scaler_work_bytes(g.out_width);
+    size_t source_columns = ink_scaler_source_column_work_bytes(g.crop_width, g.out_width);
+    if (source_columns > least)
+        check_scaler_plan(image, width, height, g, least, false);
+    check_scaler_plan(image, width, height, g, source_columns + least, sums_fit_32_bits);
     free(image);
+}
+
+static void check_scaler(uint32_t width, uint32_t height, ink_fit_geometry g, unsigned seed)
+{
+    check_scaler_plans(width, height, g, seed, true);
 }
 
 static void scaler_matches_the_area_average(void **state)
@@ -147,6 +171,9 @@ static void scaler_matches_the_area_average(void **state)
         {{640, 480}, {480, 360}}, {{1000, 37}, {480, 18}}, {{17, 33}, {5, 9}},
         {{500, 375}, {480, 360}}, {{3, 3}, {1, 1}},        {{1, 1}, {1, 1}},
         {{481, 801}, {480, 800}}, {{2000, 13}, {800, 5}},  {{9, 700}, {3, 233}},
+        /* coprime sizes (no common unit to reduce by) and long spans per column */
+        {{600, 789}, {480, 631}}, {{4999, 7}, {797, 3}},   {{13, 3001}, {7, 799}},
+        {{1, 9}, {1, 2}},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         ink_fit_geometry g = {0, 0, cases[i][0][0], cases[i][0][1], cases[i][1][0],
@@ -164,6 +191,20 @@ static void scaler_upscales_and_crops(void **state)
     check_scaler(30, 400, mixed, 2);
     ink_fit_geometry crop = {10, 20, 60, 100, 48, 80};
     check_scaler(80, 130, crop, 3);
+    ink_fit_geometry one_pixel_wide = {0, 0, 1, 3, 800, 7};
+    check_scaler(1, 3, one_pixel_wide, 4);
+    ink_fit_geometry exact_halves = {0, 0, 2, 2, 800, 5};
+    check_scaler(2, 2, exact_halves, 5);
+}
+
+/* 4999x3371 -> 3x5: coprime on both axes, so an output pixel's whole weight is
+ * 4999 * 3371 units (> 2^32 / 255.5): the scaler must keep to output-column sums of 8.8
+ * averages even with the memory for source-column sums. */
+static void scaler_falls_back_when_sums_would_overflow(void **state)
+{
+    (void)state;
+    ink_fit_geometry g = {0, 0, 4999, 3371, 3, 5};
+    check_scaler_plans(4999, 3371, g, 6, false);
 }
 
 static void scaler_refuses_bad_geometry(void **state)
@@ -196,6 +237,7 @@ int main(void)
         cmocka_unit_test(scale_choice_keeps_enough_pixels),
         cmocka_unit_test(scaler_matches_the_area_average),
         cmocka_unit_test(scaler_upscales_and_crops),
+        cmocka_unit_test(scaler_falls_back_when_sums_would_overflow),
         cmocka_unit_test(scaler_refuses_bad_geometry),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
