@@ -60,8 +60,12 @@ static inline int32_t clamp_work(int32_t value)
  * the sparse variants below are made); results out[0..7] before descaling (scaled by 2^13).
  * Integer arithmetic is exact, so a variant with known-zero inputs gives identical results. */
 #define IDCT8V(i0, i1, i2, i3, i4, i5, i6, i7, out)                                              \
+    IDCT8T(int32_t, i0, i1, i2, i3, i4, i5, i6, i7, out)
+/* The same graph on any type with C arithmetic: int32_t, or a GCC vector of int32 lanes (a
+ * scalar operand is broadcast), which does eight columns or rows at once with the same results. */
+#define IDCT8T(T, i0, i1, i2, i3, i4, i5, i6, i7, out)                                           \
     do {                                                                                          \
-        int32_t z1, z2, z3, z4, z5, t0, t1, t2, t3, t10, t11, t12, t13;                           \
+        T z1, z2, z3, z4, z5, t0, t1, t2, t3, t10, t11, t12, t13;                                 \
         z2 = (i2);                                                                                \
         z3 = (i6);                                                                                \
         z1 = (z2 + z3) * FIX_0_541196100;                                                         \
@@ -249,7 +253,113 @@ static inline __attribute__((always_inline)) void idct_8x8_low(int32_t *coeffici
     }
 }
 
+/* Host builds: the 8x8 transform on GCC/Clang vectors of 8 int32 lanes — the column pass does
+ * the 8 columns at once (a row of coefficients is one vector), a transpose, the row pass does the
+ * 8 rows at once, a transpose back to rows of pixels. Same integer operations in the same order
+ * as idct_8x8 above, so the same pixels (tests/unit/test_jpeg_idct.c compares the two). The
+ * board (RV32, no vector unit) and -DINK_JPEG_SCALAR_IDCT use the scalar code; on x86-64 the
+ * function is built twice, for AVX2 and for the SSE2 baseline, and the loader picks one. */
+#if UINTPTR_MAX > 0xFFFFFFFFu && defined(__GNUC__) && defined(__has_builtin) &&                   \
+    !defined(INK_JPEG_SCALAR_IDCT)
+#if __has_builtin(__builtin_shufflevector) && __has_builtin(__builtin_convertvector)
+#define JPEG_VECTOR_IDCT 1
+#endif
+#endif
+
+#if JPEG_VECTOR_IDCT
+typedef int32_t jpeg_v8i __attribute__((vector_size(32)));
+typedef int16_t jpeg_v8s __attribute__((vector_size(16)));
+typedef uint8_t jpeg_v8b __attribute__((vector_size(8)));
+
+/* rows[r][c] -> rows[c][r], in three rounds of interleaving pairs. */
+#define TRANSPOSE8(T, rows)                                                                       \
+    do {                                                                                          \
+        T a_[8], b_[8];                                                                           \
+        for (unsigned i_ = 0; i_ < 8; i_ += 2) {                                                  \
+            a_[i_] = __builtin_shufflevector(rows[i_], rows[i_ + 1], 0, 8, 1, 9, 4, 12, 5, 13);   \
+            a_[i_ + 1] =                                                                          \
+                __builtin_shufflevector(rows[i_], rows[i_ + 1], 2, 10, 3, 11, 6, 14, 7, 15);      \
+        }                                                                                         \
+        for (unsigned i_ = 0; i_ < 8; i_ += 4) {                                                  \
+            b_[i_] = __builtin_shufflevector(a_[i_], a_[i_ + 2], 0, 1, 8, 9, 4, 5, 12, 13);       \
+            b_[i_ + 1] = __builtin_shufflevector(a_[i_], a_[i_ + 2], 2, 3, 10, 11, 6, 7, 14, 15); \
+            b_[i_ + 2] = __builtin_shufflevector(a_[i_ + 1], a_[i_ + 3], 0, 1, 8, 9, 4, 5, 12, 13); \
+            b_[i_ + 3] =                                                                          \
+                __builtin_shufflevector(a_[i_ + 1], a_[i_ + 3], 2, 3, 10, 11, 6, 7, 14, 15);      \
+        }                                                                                         \
+        for (unsigned i_ = 0; i_ < 4; i_++) {                                                     \
+            rows[i_] = __builtin_shufflevector(b_[i_], b_[i_ + 4], 0, 1, 2, 3, 8, 9, 10, 11);     \
+            rows[i_ + 4] = __builtin_shufflevector(b_[i_], b_[i_ + 4], 4, 5, 6, 7, 12, 13, 14, 15); \
+        }                                                                                         \
+    } while (0)
+
+/* Lane-wise min/max; a macro, since a function passing 32-byte vectors by value has an
+ * ABI that differs with and without AVX. */
+#define VECTOR_CLAMP(value, low, high)                                                            \
+    do {                                                                                          \
+        jpeg_v8i below_ = (value) < (low), above_ = (value) > (high);                             \
+        (value) = ((value) & ~below_) | ((low) & below_);                                         \
+        (value) = ((value) & ~above_) | ((high) & above_);                                        \
+    } while (0)
+
+static inline __attribute__((always_inline)) void idct_8x8_vector_body(int32_t *coefficients,
+                                                                       const bool big,
+                                                                       uint8_t *out,
+                                                                       size_t stride)
+{
+    jpeg_v8i row[8], result[8];
+    memcpy(row, coefficients, sizeof row);
+    memset(coefficients, 0, sizeof row);
+    /* Columns: lane c of row[r] is coefficient (r, c). */
+    IDCT8T(jpeg_v8i, row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7], result);
+    for (unsigned r = 0; r < 8; r++) {
+        result[r] = (result[r] + (1 << (COLUMN_SHIFT - 1))) >> COLUMN_SHIFT;
+        if (big)
+            VECTOR_CLAMP(result[r], -32767, 32767);
+    }
+    TRANSPOSE8(jpeg_v8i, result);
+    /* Rows: lane r of result[c] is work (r, c); the bias rides on the DC input as in idct_8x8. */
+    IDCT8T(jpeg_v8i, result[0] + ROW_BIAS, result[1], result[2], result[3], result[4], result[5],
+           result[6], result[7], row);
+    jpeg_v8s narrow[8];
+    for (unsigned x = 0; x < 8; x++) {
+        jpeg_v8i pixel = row[x] >> OUT_SHIFT;
+        VECTOR_CLAMP(pixel, 0, 255);
+        narrow[x] = __builtin_convertvector(pixel, jpeg_v8s);
+    }
+    TRANSPOSE8(jpeg_v8s, narrow);
+    for (unsigned y = 0; y < 8; y++, out += stride) {
+        jpeg_v8b pixels = __builtin_convertvector(narrow[y], jpeg_v8b);
+        memcpy(out, &pixels, 8);
+    }
+}
+
+#if defined(__x86_64__) && !defined(__clang__)
+__attribute__((target_clones("avx2", "default")))
+#endif
+static void idct_8x8_vector(int32_t *coefficients, bool big, uint8_t *out, size_t stride)
+{
+    if (big)
+        idct_8x8_vector_body(coefficients, true, out, stride);
+    else
+        idct_8x8_vector_body(coefficients, false, out, stride);
+}
+#endif
+
 void ink_jpeg_idct_8x8(int32_t *coefficients, bool big, uint8_t *out, size_t stride)
+{
+#if JPEG_VECTOR_IDCT
+    idct_8x8_vector(coefficients, big, out, stride);
+    return;
+#endif
+    if (big)
+        idct_8x8(coefficients, true, out, stride);
+    else
+        idct_8x8(coefficients, false, out, stride);
+}
+
+/* The scalar 8x8 whatever the build: what the vector transform is tested against. */
+void ink_jpeg_idct_8x8_scalar(int32_t *coefficients, bool big, uint8_t *out, size_t stride)
 {
     if (big)
         idct_8x8(coefficients, true, out, stride);
@@ -456,12 +566,16 @@ void ink_jpeg_idct_block(int32_t *coefficients, unsigned block_log2, uint32_t fl
     } else if (flags & JPEG_FLAG_BIG) {
         /* Hostile or extreme data: the clamping variants, no shortcuts needed. */
         if (block_log2 == 3)
-            idct_8x8(coefficients, true, out, stride);
+            ink_jpeg_idct_8x8(coefficients, true, out, stride);
         else if (block_log2 == 2)
             idct_4x4(coefficients, true, out, stride);
         else
             idct_2x2(coefficients, true, out, stride);
     } else if (block_log2 == 3) {
+#if JPEG_VECTOR_IDCT
+        idct_8x8_vector(coefficients, false, out, stride);
+        return;
+#endif
         if (last <= LOW_LAST)
             idct_8x8_low(coefficients, false, out, stride);
         else
