@@ -253,9 +253,11 @@ static inline bool ink_jpeg_bits_overrun(const jpeg_bits *bits)
  * at `out` with `stride`. `big` selects the overflow-safe path. Zeroes the coefficients it read
  * (the whole block) so the next block starts clean. */
 void ink_jpeg_idct_8x8(int32_t *coefficients, bool big, uint8_t *out, size_t stride);
-/* ink_jpeg_idct_8x8 is vectorised on 64-bit hosts (unless built with -DINK_JPEG_SCALAR_IDCT);
- * this is the scalar transform the board runs, with the same contract and the same pixels. */
-void ink_jpeg_idct_8x8_scalar(int32_t *coefficients, bool big, uint8_t *out, size_t stride);
+/* The 8x8, 4x4 and 2x2 transforms are vectorised on 64-bit hosts (unless built with
+ * -DINK_JPEG_SCALAR_IDCT); this is the scalar code the board runs (block_log2 3, 2 or 1), with
+ * the same contract and the same pixels. */
+void ink_jpeg_idct_scalar(int32_t *coefficients, unsigned block_log2, bool big, uint8_t *out,
+                          size_t stride);
 void ink_jpeg_idct_4x4(int32_t *coefficients, bool big, uint8_t *out, size_t stride);
 void ink_jpeg_idct_2x2(int32_t *coefficients, bool big, uint8_t *out, size_t stride);
 void ink_jpeg_idct_1x1(int32_t *coefficients, uint8_t *out);
