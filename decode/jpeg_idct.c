@@ -453,6 +453,22 @@ typedef uint8_t jpeg_v8b __attribute__((vector_size(8)));
         }                                                                                         \
     } while (0)
 
+/* Coefficient rows as vectors, loaded and cleared in place (a 256-byte memset is a `rep stos`
+ * on the host: slow to start). */
+typedef int32_t jpeg_v8i_unaligned __attribute__((vector_size(32), aligned(4), may_alias));
+
+static inline __attribute__((always_inline)) void load_and_clear(int32_t *coefficients,
+                                                                 jpeg_v8i row[8])
+{
+    jpeg_v8i_unaligned *in = (jpeg_v8i_unaligned *)(void *)coefficients;
+    const jpeg_v8i zero = {0};
+    /* Written out: GCC makes a loop of zero stores a memset again. */
+    row[0] = in[0], row[1] = in[1], row[2] = in[2], row[3] = in[3];
+    row[4] = in[4], row[5] = in[5], row[6] = in[6], row[7] = in[7];
+    in[0] = zero, in[1] = zero, in[2] = zero, in[3] = zero;
+    in[4] = zero, in[5] = zero, in[6] = zero, in[7] = zero;
+}
+
 /* Lane-wise min/max; a macro, since a function passing 32-byte vectors by value has an
  * ABI that differs with and without AVX. */
 #define VECTOR_CLAMP(value, low, high)                                                            \
@@ -468,8 +484,7 @@ static inline __attribute__((always_inline)) void idct_8x8_vector_body(int32_t *
                                                                        size_t stride)
 {
     jpeg_v8i row[8], result[8];
-    memcpy(row, coefficients, sizeof row);
-    memset(coefficients, 0, sizeof row);
+    load_and_clear(coefficients, row);
     /* Columns: lane c of row[r] is coefficient (r, c). */
     IDCT8T(jpeg_v8i, row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7], result);
     for (unsigned r = 0; r < 8; r++) {
@@ -514,8 +529,7 @@ static inline __attribute__((always_inline)) void idct_4x4_vector_body(int32_t *
                                                                        size_t stride)
 {
     jpeg_v8i row[8], work[4];
-    memcpy(row, coefficients, sizeof row);
-    memset(coefficients, 0, sizeof row);
+    load_and_clear(coefficients, row);
     IDCT4T(jpeg_v8i, row[0], row[1], row[2], row[3], row[5], row[6], row[7], work);
     for (unsigned r = 0; r < 4; r++) {
         work[r] = (work[r] + (1 << (COLUMN_SHIFT - 1))) >> COLUMN_SHIFT;
@@ -558,8 +572,7 @@ static inline __attribute__((always_inline)) void idct_2x2_vector_body(int32_t *
                                                                        size_t stride)
 {
     jpeg_v8i row[8], work[2];
-    memcpy(row, coefficients, sizeof row);
-    memset(coefficients, 0, sizeof row);
+    load_and_clear(coefficients, row);
     IDCT2T(jpeg_v8i, row[0], row[1], row[3], row[5], row[7], work);
     for (unsigned r = 0; r < 2; r++, out += stride) {
         work[r] = (work[r] + (1 << (COLUMN_SHIFT - 1))) >> COLUMN_SHIFT;
