@@ -129,6 +129,24 @@ static inline uint8_t clamp_pixel(int32_t value)
     return (uint8_t)value;
 }
 
+/* One row of output: the pixels are tested for range once per row — valid photos are nearly
+ * always within 0..255, i.e. every result is in [0, 256 << OUT_SHIFT), which holds exactly when
+ * their OR (as unsigned) is below that — and only an out-of-range row is clamped pixel by pixel. */
+static inline __attribute__((always_inline)) void store_row(uint8_t *out, const int32_t *result,
+                                                            unsigned size)
+{
+    uint32_t any = (uint32_t)result[0];
+    for (unsigned x = 1; x < size; x++)
+        any |= (uint32_t)result[x];
+    if (any < (256u << OUT_SHIFT)) {
+        for (unsigned x = 0; x < size; x++)
+            out[x] = (uint8_t)(result[x] >> OUT_SHIFT);
+    } else {
+        for (unsigned x = 0; x < size; x++)
+            out[x] = clamp_pixel(result[x] >> OUT_SHIFT);
+    }
+}
+
 /* Small fills and clears are written out, not memset: the board's C library (picolibc as built
  * for rv32imc) sets one byte per loop iteration — 1,024 instructions to clear one block. The
  * volatile store keeps the compiler from turning the loop back into a memset call; on the host
@@ -211,8 +229,7 @@ static inline __attribute__((always_inline)) void idct_8x8(int32_t *coefficients
         }
         int32_t result[8];
         IDCT8V(dc, in[1], in[2], in[3], in[4], in[5], in[6], in[7], result);
-        for (unsigned x = 0; x < 8; x++)
-            out[x] = clamp_pixel(result[x] >> OUT_SHIFT);
+        store_row(out, result, 8);
     }
 }
 
@@ -248,8 +265,7 @@ static inline __attribute__((always_inline)) void idct_8x8_low(int32_t *coeffici
         }
         int32_t result[8];
         IDCT8V(dc, in[1], in[2], in[3], 0, 0, 0, 0, result);
-        for (unsigned x = 0; x < 8; x++)
-            out[x] = clamp_pixel(result[x] >> OUT_SHIFT);
+        store_row(out, result, 8);
     }
 }
 

@@ -10,6 +10,8 @@
 #   convert IMG OUT          the whole conversion with the defaults (480x800 contain, Atkinson)
 # and prints a Markdown table of instructions per *source* pixel, then medians. Writes the raw
 # result lines to BUILD_DIR/jpeg_board.log.
+#   JPEG_BOARD_PHOTOS='GhV*'   only the photos whose file name matches this shell glob (a quick
+#                              check of one change; the medians are then of that subset)
 set -eu
 SOURCE_DIR=$(cd "$(dirname "$0")/.." && pwd)
 BUILD_DIR=$(mkdir -p "${1:-$SOURCE_DIR/build}" && cd "${1:-$SOURCE_DIR/build}" && pwd)
@@ -48,6 +50,11 @@ for epub in sorted(glob.glob(os.path.join(sys.argv[1], '*.epub'))):
 PY
 n=0
 for image in "$WORK"/sd/img/*; do
+    # shellcheck disable=SC2053 # the filter is a glob on purpose
+    if [[ $(basename "$image") != ${JPEG_BOARD_PHOTOS:-*} ]]; then
+        rm -f "$image"
+        continue
+    fi
     b=img/$(basename "$image")
     for s in 1 2 4 8 fit; do echo "decode $b $s"; done >>"$WORK/sd/jobs.txt"
     echo "convert $b out/$n.bmp" >>"$WORK/sd/jobs.txt"
