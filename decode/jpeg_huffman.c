@@ -380,6 +380,13 @@ static inline __attribute__((always_inline)) bool refill_wide(jpeg_bitbuf *buffe
 /* The block decoder's view of the entropy state: all in locals (registers on RV32), written
  * back to state->bits / state->input around the out-of-line refill and on exit. */
 #define PEEK(n) ((uint32_t)(buffer >> (count - (int32_t)(n))) & ((1u << (n)) - 1u))
+/* The combined lookahead entry for the next JPEG_LOOKUP_BITS bits: the bits are taken already
+ * scaled to a byte offset (shifted 2 less, masked with the coder's pre-scaled mask, which is
+ * also what sends a table without a slot to its single entry): shift, and, load. */
+#define LOOKUP(table, byte_mask)                                                                  \
+    (*(const uint32_t *)(const void *)((const uint8_t *)(table) +                                 \
+                                       ((uint32_t)(buffer >> (count - LOOKUP_SHIFT)) & (byte_mask))))
+#define LOOKUP_SHIFT ((int32_t)JPEG_LOOKUP_BITS + 2) /* count >= 12 before any symbol */
 /* Before each symbol: at least 16 bits (a whole code) on RV32; on the host at least 27 (a code
  * and its value bits), so the value never needs a second refill. */
 #define SYMBOL_BITS (JPEG_BITS_WIDE ? 27 : 16)
@@ -439,11 +446,11 @@ void ink_jpeg_block_coder_init(jpeg_state *state, unsigned scan_index, jpeg_bloc
     coder->ac_mask = 0;
     if (dc_table->fast_slot < JPEG_FAST_SLOTS) {
         coder->dc_lookup = state->lookup + dc_table->fast_slot * LUT_LOOKUP_SIZE;
-        coder->dc_mask = LUT_LOOKUP_SIZE - 1u;
+        coder->dc_mask = (LUT_LOOKUP_SIZE - 1u) * 4u;
     }
     if (ac_table->fast_slot < JPEG_FAST_SLOTS) {
         coder->ac_lookup = state->lookup + ac_table->fast_slot * LUT_LOOKUP_SIZE;
-        coder->ac_mask = LUT_LOOKUP_SIZE - 1u;
+        coder->ac_mask = (LUT_LOOKUP_SIZE - 1u) * 4u;
     }
     coder->ac_groups = ac_table->fast_slot < JPEG_FAST_SLOTS && ac_table->lookup_groups;
     coder->dequant = state->dequant + scan_index * JPEG_DEQUANT_ENTRIES;
@@ -502,7 +509,7 @@ decode_block(jpeg_state *state, jpeg_reader *reader, const jpeg_block_coder *cod
 
     /* DC: a category (0..11) then that many bits of difference. */
     REFILL(SYMBOL_BITS);
-    entry = dc_lookup[PEEK(JPEG_LOOKUP_BITS) & dc_mask];
+    entry = LOOKUP(dc_lookup, dc_mask);
     if (LUT_LEN(entry) != 0) {
         count -= LUT_LEN(entry);
         difference = LUT_COEFFICIENT(entry);
@@ -549,7 +556,7 @@ decode_block(jpeg_state *state, jpeg_reader *reader, const jpeg_block_coder *cod
         uint32_t range = 0; /* OR of (value + 1024): >= 2048 when some |value| >= 1024 */
         while (position < block_end) {
             REFILL(SYMBOL_BITS);
-            entry = ac_lookup[PEEK(JPEG_LOOKUP_BITS) & ac_mask];
+            entry = LOOKUP(ac_lookup, ac_mask);
             if (LUT_LEN(entry) != 0) {
                 /* The common case: code, run and value in one entry. */
                 count -= LUT_LEN(entry);
@@ -605,7 +612,7 @@ decode_block(jpeg_state *state, jpeg_reader *reader, const jpeg_block_coder *cod
         const bool groups = coder->ac_groups;
         while (position < block_end) {
             REFILL(SYMBOL_BITS);
-            entry = ac_lookup[PEEK(JPEG_LOOKUP_BITS) & ac_mask];
+            entry = LOOKUP(ac_lookup, ac_mask);
             if (groups && LUT_LEN(entry) != 0) {
                 const uint32_t *after = (const uint32_t *)(const void *)(
                     (const uint8_t *)position + GROUP_ADVANCE(entry));

@@ -219,7 +219,8 @@ ink_error ink_jpeg_decode_block(jpeg_state *state, unsigned scan_index, jpeg_blo
 /* What decoding a block of one scan component needs, looked up once per scan. */
 typedef struct jpeg_block_coder {
     const uint32_t *dc_lookup, *ac_lookup; /* combined lookahead, or a one-entry "slow" table */
-    uint32_t dc_mask, ac_mask;             /* index masks (0 with the one-entry table) */
+    uint32_t dc_mask, ac_mask;             /* byte-offset masks: (entries - 1) * 4 (0 with the
+                                            * one-entry table) */
     const jpeg_huffman_table *dc_table, *ac_table;
     bool ac_groups;                        /* ac_lookup holds symbol groups (skip mode only) */
     const uint32_t *dequant;               /* the component's row of state->dequant */
