@@ -349,9 +349,44 @@ static int32_t decode_slow(const jpeg_huffman_table *table, jpeg_bitbuf buffer, 
     return -1;
 }
 
+/* Host refill (64-bit buffer, at least 8 readable bytes): as many whole bytes as fit (4..7 when
+ * the buffer is below a symbol's 27 bits) in one big-endian load, when none of them is 0xFF
+ * (one word test; FF 00 and markers are ink_jpeg_bits_fill's). One refill per ~5 coefficients
+ * instead of a 4-byte step plus a byte loop whose exit is a mispredicted branch. */
+static inline __attribute__((always_inline)) bool refill_wide(jpeg_bitbuf *buffer, int32_t *count,
+                                                              const uint8_t **next)
+{
+#if UINTPTR_MAX > 0xFFFFFFFFu
+    const uint8_t *p = *next;
+    uint64_t word = (uint64_t)p[0] << 56 | (uint64_t)p[1] << 48 | (uint64_t)p[2] << 40 |
+                    (uint64_t)p[3] << 32 | (uint64_t)p[4] << 24 | (uint64_t)p[5] << 16 |
+                    (uint64_t)p[6] << 8 | p[7];
+    unsigned take = (unsigned)(63 - *count) >> 3; /* count <= 31 here: 4..7 bytes */
+    uint64_t fresh = word >> (64u - 8u * take);
+    /* "has a zero byte" on ~fresh: its bytes above `take` are 0xFF, never zero. */
+    uint64_t inverted = ~fresh;
+    if (((inverted - 0x0101010101010101u) & ~inverted & 0x8080808080808080u) != 0)
+        return false;
+    *buffer = (*buffer << (8u * take)) | fresh;
+    *count += (int32_t)(8u * take);
+    *next = p + take;
+    return true;
+#else
+    (void)buffer, (void)count, (void)next;
+    return false;
+#endif
+}
+
 /* The block decoder's view of the entropy state: all in locals (registers on RV32), written
  * back to state->bits / state->input around the out-of-line refill and on exit. */
 #define PEEK(n) ((uint32_t)(buffer >> (count - (int32_t)(n))) & ((1u << (n)) - 1u))
+/* The combined lookahead entry for the next JPEG_LOOKUP_BITS bits: the bits are taken already
+ * scaled to a byte offset (shifted 2 less, masked with the coder's pre-scaled mask, which is
+ * also what sends a table without a slot to its single entry): shift, and, load. */
+#define LOOKUP(table, byte_mask)                                                                  \
+    (*(const uint32_t *)(const void *)((const uint8_t *)(table) +                                 \
+                                       ((uint32_t)(buffer >> (count - LOOKUP_SHIFT)) & (byte_mask))))
+#define LOOKUP_SHIFT ((int32_t)JPEG_LOOKUP_BITS + 2) /* count >= 12 before any symbol */
 /* Before each symbol: at least 16 bits (a whole code) on RV32; on the host at least 27 (a code
  * and its value bits), so the value never needs a second refill. */
 #define SYMBOL_BITS (JPEG_BITS_WIDE ? 27 : 16)
@@ -363,17 +398,8 @@ static int32_t decode_slow(const jpeg_huffman_table *table, jpeg_bitbuf buffer, 
                 buffer = (buffer << 16) | (uint32_t)next[0] << 8 | next[1];                       \
                 count += 16;                                                                      \
                 next += 2;                                                                        \
+            } else if (JPEG_BITS_WIDE && end - next >= 8 && refill_wide(&buffer, &count, &next)) { \
             } else {                                                                              \
-                if (JPEG_BITS_WIDE && count <= 32 && end - next >= 4) {                           \
-                    /* Four bytes at once when none is 0xFF: "has a zero byte" on ~word. */       \
-                    uint32_t word_ = (uint32_t)next[0] << 24 | (uint32_t)next[1] << 16 |          \
-                                     (uint32_t)next[2] << 8 | next[3];                            \
-                    if (((~word_ - 0x01010101u) & word_ & 0x80808080u) == 0) {                    \
-                        buffer = (buffer << 16 << 16) | word_;                                    \
-                        count += 32;                                                              \
-                        next += 4;                                                                \
-                    }                                                                             \
-                }                                                                                 \
                 while (count <= JPEG_BITBUF_BITS - 8 && next < end && *next != 0xFF) {            \
                     buffer = (buffer << 8) | *next++;                                             \
                     count += 8;                                                                   \
@@ -420,11 +446,11 @@ void ink_jpeg_block_coder_init(jpeg_state *state, unsigned scan_index, jpeg_bloc
     coder->ac_mask = 0;
     if (dc_table->fast_slot < JPEG_FAST_SLOTS) {
         coder->dc_lookup = state->lookup + dc_table->fast_slot * LUT_LOOKUP_SIZE;
-        coder->dc_mask = LUT_LOOKUP_SIZE - 1u;
+        coder->dc_mask = (LUT_LOOKUP_SIZE - 1u) * 4u;
     }
     if (ac_table->fast_slot < JPEG_FAST_SLOTS) {
         coder->ac_lookup = state->lookup + ac_table->fast_slot * LUT_LOOKUP_SIZE;
-        coder->ac_mask = LUT_LOOKUP_SIZE - 1u;
+        coder->ac_mask = (LUT_LOOKUP_SIZE - 1u) * 4u;
     }
     coder->ac_groups = ac_table->fast_slot < JPEG_FAST_SLOTS && ac_table->lookup_groups;
     coder->dequant = state->dequant + scan_index * JPEG_DEQUANT_ENTRIES;
@@ -483,7 +509,7 @@ decode_block(jpeg_state *state, jpeg_reader *reader, const jpeg_block_coder *cod
 
     /* DC: a category (0..11) then that many bits of difference. */
     REFILL(SYMBOL_BITS);
-    entry = dc_lookup[PEEK(JPEG_LOOKUP_BITS) & dc_mask];
+    entry = LOOKUP(dc_lookup, dc_mask);
     if (LUT_LEN(entry) != 0) {
         count -= LUT_LEN(entry);
         difference = LUT_COEFFICIENT(entry);
@@ -530,7 +556,7 @@ decode_block(jpeg_state *state, jpeg_reader *reader, const jpeg_block_coder *cod
         uint32_t range = 0; /* OR of (value + 1024): >= 2048 when some |value| >= 1024 */
         while (position < block_end) {
             REFILL(SYMBOL_BITS);
-            entry = ac_lookup[PEEK(JPEG_LOOKUP_BITS) & ac_mask];
+            entry = LOOKUP(ac_lookup, ac_mask);
             if (LUT_LEN(entry) != 0) {
                 /* The common case: code, run and value in one entry. */
                 count -= LUT_LEN(entry);
@@ -586,7 +612,7 @@ decode_block(jpeg_state *state, jpeg_reader *reader, const jpeg_block_coder *cod
         const bool groups = coder->ac_groups;
         while (position < block_end) {
             REFILL(SYMBOL_BITS);
-            entry = ac_lookup[PEEK(JPEG_LOOKUP_BITS) & ac_mask];
+            entry = LOOKUP(ac_lookup, ac_mask);
             if (groups && LUT_LEN(entry) != 0) {
                 const uint32_t *after = (const uint32_t *)(const void *)(
                     (const uint8_t *)position + GROUP_ADVANCE(entry));

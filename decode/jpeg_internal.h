@@ -219,7 +219,8 @@ ink_error ink_jpeg_decode_block(jpeg_state *state, unsigned scan_index, jpeg_blo
 /* What decoding a block of one scan component needs, looked up once per scan. */
 typedef struct jpeg_block_coder {
     const uint32_t *dc_lookup, *ac_lookup; /* combined lookahead, or a one-entry "slow" table */
-    uint32_t dc_mask, ac_mask;             /* index masks (0 with the one-entry table) */
+    uint32_t dc_mask, ac_mask;             /* byte-offset masks: (entries - 1) * 4 (0 with the
+                                            * one-entry table) */
     const jpeg_huffman_table *dc_table, *ac_table;
     bool ac_groups;                        /* ac_lookup holds symbol groups (skip mode only) */
     const uint32_t *dequant;               /* the component's row of state->dequant */
@@ -253,6 +254,11 @@ static inline bool ink_jpeg_bits_overrun(const jpeg_bits *bits)
  * at `out` with `stride`. `big` selects the overflow-safe path. Zeroes the coefficients it read
  * (the whole block) so the next block starts clean. */
 void ink_jpeg_idct_8x8(int32_t *coefficients, bool big, uint8_t *out, size_t stride);
+/* The 8x8, 4x4 and 2x2 transforms are vectorised on 64-bit hosts (unless built with
+ * -DINK_JPEG_SCALAR_IDCT); this is the scalar code the board runs (block_log2 3, 2 or 1), with
+ * the same contract and the same pixels. */
+void ink_jpeg_idct_scalar(int32_t *coefficients, unsigned block_log2, bool big, uint8_t *out,
+                          size_t stride);
 void ink_jpeg_idct_4x4(int32_t *coefficients, bool big, uint8_t *out, size_t stride);
 void ink_jpeg_idct_2x2(int32_t *coefficients, bool big, uint8_t *out, size_t stride);
 void ink_jpeg_idct_1x1(int32_t *coefficients, uint8_t *out);

@@ -11,6 +11,8 @@
 #                            Floyd-Steinberg at dot gain 2, 1-bit)
 # and prints a Markdown table of instructions per *source* pixel, then medians. Writes the raw
 # result lines to BUILD_DIR/jpeg_board.log.
+#   JPEG_BOARD_PHOTOS='GhV*'   only the photos whose file name matches this shell glob (a quick
+#                              check of one change; the medians are then of that subset)
 set -eu
 SOURCE_DIR=$(cd "$(dirname "$0")/.." && pwd)
 BUILD_DIR=$(mkdir -p "${1:-$SOURCE_DIR/build}" && cd "${1:-$SOURCE_DIR/build}" && pwd)
@@ -30,6 +32,11 @@ mkdir -p "$WORK/sd/img" "$WORK/sd/out"
 ink_extract_corpus_photos "$SHARED_DIR/corpus/epub" "$WORK/sd/img"
 n=0
 for image in "$WORK"/sd/img/*; do
+    # shellcheck disable=SC2053 # the filter is a glob on purpose
+    if [[ $(basename "$image") != ${JPEG_BOARD_PHOTOS:-*} ]]; then
+        rm -f "$image"
+        continue
+    fi
     b=img/$(basename "$image")
     for s in 1 2 4 8 fit; do echo "decode $b $s"; done >>"$WORK/sd/jobs.txt"
     echo "convert $b out/$n.bmp" >>"$WORK/sd/jobs.txt"
