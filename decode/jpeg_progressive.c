@@ -316,29 +316,31 @@ static inline uint8_t *block_at(const jpeg_prog *p, uint32_t bx, uint32_t row_in
     return p->band + ((size_t)row_in_band * p->blocks_across + bx) * p->block_bytes;
 }
 
-static ink_error decode_block(jpeg_prog *p, jpeg_state *state, prog_scan *s,
-                              const jpeg_entropy_table *table, const jpeg_prog_block_params *bp,
-                              uint8_t *block, ink_error_info *info)
+/* Decodes `nblocks` consecutive blocks of the band from `block` on (NULL: chroma blocks of an
+ * interleaved DC scan, decoded and dropped), with the decoder of the scan's type. */
+static ink_error decode_run(jpeg_prog *p, jpeg_state *state, prog_scan *s,
+                            const jpeg_entropy_table *table, const jpeg_prog_block_params *bp,
+                            uint8_t *block, uint32_t nblocks, ink_error_info *info)
 {
-    uint64_t *mask = NULL;
-    int16_t *coefficients = NULL;
-    if (block) {
-        mask = p->have_mask ? (uint64_t *)(void *)block : NULL;
-        coefficients = (int16_t *)(void *)(block + (p->have_mask ? 8u : 0u));
-    }
+    uint32_t stride = p->block_bytes;
     if (s->ss == 0) {
+        int16_t *coefficients =
+            block ? (int16_t *)(void *)(block + (p->have_mask ? 8u : 0u)) : NULL;
         if (s->ah == 0)
             return ink_jpeg_prog_dc_first(state, table, &state->frame.components[0].dc_predictor,
-                                          s->al, coefficients, info);
-        return ink_jpeg_prog_dc_refine(state, s->al, coefficients, info);
+                                          s->al, coefficients, stride, nblocks, info);
+        return ink_jpeg_prog_dc_refine(state, s->al, coefficients, stride, nblocks, info);
     }
     if (s->ah == 0)
-        return ink_jpeg_prog_ac_first(state, table, bp, &s->eobrun, mask, coefficients, info);
-    return ink_jpeg_prog_ac_refine(state, table, bp, &s->eobrun, mask, coefficients, info);
+        return ink_jpeg_prog_ac_first(state, table, bp, &s->eobrun, block, stride, nblocks, info);
+    return ink_jpeg_prog_ac_refine(state, table, bp, &s->eobrun, block, stride, nblocks, info);
 }
 
-static ink_error restart_if_due(jpeg_state *state, prog_scan *s, ink_error_info *info)
+/* Blocks until the next restart marker (processing it when due), at most `wanted`. */
+static ink_error blocks_before_restart(jpeg_state *state, prog_scan *s, uint32_t wanted,
+                                       uint32_t *n, ink_error_info *info)
 {
+    *n = wanted;
     if (s->restart_interval == 0)
         return INK_OK;
     if (state->restarts_left == 0) {
@@ -347,7 +349,9 @@ static ink_error restart_if_due(jpeg_state *state, prog_scan *s, ink_error_info 
             return error;
         s->eobrun = 0;
     }
-    state->restarts_left--;
+    if (*n > state->restarts_left)
+        *n = state->restarts_left;
+    state->restarts_left -= *n;
     return INK_OK;
 }
 
@@ -393,12 +397,15 @@ static ink_error scan_band(jpeg_prog *p, jpeg_state *state, unsigned index, uint
     if (s->ncomponents == 1) {
         /* Non-interleaved: the component's own block grid, one block per MCU. */
         uint32_t end = last < luma->blocks_y ? last : luma->blocks_y;
-        for (uint32_t by = first; by < end; by++)
-            for (uint32_t bx = 0; bx < luma->blocks_x; bx++)
-                if ((error = restart_if_due(state, s, info)) != INK_OK ||
-                    (error = decode_block(p, state, s, &tables[0], &bp,
-                                          block_at(p, bx, by - first), info)) != INK_OK)
+        for (uint32_t by = first; by < end; by++) {
+            for (uint32_t bx = 0, n; bx < luma->blocks_x; bx += n) {
+                if ((error = blocks_before_restart(state, s, luma->blocks_x - bx, &n, info)) !=
+                        INK_OK ||
+                    (error = decode_run(p, state, s, &tables[0], &bp,
+                                        block_at(p, bx, by - first), n, info)) != INK_OK)
                     return error;
+            }
+        }
     } else {
         /* Interleaved (DC only): whole MCUs; chroma blocks decoded and dropped. */
         uint32_t mcu_first = first / frame->vmax, mcu_end = last / frame->vmax;
@@ -406,7 +413,8 @@ static ink_error scan_band(jpeg_prog *p, jpeg_state *state, unsigned index, uint
             mcu_end = frame->mcus_y;
         for (uint32_t my = mcu_first; my < mcu_end; my++) {
             for (uint32_t mx = 0; mx < frame->mcus_x; mx++) {
-                if ((error = restart_if_due(state, s, info)) != INK_OK)
+                uint32_t one;
+                if ((error = blocks_before_restart(state, s, 1, &one, info)) != INK_OK)
                     return error;
                 for (unsigned i = 0; i < s->ncomponents; i++) {
                     for (uint32_t y = 0; y < s->v[i]; y++) {
@@ -415,8 +423,8 @@ static ink_error scan_band(jpeg_prog *p, jpeg_state *state, unsigned index, uint
                                 i == s->luma ? block_at(p, mx * s->h[i] + x,
                                                         my * s->v[i] + y - first)
                                              : NULL;
-                            if ((error = decode_block(p, state, s, &tables[i], &bp, block,
-                                                      info)) != INK_OK)
+                            if ((error = decode_run(p, state, s, &tables[i], &bp, block, 1,
+                                                    info)) != INK_OK)
                                 return error;
                         }
                     }
