@@ -322,18 +322,17 @@ static ink_error decode_run(jpeg_prog *p, jpeg_state *state, prog_scan *s,
                             const jpeg_entropy_table *table, const jpeg_prog_block_params *bp,
                             uint8_t *block, uint32_t nblocks, ink_error_info *info)
 {
-    uint32_t stride = p->block_bytes;
+    jpeg_prog_run run = {block, p->block_bytes, nblocks};
     if (s->ss == 0) {
-        int16_t *coefficients =
-            block ? (int16_t *)(void *)(block + (p->have_mask ? 8u : 0u)) : NULL;
         if (s->ah == 0)
-            return ink_jpeg_prog_dc_first(state, table, &state->frame.components[0].dc_predictor,
-                                          s->al, coefficients, stride, nblocks, info);
-        return ink_jpeg_prog_dc_refine(state, s->al, coefficients, stride, nblocks, info);
+            return ink_jpeg_prog_dc_first_run(state, table, bp,
+                                              &state->frame.components[0].dc_predictor, &run,
+                                              info);
+        return ink_jpeg_prog_dc_refine_run(state, bp, &run, info);
     }
     if (s->ah == 0)
-        return ink_jpeg_prog_ac_first(state, table, bp, &s->eobrun, block, stride, nblocks, info);
-    return ink_jpeg_prog_ac_refine(state, table, bp, &s->eobrun, block, stride, nblocks, info);
+        return ink_jpeg_prog_ac_first_run(state, table, bp, &s->eobrun, &run, info);
+    return ink_jpeg_prog_ac_refine_run(state, table, bp, &s->eobrun, &run, info);
 }
 
 /* Blocks until the next restart marker (processing it when due), at most `wanted`. */
@@ -385,7 +384,7 @@ static ink_error scan_band(jpeg_prog *p, jpeg_state *state, unsigned index, uint
     for (unsigned i = 0; i < s->ncomponents; i++)
         if (s->table[i] != PROG_NO_TABLE)
             tables[i] = entropy_table(p, state, s->table[i]);
-    jpeg_prog_block_params bp = {s->ss, s->se, s->al, p->keep_slot};
+    jpeg_prog_block_params bp = {s->ss, s->se, s->al, p->have_mask ? 8u : 0u, p->keep_slot};
     uint32_t first = band * p->band_rows;
     uint32_t last = first + p->band_rows;
     ink_error error;
