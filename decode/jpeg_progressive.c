@@ -335,8 +335,9 @@ static ink_error decode_run(jpeg_prog *p, jpeg_state *state, prog_scan *s,
     return ink_jpeg_prog_ac_refine_run(state, table, bp, &s->eobrun, &run, info);
 }
 
-/* Blocks until the next restart marker (processing it when due), at most `wanted`. */
-static ink_error blocks_before_restart(jpeg_state *state, prog_scan *s, uint32_t wanted,
+/* MCUs (blocks, in a non-interleaved scan) until the next restart marker, processing it when
+ * due; at most `wanted`. */
+static ink_error mcus_before_restart(jpeg_state *state, prog_scan *s, uint32_t wanted,
                                        uint32_t *n, ink_error_info *info)
 {
     *n = wanted;
@@ -398,7 +399,7 @@ static ink_error scan_band(jpeg_prog *p, jpeg_state *state, unsigned index, uint
         uint32_t end = last < luma->blocks_y ? last : luma->blocks_y;
         for (uint32_t by = first; by < end; by++) {
             for (uint32_t bx = 0, n; bx < luma->blocks_x; bx += n) {
-                if ((error = blocks_before_restart(state, s, luma->blocks_x - bx, &n, info)) !=
+                if ((error = mcus_before_restart(state, s, luma->blocks_x - bx, &n, info)) !=
                         INK_OK ||
                     (error = decode_run(p, state, s, &tables[0], &bp,
                                         block_at(p, bx, by - first), n, info)) != INK_OK)
@@ -410,24 +411,37 @@ static ink_error scan_band(jpeg_prog *p, jpeg_state *state, unsigned index, uint
         uint32_t mcu_first = first / frame->vmax, mcu_end = last / frame->vmax;
         if (mcu_end > frame->mcus_y)
             mcu_end = frame->mcus_y;
-        for (uint32_t my = mcu_first; my < mcu_end; my++) {
-            for (uint32_t mx = 0; mx < frame->mcus_x; mx++) {
-                uint32_t one;
-                if ((error = blocks_before_restart(state, s, 1, &one, info)) != INK_OK)
-                    return error;
-                for (unsigned i = 0; i < s->ncomponents; i++) {
-                    for (uint32_t y = 0; y < s->v[i]; y++) {
-                        for (uint32_t x = 0; x < s->h[i]; x++) {
-                            uint8_t *block =
-                                i == s->luma ? block_at(p, mx * s->h[i] + x,
-                                                        my * s->v[i] + y - first)
-                                             : NULL;
-                            if ((error = decode_run(p, state, s, &tables[i], &bp, block, 1,
-                                                    info)) != INK_OK)
-                                return error;
-                        }
-                    }
+        jpeg_prog_mcu mcu;
+        mcu.nblocks = 0;
+        mcu.stride = s->h[s->luma] * p->block_bytes;
+        for (unsigned i = 0; i < s->ncomponents; i++) {
+            for (uint32_t y = 0; y < s->v[i]; y++) {
+                for (uint32_t x = 0; x < s->h[i]; x++) {
+                    if (mcu.nblocks == JPEG_PROG_MCU_BLOCKS)
+                        return ink_error_set(info, INK_ERR_BAD_DATA,
+                                             "JPEG scan has more than %u blocks per MCU",
+                                             JPEG_PROG_MCU_BLOCKS);
+                    mcu.dc[mcu.nblocks] = &tables[i];
+                    mcu.offset[mcu.nblocks++] =
+                        i == s->luma ? (int32_t)((y * p->blocks_across + x) * p->block_bytes +
+                                                 bp.coefficients_offset)
+                                     : -1;
                 }
+            }
+        }
+        int32_t *predictor = &state->frame.components[0].dc_predictor;
+        for (uint32_t my = mcu_first; my < mcu_end; my++) {
+            for (uint32_t mx = 0, n; mx < frame->mcus_x; mx += n) {
+                if ((error = mcus_before_restart(state, s, frame->mcus_x - mx, &n, info)) !=
+                    INK_OK)
+                    return error;
+                uint8_t *base = block_at(p, mx * s->h[s->luma], my * s->v[s->luma] - first);
+                error = s->ah == 0 ? ink_jpeg_prog_dc_first_mcus(state, &mcu, s->al, predictor,
+                                                                 base, n, info)
+                                   : ink_jpeg_prog_dc_refine_mcus(state, &mcu, s->al, base, n,
+                                                                  info);
+                if (error != INK_OK)
+                    return error;
             }
         }
     }

@@ -53,6 +53,26 @@ ink_error ink_jpeg_prog_ac_refine_run(jpeg_state *state, const jpeg_entropy_tabl
                                       const jpeg_prog_block_params *params, uint32_t *eobrun,
                                       const jpeg_prog_run *run, ink_error_info *info);
 
+/* An interleaved DC scan's MCU (at most 10 blocks, T.81 B.2.3): per block in scan order, its DC
+ * table and where its coefficients go from the MCU's base in the band (-1: a chroma block,
+ * decoded and dropped); `stride` bytes from one MCU's base to the next's. */
+#define JPEG_PROG_MCU_BLOCKS 10u
+typedef struct jpeg_prog_mcu {
+    uint32_t nblocks;
+    uint32_t stride;
+    int32_t offset[JPEG_PROG_MCU_BLOCKS];
+    const jpeg_entropy_table *dc[JPEG_PROG_MCU_BLOCKS];
+} jpeg_prog_mcu;
+
+/* Interleaved DC first and refinement scans over `nmcus` MCUs from `base` (no restart inside):
+ * one call per MCU row instead of one per block. `predictor` is the luma DC predictor (chroma
+ * values are dropped, so theirs are not kept). */
+ink_error ink_jpeg_prog_dc_first_mcus(jpeg_state *state, const jpeg_prog_mcu *mcu, unsigned al,
+                                      int32_t *predictor, uint8_t *base, uint32_t nmcus,
+                                      ink_error_info *info);
+ink_error ink_jpeg_prog_dc_refine_mcus(jpeg_state *state, const jpeg_prog_mcu *mcu, unsigned al,
+                                       uint8_t *base, uint32_t nmcus, ink_error_info *info);
+
 /* Decodes a progressive frame whose first scan header is in state->scan (jpeg_decode.c has
  * decided the colour space). `buffers` is the DITHER claim at offset 0 (INK_JPEG_INPUT_BYTES +
  * INK_JPEG_TILE_BYTES) whose start is state->input's buffer. Calls sink->begin, pushes every row,

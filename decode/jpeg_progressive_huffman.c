@@ -177,6 +177,68 @@ bad_code:
     return bad_code_error(bits, info);
 }
 
+ink_error ink_jpeg_prog_dc_first_mcus(jpeg_state *state, const jpeg_prog_mcu *mcu, unsigned al,
+                                      int32_t *predictor, uint8_t *base, uint32_t nmcus,
+                                      ink_error_info *info)
+{
+    READER_LOCALS;
+    int32_t value = *predictor;
+    uint32_t size, raw;
+    for (; nmcus > 0; nmcus--, base += mcu->stride) {
+        for (uint32_t b = 0; b < mcu->nblocks; b++) {
+            ENSURE(SYMBOL_BITS);
+            DECODE(mcu->dc[b], size);
+            if (size > 11) {
+                SAVE();
+                return ink_error_set(info, INK_ERR_BAD_DATA, "JPEG DC difference of size %u",
+                                     size);
+            }
+            if (mcu->offset[b] < 0) {
+                if (size != 0)
+                    RECEIVE(size, raw); /* a chroma difference: its bits are only skipped */
+                continue;
+            }
+            if (size != 0) {
+                RECEIVE(size, raw);
+                value += extend(raw, size);
+                if (value > 32767 || value < -32768) {
+                    SAVE();
+                    return ink_error_set(info, INK_ERR_BAD_DATA,
+                                         "JPEG DC coefficient out of range");
+                }
+            }
+            ((int16_t *)(void *)(base + mcu->offset[b]))[0] = clamp16(value * (1 << al));
+        }
+    }
+    SAVE();
+    *predictor = value;
+    return INK_OK;
+bad_code:
+    SAVE();
+    return bad_code_error(bits, info);
+}
+
+ink_error ink_jpeg_prog_dc_refine_mcus(jpeg_state *state, const jpeg_prog_mcu *mcu, unsigned al,
+                                       uint8_t *base, uint32_t nmcus, ink_error_info *info)
+{
+    (void)info;
+    READER_LOCALS;
+    const uint16_t p1 = (uint16_t)(1u << al);
+    const uint32_t n = mcu->nblocks;
+    uint32_t got;
+    for (; nmcus > 0; nmcus--, base += mcu->stride) {
+        RECEIVE(n, got); /* one bit per block, the MCU's first block highest */
+        for (uint32_t b = 0; b < n; b++) {
+            if (mcu->offset[b] >= 0 && ((got >> (n - 1u - b)) & 1u)) {
+                int16_t *dc = (int16_t *)(void *)(base + mcu->offset[b]);
+                dc[0] = (int16_t)(uint16_t)((uint16_t)dc[0] | p1);
+            }
+        }
+    }
+    SAVE();
+    return INK_OK;
+}
+
 ink_error ink_jpeg_prog_dc_refine_run(jpeg_state *state, const jpeg_prog_block_params *params,
                                       const jpeg_prog_run *run, ink_error_info *info)
 {
