@@ -34,8 +34,6 @@
 #define PROG_DITHER_BYTES (INK_REGION_DITHER_BYTES - PROG_DITHER_OFFSET)
 #define PROG_NO_TABLE 0xFFu
 
-typedef void jpeg_idct_fn(int32_t *coefficients, bool big, uint8_t *out, size_t stride);
-
 /* The source as the resumed scans see it: seeks the real source to where the reading scan's
  * next block is, only when a read is due and the position differs. Counts reads and seeks. */
 typedef struct prog_source {
@@ -455,52 +453,58 @@ static ink_error scan_band(jpeg_prog *p, jpeg_state *state, unsigned index, uint
 
 /* ---- output -------------------------------------------------------------------------------- */
 
-static ink_error emit_band(jpeg_prog *p, jpeg_state *state, uint32_t band, ink_error_info *info)
+/* Dequantises and transforms the band's first rows (up to the image's last output row), sends
+ * them down, and leaves every block it read zeroed for the next band: only the DC term, the mask
+ * and the coefficients the mask marks can be nonzero (the decoders store nothing else), so
+ * clearing those is cheaper than clearing the band. Rows it does not reach are past the image's
+ * last block row, which only the last band has. */
+static ink_error emit_band(jpeg_prog *p, jpeg_state *state, uint32_t band)
 {
-    static jpeg_idct_fn *const idct[4] = {NULL, ink_jpeg_idct_2x2, ink_jpeg_idct_4x4,
-                                          ink_jpeg_idct_8x8};
-    (void)info;
     int32_t *coefficients = state->coefficients;
     unsigned size = 1u << p->block_log2;
+    size_t coefficients_offset = p->have_mask ? 8u : 0u;
     memset(coefficients, 0, 64 * sizeof *coefficients);
     for (uint32_t row = 0; row < p->band_rows && p->rows_done < p->out_height; row++) {
         if (band * p->band_rows + row >= p->total_rows)
             break;
-        for (uint32_t bx = 0; bx < p->blocks_across; bx++) {
-            const int16_t *kept =
-                (const int16_t *)(const void *)(block_at(p, bx, row) + (p->have_mask ? 8u : 0u));
-            uint8_t *out = p->out + (size_t)bx * size;
-            bool ac = false, big = false;
-            /* The DC term, then only the positions the mask says are nonzero (kept ones). */
-            uint64_t nonzero =
-                p->have_mask ? *(const uint64_t *)(const void *)block_at(p, bx, row) & ~(uint64_t)1
-                             : 0;
+        uint8_t *block = block_at(p, 0, row);
+        for (uint32_t bx = 0; bx < p->blocks_across; bx++, block += p->block_bytes) {
+            int16_t *kept = (int16_t *)(void *)(block + coefficients_offset);
+            uint32_t flags = 0;
             int32_t dc = kept[0] * p->slot_quant[0];
+            kept[0] = 0;
             if ((uint32_t)(dc + 1024) > 2048u) {
-                big = true;
+                flags = JPEG_FLAG_BIG;
                 dc = dc < -2048 ? -2048 : dc > 2048 ? 2048 : dc;
             }
             coefficients[0] = dc;
-            while (nonzero != 0) {
-                unsigned k = (unsigned)__builtin_ctzll(nonzero);
-                nonzero &= nonzero - 1u;
-                unsigned slot = p->keep_slot[k];
-                if (slot == JPEG_PROG_DROP || kept[slot] == 0)
-                    continue;
-                int32_t value = kept[slot] * p->slot_quant[slot];
-                if ((uint32_t)(value + 1024) > 2048u) {
-                    big = true;
-                    value = value < -2048 ? -2048 : value > 2048 ? 2048 : value;
+            if (p->have_mask) {
+                /* The AC terms the mask says are nonzero, kept ones only; zigzag order, so the
+                 * last one seen bounds the block's last index (the IDCT's shortcut test). */
+                uint64_t *mask = (uint64_t *)(void *)block;
+                uint64_t nonzero = *mask & ~(uint64_t)1;
+                *mask = 0;
+                unsigned last = 0;
+                while (nonzero != 0) {
+                    unsigned k = (unsigned)__builtin_ctzll(nonzero);
+                    nonzero &= nonzero - 1u;
+                    unsigned slot = p->keep_slot[k];
+                    if (slot == JPEG_PROG_DROP || kept[slot] == 0)
+                        continue;
+                    int32_t value = kept[slot] * p->slot_quant[slot];
+                    kept[slot] = 0;
+                    if ((uint32_t)(value + 1024) > 2048u) {
+                        flags |= JPEG_FLAG_BIG;
+                        value = value < -2048 ? -2048 : value > 2048 ? 2048 : value;
+                    }
+                    coefficients[p->slot_natural[slot]] = value;
+                    last = k;
                 }
-                coefficients[p->slot_natural[slot]] = value;
-                ac = true;
+                if (last != 0)
+                    flags |= JPEG_FLAG_AC | ((uint32_t)last << JPEG_FLAG_LAST_SHIFT);
             }
-            if (p->block_log2 == 0)
-                ink_jpeg_idct_1x1(coefficients, out);
-            else if (!ac)
-                ink_jpeg_idct_flat(coefficients, size, out, p->out_stride);
-            else
-                idct[p->block_log2](coefficients, big, out, p->out_stride);
+            ink_jpeg_idct_block(coefficients, p->block_log2, flags, p->out + (size_t)bx * size,
+                                p->out_stride);
         }
         uint32_t count = p->out_height - p->rows_done;
         if (count > size)
@@ -587,7 +591,6 @@ static void give_slices(jpeg_prog *p, uint8_t *buffers, uint32_t nbytes)
 static ink_error later_bands(jpeg_prog *p, jpeg_state *state, ink_error_info *info)
 {
     for (uint32_t band = 1; band < p->nbands && p->rows_done < p->out_height; band++) {
-        memset(p->band, 0, (size_t)p->band_rows * p->blocks_across * p->block_bytes);
         for (unsigned i = 0; i < p->nscans; i++) {
             prog_scan *s = &p->scans[i];
             state->input = s->input;
@@ -599,7 +602,7 @@ static ink_error later_bands(jpeg_prog *p, jpeg_state *state, ink_error_info *in
             s->input = state->input;
             s->bits = state->bits;
         }
-        ink_error error = emit_band(p, state, band, info);
+        ink_error error = emit_band(p, state, band);
         if (error != INK_OK)
             return error;
     }
@@ -660,7 +663,7 @@ static ink_error run(jpeg_prog *p, jpeg_state *state, uint8_t *buffers, ink_aren
     if (p->nscans == 0)
         return ink_error_set(info, INK_ERR_BAD_DATA,
                              "progressive JPEG has no scan of the luma component");
-    if ((error = emit_band(p, state, 0, info)) != INK_OK)
+    if ((error = emit_band(p, state, 0)) != INK_OK)
         return error;
     if (p->nbands > 1) {
         p->source.position =
