@@ -34,8 +34,6 @@
 #define PROG_DITHER_BYTES (INK_REGION_DITHER_BYTES - PROG_DITHER_OFFSET)
 #define PROG_NO_TABLE 0xFFu
 
-typedef void jpeg_idct_fn(int32_t *coefficients, bool big, uint8_t *out, size_t stride);
-
 /* The source as the resumed scans see it: seeks the real source to where the reading scan's
  * next block is, only when a read is due and the position differs. Counts reads and seeks. */
 typedef struct prog_source {
@@ -316,29 +314,31 @@ static inline uint8_t *block_at(const jpeg_prog *p, uint32_t bx, uint32_t row_in
     return p->band + ((size_t)row_in_band * p->blocks_across + bx) * p->block_bytes;
 }
 
-static ink_error decode_block(jpeg_prog *p, jpeg_state *state, prog_scan *s,
-                              const jpeg_entropy_table *table, const jpeg_prog_block_params *bp,
-                              uint8_t *block, ink_error_info *info)
+/* Decodes `nblocks` consecutive blocks of the band from `block` on (NULL: chroma blocks of an
+ * interleaved DC scan, decoded and dropped), with the decoder of the scan's type. */
+static ink_error decode_run(jpeg_prog *p, jpeg_state *state, prog_scan *s,
+                            const jpeg_entropy_table *table, const jpeg_prog_block_params *bp,
+                            uint8_t *block, uint32_t nblocks, ink_error_info *info)
 {
-    uint64_t *mask = NULL;
-    int16_t *coefficients = NULL;
-    if (block) {
-        mask = p->have_mask ? (uint64_t *)(void *)block : NULL;
-        coefficients = (int16_t *)(void *)(block + (p->have_mask ? 8u : 0u));
-    }
+    jpeg_prog_run run = {block, p->block_bytes, nblocks};
     if (s->ss == 0) {
         if (s->ah == 0)
-            return ink_jpeg_prog_dc_first(state, table, &state->frame.components[0].dc_predictor,
-                                          s->al, coefficients, info);
-        return ink_jpeg_prog_dc_refine(state, s->al, coefficients, info);
+            return ink_jpeg_prog_dc_first_run(state, table, bp,
+                                              &state->frame.components[0].dc_predictor, &run,
+                                              info);
+        return ink_jpeg_prog_dc_refine_run(state, bp, &run, info);
     }
     if (s->ah == 0)
-        return ink_jpeg_prog_ac_first(state, table, bp, &s->eobrun, mask, coefficients, info);
-    return ink_jpeg_prog_ac_refine(state, table, bp, &s->eobrun, mask, coefficients, info);
+        return ink_jpeg_prog_ac_first_run(state, table, bp, &s->eobrun, &run, info);
+    return ink_jpeg_prog_ac_refine_run(state, table, bp, &s->eobrun, &run, info);
 }
 
-static ink_error restart_if_due(jpeg_state *state, prog_scan *s, ink_error_info *info)
+/* MCUs (blocks, in a non-interleaved scan) until the next restart marker, processing it when
+ * due; at most `wanted`. */
+static ink_error mcus_before_restart(jpeg_state *state, prog_scan *s, uint32_t wanted,
+                                       uint32_t *n, ink_error_info *info)
 {
+    *n = wanted;
     if (s->restart_interval == 0)
         return INK_OK;
     if (state->restarts_left == 0) {
@@ -347,7 +347,9 @@ static ink_error restart_if_due(jpeg_state *state, prog_scan *s, ink_error_info 
             return error;
         s->eobrun = 0;
     }
-    state->restarts_left--;
+    if (*n > state->restarts_left)
+        *n = state->restarts_left;
+    state->restarts_left -= *n;
     return INK_OK;
 }
 
@@ -381,7 +383,7 @@ static ink_error scan_band(jpeg_prog *p, jpeg_state *state, unsigned index, uint
     for (unsigned i = 0; i < s->ncomponents; i++)
         if (s->table[i] != PROG_NO_TABLE)
             tables[i] = entropy_table(p, state, s->table[i]);
-    jpeg_prog_block_params bp = {s->ss, s->se, s->al, p->keep_slot};
+    jpeg_prog_block_params bp = {s->ss, s->se, s->al, p->have_mask ? 8u : 0u, p->keep_slot};
     uint32_t first = band * p->band_rows;
     uint32_t last = first + p->band_rows;
     ink_error error;
@@ -393,34 +395,51 @@ static ink_error scan_band(jpeg_prog *p, jpeg_state *state, unsigned index, uint
     if (s->ncomponents == 1) {
         /* Non-interleaved: the component's own block grid, one block per MCU. */
         uint32_t end = last < luma->blocks_y ? last : luma->blocks_y;
-        for (uint32_t by = first; by < end; by++)
-            for (uint32_t bx = 0; bx < luma->blocks_x; bx++)
-                if ((error = restart_if_due(state, s, info)) != INK_OK ||
-                    (error = decode_block(p, state, s, &tables[0], &bp,
-                                          block_at(p, bx, by - first), info)) != INK_OK)
+        for (uint32_t by = first; by < end; by++) {
+            for (uint32_t bx = 0, n; bx < luma->blocks_x; bx += n) {
+                if ((error = mcus_before_restart(state, s, luma->blocks_x - bx, &n, info)) !=
+                        INK_OK ||
+                    (error = decode_run(p, state, s, &tables[0], &bp,
+                                        block_at(p, bx, by - first), n, info)) != INK_OK)
                     return error;
+            }
+        }
     } else {
         /* Interleaved (DC only): whole MCUs; chroma blocks decoded and dropped. */
         uint32_t mcu_first = first / frame->vmax, mcu_end = last / frame->vmax;
         if (mcu_end > frame->mcus_y)
             mcu_end = frame->mcus_y;
-        for (uint32_t my = mcu_first; my < mcu_end; my++) {
-            for (uint32_t mx = 0; mx < frame->mcus_x; mx++) {
-                if ((error = restart_if_due(state, s, info)) != INK_OK)
-                    return error;
-                for (unsigned i = 0; i < s->ncomponents; i++) {
-                    for (uint32_t y = 0; y < s->v[i]; y++) {
-                        for (uint32_t x = 0; x < s->h[i]; x++) {
-                            uint8_t *block =
-                                i == s->luma ? block_at(p, mx * s->h[i] + x,
-                                                        my * s->v[i] + y - first)
-                                             : NULL;
-                            if ((error = decode_block(p, state, s, &tables[i], &bp, block,
-                                                      info)) != INK_OK)
-                                return error;
-                        }
-                    }
+        jpeg_prog_mcu mcu;
+        mcu.nblocks = 0;
+        mcu.stride = s->h[s->luma] * p->block_bytes;
+        for (unsigned i = 0; i < s->ncomponents; i++) {
+            for (uint32_t y = 0; y < s->v[i]; y++) {
+                for (uint32_t x = 0; x < s->h[i]; x++) {
+                    if (mcu.nblocks == JPEG_PROG_MCU_BLOCKS)
+                        return ink_error_set(info, INK_ERR_BAD_DATA,
+                                             "JPEG scan has more than %u blocks per MCU",
+                                             JPEG_PROG_MCU_BLOCKS);
+                    mcu.dc[mcu.nblocks] = &tables[i];
+                    mcu.offset[mcu.nblocks++] =
+                        i == s->luma ? (int32_t)((y * p->blocks_across + x) * p->block_bytes +
+                                                 bp.coefficients_offset)
+                                     : -1;
                 }
+            }
+        }
+        int32_t *predictor = &state->frame.components[0].dc_predictor;
+        for (uint32_t my = mcu_first; my < mcu_end; my++) {
+            for (uint32_t mx = 0, n; mx < frame->mcus_x; mx += n) {
+                if ((error = mcus_before_restart(state, s, frame->mcus_x - mx, &n, info)) !=
+                    INK_OK)
+                    return error;
+                uint8_t *base = block_at(p, mx * s->h[s->luma], my * s->v[s->luma] - first);
+                error = s->ah == 0 ? ink_jpeg_prog_dc_first_mcus(state, &mcu, s->al, predictor,
+                                                                 base, n, info)
+                                   : ink_jpeg_prog_dc_refine_mcus(state, &mcu, s->al, base, n,
+                                                                  info);
+                if (error != INK_OK)
+                    return error;
             }
         }
     }
@@ -434,52 +453,58 @@ static ink_error scan_band(jpeg_prog *p, jpeg_state *state, unsigned index, uint
 
 /* ---- output -------------------------------------------------------------------------------- */
 
-static ink_error emit_band(jpeg_prog *p, jpeg_state *state, uint32_t band, ink_error_info *info)
+/* Dequantises and transforms the band's first rows (up to the image's last output row), sends
+ * them down, and leaves every block it read zeroed for the next band: only the DC term, the mask
+ * and the coefficients the mask marks can be nonzero (the decoders store nothing else), so
+ * clearing those is cheaper than clearing the band. Rows it does not reach are past the image's
+ * last block row, which only the last band has. */
+static ink_error emit_band(jpeg_prog *p, jpeg_state *state, uint32_t band)
 {
-    static jpeg_idct_fn *const idct[4] = {NULL, ink_jpeg_idct_2x2, ink_jpeg_idct_4x4,
-                                          ink_jpeg_idct_8x8};
-    (void)info;
     int32_t *coefficients = state->coefficients;
     unsigned size = 1u << p->block_log2;
+    size_t coefficients_offset = p->have_mask ? 8u : 0u;
     memset(coefficients, 0, 64 * sizeof *coefficients);
     for (uint32_t row = 0; row < p->band_rows && p->rows_done < p->out_height; row++) {
         if (band * p->band_rows + row >= p->total_rows)
             break;
-        for (uint32_t bx = 0; bx < p->blocks_across; bx++) {
-            const int16_t *kept =
-                (const int16_t *)(const void *)(block_at(p, bx, row) + (p->have_mask ? 8u : 0u));
-            uint8_t *out = p->out + (size_t)bx * size;
-            bool ac = false, big = false;
-            /* The DC term, then only the positions the mask says are nonzero (kept ones). */
-            uint64_t nonzero =
-                p->have_mask ? *(const uint64_t *)(const void *)block_at(p, bx, row) & ~(uint64_t)1
-                             : 0;
+        uint8_t *block = block_at(p, 0, row);
+        for (uint32_t bx = 0; bx < p->blocks_across; bx++, block += p->block_bytes) {
+            int16_t *kept = (int16_t *)(void *)(block + coefficients_offset);
+            uint32_t flags = 0;
             int32_t dc = kept[0] * p->slot_quant[0];
+            kept[0] = 0;
             if ((uint32_t)(dc + 1024) > 2048u) {
-                big = true;
+                flags = JPEG_FLAG_BIG;
                 dc = dc < -2048 ? -2048 : dc > 2048 ? 2048 : dc;
             }
             coefficients[0] = dc;
-            while (nonzero != 0) {
-                unsigned k = (unsigned)__builtin_ctzll(nonzero);
-                nonzero &= nonzero - 1u;
-                unsigned slot = p->keep_slot[k];
-                if (slot == JPEG_PROG_DROP || kept[slot] == 0)
-                    continue;
-                int32_t value = kept[slot] * p->slot_quant[slot];
-                if ((uint32_t)(value + 1024) > 2048u) {
-                    big = true;
-                    value = value < -2048 ? -2048 : value > 2048 ? 2048 : value;
+            if (p->have_mask) {
+                /* The AC terms the mask says are nonzero, kept ones only; zigzag order, so the
+                 * last one seen bounds the block's last index (the IDCT's shortcut test). */
+                uint64_t *mask = (uint64_t *)(void *)block;
+                uint64_t nonzero = *mask & ~(uint64_t)1;
+                *mask = 0;
+                unsigned last = 0;
+                while (nonzero != 0) {
+                    unsigned k = (unsigned)__builtin_ctzll(nonzero);
+                    nonzero &= nonzero - 1u;
+                    unsigned slot = p->keep_slot[k];
+                    if (slot == JPEG_PROG_DROP || kept[slot] == 0)
+                        continue;
+                    int32_t value = kept[slot] * p->slot_quant[slot];
+                    kept[slot] = 0;
+                    if ((uint32_t)(value + 1024) > 2048u) {
+                        flags |= JPEG_FLAG_BIG;
+                        value = value < -2048 ? -2048 : value > 2048 ? 2048 : value;
+                    }
+                    coefficients[p->slot_natural[slot]] = value;
+                    last = k;
                 }
-                coefficients[p->slot_natural[slot]] = value;
-                ac = true;
+                if (last != 0)
+                    flags |= JPEG_FLAG_AC | ((uint32_t)last << JPEG_FLAG_LAST_SHIFT);
             }
-            if (p->block_log2 == 0)
-                ink_jpeg_idct_1x1(coefficients, out);
-            else if (!ac)
-                ink_jpeg_idct_flat(coefficients, size, out, p->out_stride);
-            else
-                idct[p->block_log2](coefficients, big, out, p->out_stride);
+            ink_jpeg_idct_block(coefficients, p->block_log2, flags, p->out + (size_t)bx * size,
+                                p->out_stride);
         }
         uint32_t count = p->out_height - p->rows_done;
         if (count > size)
@@ -566,7 +591,6 @@ static void give_slices(jpeg_prog *p, uint8_t *buffers, uint32_t nbytes)
 static ink_error later_bands(jpeg_prog *p, jpeg_state *state, ink_error_info *info)
 {
     for (uint32_t band = 1; band < p->nbands && p->rows_done < p->out_height; band++) {
-        memset(p->band, 0, (size_t)p->band_rows * p->blocks_across * p->block_bytes);
         for (unsigned i = 0; i < p->nscans; i++) {
             prog_scan *s = &p->scans[i];
             state->input = s->input;
@@ -578,7 +602,7 @@ static ink_error later_bands(jpeg_prog *p, jpeg_state *state, ink_error_info *in
             s->input = state->input;
             s->bits = state->bits;
         }
-        ink_error error = emit_band(p, state, band, info);
+        ink_error error = emit_band(p, state, band);
         if (error != INK_OK)
             return error;
     }
@@ -639,7 +663,7 @@ static ink_error run(jpeg_prog *p, jpeg_state *state, uint8_t *buffers, ink_aren
     if (p->nscans == 0)
         return ink_error_set(info, INK_ERR_BAD_DATA,
                              "progressive JPEG has no scan of the luma component");
-    if ((error = emit_band(p, state, 0, info)) != INK_OK)
+    if ((error = emit_band(p, state, 0)) != INK_OK)
         return error;
     if (p->nbands > 1) {
         p->source.position =

@@ -23,23 +23,55 @@
 /* What the block decoders need of a scan besides the bit reader. */
 typedef struct jpeg_prog_block_params {
     uint8_t ss, se, al;
-    const uint8_t *keep_slot; /* zigzag index -> slot in the block's coefficients */
+    uint8_t coefficients_offset; /* bytes before a block's coefficients: 8 (its mask) or 0 */
+    const uint8_t *keep_slot;    /* zigzag index -> slot in the block's coefficients */
 } jpeg_prog_block_params;
 
-/* The block decoders. `coefficients` and `mask` point into the band (NULL: decode and discard,
- * for chroma blocks of an interleaved DC scan). DC values are stored shifted by Al; the stored
- * values are quantised (dequantised only when the band is transformed), clamped to int16. */
-ink_error ink_jpeg_prog_dc_first(jpeg_state *state, const jpeg_entropy_table *dc,
-                                 int32_t *predictor, unsigned al, int16_t *coefficients,
-                                 ink_error_info *info);
-ink_error ink_jpeg_prog_dc_refine(jpeg_state *state, unsigned al, int16_t *coefficients,
-                                  ink_error_info *info);
-ink_error ink_jpeg_prog_ac_first(jpeg_state *state, const jpeg_entropy_table *ac,
-                                 const jpeg_prog_block_params *params, uint32_t *eobrun,
-                                 uint64_t *mask, int16_t *coefficients, ink_error_info *info);
-ink_error ink_jpeg_prog_ac_refine(jpeg_state *state, const jpeg_entropy_table *ac,
-                                  const jpeg_prog_block_params *params, uint32_t *eobrun,
-                                  uint64_t *mask, int16_t *coefficients, ink_error_info *info);
+/* A run of blocks of one component with no restart marker inside: `count` blocks, the first at
+ * `block` in the band and each next `stride` bytes on. block NULL: decode and discard (chroma
+ * blocks of an interleaved DC scan; DC scans only). */
+typedef struct jpeg_prog_run {
+    uint8_t *block;
+    uint32_t stride;
+    uint32_t count;
+} jpeg_prog_run;
+
+/* The block decoders, one per scan type, over a run. DC values are stored shifted by Al; the
+ * stored values are quantised (dequantised only when the band is transformed), clamped to
+ * int16. `predictor` is the component's DC predictor, `eobrun` the scan's pending end-of-band
+ * run; both carry over from one run to the next. On an error the reader's position is saved
+ * and the error names what was wrong (INK_ERR_BAD_DATA). */
+ink_error ink_jpeg_prog_dc_first_run(jpeg_state *state, const jpeg_entropy_table *dc,
+                                     const jpeg_prog_block_params *params, int32_t *predictor,
+                                     const jpeg_prog_run *run, ink_error_info *info);
+ink_error ink_jpeg_prog_dc_refine_run(jpeg_state *state, const jpeg_prog_block_params *params,
+                                      const jpeg_prog_run *run, ink_error_info *info);
+ink_error ink_jpeg_prog_ac_first_run(jpeg_state *state, const jpeg_entropy_table *ac,
+                                     const jpeg_prog_block_params *params, uint32_t *eobrun,
+                                     const jpeg_prog_run *run, ink_error_info *info);
+ink_error ink_jpeg_prog_ac_refine_run(jpeg_state *state, const jpeg_entropy_table *ac,
+                                      const jpeg_prog_block_params *params, uint32_t *eobrun,
+                                      const jpeg_prog_run *run, ink_error_info *info);
+
+/* An interleaved DC scan's MCU (at most 10 blocks, T.81 B.2.3): per block in scan order, its DC
+ * table and where its coefficients go from the MCU's base in the band (-1: a chroma block,
+ * decoded and dropped); `stride` bytes from one MCU's base to the next's. */
+#define JPEG_PROG_MCU_BLOCKS 10u
+typedef struct jpeg_prog_mcu {
+    uint32_t nblocks;
+    uint32_t stride;
+    int32_t offset[JPEG_PROG_MCU_BLOCKS];
+    const jpeg_entropy_table *dc[JPEG_PROG_MCU_BLOCKS];
+} jpeg_prog_mcu;
+
+/* Interleaved DC first and refinement scans over `nmcus` MCUs from `base` (no restart inside):
+ * one call per MCU row instead of one per block. `predictor` is the luma DC predictor (chroma
+ * values are dropped, so theirs are not kept). */
+ink_error ink_jpeg_prog_dc_first_mcus(jpeg_state *state, const jpeg_prog_mcu *mcu, unsigned al,
+                                      int32_t *predictor, uint8_t *base, uint32_t nmcus,
+                                      ink_error_info *info);
+ink_error ink_jpeg_prog_dc_refine_mcus(jpeg_state *state, const jpeg_prog_mcu *mcu, unsigned al,
+                                       uint8_t *base, uint32_t nmcus, ink_error_info *info);
 
 /* Decodes a progressive frame whose first scan header is in state->scan (jpeg_decode.c has
  * decided the colour space). `buffers` is the DITHER claim at offset 0 (INK_JPEG_INPUT_BYTES +

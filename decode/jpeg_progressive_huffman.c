@@ -3,10 +3,14 @@
  * AC first and refinement with end-of-band runs, on the shared bit reader (jpeg_huffman.c's
  * ink_jpeg_bits_fill, which un-stuffs FF 00 and feeds counted zeros past the data).
  *
- * Each call decodes one block and keeps only what the band stores: the kept coefficients (by
- * `keep_slot`) and the 64-bit "already nonzero" mask indexed by zigzag position. Coefficients that
- * are not kept still have their symbols, value bits and correction bits read, so the bitstream
- * stays in step; the mask alone tells a refinement scan which positions already have history.
+ * Each call decodes a run of blocks of one component (a stretch of a block row that no restart
+ * marker interrupts), one function per scan type, so the block loop has no per-block dispatch
+ * and the bit buffer and input pointers stay in locals (registers on RV32) across the run. Each
+ * block keeps only what the band stores: the kept coefficients (by `keep_slot`) and the 64-bit
+ * "already nonzero" mask indexed by zigzag position. Coefficients that are not kept still have
+ * their symbols, value bits and correction bits read, so the bitstream stays in step; the mask
+ * alone tells a refinement scan which positions already have history. An end-of-band run in an
+ * AC first scan skips the blocks it covers at once.
  *
  * Hostile data: sizes are bounded, positions are checked against Se before any store, every
  * value is computed in int32 and clamped to int16 when stored; nothing indexes past the block.
@@ -53,16 +57,43 @@ static inline int16_t clamp16(int32_t value)
     return (int16_t)(value < -32767 ? -32767 : value > 32767 ? 32767 : value);
 }
 
-/* Local copies of the bit buffer, as in jpeg_huffman.c. PEEK(0) is never used. */
+/* The reader in locals: the bit buffer (right-aligned, `count` unread bits) and the input
+ * pointers. Plain bytes are taken inline; FF 00 un-stuffing, markers and the end of the input
+ * buffer go to ink_jpeg_bits_fill (which feeds counted zeros past the data). Past a marker the
+ * inline refill sees an empty buffer (end = next). PEEK(0) is never used. */
+#define LOAD()                                                                                    \
+    do {                                                                                          \
+        buffer = bits->buffer;                                                                    \
+        count = bits->count;                                                                      \
+        next = input->next;                                                                       \
+        end = bits->marker != 0 ? next : input->end;                                              \
+    } while (0)
+#define SAVE()                                                                                    \
+    do {                                                                                          \
+        bits->buffer = buffer;                                                                    \
+        bits->count = count;                                                                      \
+        input->next = next;                                                                       \
+    } while (0)
+#define READER_LOCALS                                                                             \
+    jpeg_bits *bits = &state->bits;                                                               \
+    jpeg_input *input = &state->input;                                                            \
+    jpeg_bitbuf buffer;                                                                           \
+    int32_t count;                                                                                \
+    const uint8_t *next, *end;                                                                    \
+    LOAD()
 #define PEEK(n) ((uint32_t)(buffer >> (count - (int32_t)(n))) & ((1u << (n)) - 1u))
 #define ENSURE(n)                                                                                 \
     do {                                                                                          \
         if (count < (int32_t)(n)) {                                                               \
-            bits->buffer = buffer;                                                                \
-            bits->count = count;                                                                  \
-            ink_jpeg_bits_fill(bits, &state->input);                                              \
-            buffer = bits->buffer;                                                                \
-            count = bits->count;                                                                  \
+            while (count <= JPEG_BITBUF_BITS - 8 && next < end && *next != 0xFF) {                \
+                buffer = (buffer << 8) | *next++;                                                 \
+                count += 8;                                                                       \
+            }                                                                                     \
+            if (count < (int32_t)(n)) {                                                           \
+                SAVE();                                                                           \
+                ink_jpeg_bits_fill(bits, input);                                                  \
+                LOAD();                                                                           \
+            }                                                                                     \
         }                                                                                         \
     } while (0)
 #define DECODE(table, symbol)                                                                     \
@@ -78,17 +109,12 @@ static inline int16_t clamp16(int32_t value)
             symbol = (uint32_t)slow_;                                                             \
         }                                                                                         \
     } while (0)
-/* Reads n (1..16) bits after ENSURE. */
+/* Reads n (1..16) bits. */
 #define RECEIVE(n, out)                                                                           \
     do {                                                                                          \
         ENSURE(n);                                                                                \
         (out) = PEEK(n);                                                                          \
         count -= (int32_t)(n);                                                                    \
-    } while (0)
-#define SAVE()                                                                                    \
-    do {                                                                                          \
-        bits->buffer = buffer;                                                                    \
-        bits->count = count;                                                                      \
     } while (0)
 /* Enough for a code (16) and its value bits (up to 15) without another fill on a 64-bit host. */
 #define SYMBOL_BITS (JPEG_BITS_WIDE ? 32 : 16)
@@ -100,105 +126,203 @@ static ink_error bad_code_error(jpeg_bits *bits, ink_error_info *info)
     return ink_error_set(info, INK_ERR_BAD_DATA, "JPEG progressive data has an invalid Huffman code");
 }
 
-ink_error ink_jpeg_prog_dc_first(jpeg_state *state, const jpeg_entropy_table *dc,
-                                 int32_t *predictor, unsigned al, int16_t *coefficients,
-                                 ink_error_info *info)
+static inline int16_t *coefficients_of(const jpeg_prog_block_params *params, uint8_t *block)
 {
-    jpeg_bits *bits = &state->bits;
-    jpeg_bitbuf buffer = bits->buffer;
-    int32_t count = bits->count;
+    return (int16_t *)(void *)(block + params->coefficients_offset);
+}
+
+static inline uint64_t *mask_of(uint8_t *block)
+{
+    return (uint64_t *)(void *)block;
+}
+
+ink_error ink_jpeg_prog_dc_first_run(jpeg_state *state, const jpeg_entropy_table *dc,
+                                     const jpeg_prog_block_params *params, int32_t *predictor,
+                                     const jpeg_prog_run *run, ink_error_info *info)
+{
+    READER_LOCALS;
+    const unsigned al = params->al;
+    int32_t value = *predictor;
     uint32_t size, raw;
-    ENSURE(SYMBOL_BITS);
-    DECODE(dc, size);
-    if (size > 11) {
-        SAVE();
-        return ink_error_set(info, INK_ERR_BAD_DATA, "JPEG DC difference of size %u", size);
-    }
-    int32_t diff = 0;
-    if (size != 0) {
-        RECEIVE(size, raw);
-        diff = extend(raw, size);
+    uint8_t *block = run->block;
+    for (uint32_t i = 0; i < run->count; i++) {
+        ENSURE(SYMBOL_BITS);
+        DECODE(dc, size);
+        if (size > 11) {
+            SAVE();
+            return ink_error_set(info, INK_ERR_BAD_DATA, "JPEG DC difference of size %u", size);
+        }
+        if (!block) {
+            /* A chroma block of an interleaved scan: its value bits are only skipped. */
+            if (size != 0)
+                RECEIVE(size, raw);
+            continue;
+        }
+        if (size != 0) {
+            RECEIVE(size, raw);
+            value += extend(raw, size);
+            if (value > 32767 || value < -32768) {
+                SAVE();
+                return ink_error_set(info, INK_ERR_BAD_DATA, "JPEG DC coefficient out of range");
+            }
+        }
+        coefficients_of(params, block)[0] = clamp16(value * (1 << al));
+        block += run->stride;
     }
     SAVE();
-    if (coefficients) {
-        int32_t value = *predictor + diff;
-        if (value > 32767 || value < -32768)
-            return ink_error_set(info, INK_ERR_BAD_DATA, "JPEG DC coefficient out of range");
-        *predictor = value;
-        coefficients[0] = clamp16(value * (1 << al));
-    }
+    *predictor = value;
     return INK_OK;
 bad_code:
     SAVE();
     return bad_code_error(bits, info);
 }
 
-ink_error ink_jpeg_prog_dc_refine(jpeg_state *state, unsigned al, int16_t *coefficients,
-                                  ink_error_info *info)
+ink_error ink_jpeg_prog_dc_first_mcus(jpeg_state *state, const jpeg_prog_mcu *mcu, unsigned al,
+                                      int32_t *predictor, uint8_t *base, uint32_t nmcus,
+                                      ink_error_info *info)
 {
-    (void)info;
-    jpeg_bits *bits = &state->bits;
-    jpeg_bitbuf buffer = bits->buffer;
-    int32_t count = bits->count;
-    uint32_t bit;
-    RECEIVE(1, bit);
-    SAVE();
-    if (coefficients && bit)
-        coefficients[0] = (int16_t)(uint16_t)((uint16_t)coefficients[0] | (uint16_t)(1u << al));
-    return INK_OK;
-}
-
-ink_error ink_jpeg_prog_ac_first(jpeg_state *state, const jpeg_entropy_table *ac,
-                                 const jpeg_prog_block_params *params, uint32_t *eobrun,
-                                 uint64_t *mask, int16_t *coefficients, ink_error_info *info)
-{
-    if (*eobrun > 0) {
-        (*eobrun)--;
-        return INK_OK;
-    }
-    jpeg_bits *bits = &state->bits;
-    jpeg_bitbuf buffer = bits->buffer;
-    int32_t count = bits->count;
-    const unsigned se = params->se, al = params->al;
-    const uint8_t *keep = params->keep_slot;
-    uint64_t nonzero = *mask;
-    uint32_t symbol, raw;
-    for (unsigned k = params->ss; k <= se; k++) {
-        ENSURE(SYMBOL_BITS);
-        DECODE(ac, symbol);
-        unsigned run = symbol >> 4, size = symbol & 15u;
-        if (size == 0) {
-            if (run == 15) {
-                k += 15;
+    READER_LOCALS;
+    int32_t value = *predictor;
+    uint32_t size, raw;
+    for (; nmcus > 0; nmcus--, base += mcu->stride) {
+        for (uint32_t b = 0; b < mcu->nblocks; b++) {
+            ENSURE(SYMBOL_BITS);
+            DECODE(mcu->dc[b], size);
+            if (size > 11) {
+                SAVE();
+                return ink_error_set(info, INK_ERR_BAD_DATA, "JPEG DC difference of size %u",
+                                     size);
+            }
+            if (mcu->offset[b] < 0) {
+                if (size != 0)
+                    RECEIVE(size, raw); /* a chroma difference: its bits are only skipped */
                 continue;
             }
-            uint32_t length = 1u << run;
-            if (run != 0) {
-                RECEIVE(run, raw);
-                length += raw;
+            if (size != 0) {
+                RECEIVE(size, raw);
+                value += extend(raw, size);
+                if (value > 32767 || value < -32768) {
+                    SAVE();
+                    return ink_error_set(info, INK_ERR_BAD_DATA,
+                                         "JPEG DC coefficient out of range");
+                }
             }
-            *eobrun = length - 1u;
-            break;
+            ((int16_t *)(void *)(base + mcu->offset[b]))[0] = clamp16(value * (1 << al));
         }
-        k += run;
-        if (k > se) {
-            SAVE();
-            return ink_error_set(info, INK_ERR_BAD_DATA,
-                                 "JPEG progressive AC coefficient at position %u past the scan's "
-                                 "end %u",
-                                 k, se);
-        }
-        RECEIVE(size, raw);
-        nonzero |= (uint64_t)1 << k;
-        if (keep[k] != JPEG_PROG_DROP)
-            coefficients[keep[k]] = clamp16(extend(raw, size) * (1 << al));
     }
     SAVE();
-    *mask = nonzero;
+    *predictor = value;
     return INK_OK;
 bad_code:
     SAVE();
-    *mask = nonzero;
+    return bad_code_error(bits, info);
+}
+
+ink_error ink_jpeg_prog_dc_refine_mcus(jpeg_state *state, const jpeg_prog_mcu *mcu, unsigned al,
+                                       uint8_t *base, uint32_t nmcus, ink_error_info *info)
+{
+    (void)info;
+    READER_LOCALS;
+    const uint16_t p1 = (uint16_t)(1u << al);
+    const uint32_t n = mcu->nblocks;
+    uint32_t got;
+    for (; nmcus > 0; nmcus--, base += mcu->stride) {
+        RECEIVE(n, got); /* one bit per block, the MCU's first block highest */
+        for (uint32_t b = 0; b < n; b++) {
+            if (mcu->offset[b] >= 0 && ((got >> (n - 1u - b)) & 1u)) {
+                int16_t *dc = (int16_t *)(void *)(base + mcu->offset[b]);
+                dc[0] = (int16_t)(uint16_t)((uint16_t)dc[0] | p1);
+            }
+        }
+    }
+    SAVE();
+    return INK_OK;
+}
+
+ink_error ink_jpeg_prog_dc_refine_run(jpeg_state *state, const jpeg_prog_block_params *params,
+                                      const jpeg_prog_run *run, ink_error_info *info)
+{
+    (void)info;
+    READER_LOCALS;
+    const uint16_t p1 = (uint16_t)(1u << params->al);
+    uint32_t bit;
+    uint8_t *block = run->block;
+    for (uint32_t i = 0; i < run->count; i++) {
+        RECEIVE(1, bit);
+        if (block) {
+            int16_t *dc = coefficients_of(params, block);
+            if (bit)
+                dc[0] = (int16_t)(uint16_t)((uint16_t)dc[0] | p1);
+            block += run->stride;
+        }
+    }
+    SAVE();
+    return INK_OK;
+}
+
+ink_error ink_jpeg_prog_ac_first_run(jpeg_state *state, const jpeg_entropy_table *ac,
+                                     const jpeg_prog_block_params *params, uint32_t *eobrun,
+                                     const jpeg_prog_run *run, ink_error_info *info)
+{
+    READER_LOCALS;
+    const unsigned ss = params->ss, se = params->se, al = params->al;
+    const uint8_t *keep = params->keep_slot;
+    uint32_t eob = *eobrun, left = run->count, symbol, raw;
+    uint8_t *block = run->block;
+    uint64_t nonzero = 0;
+    while (left > 0) {
+        if (eob > 0) {
+            /* Blocks inside an end-of-band run have nothing in this band of positions. */
+            uint32_t skip = eob < left ? eob : left;
+            eob -= skip;
+            left -= skip;
+            block += (size_t)skip * run->stride;
+            continue;
+        }
+        int16_t *coefficients = coefficients_of(params, block);
+        nonzero = *mask_of(block);
+        for (unsigned k = ss; k <= se; k++) {
+            ENSURE(SYMBOL_BITS);
+            DECODE(ac, symbol);
+            unsigned zeros = symbol >> 4, size = symbol & 15u;
+            if (size == 0) {
+                if (zeros == 15) {
+                    k += 15;
+                    continue;
+                }
+                eob = 1u << zeros;
+                if (zeros != 0) {
+                    RECEIVE(zeros, raw);
+                    eob += raw;
+                }
+                eob--; /* this block ends the first block of the run */
+                break;
+            }
+            k += zeros;
+            if (k > se) {
+                SAVE();
+                *mask_of(block) = nonzero;
+                return ink_error_set(info, INK_ERR_BAD_DATA,
+                                     "JPEG progressive AC coefficient at position %u past the "
+                                     "scan's end %u",
+                                     k, se);
+            }
+            RECEIVE(size, raw);
+            nonzero |= (uint64_t)1 << k;
+            if (keep[k] != JPEG_PROG_DROP)
+                coefficients[keep[k]] = clamp16(extend(raw, size) * (1 << al));
+        }
+        *mask_of(block) = nonzero;
+        block += run->stride;
+        left--;
+    }
+    SAVE();
+    *eobrun = eob;
+    return INK_OK;
+bad_code:
+    SAVE();
+    *mask_of(block) = nonzero;
+    *eobrun = eob;
     return bad_code_error(bits, info);
 }
 
@@ -212,91 +336,98 @@ static inline void correct(int16_t *coefficients, const uint8_t *keep, unsigned 
         coefficients[keep[k]] = clamp16(value >= 0 ? value + p1 : value - p1);
 }
 
-ink_error ink_jpeg_prog_ac_refine(jpeg_state *state, const jpeg_entropy_table *ac,
-                                  const jpeg_prog_block_params *params, uint32_t *eobrun,
-                                  uint64_t *mask, int16_t *coefficients, ink_error_info *info)
+ink_error ink_jpeg_prog_ac_refine_run(jpeg_state *state, const jpeg_entropy_table *ac,
+                                      const jpeg_prog_block_params *params, uint32_t *eobrun,
+                                      const jpeg_prog_run *run, ink_error_info *info)
 {
-    jpeg_bits *bits = &state->bits;
-    jpeg_bitbuf buffer = bits->buffer;
-    int32_t count = bits->count;
-    const unsigned se = params->se;
+    READER_LOCALS;
+    const unsigned ss = params->ss, se = params->se;
     const int32_t p1 = 1 << params->al;
     const uint8_t *keep = params->keep_slot;
-    uint64_t nonzero = *mask;
-    uint32_t symbol, raw;
-    unsigned k = params->ss;
-    if (*eobrun == 0) {
-        for (; k <= se; k++) {
-            ENSURE(SYMBOL_BITS);
-            DECODE(ac, symbol);
-            unsigned run = symbol >> 4, size = symbol & 15u;
-            int32_t value = 0;
-            if (size != 0) {
-                if (size != 1) {
-                    SAVE();
-                    *mask = nonzero;
-                    return ink_error_set(info, INK_ERR_BAD_DATA,
-                                         "JPEG AC refinement with a coefficient of size %u", size);
-                }
-                RECEIVE(1, raw);
-                value = raw ? p1 : -p1;
-            } else if (run != 15) {
-                uint32_t length = 1u << run;
-                if (run != 0) {
-                    RECEIVE(run, raw);
-                    length += raw;
-                }
-                *eobrun = length;
-                break; /* the rest of this block is refined below */
-            }
-            /* Skip `run` zero-history positions, refining the nonzero ones on the way. */
+    /* The positions this scan refines: Ss..Se. */
+    const uint64_t range = (se == 63 ? ~(uint64_t)0 : ((uint64_t)1 << (se + 1u)) - 1u) &
+                           ~(((uint64_t)1 << ss) - 1u);
+    uint32_t eob = *eobrun, symbol, raw;
+    uint8_t *block = run->block;
+    uint64_t nonzero = 0;
+    for (uint32_t i = 0; i < run->count; i++, block += run->stride) {
+        int16_t *coefficients = coefficients_of(params, block);
+        nonzero = *mask_of(block);
+        unsigned k = ss;
+        if (eob == 0) {
             for (; k <= se; k++) {
-                if (nonzero & ((uint64_t)1 << k)) {
+                ENSURE(SYMBOL_BITS);
+                DECODE(ac, symbol);
+                unsigned zeros = symbol >> 4, size = symbol & 15u;
+                int32_t value = 0;
+                if (size != 0) {
+                    if (size != 1) {
+                        SAVE();
+                        *mask_of(block) = nonzero;
+                        return ink_error_set(info, INK_ERR_BAD_DATA,
+                                             "JPEG AC refinement with a coefficient of size %u",
+                                             size);
+                    }
+                    RECEIVE(1, raw);
+                    value = raw ? p1 : -p1;
+                } else if (zeros != 15) {
+                    eob = 1u << zeros;
+                    if (zeros != 0) {
+                        RECEIVE(zeros, raw);
+                        eob += raw;
+                    }
+                    break; /* the rest of this block is refined below */
+                }
+                /* Skip `zeros` zero-history positions, refining the nonzero ones on the way. */
+                for (; k <= se; k++) {
+                    if (nonzero & ((uint64_t)1 << k)) {
+                        RECEIVE(1, raw);
+                        if (raw)
+                            correct(coefficients, keep, k, p1);
+                    } else {
+                        if (zeros == 0)
+                            break;
+                        zeros--;
+                    }
+                }
+                if (value != 0) {
+                    if (k > se) {
+                        SAVE();
+                        *mask_of(block) = nonzero;
+                        return ink_error_set(info, INK_ERR_BAD_DATA,
+                                             "JPEG AC refinement places a coefficient past the "
+                                             "scan's end %u",
+                                             se);
+                    }
+                    nonzero |= (uint64_t)1 << k;
+                    if (keep[k] != JPEG_PROG_DROP)
+                        coefficients[keep[k]] = (int16_t)value;
+                }
+            }
+        }
+        if (eob > 0) {
+            /* Inside an end-of-band run only positions with history get a correction bit:
+             * visit the mask's set bits in k..Se rather than every position. */
+            if (k <= se) {
+                uint64_t todo = nonzero & range & ~(((uint64_t)1 << k) - 1u);
+                while (todo != 0) {
+                    unsigned j = (unsigned)__builtin_ctzll(todo);
+                    todo &= todo - 1u;
                     RECEIVE(1, raw);
                     if (raw)
-                        correct(coefficients, keep, k, p1);
-                } else {
-                    if (run == 0)
-                        break;
-                    run--;
+                        correct(coefficients, keep, j, p1);
                 }
             }
-            if (value != 0) {
-                if (k > se) {
-                    SAVE();
-                    *mask = nonzero;
-                    return ink_error_set(info, INK_ERR_BAD_DATA,
-                                         "JPEG AC refinement places a coefficient past the "
-                                         "scan's end %u",
-                                         se);
-                }
-                nonzero |= (uint64_t)1 << k;
-                if (keep[k] != JPEG_PROG_DROP)
-                    coefficients[keep[k]] = (int16_t)value;
-            }
+            eob--;
         }
-    }
-    if (*eobrun > 0) {
-        /* Inside an end-of-band run only positions with history get a correction bit: visit
-         * the mask's set bits in k..Se rather than every position. */
-        if (k <= se) {
-            uint64_t upto = se == 63 ? ~(uint64_t)0 : ((uint64_t)1 << (se + 1u)) - 1u;
-            uint64_t todo = nonzero & upto & ~(((uint64_t)1 << k) - 1u);
-            while (todo != 0) {
-                unsigned j = (unsigned)__builtin_ctzll(todo);
-                todo &= todo - 1u;
-                RECEIVE(1, raw);
-                if (raw)
-                    correct(coefficients, keep, j, p1);
-            }
-        }
-        (*eobrun)--;
+        *mask_of(block) = nonzero;
     }
     SAVE();
-    *mask = nonzero;
+    *eobrun = eob;
     return INK_OK;
 bad_code:
     SAVE();
-    *mask = nonzero;
+    *mask_of(block) = nonzero;
+    *eobrun = eob;
     return bad_code_error(bits, info);
 }

@@ -7,8 +7,11 @@
 # (lossless): baseline with optimised tables (-optimize) and progressive (-progressive, libjpeg's
 # default script of 10 scans, optimised tables). Decodes each with the arena decoder at the
 # display-fit scale for 480x800 under callgrind (--toggle-collect=bench_decode: the decode
-# alone) and counts source reads and seeks (bench_jpeg wraps the source). Prints a Markdown
-# table and the medians of the progressive/baseline ratios.
+# alone) and counts source reads and seeks (bench_jpeg wraps the source); then, when
+# qemu-system-riscv32 and the RV32 toolchain are there (INK_NO_BOARD=1 skips it), decodes each
+# again on the board build (board job `decode IMG fit`, rows dropped) and counts the RV32
+# instructions retired (minstret under -icount shift=0: exact). Prints a Markdown table and the
+# medians of the progressive/baseline ratios.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build}
@@ -36,14 +39,34 @@ for epub in sorted(glob.glob(os.path.join(sys.argv[1], '*.epub'))):
                 r = subprocess.run(['jpegtran', *args], input=d, capture_output=True, check=True)
                 open(os.path.join(sys.argv[2], f'{base}.{kind}.jpg'), 'wb').write(r.stdout)
 PY
+# RV32: one qemu run decodes every image at the fit scale; "name.kind instret" lines.
+: > "$tmp/rv32"
+if [ -z "${INK_NO_BOARD:-}" ] && command -v qemu-system-riscv32 >/dev/null &&
+   command -v riscv64-unknown-elf-gcc >/dev/null; then
+  fw=$(cd "$build" && pwd)/board-perf
+  cmake -S board/xteink-x4 -B "$fw" \
+    -DCMAKE_TOOLCHAIN_FILE="$(pwd)/board/xteink-x4/toolchain-rv32imc.cmake" >/dev/null
+  cmake --build "$fw" -j2 >/dev/null
+  mkdir -p "$tmp/sd/img"
+  for f in "$tmp"/*.jpg; do
+    ln "$f" "$tmp/sd/img/"
+    echo "decode img/$(basename "$f") fit"
+  done > "$tmp/sd/jobs.txt"
+  (cd "$tmp" && timeout 3000 qemu-system-riscv32 -machine virt -nographic -bios none \
+     -icount shift=0 -semihosting-config enable=on,target=native \
+     -kernel "$fw/xteink-x4.elf" -append "sd=sd jobs=jobs.txt" > "$tmp/board.log" 2>&1) || true
+  sed -n 's/^result decode in=img\/\(.*\)\.jpg .*status=ok .*instret=\([0-9]*\).*/\1 \2/p' \
+    "$tmp/board.log" > "$tmp/rv32"
+fi
+rv32() { awk -v k="$1" '$1 == k {print $2}' "$tmp/rv32"; }
 ir() {
   valgrind --tool=callgrind --toggle-collect=bench_decode --callgrind-out-file="$tmp/cg.out" \
     "$bench" arena fit "$1" 1 >"$tmp/out.txt" 2>"$tmp/cg.err" || { echo "- - - -"; return; }
   echo "$(sed -n 's/^summary: *\([0-9]*\).*/\1/p' "$tmp/cg.out") $(sed -n 's/.*scale \(1\/[0-9]*\).* reads \([0-9]*\) seeks \([0-9]*\).*/\1 \2 \3/p' "$tmp/out.txt")"
 }
-echo "| photo | size | fit | bytes base/prog | Ir/px base | Ir/px prog | Ir prog/base | reads+seeks base | reads+seeks prog |"
-echo "|---|---|---|---|---|---|---|---|---|"
-: > "$tmp/ratios"
+echo "| photo | size | fit | bytes base/prog | Ir/px base | Ir/px prog | Ir prog/base | reads+seeks base | reads+seeks prog | RV32/px base | RV32/px prog | RV32 prog/base |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
+: > "$tmp/ratios"; : > "$tmp/rv32ratios"
 for b in "$tmp"/*.base.jpg; do
   p=${b%.base.jpg}.prog.jpg
   name=$(basename "${b%.base.jpg}")
@@ -52,14 +75,21 @@ for b in "$tmp"/*.base.jpg; do
   read -r ib fit rb sb < <(ir "$b")
   read -r ip fitp rp sp < <(ir "$p")
   if [ "$ip" = "-" ] || [ "$ib" = "-" ]; then
-    echo "| $name | ${w}x${h} | $fit | | | refused: $(grep -o 'arena: .*' "$tmp/cg.err" | head -1 | cut -c8-120) | | | |"
+    echo "| $name | ${w}x${h} | $fit | | | refused: $(grep -o 'arena: .*' "$tmp/cg.err" | head -1 | cut -c8-120) | | | | | | |"
     continue
   fi
   ratio=$(awk -v a="$ip" -v b="$ib" 'BEGIN{printf "%.2f", a/b}')
   echo "$ratio $(( (rp + sp) )) $(( (rb + sb) ))" >> "$tmp/ratios"
-  echo "| $name | ${w}x${h} | $fit | $(stat -c %s "$b")/$(stat -c %s "$p") | $(awk -v a="$ib" -v p=$px 'BEGIN{printf "%.1f", a/p}') | $(awk -v a="$ip" -v p=$px 'BEGIN{printf "%.1f", a/p}') | $ratio | $rb+$sb | $rp+$sp |"
+  vb=$(rv32 "$name.base"); vp=$(rv32 "$name.prog"); board="| | | |"
+  if [ -n "$vb" ] && [ -n "$vp" ]; then
+    echo "$vp $vb" | awk '{printf "%.2f\n", $1/$2}' >> "$tmp/rv32ratios"
+    board="| $(awk -v a="$vb" -v p=$px 'BEGIN{printf "%.1f", a/p}') | $(awk -v a="$vp" -v p=$px 'BEGIN{printf "%.1f", a/p}') | $(awk -v a="$vp" -v b="$vb" 'BEGIN{printf "%.2f", a/b}') |"
+  fi
+  echo "| $name | ${w}x${h} | $fit | $(stat -c %s "$b")/$(stat -c %s "$p") | $(awk -v a="$ib" -v p=$px 'BEGIN{printf "%.1f", a/p}') | $(awk -v a="$ip" -v p=$px 'BEGIN{printf "%.1f", a/p}') | $ratio | $rb+$sb | $rp+$sp $board"
 done
 median() { sort -n | awk '{a[NR]=$1} END {printf "%.2f (range %.2f-%.2f, %d photos)", a[int((NR+1)/2)], a[1], a[NR], NR}'; }
 echo
 echo "median Ir progressive/baseline $(awk '{print $1}' "$tmp/ratios" | median)"
 echo "median source calls (reads+seeks) progressive/baseline $(awk '{print $2/($3>0?$3:1)}' "$tmp/ratios" | median)"
+[ -s "$tmp/rv32ratios" ] && echo "median RV32 instructions progressive/baseline $(median < "$tmp/rv32ratios")"
+echo "above 1.5x: Ir $(awk '$1 > 1.5' "$tmp/ratios" | wc -l), RV32 $(awk '$1 > 1.5' "$tmp/rv32ratios" | wc -l)"
