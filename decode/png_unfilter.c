@@ -25,21 +25,6 @@ void ink_png_unfilter_begin_row(ink_png_unfilter *state, uint8_t filter, uint8_t
     memset(state->upper_left, 0, sizeof state->upper_left);
 }
 
-/* Spec 9.4: the predictor of a, b, c nearest to p = a + b - c; ties prefer a, then b. Written
- * as two selects: x86 compilers emit conditional moves, RV32 ones short branches. */
-static inline uint32_t paeth(uint32_t a, uint32_t b, uint32_t c)
-{
-    int32_t pa = (int32_t)b - (int32_t)c; /* p - a */
-    int32_t pb = (int32_t)a - (int32_t)c; /* p - b */
-    int32_t pc = pa + pb;                 /* p - c */
-    pa = pa < 0 ? -pa : pa;
-    pb = pb < 0 ? -pb : pb;
-    pc = pc < 0 ? -pc : pc;
-    uint32_t nearer_bc = pb <= pc ? b : c;
-    int32_t min_bc = pb <= pc ? pb : pc;
-    return pa <= min_bc ? a : nearer_bc;
-}
-
 /* The lane functions undo `nbytes` bytes at `out` (the previous row, overwritten) from `src`.
  * A lane's first a is the byte one pixel to the left (out[k - bpp]), 0 at the row's start. */
 static void sub_lanes(uint8_t *out, const uint8_t *src, uint32_t nbytes, uint32_t bpp,
@@ -68,16 +53,44 @@ static void average_lanes(uint8_t *out, const uint8_t *src, uint32_t nbytes, uin
     }
 }
 
+/*
+ * |x| for x in [-510, 510], capped at 255: abs_capped[x] with the pointer at the table's middle.
+ * Capping is exact for Paeth: pa and pb are at most 255, so "pa <= pc" and "pb <= pc" come out
+ * the same whether pc is 256..510 or 255. A load replaces the three instructions of a
+ * branch-free absolute value on RV32, three times per byte.
+ */
+#define ABS_CAPPED(x) ((x) < 0 ? ((x) < -255 ? 255 : -(x)) : ((x) > 255 ? 255 : (x)))
+#define ABS_CAPPED4(x) ABS_CAPPED(x), ABS_CAPPED((x) + 1), ABS_CAPPED((x) + 2), ABS_CAPPED((x) + 3)
+#define ABS_CAPPED16(x) \
+    ABS_CAPPED4(x), ABS_CAPPED4((x) + 4), ABS_CAPPED4((x) + 8), ABS_CAPPED4((x) + 12)
+#define ABS_CAPPED64(x) \
+    ABS_CAPPED16(x), ABS_CAPPED16((x) + 16), ABS_CAPPED16((x) + 32), ABS_CAPPED16((x) + 48)
+#define ABS_CAPPED256(x) \
+    ABS_CAPPED64(x), ABS_CAPPED64((x) + 64), ABS_CAPPED64((x) + 128), ABS_CAPPED64((x) + 192)
+static const uint8_t abs_capped_table[1024] = {ABS_CAPPED256(-512), ABS_CAPPED256(-256),
+                                               ABS_CAPPED256(0), ABS_CAPPED256(256)};
+
 static void paeth_lanes(uint8_t *out, const uint8_t *src, uint32_t nbytes, uint32_t bpp,
                         bool row_start, uint8_t *upper_left)
 {
+    const uint8_t *abs_capped = abs_capped_table + 512;
     for (uint32_t k = 0; k < bpp && k < nbytes; k++) {
         uint32_t a = row_start ? 0u : out[(int32_t)k - (int32_t)bpp];
         uint32_t c = upper_left[k];
         const uint8_t *s = src + k;
         for (uint8_t *o = out + k, *end = out + nbytes; o < end; o += bpp, s += bpp) {
             uint32_t b = *o;
-            a = (*s + paeth(a, b, c)) & 0xFFu;
+            int32_t p_minus_a = (int32_t)b - (int32_t)c, p_minus_b = (int32_t)a - (int32_t)c;
+            uint32_t pa = abs_capped[p_minus_a], pb = abs_capped[p_minus_b];
+            uint32_t pc = abs_capped[p_minus_a + p_minus_b];
+            uint32_t predictor; /* spec 9.4: nearest to p = a + b - c; ties prefer a, then b */
+            if (pa <= pb && pa <= pc)
+                predictor = a;
+            else if (pb <= pc)
+                predictor = b;
+            else
+                predictor = c;
+            a = (*s + predictor) & 0xFFu;
             *o = (uint8_t)a;
             c = b;
         }
