@@ -25,34 +25,6 @@ void ink_png_unfilter_begin_row(ink_png_unfilter *state, uint8_t filter, uint8_t
     memset(state->upper_left, 0, sizeof state->upper_left);
 }
 
-/* The lane functions undo `nbytes` bytes at `out` (the previous row, overwritten) from `src`.
- * A lane's first a is the byte one pixel to the left (out[k - bpp]), 0 at the row's start. */
-static void sub_lanes(uint8_t *out, const uint8_t *src, uint32_t nbytes, uint32_t bpp,
-                      bool row_start)
-{
-    for (uint32_t k = 0; k < bpp && k < nbytes; k++) {
-        uint32_t a = row_start ? 0u : out[(int32_t)k - (int32_t)bpp];
-        const uint8_t *s = src + k;
-        for (uint8_t *o = out + k, *end = out + nbytes; o < end; o += bpp, s += bpp) {
-            a = (a + *s) & 0xFFu;
-            *o = (uint8_t)a;
-        }
-    }
-}
-
-static void average_lanes(uint8_t *out, const uint8_t *src, uint32_t nbytes, uint32_t bpp,
-                          bool row_start)
-{
-    for (uint32_t k = 0; k < bpp && k < nbytes; k++) {
-        uint32_t a = row_start ? 0u : out[(int32_t)k - (int32_t)bpp];
-        const uint8_t *s = src + k;
-        for (uint8_t *o = out + k, *end = out + nbytes; o < end; o += bpp, s += bpp) {
-            a = (*s + ((a + *o) >> 1)) & 0xFFu;
-            *o = (uint8_t)a;
-        }
-    }
-}
-
 /*
  * |x| for x in [-510, 510], capped at 255: abs_capped[x] with the pointer at the table's middle.
  * Capping is exact for Paeth: pa and pb are at most 255, so "pa <= pc" and "pb <= pc" come out
@@ -70,32 +42,144 @@ static void average_lanes(uint8_t *out, const uint8_t *src, uint32_t nbytes, uin
 static const uint8_t abs_capped_table[1024] = {ABS_CAPPED256(-512), ABS_CAPPED256(-256),
                                                ABS_CAPPED256(0), ABS_CAPPED256(256)};
 
-static void paeth_lanes(uint8_t *out, const uint8_t *src, uint32_t nbytes, uint32_t bpp,
-                        bool row_start, uint8_t *upper_left)
+/* One byte of each filter: x is the filtered byte; a, b, c as above. */
+static inline uint32_t sub_byte(uint32_t x, uint32_t a)
+{
+    return (x + a) & 0xFFu;
+}
+
+static inline uint32_t average_byte(uint32_t x, uint32_t a, uint32_t b)
+{
+    return (x + ((a + b) >> 1)) & 0xFFu;
+}
+
+static inline uint32_t paeth_byte(uint32_t x, uint32_t a, uint32_t b, uint32_t c)
 {
     const uint8_t *abs_capped = abs_capped_table + 512;
+    int32_t p_minus_a = (int32_t)b - (int32_t)c, p_minus_b = (int32_t)a - (int32_t)c;
+    uint32_t pa = abs_capped[p_minus_a], pb = abs_capped[p_minus_b];
+    uint32_t pc = abs_capped[p_minus_a + p_minus_b];
+    uint32_t predictor; /* spec 9.4: nearest to p = a + b - c; ties prefer a, then b */
+    if (pa <= pb && pa <= pc)
+        predictor = a;
+    else if (pb <= pc)
+        predictor = b;
+    else
+        predictor = c;
+    return (x + predictor) & 0xFFu;
+}
+
+/*
+ * The lane functions undo `nbytes` bytes at `out` (the previous row, overwritten) from `src`.
+ * A lane's first a is the byte one pixel to the left (out[k - bpp]), 0 at the row's start.
+ * Each lane goes two bytes per step: with bpp a constant (the callers below inline them for 3
+ * and 4, RGB8 and RGBA8) the second byte's offset is an immediate, the pointers advance once
+ * per two bytes, and Paeth's c is the first byte's b without a register move.
+ */
+static inline __attribute__((always_inline)) void sub_lanes(uint8_t *out, const uint8_t *src,
+                                                             uint32_t nbytes, uint32_t bpp,
+                                                             bool row_start)
+{
+    const uint32_t lane_nbytes = nbytes / bpp; /* nbytes is a multiple of bpp */
+    for (uint32_t k = 0; k < bpp && k < nbytes; k++) {
+        uint32_t a = row_start ? 0u : out[(int32_t)k - (int32_t)bpp];
+        const uint8_t *s = src + k;
+        uint8_t *o = out + k;
+        uint32_t count = lane_nbytes;
+        for (; count >= 2; count -= 2, o += 2 * bpp, s += 2 * bpp) {
+            a = sub_byte(s[0], a);
+            o[0] = (uint8_t)a;
+            a = sub_byte(s[bpp], a);
+            o[bpp] = (uint8_t)a;
+        }
+        if (count > 0)
+            *o = (uint8_t)sub_byte(*s, a);
+    }
+}
+
+static inline __attribute__((always_inline)) void average_lanes(uint8_t *out,
+                                                                 const uint8_t *src,
+                                                                 uint32_t nbytes, uint32_t bpp,
+                                                                 bool row_start)
+{
+    const uint32_t lane_nbytes = nbytes / bpp; /* nbytes is a multiple of bpp */
+    for (uint32_t k = 0; k < bpp && k < nbytes; k++) {
+        uint32_t a = row_start ? 0u : out[(int32_t)k - (int32_t)bpp];
+        const uint8_t *s = src + k;
+        uint8_t *o = out + k;
+        uint32_t count = lane_nbytes;
+        for (; count >= 2; count -= 2, o += 2 * bpp, s += 2 * bpp) {
+            a = average_byte(s[0], a, o[0]);
+            o[0] = (uint8_t)a;
+            a = average_byte(s[bpp], a, o[bpp]);
+            o[bpp] = (uint8_t)a;
+        }
+        if (count > 0)
+            *o = (uint8_t)average_byte(*s, a, *o);
+    }
+}
+
+static inline __attribute__((always_inline)) void paeth_lanes(uint8_t *out, const uint8_t *src,
+                                                               uint32_t nbytes, uint32_t bpp,
+                                                               bool row_start,
+                                                               uint8_t *upper_left)
+{
+    const uint32_t lane_nbytes = nbytes / bpp; /* nbytes is a multiple of bpp */
     for (uint32_t k = 0; k < bpp && k < nbytes; k++) {
         uint32_t a = row_start ? 0u : out[(int32_t)k - (int32_t)bpp];
         uint32_t c = upper_left[k];
         const uint8_t *s = src + k;
-        for (uint8_t *o = out + k, *end = out + nbytes; o < end; o += bpp, s += bpp) {
+        uint8_t *o = out + k;
+        uint32_t count = lane_nbytes;
+        for (; count >= 2; count -= 2, o += 2 * bpp, s += 2 * bpp) {
+            uint32_t b0 = o[0], b1 = o[bpp];
+            a = paeth_byte(s[0], a, b0, c);
+            o[0] = (uint8_t)a;
+            a = paeth_byte(s[bpp], a, b1, b0);
+            o[bpp] = (uint8_t)a;
+            c = b1;
+        }
+        if (count > 0) {
             uint32_t b = *o;
-            int32_t p_minus_a = (int32_t)b - (int32_t)c, p_minus_b = (int32_t)a - (int32_t)c;
-            uint32_t pa = abs_capped[p_minus_a], pb = abs_capped[p_minus_b];
-            uint32_t pc = abs_capped[p_minus_a + p_minus_b];
-            uint32_t predictor; /* spec 9.4: nearest to p = a + b - c; ties prefer a, then b */
-            if (pa <= pb && pa <= pc)
-                predictor = a;
-            else if (pb <= pc)
-                predictor = b;
-            else
-                predictor = c;
-            a = (*s + predictor) & 0xFFu;
-            *o = (uint8_t)a;
+            *o = (uint8_t)paeth_byte(*s, a, b, c);
             c = b;
         }
         upper_left[k] = (uint8_t)c;
     }
+}
+
+/* The lane functions for one filter, inlined with bpp 3 and 4 as constants and once for any. */
+static void sub_chunk(uint8_t *out, const uint8_t *src, uint32_t nbytes, uint32_t bpp,
+                      bool row_start)
+{
+    if (bpp == 3)
+        sub_lanes(out, src, nbytes, 3, row_start);
+    else if (bpp == 4)
+        sub_lanes(out, src, nbytes, 4, row_start);
+    else
+        sub_lanes(out, src, nbytes, bpp, row_start);
+}
+
+static void average_chunk(uint8_t *out, const uint8_t *src, uint32_t nbytes, uint32_t bpp,
+                          bool row_start)
+{
+    if (bpp == 3)
+        average_lanes(out, src, nbytes, 3, row_start);
+    else if (bpp == 4)
+        average_lanes(out, src, nbytes, 4, row_start);
+    else
+        average_lanes(out, src, nbytes, bpp, row_start);
+}
+
+static void paeth_chunk(uint8_t *out, const uint8_t *src, uint32_t nbytes, uint32_t bpp,
+                        bool row_start, uint8_t *upper_left)
+{
+    if (bpp == 3)
+        paeth_lanes(out, src, nbytes, 3, row_start, upper_left);
+    else if (bpp == 4)
+        paeth_lanes(out, src, nbytes, 4, row_start, upper_left);
+    else
+        paeth_lanes(out, src, nbytes, bpp, row_start, upper_left);
 }
 
 /* out[i] += src[i] for every byte, four at a time where both are word-aligned. The byte-wise
@@ -129,16 +213,16 @@ void ink_png_unfilter_chunk(ink_png_unfilter *state, uint8_t *row, uint32_t offs
         memcpy(out, src, nbytes);
         break;
     case 1: /* Sub */
-        sub_lanes(out, src, nbytes, bpp, offset == 0);
+        sub_chunk(out, src, nbytes, bpp, offset == 0);
         break;
     case 2: /* Up */
         up_bytes(out, src, nbytes);
         break;
     case 3: /* Average */
-        average_lanes(out, src, nbytes, bpp, offset == 0);
+        average_chunk(out, src, nbytes, bpp, offset == 0);
         break;
     default: /* 4: Paeth */
-        paeth_lanes(out, src, nbytes, bpp, offset == 0, state->upper_left);
+        paeth_chunk(out, src, nbytes, bpp, offset == 0, state->upper_left);
         break;
     }
 }
