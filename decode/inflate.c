@@ -488,6 +488,15 @@ static const char *inflate_fast(ink_inflate *s, const uint8_t **in_p, const uint
                     *out++ = (uint8_t)ENTRY_VALUE(entry);
                 }
             }
+#else
+            /* One more root-table literal without a refill: at least 25 - 15 bits are left,
+             * as many as a root-table code has. */
+            entry = litlen[bitbuf & ((1u << LITLEN_ROOT_BITS) - 1)];
+            if ((entry & ENTRY_LITERAL) != 0) {
+                bitbuf >>= ENTRY_NBITS(entry);
+                bitsleft -= ENTRY_NBITS(entry);
+                *out++ = (uint8_t)ENTRY_VALUE(entry);
+            }
 #endif
             continue;
         }
