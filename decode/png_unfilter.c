@@ -31,7 +31,7 @@ void ink_png_unfilter_begin_row(ink_png_unfilter *state, uint8_t filter, uint8_t
  * the same whether pc is 256..510 or 255. A load replaces the three instructions of a
  * branch-free absolute value on RV32, three times per byte.
  */
-#define ABS_CAPPED(x) ((x) < 0 ? ((x) < -255 ? 255 : -(x)) : ((x) > 255 ? 255 : (x)))
+#define ABS_CAPPED(x) (uint8_t)((x) < -255 || (x) > 255 ? 255 : (x) < 0 ? -(x) : (x))
 #define ABS_CAPPED4(x) ABS_CAPPED(x), ABS_CAPPED((x) + 1), ABS_CAPPED((x) + 2), ABS_CAPPED((x) + 3)
 #define ABS_CAPPED16(x) \
     ABS_CAPPED4(x), ABS_CAPPED4((x) + 4), ABS_CAPPED4((x) + 8), ABS_CAPPED4((x) + 12)
