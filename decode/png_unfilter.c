@@ -182,25 +182,40 @@ static void paeth_chunk(uint8_t *out, const uint8_t *src, uint32_t nbytes, uint3
         paeth_lanes(out, src, nbytes, bpp, row_start, upper_left);
 }
 
-/* out[i] += src[i] for every byte, four at a time where both are word-aligned. The byte-wise
- * sum of two words without carries between bytes: add the low seven bits of each byte, then put
- * back the top bits with an exclusive or (the carry out of bit 7 is what must be dropped). */
+/*
+ * out[i] += src[i] for every byte. When out and src sit at the same offset within a word (after
+ * a few single bytes, both are aligned), four bytes at a time: the byte-wise sum of two words
+ * without carries between bytes adds the low seven bits of each byte, then puts back the top
+ * bits with an exclusive or (the carry out of bit 7 is what must be dropped); 13 RV32
+ * instructions per word. Otherwise (the inflated row can start anywhere in a word) four single
+ * bytes per step with immediate offsets, 19 per four bytes instead of 28 one at a time.
+ */
 /* A word that may alias the row bytes (GCC and Clang), for the aligned loop of up_bytes. */
 typedef uint32_t __attribute__((may_alias)) aliased_word;
 
 static void up_bytes(uint8_t *out, const uint8_t *src, uint32_t nbytes)
 {
-    uint32_t i = 0;
-    if ((((uintptr_t)out | (uintptr_t)src) & 3u) == 0) {
+    if ((((uintptr_t)out ^ (uintptr_t)src) & 3u) == 0) {
+        for (; nbytes > 0 && ((uintptr_t)out & 3u) != 0; nbytes--, out++, src++)
+            *out = (uint8_t)(*out + *src);
         aliased_word *out_words = (aliased_word *)(void *)out;
         const aliased_word *src_words = (const aliased_word *)(const void *)src;
-        for (; i + 4 <= nbytes; i += 4) {
+        for (; nbytes >= 4; nbytes -= 4) {
             uint32_t x = *out_words, y = *src_words++;
             *out_words++ = ((x & 0x7F7F7F7Fu) + (y & 0x7F7F7F7Fu)) ^ ((x ^ y) & 0x80808080u);
         }
+        out = (uint8_t *)out_words;
+        src = (const uint8_t *)src_words;
+    } else {
+        for (; nbytes >= 4; nbytes -= 4, out += 4, src += 4) {
+            out[0] = (uint8_t)(out[0] + src[0]);
+            out[1] = (uint8_t)(out[1] + src[1]);
+            out[2] = (uint8_t)(out[2] + src[2]);
+            out[3] = (uint8_t)(out[3] + src[3]);
+        }
     }
-    for (; i < nbytes; i++)
-        out[i] = (uint8_t)(out[i] + src[i]);
+    for (; nbytes > 0; nbytes--, out++, src++)
+        *out = (uint8_t)(*out + *src);
 }
 
 void ink_png_unfilter_chunk(ink_png_unfilter *state, uint8_t *row, uint32_t offset,

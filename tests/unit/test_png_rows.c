@@ -109,6 +109,7 @@ static void test_unfilter_matches_the_spec(void **unused)
     static const uint32_t npixels_list[] = {1, 2, 3, 4, 5, 7, 8, 13, 64, 200};
     uint8_t filtered[MAX_ROW_NBYTES], previous[MAX_ROW_NBYTES];
     uint8_t expected[MAX_ROW_NBYTES], got[MAX_ROW_NBYTES];
+    _Alignas(4) uint8_t shifted[MAX_ROW_NBYTES + 4];
     uint32_t cuts[MAX_ROW_NBYTES];
     uint32_t seed = 2026;
     for (uint8_t filter = 0; filter <= 4; filter++)
@@ -133,6 +134,16 @@ static void test_unfilter_matches_the_spec(void **unused)
                         if (memcmp(got, expected, nbytes) != 0)
                             fail_msg("filter %u bpp %u %u px: cut at byte %u differs", filter,
                                      bpp, npixels, cut);
+                    }
+                    /* The filtered bytes at every offset within a word from the row's (Up
+                     * takes words only when the two offsets agree). */
+                    for (uint32_t shift = 1; shift < 4; shift++) {
+                        memcpy(shifted + shift, filtered, nbytes);
+                        ours_unfilter(filter, bpp, shifted + shift, previous, got, nbytes, NULL,
+                                      0);
+                        if (memcmp(got, expected, nbytes) != 0)
+                            fail_msg("filter %u bpp %u %u px: filtered bytes %u bytes off differ",
+                                     filter, bpp, npixels, shift);
                     }
                     for (uint32_t p = 1; p < npixels; p++)
                         cuts[p - 1] = p * bpp;
