@@ -174,12 +174,16 @@ static ink_error fill(png_decoder *dec, uint32_t need, ink_error_info *info)
     uint32_t have = dec->inflated_len - dec->inflated_pos;
     if (have >= need)
         return INK_OK;
-    memmove(dec->inflated, dec->inflated + dec->inflated_pos, have); /* under a pixel */
-    dec->inflated_pos = 0;
-    dec->inflated_len = have;
+    /* The leftover (under a pixel) moves to the front, placed so that new output lands at an
+     * address congruent to the stream position mod 4: inflate's copy into its window ring is
+     * then word by word. */
+    uint32_t start = (uint32_t)(ink_inflate_total_out(dec->inflate) - have) & 3u;
+    memmove(dec->inflated + start, dec->inflated + dec->inflated_pos, have);
+    dec->inflated_pos = start;
+    dec->inflated_len = start + have;
     ink_png_reader *reader = &dec->reader;
     while (dec->inflated_len < dec->inflated_capacity) {
-        const bool enough = dec->inflated_len >= need;
+        const bool enough = dec->inflated_len - dec->inflated_pos >= need;
         if (dec->deferred_error != INK_OK || ink_inflate_finished(dec->inflate))
             break;
         if (reader->chunk_left == 0) {
@@ -207,7 +211,7 @@ static ink_error fill(png_decoder *dec, uint32_t need, ink_error_info *info)
         ink_png_chunk_consume(reader, consumed);
         dec->inflated_len += produced;
         if (err != INK_OK) {
-            if (dec->inflated_len >= need) {
+            if (dec->inflated_len - dec->inflated_pos >= need) {
                 dec->deferred_error = err;
                 break;
             }
@@ -218,7 +222,7 @@ static ink_error fill(png_decoder *dec, uint32_t need, ink_error_info *info)
         if (consumed == 0 && produced == 0 && !ink_inflate_finished(dec->inflate))
             return ink_error_set(info, INK_ERR_INTERNAL, "PNG: inflate made no progress");
     }
-    if (dec->inflated_len >= need)
+    if (dec->inflated_len - dec->inflated_pos >= need)
         return INK_OK;
     if (dec->deferred_error != INK_OK)
         return report_deferred(dec, info);

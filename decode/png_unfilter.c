@@ -25,85 +25,197 @@ void ink_png_unfilter_begin_row(ink_png_unfilter *state, uint8_t filter, uint8_t
     memset(state->upper_left, 0, sizeof state->upper_left);
 }
 
-/* Spec 9.4: the predictor of a, b, c nearest to p = a + b - c; ties prefer a, then b. Written
- * as two selects: x86 compilers emit conditional moves, RV32 ones short branches. */
-static inline uint32_t paeth(uint32_t a, uint32_t b, uint32_t c)
+/*
+ * |x| for x in [-510, 510], capped at 255: abs_capped[x] with the pointer at the table's middle.
+ * Capping is exact for Paeth: pa and pb are at most 255, so "pa <= pc" and "pb <= pc" come out
+ * the same whether pc is 256..510 or 255. A load replaces the three instructions of a
+ * branch-free absolute value on RV32, three times per byte.
+ */
+#define ABS_CAPPED(x) (uint8_t)((x) < -255 || (x) > 255 ? 255 : (x) < 0 ? -(x) : (x))
+#define ABS_CAPPED4(x) ABS_CAPPED(x), ABS_CAPPED((x) + 1), ABS_CAPPED((x) + 2), ABS_CAPPED((x) + 3)
+#define ABS_CAPPED16(x) \
+    ABS_CAPPED4(x), ABS_CAPPED4((x) + 4), ABS_CAPPED4((x) + 8), ABS_CAPPED4((x) + 12)
+#define ABS_CAPPED64(x) \
+    ABS_CAPPED16(x), ABS_CAPPED16((x) + 16), ABS_CAPPED16((x) + 32), ABS_CAPPED16((x) + 48)
+#define ABS_CAPPED256(x) \
+    ABS_CAPPED64(x), ABS_CAPPED64((x) + 64), ABS_CAPPED64((x) + 128), ABS_CAPPED64((x) + 192)
+static const uint8_t abs_capped_table[1024] = {ABS_CAPPED256(-512), ABS_CAPPED256(-256),
+                                               ABS_CAPPED256(0), ABS_CAPPED256(256)};
+
+/* One byte of each filter: x is the filtered byte; a, b, c as above. */
+static inline uint32_t sub_byte(uint32_t x, uint32_t a)
 {
-    int32_t pa = (int32_t)b - (int32_t)c; /* p - a */
-    int32_t pb = (int32_t)a - (int32_t)c; /* p - b */
-    int32_t pc = pa + pb;                 /* p - c */
-    pa = pa < 0 ? -pa : pa;
-    pb = pb < 0 ? -pb : pb;
-    pc = pc < 0 ? -pc : pc;
-    uint32_t nearer_bc = pb <= pc ? b : c;
-    int32_t min_bc = pb <= pc ? pb : pc;
-    return pa <= min_bc ? a : nearer_bc;
+    return (x + a) & 0xFFu;
 }
 
-/* The lane functions undo `nbytes` bytes at `out` (the previous row, overwritten) from `src`.
- * A lane's first a is the byte one pixel to the left (out[k - bpp]), 0 at the row's start. */
-static void sub_lanes(uint8_t *out, const uint8_t *src, uint32_t nbytes, uint32_t bpp,
-                      bool row_start)
+static inline uint32_t average_byte(uint32_t x, uint32_t a, uint32_t b)
 {
+    return (x + ((a + b) >> 1)) & 0xFFu;
+}
+
+static inline uint32_t paeth_byte(uint32_t x, uint32_t a, uint32_t b, uint32_t c)
+{
+    const uint8_t *abs_capped = abs_capped_table + 512;
+    int32_t p_minus_a = (int32_t)b - (int32_t)c, p_minus_b = (int32_t)a - (int32_t)c;
+    uint32_t pa = abs_capped[p_minus_a], pb = abs_capped[p_minus_b];
+    uint32_t pc = abs_capped[p_minus_a + p_minus_b];
+    uint32_t predictor; /* spec 9.4: nearest to p = a + b - c; ties prefer a, then b */
+    if (pa <= pb && pa <= pc)
+        predictor = a;
+    else if (pb <= pc)
+        predictor = b;
+    else
+        predictor = c;
+    return (x + predictor) & 0xFFu;
+}
+
+/*
+ * The lane functions undo `nbytes` bytes at `out` (the previous row, overwritten) from `src`.
+ * A lane's first a is the byte one pixel to the left (out[k - bpp]), 0 at the row's start.
+ * Each lane goes two bytes per step: with bpp a constant (the callers below inline them for 3
+ * and 4, RGB8 and RGBA8) the second byte's offset is an immediate, the pointers advance once
+ * per two bytes, and Paeth's c is the first byte's b without a register move.
+ */
+static inline __attribute__((always_inline)) void sub_lanes(uint8_t *out, const uint8_t *src,
+                                                             uint32_t nbytes, uint32_t bpp,
+                                                             bool row_start)
+{
+    const uint32_t lane_nbytes = nbytes / bpp; /* nbytes is a multiple of bpp */
     for (uint32_t k = 0; k < bpp && k < nbytes; k++) {
         uint32_t a = row_start ? 0u : out[(int32_t)k - (int32_t)bpp];
         const uint8_t *s = src + k;
-        for (uint8_t *o = out + k, *end = out + nbytes; o < end; o += bpp, s += bpp) {
-            a = (a + *s) & 0xFFu;
-            *o = (uint8_t)a;
+        uint8_t *o = out + k;
+        uint32_t count = lane_nbytes;
+        for (; count >= 2; count -= 2, o += 2 * bpp, s += 2 * bpp) {
+            a = sub_byte(s[0], a);
+            o[0] = (uint8_t)a;
+            a = sub_byte(s[bpp], a);
+            o[bpp] = (uint8_t)a;
         }
+        if (count > 0)
+            *o = (uint8_t)sub_byte(*s, a);
     }
 }
 
-static void average_lanes(uint8_t *out, const uint8_t *src, uint32_t nbytes, uint32_t bpp,
-                          bool row_start)
+static inline __attribute__((always_inline)) void average_lanes(uint8_t *out,
+                                                                 const uint8_t *src,
+                                                                 uint32_t nbytes, uint32_t bpp,
+                                                                 bool row_start)
 {
+    const uint32_t lane_nbytes = nbytes / bpp; /* nbytes is a multiple of bpp */
     for (uint32_t k = 0; k < bpp && k < nbytes; k++) {
         uint32_t a = row_start ? 0u : out[(int32_t)k - (int32_t)bpp];
         const uint8_t *s = src + k;
-        for (uint8_t *o = out + k, *end = out + nbytes; o < end; o += bpp, s += bpp) {
-            a = (*s + ((a + *o) >> 1)) & 0xFFu;
-            *o = (uint8_t)a;
+        uint8_t *o = out + k;
+        uint32_t count = lane_nbytes;
+        for (; count >= 2; count -= 2, o += 2 * bpp, s += 2 * bpp) {
+            a = average_byte(s[0], a, o[0]);
+            o[0] = (uint8_t)a;
+            a = average_byte(s[bpp], a, o[bpp]);
+            o[bpp] = (uint8_t)a;
         }
+        if (count > 0)
+            *o = (uint8_t)average_byte(*s, a, *o);
     }
 }
 
-static void paeth_lanes(uint8_t *out, const uint8_t *src, uint32_t nbytes, uint32_t bpp,
-                        bool row_start, uint8_t *upper_left)
+static inline __attribute__((always_inline)) void paeth_lanes(uint8_t *out, const uint8_t *src,
+                                                               uint32_t nbytes, uint32_t bpp,
+                                                               bool row_start,
+                                                               uint8_t *upper_left)
 {
+    const uint32_t lane_nbytes = nbytes / bpp; /* nbytes is a multiple of bpp */
     for (uint32_t k = 0; k < bpp && k < nbytes; k++) {
         uint32_t a = row_start ? 0u : out[(int32_t)k - (int32_t)bpp];
         uint32_t c = upper_left[k];
         const uint8_t *s = src + k;
-        for (uint8_t *o = out + k, *end = out + nbytes; o < end; o += bpp, s += bpp) {
+        uint8_t *o = out + k;
+        uint32_t count = lane_nbytes;
+        for (; count >= 2; count -= 2, o += 2 * bpp, s += 2 * bpp) {
+            uint32_t b0 = o[0], b1 = o[bpp];
+            a = paeth_byte(s[0], a, b0, c);
+            o[0] = (uint8_t)a;
+            a = paeth_byte(s[bpp], a, b1, b0);
+            o[bpp] = (uint8_t)a;
+            c = b1;
+        }
+        if (count > 0) {
             uint32_t b = *o;
-            a = (*s + paeth(a, b, c)) & 0xFFu;
-            *o = (uint8_t)a;
+            *o = (uint8_t)paeth_byte(*s, a, b, c);
             c = b;
         }
         upper_left[k] = (uint8_t)c;
     }
 }
 
-/* out[i] += src[i] for every byte, four at a time where both are word-aligned. The byte-wise
- * sum of two words without carries between bytes: add the low seven bits of each byte, then put
- * back the top bits with an exclusive or (the carry out of bit 7 is what must be dropped). */
+/* The lane functions for one filter, inlined with bpp 3 and 4 as constants and once for any. */
+static void sub_chunk(uint8_t *out, const uint8_t *src, uint32_t nbytes, uint32_t bpp,
+                      bool row_start)
+{
+    if (bpp == 3)
+        sub_lanes(out, src, nbytes, 3, row_start);
+    else if (bpp == 4)
+        sub_lanes(out, src, nbytes, 4, row_start);
+    else
+        sub_lanes(out, src, nbytes, bpp, row_start);
+}
+
+static void average_chunk(uint8_t *out, const uint8_t *src, uint32_t nbytes, uint32_t bpp,
+                          bool row_start)
+{
+    if (bpp == 3)
+        average_lanes(out, src, nbytes, 3, row_start);
+    else if (bpp == 4)
+        average_lanes(out, src, nbytes, 4, row_start);
+    else
+        average_lanes(out, src, nbytes, bpp, row_start);
+}
+
+static void paeth_chunk(uint8_t *out, const uint8_t *src, uint32_t nbytes, uint32_t bpp,
+                        bool row_start, uint8_t *upper_left)
+{
+    if (bpp == 3)
+        paeth_lanes(out, src, nbytes, 3, row_start, upper_left);
+    else if (bpp == 4)
+        paeth_lanes(out, src, nbytes, 4, row_start, upper_left);
+    else
+        paeth_lanes(out, src, nbytes, bpp, row_start, upper_left);
+}
+
+/*
+ * out[i] += src[i] for every byte. When out and src sit at the same offset within a word (after
+ * a few single bytes, both are aligned), four bytes at a time: the byte-wise sum of two words
+ * without carries between bytes adds the low seven bits of each byte, then puts back the top
+ * bits with an exclusive or (the carry out of bit 7 is what must be dropped); 13 RV32
+ * instructions per word. Otherwise (the inflated row can start anywhere in a word) four single
+ * bytes per step with immediate offsets, 19 per four bytes instead of 28 one at a time.
+ */
 /* A word that may alias the row bytes (GCC and Clang), for the aligned loop of up_bytes. */
 typedef uint32_t __attribute__((may_alias)) aliased_word;
 
 static void up_bytes(uint8_t *out, const uint8_t *src, uint32_t nbytes)
 {
-    uint32_t i = 0;
-    if ((((uintptr_t)out | (uintptr_t)src) & 3u) == 0) {
+    if ((((uintptr_t)out ^ (uintptr_t)src) & 3u) == 0) {
+        for (; nbytes > 0 && ((uintptr_t)out & 3u) != 0; nbytes--, out++, src++)
+            *out = (uint8_t)(*out + *src);
         aliased_word *out_words = (aliased_word *)(void *)out;
         const aliased_word *src_words = (const aliased_word *)(const void *)src;
-        for (; i + 4 <= nbytes; i += 4) {
+        for (; nbytes >= 4; nbytes -= 4) {
             uint32_t x = *out_words, y = *src_words++;
             *out_words++ = ((x & 0x7F7F7F7Fu) + (y & 0x7F7F7F7Fu)) ^ ((x ^ y) & 0x80808080u);
         }
+        out = (uint8_t *)out_words;
+        src = (const uint8_t *)src_words;
+    } else {
+        for (; nbytes >= 4; nbytes -= 4, out += 4, src += 4) {
+            out[0] = (uint8_t)(out[0] + src[0]);
+            out[1] = (uint8_t)(out[1] + src[1]);
+            out[2] = (uint8_t)(out[2] + src[2]);
+            out[3] = (uint8_t)(out[3] + src[3]);
+        }
     }
-    for (; i < nbytes; i++)
-        out[i] = (uint8_t)(out[i] + src[i]);
+    for (; nbytes > 0; nbytes--, out++, src++)
+        *out = (uint8_t)(*out + *src);
 }
 
 void ink_png_unfilter_chunk(ink_png_unfilter *state, uint8_t *row, uint32_t offset,
@@ -116,16 +228,16 @@ void ink_png_unfilter_chunk(ink_png_unfilter *state, uint8_t *row, uint32_t offs
         memcpy(out, src, nbytes);
         break;
     case 1: /* Sub */
-        sub_lanes(out, src, nbytes, bpp, offset == 0);
+        sub_chunk(out, src, nbytes, bpp, offset == 0);
         break;
     case 2: /* Up */
         up_bytes(out, src, nbytes);
         break;
     case 3: /* Average */
-        average_lanes(out, src, nbytes, bpp, offset == 0);
+        average_chunk(out, src, nbytes, bpp, offset == 0);
         break;
     default: /* 4: Paeth */
-        paeth_lanes(out, src, nbytes, bpp, offset == 0, state->upper_left);
+        paeth_chunk(out, src, nbytes, bpp, offset == 0, state->upper_left);
         break;
     }
 }
