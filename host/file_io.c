@@ -246,7 +246,9 @@ static void remove_abandoned_temporaries(const char *final_path)
 
 /* Creates and locks "<final>.tmp-XXXXXX" (in output->temporary_path); returns the fd or -1. A
  * cleaner in another run may unlink the file between mkstemp and flock (it found it unlocked),
- * so the lock only counts once the name still leads to the locked file. */
+ * so the lock only counts once the name still leads to the locked file. The path is tracked
+ * before the file exists (the caller does that), so an interrupt arriving in any thread while
+ * the file is being created still removes it. */
 static int create_locked_temporary(ink_output_file *output, size_t final_length)
 {
     for (int attempt = 0; attempt < 8; attempt++) {
@@ -278,7 +280,9 @@ bool ink_output_file_open(ink_output_file *output, const char *final_path, ink_s
         return false;
     }
     memcpy(output->temporary_path, final_path, length);
+    memcpy(output->temporary_path + length, ".tmp-XXXXXX", sizeof ".tmp-XXXXXX");
     remove_abandoned_temporaries(final_path);
+    track_temporary(output->temporary_path);
     int fd = create_locked_temporary(output, length);
     if (fd < 0 || !(output->file = fdopen(fd, "w+b"))) {
         int saved = errno;
@@ -286,13 +290,13 @@ bool ink_output_file_open(ink_output_file *output, const char *final_path, ink_s
             close(fd);
             unlink(output->temporary_path);
         }
+        untrack_temporary(output->temporary_path);
         free(output->final_path);
         free(output->temporary_path);
         errno = saved;
         return false;
     }
     fchmod(fd, 0644);
-    track_temporary(output->temporary_path);
     *out = (ink_sink){output_write, output_seek, output};
     return true;
 }
