@@ -504,7 +504,7 @@ static ink_error emit_band(jpeg_prog *p, jpeg_state *state, uint32_t band)
                 *mask = 0;
                 unsigned last = 0;
                 while (nonzero != 0) {
-                    unsigned k = (unsigned)__builtin_ctzll(nonzero);
+                    unsigned k = jpeg_prog_lowest_bit(nonzero);
                     nonzero &= nonzero - 1u;
                     unsigned slot = p->keep_slot[k];
                     if (slot == JPEG_PROG_DROP || kept[slot] == 0)
