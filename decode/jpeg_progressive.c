@@ -33,6 +33,10 @@
 #define PROG_DITHER_OFFSET (INK_JPEG_INPUT_BYTES + INK_JPEG_TILE_BYTES)
 #define PROG_DITHER_BYTES (INK_REGION_DITHER_BYTES - PROG_DITHER_OFFSET)
 #define PROG_NO_TABLE 0xFFu
+/* Lookahead tables for the Huffman tables of the scans decoded: libjpeg's default script has six
+ * (luma DC, chroma DC, luma AC 1-5, AC 6-63 and two refinements, each optimised), used in that
+ * order every band; the state's four and one more in jpeg_prog. */
+#define PROG_FAST_SLOTS (JPEG_FAST_SLOTS + 1u)
 
 /* The source as the resumed scans see it: seeks the real source to where the reading scan's
  * next block is, only when a read is due and the position differs. Counts reads and seeks. */
@@ -75,12 +79,19 @@ typedef struct jpeg_prog {
     uint8_t keep_slot[64];  /* zigzag -> slot */
     uint8_t slot_natural[64];
     int32_t slot_quant[64];
-    uint8_t fast_owner[JPEG_FAST_SLOTS]; /* pool index whose lookahead each slot holds */
+    uint8_t fast_owner[PROG_FAST_SLOTS]; /* pool index whose lookahead each slot holds */
     uint8_t fast_next;
     unsigned nscans, ntables;
     prog_scan scans[PROG_MAX_SCANS];
     jpeg_huffman_table tables[PROG_MAX_TABLES];
+    uint16_t fast_extra[1u << JPEG_FAST_BITS]; /* lookahead slot PROG_FAST_SLOTS - 1 */
 } jpeg_prog;
+
+/* Lookahead slot `slot`: the baseline state's four, then ours. */
+static uint16_t *fast_slot(jpeg_prog *p, jpeg_state *state, unsigned slot)
+{
+    return slot < JPEG_FAST_SLOTS ? state->fast[slot] : p->fast_extra;
+}
 
 _Static_assert(sizeof(jpeg_prog) + PROG_OUT_BYTES <= PROG_DITHER_BYTES,
                "the progressive record and output row must fit in DITHER after the input buffer");
@@ -200,8 +211,10 @@ static ink_error plan(jpeg_prog *p, const jpeg_state *state, unsigned scale_log2
     if (error != INK_OK)
         return error;
     p->band = p->primary.bytes;
+    /* In DITHER the output row goes at the very end: what it leaves of PROG_OUT_BYTES becomes
+     * input slices (give_slices). */
     p->out = out_in_primary ? p->primary.bytes + band_bytes
-                            : (uint8_t *)p + PROG_DITHER_BYTES - PROG_OUT_BYTES;
+                            : (uint8_t *)p + PROG_DITHER_BYTES - out_bytes;
 
     /* The kept coefficients, in natural order, and where each zigzag position goes. */
     memset(p->keep_slot, JPEG_PROG_DROP, sizeof p->keep_slot);
@@ -296,18 +309,23 @@ static jpeg_entropy_table entropy_table(jpeg_prog *p, jpeg_state *state, uint8_t
     jpeg_entropy_table out;
     out.canonical = &p->tables[pool];
     unsigned slot = 0;
-    while (slot < JPEG_FAST_SLOTS && p->fast_owner[slot] != pool)
+    while (slot < PROG_FAST_SLOTS && p->fast_owner[slot] != pool)
         slot++;
-    if (slot == JPEG_FAST_SLOTS) {
+    if (slot == PROG_FAST_SLOTS) {
+        /* Free slots first; then always the last one: the scans use their tables in the same
+         * order every band, and for a cyclic order keeping the others is best (a round robin
+         * would evict each table just before its turn). */
         slot = p->fast_next;
-        p->fast_next = (uint8_t)((p->fast_next + 1u) % JPEG_FAST_SLOTS);
+        if (p->fast_next + 1u < PROG_FAST_SLOTS)
+            p->fast_next++;
         p->fast_owner[slot] = pool;
-        ink_jpeg_prog_build_fast(&p->tables[pool], state->fast[slot]);
+        ink_jpeg_prog_build_fast(&p->tables[pool], fast_slot(p, state, slot));
     }
-    out.fast = state->fast[slot];
+    out.fast = fast_slot(p, state, slot);
     out.fast_mask = (1u << JPEG_FAST_BITS) - 1u;
     return out;
 }
+
 
 static inline uint8_t *block_at(const jpeg_prog *p, uint32_t bx, uint32_t row_in_band)
 {
@@ -486,7 +504,7 @@ static ink_error emit_band(jpeg_prog *p, jpeg_state *state, uint32_t band)
                 *mask = 0;
                 unsigned last = 0;
                 while (nonzero != 0) {
-                    unsigned k = (unsigned)__builtin_ctzll(nonzero);
+                    unsigned k = jpeg_prog_lowest_bit(nonzero);
                     nonzero &= nonzero - 1u;
                     unsigned slot = p->keep_slot[k];
                     if (slot == JPEG_PROG_DROP || kept[slot] == 0)
@@ -573,13 +591,26 @@ static ink_error walk(jpeg_prog *p, jpeg_state *state, unsigned scale_log2, ink_
     }
 }
 
-/* After the walk: each scan gets its own slice of the input buffer for the later bands. */
+/* After the walk: each scan gets its own slice for the later bands, all of one size, from two
+ * areas: the walk's input buffer and the part of the DITHER claim that neither jpeg_prog nor the
+ * output row uses (most of PROG_OUT_BYTES at 1/2 and below: 2 KB of output row for a 1,024 px
+ * image at 1/2). A bigger slice means fewer reads, and fewer seeks, per band. */
 static void give_slices(jpeg_prog *p, uint8_t *buffers, uint32_t nbytes)
 {
-    uint32_t slice = (nbytes / p->nscans) & ~7u;
+    uint8_t *spare = (uint8_t *)p + ((sizeof *p + 7u) & ~(size_t)7u);
+    uint8_t *spare_end = p->out >= (uint8_t *)p && p->out < (uint8_t *)p + PROG_DITHER_BYTES
+                             ? p->out
+                             : (uint8_t *)p + PROG_DITHER_BYTES;
+    uint32_t spare_bytes = (uint32_t)(spare_end - spare);
+    uint32_t slice = ((nbytes + spare_bytes) / p->nscans) & ~7u;
+    /* Whole slices per area; shrink until they hold every scan (at worst nbytes / nscans). */
+    while (nbytes / slice + spare_bytes / slice < p->nscans)
+        slice -= 64u;
+    uint32_t in_buffers = nbytes / slice;
     for (unsigned i = 0; i < p->nscans; i++) {
         jpeg_input *input = &p->scans[i].input;
-        input->buffer = buffers + (size_t)i * slice;
+        input->buffer = i < in_buffers ? buffers + (size_t)i * slice
+                                       : spare + (size_t)(i - in_buffers) * slice;
         input->capacity = slice;
         input->next = input->buffer;
         input->end = input->buffer;

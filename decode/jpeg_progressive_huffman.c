@@ -411,7 +411,7 @@ ink_error ink_jpeg_prog_ac_refine_run(jpeg_state *state, const jpeg_entropy_tabl
             if (k <= se) {
                 uint64_t todo = nonzero & range & ~(((uint64_t)1 << k) - 1u);
                 while (todo != 0) {
-                    unsigned j = (unsigned)__builtin_ctzll(todo);
+                    unsigned j = jpeg_prog_lowest_bit(todo);
                     todo &= todo - 1u;
                     RECEIVE(1, raw);
                     if (raw)

@@ -33,6 +33,7 @@
 #include "arena/arena.h"
 #include "arena/stream.h"
 #include "decode/jpeg.h"
+#include "decode/jpeg_progressive.h"
 #include "jpeg_testing.h"
 #include "test_support.h"
 
@@ -454,6 +455,22 @@ static void test_corpus(void **unused)
     assert_int_equal(transcoded.failures, 0);
 }
 
+/* The board's lowest-set-bit (de Bruijn) against a plain scan, for every single bit and with
+ * higher bits set too. */
+static void test_lowest_bit_portable(void **unused)
+{
+    (void)unused;
+    for (unsigned bit = 0; bit < 64; bit++) {
+        uint64_t one = (uint64_t)1 << bit;
+        uint64_t with_higher = one | (bit < 63 ? ~(uint64_t)0 << (bit + 1u) : 0);
+        unsigned expected = 0;
+        while (((one >> expected) & 1u) == 0)
+            expected++;
+        assert_int_equal(jpeg_prog_lowest_bit_portable(one), expected);
+        assert_int_equal(jpeg_prog_lowest_bit_portable(with_higher), expected);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -463,6 +480,7 @@ int main(void)
         cmocka_unit_test(test_colour_spaces_refused_clearly),
         cmocka_unit_test(test_unseekable_source),
         cmocka_unit_test(test_corpus),
+        cmocka_unit_test(test_lowest_bit_portable),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
