@@ -156,7 +156,28 @@ typedef struct listed_folder {
 } listed_folder;
 
 static pthread_mutex_t listed_folders_lock = PTHREAD_MUTEX_INITIALIZER;
-static listed_folder *listed_folders; /* lives until exit: a handful of folders a run */
+static listed_folder *listed_folders; /* a handful of folders a run, freed at exit */
+static pthread_once_t listed_folders_once = PTHREAD_ONCE_INIT;
+
+static void free_listed_folders(void)
+{
+    pthread_mutex_lock(&listed_folders_lock);
+    while (listed_folders) {
+        listed_folder *folder = listed_folders;
+        listed_folders = folder->next;
+        for (size_t i = 0; i < folder->count; i++)
+            free(folder->temporaries[i]);
+        free(folder->temporaries);
+        free(folder->path);
+        free(folder);
+    }
+    pthread_mutex_unlock(&listed_folders_lock);
+}
+
+static void register_free_listed_folders(void)
+{
+    atexit(free_listed_folders);
+}
 
 static bool looks_temporary(const char *name)
 {
@@ -169,6 +190,7 @@ static listed_folder *list_folder(const char *path)
     for (listed_folder *folder = listed_folders; folder; folder = folder->next)
         if (strcmp(folder->path, path) == 0)
             return folder;
+    pthread_once(&listed_folders_once, register_free_listed_folders);
     listed_folder *folder = calloc(1, sizeof *folder);
     DIR *listing = folder ? opendir(path) : NULL;
     if (!folder || !(folder->path = strdup(path))) {
