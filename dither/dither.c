@@ -163,7 +163,7 @@ static packer packer_for(const ink_ditherer *d)
 static const uint16_t identity_domain[256] = {IDENTITY_64(0), IDENTITY_64(64), IDENTITY_64(128),
                                               IDENTITY_64(192)};
 
-/* What the 1-bit Floyd–Steinberg path carries from pixel to pixel, in registers. */
+/* What the Floyd–Steinberg rows (1-bit and 2-bit) carry from pixel to pixel, in registers. */
 typedef struct fs_carry {
     int32_t ahead;        /* error arriving at the next pixel in scan order, this row */
     int32_t below_behind; /* the next row's error so far, in the column just passed */
