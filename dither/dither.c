@@ -10,7 +10,7 @@
  *
  * The error-diffusion rows (Floyd–Steinberg at 1 and 2 bits, Atkinson) are written for an
  * in-order core with few registers: carries in registers, whole bytes packed at a time.
- * Threshold and ordered share the general packer. All follow the same rules bit for bit
+ * Threshold and ordered share one 1-bit loop (compare_1bit_row) and the general packer at 2. All follow the same rules bit for bit
  * (tests/unit/test_dither.c checks each against a plain reference); docs/DITHER.md has costs.
  */
 #include "dither/dither.h"
@@ -163,7 +163,7 @@ static packer packer_for(const ink_ditherer *d)
 static const uint16_t identity_domain[256] = {IDENTITY_64(0), IDENTITY_64(64), IDENTITY_64(128),
                                               IDENTITY_64(192)};
 
-/* What the 1-bit Floyd–Steinberg path carries from pixel to pixel, in registers. */
+/* What the Floyd–Steinberg rows (1-bit and 2-bit) carry from pixel to pixel, in registers. */
 typedef struct fs_carry {
     int32_t ahead;        /* error arriving at the next pixel in scan order, this row */
     int32_t below_behind; /* the next row's error so far, in the column just passed */
@@ -464,6 +464,41 @@ static void ordered_row(const ink_ditherer *ditherer, const uint8_t *gray, uint8
     pack_finish(&p, packed, width);
 }
 
+/* Threshold and ordered dithering to 1-bit output, as one loop: a pixel is white when its domain
+ * value reaches its column's threshold, one per column of an 8-wide period, eight pixels packed
+ * per byte. Threshold: every column's is thresholds[0]. Ordered: the rule
+ * (v - low) * 128 >= (2b + 1) * span holds, for v >= low (every domain value is), exactly when
+ * v >= low + ceil((2b + 1) * span / 128), which is worked out once per row. */
+static void compare_1bit_row(const ink_ditherer *ditherer, const uint8_t *gray, uint8_t *packed)
+{
+    const int32_t width = (int32_t)ditherer->width;
+    const uint16_t *lut = ditherer->lut ? ditherer->lut : identity_domain;
+    int32_t column_threshold[8];
+    if (ditherer->method == INK_DITHER_ORDERED) {
+        const uint8_t *bayer_row = ink_bayer8[ditherer->y & 7u];
+        const int32_t low = ditherer->levels[0], span = ditherer->levels[1] - low;
+        for (int32_t i = 0; i < 8; i++)
+            column_threshold[i] = low + ((2 * bayer_row[i] + 1) * span + 127) / 128;
+    } else {
+        for (int32_t i = 0; i < 8; i++)
+            column_threshold[i] = ditherer->thresholds[0];
+    }
+    const int32_t whole_bytes = width >> 3, tail_pixels = width & 7;
+    int32_t x = 0;
+    for (int32_t byte = 0; byte < whole_bytes; byte++, x += 8) {
+        uint32_t bits = 0;
+        for (int32_t i = 0; i < 8; i++)
+            bits = (bits << 1) | (uint32_t)(lut[gray[x + i]] >= column_threshold[i]);
+        packed[byte] = (uint8_t)bits;
+    }
+    if (tail_pixels) {
+        uint32_t bits = 0;
+        for (int32_t i = 0; i < tail_pixels; i++)
+            bits = (bits << 1) | (uint32_t)(lut[gray[x + i]] >= column_threshold[i]);
+        packed[whole_bytes] = (uint8_t)(bits << (8 - tail_pixels));
+    }
+}
+
 void ink_dither_row(ink_ditherer *ditherer, const uint8_t *gray, uint8_t *packed)
 {
     switch (ditherer->method) {
@@ -480,10 +515,16 @@ void ink_dither_row(ink_ditherer *ditherer, const uint8_t *gray, uint8_t *packed
             floyd_steinberg_2bit_row(ditherer, gray, packed);
         break;
     case INK_DITHER_THRESHOLD:
-        threshold_row(ditherer, gray, packed);
+        if (ditherer->bits_per_pixel == 1)
+            compare_1bit_row(ditherer, gray, packed);
+        else
+            threshold_row(ditherer, gray, packed);
         break;
     case INK_DITHER_ORDERED:
-        ordered_row(ditherer, gray, packed);
+        if (ditherer->bits_per_pixel == 1)
+            compare_1bit_row(ditherer, gray, packed);
+        else
+            ordered_row(ditherer, gray, packed);
         break;
     }
     ditherer->y++;

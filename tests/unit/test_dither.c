@@ -207,9 +207,9 @@ static void floyd_steinberg_matches_reference_bit_for_bit(void **state)
 /* Random images of every width up to 40 and random widths up to the widest output (800), in
  * the domains the converter really uses: the default table (dot gain 2, no tone) with its
  * levels as convert.c picks them, a toned table, a table whose black level is not 0, and plain
- * grays; 1-bit or 2-bit. Each is checked against the reference above, so the error-diffusion
- * rows (Floyd–Steinberg in both scan directions, Atkinson; every partial last byte) must
- * reproduce the rules exactly. */
+ * grays; 1-bit or 2-bit. Each is checked against the reference above, so the fast rows
+ * (Floyd–Steinberg in both scan directions, Atkinson, threshold and ordered at 1 bit; every
+ * partial last byte) must reproduce the rules exactly. */
 static void matches_reference_at_random_widths(ink_dither_method method, int bits)
 {
     static uint16_t default_table[256], toned_table[256], raised_table[256];
@@ -236,7 +236,7 @@ static void matches_reference_at_random_widths(ink_dither_method method, int bit
     const domain *domains = bits == 1 ? one_bit : two_bit;
     for (int trial = 0; trial < 120; trial++) {
         const int width = trial < 40 ? trial + 1 : 1 + (int)(next_random() % 800u);
-        const int height = 1 + (int)(next_random() % 7u);
+        const int height = 1 + (int)(next_random() % 10u); /* every Bayer row too */
         const domain *d = &domains[trial % 4];
         size_t n = (size_t)width * (size_t)height;
         uint8_t *gray = malloc(n), *expected = malloc(n), *actual = malloc(n);
@@ -283,6 +283,13 @@ static void atkinson_2bit_matches_reference_at_random_widths(void **state)
 {
     (void)state;
     matches_reference_at_random_widths(INK_DITHER_ATKINSON, 2);
+}
+
+static void threshold_and_ordered_1bit_match_reference_at_random_widths(void **state)
+{
+    (void)state;
+    matches_reference_at_random_widths(INK_DITHER_THRESHOLD, 1);
+    matches_reference_at_random_widths(INK_DITHER_ORDERED, 1);
 }
 
 static void threshold_matches_reference_bit_for_bit(void **state)
@@ -515,6 +522,7 @@ int main(void)
         cmocka_unit_test(floyd_steinberg_2bit_matches_reference_at_random_widths),
         cmocka_unit_test(atkinson_1bit_matches_reference_at_random_widths),
         cmocka_unit_test(atkinson_2bit_matches_reference_at_random_widths),
+        cmocka_unit_test(threshold_and_ordered_1bit_match_reference_at_random_widths),
         cmocka_unit_test(threshold_matches_reference_bit_for_bit),
         cmocka_unit_test(ordered_matches_reference_bit_for_bit),
         cmocka_unit_test(bayer_table_is_the_recursive_matrix),
