@@ -17,6 +17,7 @@
 #include "arena/stream.h"
 #include "decode/gray.h"
 #include "decode/jpeg.h"
+#include "test_support.h"
 
 typedef struct jt_error_manager {
     struct jpeg_error_mgr base;
@@ -234,15 +235,6 @@ void jt_remove_tree(const char *path)
     rmdir(path);
 }
 
-static uint32_t jt_random(uint32_t *state)
-{
-    uint32_t x = *state;
-    x ^= x << 13;
-    x ^= x >> 17;
-    x ^= x << 5;
-    return *state = x;
-}
-
 static void jt_picture(uint32_t width, uint32_t height, uint32_t seed, uint8_t *rgb)
 {
     uint32_t random = seed * 2654435761u + 12345u;
@@ -254,7 +246,7 @@ static void jt_picture(uint32_t width, uint32_t height, uint32_t seed, uint8_t *
             double cx = fx - 0.5, cy = fy - 0.4;
             bool disc = cx * cx + cy * cy < 0.06;
             bool bar = ((x / 5u) % 2u == 0) && fy > 0.75;
-            int noise = (int)(jt_random(&random) % 21u) - 10;
+            int noise = (int)(ink_test_random(&random) % 21u) - 10;
             int r = (int)(255 * fx) + noise, g = (int)(255 * fy) + noise,
                 b = (int)(128 + 100 * sin(fx * 17 + fy * 5 + seed)) + noise;
             if (disc) {

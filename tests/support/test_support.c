@@ -88,3 +88,12 @@ void ink_test_bitmap_free(ink_test_bitmap *bitmap)
     free(bitmap->pixels);
     bitmap->pixels = NULL;
 }
+
+uint32_t ink_test_random(uint32_t *state)
+{
+    uint32_t x = *state;
+    x ^= x << 13;
+    x ^= x >> 17;
+    x ^= x << 5;
+    return *state = x;
+}

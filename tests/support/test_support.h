@@ -21,6 +21,9 @@ const char *ink_test_shared_dir(void);
 /* A fresh arena over static test memory, misuse traps off. */
 ink_arena *ink_test_arena(void);
 
+/* The tests' pseudo-random numbers: xorshift32 (Marsaglia), reproducible from a nonzero seed. */
+uint32_t ink_test_random(uint32_t *state);
+
 /* Runs a shell command; returns its exit status (or -1). */
 int ink_test_run(const char *format, ...) __attribute__((format(printf, 1, 2)));
 

@@ -21,17 +21,9 @@
 #include <zlib.h>
 
 #include "decode/inflate.h"
+#include "test_support.h"
 
 /* ---- data ---------------------------------------------------------------------------------- */
-
-static uint32_t rng_next(uint32_t *state)
-{
-    uint32_t x = *state;
-    x ^= x << 13;
-    x ^= x >> 17;
-    x ^= x << 5;
-    return *state = x;
-}
 
 /* English-like text: words from a small vocabulary with punctuation and line breaks. */
 static void make_text(uint8_t *dst, size_t nbytes, uint32_t seed)
@@ -43,11 +35,11 @@ static void make_text(uint8_t *dst, size_t nbytes, uint32_t seed)
         "how",   "long",   "little", "money",   "purse", "nothing", "particular", "shore"};
     size_t i = 0;
     while (i < nbytes) {
-        const char *w = words[rng_next(&seed) % (sizeof words / sizeof words[0])];
+        const char *w = words[ink_test_random(&seed) % (sizeof words / sizeof words[0])];
         while (*w && i < nbytes)
             dst[i++] = (uint8_t)*w++;
         if (i < nbytes) {
-            uint32_t r = rng_next(&seed) % 16;
+            uint32_t r = ink_test_random(&seed) % 16;
             dst[i++] = r == 0 ? '\n' : r == 1 ? ',' : r == 2 ? '.' : ' ';
         }
     }
@@ -58,10 +50,10 @@ static void make_binary(uint8_t *dst, size_t nbytes, uint32_t seed)
 {
     uint32_t value = 1000;
     for (size_t i = 0; i < nbytes; i += 8) {
-        value += rng_next(&seed) % 7;
+        value += ink_test_random(&seed) % 7;
         uint8_t record[8] = {(uint8_t)value,       (uint8_t)(value >> 8), (uint8_t)(i >> 3),
                              (uint8_t)(i >> 11),   0,
-                             (uint8_t)(rng_next(&seed) % 4), 0xFF, (uint8_t)(value * 3)};
+                             (uint8_t)(ink_test_random(&seed) % 4), 0xFF, (uint8_t)(value * 3)};
         for (size_t k = 0; k < 8 && i + k < nbytes; k++)
             dst[i + k] = record[k];
     }
@@ -70,7 +62,7 @@ static void make_binary(uint8_t *dst, size_t nbytes, uint32_t seed)
 static void make_random(uint8_t *dst, size_t nbytes, uint32_t seed)
 {
     for (size_t i = 0; i < nbytes; i++)
-        dst[i] = (uint8_t)(rng_next(&seed) >> 24);
+        dst[i] = (uint8_t)(ink_test_random(&seed) >> 24);
 }
 
 /* Compresses with zlib; window_bits -15 for raw deflate, 15 for the zlib wrapper. */
@@ -121,13 +113,13 @@ static decode_result ours_decode(const uint8_t *in, size_t in_nbytes, uint8_t *o
     for (;;) {
         size_t in_n = in_nbytes - in_pos, out_n = out_capacity - out_pos;
         if (in_piece == SIZE_MAX - 1) {
-            size_t r = 1 + rng_next(&seed) % 700;
+            size_t r = 1 + ink_test_random(&seed) % 700;
             in_n = in_n < r ? in_n : r;
         } else if (in_piece && in_n > in_piece) {
             in_n = in_piece;
         }
         if (out_piece == SIZE_MAX - 1) {
-            size_t r = 1 + rng_next(&seed) % 1500;
+            size_t r = 1 + ink_test_random(&seed) % 1500;
             out_n = out_n < r ? out_n : r;
         } else if (out_piece && out_n > out_piece) {
             out_n = out_piece;
@@ -873,9 +865,9 @@ static void test_mutations_agree_with_zlib(void **unused)
             uint32_t seed = 99 + (uint32_t)st;
             for (unsigned trial = 0; trial < 600; trial++) {
                 memcpy(damaged, stream, n);
-                unsigned flips = 1 + rng_next(&seed) % 3;
+                unsigned flips = 1 + ink_test_random(&seed) % 3;
                 for (unsigned f = 0; f < flips; f++) {
-                    uint32_t bit = rng_next(&seed) % (uint32_t)(8 * n);
+                    uint32_t bit = ink_test_random(&seed) % (uint32_t)(8 * n);
                     damaged[bit >> 3] ^= (uint8_t)(1u << (bit & 7));
                 }
                 decode_result z = zlib_decode(damaged, n, out_z, sizeof out_z, INK_INFLATE_RAW);

@@ -22,6 +22,7 @@
 #include <zlib.h>
 
 #include "decode/inflate.h"
+#include "test_support.h"
 
 #define MAX_RAW_NBYTES (96u * 1024u)
 #define MAX_STREAM_NBYTES (128u * 1024u)
@@ -29,15 +30,6 @@
 
 static _Alignas(8) uint8_t state_memory[8192];
 static uint8_t window_memory[INK_INFLATE_WINDOW_BYTES];
-
-static uint32_t next_random(uint32_t *state)
-{
-    uint32_t x = *state;
-    x ^= x << 13;
-    x ^= x >> 17;
-    x ^= x << 5;
-    return *state = x;
-}
 
 /*
  * Data whose deflate stream holds every kind of match: runs with short periods (1..9, copies
@@ -48,22 +40,22 @@ static size_t make_match_mix(uint8_t *dst, size_t nbytes, uint32_t seed)
 {
     size_t i = 0;
     while (i < nbytes) {
-        uint32_t kind = next_random(&seed) % 4;
-        size_t length = 3 + next_random(&seed) % 256;
+        uint32_t kind = ink_test_random(&seed) % 4;
+        size_t length = 3 + ink_test_random(&seed) % 256;
         if (i + length > nbytes)
             length = nbytes - i;
         if (kind == 0 || i < 300) { /* literals */
             for (size_t k = 0; k < length; k++)
-                dst[i + k] = (uint8_t)(next_random(&seed) >> 24);
+                dst[i + k] = (uint8_t)(ink_test_random(&seed) >> 24);
         } else if (kind == 1) { /* a short period: copies that overlap their source */
-            size_t period = 1 + next_random(&seed) % 9;
+            size_t period = 1 + ink_test_random(&seed) % 9;
             for (size_t k = 0; k < length; k++)
-                dst[i + k] = k < period ? (uint8_t)(next_random(&seed) >> 24) : dst[i + k - period];
+                dst[i + k] = k < period ? (uint8_t)(ink_test_random(&seed) >> 24) : dst[i + k - period];
         } else { /* a repeat from anywhere in the window */
             size_t reach = i < 32768 ? i : 32768;
-            size_t distance = 1 + next_random(&seed) % reach;
+            size_t distance = 1 + ink_test_random(&seed) % reach;
             if (kind == 3 && reach > 30000)
-                distance = reach - next_random(&seed) % 64; /* the window's far end */
+                distance = reach - ink_test_random(&seed) % 64; /* the window's far end */
             for (size_t k = 0; k < length; k++)
                 dst[i + k] = dst[i + k - distance];
         }

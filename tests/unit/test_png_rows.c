@@ -20,23 +20,15 @@
 #include <cmocka.h>
 
 #include "decode/png_internal.h"
+#include "test_support.h"
 
 #define MAX_ROW_NBYTES (8u * 200u)
-
-static uint32_t next_random(uint32_t *state)
-{
-    uint32_t x = *state;
-    x ^= x << 13;
-    x ^= x >> 17;
-    x ^= x << 5;
-    return *state = x;
-}
 
 /* Random bytes, often repeating or near the extremes, so Paeth's ties and 0/255 wrap happen. */
 static void fill_bytes(uint8_t *dst, size_t nbytes, uint32_t *seed)
 {
     for (size_t i = 0; i < nbytes; i++) {
-        uint32_t r = next_random(seed);
+        uint32_t r = ink_test_random(seed);
         switch (r % 4) {
         case 0:
             dst[i] = i > 0 ? dst[i - 1] : 0;
