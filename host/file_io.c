@@ -79,8 +79,23 @@ enum { OPEN_TEMPORARIES_MAX = 64 }; /* one a worker thread; beyond it, untracked
 static _Atomic(char *) open_temporaries[OPEN_TEMPORARIES_MAX];
 static pthread_once_t handlers_once = PTHREAD_ONCE_INIT;
 
+/*
+ * Creating a temporary is a window the handler waits for: a creator counts itself in
+ * (`creating`), gives up if an interrupt has begun, tracks the path, creates the file, and
+ * removes it again itself if an interrupt began meanwhile. The creating thread blocks the three
+ * signals for that window, so the handler never runs inside it on the same thread; a handler on
+ * another thread marks the interrupt, then waits (bounded) until no creator is inside before it
+ * removes what is tracked and re-raises. Without that, a worker could create its file just after
+ * the handler's sweep and the process would die leaving it.
+ */
+static atomic_int creating;
+static atomic_bool interrupted;
+
 static void remove_temporaries_and_reraise(int signal_number)
 {
+    atomic_store(&interrupted, true);
+    for (unsigned long spins = 0; atomic_load(&creating) > 0 && spins < (1ul << 26); spins++) {
+    }
     for (int i = 0; i < OPEN_TEMPORARIES_MAX; i++) {
         char *path = atomic_load(&open_temporaries[i]);
         if (path)
@@ -103,7 +118,6 @@ static void install_handlers(void)
 
 static void track_temporary(char *path)
 {
-    pthread_once(&handlers_once, install_handlers);
     for (int i = 0; i < OPEN_TEMPORARIES_MAX; i++) {
         char *expected = NULL;
         if (atomic_compare_exchange_strong(&open_temporaries[i], &expected, path))
@@ -304,14 +318,39 @@ bool ink_output_file_open(ink_output_file *output, const char *final_path, ink_s
     memcpy(output->temporary_path, final_path, length);
     memcpy(output->temporary_path + length, ".tmp-XXXXXX", sizeof ".tmp-XXXXXX");
     remove_abandoned_temporaries(final_path);
-    track_temporary(output->temporary_path);
-    int fd = create_locked_temporary(output, length);
-    if (fd < 0 || !(output->file = fdopen(fd, "w+b"))) {
-        int saved = errno;
-        if (fd >= 0) {
-            close(fd);
+
+    pthread_once(&handlers_once, install_handlers);
+    sigset_t interrupts, saved_mask;
+    sigemptyset(&interrupts);
+    sigaddset(&interrupts, SIGINT);
+    sigaddset(&interrupts, SIGTERM);
+    sigaddset(&interrupts, SIGHUP);
+    pthread_sigmask(SIG_BLOCK, &interrupts, &saved_mask);
+    atomic_fetch_add(&creating, 1);
+    int fd = -1;
+    if (!atomic_load(&interrupted)) {
+        track_temporary(output->temporary_path);
+        fd = create_locked_temporary(output, length);
+        if (fd >= 0 && atomic_load(&interrupted)) {
+            close(fd); /* the interrupt's sweep may have run before the file existed */
             unlink(output->temporary_path);
+            fd = -1;
+            errno = EINTR;
         }
+    } else {
+        errno = EINTR;
+    }
+    if (fd >= 0 && !(output->file = fdopen(fd, "w+b"))) {
+        int saved = errno;
+        close(fd);
+        unlink(output->temporary_path);
+        fd = -1;
+        errno = saved;
+    }
+    atomic_fetch_sub(&creating, 1);
+    pthread_sigmask(SIG_SETMASK, &saved_mask, NULL);
+    if (fd < 0) {
+        int saved = errno;
         untrack_temporary(output->temporary_path);
         free(output->final_path);
         free(output->temporary_path);
