@@ -56,6 +56,12 @@ static void choose_levels(const pipeline *p, bool bilevel, uint16_t *lut,
         levels->levels[k] = ink_display_domain(o->dot_gain_x10, (uint8_t)levels->levels[k]);
 }
 
+/* The scales worth choosing: those offered that the decoder can also deliver in its memory. */
+static uint8_t ink_offered_scales(const ink_image_info *image)
+{
+    return image->fits_mask ? (uint8_t)(image->scale_mask & image->fits_mask) : image->scale_mask;
+}
+
 static ink_error pipeline_begin(void *user, const ink_image_info *image, unsigned *scale_log2)
 {
     pipeline *p = user;
@@ -76,7 +82,7 @@ static ink_error pipeline_begin(void *user, const ink_image_info *image, unsigne
         return ink_error_set(p->info, INK_ERR_TOO_LARGE,
                              "output width %u exceeds the pipeline's maximum of %u",
                              geometry.out_width, INK_MAX_OUTPUT_WIDTH);
-    unsigned k = ink_fit_choose_scale(image->width, image->height, image->scale_mask, &geometry);
+    unsigned k = ink_fit_choose_scale(image->width, image->height, ink_offered_scales(image), &geometry);
     *scale_log2 = k;
     p->result.source_width = image->width;
     p->result.source_height = image->height;
@@ -162,7 +168,7 @@ static ink_error prescan_begin(void *user, const ink_image_info *image, unsigned
                                       s->options->upscale, &geometry);
     if (error != INK_OK)
         return error;
-    unsigned k = ink_fit_choose_scale(image->width, image->height, image->scale_mask, &geometry);
+    unsigned k = ink_fit_choose_scale(image->width, image->height, ink_offered_scales(image), &geometry);
     *scale_log2 = k;
     s->width = ink_scaled_size(image->width, k);
     return INK_OK;

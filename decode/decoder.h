@@ -64,6 +64,8 @@ typedef struct ink_image_info {
     uint8_t scale_mask;  /* INK_SCALE_MASK_* */
     bool is_bilevel;     /* every pixel is 0 or 255 (1-bit gray, two-colour palette) */
     const char *format;  /* static description, e.g. "JPEG baseline 4:2:0", "PNG RGBA 8-bit" */
+    uint8_t fits_mask;   /* the offered scales the decoder can deliver in its arena claims (0: all
+                          * of them); a sink may still choose another and get INK_ERR_TOO_LARGE */
 } ink_image_info;
 
 typedef struct ink_row_sink {

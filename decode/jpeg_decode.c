@@ -309,7 +309,7 @@ static ink_error run_decoder(jpeg_state *state, jpeg_run *run, ink_arena *arena,
     state->dequant = state->lookup + JPEG_LOOKUP_BYTES / 4u;
 
     ink_image_info image = {frame->width, frame->height, INK_SCALE_MASK_DCT, false,
-                            ink_jpeg_describe(frame)};
+                            ink_jpeg_describe(frame), 0};
     unsigned scale_log2 = 0;
     if ((error = run->sink->begin(run->sink->user, &image, &scale_log2)) != INK_OK)
         return error;

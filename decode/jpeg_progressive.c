@@ -663,15 +663,20 @@ static ink_error run(jpeg_prog *p, jpeg_state *state, uint8_t *buffers, ink_aren
     ink_error error = check_frame(frame, info);
     if (error != INK_OK)
         return error;
-    /* Every DCT scale is offered (as baseline does); one whose band does not fit is refused
-     * after the sink's choice, naming the widest image at that scale and a scale that fits. */
+    /* Every DCT scale is offered (as baseline does) and fits_mask says which bands fit: the
+     * converter then takes the sharpest scale that fits when its own choice would not; a sink
+     * that chooses one that does not fit (inkpipe decode --scale) is refused, naming the widest
+     * image at that scale and a scale that fits. */
     bool out_in_primary;
     if (min_band_bytes(frame, 3, &out_in_primary) > INK_REGION_PRIMARY_BYTES)
         return ink_error_set(info, INK_ERR_TOO_LARGE,
                              "progressive JPEG %u px wide: no DCT scale's band fits PRIMARY",
                              frame->width);
     ink_image_info image = {frame->width, frame->height, INK_SCALE_MASK_DCT, false,
-                            ink_jpeg_describe(frame)};
+                            ink_jpeg_describe(frame), 0};
+    for (unsigned k = 0; k <= 3u; k++)
+        if (min_band_bytes(frame, k, &out_in_primary) <= INK_REGION_PRIMARY_BYTES)
+            image.fits_mask |= (uint8_t)(1u << k);
     unsigned scale_log2 = 0;
     if ((error = p->sink->begin(p->sink->user, &image, &scale_log2)) != INK_OK)
         return error;

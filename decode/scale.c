@@ -87,6 +87,10 @@ unsigned ink_fit_choose_scale(uint32_t source_width, uint32_t source_height, uin
             break;
         }
     }
+    if (chosen == 0 && !(scale_mask & 1u) && (scale_mask & 0xEu)) {
+        while (!(scale_mask & (1u << chosen)))
+            chosen++; /* no offered scale reaches the output: the sharpest one that exists */
+    }
     if (chosen > 0) {
         uint32_t scaled_width = (uint32_t)(((uint64_t)source_width + (1u << chosen) - 1) >> chosen);
         uint32_t scaled_height =

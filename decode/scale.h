@@ -64,7 +64,9 @@ ink_error ink_fit_compute(uint32_t source_width, uint32_t source_height, uint32_
                           ink_fit_geometry *geometry);
 
 /* Picks the largest k (scale 1/2^k) whose bit is in `scale_mask` such that the crop reduced by
- * 2^k is still at least the output size in both directions (k = 0 if none), and rewrites
+ * 2^k is still at least the output size in both directions (k = 0 if none; if the mask lacks
+ * bit 0 — the decoder cannot deliver full size, e.g. a progressive JPEG too wide for its band —
+ * the smallest k in the mask: the sharpest scale there is, which the scaler enlarges), and rewrites
  * `geometry`'s crop in the coordinates of the ceil(size / 2^k) scaled image. Returns k. */
 unsigned ink_fit_choose_scale(uint32_t source_width, uint32_t source_height, uint8_t scale_mask,
                               ink_fit_geometry *geometry);

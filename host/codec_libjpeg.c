@@ -155,7 +155,7 @@ static ink_error decode_libjpeg(const ink_source *source, ink_arena *arena,
     if (result != INK_OK)
         goto done;
     ink_image_info image = {d->image_width, d->image_height, INK_SCALE_MASK_DCT, false,
-                            describe(d)};
+                            describe(d), 0};
     unsigned scale_log2 = 0;
     result = sink->begin(sink->user, &image, &scale_log2);
     if (result != INK_OK)

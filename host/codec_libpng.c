@@ -141,7 +141,7 @@ static ink_error decode_libpng(const ink_source *source, ink_arena *arena,
         goto done;
     ink_image_info image = {width, height, INK_SCALE_MASK_FULL_ONLY,
                             is_bilevel(png, png_info, color_type, bit_depth),
-                            describe(color_type)};
+                            describe(color_type), 0};
     unsigned scale_log2 = 0;
     result = sink->begin(sink->user, &image, &scale_log2);
     if (result != INK_OK)

@@ -70,6 +70,16 @@ static void scale_choice_keeps_enough_pixels(void **state)
     assert_int_equal(g.crop_width, 1920);
     ink_fit_compute(1000, 1000, 480, 800, INK_FIT_COVER, false, &g); /* crop 600x1000 */
     assert_int_equal(ink_fit_choose_scale(1000, 1000, 0xF, &g), 0);   /* 300 < 480 at 1/2 */
+    /* A decoder that cannot deliver the scale the output needs (a progressive JPEG too wide for
+     * its band at 1/1 and 1/2): the sharpest scale it can, enlarged by the scaler. */
+    ink_fit_compute(1737, 1031, 480, 800, INK_FIT_CONTAIN, false, &g); /* -> 480x285 */
+    assert_int_equal(ink_fit_choose_scale(1737, 1031, 0xC, &g), 2);   /* 435x258 < 480x285 */
+    assert_int_equal(g.crop_width, 435);
+    assert_int_equal(g.crop_height, 258);
+    ink_fit_compute(1737, 1031, 480, 800, INK_FIT_CONTAIN, false, &g);
+    assert_int_equal(ink_fit_choose_scale(1737, 1031, 0xE, &g), 1);   /* 1/2 fits and suffices */
+    ink_fit_compute(1737, 1031, 480, 800, INK_FIT_CONTAIN, false, &g);
+    assert_int_equal(ink_fit_choose_scale(1737, 1031, 0x8, &g), 3);   /* only 1/8 fits */
 }
 
 typedef struct collected {
