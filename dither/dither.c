@@ -190,14 +190,16 @@ static inline void fs_diffuse(fs_carry *carry, int32_t error, int16_t *below_beh
 }
 
 /* One pixel of the 1-bit path: `value` is its domain value plus the error from the row above.
- * Returns the pixel's bit (1 = white). */
+ * Returns 1 for a black pixel (the callers pack the complement): on RV32 the compare's own
+ * result is then the bit, and minus it the mask that adds the span back to the error measured
+ * from white. */
 static inline uint32_t fs_1bit_pixel(fs_carry *carry, int32_t value, int32_t threshold,
-                                     int32_t black, int32_t span, int16_t *below_behind)
+                                     int32_t white, int32_t span, int16_t *below_behind)
 {
     value += carry->ahead;
-    const uint32_t white = value >= threshold;
-    fs_diffuse(carry, value - black - (-(int32_t)white & span), below_behind);
-    return white;
+    const uint32_t dark = value < threshold;
+    fs_diffuse(carry, value - white + (-(int32_t)dark & span), below_behind);
+    return dark;
 }
 
 /* Floyd–Steinberg to 1-bit output, the default conversion's path: the rules of dither.h (the
@@ -207,7 +209,10 @@ static inline uint32_t fs_1bit_pixel(fs_carry *carry, int32_t value, int32_t thr
  * (its last share is the behind-below one of the pixel after it), and by then the column's
  * error for this row has been read, so the entry is overwritten in place, once, never read
  * back, and no clearing pass is needed. Bits are packed eight pixels at a time: left to right
- * a byte fills from bit 7 down, right to left from bit 0 up. */
+ * a byte fills from bit 7 down, right to left from bit 0 up, with 1 for black, complemented
+ * as the byte is stored. Each whole byte is one unrolled
+ * block of eight pixels at constant offsets from pointers that move once per byte (on RV32 that
+ * leaves no index arithmetic or loop test per pixel). */
 static void floyd_steinberg_1bit_row(ink_ditherer *ditherer, const uint8_t *gray,
                                      uint8_t *packed)
 {
@@ -215,39 +220,46 @@ static void floyd_steinberg_1bit_row(ink_ditherer *ditherer, const uint8_t *gray
     const int32_t width = (int32_t)ditherer->width;
     const uint16_t *lut = ditherer->lut ? ditherer->lut : identity_domain;
     const int32_t black = ditherer->levels[0], threshold = ditherer->thresholds[0];
-    const int32_t span = ditherer->levels[1] - black;
+    const int32_t span = ditherer->levels[1] - black, white = ditherer->levels[1];
     fs_carry carry = {0, 0, 0};
-#define FS_1BIT_PIXEL(x, step)                                                                   \
-    fs_1bit_pixel(&carry, lut[gray[x]] + errors[x], threshold, black, span, &errors[(x) - (step)])
+#define FS_1BIT_PIXEL(g, e, x, step)                                                             \
+    fs_1bit_pixel(&carry, lut[(g)[x]] + (e)[x], threshold, white, span, &(e)[(x) - (step)])
     const int32_t whole_bytes = width >> 3, tail_pixels = width & 7;
     if ((ditherer->y & 1u) == 0) {
-        int32_t x = 0;
-        for (int32_t byte = 0; byte < whole_bytes; byte++) {
+        const uint8_t *g = gray;
+        int16_t *e = errors;
+        for (int32_t byte = 0; byte < whole_bytes; byte++, g += 8, e += 8) {
             uint32_t bits = 0;
-            for (int32_t end = x + 8; x < end; x++)
-                bits = (bits << 1) | FS_1BIT_PIXEL(x, 1);
-            packed[byte] = (uint8_t)bits;
+#pragma GCC unroll 8
+            for (int32_t i = 0; i < 8; i++)
+                bits = (bits << 1) | FS_1BIT_PIXEL(g, e, i, 1);
+            packed[byte] = (uint8_t)~bits;
         }
         if (tail_pixels) {
             uint32_t bits = 0;
-            for (; x < width; x++)
-                bits = (bits << 1) | FS_1BIT_PIXEL(x, 1);
-            packed[whole_bytes] = (uint8_t)(bits << (8 - tail_pixels));
+            for (int32_t i = 0; i < tail_pixels; i++)
+                bits = (bits << 1) | FS_1BIT_PIXEL(g, e, i, 1);
+            packed[whole_bytes] = (uint8_t)(~bits << (8 - tail_pixels));
         }
         errors[width - 1] = (int16_t)carry.below_behind; /* below_here is off the image */
     } else {
-        int32_t x = width - 1;
+        /* g and e point at the first pixel of the byte being filled; its pixel i is bit 7 - i */
+        const uint8_t *g = gray + whole_bytes * 8;
+        int16_t *e = errors + whole_bytes * 8;
         if (tail_pixels) {
             uint32_t bits = 0;
-            for (int32_t shift = 8 - tail_pixels; shift < 8; shift++, x--)
-                bits |= FS_1BIT_PIXEL(x, -1) << shift;
-            packed[whole_bytes] = (uint8_t)bits;
+            for (int32_t i = tail_pixels - 1; i >= 0; i--)
+                bits |= FS_1BIT_PIXEL(g, e, i, -1) << (7 - i);
+            packed[whole_bytes] = (uint8_t)(~bits & (0xFF00u >> tail_pixels));
         }
         for (int32_t byte = whole_bytes - 1; byte >= 0; byte--) {
+            g -= 8;
+            e -= 8;
             uint32_t bits = 0;
-            for (uint32_t shift = 0; shift < 8; shift++, x--)
-                bits |= FS_1BIT_PIXEL(x, -1) << shift;
-            packed[byte] = (uint8_t)bits;
+#pragma GCC unroll 8
+            for (int32_t i = 7; i >= 0; i--)
+                bits |= FS_1BIT_PIXEL(g, e, i, -1) << (7 - i);
+            packed[byte] = (uint8_t)~bits;
         }
         errors[0] = (int16_t)carry.below_behind;
     }
