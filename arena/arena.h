@@ -14,9 +14,9 @@
  *
  *   region    offset   bytes   typical users (never at the same time)
  *   PRIMARY        0   32768   JPEG MCU-row output; inflate 32 KB window
- *   ROW        32768    4096   BMP output row, dither error rows
+ *   ROW        32768    4096   BMP output row, dither error rows, scaler output row if it fits
  *   DITHER     36864   32768   decoder row buffers and input buffers
- *   IMAGE2     69632    4096   scaler accumulators and its output row
+ *   IMAGE2     69632    4096   scaler accumulators (and its output row if ROW is full)
  *   SCRATCH    73728    8192   decoder tables (Huffman, quantisation), thumbnails, G4 work
  *
  * (docs/MEMORY.md gives each converter's plan and why the dither rows live in ROW.)

@@ -99,26 +99,40 @@ static ink_error pipeline_begin(void *user, const ink_image_info *image, unsigne
 
     const unsigned bits = o->bits == 2 ? 2u : 1u;
     const ink_dither_method method = p->result.passed_through ? INK_DITHER_THRESHOLD : o->dither;
-    /* The scaler's faster plan (sums by source column) when the crop's width fits IMAGE2. */
-    size_t scaler_nbytes = ink_scaler_work_bytes(geometry.out_width);
-    size_t scaler_fast_nbytes =
-        ink_scaler_source_column_work_bytes(geometry.crop_width, geometry.out_width);
-    if (scaler_fast_nbytes > scaler_nbytes && scaler_fast_nbytes <= INK_REGION_IMAGE2_BYTES)
-        scaler_nbytes = scaler_fast_nbytes;
+    /* ROW: dither rows, packed row, tone table and, when it fits there, the scaler's output
+     * row, which leaves IMAGE2 to the scaler's sums: by source column (the faster plan) when
+     * the crop's width fits, else by output column. */
     size_t dither_nbytes = ink_dither_work_bytes(method, geometry.out_width);
     size_t packed_nbytes = (ink_packed_bytes(bits, geometry.out_width) + 1u) & ~(size_t)1u;
+    size_t row_nbytes = dither_nbytes + packed_nbytes + DOMAIN_LUT_BYTES;
+    const bool out_row_in_row_region = row_nbytes + geometry.out_width <= INK_REGION_ROW_BYTES;
+    size_t scaler_nbytes, scaler_fast_nbytes;
+    if (out_row_in_row_region) {
+        row_nbytes += geometry.out_width;
+        scaler_nbytes = (size_t)geometry.out_width * sizeof(uint32_t);
+        scaler_fast_nbytes = (size_t)geometry.crop_width * sizeof(uint32_t);
+    } else {
+        scaler_nbytes = ink_scaler_work_bytes(geometry.out_width);
+        scaler_fast_nbytes =
+            ink_scaler_source_column_work_bytes(geometry.crop_width, geometry.out_width);
+    }
+    if (scaler_fast_nbytes > scaler_nbytes && scaler_fast_nbytes <= INK_REGION_IMAGE2_BYTES)
+        scaler_nbytes = scaler_fast_nbytes;
     error = ink_arena_claim_range(p->arena, INK_REGION_IMAGE2, 0, (uint32_t)scaler_nbytes,
-                                  "scaler rows", &p->scaler_claim, p->info);
+                                  "scaler sums", &p->scaler_claim, p->info);
     if (error == INK_OK)
-        error = ink_arena_claim_range(p->arena, INK_REGION_ROW, 0,
-                                      (uint32_t)(dither_nbytes + packed_nbytes + DOMAIN_LUT_BYTES),
-                                      "dither rows + packed row + tone table", &p->row_claim,
-                                      p->info);
+        error = ink_arena_claim_range(p->arena, INK_REGION_ROW, 0, (uint32_t)row_nbytes,
+                                      "dither rows + packed row + tone table (+ scaled row)",
+                                      &p->row_claim, p->info);
     if (error != INK_OK)
         return error;
+    uint8_t *scaled_row = out_row_in_row_region
+                              ? p->row_claim.bytes + dither_nbytes + packed_nbytes +
+                                    DOMAIN_LUT_BYTES
+                              : NULL;
     error = ink_scaler_init(&p->scaler, ink_scaled_size(image->width, k),
                             ink_scaled_size(image->height, k), &geometry, p->scaler_claim.bytes,
-                            p->scaler_claim.nbytes, emit_output_row, p, p->info);
+                            p->scaler_claim.nbytes, scaled_row, emit_output_row, p, p->info);
     if (error != INK_OK)
         return error;
     uint16_t *lut = (uint16_t *)(void *)(p->row_claim.bytes + dither_nbytes + packed_nbytes);

@@ -130,7 +130,8 @@ static inline uint32_t multiply_high(uint32_t a, uint32_t b)
 
 ink_error ink_scaler_init(ink_scaler *scaler, uint32_t in_width, uint32_t in_height,
                           const ink_fit_geometry *geometry, void *work, size_t work_nbytes,
-                          ink_scaler_emit_fn *emit, void *emit_user, ink_error_info *info)
+                          uint8_t *out_row, ink_scaler_emit_fn *emit, void *emit_user,
+                          ink_error_info *info)
 {
     const ink_fit_geometry *g = geometry;
     if (!scaler || !g || !work || !emit || in_width == 0 || in_height == 0 ||
@@ -147,9 +148,13 @@ ink_error ink_scaler_init(ink_scaler *scaler, uint32_t in_width, uint32_t in_hei
         g->out_height > INK_MAX_SCALER_SOURCE)
         return ink_error_set(info, INK_ERR_TOO_LARGE, "scaler: %ux%u -> %ux%u is too large",
                              g->crop_width, g->crop_height, g->out_width, g->out_height);
-    if (work_nbytes < ink_scaler_work_bytes(g->out_width))
+    /* Without a separate output row, it is the work memory's last rounded out_width bytes. */
+    const size_t out_row_nbytes = out_row ? 0u : ((size_t)g->out_width + 3u) & ~(size_t)3u;
+    const size_t least_nbytes = (size_t)g->out_width * sizeof(uint32_t) + out_row_nbytes;
+    if (work_nbytes < least_nbytes)
         return ink_error_set(info, INK_ERR_INVALID_ARGUMENT, "scaler: %zu work bytes, need %zu",
-                             work_nbytes, ink_scaler_work_bytes(g->out_width));
+                             work_nbytes, least_nbytes);
+    const size_t sums_nbytes = work_nbytes - out_row_nbytes;
     memset(scaler, 0, sizeof *scaler);
     scaler->in_width = in_width;
     scaler->in_height = in_height;
@@ -172,14 +177,14 @@ ink_error ink_scaler_init(ink_scaler *scaler, uint32_t in_width, uint32_t in_hei
      * 8.8 averages, whose total is at most 65280 * out_row_units. */
     const uint64_t pixel_weight = (uint64_t)scaler->out_row_units * scaler->col_units;
     scaler->sums_by_source_column =
-        work_nbytes >= ink_scaler_source_column_work_bytes(g->crop_width, g->out_width) &&
+        sums_nbytes >= (size_t)g->crop_width * sizeof(uint32_t) &&
         511u * pixel_weight < (1ull << 33);
     uint32_t sum_count = scaler->sums_by_source_column ? g->crop_width : g->out_width;
     scaler->out_divisor = scaler->sums_by_source_column ? (uint32_t)pixel_weight
                                                         : 256u * scaler->out_row_units;
     scaler->out_reciprocal = (uint32_t)((1ull << 32) / scaler->out_divisor);
     scaler->accumulators = work;
-    scaler->out_row = (uint8_t *)work + (size_t)sum_count * sizeof(uint32_t);
+    scaler->out_row = out_row ? out_row : (uint8_t *)work + (size_t)sum_count * sizeof(uint32_t);
     scaler->emit = emit;
     scaler->emit_user = emit_user;
     memset(scaler->accumulators, 0, (size_t)sum_count * sizeof(uint32_t));

@@ -27,8 +27,10 @@
  * Either way every output pixel is within 0.5 + 1/256 of the exact area average.
  * Source rows arrive one at a time (ink_scaler_push_row); each finished output row is handed
  * to the `emit` callback. The scaler holds one row of sums and one output row in caller
- * memory (an IMAGE2 claim in the converter): at least ink_scaler_work_bytes(out_width) bytes,
- * ink_scaler_source_column_work_bytes(crop_width, out_width) for the faster plan.
+ * memory: at least ink_scaler_work_bytes(out_width) bytes,
+ * ink_scaler_source_column_work_bytes(crop_width, out_width) for the faster plan; or the output
+ * row apart (the converter puts it in ROW when it fits there, leaving IMAGE2 to the sums) and
+ * out_width or crop_width uint32 sums in the work memory.
  * The crop may be at most INK_MAX_SCALER_SOURCE pixels on a side.
  */
 #ifndef INK_DECODE_SCALE_H
@@ -104,12 +106,16 @@ size_t ink_scaler_work_bytes(uint32_t out_width);
 size_t ink_scaler_source_column_work_bytes(uint32_t crop_width, uint32_t out_width);
 
 /* Prepares to scale an `in_width` x `in_height` image by `geometry` (crop inside the image,
- * out_width <= INK_MAX_OUTPUT_WIDTH). `work` holds ink_scaler_work_bytes() bytes, 4-aligned.
+ * out_width <= INK_MAX_OUTPUT_WIDTH). `work` (4-aligned) holds the sums and, when `out_row` is
+ * NULL, the output row: ink_scaler_work_bytes() bytes at least, or with `out_row` (out_width
+ * bytes of the caller's) out_width * 4. The faster plan is taken when the sums by source column
+ * fit: ink_scaler_source_column_work_bytes(), or crop_width * 4 with `out_row`.
  * Errors: INK_ERR_INVALID_ARGUMENT, INK_ERR_TOO_LARGE (output wider than the maximum, or a
  * crop side above INK_MAX_SCALER_SOURCE). */
 ink_error ink_scaler_init(ink_scaler *scaler, uint32_t in_width, uint32_t in_height,
                           const ink_fit_geometry *geometry, void *work, size_t work_nbytes,
-                          ink_scaler_emit_fn *emit, void *emit_user, ink_error_info *info);
+                          uint8_t *out_row, ink_scaler_emit_fn *emit, void *emit_user,
+                          ink_error_info *info);
 
 /* Takes the next source row (in_width bytes). Rows outside the crop are skipped; each finished
  * output row is emitted before this returns. Returns the first error `emit` returned, or

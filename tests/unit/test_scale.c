@@ -122,13 +122,16 @@ static double reference_pixel(const uint8_t *image, uint32_t width, const ink_fi
  * pixel against the brute-force average: within 0.5 (rounding) + 1/256 (the 8.8 averages of
  * the output-column plan). */
 static void check_scaler_plan(const uint8_t *image, uint32_t width, uint32_t height,
-                              ink_fit_geometry g, size_t work_nbytes, bool by_source_column)
+                              ink_fit_geometry g, size_t work_nbytes, bool separate_out_row,
+                              bool by_source_column)
 {
     uint32_t *work = malloc(work_nbytes);
+    /* a separate output row of its own exact size: a write past it is a sanitizer error */
+    uint8_t *out_row = separate_out_row ? malloc(g.out_width) : NULL;
     ink_scaler scaler;
     collected c = {malloc((size_t)g.out_width * g.out_height), g.out_width, 0};
-    assert_int_equal(ink_scaler_init(&scaler, width, height, &g, work, work_nbytes, collect_row,
-                                     &c, NULL),
+    assert_int_equal(ink_scaler_init(&scaler, width, height, &g, work, work_nbytes, out_row,
+                                     collect_row, &c, NULL),
                      INK_OK);
     assert_int_equal(scaler.sums_by_source_column, by_source_column);
     /* each row in a buffer of its own exact size, so that a read past its end is one for the
@@ -153,6 +156,7 @@ static void check_scaler_plan(const uint8_t *image, uint32_t width, uint32_t hei
                          actual, expected);
         }
     free(c.rows);
+    free(out_row);
     free(work);
 }
 
@@ -170,8 +174,16 @@ static void check_scaler_plans(uint32_t width, uint32_t height, ink_fit_geometry
     size_t least = ink_scaler_work_bytes(g.out_width);
     size_t source_columns = ink_scaler_source_column_work_bytes(g.crop_width, g.out_width);
     if (source_columns > least)
-        check_scaler_plan(image, width, height, g, least, false);
-    check_scaler_plan(image, width, height, g, source_columns + least, sums_fit_32_bits);
+        check_scaler_plan(image, width, height, g, least, false, false);
+    check_scaler_plan(image, width, height, g, source_columns + least, false, sums_fit_32_bits);
+    /* the output row apart: the sums alone in the work memory, exactly */
+    size_t least_sums = (size_t)g.out_width * sizeof(uint32_t);
+    size_t source_column_sums = (size_t)g.crop_width * sizeof(uint32_t);
+    if (source_column_sums > least_sums)
+        check_scaler_plan(image, width, height, g, least_sums, true, false);
+    check_scaler_plan(image, width, height, g,
+                      source_column_sums > least_sums ? source_column_sums : least_sums, true,
+                      sums_fit_32_bits);
     free(image);
 }
 
@@ -230,17 +242,30 @@ static void scaler_refuses_bad_geometry(void **state)
     ink_scaler scaler;
     collected c = {NULL, 0, 0};
     ink_fit_geometry too_wide = {0, 0, 1000, 10, 801, 10};
-    assert_int_equal(ink_scaler_init(&scaler, 1000, 10, &too_wide, work, sizeof work, collect_row,
-                                     &c, NULL),
+    assert_int_equal(ink_scaler_init(&scaler, 1000, 10, &too_wide, work, sizeof work, NULL,
+                                     collect_row, &c, NULL),
                      INK_ERR_TOO_LARGE);
     ink_fit_geometry outside = {5, 0, 100, 10, 50, 5};
-    assert_int_equal(ink_scaler_init(&scaler, 100, 10, &outside, work, sizeof work, collect_row,
-                                     &c, NULL),
+    assert_int_equal(ink_scaler_init(&scaler, 100, 10, &outside, work, sizeof work, NULL,
+                                     collect_row, &c, NULL),
                      INK_ERR_INVALID_ARGUMENT);
     ink_fit_geometry fine = {0, 0, 100, 10, 50, 5};
-    assert_int_equal(ink_scaler_init(&scaler, 100, 10, &fine, work, 50 * 5 - 1, collect_row, &c,
-                                     NULL),
+    assert_int_equal(ink_scaler_init(&scaler, 100, 10, &fine, work, 50 * 5 - 1, NULL,
+                                     collect_row, &c, NULL),
                      INK_ERR_INVALID_ARGUMENT);
+    uint8_t out_row[50];
+    assert_int_equal(ink_scaler_init(&scaler, 100, 10, &fine, work, 50 * 4 - 1, out_row,
+                                     collect_row, &c, NULL),
+                     INK_ERR_INVALID_ARGUMENT);
+    assert_int_equal(ink_scaler_init(&scaler, 100, 10, &fine, work, 50 * 4, out_row,
+                                     collect_row, &c, NULL),
+                     INK_OK);
+    assert_false(scaler.sums_by_source_column);
+    assert_int_equal(ink_scaler_init(&scaler, 100, 10, &fine, work, 100 * 4, out_row,
+                                     collect_row, &c, NULL),
+                     INK_OK);
+    assert_true(scaler.sums_by_source_column);
+    assert_ptr_equal(scaler.out_row, out_row);
     /* the largest output fits in IMAGE2 */
     assert_true(ink_scaler_work_bytes(INK_MAX_OUTPUT_WIDTH) <= 4096);
 }
