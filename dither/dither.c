@@ -284,10 +284,23 @@ static void floyd_steinberg_1bit_row(ink_ditherer *ditherer, const uint8_t *gray
     errors[width] = 0;
 }
 
+/* One pixel of the 2-bit path: the level is the count of thresholds the value reaches. */
+static inline uint32_t fs_2bit_pixel(fs_carry *carry, int32_t domain, int32_t n,
+                                     int32_t threshold0, int32_t threshold1, int32_t threshold2,
+                                     const uint16_t *levels, int32_t *below_behind)
+{
+    n += carry->ahead;
+    const int32_t value = fs_value(domain, n);
+    const uint32_t level = (uint32_t)(value >= threshold0) + (uint32_t)(value >= threshold1) +
+                           (uint32_t)(value >= threshold2);
+    fs_diffuse(carry, value - levels[level], n, below_behind);
+    return level;
+}
+
 /* Floyd–Steinberg to 2-bit output (four levels): the 1-bit path's arrangement (one error row
- * overwritten in place, carries in registers) with the level found by counting the thresholds
- * the value reaches; four pixels per byte, left to right from bits 7..6 down, right to left
- * from bits 1..0 up. */
+ * overwritten in place, carries in registers, each whole byte one unrolled block at constant
+ * offsets) with the level found by counting the thresholds the value reaches; four pixels per
+ * byte, left to right from bits 7..6 down, right to left from bits 1..0 up. */
 static void floyd_steinberg_2bit_row(ink_ditherer *ditherer, const uint8_t *gray,
                                      uint8_t *packed)
 {
@@ -298,51 +311,45 @@ static void floyd_steinberg_2bit_row(ink_ditherer *ditherer, const uint8_t *gray
     const int32_t threshold0 = ditherer->thresholds[0], threshold1 = ditherer->thresholds[1];
     const int32_t threshold2 = ditherer->thresholds[2];
     fs_carry carry = {0, 0, 0};
-#define FS_2BIT_PIXEL(x, step, level)                                                            \
-    do {                                                                                         \
-        int32_t n = errors[x] + carry.ahead;                                                     \
-        int32_t value = fs_value(lut[gray[x]], n);                                               \
-        level = (uint32_t)(value >= threshold0) + (uint32_t)(value >= threshold1) +              \
-                (uint32_t)(value >= threshold2);                                                 \
-        fs_diffuse(&carry, value - levels[level], n, &errors[(x) - (step)]);                     \
-    } while (0)
+#define FS_2BIT_PIXEL(g, e, x, step)                                                             \
+    fs_2bit_pixel(&carry, lut[(g)[x]], (e)[x], threshold0, threshold1, threshold2, levels,       \
+                  &(e)[(x) - (step)])
     const int32_t whole_bytes = width >> 2, tail_pixels = width & 3;
-    uint32_t level;
     if ((ditherer->y & 1u) == 0) {
-        int32_t x = 0;
-        for (int32_t byte = 0; byte < whole_bytes; byte++) {
+        const uint8_t *g = gray;
+        int32_t *e = errors;
+        for (int32_t byte = 0; byte < whole_bytes; byte++, g += 4, e += 4) {
             uint32_t bits = 0;
-            for (int32_t end = x + 4; x < end; x++) {
-                FS_2BIT_PIXEL(x, 1, level);
-                bits = (bits << 2) | level;
-            }
+#pragma GCC unroll 4
+            for (int32_t i = 0; i < 4; i++)
+                bits = (bits << 2) | FS_2BIT_PIXEL(g, e, i, 1);
             packed[byte] = (uint8_t)bits;
         }
         if (tail_pixels) {
             uint32_t bits = 0;
-            for (; x < width; x++) {
-                FS_2BIT_PIXEL(x, 1, level);
-                bits = (bits << 2) | level;
-            }
+            for (int32_t i = 0; i < tail_pixels; i++)
+                bits = (bits << 2) | FS_2BIT_PIXEL(g, e, i, 1);
             packed[whole_bytes] = (uint8_t)(bits << (2 * (4 - tail_pixels)));
         }
         errors[width - 1] = carry.below_behind; /* below_here is off the image */
     } else {
-        int32_t x = width - 1;
+        /* g and e point at the first pixel of the byte being filled; its pixel i is bits
+         * 7 - 2i .. 6 - 2i */
+        const uint8_t *g = gray + whole_bytes * 4;
+        int32_t *e = errors + whole_bytes * 4;
         if (tail_pixels) {
             uint32_t bits = 0;
-            for (uint32_t shift = 2u * (4u - (uint32_t)tail_pixels); shift < 8u; shift += 2, x--) {
-                FS_2BIT_PIXEL(x, -1, level);
-                bits |= level << shift;
-            }
+            for (int32_t i = tail_pixels - 1; i >= 0; i--)
+                bits |= FS_2BIT_PIXEL(g, e, i, -1) << (6 - 2 * i);
             packed[whole_bytes] = (uint8_t)bits;
         }
         for (int32_t byte = whole_bytes - 1; byte >= 0; byte--) {
+            g -= 4;
+            e -= 4;
             uint32_t bits = 0;
-            for (uint32_t shift = 0; shift < 8u; shift += 2, x--) {
-                FS_2BIT_PIXEL(x, -1, level);
-                bits |= level << shift;
-            }
+#pragma GCC unroll 4
+            for (int32_t i = 3; i >= 0; i--)
+                bits |= FS_2BIT_PIXEL(g, e, i, -1) << (6 - 2 * i);
             packed[byte] = (uint8_t)bits;
         }
         errors[0] = carry.below_behind;
@@ -388,8 +395,9 @@ static void atkinson_end_row(ink_ditherer *ditherer, const atkinson_carry *carry
 }
 
 /* Atkinson to 1-bit output: the rules of dither.h (held to the test's reference bit for bit)
- * with the row-ahead error in registers, each next-row entry updated once, and eight pixels
- * packed per byte without a per-pixel test. */
+ * with the row-ahead error in registers, each next-row entry updated once, and each whole byte
+ * one unrolled block of eight pixels at constant offsets from pointers that move once per byte
+ * (as the Floyd–Steinberg rows). */
 static void atkinson_1bit_row(ink_ditherer *ditherer, const uint8_t *gray, uint8_t *packed)
 {
     int16_t *this_row = ditherer->errors_this_row + ERROR_PAD;
@@ -399,26 +407,28 @@ static void atkinson_1bit_row(ink_ditherer *ditherer, const uint8_t *gray, uint8
     const int32_t black = ditherer->levels[0], threshold = ditherer->thresholds[0];
     const int32_t span = ditherer->levels[1] - black;
     atkinson_carry carry = {0, 0, 0, 0};
-#define ATKINSON_1BIT_PIXEL(x, bits)                                                             \
+#define ATKINSON_1BIT_PIXEL(g, e, n, x, bits)                                                    \
     do {                                                                                         \
-        int32_t value = lut[gray[x]] + this_row[x] + carry.ahead1;                               \
+        int32_t value = lut[(g)[x]] + (e)[x] + carry.ahead1;                                     \
         uint32_t white = value >= threshold;                                                     \
-        atkinson_diffuse(&carry, value - black - (-(int32_t)white & span), &next_row[(x) - 1],   \
-                         &this_row[x]);                                                          \
+        atkinson_diffuse(&carry, value - black - (-(int32_t)white & span), &(n)[(x) - 1],        \
+                         &(e)[x]);                                                               \
         bits = (bits << 1) | white;                                                              \
     } while (0)
     const int32_t whole_bytes = width >> 3, tail_pixels = width & 7;
-    int32_t x = 0;
-    for (int32_t byte = 0; byte < whole_bytes; byte++) {
+    const uint8_t *g = gray;
+    int16_t *e = this_row, *n = next_row;
+    for (int32_t byte = 0; byte < whole_bytes; byte++, g += 8, e += 8, n += 8) {
         uint32_t bits = 0;
-        for (int32_t end = x + 8; x < end; x++)
-            ATKINSON_1BIT_PIXEL(x, bits);
+#pragma GCC unroll 8
+        for (int32_t i = 0; i < 8; i++)
+            ATKINSON_1BIT_PIXEL(g, e, n, i, bits);
         packed[byte] = (uint8_t)bits;
     }
     if (tail_pixels) {
         uint32_t bits = 0;
-        for (; x < width; x++)
-            ATKINSON_1BIT_PIXEL(x, bits);
+        for (int32_t i = 0; i < tail_pixels; i++)
+            ATKINSON_1BIT_PIXEL(g, e, n, i, bits);
         packed[whole_bytes] = (uint8_t)(bits << (8 - tail_pixels));
     }
 #undef ATKINSON_1BIT_PIXEL
@@ -426,7 +436,7 @@ static void atkinson_1bit_row(ink_ditherer *ditherer, const uint8_t *gray, uint8
 }
 
 /* Atkinson to 2-bit output: as the 1-bit row, with the level found by counting the thresholds
- * the value reaches, four pixels per byte. */
+ * the value reaches, four pixels per byte (one unrolled block). */
 static void atkinson_2bit_row(ink_ditherer *ditherer, const uint8_t *gray, uint8_t *packed)
 {
     int16_t *this_row = ditherer->errors_this_row + ERROR_PAD;
@@ -437,26 +447,28 @@ static void atkinson_2bit_row(ink_ditherer *ditherer, const uint8_t *gray, uint8
     const int32_t threshold0 = ditherer->thresholds[0], threshold1 = ditherer->thresholds[1];
     const int32_t threshold2 = ditherer->thresholds[2];
     atkinson_carry carry = {0, 0, 0, 0};
-#define ATKINSON_2BIT_PIXEL(x, bits)                                                             \
+#define ATKINSON_2BIT_PIXEL(g, e, n, x, bits)                                                    \
     do {                                                                                         \
-        int32_t value = lut[gray[x]] + this_row[x] + carry.ahead1;                               \
+        int32_t value = lut[(g)[x]] + (e)[x] + carry.ahead1;                                     \
         uint32_t level = (uint32_t)(value >= threshold0) + (uint32_t)(value >= threshold1) +     \
                          (uint32_t)(value >= threshold2);                                        \
-        atkinson_diffuse(&carry, value - levels[level], &next_row[(x) - 1], &this_row[x]);       \
+        atkinson_diffuse(&carry, value - levels[level], &(n)[(x) - 1], &(e)[x]);                 \
         bits = (bits << 2) | level;                                                              \
     } while (0)
     const int32_t whole_bytes = width >> 2, tail_pixels = width & 3;
-    int32_t x = 0;
-    for (int32_t byte = 0; byte < whole_bytes; byte++) {
+    const uint8_t *g = gray;
+    int16_t *e = this_row, *n = next_row;
+    for (int32_t byte = 0; byte < whole_bytes; byte++, g += 4, e += 4, n += 4) {
         uint32_t bits = 0;
-        for (int32_t end = x + 4; x < end; x++)
-            ATKINSON_2BIT_PIXEL(x, bits);
+#pragma GCC unroll 4
+        for (int32_t i = 0; i < 4; i++)
+            ATKINSON_2BIT_PIXEL(g, e, n, i, bits);
         packed[byte] = (uint8_t)bits;
     }
     if (tail_pixels) {
         uint32_t bits = 0;
-        for (; x < width; x++)
-            ATKINSON_2BIT_PIXEL(x, bits);
+        for (int32_t i = 0; i < tail_pixels; i++)
+            ATKINSON_2BIT_PIXEL(g, e, n, i, bits);
         packed[whole_bytes] = (uint8_t)(bits << (2 * (4 - tail_pixels)));
     }
 #undef ATKINSON_2BIT_PIXEL
