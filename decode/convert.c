@@ -100,24 +100,15 @@ static ink_error pipeline_begin(void *user, const ink_image_info *image, unsigne
     const unsigned bits = o->bits == 2 ? 2u : 1u;
     const ink_dither_method method = p->result.passed_through ? INK_DITHER_THRESHOLD : o->dither;
     /* ROW: dither rows, packed row, tone table and, when it fits there, the scaler's output
-     * row, which leaves IMAGE2 to the scaler's sums: by source column (the faster plan) when
-     * the crop's width fits, else by output column. */
+     * row, which leaves IMAGE2 to the scaler's sums, for the fastest plan that fits (scale.h). */
     size_t dither_nbytes = ink_dither_work_bytes(method, geometry.out_width);
     size_t packed_nbytes = (ink_packed_bytes(bits, geometry.out_width) + 1u) & ~(size_t)1u;
     size_t row_nbytes = dither_nbytes + packed_nbytes + DOMAIN_LUT_BYTES;
     const bool out_row_in_row_region = row_nbytes + geometry.out_width <= INK_REGION_ROW_BYTES;
-    size_t scaler_nbytes, scaler_fast_nbytes;
-    if (out_row_in_row_region) {
+    if (out_row_in_row_region)
         row_nbytes += geometry.out_width;
-        scaler_nbytes = (size_t)geometry.out_width * sizeof(uint32_t);
-        scaler_fast_nbytes = (size_t)geometry.crop_width * sizeof(uint32_t);
-    } else {
-        scaler_nbytes = ink_scaler_work_bytes(geometry.out_width);
-        scaler_fast_nbytes =
-            ink_scaler_source_column_work_bytes(geometry.crop_width, geometry.out_width);
-    }
-    if (scaler_fast_nbytes > scaler_nbytes && scaler_fast_nbytes <= INK_REGION_IMAGE2_BYTES)
-        scaler_nbytes = scaler_fast_nbytes;
+    const size_t scaler_nbytes =
+        ink_scaler_fastest_work_bytes(&geometry, out_row_in_row_region, INK_REGION_IMAGE2_BYTES);
     error = ink_arena_claim_range(p->arena, INK_REGION_IMAGE2, 0, (uint32_t)scaler_nbytes,
                                   "scaler sums", &p->scaler_claim, p->info);
     if (error == INK_OK)

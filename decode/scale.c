@@ -101,15 +101,27 @@ unsigned ink_fit_choose_scale(uint32_t source_width, uint32_t source_height, uin
     return chosen;
 }
 
-size_t ink_scaler_work_bytes(uint32_t out_width)
+size_t ink_scaler_plan_work_bytes(ink_scaler_plan plan, const ink_fit_geometry *geometry,
+                                  bool out_row_apart)
 {
-    size_t accumulator_nbytes = (size_t)out_width * sizeof(uint32_t);
-    return accumulator_nbytes + (((size_t)out_width + 3u) & ~(size_t)3u);
+    const size_t out_width = geometry->out_width;
+    const size_t sum_count = plan == INK_SCALER_SOURCE_COLUMNS ? geometry->crop_width
+                             : plan == INK_SCALER_COLUMN_PARTS ? 2u * out_width
+                                                               : out_width;
+    const size_t out_row_nbytes = out_row_apart ? 0u : (out_width + 3u) & ~(size_t)3u;
+    return sum_count * sizeof(uint32_t) + out_row_nbytes;
 }
 
-size_t ink_scaler_source_column_work_bytes(uint32_t crop_width, uint32_t out_width)
+size_t ink_scaler_fastest_work_bytes(const ink_fit_geometry *geometry, bool out_row_apart,
+                                     size_t limit)
 {
-    return (size_t)crop_width * sizeof(uint32_t) + (((size_t)out_width + 3u) & ~(size_t)3u);
+    size_t nbytes = ink_scaler_plan_work_bytes(INK_SCALER_SOURCE_COLUMNS, geometry, out_row_apart);
+    if (nbytes <= limit)
+        return nbytes;
+    nbytes = ink_scaler_plan_work_bytes(INK_SCALER_COLUMN_PARTS, geometry, out_row_apart);
+    if (geometry->crop_width >= geometry->out_width && nbytes <= limit)
+        return nbytes;
+    return ink_scaler_plan_work_bytes(INK_SCALER_COLUMN_AVERAGES, geometry, out_row_apart);
 }
 
 static uint32_t greatest_common_divisor(uint32_t a, uint32_t b)
@@ -150,7 +162,8 @@ ink_error ink_scaler_init(ink_scaler *scaler, uint32_t in_width, uint32_t in_hei
                              g->crop_width, g->crop_height, g->out_width, g->out_height);
     /* Without a separate output row, it is the work memory's last rounded out_width bytes. */
     const size_t out_row_nbytes = out_row ? 0u : ((size_t)g->out_width + 3u) & ~(size_t)3u;
-    const size_t least_nbytes = (size_t)g->out_width * sizeof(uint32_t) + out_row_nbytes;
+    const size_t least_nbytes =
+        ink_scaler_plan_work_bytes(INK_SCALER_COLUMN_AVERAGES, g, out_row != NULL);
     if (work_nbytes < least_nbytes)
         return ink_error_set(info, INK_ERR_INVALID_ARGUMENT, "scaler: %zu work bytes, need %zu",
                              work_nbytes, least_nbytes);
@@ -172,16 +185,25 @@ ink_error ink_scaler_init(ink_scaler *scaler, uint32_t in_width, uint32_t in_hei
     uint32_t gy = greatest_common_divisor(g->crop_height, g->out_height);
     scaler->row_units = g->out_height / gy;
     scaler->out_row_units = g->crop_height / gy;
-    /* Sums by source column when the memory is there and an output pixel's whole sum, up to
+    /* Exact sums (by source column, else by column parts when the crop is not narrower than
+     * the output) when their memory is there and an output pixel's whole sum, up to
      * 255 * out_row_units * col_units, rounds within 32 bits; else sums by output column of
      * 8.8 averages, whose total is at most 65280 * out_row_units. */
     const uint64_t pixel_weight = (uint64_t)scaler->out_row_units * scaler->col_units;
-    scaler->sums_by_source_column =
-        sums_nbytes >= (size_t)g->crop_width * sizeof(uint32_t) &&
-        511u * pixel_weight < (1ull << 33);
-    uint32_t sum_count = scaler->sums_by_source_column ? g->crop_width : g->out_width;
-    scaler->out_divisor = scaler->sums_by_source_column ? (uint32_t)pixel_weight
-                                                        : 256u * scaler->out_row_units;
+    const bool exact_sums_fit = 511u * pixel_weight < (1ull << 33);
+    if (exact_sums_fit && sums_nbytes >= (size_t)g->crop_width * sizeof(uint32_t))
+        scaler->plan = INK_SCALER_SOURCE_COLUMNS;
+    else if (exact_sums_fit && g->crop_width >= g->out_width &&
+             sums_nbytes >= 2u * (size_t)g->out_width * sizeof(uint32_t))
+        scaler->plan = INK_SCALER_COLUMN_PARTS;
+    else
+        scaler->plan = INK_SCALER_COLUMN_AVERAGES;
+    uint32_t sum_count = scaler->plan == INK_SCALER_SOURCE_COLUMNS ? g->crop_width
+                         : scaler->plan == INK_SCALER_COLUMN_PARTS ? 2u * g->out_width
+                                                                   : g->out_width;
+    scaler->out_divisor = scaler->plan == INK_SCALER_COLUMN_AVERAGES
+                              ? 256u * scaler->out_row_units
+                              : (uint32_t)pixel_weight;
     scaler->out_reciprocal = (uint32_t)((1ull << 32) / scaler->out_divisor);
     scaler->accumulators = work;
     scaler->out_row = out_row ? out_row : (uint8_t *)work + (size_t)sum_count * sizeof(uint32_t);
@@ -305,52 +327,6 @@ static void add_row_to_column_sums(ink_scaler *scaler, const uint8_t *source, ui
         sums[x] += source[x] * weight;
 }
 
-/* The walk of column_walk over the source columns' sums, each with `weight` units of the
- * completing source row added; a column's sum is reset to the row's `rest` units once the walk
- * has taken it whole (it is never read again in this output row). */
-typedef struct sum_walk {
-    uint32_t *sums;
-    const uint8_t *source;
-    uint32_t weight, rest;
-    uint32_t px_units, whole_px, rest_units;
-    uint32_t pixel, offset, whole_sum, start_units; /* as in column_walk */
-} sum_walk;
-
-static inline uint32_t sum_walk_peek(const sum_walk *w, uint32_t i)
-{
-    return w->sums[i] + w->source[i] * w->weight;
-}
-
-static inline uint32_t sum_walk_take(sum_walk *w, uint32_t i)
-{
-    uint32_t value = w->sums[i] + w->source[i] * w->weight;
-    w->sums[i] = w->source[i] * w->rest;
-    return value;
-}
-
-/* The next output column's sum over its area, in (row units x column units) weights. */
-static inline uint32_t sum_walk_next(sum_walk *w)
-{
-    uint32_t end_pixel = w->pixel + w->whole_px;
-    uint32_t offset = w->offset + w->rest_units;
-    uint32_t whole_sum = w->whole_sum;
-    if (offset >= w->px_units) {
-        offset -= w->px_units;
-        end_pixel++;
-    }
-    for (uint32_t i = w->pixel; i < end_pixel; i++)
-        whole_sum += sum_walk_take(w, i);
-    uint32_t end_units = whole_sum * w->px_units;
-    if (offset != 0)
-        end_units += offset * sum_walk_peek(w, end_pixel);
-    uint32_t column_sum = end_units - w->start_units;
-    w->pixel = end_pixel;
-    w->offset = offset;
-    w->whole_sum = whole_sum;
-    w->start_units = end_units;
-    return column_sum;
-}
-
 /* The rounded quotient total / divisor, total = sum + floor(divisor / 2) <= 255.5 * divisor.
  * floor(2^32 / divisor) makes the quotient low by less than 255.5 * divisor / 2^32 (less than
  * 1): with `exact`, one correction step makes it exact. Without it, a quotient can come out one
@@ -369,25 +345,6 @@ static inline uint32_t divide_by_reciprocal(uint32_t total, uint32_t divisor, ui
     return value;
 }
 
-/* Completes the output row from the source columns' sums plus `weight` units of this row,
- * dividing each output pixel's sum by its whole weight (rounded to nearest; at most 255), and
- * restarts the sums with the row's `rest` units. `exact` is a constant at each call. */
-static inline void finish_row_from_column_sums_as(ink_scaler *scaler, const uint8_t *source,
-                                                  uint32_t weight, uint32_t rest,
-                                                  const bool exact)
-{
-    uint8_t *out_row = scaler->out_row;
-    const uint32_t out_width = scaler->geometry.out_width;
-    const uint32_t divisor = scaler->out_divisor, reciprocal = scaler->out_reciprocal;
-    const uint32_t half = divisor / 2u;
-    sum_walk w = {scaler->accumulators, source, weight, rest, scaler->px_units,
-                  scaler->col_whole_px, scaler->col_rest_units, 0, 0, 0, 0};
-    for (uint32_t j = 0; j < out_width; j++) {
-        uint32_t total = sum_walk_next(&w) + half;
-        out_row[j] = (uint8_t)divide_by_reciprocal(total, divisor, reciprocal, exact);
-    }
-}
-
 /* A source column's sum completed with `weight` units of this row, and restarted with the row's
  * `rest` units (the walk never reads it again in this output row). */
 static inline uint32_t complete_column(uint32_t *sum, const uint8_t *source, uint32_t weight,
@@ -397,6 +354,55 @@ static inline uint32_t complete_column(uint32_t *sum, const uint8_t *source, uin
     uint32_t value = *sum + pixel * weight;
     *sum = pixel * rest;
     return value;
+}
+
+/* Completes the output row from the source columns' sums plus `weight` units of this row,
+ * dividing each output pixel's sum by its whole weight (rounded to nearest; at most 255), and
+ * restarts the sums with the row's `rest` units. `exact` is a constant at each call. The walk of
+ * column_walk over the sums, each completed once: `whole_sum` is the completed sum of the
+ * pixels before the current column's end pixel, `value` that of the end pixel when the column
+ * ends inside it (`holding`; the next columns' ends may fall inside it too when enlarging),
+ * `next` the first pixel not yet completed. The last column ends on the crop's right edge,
+ * on a pixel boundary: nothing past the row is read. */
+static inline void finish_row_from_column_sums_as(ink_scaler *scaler, const uint8_t *source,
+                                                  uint32_t weight, uint32_t rest,
+                                                  const bool exact)
+{
+    uint8_t *out = scaler->out_row;
+    uint8_t *const out_end = out + scaler->geometry.out_width;
+    uint32_t *sum = scaler->accumulators; /* the sum of the pixel at `next` */
+    const uint32_t px_units = scaler->px_units, whole_px = scaler->col_whole_px;
+    const uint32_t rest_units = scaler->col_rest_units;
+    const uint32_t divisor = scaler->out_divisor, reciprocal = scaler->out_reciprocal;
+    const uint32_t half = divisor / 2u;
+    const uint8_t *next = source, *end_pixel = source;
+    uint32_t offset = 0, whole_sum = 0, start_units = 0, value = 0;
+    bool holding = false;
+    for (; out < out_end; out++) {
+        end_pixel += whole_px;
+        offset += rest_units;
+        if (offset >= px_units) {
+            offset -= px_units;
+            end_pixel++;
+        }
+        if (holding && next <= end_pixel) {
+            whole_sum += value;
+            holding = false;
+        }
+        for (; next < end_pixel; next++, sum++)
+            whole_sum += complete_column(sum, next, weight, rest);
+        uint32_t end_units = whole_sum * px_units;
+        if (offset != 0) {
+            if (!holding) {
+                value = complete_column(sum++, next++, weight, rest);
+                holding = true;
+            }
+            end_units += offset * value;
+        }
+        uint32_t total = end_units - start_units + half;
+        start_units = end_units;
+        *out = (uint8_t)divide_by_reciprocal(total, divisor, reciprocal, exact);
+    }
 }
 
 /* finish_row_from_column_sums_as for one whole source pixel per column (a reduction between
@@ -456,6 +462,92 @@ static void finish_row_from_column_sums(ink_scaler *scaler, const uint8_t *sourc
         finish_row_from_column_sums_as(scaler, source, weight, rest, true);
 }
 
+/* Sums by column parts: for each output column j, at parts[2j] the weighted sum of the source
+ * pixels wholly inside it and at parts[2j + 1] that of the pixel it shares with column j + 1
+ * (none when the boundary falls on a pixel edge: that entry stays 0). Every source row adds
+ * into them; a completed output row weighs them by units once: column j's sum is
+ * px_units * whole_j + offset_j * shared_j + (px_units - offset_{j-1}) * shared_{j-1}, where
+ * offset_j is how far into the shared pixel column j reaches. The walk over a row: `next` is
+ * the first pixel not yet summed, `boundary` the pixel where the column ends (its share of it,
+ * `offset` units; 0 on an edge). The last column ends on the crop's edge (offset 0), so
+ * nothing past the row is read. */
+static void add_row_to_column_parts(ink_scaler *scaler, const uint8_t *source, uint32_t weight)
+{
+    uint32_t *parts = scaler->accumulators;
+    uint32_t *const parts_end = parts + 2u * scaler->geometry.out_width;
+    const uint32_t px_units = scaler->px_units, whole_px = scaler->col_whole_px;
+    const uint32_t rest_units = scaler->col_rest_units;
+    const uint8_t *next = source, *boundary = source;
+    uint32_t offset = 0;
+    for (; parts < parts_end; parts += 2) {
+        boundary += whole_px;
+        offset += rest_units;
+        if (offset >= px_units) {
+            offset -= px_units;
+            boundary++;
+        }
+        uint32_t sum = 0;
+        for (; next < boundary; next++)
+            sum += *next;
+        parts[0] += sum * weight;
+        if (offset != 0) {
+            parts[1] += *boundary * weight;
+            next = boundary + 1;
+        }
+    }
+}
+
+/* Completes the output row from the column parts plus `weight` units of this row (rounded to
+ * nearest, as finish_row_from_column_sums_as) and restarts them with the row's `rest` units. */
+static inline void finish_row_from_column_parts_as(ink_scaler *scaler, const uint8_t *source,
+                                                   uint32_t weight, uint32_t rest,
+                                                   const bool exact)
+{
+    uint32_t *parts = scaler->accumulators;
+    uint8_t *out = scaler->out_row;
+    uint8_t *const out_end = out + scaler->geometry.out_width;
+    const uint32_t px_units = scaler->px_units, whole_px = scaler->col_whole_px;
+    const uint32_t rest_units = scaler->col_rest_units;
+    const uint32_t divisor = scaler->out_divisor, reciprocal = scaler->out_reciprocal;
+    const uint32_t half = divisor / 2u;
+    const uint8_t *next = source, *boundary = source;
+    uint32_t offset = 0;
+    uint32_t shared_behind = 0; /* the previous column's shared pixel, its share of this column */
+    for (; out < out_end; out++, parts += 2) {
+        boundary += whole_px;
+        offset += rest_units;
+        if (offset >= px_units) {
+            offset -= px_units;
+            boundary++;
+        }
+        uint32_t sum = 0;
+        for (; next < boundary; next++)
+            sum += *next;
+        uint32_t total = px_units * (parts[0] + sum * weight) + shared_behind + half;
+        parts[0] = sum * rest;
+        shared_behind = 0;
+        if (offset != 0) {
+            const uint32_t pixel = *boundary;
+            const uint32_t shared = parts[1] + pixel * weight;
+            parts[1] = pixel * rest;
+            total += offset * shared;
+            shared_behind = (px_units - offset) * shared;
+            next = boundary + 1;
+        }
+        *out = (uint8_t)divide_by_reciprocal(total, divisor, reciprocal, exact);
+    }
+}
+
+static void finish_row_from_column_parts(ink_scaler *scaler, const uint8_t *source,
+                                         uint32_t weight, uint32_t rest)
+{
+    if (scaler->out_divisor < INK_SCALER_NEARLY_EXACT_MIN ||
+        scaler->out_divisor > INK_SCALER_NEARLY_EXACT_MAX)
+        finish_row_from_column_parts_as(scaler, source, weight, rest, true);
+    else
+        finish_row_from_column_parts_as(scaler, source, weight, rest, false);
+}
+
 ink_error ink_scaler_push_row(ink_scaler *scaler, const uint8_t *row)
 {
     if (scaler->in_y >= scaler->in_height)
@@ -472,18 +564,23 @@ ink_error ink_scaler_push_row(ink_scaler *scaler, const uint8_t *row)
     while (position < row_end && scaler->out_y < g->out_height) {
         uint64_t out_end = (uint64_t)(scaler->out_y + 1) * out_units;
         if (out_end > row_end) {
-            if (scaler->sums_by_source_column)
-                add_row_to_column_sums(scaler, source, (uint32_t)(row_end - position));
+            const uint32_t weight = (uint32_t)(row_end - position);
+            if (scaler->plan == INK_SCALER_SOURCE_COLUMNS)
+                add_row_to_column_sums(scaler, source, weight);
+            else if (scaler->plan == INK_SCALER_COLUMN_PARTS)
+                add_row_to_column_parts(scaler, source, weight);
             else
-                accumulate_row(scaler, source, (uint32_t)(row_end - position));
+                accumulate_row(scaler, source, weight);
             return INK_OK;
         }
         uint64_t rest = row_end - out_end;
         /* A rest of a whole output row or more (upscaling) is taken by the next iteration. */
         uint32_t weight = (uint32_t)(out_end - position);
         uint32_t next_weight = rest < out_units ? (uint32_t)rest : 0u;
-        if (scaler->sums_by_source_column)
+        if (scaler->plan == INK_SCALER_SOURCE_COLUMNS)
             finish_row_from_column_sums(scaler, source, weight, next_weight);
+        else if (scaler->plan == INK_SCALER_COLUMN_PARTS)
+            finish_row_from_column_parts(scaler, source, weight, next_weight);
         else
             finish_row(scaler, source, weight, next_weight);
         scaler->out_y++;

@@ -14,12 +14,18 @@
  * over fractional coverage, in integer arithmetic): the output row r covers source rows
  * [r*ch/H, (r+1)*ch/H) of the crop, likewise for columns. Both axes are measured in units
  * reduced by gcd(crop, out), so a source pixel weighs px_units and an output column col_units.
- * Two plans, the first whenever its memory is given and its sums fit 32 bits:
+ * Three plans, the first whose memory is given (the first two also need an output pixel's
+ * whole sum to fit 32 bits):
  *   sums by source column  each source row is added, weighted by its vertical coverage, into
  *            crop_width uint32 column sums; a completed output row walks across them once and
  *            divides each output pixel's sum by its whole weight (out_row_units * col_units)
  *            with a 32-bit reciprocal, rounding to nearest (exact, or within 1/256 of exact for
  *            divisors in [256, 32768], where the correction step is skipped).
+ *   sums by column parts  (a crop at least as wide as the output) each source row is walked
+ *            once, adding per output column, weighted, the sum of the source pixels wholly
+ *            inside it and, apart, the pixel it shares with the next column: 2 * out_width
+ *            uint32 sums; a completed output row weighs the parts by their units and divides
+ *            as the first plan does.
  *   sums by output column  each source row is reduced to one 8.8 fixed-point average per
  *            output column (a 32-bit reciprocal multiply, error below 1/256) and added,
  *            weighted, into out_width uint32 sums (65280 * out_row_units < 2^32), which a
@@ -27,10 +33,9 @@
  * Either way every output pixel is within 0.5 + 1/256 of the exact area average.
  * Source rows arrive one at a time (ink_scaler_push_row); each finished output row is handed
  * to the `emit` callback. The scaler holds one row of sums and one output row in caller
- * memory: at least ink_scaler_work_bytes(out_width) bytes,
- * ink_scaler_source_column_work_bytes(crop_width, out_width) for the faster plan; or the output
- * row apart (the converter puts it in ROW when it fits there, leaving IMAGE2 to the sums) and
- * out_width or crop_width uint32 sums in the work memory.
+ * memory, the output row either at the end of the work memory or apart (the converter puts it
+ * in ROW when it fits there, leaving IMAGE2 to the sums); ink_scaler_fastest_work_bytes() says
+ * how much memory the fastest plan that fits a limit takes.
  * The crop may be at most INK_MAX_SCALER_SOURCE pixels on a side.
  */
 #ifndef INK_DECODE_SCALE_H
@@ -75,12 +80,19 @@ unsigned ink_fit_choose_scale(uint32_t source_width, uint32_t source_height, uin
 
 typedef ink_error ink_scaler_emit_fn(void *user, const uint8_t *row);
 
+typedef enum ink_scaler_plan {
+    INK_SCALER_SOURCE_COLUMNS = 0, /* sums by source column */
+    INK_SCALER_COLUMN_PARTS,       /* sums by output column, whole pixels and shared pixel apart */
+    INK_SCALER_COLUMN_AVERAGES     /* sums by output column of 8.8 averages */
+} ink_scaler_plan;
+
 typedef struct ink_scaler {
     uint32_t in_width, in_height;
     ink_fit_geometry geometry;
-    bool sums_by_source_column; /* the faster plan (see above), when its memory is given */
-    uint32_t *accumulators;   /* crop_width source-column sums, or out_width output-column sums
-                                 of 8.8 averages, weighted by row coverage */
+    ink_scaler_plan plan;     /* the fastest plan whose memory is given (see above) */
+    uint32_t *accumulators;   /* crop_width source-column sums, 2 * out_width column parts
+                                 (whole pixels, shared pixel), or out_width output-column sums
+                                 of 8.8 averages; weighted by row coverage */
     uint8_t *out_row;         /* out_width */
     uint32_t px_units;        /* along x: one source pixel ...                        */
     uint32_t col_units;       /* ... and one output column, in gcd-reduced units       */
@@ -98,18 +110,21 @@ typedef struct ink_scaler {
     void *emit_user;
 } ink_scaler;
 
-/* The least work memory: sums by output column. */
-size_t ink_scaler_work_bytes(uint32_t out_width);
+/* The work memory of each plan for `geometry` (the crop's width in the coordinates the scaler
+ * is given), with the output row in it (`out_row_apart` false) or not. */
+size_t ink_scaler_plan_work_bytes(ink_scaler_plan plan, const ink_fit_geometry *geometry,
+                                  bool out_row_apart);
 
-/* The work memory for sums by source column (the faster plan), for the crop's width in the
- * coordinates the scaler is given. */
-size_t ink_scaler_source_column_work_bytes(uint32_t crop_width, uint32_t out_width);
+/* The work memory of the fastest plan whose memory is at most `limit`, or the least plan's
+ * (sums by output column) when none is. */
+size_t ink_scaler_fastest_work_bytes(const ink_fit_geometry *geometry, bool out_row_apart,
+                                     size_t limit);
 
 /* Prepares to scale an `in_width` x `in_height` image by `geometry` (crop inside the image,
  * out_width <= INK_MAX_OUTPUT_WIDTH). `work` (4-aligned) holds the sums and, when `out_row` is
- * NULL, the output row: ink_scaler_work_bytes() bytes at least, or with `out_row` (out_width
- * bytes of the caller's) out_width * 4. The faster plan is taken when the sums by source column
- * fit: ink_scaler_source_column_work_bytes(), or crop_width * 4 with `out_row`.
+ * NULL, the output row (else `out_row` holds out_width bytes of the caller's): at least
+ * ink_scaler_plan_work_bytes(INK_SCALER_COLUMN_AVERAGES, ...); the scaler takes the fastest
+ * plan whose memory is there and whose sums fit 32 bits.
  * Errors: INK_ERR_INVALID_ARGUMENT, INK_ERR_TOO_LARGE (output wider than the maximum, or a
  * crop side above INK_MAX_SCALER_SOURCE). */
 ink_error ink_scaler_init(ink_scaler *scaler, uint32_t in_width, uint32_t in_height,

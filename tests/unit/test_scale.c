@@ -118,12 +118,16 @@ static double reference_pixel(const uint8_t *image, uint32_t width, const ink_fi
     return sum / area;
 }
 
-/* Scales a generated image by `g` with `work_nbytes` of work memory and checks every output
- * pixel against the brute-force average: within 0.5 (rounding) + 1/256 (the 8.8 averages of
- * the output-column plan). */
+static const char *const plan_names[] = {"source-column sums", "column parts",
+                                         "output-column averages"};
+
+/* Scales a generated image by `g` with `work_nbytes` of work memory (and the output row in it,
+ * or apart) and checks that the scaler took `plan` and every output pixel against the
+ * brute-force average: within 0.5 (rounding) + 1/256 (the 8.8 averages of the output-column
+ * plan, the skipped correction step of the others). */
 static void check_scaler_plan(const uint8_t *image, uint32_t width, uint32_t height,
                               ink_fit_geometry g, size_t work_nbytes, bool separate_out_row,
-                              bool by_source_column)
+                              ink_scaler_plan plan)
 {
     uint32_t *work = malloc(work_nbytes);
     /* a separate output row of its own exact size: a write past it is a sanitizer error */
@@ -133,7 +137,7 @@ static void check_scaler_plan(const uint8_t *image, uint32_t width, uint32_t hei
     assert_int_equal(ink_scaler_init(&scaler, width, height, &g, work, work_nbytes, out_row,
                                      collect_row, &c, NULL),
                      INK_OK);
-    assert_int_equal(scaler.sums_by_source_column, by_source_column);
+    assert_int_equal(scaler.plan, plan);
     /* each row in a buffer of its own exact size, so that a read past its end is one for the
      * sanitizers (the walk's last column must end on the crop's edge) */
     uint8_t *row = malloc(width);
@@ -150,17 +154,19 @@ static void check_scaler_plan(const uint8_t *image, uint32_t width, uint32_t hei
             double expected = reference_pixel(image, width, &g, ox, oy);
             int actual = c.rows[(size_t)oy * g.out_width + ox];
             if (fabs(actual - expected) > 0.5 + 1.0 / 256)
-                fail_msg("%ux%u -> %ux%u (%s): pixel (%u,%u) is %d, area average %.3f", width,
-                         height, g.out_width, g.out_height,
-                         by_source_column ? "source-column sums" : "output-column sums", ox, oy,
-                         actual, expected);
+                fail_msg("%ux%u -> %ux%u (%s%s): pixel (%u,%u) is %d, area average %.3f", width,
+                         height, g.out_width, g.out_height, plan_names[plan],
+                         separate_out_row ? ", output row apart" : "", ox, oy, actual, expected);
         }
     free(c.rows);
     free(out_row);
     free(work);
 }
 
-/* Both plans: sums by output column (the least memory) and by source column. */
+/* Every plan, with the output row in the work memory and apart, each given exactly its own
+ * memory (the least plan's at least): the plan expected is the first of source columns, column parts (a crop at least as
+ * wide as the output), output-column averages whose sums fit that memory (and, for the first
+ * two, whose sums fit 32 bits). */
 static void check_scaler_plans(uint32_t width, uint32_t height, ink_fit_geometry g, unsigned seed,
                                bool sums_fit_32_bits)
 {
@@ -171,19 +177,28 @@ static void check_scaler_plans(uint32_t width, uint32_t height, ink_fit_geometry
         /* a mix of noise and structure, so averaging errors show */
         image[i] = (uint8_t)((i % width) * 7 + (r >> 28) * 9);
     }
-    size_t least = ink_scaler_work_bytes(g.out_width);
-    size_t source_columns = ink_scaler_source_column_work_bytes(g.crop_width, g.out_width);
-    if (source_columns > least)
-        check_scaler_plan(image, width, height, g, least, false, false);
-    check_scaler_plan(image, width, height, g, source_columns + least, false, sums_fit_32_bits);
-    /* the output row apart: the sums alone in the work memory, exactly */
-    size_t least_sums = (size_t)g.out_width * sizeof(uint32_t);
-    size_t source_column_sums = (size_t)g.crop_width * sizeof(uint32_t);
-    if (source_column_sums > least_sums)
-        check_scaler_plan(image, width, height, g, least_sums, true, false);
-    check_scaler_plan(image, width, height, g,
-                      source_column_sums > least_sums ? source_column_sums : least_sums, true,
-                      sums_fit_32_bits);
+    for (int apart = 0; apart < 2; apart++) {
+        const size_t out_row_nbytes = apart ? 0u : ((size_t)g.out_width + 3u) & ~(size_t)3u;
+        for (ink_scaler_plan given = INK_SCALER_SOURCE_COLUMNS;
+             given <= INK_SCALER_COLUMN_AVERAGES; given++) {
+            size_t sum_count = given == INK_SCALER_SOURCE_COLUMNS ? g.crop_width
+                               : given == INK_SCALER_COLUMN_PARTS ? 2u * g.out_width
+                                                                  : g.out_width;
+            size_t nbytes = sum_count * 4u + out_row_nbytes;
+            assert_int_equal(ink_scaler_plan_work_bytes(given, &g, apart), nbytes);
+            if (sum_count < g.out_width) { /* a crop narrower than the output: the least */
+                sum_count = g.out_width;
+                nbytes = sum_count * 4u + out_row_nbytes;
+            }
+            ink_scaler_plan expected = INK_SCALER_COLUMN_AVERAGES;
+            if (sums_fit_32_bits && g.crop_width <= sum_count)
+                expected = INK_SCALER_SOURCE_COLUMNS;
+            else if (sums_fit_32_bits && g.crop_width >= g.out_width &&
+                     2u * g.out_width <= sum_count)
+                expected = INK_SCALER_COLUMN_PARTS;
+            check_scaler_plan(image, width, height, g, nbytes, apart, expected);
+        }
+    }
     free(image);
 }
 
@@ -202,6 +217,9 @@ static void scaler_matches_the_area_average(void **state)
         /* coprime sizes (no common unit to reduce by) and long spans per column */
         {{600, 789}, {480, 631}}, {{4999, 7}, {797, 3}},   {{13, 3001}, {7, 799}},
         {{1, 9}, {1, 2}},
+        /* the corpus's PNG shapes, wider than source-column sums fit at 480 out */
+        {{1400, 1838}, {480, 630}}, {{1600, 1200}, {480, 360}}, {{1092, 1612}, {480, 709}},
+        {{2001, 5}, {667, 2}}, /* exactly three pixels a column, one row more */
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         ink_fit_geometry g = {0, 0, cases[i][0][0], cases[i][0][1], cases[i][1][0],
@@ -260,14 +278,23 @@ static void scaler_refuses_bad_geometry(void **state)
     assert_int_equal(ink_scaler_init(&scaler, 100, 10, &fine, work, 50 * 4, out_row,
                                      collect_row, &c, NULL),
                      INK_OK);
-    assert_false(scaler.sums_by_source_column);
+    assert_int_equal(scaler.plan, INK_SCALER_COLUMN_AVERAGES);
     assert_int_equal(ink_scaler_init(&scaler, 100, 10, &fine, work, 100 * 4, out_row,
                                      collect_row, &c, NULL),
                      INK_OK);
-    assert_true(scaler.sums_by_source_column);
+    assert_int_equal(scaler.plan, INK_SCALER_SOURCE_COLUMNS);
     assert_ptr_equal(scaler.out_row, out_row);
     /* the largest output fits in IMAGE2 */
-    assert_true(ink_scaler_work_bytes(INK_MAX_OUTPUT_WIDTH) <= 4096);
+    ink_fit_geometry widest = {0, 0, 65535, 1, INK_MAX_OUTPUT_WIDTH, 1};
+    assert_true(ink_scaler_fastest_work_bytes(&widest, false, 4096) <= 4096);
+    assert_int_equal(ink_scaler_fastest_work_bytes(&widest, false, 4096),
+                     ink_scaler_plan_work_bytes(INK_SCALER_COLUMN_AVERAGES, &widest, false));
+    /* 1400 -> 480: column parts (3,840 bytes) when the output row is apart, else the least */
+    ink_fit_geometry png = {0, 0, 1400, 1838, 480, 630};
+    assert_int_equal(ink_scaler_fastest_work_bytes(&png, true, 4096), 3840);
+    assert_int_equal(ink_scaler_fastest_work_bytes(&png, false, 4096), 1920 + 480);
+    ink_fit_geometry photo = {0, 0, 924, 1458, 480, 757};
+    assert_int_equal(ink_scaler_fastest_work_bytes(&photo, true, 4096), 3696);
 }
 
 int main(void)
