@@ -105,9 +105,7 @@ size_t ink_scaler_plan_work_bytes(ink_scaler_plan plan, const ink_fit_geometry *
                                   bool out_row_apart)
 {
     const size_t out_width = geometry->out_width;
-    const size_t sum_count = plan == INK_SCALER_SOURCE_COLUMNS ? geometry->crop_width
-                             : plan == INK_SCALER_COLUMN_PARTS ? 2u * out_width
-                                                               : out_width;
+    const size_t sum_count = plan == INK_SCALER_SOURCE_COLUMNS ? geometry->crop_width : out_width;
     const size_t out_row_nbytes = out_row_apart ? 0u : (out_width + 3u) & ~(size_t)3u;
     return sum_count * sizeof(uint32_t) + out_row_nbytes;
 }
@@ -115,13 +113,12 @@ size_t ink_scaler_plan_work_bytes(ink_scaler_plan plan, const ink_fit_geometry *
 size_t ink_scaler_fastest_work_bytes(const ink_fit_geometry *geometry, bool out_row_apart,
                                      size_t limit)
 {
-    size_t nbytes = ink_scaler_plan_work_bytes(INK_SCALER_SOURCE_COLUMNS, geometry, out_row_apart);
-    if (nbytes <= limit)
-        return nbytes;
-    nbytes = ink_scaler_plan_work_bytes(INK_SCALER_COLUMN_PARTS, geometry, out_row_apart);
-    if (geometry->crop_width >= geometry->out_width && nbytes <= limit)
-        return nbytes;
-    return ink_scaler_plan_work_bytes(INK_SCALER_COLUMN_AVERAGES, geometry, out_row_apart);
+    const size_t least = ink_scaler_plan_work_bytes(INK_SCALER_OUTPUT_COLUMNS, geometry,
+                                                    out_row_apart);
+    const size_t fastest = ink_scaler_plan_work_bytes(INK_SCALER_SOURCE_COLUMNS, geometry,
+                                                      out_row_apart);
+    /* a crop narrower than the output has source-column sums in the least memory */
+    return fastest > least && fastest <= limit ? fastest : least;
 }
 
 static uint32_t greatest_common_divisor(uint32_t a, uint32_t b)
@@ -163,7 +160,7 @@ ink_error ink_scaler_init(ink_scaler *scaler, uint32_t in_width, uint32_t in_hei
     /* Without a separate output row, it is the work memory's last rounded out_width bytes. */
     const size_t out_row_nbytes = out_row ? 0u : ((size_t)g->out_width + 3u) & ~(size_t)3u;
     const size_t least_nbytes =
-        ink_scaler_plan_work_bytes(INK_SCALER_COLUMN_AVERAGES, g, out_row != NULL);
+        ink_scaler_plan_work_bytes(INK_SCALER_OUTPUT_COLUMNS, g, out_row != NULL);
     if (work_nbytes < least_nbytes)
         return ink_error_set(info, INK_ERR_INVALID_ARGUMENT, "scaler: %zu work bytes, need %zu",
                              work_nbytes, least_nbytes);
@@ -185,23 +182,21 @@ ink_error ink_scaler_init(ink_scaler *scaler, uint32_t in_width, uint32_t in_hei
     uint32_t gy = greatest_common_divisor(g->crop_height, g->out_height);
     scaler->row_units = g->out_height / gy;
     scaler->out_row_units = g->crop_height / gy;
-    /* Exact sums (by source column, else by column parts when the crop is not narrower than
-     * the output) when their memory is there and an output pixel's whole sum, up to
-     * 255 * out_row_units * col_units, rounds within 32 bits; else sums by output column of
-     * 8.8 averages, whose total is at most 65280 * out_row_units. */
+    /* Exact sums (by source column when their memory is there, else by output column) when
+     * an output pixel's whole sum, up to 255 * out_row_units * col_units, rounds within 32
+     * bits; else sums by output column of 8.8 averages, whose total is at most
+     * 65280 * out_row_units. */
     const uint64_t pixel_weight = (uint64_t)scaler->out_row_units * scaler->col_units;
     const bool exact_sums_fit = 511u * pixel_weight < (1ull << 33);
-    if (exact_sums_fit && sums_nbytes >= (size_t)g->crop_width * sizeof(uint32_t))
+    if (!exact_sums_fit)
+        scaler->plan = INK_SCALER_OUTPUT_COLUMN_AVERAGES;
+    else if (sums_nbytes >= (size_t)g->crop_width * sizeof(uint32_t))
         scaler->plan = INK_SCALER_SOURCE_COLUMNS;
-    else if (exact_sums_fit && g->crop_width >= g->out_width &&
-             sums_nbytes >= 2u * (size_t)g->out_width * sizeof(uint32_t))
-        scaler->plan = INK_SCALER_COLUMN_PARTS;
     else
-        scaler->plan = INK_SCALER_COLUMN_AVERAGES;
-    uint32_t sum_count = scaler->plan == INK_SCALER_SOURCE_COLUMNS ? g->crop_width
-                         : scaler->plan == INK_SCALER_COLUMN_PARTS ? 2u * g->out_width
-                                                                   : g->out_width;
-    scaler->out_divisor = scaler->plan == INK_SCALER_COLUMN_AVERAGES
+        scaler->plan = INK_SCALER_OUTPUT_COLUMNS;
+    uint32_t sum_count =
+        scaler->plan == INK_SCALER_SOURCE_COLUMNS ? g->crop_width : g->out_width;
+    scaler->out_divisor = scaler->plan == INK_SCALER_OUTPUT_COLUMN_AVERAGES
                               ? 256u * scaler->out_row_units
                               : (uint32_t)pixel_weight;
     scaler->out_reciprocal = (uint32_t)((1ull << 32) / scaler->out_divisor);
@@ -213,100 +208,131 @@ ink_error ink_scaler_init(ink_scaler *scaler, uint32_t in_width, uint32_t in_hei
     return INK_OK;
 }
 
-/* The column averages of one source row, one at a time. Column j covers the units
- * [j * col_units, (j+1) * col_units) of the row; with P(u) the row's sum over its first u
- * units (whole pixels times px_units plus the covered part of the next pixel), the column's sum
- * is P(end) - P(start). Only whole pixels are walked; P is kept modulo 2^32, which the
- * difference (at most 255 * col_units) does not mind. */
-typedef struct column_walk {
-    const uint8_t *source;
-    uint32_t px_units, whole_px, rest_units, reciprocal;
-    uint32_t pixel;       /* the first pixel not yet in `whole_sum` */
-    uint32_t offset;      /* units of `pixel` before the current column's end */
-    uint32_t whole_sum;   /* sum of source[0 .. pixel) */
-    uint32_t start_units; /* P at the current column's start */
-} column_walk;
+/* The walk across one source row by output column. Column j covers the units
+ * [j * col_units, (j+1) * col_units) of the row; with P(u) the row's sum over its first u units
+ * (whole pixels times px_units plus the covered part of the next pixel), the column's sum is
+ * P(end) - P(start). Only whole pixels are walked, each once (`next` is the first not yet in
+ * `whole_sum`); P is kept modulo 2^32, which the difference (at most 255 * col_units) does not
+ * mind. The end pixel's share is read only when there is one: at the crop's right edge the
+ * end falls on a pixel boundary and the pixel there is outside the row. */
+typedef struct row_walk {
+    uint32_t px_units, whole_px, rest_units, reciprocal; /* the scaler's, in registers */
+    const uint8_t *next, *end_pixel;
+    uint32_t offset, whole_sum, start_units;
+} row_walk;
 
-static inline column_walk column_walk_start(const ink_scaler *scaler, const uint8_t *source)
+static inline row_walk row_walk_start(const ink_scaler *scaler, const uint8_t *source)
 {
-    column_walk w = {source, scaler->px_units, scaler->col_whole_px, scaler->col_rest_units,
-                     scaler->col_reciprocal, 0, 0, 0, 0};
+    row_walk w = {scaler->px_units, scaler->col_whole_px, scaler->col_rest_units,
+                  scaler->col_reciprocal, source, source, 0, 0, 0};
     return w;
 }
 
-/* The next column's average in 8.8 fixed point (0..65280), below the exact value by less
- * than 1 or above by less than 1 (the reciprocal is rounded up). `one_whole` says that a column
+/* The next column's sum, in (source pixel units x source value). `one_whole` says that a column
  * spans one whole pixel plus a fraction (a reduction between 1 and 2, what the DCT prescale
- * leaves): the callers pass a constant, so the compiler makes a loop-free copy for that case. */
-static inline uint32_t column_walk_next(column_walk *w, const bool one_whole)
+ * leaves): the callers pass a constant, so the compiler makes a loop-free copy for that case.
+ * With `averages`, the column's average in 8.8 fixed point instead (0..65280), below the exact
+ * value by less than 1 or above by less than 1 (the reciprocal is rounded up; the sum times
+ * 256 fits 32 bits since col_units <= 65535). */
+static inline uint32_t row_walk_next(row_walk *w, const bool one_whole, const bool averages)
 {
-    uint32_t end_pixel = w->pixel + w->whole_px;
+    const uint32_t px_units = w->px_units;
+    const uint8_t *next = w->next;
     uint32_t offset = w->offset + w->rest_units;
     uint32_t whole_sum = w->whole_sum;
-    if (one_whole) {
-        whole_sum += w->source[w->pixel];
-        if (offset >= w->px_units) {
-            offset -= w->px_units;
-            whole_sum += w->source[end_pixel];
-            end_pixel++;
-        }
-    } else {
-        if (offset >= w->px_units) {
-            offset -= w->px_units;
-            end_pixel++;
-        }
-        for (uint32_t i = w->pixel; i < end_pixel; i++)
-            whole_sum += w->source[i];
+    const uint8_t *end_pixel = w->end_pixel + w->whole_px;
+    if (offset >= px_units) {
+        offset -= px_units;
+        end_pixel++;
     }
-    uint32_t end_units = whole_sum * w->px_units;
-    /* The end pixel's partial share is read only when there is one: at the crop's right
-     * edge the end falls on a pixel boundary and source[end_pixel] is outside the row. */
+    if (one_whole) {
+        whole_sum += *next++;
+        if (next < end_pixel)
+            whole_sum += *next++;
+    } else {
+        for (; next < end_pixel; next++)
+            whole_sum += *next;
+    }
+    uint32_t end_units = whole_sum * px_units;
     if (offset != 0)
-        end_units += offset * w->source[end_pixel];
+        end_units += offset * *end_pixel;
     uint32_t column_sum = end_units - w->start_units;
-    w->pixel = end_pixel;
+    w->next = next;
+    w->end_pixel = end_pixel;
     w->offset = offset;
     w->whole_sum = whole_sum;
     w->start_units = end_units;
-    return multiply_high(column_sum << 8, w->reciprocal);
+    return averages ? multiply_high(column_sum << 8, w->reciprocal) : column_sum;
 }
 
-/* Adds one source row, weighted by `weight` row units, to every column's running sum. */
-static void accumulate_row(ink_scaler *scaler, const uint8_t *source, uint32_t weight)
+/* Sums by output column: adds one source row, weighted by `weight` row units, to every
+ * column's sum (exact, or of 8.8 averages with `averages`). */
+static inline void add_row_by_output_column_as(ink_scaler *scaler, const uint8_t *source,
+                                               uint32_t weight, const bool one_whole,
+                                               const bool averages)
 {
-    uint32_t *accumulators = scaler->accumulators;
-    const uint32_t out_width = scaler->geometry.out_width;
-    column_walk w = column_walk_start(scaler, source);
-    if (w.whole_px == 1) {
-        for (uint32_t j = 0; j < out_width; j++)
-            accumulators[j] += column_walk_next(&w, true) * weight;
-    } else {
-        for (uint32_t j = 0; j < out_width; j++)
-            accumulators[j] += column_walk_next(&w, false) * weight;
-    }
+    uint32_t *sum = scaler->accumulators;
+    uint32_t *const sums_end = sum + scaler->geometry.out_width;
+    row_walk w = row_walk_start(scaler, source);
+    for (; sum < sums_end; sum++)
+        *sum += row_walk_next(&w, one_whole, averages) * weight;
 }
 
 /* Completes the output row with `weight` row units of this source row, rounds each column's
- * sum / (256 * out_row_units) to nearest, and restarts the sums with the `rest` units of this
- * row that belong to the next output row. */
-static void finish_row(ink_scaler *scaler, const uint8_t *source, uint32_t weight, uint32_t rest)
+ * sum / out_divisor to nearest, and restarts the sums with the `rest` units of this row that
+ * belong to the next output row. */
+static inline void finish_row_by_output_column_as(ink_scaler *scaler, const uint8_t *source,
+                                                  uint32_t weight, uint32_t rest,
+                                                  const bool one_whole, const bool averages)
 {
-    uint32_t *accumulators = scaler->accumulators;
-    uint8_t *out_row = scaler->out_row;
-    const uint32_t out_width = scaler->geometry.out_width;
+    uint32_t *sum = scaler->accumulators;
+    uint8_t *out = scaler->out_row;
+    uint8_t *const out_end = out + scaler->geometry.out_width;
     const uint32_t divisor = scaler->out_divisor, reciprocal = scaler->out_reciprocal;
     const uint32_t half = divisor / 2u;
-    column_walk w = column_walk_start(scaler, source);
-    const bool one_whole = w.whole_px == 1;
-    for (uint32_t j = 0; j < out_width; j++) {
-        uint32_t average = one_whole ? column_walk_next(&w, true) : column_walk_next(&w, false);
-        uint32_t total = accumulators[j] + average * weight + half;
+    row_walk w = row_walk_start(scaler, source);
+    for (; out < out_end; out++, sum++) {
+        uint32_t column = row_walk_next(&w, one_whole, averages);
+        uint32_t total = *sum + column * weight + half;
         /* floor(2^32 / divisor) makes the quotient low by at most 1: one correction. */
         uint32_t value = multiply_high(total, reciprocal);
         if (total - value * divisor >= divisor)
             value++;
-        out_row[j] = (uint8_t)(value > 255u ? 255u : value);
-        accumulators[j] = average * rest;
+        *out = (uint8_t)(averages && value > 255u ? 255u : value);
+        *sum = column * rest;
+    }
+}
+
+static void add_row_by_output_column(ink_scaler *scaler, const uint8_t *source, uint32_t weight)
+{
+    const bool one_whole = scaler->col_whole_px == 1;
+    if (scaler->plan == INK_SCALER_OUTPUT_COLUMNS) {
+        if (one_whole)
+            add_row_by_output_column_as(scaler, source, weight, true, false);
+        else
+            add_row_by_output_column_as(scaler, source, weight, false, false);
+    } else {
+        if (one_whole)
+            add_row_by_output_column_as(scaler, source, weight, true, true);
+        else
+            add_row_by_output_column_as(scaler, source, weight, false, true);
+    }
+}
+
+static void finish_row_by_output_column(ink_scaler *scaler, const uint8_t *source,
+                                        uint32_t weight, uint32_t rest)
+{
+    const bool one_whole = scaler->col_whole_px == 1;
+    if (scaler->plan == INK_SCALER_OUTPUT_COLUMNS) {
+        if (one_whole)
+            finish_row_by_output_column_as(scaler, source, weight, rest, true, false);
+        else
+            finish_row_by_output_column_as(scaler, source, weight, rest, false, false);
+    } else {
+        if (one_whole)
+            finish_row_by_output_column_as(scaler, source, weight, rest, true, true);
+        else
+            finish_row_by_output_column_as(scaler, source, weight, rest, false, true);
     }
 }
 
@@ -462,92 +488,6 @@ static void finish_row_from_column_sums(ink_scaler *scaler, const uint8_t *sourc
         finish_row_from_column_sums_as(scaler, source, weight, rest, true);
 }
 
-/* Sums by column parts: for each output column j, at parts[2j] the weighted sum of the source
- * pixels wholly inside it and at parts[2j + 1] that of the pixel it shares with column j + 1
- * (none when the boundary falls on a pixel edge: that entry stays 0). Every source row adds
- * into them; a completed output row weighs them by units once: column j's sum is
- * px_units * whole_j + offset_j * shared_j + (px_units - offset_{j-1}) * shared_{j-1}, where
- * offset_j is how far into the shared pixel column j reaches. The walk over a row: `next` is
- * the first pixel not yet summed, `boundary` the pixel where the column ends (its share of it,
- * `offset` units; 0 on an edge). The last column ends on the crop's edge (offset 0), so
- * nothing past the row is read. */
-static void add_row_to_column_parts(ink_scaler *scaler, const uint8_t *source, uint32_t weight)
-{
-    uint32_t *parts = scaler->accumulators;
-    uint32_t *const parts_end = parts + 2u * scaler->geometry.out_width;
-    const uint32_t px_units = scaler->px_units, whole_px = scaler->col_whole_px;
-    const uint32_t rest_units = scaler->col_rest_units;
-    const uint8_t *next = source, *boundary = source;
-    uint32_t offset = 0;
-    for (; parts < parts_end; parts += 2) {
-        boundary += whole_px;
-        offset += rest_units;
-        if (offset >= px_units) {
-            offset -= px_units;
-            boundary++;
-        }
-        uint32_t sum = 0;
-        for (; next < boundary; next++)
-            sum += *next;
-        parts[0] += sum * weight;
-        if (offset != 0) {
-            parts[1] += *boundary * weight;
-            next = boundary + 1;
-        }
-    }
-}
-
-/* Completes the output row from the column parts plus `weight` units of this row (rounded to
- * nearest, as finish_row_from_column_sums_as) and restarts them with the row's `rest` units. */
-static inline void finish_row_from_column_parts_as(ink_scaler *scaler, const uint8_t *source,
-                                                   uint32_t weight, uint32_t rest,
-                                                   const bool exact)
-{
-    uint32_t *parts = scaler->accumulators;
-    uint8_t *out = scaler->out_row;
-    uint8_t *const out_end = out + scaler->geometry.out_width;
-    const uint32_t px_units = scaler->px_units, whole_px = scaler->col_whole_px;
-    const uint32_t rest_units = scaler->col_rest_units;
-    const uint32_t divisor = scaler->out_divisor, reciprocal = scaler->out_reciprocal;
-    const uint32_t half = divisor / 2u;
-    const uint8_t *next = source, *boundary = source;
-    uint32_t offset = 0;
-    uint32_t shared_behind = 0; /* the previous column's shared pixel, its share of this column */
-    for (; out < out_end; out++, parts += 2) {
-        boundary += whole_px;
-        offset += rest_units;
-        if (offset >= px_units) {
-            offset -= px_units;
-            boundary++;
-        }
-        uint32_t sum = 0;
-        for (; next < boundary; next++)
-            sum += *next;
-        uint32_t total = px_units * (parts[0] + sum * weight) + shared_behind + half;
-        parts[0] = sum * rest;
-        shared_behind = 0;
-        if (offset != 0) {
-            const uint32_t pixel = *boundary;
-            const uint32_t shared = parts[1] + pixel * weight;
-            parts[1] = pixel * rest;
-            total += offset * shared;
-            shared_behind = (px_units - offset) * shared;
-            next = boundary + 1;
-        }
-        *out = (uint8_t)divide_by_reciprocal(total, divisor, reciprocal, exact);
-    }
-}
-
-static void finish_row_from_column_parts(ink_scaler *scaler, const uint8_t *source,
-                                         uint32_t weight, uint32_t rest)
-{
-    if (scaler->out_divisor < INK_SCALER_NEARLY_EXACT_MIN ||
-        scaler->out_divisor > INK_SCALER_NEARLY_EXACT_MAX)
-        finish_row_from_column_parts_as(scaler, source, weight, rest, true);
-    else
-        finish_row_from_column_parts_as(scaler, source, weight, rest, false);
-}
-
 ink_error ink_scaler_push_row(ink_scaler *scaler, const uint8_t *row)
 {
     if (scaler->in_y >= scaler->in_height)
@@ -567,10 +507,8 @@ ink_error ink_scaler_push_row(ink_scaler *scaler, const uint8_t *row)
             const uint32_t weight = (uint32_t)(row_end - position);
             if (scaler->plan == INK_SCALER_SOURCE_COLUMNS)
                 add_row_to_column_sums(scaler, source, weight);
-            else if (scaler->plan == INK_SCALER_COLUMN_PARTS)
-                add_row_to_column_parts(scaler, source, weight);
             else
-                accumulate_row(scaler, source, weight);
+                add_row_by_output_column(scaler, source, weight);
             return INK_OK;
         }
         uint64_t rest = row_end - out_end;
@@ -579,10 +517,8 @@ ink_error ink_scaler_push_row(ink_scaler *scaler, const uint8_t *row)
         uint32_t next_weight = rest < out_units ? (uint32_t)rest : 0u;
         if (scaler->plan == INK_SCALER_SOURCE_COLUMNS)
             finish_row_from_column_sums(scaler, source, weight, next_weight);
-        else if (scaler->plan == INK_SCALER_COLUMN_PARTS)
-            finish_row_from_column_parts(scaler, source, weight, next_weight);
         else
-            finish_row(scaler, source, weight, next_weight);
+            finish_row_by_output_column(scaler, source, weight, next_weight);
         scaler->out_y++;
         ink_error error = scaler->emit(scaler->emit_user, scaler->out_row);
         if (error != INK_OK)

@@ -14,22 +14,19 @@
  * over fractional coverage, in integer arithmetic): the output row r covers source rows
  * [r*ch/H, (r+1)*ch/H) of the crop, likewise for columns. Both axes are measured in units
  * reduced by gcd(crop, out), so a source pixel weighs px_units and an output column col_units.
- * Three plans, the first whose memory is given (the first two also need an output pixel's
- * whole sum to fit 32 bits):
+ * Three plans: the first when its memory is given, the last only when an output pixel's whole
+ * sum would not fit 32 bits:
  *   sums by source column  each source row is added, weighted by its vertical coverage, into
  *            crop_width uint32 column sums; a completed output row walks across them once and
  *            divides each output pixel's sum by its whole weight (out_row_units * col_units)
  *            with a 32-bit reciprocal, rounding to nearest (exact, or within 1/256 of exact for
  *            divisors in [256, 32768], where the correction step is skipped).
- *   sums by column parts  (a crop at least as wide as the output) each source row is walked
- *            once, adding per output column, weighted, the sum of the source pixels wholly
- *            inside it and, apart, the pixel it shares with the next column: 2 * out_width
- *            uint32 sums; a completed output row weighs the parts by their units and divides
- *            as the first plan does.
- *   sums by output column  each source row is reduced to one 8.8 fixed-point average per
- *            output column (a 32-bit reciprocal multiply, error below 1/256) and added,
- *            weighted, into out_width uint32 sums (65280 * out_row_units < 2^32), which a
- *            completed row divides exactly and rounds. Least memory; any size.
+ *   sums by output column  each source row is walked once, its exact sum over each output
+ *            column's area (in units) added, weighted, into out_width uint32 sums, which a
+ *            completed row divides exactly and rounds. Any crop width.
+ *   averages by output column  as the second, but each column's sum reduced to an 8.8
+ *            fixed-point average first (a 32-bit reciprocal multiply, error below 1/256), so
+ *            the sums stay below 65280 * out_row_units < 2^32 whatever the reduction.
  * Either way every output pixel is within 0.5 + 1/256 of the exact area average.
  * Source rows arrive one at a time (ink_scaler_push_row); each finished output row is handed
  * to the `emit` callback. The scaler holds one row of sums and one output row in caller
@@ -81,18 +78,17 @@ unsigned ink_fit_choose_scale(uint32_t source_width, uint32_t source_height, uin
 typedef ink_error ink_scaler_emit_fn(void *user, const uint8_t *row);
 
 typedef enum ink_scaler_plan {
-    INK_SCALER_SOURCE_COLUMNS = 0, /* sums by source column */
-    INK_SCALER_COLUMN_PARTS,       /* sums by output column, whole pixels and shared pixel apart */
-    INK_SCALER_COLUMN_AVERAGES     /* sums by output column of 8.8 averages */
+    INK_SCALER_SOURCE_COLUMNS = 0,   /* exact sums by source column */
+    INK_SCALER_OUTPUT_COLUMNS,       /* exact sums by output column */
+    INK_SCALER_OUTPUT_COLUMN_AVERAGES /* sums by output column of 8.8 averages */
 } ink_scaler_plan;
 
 typedef struct ink_scaler {
     uint32_t in_width, in_height;
     ink_fit_geometry geometry;
     ink_scaler_plan plan;     /* the fastest plan whose memory is given (see above) */
-    uint32_t *accumulators;   /* crop_width source-column sums, 2 * out_width column parts
-                                 (whole pixels, shared pixel), or out_width output-column sums
-                                 of 8.8 averages; weighted by row coverage */
+    uint32_t *accumulators;   /* crop_width source-column sums, or out_width output-column sums
+                                 (exact, or of 8.8 averages), weighted by row coverage */
     uint8_t *out_row;         /* out_width */
     uint32_t px_units;        /* along x: one source pixel ...                        */
     uint32_t col_units;       /* ... and one output column, in gcd-reduced units       */
@@ -115,15 +111,15 @@ typedef struct ink_scaler {
 size_t ink_scaler_plan_work_bytes(ink_scaler_plan plan, const ink_fit_geometry *geometry,
                                   bool out_row_apart);
 
-/* The work memory of the fastest plan whose memory is at most `limit`, or the least plan's
- * (sums by output column) when none is. */
+/* The work memory of the fastest plan whose memory is at most `limit`, or the least (sums by
+ * output column) when none is. */
 size_t ink_scaler_fastest_work_bytes(const ink_fit_geometry *geometry, bool out_row_apart,
                                      size_t limit);
 
 /* Prepares to scale an `in_width` x `in_height` image by `geometry` (crop inside the image,
  * out_width <= INK_MAX_OUTPUT_WIDTH). `work` (4-aligned) holds the sums and, when `out_row` is
  * NULL, the output row (else `out_row` holds out_width bytes of the caller's): at least
- * ink_scaler_plan_work_bytes(INK_SCALER_COLUMN_AVERAGES, ...); the scaler takes the fastest
+ * ink_scaler_plan_work_bytes(INK_SCALER_OUTPUT_COLUMNS, ...); the scaler takes the fastest
  * plan whose memory is there and whose sums fit 32 bits.
  * Errors: INK_ERR_INVALID_ARGUMENT, INK_ERR_TOO_LARGE (output wider than the maximum, or a
  * crop side above INK_MAX_SCALER_SOURCE). */

@@ -118,7 +118,7 @@ static double reference_pixel(const uint8_t *image, uint32_t width, const ink_fi
     return sum / area;
 }
 
-static const char *const plan_names[] = {"source-column sums", "column parts",
+static const char *const plan_names[] = {"source-column sums", "output-column sums",
                                          "output-column averages"};
 
 /* Scales a generated image by `g` with `work_nbytes` of work memory (and the output row in it,
@@ -163,10 +163,10 @@ static void check_scaler_plan(const uint8_t *image, uint32_t width, uint32_t hei
     free(work);
 }
 
-/* Every plan, with the output row in the work memory and apart, each given exactly its own
- * memory (the least plan's at least): the plan expected is the first of source columns, column parts (a crop at least as
- * wide as the output), output-column averages whose sums fit that memory (and, for the first
- * two, whose sums fit 32 bits). */
+/* Both memory sizes, with the output row in the work memory and apart: the plan expected is
+ * sums by source column when their memory is given (the least memory gives it for a crop no
+ * wider than the output), else by output column; averages by output column when the sums
+ * would not fit 32 bits. */
 static void check_scaler_plans(uint32_t width, uint32_t height, ink_fit_geometry g, unsigned seed,
                                bool sums_fit_32_bits)
 {
@@ -179,25 +179,23 @@ static void check_scaler_plans(uint32_t width, uint32_t height, ink_fit_geometry
     }
     for (int apart = 0; apart < 2; apart++) {
         const size_t out_row_nbytes = apart ? 0u : ((size_t)g.out_width + 3u) & ~(size_t)3u;
-        for (ink_scaler_plan given = INK_SCALER_SOURCE_COLUMNS;
-             given <= INK_SCALER_COLUMN_AVERAGES; given++) {
-            size_t sum_count = given == INK_SCALER_SOURCE_COLUMNS ? g.crop_width
-                               : given == INK_SCALER_COLUMN_PARTS ? 2u * g.out_width
-                                                                  : g.out_width;
-            size_t nbytes = sum_count * 4u + out_row_nbytes;
-            assert_int_equal(ink_scaler_plan_work_bytes(given, &g, apart), nbytes);
-            if (sum_count < g.out_width) { /* a crop narrower than the output: the least */
-                sum_count = g.out_width;
-                nbytes = sum_count * 4u + out_row_nbytes;
-            }
-            ink_scaler_plan expected = INK_SCALER_COLUMN_AVERAGES;
-            if (sums_fit_32_bits && g.crop_width <= sum_count)
-                expected = INK_SCALER_SOURCE_COLUMNS;
-            else if (sums_fit_32_bits && g.crop_width >= g.out_width &&
-                     2u * g.out_width <= sum_count)
-                expected = INK_SCALER_COLUMN_PARTS;
-            check_scaler_plan(image, width, height, g, nbytes, apart, expected);
+        const size_t least = g.out_width * 4u + out_row_nbytes;
+        const size_t source_columns = g.crop_width * 4u + out_row_nbytes;
+        assert_int_equal(ink_scaler_plan_work_bytes(INK_SCALER_OUTPUT_COLUMNS, &g, apart),
+                         least);
+        assert_int_equal(ink_scaler_plan_work_bytes(INK_SCALER_SOURCE_COLUMNS, &g, apart),
+                         source_columns);
+        if (!sums_fit_32_bits) {
+            check_scaler_plan(image, width, height, g, least, apart,
+                              INK_SCALER_OUTPUT_COLUMN_AVERAGES);
+            check_scaler_plan(image, width, height, g, source_columns + least, apart,
+                              INK_SCALER_OUTPUT_COLUMN_AVERAGES);
+            continue;
         }
+        if (source_columns > least)
+            check_scaler_plan(image, width, height, g, least, apart, INK_SCALER_OUTPUT_COLUMNS);
+        check_scaler_plan(image, width, height, g, source_columns > least ? source_columns : least,
+                          apart, INK_SCALER_SOURCE_COLUMNS);
     }
     free(image);
 }
@@ -278,7 +276,7 @@ static void scaler_refuses_bad_geometry(void **state)
     assert_int_equal(ink_scaler_init(&scaler, 100, 10, &fine, work, 50 * 4, out_row,
                                      collect_row, &c, NULL),
                      INK_OK);
-    assert_int_equal(scaler.plan, INK_SCALER_COLUMN_AVERAGES);
+    assert_int_equal(scaler.plan, INK_SCALER_OUTPUT_COLUMNS);
     assert_int_equal(ink_scaler_init(&scaler, 100, 10, &fine, work, 100 * 4, out_row,
                                      collect_row, &c, NULL),
                      INK_OK);
@@ -288,13 +286,14 @@ static void scaler_refuses_bad_geometry(void **state)
     ink_fit_geometry widest = {0, 0, 65535, 1, INK_MAX_OUTPUT_WIDTH, 1};
     assert_true(ink_scaler_fastest_work_bytes(&widest, false, 4096) <= 4096);
     assert_int_equal(ink_scaler_fastest_work_bytes(&widest, false, 4096),
-                     ink_scaler_plan_work_bytes(INK_SCALER_COLUMN_AVERAGES, &widest, false));
-    /* 1400 -> 480: column parts (3,840 bytes) when the output row is apart, else the least */
-    ink_fit_geometry png = {0, 0, 1400, 1838, 480, 630};
-    assert_int_equal(ink_scaler_fastest_work_bytes(&png, true, 4096), 3840);
-    assert_int_equal(ink_scaler_fastest_work_bytes(&png, false, 4096), 1920 + 480);
+                     ink_scaler_plan_work_bytes(INK_SCALER_OUTPUT_COLUMNS, &widest, false));
+    /* 924 -> 480: source-column sums fit 4 KB only with the output row apart */
     ink_fit_geometry photo = {0, 0, 924, 1458, 480, 757};
     assert_int_equal(ink_scaler_fastest_work_bytes(&photo, true, 4096), 3696);
+    assert_int_equal(ink_scaler_fastest_work_bytes(&photo, false, 4096), 1920 + 480);
+    /* enlarging 435 -> 480: never less than the least plan's memory */
+    ink_fit_geometry enlarged = {0, 0, 435, 258, 480, 285};
+    assert_int_equal(ink_scaler_fastest_work_bytes(&enlarged, true, 4096), 1920);
 }
 
 int main(void)
