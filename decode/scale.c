@@ -431,20 +431,23 @@ static inline void finish_row_from_column_sums_as(ink_scaler *scaler, const uint
     }
 }
 
-/* finish_row_from_column_sums_as for one whole source pixel per column (a reduction between
- * 1 and 2, what the DCT prescale leaves: the common case), written for the RV32 core. `value`
- * is always the completed sum of the pixel where the column starts: every column but the last
- * ends inside or at the edge of a pixel that exists, which is completed once and carried as the
- * next column's first; its share of this column is offset * value (zero when the column ends on
- * its edge), so there is no test per column beyond the one whole pixel more or not. The last
- * column ends at the crop's right edge, on a pixel boundary: it reads nothing past the row. */
-static inline void finish_row_one_whole_as(ink_scaler *scaler, const uint8_t *source,
-                                           uint32_t weight, uint32_t rest, const bool exact)
+/* finish_row_from_column_sums_as for a reduction (at least one whole source pixel per
+ * column), written for the RV32 core; `one_whole` (a constant) for exactly one, a reduction
+ * between 1 and 2, what the DCT prescale leaves: the common case. `value` is always the
+ * completed sum of the pixel where the column starts: every column but the last ends inside or
+ * at the edge of a pixel that exists, which is completed once and carried as the next column's
+ * first; its share of this column is offset * value (zero when the column ends on its edge), so
+ * there is no test per column beyond the one whole pixel more or not. The last column ends at
+ * the crop's right edge, on a pixel boundary: it reads nothing past the row. */
+static inline void finish_row_reducing_as(ink_scaler *scaler, const uint8_t *source,
+                                          uint32_t weight, uint32_t rest, const bool one_whole,
+                                          const bool exact)
 {
     uint8_t *out = scaler->out_row;
     uint8_t *const out_last = out + scaler->geometry.out_width - 1u;
     uint32_t *sum = scaler->accumulators;
     const uint32_t px_units = scaler->px_units, rest_units = scaler->col_rest_units;
+    const uint32_t more_px = scaler->col_whole_px - 1u; /* whole pixels after the first */
     const uint32_t divisor = scaler->out_divisor, reciprocal = scaler->out_reciprocal;
     const uint32_t half = divisor / 2u;
     uint32_t offset = 0, whole_sum = 0, start_units = 0;
@@ -453,6 +456,9 @@ static inline void finish_row_one_whole_as(ink_scaler *scaler, const uint8_t *so
         whole_sum += value;
         sum++;
         source++;
+        if (!one_whole)
+            for (uint32_t k = 0; k < more_px; k++)
+                whole_sum += complete_column(sum++, source++, weight, rest);
         offset += rest_units;
         if (offset >= px_units) {
             offset -= px_units;
@@ -475,13 +481,17 @@ static inline void finish_row_one_whole_as(ink_scaler *scaler, const uint8_t *so
 static void finish_row_from_column_sums(ink_scaler *scaler, const uint8_t *source,
                                         uint32_t weight, uint32_t rest)
 {
-    const bool one_whole = scaler->col_whole_px == 1;
+    const uint32_t whole_px = scaler->col_whole_px;
     const bool exact = scaler->out_divisor < INK_SCALER_NEARLY_EXACT_MIN ||
                        scaler->out_divisor > INK_SCALER_NEARLY_EXACT_MAX;
-    if (one_whole && !exact)
-        finish_row_one_whole_as(scaler, source, weight, rest, false);
-    else if (one_whole)
-        finish_row_one_whole_as(scaler, source, weight, rest, true);
+    if (whole_px == 1 && !exact)
+        finish_row_reducing_as(scaler, source, weight, rest, true, false);
+    else if (whole_px == 1)
+        finish_row_reducing_as(scaler, source, weight, rest, true, true);
+    else if (whole_px > 1 && !exact)
+        finish_row_reducing_as(scaler, source, weight, rest, false, false);
+    else if (whole_px > 1)
+        finish_row_reducing_as(scaler, source, weight, rest, false, true);
     else if (!exact)
         finish_row_from_column_sums_as(scaler, source, weight, rest, false);
     else
