@@ -386,7 +386,7 @@ static inline uint32_t complete_column(uint32_t *sum, const uint8_t *source, uin
  * dividing each output pixel's sum by its whole weight (rounded to nearest; at most 255), and
  * restarts the sums with the row's `rest` units; for enlarging (reductions take
  * finish_row_reducing_as below). `exact` is a constant at each call. The walk of
- * column_walk over the sums, each completed once: `whole_sum` is the completed sum of the
+ * row_walk_next over the sums, each completed once: `whole_sum` is the completed sum of the
  * pixels before the current column's end pixel, `value` that of the end pixel when the column
  * ends inside it (`holding`; the next columns' ends may fall inside it too when enlarging),
  * `next` the first pixel not yet completed. The last column ends on the crop's right edge,
