@@ -634,6 +634,158 @@ static void idct_vector(int32_t *coefficients, unsigned block_log2, bool big, ui
 }
 #endif
 
+/* x86-64 without SSE4.1 (the default, portable build): SSE2, which every x86-64 has, on 16-bit
+ * lanes. A block that is not big has every coefficient in -1024..1023 and, by the bound of
+ * the column pass (+-30,606 after its descale, summed over the worst sign pattern of each
+ * output), every intermediate row in int16 too, so 16-bit lanes hold the inputs of both passes
+ * exactly. Products and sums are formed in 32 bits with pmaddwd, which multiplies pairs of
+ * lanes and adds each pair: the LLM graph rewritten as dot products of two input pairs (the
+ * weights below are the graph's constants combined, e.g. t2 = z2 * F0541 + z3 * (F0541 -
+ * F1847)). Integer arithmetic is exact, so the same sums give the scalar code's pixels; the
+ * 32-bit lanes wrap where C would overflow, but the scalar results fit in int32 (see
+ * "Overflow"), so every result is the same. Big blocks (hostile data) take the scalar code. */
+#if !JPEG_VECTOR_IDCT && defined(__x86_64__) && defined(__SSE2__) && !defined(INK_JPEG_SCALAR_IDCT)
+#define JPEG_SSE2_IDCT 1
+#include <emmintrin.h>
+
+/* pmaddwd weights for an interleaved pair (first, second): lane 2i x first + lane 2i+1 x
+ * second. */
+#define PAIR_WEIGHTS(first, second)                                                               \
+    _mm_set_epi16((short)(second), (short)(first), (short)(second), (short)(first),               \
+                  (short)(second), (short)(first), (short)(second), (short)(first))
+
+/* One 8-point pass over 8 lanes of int16 inputs in[0..7], results (before the descale) as
+ * 32-bit halves: lo[n] lanes 0..3, hi[n] lanes 4..7. `bias` is added to every output (the
+ * rounding, and in the row pass the level shift). */
+static inline __attribute__((always_inline)) void idct8_sse2(const __m128i in[8], __m128i bias,
+                                                             __m128i lo[8], __m128i hi[8])
+{
+    const __m128i even_t2 = PAIR_WEIGHTS(FIX_0_541196100, FIX_0_541196100 - FIX_1_847759065);
+    const __m128i even_t3 = PAIR_WEIGHTS(FIX_0_541196100 + FIX_0_765366865, FIX_0_541196100);
+    /* The odd part, inputs a = in7, b = in5, c = in3, d = in1 (z5 distributed over them). */
+    const __m128i odd0_ab = PAIR_WEIGHTS(FIX_0_298631336 - FIX_0_899976223 - FIX_1_961570560 +
+                                             FIX_1_175875602,
+                                         FIX_1_175875602);
+    const __m128i odd0_cd =
+        PAIR_WEIGHTS(FIX_1_175875602 - FIX_1_961570560, FIX_1_175875602 - FIX_0_899976223);
+    const __m128i odd1_ab = PAIR_WEIGHTS(FIX_1_175875602, FIX_2_053119869 - FIX_2_562915447 -
+                                                              FIX_0_390180644 + FIX_1_175875602);
+    const __m128i odd1_cd =
+        PAIR_WEIGHTS(FIX_1_175875602 - FIX_2_562915447, FIX_1_175875602 - FIX_0_390180644);
+    const __m128i odd2_ab =
+        PAIR_WEIGHTS(FIX_1_175875602 - FIX_1_961570560, FIX_1_175875602 - FIX_2_562915447);
+    const __m128i odd2_cd = PAIR_WEIGHTS(FIX_3_072711026 - FIX_2_562915447 - FIX_1_961570560 +
+                                             FIX_1_175875602,
+                                         FIX_1_175875602);
+    const __m128i odd3_ab =
+        PAIR_WEIGHTS(FIX_1_175875602 - FIX_0_899976223, FIX_1_175875602 - FIX_0_390180644);
+    const __m128i odd3_cd = PAIR_WEIGHTS(FIX_1_175875602, FIX_1_501321110 - FIX_0_899976223 -
+                                                              FIX_0_390180644 + FIX_1_175875602);
+    const __m128i zero = _mm_setzero_si128();
+    for (unsigned half = 0; half < 2; half++) {
+        __m128i p26, p0, p4, pab, pcd;
+        if (half == 0) {
+            p26 = _mm_unpacklo_epi16(in[2], in[6]);
+            /* x << 13 as a 32-bit lane: x in the high 16 bits, shifted down by 16 - 13. */
+            p0 = _mm_srai_epi32(_mm_unpacklo_epi16(zero, in[0]), 16 - CONST_BITS);
+            p4 = _mm_srai_epi32(_mm_unpacklo_epi16(zero, in[4]), 16 - CONST_BITS);
+            pab = _mm_unpacklo_epi16(in[7], in[5]);
+            pcd = _mm_unpacklo_epi16(in[3], in[1]);
+        } else {
+            p26 = _mm_unpackhi_epi16(in[2], in[6]);
+            p0 = _mm_srai_epi32(_mm_unpackhi_epi16(zero, in[0]), 16 - CONST_BITS);
+            p4 = _mm_srai_epi32(_mm_unpackhi_epi16(zero, in[4]), 16 - CONST_BITS);
+            pab = _mm_unpackhi_epi16(in[7], in[5]);
+            pcd = _mm_unpackhi_epi16(in[3], in[1]);
+        }
+        __m128i t2 = _mm_madd_epi16(p26, even_t2), t3 = _mm_madd_epi16(p26, even_t3);
+        p0 = _mm_add_epi32(p0, bias);
+        __m128i t0 = _mm_add_epi32(p0, p4), t1 = _mm_sub_epi32(p0, p4);
+        __m128i t10 = _mm_add_epi32(t0, t3), t13 = _mm_sub_epi32(t0, t3);
+        __m128i t11 = _mm_add_epi32(t1, t2), t12 = _mm_sub_epi32(t1, t2);
+        __m128i o0 = _mm_add_epi32(_mm_madd_epi16(pab, odd0_ab), _mm_madd_epi16(pcd, odd0_cd));
+        __m128i o1 = _mm_add_epi32(_mm_madd_epi16(pab, odd1_ab), _mm_madd_epi16(pcd, odd1_cd));
+        __m128i o2 = _mm_add_epi32(_mm_madd_epi16(pab, odd2_ab), _mm_madd_epi16(pcd, odd2_cd));
+        __m128i o3 = _mm_add_epi32(_mm_madd_epi16(pab, odd3_ab), _mm_madd_epi16(pcd, odd3_cd));
+        __m128i *out = half == 0 ? lo : hi;
+        out[0] = _mm_add_epi32(t10, o3);
+        out[7] = _mm_sub_epi32(t10, o3);
+        out[1] = _mm_add_epi32(t11, o2);
+        out[6] = _mm_sub_epi32(t11, o2);
+        out[2] = _mm_add_epi32(t12, o1);
+        out[5] = _mm_sub_epi32(t12, o1);
+        out[3] = _mm_add_epi32(t13, o0);
+        out[4] = _mm_sub_epi32(t13, o0);
+    }
+}
+
+/* r[i] lane j -> r[j] lane i, 8 x 8 int16. */
+static inline __attribute__((always_inline)) void transpose8_epi16(__m128i r[8])
+{
+    __m128i a0 = _mm_unpacklo_epi16(r[0], r[1]), a1 = _mm_unpackhi_epi16(r[0], r[1]);
+    __m128i a2 = _mm_unpacklo_epi16(r[2], r[3]), a3 = _mm_unpackhi_epi16(r[2], r[3]);
+    __m128i a4 = _mm_unpacklo_epi16(r[4], r[5]), a5 = _mm_unpackhi_epi16(r[4], r[5]);
+    __m128i a6 = _mm_unpacklo_epi16(r[6], r[7]), a7 = _mm_unpackhi_epi16(r[6], r[7]);
+    __m128i b0 = _mm_unpacklo_epi32(a0, a2), b1 = _mm_unpackhi_epi32(a0, a2);
+    __m128i b2 = _mm_unpacklo_epi32(a1, a3), b3 = _mm_unpackhi_epi32(a1, a3);
+    __m128i b4 = _mm_unpacklo_epi32(a4, a6), b5 = _mm_unpackhi_epi32(a4, a6);
+    __m128i b6 = _mm_unpacklo_epi32(a5, a7), b7 = _mm_unpackhi_epi32(a5, a7);
+    r[0] = _mm_unpacklo_epi64(b0, b4);
+    r[1] = _mm_unpackhi_epi64(b0, b4);
+    r[2] = _mm_unpacklo_epi64(b1, b5);
+    r[3] = _mm_unpackhi_epi64(b1, b5);
+    r[4] = _mm_unpacklo_epi64(b2, b6);
+    r[5] = _mm_unpackhi_epi64(b2, b6);
+    r[6] = _mm_unpacklo_epi64(b3, b7);
+    r[7] = _mm_unpackhi_epi64(b3, b7);
+}
+
+/* A block that is not big: coefficients loaded as int16 rows and cleared, columns, transpose,
+ * rows, and the pixels (lane y of column x) transposed as bytes on the way out. */
+static void idct_8x8_sse2(int32_t *coefficients, uint8_t *out, size_t stride)
+{
+    __m128i row[8], lo[8], hi[8];
+    const __m128i zero = _mm_setzero_si128();
+    for (unsigned r = 0; r < 8; r++) {
+        __m128i *in = (__m128i *)(void *)(coefficients + 8 * r);
+        row[r] = _mm_packs_epi32(_mm_loadu_si128(in), _mm_loadu_si128(in + 1));
+        _mm_storeu_si128(in, zero);
+        _mm_storeu_si128(in + 1, zero);
+    }
+    /* Columns: lane c of row[r] is coefficient (r, c); DESCALE's rounding rides on the bias. */
+    idct8_sse2(row, _mm_set1_epi32(1 << (COLUMN_SHIFT - 1)), lo, hi);
+    for (unsigned r = 0; r < 8; r++)
+        row[r] = _mm_packs_epi32(_mm_srai_epi32(lo[r], COLUMN_SHIFT),
+                                 _mm_srai_epi32(hi[r], COLUMN_SHIFT));
+    transpose8_epi16(row);
+    /* Rows: lane y of row[c] is work (y, c); the level shift and rounding ride on the bias
+     * (ROW_BIAS on the DC input, times 2^13). */
+    idct8_sse2(row, _mm_set1_epi32(ROW_BIAS * (1 << CONST_BITS)), lo, hi);
+    __m128i column[8];
+    for (unsigned x = 0; x < 8; x++)
+        column[x] = _mm_packs_epi32(_mm_srai_epi32(lo[x], OUT_SHIFT),
+                                    _mm_srai_epi32(hi[x], OUT_SHIFT));
+    /* Saturating to bytes is the clamp to 0..255. Then bytes (x, y) -> rows of x. */
+    __m128i x04 = _mm_packus_epi16(column[0], column[4]), x15 = _mm_packus_epi16(column[1], column[5]);
+    __m128i x26 = _mm_packus_epi16(column[2], column[6]), x37 = _mm_packus_epi16(column[3], column[7]);
+    __m128i x01 = _mm_unpacklo_epi8(x04, x15), x45 = _mm_unpackhi_epi8(x04, x15);
+    __m128i x23 = _mm_unpacklo_epi8(x26, x37), x67 = _mm_unpackhi_epi8(x26, x37);
+    __m128i low_rows = _mm_unpacklo_epi16(x01, x23), high_rows = _mm_unpackhi_epi16(x01, x23);
+    __m128i low_rows2 = _mm_unpacklo_epi16(x45, x67), high_rows2 = _mm_unpackhi_epi16(x45, x67);
+    __m128i rows[4] = {_mm_unpacklo_epi32(low_rows, low_rows2),
+                       _mm_unpackhi_epi32(low_rows, low_rows2),
+                       _mm_unpacklo_epi32(high_rows, high_rows2),
+                       _mm_unpackhi_epi32(high_rows, high_rows2)};
+    for (unsigned y = 0; y < 4; y++, out += 2 * stride) {
+        _mm_storel_epi64((__m128i *)(void *)out, rows[y]);
+        _mm_storel_epi64((__m128i *)(void *)(out + stride), _mm_unpackhi_epi64(rows[y], rows[y]));
+    }
+}
+#endif
+#ifndef JPEG_SSE2_IDCT
+#define JPEG_SSE2_IDCT 0
+#endif
+
 /* The scalar transforms whatever the build: what the vector ones are tested against. The
  * functions of the contract clear the whole block (their callers may store anything). */
 void ink_jpeg_idct_scalar(int32_t *coefficients, unsigned block_log2, bool big, uint8_t *out,
@@ -665,6 +817,11 @@ static inline void idct_any(int32_t *coefficients, unsigned block_log2, bool big
 {
 #if JPEG_VECTOR_IDCT
     idct_vector(coefficients, block_log2, big, out, stride);
+#elif JPEG_SSE2_IDCT
+    if (block_log2 == 3 && !big)
+        idct_8x8_sse2(coefficients, out, stride);
+    else
+        ink_jpeg_idct_scalar(coefficients, block_log2, big, out, stride);
 #else
     ink_jpeg_idct_scalar(coefficients, block_log2, big, out, stride);
 #endif
@@ -713,7 +870,9 @@ void ink_jpeg_idct_block(int32_t *coefficients, unsigned block_log2, uint32_t fl
     } else {
         unsigned last = JPEG_FLAG_LAST(flags);
         if (block_log2 == 3) {
-            if (last <= LOW_LAST)
+            if (JPEG_SSE2_IDCT)
+                idct_any(coefficients, 3, false, out, stride);
+            else if (last <= LOW_LAST)
                 idct_8x8_low(coefficients, false, out, stride);
             else
                 idct_8x8(coefficients, false, out, stride);
