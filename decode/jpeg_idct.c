@@ -781,6 +781,80 @@ static void idct_8x8_sse2(int32_t *coefficients, uint8_t *out, size_t stride)
         _mm_storel_epi64((__m128i *)(void *)(out + stride), _mm_unpackhi_epi64(rows[y], rows[y]));
     }
 }
+
+/* 4x4, the same way: the column pass over 8 lanes (column 4 is ignored at this scale: its lane
+ * is computed and dropped), the 4 x 8 work transposed into pairs of columns, the row pass over
+ * 4 lanes (the rows), the 4 x 4 pixels transposed on the way out. The column pass's outputs
+ * stay within +-18,800 (4.59 x 1024 x 4), so they are int16 too. */
+static void idct_4x4_sse2(int32_t *coefficients, uint8_t *out, size_t stride)
+{
+    const __m128i zero = _mm_setzero_si128();
+    const __m128i even_t = PAIR_WEIGHTS(W4_E2, -W4_E6);
+    const __m128i odd0_13 = PAIR_WEIGHTS(W4_01, W4_03), odd0_57 = PAIR_WEIGHTS(W4_05, W4_07);
+    const __m128i odd1_13 = PAIR_WEIGHTS(W4_11, W4_13), odd1_57 = PAIR_WEIGHTS(W4_15, W4_17);
+    __m128i row[8];
+    for (unsigned r = 0; r < 8; r++) {
+        __m128i *in = (__m128i *)(void *)(coefficients + 8 * r);
+        row[r] = _mm_packs_epi32(_mm_loadu_si128(in), _mm_loadu_si128(in + 1));
+        _mm_storeu_si128(in, zero);
+        _mm_storeu_si128(in + 1, zero);
+    }
+    /* Columns: lane c of row[r] is coefficient (r, c). */
+    __m128i work[4];
+    for (unsigned half = 0; half < 2; half++) {
+        __m128i e0, p26, p13, p57;
+        if (half == 0) {
+            e0 = _mm_srai_epi32(_mm_unpacklo_epi16(zero, row[0]), 16 - CONST_BITS);
+            p26 = _mm_unpacklo_epi16(row[2], row[6]);
+            p13 = _mm_unpacklo_epi16(row[1], row[3]);
+            p57 = _mm_unpacklo_epi16(row[5], row[7]);
+        } else {
+            e0 = _mm_srai_epi32(_mm_unpackhi_epi16(zero, row[0]), 16 - CONST_BITS);
+            p26 = _mm_unpackhi_epi16(row[2], row[6]);
+            p13 = _mm_unpackhi_epi16(row[1], row[3]);
+            p57 = _mm_unpackhi_epi16(row[5], row[7]);
+        }
+        e0 = _mm_add_epi32(e0, _mm_set1_epi32(1 << (COLUMN_SHIFT - 1)));
+        __m128i t = _mm_madd_epi16(p26, even_t);
+        __m128i o0 = _mm_add_epi32(_mm_madd_epi16(p13, odd0_13), _mm_madd_epi16(p57, odd0_57));
+        __m128i o1 = _mm_add_epi32(_mm_madd_epi16(p13, odd1_13), _mm_madd_epi16(p57, odd1_57));
+        __m128i plus = _mm_add_epi32(e0, t), minus = _mm_sub_epi32(e0, t);
+        __m128i result[4] = {_mm_add_epi32(plus, o0), _mm_add_epi32(minus, o1),
+                             _mm_sub_epi32(minus, o1), _mm_sub_epi32(plus, o0)};
+        for (unsigned r = 0; r < 4; r++) {
+            result[r] = _mm_srai_epi32(result[r], COLUMN_SHIFT);
+            work[r] = half == 0 ? result[r] : _mm_packs_epi32(work[r], result[r]);
+        }
+    }
+    /* work[r] lane c -> columns in pairs: c01 holds column 0 (lanes 0..3 = rows) and column 1. */
+    __m128i r01 = _mm_unpacklo_epi16(work[0], work[1]), r23 = _mm_unpacklo_epi16(work[2], work[3]);
+    __m128i r01h = _mm_unpackhi_epi16(work[0], work[1]);
+    __m128i r23h = _mm_unpackhi_epi16(work[2], work[3]);
+    __m128i c01 = _mm_unpacklo_epi32(r01, r23), c23 = _mm_unpackhi_epi32(r01, r23);
+    __m128i c45 = _mm_unpacklo_epi32(r01h, r23h), c67 = _mm_unpackhi_epi32(r01h, r23h);
+    /* Rows: lane y is row y; the level shift and rounding ride on the DC input. */
+    __m128i e0 = _mm_add_epi32(_mm_srai_epi32(_mm_unpacklo_epi16(zero, c01), 16 - CONST_BITS),
+                               _mm_set1_epi32(ROW_BIAS * (1 << CONST_BITS)));
+    __m128i p26 = _mm_unpacklo_epi16(c23, c67);
+    __m128i p13 = _mm_unpackhi_epi16(c01, c23);
+    __m128i p57 = _mm_unpackhi_epi16(c45, c67);
+    __m128i t = _mm_madd_epi16(p26, even_t);
+    __m128i o0 = _mm_add_epi32(_mm_madd_epi16(p13, odd0_13), _mm_madd_epi16(p57, odd0_57));
+    __m128i o1 = _mm_add_epi32(_mm_madd_epi16(p13, odd1_13), _mm_madd_epi16(p57, odd1_57));
+    __m128i plus = _mm_add_epi32(e0, t), minus = _mm_sub_epi32(e0, t);
+    /* x0 and x1 (lanes 0..3 and 4..7), x2 and x3; saturation then is the clamp to 0..255. */
+    __m128i x01 = _mm_packs_epi32(_mm_srai_epi32(_mm_add_epi32(plus, o0), OUT_SHIFT),
+                                  _mm_srai_epi32(_mm_add_epi32(minus, o1), OUT_SHIFT));
+    __m128i x23 = _mm_packs_epi32(_mm_srai_epi32(_mm_sub_epi32(minus, o1), OUT_SHIFT),
+                                  _mm_srai_epi32(_mm_sub_epi32(plus, o0), OUT_SHIFT));
+    __m128i x02 = _mm_unpacklo_epi16(x01, x23), x13 = _mm_unpackhi_epi16(x01, x23);
+    __m128i rows = _mm_packus_epi16(_mm_unpacklo_epi16(x02, x13), _mm_unpackhi_epi16(x02, x13));
+    for (unsigned y = 0; y < 4; y++, out += stride) {
+        uint32_t pixels = (uint32_t)_mm_cvtsi128_si32(rows);
+        memcpy(out, &pixels, 4);
+        rows = _mm_srli_si128(rows, 4);
+    }
+}
 #endif
 #ifndef JPEG_SSE2_IDCT
 #define JPEG_SSE2_IDCT 0
@@ -820,6 +894,8 @@ static inline void idct_any(int32_t *coefficients, unsigned block_log2, bool big
 #elif JPEG_SSE2_IDCT
     if (block_log2 == 3 && !big)
         idct_8x8_sse2(coefficients, out, stride);
+    else if (block_log2 == 2 && !big)
+        idct_4x4_sse2(coefficients, out, stride);
     else
         ink_jpeg_idct_scalar(coefficients, block_log2, big, out, stride);
 #else
@@ -877,7 +953,9 @@ void ink_jpeg_idct_block(int32_t *coefficients, unsigned block_log2, uint32_t fl
             else
                 idct_8x8(coefficients, false, out, stride);
         } else if (block_log2 == 2) {
-            if (last <= LOW_LAST_REDUCED)
+            if (JPEG_SSE2_IDCT)
+                idct_any(coefficients, 2, false, out, stride);
+            else if (last <= LOW_LAST_REDUCED)
                 idct_4x4_low(coefficients, false, out, stride);
             else
                 idct_4x4(coefficients, false, out, stride);
