@@ -682,6 +682,7 @@ static inline __attribute__((always_inline)) void idct8_sse2(const __m128i in[8]
     const __m128i odd3_cd = PAIR_WEIGHTS(FIX_1_175875602, FIX_1_501321110 - FIX_0_899976223 -
                                                               FIX_0_390180644 + FIX_1_175875602);
     const __m128i zero = _mm_setzero_si128();
+    #pragma GCC unroll 2
     for (unsigned half = 0; half < 2; half++) {
         __m128i p26, p0, p4, pab, pcd;
         if (half == 0) {
@@ -746,6 +747,7 @@ static void idct_8x8_sse2(int32_t *coefficients, uint8_t *out, size_t stride)
 {
     __m128i row[8], lo[8], hi[8];
     const __m128i zero = _mm_setzero_si128();
+    #pragma GCC unroll 8
     for (unsigned r = 0; r < 8; r++) {
         __m128i *in = (__m128i *)(void *)(coefficients + 8 * r);
         row[r] = _mm_packs_epi32(_mm_loadu_si128(in), _mm_loadu_si128(in + 1));
@@ -754,6 +756,7 @@ static void idct_8x8_sse2(int32_t *coefficients, uint8_t *out, size_t stride)
     }
     /* Columns: lane c of row[r] is coefficient (r, c); DESCALE's rounding rides on the bias. */
     idct8_sse2(row, _mm_set1_epi32(1 << (COLUMN_SHIFT - 1)), lo, hi);
+    #pragma GCC unroll 8
     for (unsigned r = 0; r < 8; r++)
         row[r] = _mm_packs_epi32(_mm_srai_epi32(lo[r], COLUMN_SHIFT),
                                  _mm_srai_epi32(hi[r], COLUMN_SHIFT));
@@ -762,6 +765,7 @@ static void idct_8x8_sse2(int32_t *coefficients, uint8_t *out, size_t stride)
      * (ROW_BIAS on the DC input, times 2^13). */
     idct8_sse2(row, _mm_set1_epi32(ROW_BIAS * (1 << CONST_BITS)), lo, hi);
     __m128i column[8];
+    #pragma GCC unroll 8
     for (unsigned x = 0; x < 8; x++)
         column[x] = _mm_packs_epi32(_mm_srai_epi32(lo[x], OUT_SHIFT),
                                     _mm_srai_epi32(hi[x], OUT_SHIFT));
@@ -776,6 +780,7 @@ static void idct_8x8_sse2(int32_t *coefficients, uint8_t *out, size_t stride)
                        _mm_unpackhi_epi32(low_rows, low_rows2),
                        _mm_unpacklo_epi32(high_rows, high_rows2),
                        _mm_unpackhi_epi32(high_rows, high_rows2)};
+    #pragma GCC unroll 4
     for (unsigned y = 0; y < 4; y++, out += 2 * stride) {
         _mm_storel_epi64((__m128i *)(void *)out, rows[y]);
         _mm_storel_epi64((__m128i *)(void *)(out + stride), _mm_unpackhi_epi64(rows[y], rows[y]));
@@ -793,6 +798,7 @@ static void idct_4x4_sse2(int32_t *coefficients, uint8_t *out, size_t stride)
     const __m128i odd0_13 = PAIR_WEIGHTS(W4_01, W4_03), odd0_57 = PAIR_WEIGHTS(W4_05, W4_07);
     const __m128i odd1_13 = PAIR_WEIGHTS(W4_11, W4_13), odd1_57 = PAIR_WEIGHTS(W4_15, W4_17);
     __m128i row[8];
+    #pragma GCC unroll 8
     for (unsigned r = 0; r < 8; r++) {
         __m128i *in = (__m128i *)(void *)(coefficients + 8 * r);
         row[r] = _mm_packs_epi32(_mm_loadu_si128(in), _mm_loadu_si128(in + 1));
@@ -801,6 +807,7 @@ static void idct_4x4_sse2(int32_t *coefficients, uint8_t *out, size_t stride)
     }
     /* Columns: lane c of row[r] is coefficient (r, c). */
     __m128i work[4];
+    #pragma GCC unroll 2
     for (unsigned half = 0; half < 2; half++) {
         __m128i e0, p26, p13, p57;
         if (half == 0) {
@@ -821,6 +828,7 @@ static void idct_4x4_sse2(int32_t *coefficients, uint8_t *out, size_t stride)
         __m128i plus = _mm_add_epi32(e0, t), minus = _mm_sub_epi32(e0, t);
         __m128i result[4] = {_mm_add_epi32(plus, o0), _mm_add_epi32(minus, o1),
                              _mm_sub_epi32(minus, o1), _mm_sub_epi32(plus, o0)};
+    #pragma GCC unroll 4
         for (unsigned r = 0; r < 4; r++) {
             result[r] = _mm_srai_epi32(result[r], COLUMN_SHIFT);
             work[r] = half == 0 ? result[r] : _mm_packs_epi32(work[r], result[r]);
@@ -849,6 +857,7 @@ static void idct_4x4_sse2(int32_t *coefficients, uint8_t *out, size_t stride)
                                   _mm_srai_epi32(_mm_sub_epi32(plus, o0), OUT_SHIFT));
     __m128i x02 = _mm_unpacklo_epi16(x01, x23), x13 = _mm_unpackhi_epi16(x01, x23);
     __m128i rows = _mm_packus_epi16(_mm_unpacklo_epi16(x02, x13), _mm_unpackhi_epi16(x02, x13));
+    #pragma GCC unroll 4
     for (unsigned y = 0; y < 4; y++, out += stride) {
         uint32_t pixels = (uint32_t)_mm_cvtsi128_si32(rows);
         memcpy(out, &pixels, 4);
