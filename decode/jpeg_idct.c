@@ -864,6 +864,60 @@ static void idct_4x4_sse2(int32_t *coefficients, uint8_t *out, size_t stride)
         rows = _mm_srli_si128(rows, 4);
     }
 }
+
+/* 2x2: the column pass over 8 lanes (columns 2, 4, 6 are ignored at this scale), then each of
+ * the two work rows is one int16 vector and each pixel a dot product across it (pmaddwd and a
+ * horizontal sum of the four pairs). Work values stay within +-10,700. */
+static void idct_2x2_sse2(int32_t *coefficients, uint8_t *out, size_t stride)
+{
+    const __m128i zero = _mm_setzero_si128();
+    __m128i row[8];
+#pragma GCC unroll 8
+    for (unsigned r = 0; r < 8; r++) {
+        __m128i *in = (__m128i *)(void *)(coefficients + 8 * r);
+        row[r] = _mm_packs_epi32(_mm_loadu_si128(in), _mm_loadu_si128(in + 1));
+        _mm_storeu_si128(in, zero);
+        _mm_storeu_si128(in + 1, zero);
+    }
+    const __m128i odd_13 = PAIR_WEIGHTS(W2_1, W2_3), odd_57 = PAIR_WEIGHTS(W2_5, W2_7);
+    __m128i work[2];
+#pragma GCC unroll 2
+    for (unsigned half = 0; half < 2; half++) {
+        __m128i e, p13, p57;
+        if (half == 0) {
+            e = _mm_srai_epi32(_mm_unpacklo_epi16(zero, row[0]), 16 - CONST_BITS);
+            p13 = _mm_unpacklo_epi16(row[1], row[3]);
+            p57 = _mm_unpacklo_epi16(row[5], row[7]);
+        } else {
+            e = _mm_srai_epi32(_mm_unpackhi_epi16(zero, row[0]), 16 - CONST_BITS);
+            p13 = _mm_unpackhi_epi16(row[1], row[3]);
+            p57 = _mm_unpackhi_epi16(row[5], row[7]);
+        }
+        e = _mm_add_epi32(e, _mm_set1_epi32(1 << (COLUMN_SHIFT - 1)));
+        __m128i o = _mm_add_epi32(_mm_madd_epi16(p13, odd_13), _mm_madd_epi16(p57, odd_57));
+        __m128i top = _mm_srai_epi32(_mm_add_epi32(e, o), COLUMN_SHIFT);
+        __m128i bottom = _mm_srai_epi32(_mm_sub_epi32(e, o), COLUMN_SHIFT);
+        work[0] = half == 0 ? top : _mm_packs_epi32(work[0], top);
+        work[1] = half == 0 ? bottom : _mm_packs_epi32(work[1], bottom);
+    }
+    /* Rows: pairs (c0, c1), (c2, c3), (c4, c5), (c6, c7) weighted (2^13, +-W2_1), (0, +-W2_3)... */
+    const __m128i left = _mm_set_epi16(W2_7, 0, W2_5, 0, W2_3, 0, W2_1, 1 << CONST_BITS);
+    const __m128i right = _mm_set_epi16(-W2_7, 0, -W2_5, 0, -W2_3, 0, -W2_1, 1 << CONST_BITS);
+    __m128i a = _mm_madd_epi16(work[0], left), b = _mm_madd_epi16(work[0], right);
+    __m128i c = _mm_madd_epi16(work[1], left), d = _mm_madd_epi16(work[1], right);
+    __m128i ab = _mm_add_epi32(_mm_unpacklo_epi32(a, b), _mm_unpackhi_epi32(a, b));
+    __m128i cd = _mm_add_epi32(_mm_unpacklo_epi32(c, d), _mm_unpackhi_epi32(c, d));
+    /* Lanes: (0, 0), (0, 1), (1, 0), (1, 1); the level shift and rounding as a bias. */
+    __m128i sums = _mm_add_epi32(_mm_unpacklo_epi64(ab, cd), _mm_unpackhi_epi64(ab, cd));
+    sums = _mm_srai_epi32(_mm_add_epi32(sums, _mm_set1_epi32(ROW_BIAS * (1 << CONST_BITS))),
+                          OUT_SHIFT);
+    __m128i words = _mm_packs_epi32(sums, sums);
+    uint32_t pixels = (uint32_t)_mm_cvtsi128_si32(_mm_packus_epi16(words, words));
+    out[0] = (uint8_t)pixels;
+    out[1] = (uint8_t)(pixels >> 8);
+    out[stride] = (uint8_t)(pixels >> 16);
+    out[stride + 1] = (uint8_t)(pixels >> 24);
+}
 #endif
 #ifndef JPEG_SSE2_IDCT
 #define JPEG_SSE2_IDCT 0
@@ -905,6 +959,8 @@ static inline void idct_any(int32_t *coefficients, unsigned block_log2, bool big
         idct_8x8_sse2(coefficients, out, stride);
     else if (block_log2 == 2 && !big)
         idct_4x4_sse2(coefficients, out, stride);
+    else if (block_log2 == 1 && !big)
+        idct_2x2_sse2(coefficients, out, stride);
     else
         ink_jpeg_idct_scalar(coefficients, block_log2, big, out, stride);
 #else
@@ -969,7 +1025,9 @@ void ink_jpeg_idct_block(int32_t *coefficients, unsigned block_log2, uint32_t fl
             else
                 idct_4x4(coefficients, false, out, stride);
         } else {
-            if (last <= LOW_LAST_REDUCED)
+            if (JPEG_SSE2_IDCT)
+                idct_any(coefficients, 1, false, out, stride);
+            else if (last <= LOW_LAST_REDUCED)
                 idct_2x2_low(coefficients, false, out, stride);
             else
                 idct_2x2(coefficients, false, out, stride);
