@@ -276,11 +276,20 @@ void ink_jpeg_bits_fill(jpeg_bits *bits, jpeg_input *input)
 {
     jpeg_bitbuf buffer = bits->buffer;
     int32_t count = bits->count;
-    /* Fast path: plain data bytes already in the buffer (no FF, no end in sight). */
+    /* Fast path: data bytes already in the buffer, including stuffed FF 00 pairs (dense
+     * images have one every few hundred bytes, and each used to take the byte-by-byte loop
+     * below); it stops at a marker or an FF at the buffer's end. */
     if (bits->marker == 0) {
         const uint8_t *next = input->next, *end = input->end;
-        while (count <= JPEG_BITBUF_BITS - 8 && next < end && *next != 0xFF) {
-            buffer = (buffer << 8) | *next++;
+        while (count <= JPEG_BITBUF_BITS - 8 && next < end) {
+            uint32_t byte = *next;
+            if (byte == 0xFF) {
+                if (end - next < 2 || next[1] != 0)
+                    break;
+                next++;
+            }
+            next++;
+            buffer = (buffer << 8) | byte;
             count += 8;
         }
         input->next = next;

@@ -654,12 +654,15 @@ static void idct_vector(int32_t *coefficients, unsigned block_log2, bool big, ui
     _mm_set_epi16((short)(second), (short)(first), (short)(second), (short)(first),               \
                   (short)(second), (short)(first), (short)(second), (short)(first))
 
-/* One 8-point pass over 8 lanes of int16 inputs in[0..7], results (before the descale) as
- * 32-bit halves: lo[n] lanes 0..3, hi[n] lanes 4..7. `bias` is added to every output (the
- * rounding, and in the row pass the level shift). */
+/* One 8-point pass over 8 lanes of int16 inputs in[0..7]: out[n] = (result + bias) >> shift,
+ * narrowed to int16 (saturating: exact where the results fit, and the pixel clamp's first step
+ * in the row pass). `bias` is the rounding, and in the row pass the level shift. Each half (4
+ * lanes as int32) is finished before the next, which keeps fewer vectors live. */
 static inline __attribute__((always_inline)) void idct8_sse2(const __m128i in[8], __m128i bias,
-                                                             __m128i lo[8], __m128i hi[8])
+                                                             const int shift, __m128i out[8])
 {
+    const __m128i even_t0 = PAIR_WEIGHTS(1 << CONST_BITS, 1 << CONST_BITS);
+    const __m128i even_t1 = PAIR_WEIGHTS(1 << CONST_BITS, -(1 << CONST_BITS));
     const __m128i even_t2 = PAIR_WEIGHTS(FIX_0_541196100, FIX_0_541196100 - FIX_1_847759065);
     const __m128i even_t3 = PAIR_WEIGHTS(FIX_0_541196100 + FIX_0_765366865, FIX_0_541196100);
     /* The odd part, inputs a = in7, b = in5, c = in3, d = in1 (z5 distributed over them). */
@@ -681,42 +684,42 @@ static inline __attribute__((always_inline)) void idct8_sse2(const __m128i in[8]
         PAIR_WEIGHTS(FIX_1_175875602 - FIX_0_899976223, FIX_1_175875602 - FIX_0_390180644);
     const __m128i odd3_cd = PAIR_WEIGHTS(FIX_1_175875602, FIX_1_501321110 - FIX_0_899976223 -
                                                               FIX_0_390180644 + FIX_1_175875602);
-    const __m128i zero = _mm_setzero_si128();
-    #pragma GCC unroll 2
+    __m128i low[8];
+#pragma GCC unroll 2
     for (unsigned half = 0; half < 2; half++) {
-        __m128i p26, p0, p4, pab, pcd;
+        __m128i p04, p26, pab, pcd;
         if (half == 0) {
+            p04 = _mm_unpacklo_epi16(in[0], in[4]);
             p26 = _mm_unpacklo_epi16(in[2], in[6]);
-            /* x << 13 as a 32-bit lane: x in the high 16 bits, shifted down by 16 - 13. */
-            p0 = _mm_srai_epi32(_mm_unpacklo_epi16(zero, in[0]), 16 - CONST_BITS);
-            p4 = _mm_srai_epi32(_mm_unpacklo_epi16(zero, in[4]), 16 - CONST_BITS);
             pab = _mm_unpacklo_epi16(in[7], in[5]);
             pcd = _mm_unpacklo_epi16(in[3], in[1]);
         } else {
+            p04 = _mm_unpackhi_epi16(in[0], in[4]);
             p26 = _mm_unpackhi_epi16(in[2], in[6]);
-            p0 = _mm_srai_epi32(_mm_unpackhi_epi16(zero, in[0]), 16 - CONST_BITS);
-            p4 = _mm_srai_epi32(_mm_unpackhi_epi16(zero, in[4]), 16 - CONST_BITS);
             pab = _mm_unpackhi_epi16(in[7], in[5]);
             pcd = _mm_unpackhi_epi16(in[3], in[1]);
         }
+        /* (in0 +- in4) << 13, plus the bias (which so reaches every output once). */
+        __m128i t0 = _mm_add_epi32(_mm_madd_epi16(p04, even_t0), bias);
+        __m128i t1 = _mm_add_epi32(_mm_madd_epi16(p04, even_t1), bias);
         __m128i t2 = _mm_madd_epi16(p26, even_t2), t3 = _mm_madd_epi16(p26, even_t3);
-        p0 = _mm_add_epi32(p0, bias);
-        __m128i t0 = _mm_add_epi32(p0, p4), t1 = _mm_sub_epi32(p0, p4);
         __m128i t10 = _mm_add_epi32(t0, t3), t13 = _mm_sub_epi32(t0, t3);
         __m128i t11 = _mm_add_epi32(t1, t2), t12 = _mm_sub_epi32(t1, t2);
         __m128i o0 = _mm_add_epi32(_mm_madd_epi16(pab, odd0_ab), _mm_madd_epi16(pcd, odd0_cd));
         __m128i o1 = _mm_add_epi32(_mm_madd_epi16(pab, odd1_ab), _mm_madd_epi16(pcd, odd1_cd));
         __m128i o2 = _mm_add_epi32(_mm_madd_epi16(pab, odd2_ab), _mm_madd_epi16(pcd, odd2_cd));
         __m128i o3 = _mm_add_epi32(_mm_madd_epi16(pab, odd3_ab), _mm_madd_epi16(pcd, odd3_cd));
-        __m128i *out = half == 0 ? lo : hi;
-        out[0] = _mm_add_epi32(t10, o3);
-        out[7] = _mm_sub_epi32(t10, o3);
-        out[1] = _mm_add_epi32(t11, o2);
-        out[6] = _mm_sub_epi32(t11, o2);
-        out[2] = _mm_add_epi32(t12, o1);
-        out[5] = _mm_sub_epi32(t12, o1);
-        out[3] = _mm_add_epi32(t13, o0);
-        out[4] = _mm_sub_epi32(t13, o0);
+        __m128i result[8] = {_mm_add_epi32(t10, o3), _mm_add_epi32(t11, o2),
+                             _mm_add_epi32(t12, o1), _mm_add_epi32(t13, o0),
+                             _mm_sub_epi32(t13, o0), _mm_sub_epi32(t12, o1),
+                             _mm_sub_epi32(t11, o2), _mm_sub_epi32(t10, o3)};
+#pragma GCC unroll 8
+        for (unsigned n = 0; n < 8; n++) {
+            if (half == 0)
+                low[n] = _mm_srai_epi32(result[n], shift);
+            else
+                out[n] = _mm_packs_epi32(low[n], _mm_srai_epi32(result[n], shift));
+        }
     }
 }
 
@@ -745,7 +748,7 @@ static inline __attribute__((always_inline)) void transpose8_epi16(__m128i r[8])
  * rows, and the pixels (lane y of column x) transposed as bytes on the way out. */
 static void idct_8x8_sse2(int32_t *coefficients, uint8_t *out, size_t stride)
 {
-    __m128i row[8], lo[8], hi[8];
+    __m128i row[8];
     const __m128i zero = _mm_setzero_si128();
     #pragma GCC unroll 8
     for (unsigned r = 0; r < 8; r++) {
@@ -755,20 +758,12 @@ static void idct_8x8_sse2(int32_t *coefficients, uint8_t *out, size_t stride)
         _mm_storeu_si128(in + 1, zero);
     }
     /* Columns: lane c of row[r] is coefficient (r, c); DESCALE's rounding rides on the bias. */
-    idct8_sse2(row, _mm_set1_epi32(1 << (COLUMN_SHIFT - 1)), lo, hi);
-    #pragma GCC unroll 8
-    for (unsigned r = 0; r < 8; r++)
-        row[r] = _mm_packs_epi32(_mm_srai_epi32(lo[r], COLUMN_SHIFT),
-                                 _mm_srai_epi32(hi[r], COLUMN_SHIFT));
+    idct8_sse2(row, _mm_set1_epi32(1 << (COLUMN_SHIFT - 1)), COLUMN_SHIFT, row);
     transpose8_epi16(row);
     /* Rows: lane y of row[c] is work (y, c); the level shift and rounding ride on the bias
      * (ROW_BIAS on the DC input, times 2^13). */
-    idct8_sse2(row, _mm_set1_epi32(ROW_BIAS * (1 << CONST_BITS)), lo, hi);
     __m128i column[8];
-    #pragma GCC unroll 8
-    for (unsigned x = 0; x < 8; x++)
-        column[x] = _mm_packs_epi32(_mm_srai_epi32(lo[x], OUT_SHIFT),
-                                    _mm_srai_epi32(hi[x], OUT_SHIFT));
+    idct8_sse2(row, _mm_set1_epi32(ROW_BIAS * (1 << CONST_BITS)), OUT_SHIFT, column);
     /* Saturating to bytes is the clamp to 0..255. Then bytes (x, y) -> rows of x. */
     __m128i x04 = _mm_packus_epi16(column[0], column[4]), x15 = _mm_packus_epi16(column[1], column[5]);
     __m128i x26 = _mm_packus_epi16(column[2], column[6]), x37 = _mm_packus_epi16(column[3], column[7]);
