@@ -426,18 +426,19 @@ static inline __attribute__((always_inline)) void idct_2x2_low(int32_t *coeffici
     }
 }
 
-/* Host builds with 32-bit lane multiplies (x86-64 with SSE4.1 or AVX2, e.g. -march=x86-64-v2,
- * -mavx2 or -march=native; AArch64): the transforms on GCC/Clang vectors of 8 int32 lanes — the
- * column pass does the 8 columns at once (a row of coefficients is one vector), a transpose,
- * the row pass does the 8 rows at once, a transpose back to rows of pixels. Same integer
- * operations in the same order as the scalar code, so the same pixels (tests/unit/
- * test_jpeg_idct.c compares the two). Chosen at compile time: runtime CPU dispatch would need
- * the C library's CPU-model support in the freestanding core. Baseline x86-64 (SSE2) has no
- * 32-bit lane multiply — emulated, the vector code is slower than the scalar one (49.2M vs 42.6M
- * instructions on a 1024x696 photo) — so it keeps the scalar code, as does the board (RV32) and
- * any build with -DINK_JPEG_SCALAR_IDCT. */
+/* AArch64 (NEON): the transforms on GCC/Clang vectors of 8 int32 lanes — the column pass does
+ * the 8 columns at once (a row of coefficients is one vector), a transpose, the row pass does
+ * the 8 rows at once, a transpose back to rows of pixels. Same integer operations in the same
+ * order as the scalar code, so the same pixels (tests/unit/test_jpeg_idct.c compares the two;
+ * test_jpeg_idct_vector builds this form on x86-64 with -DINK_JPEG_VECTOR_IDCT, which selects
+ * it on any 64-bit host). x86-64 takes the 16-bit SSE2 form below instead, in every build:
+ * it needs no 32-bit lane multiply (which baseline x86-64 lacks: emulated, these vectors cost
+ * more than the scalar code) and, compiled for AVX2, is cheaper than these vectors too (a
+ * 1024x696 photo at 1/1: 16.2M against 20.6M instructions). The board (RV32) and any build with
+ * -DINK_JPEG_SCALAR_IDCT keep the scalar code. Chosen at compile time: runtime CPU dispatch
+ * would need the C library's CPU-model support in the freestanding core. */
 #if UINTPTR_MAX > 0xFFFFFFFFu && defined(__GNUC__) && defined(__has_builtin) &&                   \
-    !defined(INK_JPEG_SCALAR_IDCT) && (defined(__SSE4_1__) || defined(__ARM_NEON))
+    !defined(INK_JPEG_SCALAR_IDCT) && (defined(__ARM_NEON) || defined(INK_JPEG_VECTOR_IDCT))
 #if __has_builtin(__builtin_shufflevector) && __has_builtin(__builtin_convertvector)
 #define JPEG_VECTOR_IDCT 1
 #endif
@@ -634,8 +635,8 @@ static void idct_vector(int32_t *coefficients, unsigned block_log2, bool big, ui
 }
 #endif
 
-/* x86-64 without SSE4.1 (the default, portable build): SSE2, which every x86-64 has, on 16-bit
- * lanes. A block that is not big has every coefficient in -1024..1023 and, by the bound of
+/* x86-64: SSE2, which every x86-64 has (with AVX the compiler encodes the same intrinsics as
+ * VEX, without the register copies), on 16-bit lanes. A block that is not big has every coefficient in -1024..1023 and, by the bound of
  * the column pass (+-30,606 after its descale, summed over the worst sign pattern of each
  * output), every intermediate row in int16 too, so 16-bit lanes hold the inputs of both passes
  * exactly. Products and sums are formed in 32 bits with pmaddwd, which multiplies pairs of

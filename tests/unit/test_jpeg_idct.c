@@ -3,8 +3,8 @@
  *
  * decode/jpeg_idct.c has the 8x8 islow, 4x4 and 2x2 transforms in scalar code (the board's,
  * and every build with -DINK_JPEG_SCALAR_IDCT) and, on 64-bit hosts, one of two faster forms:
- * GCC vectors of eight int32 lanes (targets with 32-bit lane multiplies: SSE4.1, AVX2, NEON)
- * or, on plain x86-64, SSE2 on 16-bit lanes with pmaddwd (blocks that are not big). The scalar
+ * SSE2 on 16-bit lanes with pmaddwd on x86-64 (blocks that are not big), GCC vectors of eight
+ * int32 lanes on AArch64. The scalar
  * ones are checked against libjpeg-turbo by test_jpeg_accuracy; here the build's fast form and
  * the scalar one run on the same blocks at every size — random dense and sparse ones, the
  * extreme sign patterns of the overflow bound, the clamping ("big") path with coefficients at
@@ -13,9 +13,8 @@
  * against the scalar transform the same way.
  *
  * The file is compiled twice: test_jpeg_idct tests decode/jpeg_idct.c as this build compiles
- * it (SSE2 on a default x86-64 build), test_jpeg_idct_vector includes this file with
- * TEST_VECTOR_IDCT set, which compiles it for SSE4.1 (the GCC-vector form the -march builds
- * run) and checks at run time that the machine has it.
+ * it (SSE2 on 16-bit lanes on x86-64, GCC vectors on AArch64), test_jpeg_idct_vector includes
+ * this file with TEST_VECTOR_IDCT set, which compiles the GCC-vector form whatever the target.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -27,15 +26,10 @@
 #include <cmocka.h>
 
 /* The test's own copy of the transforms (they take the place of the library's). */
-#if defined(TEST_VECTOR_IDCT) && defined(__x86_64__) && defined(__GNUC__) &&                     \
-    !defined(__clang__) && !defined(__SSE4_1__)
-#pragma GCC target("sse4.1")
-#define TEST_NEEDS_SSE41 1
+#ifdef TEST_VECTOR_IDCT
+#define INK_JPEG_VECTOR_IDCT 1
 #endif
 #include "decode/jpeg_idct.c"
-#ifndef TEST_NEEDS_SSE41
-#define TEST_NEEDS_SSE41 0
-#endif
 
 static uint32_t random_state = 12345u;
 
@@ -143,12 +137,6 @@ static void test_block_dispatch(void **unused)
 
 int main(void)
 {
-#if TEST_NEEDS_SSE41
-    if (!__builtin_cpu_supports("sse4.1")) {
-        printf("SKIP: this machine has no SSE4.1 for the vector IDCT\n");
-        return 77;
-    }
-#endif
 #ifdef TEST_VECTOR_IDCT
     if (!JPEG_VECTOR_IDCT) {
 #else
