@@ -636,15 +636,17 @@ static void idct_vector(int32_t *coefficients, unsigned block_log2, bool big, ui
 #endif
 
 /* x86-64: SSE2, which every x86-64 has (with AVX the compiler encodes the same intrinsics as
- * VEX, without the register copies), on 16-bit lanes. A block that is not big has every coefficient in -1024..1023 and, by the bound of
- * the column pass (+-30,606 after its descale, summed over the worst sign pattern of each
- * output), every intermediate row in int16 too, so 16-bit lanes hold the inputs of both passes
- * exactly. Products and sums are formed in 32 bits with pmaddwd, which multiplies pairs of
- * lanes and adds each pair: the LLM graph rewritten as dot products of two input pairs (the
- * weights below are the graph's constants combined, e.g. t2 = z2 * F0541 + z3 * (F0541 -
- * F1847)). Integer arithmetic is exact, so the same sums give the scalar code's pixels; the
- * 32-bit lanes wrap where C would overflow, but the scalar results fit in int32 (see
- * "Overflow"), so every result is the same. Big blocks (hostile data) take the scalar code. */
+ * VEX, without the register copies), on 16-bit lanes. A block that is not big has every
+ * coefficient within +-1024 (the baseline decoder flags 1024 as big, the progressive one does
+ * not) and then, by the bound of the column pass (+-30,607 after its descale: the graph's exact
+ * integer weights of each output, times 1024, summed), every intermediate row fits int16 too,
+ * so 16-bit lanes hold the inputs of both passes exactly. Products and sums are formed in 32
+ * bits with pmaddwd, which multiplies pairs of lanes and adds each pair: the LLM graph
+ * rewritten as dot products of two input pairs (the weights below are the graph's constants
+ * combined, e.g. t2 = z2 * F0541 + z3 * (F0541 - F1847)). Integer arithmetic is exact, so the
+ * same sums give the scalar code's pixels; the 32-bit lanes wrap where C would overflow, but
+ * the scalar results fit in int32 (see "Overflow"), so every result is the same. Big blocks
+ * (hostile data) take the scalar code. */
 #if !JPEG_VECTOR_IDCT && defined(__x86_64__) && defined(__SSE2__) && !defined(INK_JPEG_SCALAR_IDCT)
 #define JPEG_SSE2_IDCT 1
 #include <emmintrin.h>
