@@ -657,12 +657,13 @@ static void idct_vector(int32_t *coefficients, unsigned block_log2, bool big, ui
     _mm_set_epi16((short)(second), (short)(first), (short)(second), (short)(first),               \
                   (short)(second), (short)(first), (short)(second), (short)(first))
 
-/* One 8-point pass over 8 lanes of int16 inputs in[0..7]: out[n] = (result + bias) >> shift,
- * narrowed to int16 (saturating: exact where the results fit, and the pixel clamp's first step
- * in the row pass). `bias` is the rounding, and in the row pass the level shift. Each half (4
- * lanes as int32) is finished before the next, which keeps fewer vectors live. */
-static inline __attribute__((always_inline)) void idct8_sse2(const __m128i in[8], __m128i bias,
-                                                             const int shift, __m128i out[8])
+/* One half of an 8-point pass over 8 lanes of int16 inputs in[0..7] (lanes 0..3, or 4..7 when
+ * `high`), as 32-bit results (result + bias) >> shift. `bias` is the rounding, and in the row
+ * pass the level shift. */
+static inline __attribute__((always_inline)) void idct8_half_sse2(const __m128i in[8],
+                                                                  const bool high, __m128i bias,
+                                                                  const int shift,
+                                                                  __m128i out[8])
 {
     const __m128i even_t0 = PAIR_WEIGHTS(1 << CONST_BITS, 1 << CONST_BITS);
     const __m128i even_t1 = PAIR_WEIGHTS(1 << CONST_BITS, -(1 << CONST_BITS));
@@ -687,43 +688,42 @@ static inline __attribute__((always_inline)) void idct8_sse2(const __m128i in[8]
         PAIR_WEIGHTS(FIX_1_175875602 - FIX_0_899976223, FIX_1_175875602 - FIX_0_390180644);
     const __m128i odd3_cd = PAIR_WEIGHTS(FIX_1_175875602, FIX_1_501321110 - FIX_0_899976223 -
                                                               FIX_0_390180644 + FIX_1_175875602);
-    __m128i low[8];
-#pragma GCC unroll 2
-    for (unsigned half = 0; half < 2; half++) {
-        __m128i p04, p26, pab, pcd;
-        if (half == 0) {
-            p04 = _mm_unpacklo_epi16(in[0], in[4]);
-            p26 = _mm_unpacklo_epi16(in[2], in[6]);
-            pab = _mm_unpacklo_epi16(in[7], in[5]);
-            pcd = _mm_unpacklo_epi16(in[3], in[1]);
-        } else {
-            p04 = _mm_unpackhi_epi16(in[0], in[4]);
-            p26 = _mm_unpackhi_epi16(in[2], in[6]);
-            pab = _mm_unpackhi_epi16(in[7], in[5]);
-            pcd = _mm_unpackhi_epi16(in[3], in[1]);
-        }
-        /* (in0 +- in4) << 13, plus the bias (which so reaches every output once). */
-        __m128i t0 = _mm_add_epi32(_mm_madd_epi16(p04, even_t0), bias);
-        __m128i t1 = _mm_add_epi32(_mm_madd_epi16(p04, even_t1), bias);
-        __m128i t2 = _mm_madd_epi16(p26, even_t2), t3 = _mm_madd_epi16(p26, even_t3);
-        __m128i t10 = _mm_add_epi32(t0, t3), t13 = _mm_sub_epi32(t0, t3);
-        __m128i t11 = _mm_add_epi32(t1, t2), t12 = _mm_sub_epi32(t1, t2);
-        __m128i o0 = _mm_add_epi32(_mm_madd_epi16(pab, odd0_ab), _mm_madd_epi16(pcd, odd0_cd));
-        __m128i o1 = _mm_add_epi32(_mm_madd_epi16(pab, odd1_ab), _mm_madd_epi16(pcd, odd1_cd));
-        __m128i o2 = _mm_add_epi32(_mm_madd_epi16(pab, odd2_ab), _mm_madd_epi16(pcd, odd2_cd));
-        __m128i o3 = _mm_add_epi32(_mm_madd_epi16(pab, odd3_ab), _mm_madd_epi16(pcd, odd3_cd));
-        __m128i result[8] = {_mm_add_epi32(t10, o3), _mm_add_epi32(t11, o2),
-                             _mm_add_epi32(t12, o1), _mm_add_epi32(t13, o0),
-                             _mm_sub_epi32(t13, o0), _mm_sub_epi32(t12, o1),
-                             _mm_sub_epi32(t11, o2), _mm_sub_epi32(t10, o3)};
+    __m128i p04 = high ? _mm_unpackhi_epi16(in[0], in[4]) : _mm_unpacklo_epi16(in[0], in[4]);
+    __m128i p26 = high ? _mm_unpackhi_epi16(in[2], in[6]) : _mm_unpacklo_epi16(in[2], in[6]);
+    __m128i pab = high ? _mm_unpackhi_epi16(in[7], in[5]) : _mm_unpacklo_epi16(in[7], in[5]);
+    __m128i pcd = high ? _mm_unpackhi_epi16(in[3], in[1]) : _mm_unpacklo_epi16(in[3], in[1]);
+    /* (in0 +- in4) << 13, plus the bias (which so reaches every output once). */
+    __m128i t0 = _mm_add_epi32(_mm_madd_epi16(p04, even_t0), bias);
+    __m128i t1 = _mm_add_epi32(_mm_madd_epi16(p04, even_t1), bias);
+    __m128i t2 = _mm_madd_epi16(p26, even_t2), t3 = _mm_madd_epi16(p26, even_t3);
+    __m128i t10 = _mm_add_epi32(t0, t3), t13 = _mm_sub_epi32(t0, t3);
+    __m128i t11 = _mm_add_epi32(t1, t2), t12 = _mm_sub_epi32(t1, t2);
+    __m128i o0 = _mm_add_epi32(_mm_madd_epi16(pab, odd0_ab), _mm_madd_epi16(pcd, odd0_cd));
+    __m128i o1 = _mm_add_epi32(_mm_madd_epi16(pab, odd1_ab), _mm_madd_epi16(pcd, odd1_cd));
+    __m128i o2 = _mm_add_epi32(_mm_madd_epi16(pab, odd2_ab), _mm_madd_epi16(pcd, odd2_cd));
+    __m128i o3 = _mm_add_epi32(_mm_madd_epi16(pab, odd3_ab), _mm_madd_epi16(pcd, odd3_cd));
+    out[0] = _mm_srai_epi32(_mm_add_epi32(t10, o3), shift);
+    out[1] = _mm_srai_epi32(_mm_add_epi32(t11, o2), shift);
+    out[2] = _mm_srai_epi32(_mm_add_epi32(t12, o1), shift);
+    out[3] = _mm_srai_epi32(_mm_add_epi32(t13, o0), shift);
+    out[4] = _mm_srai_epi32(_mm_sub_epi32(t13, o0), shift);
+    out[5] = _mm_srai_epi32(_mm_sub_epi32(t12, o1), shift);
+    out[6] = _mm_srai_epi32(_mm_sub_epi32(t11, o2), shift);
+    out[7] = _mm_srai_epi32(_mm_sub_epi32(t10, o3), shift);
+}
+
+/* The whole pass: both halves, narrowed to int16 (saturating: exact where the results fit,
+ * and the pixel clamp's first step in the row pass). The first half is finished before the
+ * second is computed, which keeps fewer vectors live. */
+static inline __attribute__((always_inline)) void idct8_sse2(const __m128i in[8], __m128i bias,
+                                                             const int shift, __m128i out[8])
+{
+    __m128i low[8], high[8];
+    idct8_half_sse2(in, false, bias, shift, low);
+    idct8_half_sse2(in, true, bias, shift, high);
 #pragma GCC unroll 8
-        for (unsigned n = 0; n < 8; n++) {
-            if (half == 0)
-                low[n] = _mm_srai_epi32(result[n], shift);
-            else
-                out[n] = _mm_packs_epi32(low[n], _mm_srai_epi32(result[n], shift));
-        }
-    }
+    for (unsigned n = 0; n < 8; n++)
+        out[n] = _mm_packs_epi32(low[n], high[n]);
 }
 
 /* r[i] lane j -> r[j] lane i, 8 x 8 int16. */
