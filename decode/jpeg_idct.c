@@ -647,7 +647,8 @@ static void idct_vector(int32_t *coefficients, unsigned block_log2, bool big, ui
  * same sums give the scalar code's pixels; the 32-bit lanes wrap where C would overflow, but
  * the scalar results fit in int32 (see "Overflow"), so every result is the same. Big blocks
  * (hostile data) take the scalar code. */
-#if !JPEG_VECTOR_IDCT && defined(__x86_64__) && defined(__SSE2__) && !defined(INK_JPEG_SCALAR_IDCT)
+#if !JPEG_VECTOR_IDCT && defined(__x86_64__) && defined(__SSE2__) &&                             \
+    !defined(INK_JPEG_SCALAR_IDCT)
 #define JPEG_SSE2_IDCT 1
 #include <emmintrin.h>
 
@@ -656,6 +657,20 @@ static void idct_vector(int32_t *coefficients, unsigned block_log2, bool big, ui
 #define PAIR_WEIGHTS(first, second)                                                               \
     _mm_set_epi16((short)(second), (short)(first), (short)(second), (short)(first),               \
                   (short)(second), (short)(first), (short)(second), (short)(first))
+
+/* The block's coefficient rows as int16 vectors (exact: not big), and the block cleared. */
+static inline __attribute__((always_inline)) void load_rows_and_clear(int32_t *coefficients,
+                                                                      __m128i row[8])
+{
+    const __m128i zero = _mm_setzero_si128();
+#pragma GCC unroll 8
+    for (unsigned r = 0; r < 8; r++) {
+        __m128i *in = (__m128i *)(void *)(coefficients + 8 * r);
+        row[r] = _mm_packs_epi32(_mm_loadu_si128(in), _mm_loadu_si128(in + 1));
+        _mm_storeu_si128(in, zero);
+        _mm_storeu_si128(in + 1, zero);
+    }
+}
 
 /* One half of an 8-point pass over 8 lanes of int16 inputs in[0..7] (lanes 0..3, or 4..7 when
  * `high`), as 32-bit results (result + bias) >> shift. `bias` is the rounding, and in the row
@@ -752,14 +767,7 @@ static inline __attribute__((always_inline)) void transpose8_epi16(__m128i r[8])
 static void idct_8x8_sse2(int32_t *coefficients, uint8_t *out, size_t stride)
 {
     __m128i row[8];
-    const __m128i zero = _mm_setzero_si128();
-    #pragma GCC unroll 8
-    for (unsigned r = 0; r < 8; r++) {
-        __m128i *in = (__m128i *)(void *)(coefficients + 8 * r);
-        row[r] = _mm_packs_epi32(_mm_loadu_si128(in), _mm_loadu_si128(in + 1));
-        _mm_storeu_si128(in, zero);
-        _mm_storeu_si128(in + 1, zero);
-    }
+    load_rows_and_clear(coefficients, row);
     /* Columns: lane c of row[r] is coefficient (r, c); DESCALE's rounding rides on the bias. */
     idct8_sse2(row, _mm_set1_epi32(1 << (COLUMN_SHIFT - 1)), COLUMN_SHIFT, row);
     transpose8_epi16(row);
@@ -768,8 +776,10 @@ static void idct_8x8_sse2(int32_t *coefficients, uint8_t *out, size_t stride)
     __m128i column[8];
     idct8_sse2(row, _mm_set1_epi32(ROW_BIAS * (1 << CONST_BITS)), OUT_SHIFT, column);
     /* Saturating to bytes is the clamp to 0..255. Then bytes (x, y) -> rows of x. */
-    __m128i x04 = _mm_packus_epi16(column[0], column[4]), x15 = _mm_packus_epi16(column[1], column[5]);
-    __m128i x26 = _mm_packus_epi16(column[2], column[6]), x37 = _mm_packus_epi16(column[3], column[7]);
+    __m128i x04 = _mm_packus_epi16(column[0], column[4]);
+    __m128i x15 = _mm_packus_epi16(column[1], column[5]);
+    __m128i x26 = _mm_packus_epi16(column[2], column[6]);
+    __m128i x37 = _mm_packus_epi16(column[3], column[7]);
     __m128i x01 = _mm_unpacklo_epi8(x04, x15), x45 = _mm_unpackhi_epi8(x04, x15);
     __m128i x23 = _mm_unpacklo_epi8(x26, x37), x67 = _mm_unpackhi_epi8(x26, x37);
     __m128i low_rows = _mm_unpacklo_epi16(x01, x23), high_rows = _mm_unpackhi_epi16(x01, x23);
@@ -778,10 +788,11 @@ static void idct_8x8_sse2(int32_t *coefficients, uint8_t *out, size_t stride)
                        _mm_unpackhi_epi32(low_rows, low_rows2),
                        _mm_unpacklo_epi32(high_rows, high_rows2),
                        _mm_unpackhi_epi32(high_rows, high_rows2)};
-    #pragma GCC unroll 4
+#pragma GCC unroll 4
     for (unsigned y = 0; y < 4; y++, out += 2 * stride) {
         _mm_storel_epi64((__m128i *)(void *)out, rows[y]);
-        _mm_storel_epi64((__m128i *)(void *)(out + stride), _mm_unpackhi_epi64(rows[y], rows[y]));
+        _mm_storel_epi64((__m128i *)(void *)(out + stride),
+                         _mm_unpackhi_epi64(rows[y], rows[y]));
     }
 }
 
@@ -796,16 +807,10 @@ static void idct_4x4_sse2(int32_t *coefficients, uint8_t *out, size_t stride)
     const __m128i odd0_13 = PAIR_WEIGHTS(W4_01, W4_03), odd0_57 = PAIR_WEIGHTS(W4_05, W4_07);
     const __m128i odd1_13 = PAIR_WEIGHTS(W4_11, W4_13), odd1_57 = PAIR_WEIGHTS(W4_15, W4_17);
     __m128i row[8];
-    #pragma GCC unroll 8
-    for (unsigned r = 0; r < 8; r++) {
-        __m128i *in = (__m128i *)(void *)(coefficients + 8 * r);
-        row[r] = _mm_packs_epi32(_mm_loadu_si128(in), _mm_loadu_si128(in + 1));
-        _mm_storeu_si128(in, zero);
-        _mm_storeu_si128(in + 1, zero);
-    }
+    load_rows_and_clear(coefficients, row);
     /* Columns: lane c of row[r] is coefficient (r, c). */
     __m128i work[4];
-    #pragma GCC unroll 2
+#pragma GCC unroll 2
     for (unsigned half = 0; half < 2; half++) {
         __m128i e0, p26, p13, p57;
         if (half == 0) {
@@ -826,14 +831,15 @@ static void idct_4x4_sse2(int32_t *coefficients, uint8_t *out, size_t stride)
         __m128i plus = _mm_add_epi32(e0, t), minus = _mm_sub_epi32(e0, t);
         __m128i result[4] = {_mm_add_epi32(plus, o0), _mm_add_epi32(minus, o1),
                              _mm_sub_epi32(minus, o1), _mm_sub_epi32(plus, o0)};
-    #pragma GCC unroll 4
+#pragma GCC unroll 4
         for (unsigned r = 0; r < 4; r++) {
             result[r] = _mm_srai_epi32(result[r], COLUMN_SHIFT);
             work[r] = half == 0 ? result[r] : _mm_packs_epi32(work[r], result[r]);
         }
     }
     /* work[r] lane c -> columns in pairs: c01 holds column 0 (lanes 0..3 = rows) and column 1. */
-    __m128i r01 = _mm_unpacklo_epi16(work[0], work[1]), r23 = _mm_unpacklo_epi16(work[2], work[3]);
+    __m128i r01 = _mm_unpacklo_epi16(work[0], work[1]);
+    __m128i r23 = _mm_unpacklo_epi16(work[2], work[3]);
     __m128i r01h = _mm_unpackhi_epi16(work[0], work[1]);
     __m128i r23h = _mm_unpackhi_epi16(work[2], work[3]);
     __m128i c01 = _mm_unpacklo_epi32(r01, r23), c23 = _mm_unpackhi_epi32(r01, r23);
@@ -855,7 +861,7 @@ static void idct_4x4_sse2(int32_t *coefficients, uint8_t *out, size_t stride)
                                   _mm_srai_epi32(_mm_sub_epi32(plus, o0), OUT_SHIFT));
     __m128i x02 = _mm_unpacklo_epi16(x01, x23), x13 = _mm_unpackhi_epi16(x01, x23);
     __m128i rows = _mm_packus_epi16(_mm_unpacklo_epi16(x02, x13), _mm_unpackhi_epi16(x02, x13));
-    #pragma GCC unroll 4
+#pragma GCC unroll 4
     for (unsigned y = 0; y < 4; y++, out += stride) {
         uint32_t pixels = (uint32_t)_mm_cvtsi128_si32(rows);
         memcpy(out, &pixels, 4);
@@ -870,13 +876,7 @@ static void idct_2x2_sse2(int32_t *coefficients, uint8_t *out, size_t stride)
 {
     const __m128i zero = _mm_setzero_si128();
     __m128i row[8];
-#pragma GCC unroll 8
-    for (unsigned r = 0; r < 8; r++) {
-        __m128i *in = (__m128i *)(void *)(coefficients + 8 * r);
-        row[r] = _mm_packs_epi32(_mm_loadu_si128(in), _mm_loadu_si128(in + 1));
-        _mm_storeu_si128(in, zero);
-        _mm_storeu_si128(in + 1, zero);
-    }
+    load_rows_and_clear(coefficients, row);
     const __m128i odd_13 = PAIR_WEIGHTS(W2_1, W2_3), odd_57 = PAIR_WEIGHTS(W2_5, W2_7);
     __m128i work[2];
 #pragma GCC unroll 2
