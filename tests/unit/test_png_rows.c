@@ -263,12 +263,38 @@ static void test_gray_every_rgba8_value(void **unused)
         }
 }
 
+/* Every gray x every alpha x every background, gray+alpha 8: the compositing as a whole. */
+static void test_gray_every_gray_alpha8_value_and_background(void **unused)
+{
+    (void)unused;
+    uint8_t raw[2 * 256], gray[256];
+    for (uint32_t background = 0; background < 256; background++) {
+        ink_png_pixels pixels;
+        ink_error_info info;
+        ink_error_clear(&info);
+        assert_int_equal(ink_png_pixels_init(&pixels, INK_PNG_COLOR_GRAY_ALPHA, 8,
+                                             (uint8_t)background, &info),
+                         INK_OK);
+        for (uint32_t alpha = 0; alpha < 256; alpha++) {
+            for (uint32_t v = 0; v < 256; v++) {
+                raw[2 * v] = (uint8_t)v;
+                raw[2 * v + 1] = (uint8_t)alpha;
+            }
+            ink_png_gray_row(&pixels, raw, 256, gray, 1);
+            for (uint32_t v = 0; v < 256; v++)
+                if (gray[v] != reference_gray(INK_PNG_COLOR_GRAY_ALPHA, 8, raw, v, background))
+                    fail_msg("gray %u alpha %u over %u: %u", v, alpha, background, gray[v]);
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_unfilter_matches_the_spec),
         cmocka_unit_test(test_gray_matches_the_definitions),
         cmocka_unit_test(test_gray_every_rgba8_value),
+        cmocka_unit_test(test_gray_every_gray_alpha8_value_and_background),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
