@@ -26,21 +26,18 @@ void ink_png_unfilter_begin_row(ink_png_unfilter *state, uint8_t filter, uint8_t
 }
 
 /*
- * |x| for x in [-510, 510], capped at 255: abs_capped[x] with the pointer at the table's middle.
- * Capping is exact for Paeth: pa and pb are at most 255, so "pa <= pc" and "pb <= pc" come out
- * the same whether pc is 256..510 or 255. A load replaces the three instructions of a
- * branch-free absolute value on RV32, three times per byte.
+ * |x| for x in [-255, 255]: abs_table[x] with the pointer at the table's middle (entry -256, never
+ * read, is capped to fit a byte). A load replaces the three instructions of a branch-free
+ * absolute value on RV32, twice per byte.
  */
-#define ABS_CAPPED(x) (uint8_t)((x) < -255 || (x) > 255 ? 255 : (x) < 0 ? -(x) : (x))
-#define ABS_CAPPED4(x) ABS_CAPPED(x), ABS_CAPPED((x) + 1), ABS_CAPPED((x) + 2), ABS_CAPPED((x) + 3)
-#define ABS_CAPPED16(x) \
-    ABS_CAPPED4(x), ABS_CAPPED4((x) + 4), ABS_CAPPED4((x) + 8), ABS_CAPPED4((x) + 12)
-#define ABS_CAPPED64(x) \
-    ABS_CAPPED16(x), ABS_CAPPED16((x) + 16), ABS_CAPPED16((x) + 32), ABS_CAPPED16((x) + 48)
-#define ABS_CAPPED256(x) \
-    ABS_CAPPED64(x), ABS_CAPPED64((x) + 64), ABS_CAPPED64((x) + 128), ABS_CAPPED64((x) + 192)
-static const uint8_t abs_capped_table[1024] = {ABS_CAPPED256(-512), ABS_CAPPED256(-256),
-                                               ABS_CAPPED256(0), ABS_CAPPED256(256)};
+#define ABS_BYTE(x) (uint8_t)((x) < -255 ? 255 : (x) < 0 ? -(x) : (x))
+#define ABS_BYTE4(x) ABS_BYTE(x), ABS_BYTE((x) + 1), ABS_BYTE((x) + 2), ABS_BYTE((x) + 3)
+#define ABS_BYTE16(x) ABS_BYTE4(x), ABS_BYTE4((x) + 4), ABS_BYTE4((x) + 8), ABS_BYTE4((x) + 12)
+#define ABS_BYTE64(x) \
+    ABS_BYTE16(x), ABS_BYTE16((x) + 16), ABS_BYTE16((x) + 32), ABS_BYTE16((x) + 48)
+#define ABS_BYTE256(x) \
+    ABS_BYTE64(x), ABS_BYTE64((x) + 64), ABS_BYTE64((x) + 128), ABS_BYTE64((x) + 192)
+static const uint8_t abs_table[512] = {ABS_BYTE256(-256), ABS_BYTE256(0)};
 
 /* One byte of each filter: x is the filtered byte; a, b, c as above. */
 static inline uint32_t sub_byte(uint32_t x, uint32_t a)
@@ -53,16 +50,25 @@ static inline uint32_t average_byte(uint32_t x, uint32_t a, uint32_t b)
     return (x + ((a + b) >> 1)) & 0xFFu;
 }
 
+/*
+ * Spec 9.4: the nearest of a, b, c to p = a + b - c, ties preferring a, then b. With
+ * da = a - c and db = b - c: pa = |p - a| = |db|, pb = |p - b| = |da|, pc = |da + db|. When da
+ * and db have the same sign (0 counting as positive) pc = pa + pb, never below pa or pb: a if
+ * pa <= pb, else b. When their signs differ pc = |pa - pb|: a if pa <= pc, i.e. 2 pa <= pb; else
+ * b if pb <= pc, i.e. 2 pb <= pa; else c. Two table loads and no third absolute value.
+ * (test_png_rows checks every a, b and c against the spec's formula.)
+ */
 static inline uint32_t paeth_byte(uint32_t x, uint32_t a, uint32_t b, uint32_t c)
 {
-    const uint8_t *abs_capped = abs_capped_table + 512;
-    int32_t p_minus_a = (int32_t)b - (int32_t)c, p_minus_b = (int32_t)a - (int32_t)c;
-    uint32_t pa = abs_capped[p_minus_a], pb = abs_capped[p_minus_b];
-    uint32_t pc = abs_capped[p_minus_a + p_minus_b];
-    uint32_t predictor; /* spec 9.4: nearest to p = a + b - c; ties prefer a, then b */
-    if (pa <= pb && pa <= pc)
+    const uint8_t *abs_byte = abs_table + 256;
+    int32_t da = (int32_t)a - (int32_t)c, db = (int32_t)b - (int32_t)c;
+    uint32_t pa = abs_byte[db], pb = abs_byte[da];
+    uint32_t predictor;
+    if ((da ^ db) >= 0)
+        predictor = pa <= pb ? a : b;
+    else if (2 * pa <= pb)
         predictor = a;
-    else if (pb <= pc)
+    else if (2 * pb <= pa)
         predictor = b;
     else
         predictor = c;

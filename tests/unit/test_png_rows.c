@@ -147,6 +147,29 @@ static void test_unfilter_matches_the_spec(void **unused)
                 }
 }
 
+/* Paeth's predictor for every a, b and c: a two-byte row (bpp 1) whose first byte decodes to a
+ * (its predictor is the byte above it, c) and whose second byte, filtered as 0, decodes to the
+ * predictor of a, b and c. */
+static void test_paeth_every_a_b_c(void **unused)
+{
+    (void)unused;
+    for (int a = 0; a < 256; a++)
+        for (int b = 0; b < 256; b++)
+            for (int c = 0; c < 256; c++) {
+                uint8_t row[2] = {(uint8_t)c, (uint8_t)b};
+                const uint8_t filtered[2] = {(uint8_t)(a - c), 0};
+                ink_png_unfilter state;
+                ink_png_unfilter_begin_row(&state, 4, 1);
+                ink_png_unfilter_chunk(&state, row, 0, filtered, 2);
+                int p = a + b - c;
+                int pa = abs(p - a), pb = abs(p - b), pc = abs(p - c);
+                int predictor = pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+                if (row[0] != a || row[1] != predictor)
+                    fail_msg("Paeth a %d b %d c %d: %u, expected %d", a, b, c, row[1],
+                             predictor);
+            }
+}
+
 /* ---- conversion to gray --------------------------------------------------------------------- */
 
 static uint32_t scale_16_to_8(uint32_t v)
@@ -292,6 +315,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_unfilter_matches_the_spec),
+        cmocka_unit_test(test_paeth_every_a_b_c),
         cmocka_unit_test(test_gray_matches_the_definitions),
         cmocka_unit_test(test_gray_every_rgba8_value),
         cmocka_unit_test(test_gray_every_gray_alpha8_value_and_background),
