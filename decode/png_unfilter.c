@@ -25,20 +25,6 @@ void ink_png_unfilter_begin_row(ink_png_unfilter *state, uint8_t filter, uint8_t
     memset(state->upper_left, 0, sizeof state->upper_left);
 }
 
-/*
- * |x| for x in [-255, 255]: abs_table[x] with the pointer at the table's middle (entry -256, never
- * read, is capped to fit a byte). A load replaces the three instructions of a branch-free
- * absolute value on RV32, twice per byte.
- */
-#define ABS_BYTE(x) (uint8_t)((x) < -255 ? 255 : (x) < 0 ? -(x) : (x))
-#define ABS_BYTE4(x) ABS_BYTE(x), ABS_BYTE((x) + 1), ABS_BYTE((x) + 2), ABS_BYTE((x) + 3)
-#define ABS_BYTE16(x) ABS_BYTE4(x), ABS_BYTE4((x) + 4), ABS_BYTE4((x) + 8), ABS_BYTE4((x) + 12)
-#define ABS_BYTE64(x) \
-    ABS_BYTE16(x), ABS_BYTE16((x) + 16), ABS_BYTE16((x) + 32), ABS_BYTE16((x) + 48)
-#define ABS_BYTE256(x) \
-    ABS_BYTE64(x), ABS_BYTE64((x) + 64), ABS_BYTE64((x) + 128), ABS_BYTE64((x) + 192)
-static const uint8_t abs_table[512] = {ABS_BYTE256(-256), ABS_BYTE256(0)};
-
 /* One byte of each filter: x is the filtered byte; a, b, c as above. */
 static inline uint32_t sub_byte(uint32_t x, uint32_t a)
 {
@@ -51,27 +37,26 @@ static inline uint32_t average_byte(uint32_t x, uint32_t a, uint32_t b)
 }
 
 /*
- * Spec 9.4: the nearest of a, b, c to p = a + b - c, ties preferring a, then b. With
- * da = a - c and db = b - c: pa = |p - a| = |db|, pb = |p - b| = |da|, pc = |da + db|. When da
- * and db have the same sign (0 counting as positive) pc = pa + pb, never below pa or pb: a if
- * pa <= pb, else b. When their signs differ pc = |pa - pb|: a if pa <= pc, i.e. 2 pa <= pb; else
- * b if pb <= pc, i.e. 2 pb <= pa; else c. Two table loads and no third absolute value.
- * (test_png_rows checks every a, b and c against the spec's formula.)
+ * Spec 9.4: the nearest of a, b, c to p = a + b - c, ties preferring a, then b. With lo and hi
+ * the smaller and larger of a and b: when c <= lo, p - c = (a - c) + (b - c) is the largest
+ * distance and the nearer of a and b to p is hi (a on a tie, which is then also hi); when
+ * c >= hi, likewise lo; in between, with dh = hi - c and dl = c - lo (pc = |dh - dl|), hi if
+ * 2 dl <= dh, lo if 2 dh <= dl (never both, dl > 0), else c. Comparisons only: in photos most
+ * bytes take one of the first two branches (test_png_rows checks every a, b and c against the
+ * spec's formula).
  */
 static inline uint32_t paeth_byte(uint32_t x, uint32_t a, uint32_t b, uint32_t c)
 {
-    const uint8_t *abs_byte = abs_table + 256;
-    int32_t da = (int32_t)a - (int32_t)c, db = (int32_t)b - (int32_t)c;
-    uint32_t pa = abs_byte[db], pb = abs_byte[da];
+    uint32_t lo = a < b ? a : b, hi = a < b ? b : a;
     uint32_t predictor;
-    if ((da ^ db) >= 0)
-        predictor = pa <= pb ? a : b;
-    else if (2 * pa <= pb)
-        predictor = a;
-    else if (2 * pb <= pa)
-        predictor = b;
-    else
-        predictor = c;
+    if (c <= lo) {
+        predictor = hi;
+    } else if (c >= hi) {
+        predictor = lo;
+    } else {
+        uint32_t dh = hi - c, dl = c - lo;
+        predictor = 2 * dl <= dh ? hi : 2 * dh <= dl ? lo : c;
+    }
     return (x + predictor) & 0xFFu;
 }
 
