@@ -41,22 +41,24 @@ static inline uint32_t average_byte(uint32_t x, uint32_t a, uint32_t b)
  * the smaller and larger of a and b: when c <= lo, p - c = (a - c) + (b - c) is the largest
  * distance and the nearer of a and b to p is hi (a on a tie, which is then also hi); when
  * c >= hi, likewise lo; in between, with dh = hi - c and dl = c - lo (pc = |dh - dl|), hi if
- * 2 dl <= dh, lo if 2 dh <= dl (never both, dl > 0), else c. Comparisons only: in photos most
- * bytes take one of the first two branches (test_png_rows checks every a, b and c against the
- * spec's formula).
+ * 2 dl <= dh, lo if 2 dh <= dl (never both, dl > 0), else c. Comparisons only, two or three
+ * per byte in photos, where most bytes take one of the first two branches; the two orders of a
+ * and b are written out so that no min/max moves are needed (test_png_rows checks every a, b
+ * and c against the spec's formula).
  */
+static inline uint32_t paeth_between(uint32_t lo, uint32_t hi, uint32_t c)
+{
+    uint32_t dh = hi - c, dl = c - lo;
+    return 2 * dl <= dh ? hi : 2 * dh <= dl ? lo : c;
+}
+
 static inline uint32_t paeth_byte(uint32_t x, uint32_t a, uint32_t b, uint32_t c)
 {
-    uint32_t lo = a < b ? a : b, hi = a < b ? b : a;
-    uint32_t predictor;
-    if (c <= lo) {
-        predictor = hi;
-    } else if (c >= hi) {
-        predictor = lo;
-    } else {
-        uint32_t dh = hi - c, dl = c - lo;
-        predictor = 2 * dl <= dh ? hi : 2 * dh <= dl ? lo : c;
-    }
+    uint32_t predictor; /* written out for each order of a and b: no min/max moves */
+    if (a >= b)
+        predictor = c <= b ? a : c >= a ? b : paeth_between(b, a, c);
+    else
+        predictor = c <= a ? b : c >= b ? a : paeth_between(a, b, c);
     return (x + predictor) & 0xFFu;
 }
 
