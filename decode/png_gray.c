@@ -138,19 +138,6 @@ static void indexed_row(const ink_png_pixels *pixels, const uint8_t *raw, uint32
     }
 }
 
-/*
- * ink_gray_over_background (gray * a + bg * (255 - a) + 127) / 255, rearranged as
- * (a * (gray - bg) + 255 * bg + 127) / 255 with `bg_term` = 255 * bg + 127: one multiply
- * instead of two. The same integer: a * (gray - bg) wraps modulo 2^32 when gray < bg, and the
- * sum, the true non-negative numerator, comes out exact (test_png_rows checks every gray and
- * alpha against the division).
- */
-static inline uint8_t over_background(uint32_t gray, uint32_t alpha, uint32_t bg,
-                                      uint32_t bg_term)
-{
-    return (uint8_t)((alpha * (gray - bg) + bg_term) / 255u);
-}
-
 void ink_png_gray_row(const ink_png_pixels *pixels, const uint8_t *raw, uint32_t npixels,
                       uint8_t *gray, uint32_t stride)
 {
@@ -195,7 +182,7 @@ void ink_png_gray_row(const ink_png_pixels *pixels, const uint8_t *raw, uint32_t
     case INK_PNG_COLOR_GRAY_ALPHA * 32u + 8u:
         for (uint8_t *out = gray, *end = gray + (size_t)npixels * stride; out != end;
              out += stride, raw += 2)
-            *out = over_background(raw[0], raw[1], bg, bg_term);
+            *out = ink_png_over_background(raw[0], raw[1], bg, bg_term);
         break;
     case INK_PNG_COLOR_GRAY_ALPHA * 32u + 16u:
         for (x = 0; x < npixels; x++, raw += 4)
@@ -207,7 +194,7 @@ void ink_png_gray_row(const ink_png_pixels *pixels, const uint8_t *raw, uint32_t
              out += stride, raw += 4) {
             uint32_t a = raw[3];
             uint32_t y = ink_gray_from_rgb(raw[0], raw[1], raw[2]);
-            *out = a == 255u ? (uint8_t)y : over_background(y, a, bg, bg_term);
+            *out = a == 255u ? (uint8_t)y : ink_png_over_background(y, a, bg, bg_term);
         }
         break;
     default: /* RGBA 16 */

@@ -18,6 +18,8 @@
 
 #include <string.h>
 
+#include "decode/gray.h"
+
 void ink_png_unfilter_begin_row(ink_png_unfilter *state, uint8_t filter, uint8_t bpp)
 {
     state->filter = filter;
@@ -232,5 +234,115 @@ void ink_png_unfilter_chunk(ink_png_unfilter *state, uint8_t *row, uint32_t offs
     default: /* 4: Paeth */
         paeth_chunk(out, src, nbytes, bpp, offset == 0, state->upper_left);
         break;
+    }
+}
+
+/* ---- unfiltering fused with the gray conversion (8-bit RGB and RGBA rows) ---- */
+
+/* Measured on RV32 (docs/PNG.md): fused Sub and Average pay for RGB and RGBA, fused Paeth for
+ * RGB only; for RGBA the four channels' a and c, the gray weights and the compositing terms
+ * do not fit the registers together with Paeth's comparisons, and the lanes plus the gray pass
+ * cost less. */
+bool ink_png_unfilter_gray_applies(const ink_png_pixels *pixels, uint8_t filter)
+{
+    if (pixels->bit_depth != 8)
+        return false;
+    if (pixels->color_type == INK_PNG_COLOR_RGB && !pixels->has_trns)
+        return filter == 1 || filter == 3 || filter == 4;
+    return pixels->color_type == INK_PNG_COLOR_RGBA && (filter == 1 || filter == 3);
+}
+
+/*
+ * Pixel by pixel, with each channel's a and c in registers (BPP and FILTER constants: the
+ * callers below inline it six times) and the pixel's gray computed while its bytes are in
+ * registers: the separate gray pass would load them again. Same results as the lane functions
+ * followed by ink_png_gray_row (test_png_rows compares both with the references).
+ */
+static inline __attribute__((always_inline)) void
+unfilter_gray_pixels(uint8_t *out, const uint8_t *src, uint32_t npixels, const uint32_t bpp,
+                     const unsigned filter, bool row_start, uint8_t *upper_left, uint8_t *gray,
+                     uint32_t bg, uint32_t bg_term)
+{
+    uint32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+    if (!row_start) {
+        a0 = out[-(int32_t)bpp];
+        a1 = out[1 - (int32_t)bpp];
+        a2 = out[2 - (int32_t)bpp];
+        if (bpp == 4)
+            a3 = out[-1];
+    }
+    uint32_t c0 = upper_left[0], c1 = upper_left[1], c2 = upper_left[2], c3 = upper_left[3];
+    for (const uint8_t *end = src + npixels * bpp; src != end; src += bpp, out += bpp) {
+        uint32_t b0 = out[0], b1 = out[1], b2 = out[2], b3 = bpp == 4 ? out[3] : 0;
+        if (filter == 1) {
+            a0 = sub_byte(src[0], a0);
+            a1 = sub_byte(src[1], a1);
+            a2 = sub_byte(src[2], a2);
+            if (bpp == 4)
+                a3 = sub_byte(src[3], a3);
+        } else if (filter == 3) {
+            a0 = average_byte(src[0], a0, b0);
+            a1 = average_byte(src[1], a1, b1);
+            a2 = average_byte(src[2], a2, b2);
+            if (bpp == 4)
+                a3 = average_byte(src[3], a3, b3);
+        } else {
+            a0 = paeth_byte(src[0], a0, b0, c0);
+            a1 = paeth_byte(src[1], a1, b1, c1);
+            a2 = paeth_byte(src[2], a2, b2, c2);
+            c0 = b0;
+            c1 = b1;
+            c2 = b2;
+            if (bpp == 4) {
+                a3 = paeth_byte(src[3], a3, b3, c3);
+                c3 = b3;
+            }
+        }
+        out[0] = (uint8_t)a0;
+        out[1] = (uint8_t)a1;
+        out[2] = (uint8_t)a2;
+        uint32_t y = ink_gray_from_rgb(a0, a1, a2);
+        if (bpp == 4) {
+            out[3] = (uint8_t)a3;
+            if (a3 != 255u)
+                y = ink_png_over_background(y, a3, bg, bg_term);
+        }
+        *gray++ = (uint8_t)y;
+    }
+    if (filter == 4) {
+        upper_left[0] = (uint8_t)c0;
+        upper_left[1] = (uint8_t)c1;
+        upper_left[2] = (uint8_t)c2;
+        upper_left[3] = (uint8_t)c3;
+    }
+}
+
+void ink_png_unfilter_gray_chunk(ink_png_unfilter *state, uint8_t *row, uint32_t offset,
+                                 const uint8_t *src, uint32_t nbytes,
+                                 const ink_png_pixels *pixels, uint8_t *gray)
+{
+    uint8_t *out = row + offset;
+    if (!ink_png_unfilter_gray_applies(pixels, state->filter)) { /* not for the decoder's use */
+        ink_png_unfilter_chunk(state, row, offset, src, nbytes);
+        ink_png_gray_row(pixels, out, nbytes / state->bpp, gray, 1);
+        return;
+    }
+    const bool row_start = offset == 0;
+    const uint32_t bg = pixels->background, bg_term = 255u * bg + 127u;
+    uint8_t *upper_left = state->upper_left;
+    if (state->bpp == 3) {
+        const uint32_t npixels = nbytes / 3;
+        if (state->filter == 1)
+            unfilter_gray_pixels(out, src, npixels, 3, 1, row_start, upper_left, gray, bg, bg_term);
+        else if (state->filter == 3)
+            unfilter_gray_pixels(out, src, npixels, 3, 3, row_start, upper_left, gray, bg, bg_term);
+        else
+            unfilter_gray_pixels(out, src, npixels, 3, 4, row_start, upper_left, gray, bg, bg_term);
+    } else {
+        const uint32_t npixels = nbytes / 4;
+        if (state->filter == 1)
+            unfilter_gray_pixels(out, src, npixels, 4, 1, row_start, upper_left, gray, bg, bg_term);
+        else
+            unfilter_gray_pixels(out, src, npixels, 4, 3, row_start, upper_left, gray, bg, bg_term);
     }
 }
