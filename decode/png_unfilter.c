@@ -12,7 +12,9 @@
  * Speed (docs/PNG.md, RV32 instruction counts): Sub, Average and Paeth depend on the byte one
  * pixel to the left, so a chunk is undone one byte lane at a time (bytes k, k + bpp, ...): the
  * lane's a and c then live in registers rather than in per-lane arrays. Up has no such
- * dependency and is done four bytes at a time with a carry-free byte-wise add.
+ * dependency and is done four bytes at a time with a carry-free byte-wise add. For 8-bit RGB
+ * and RGBA rows the decoder mostly takes the fused path at the end of this file instead, pixel
+ * by pixel with the gray conversion.
  */
 #include "decode/png_internal.h"
 
@@ -266,8 +268,8 @@ bool ink_png_unfilter_gray_applies(const ink_png_pixels *pixels, uint8_t filter)
 }
 
 /*
- * Pixel by pixel, with each channel's a and c in registers (BPP and FILTER constants: the
- * callers below inline it six times) and the pixel's gray computed while its bytes are in
+ * Pixel by pixel, with each channel's a and c in registers (BPP and FILTER constants: inlined
+ * for each of the five row kinds below) and the pixel's gray computed while its bytes are in
  * registers: the separate gray pass would load them again. Same results as the lane functions
  * followed by ink_png_gray_row (test_png_rows compares both with the references).
  */
