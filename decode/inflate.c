@@ -401,6 +401,7 @@ static void adler32_bytes(uint32_t *a, uint32_t *b, const uint8_t *data, size_t 
     *b = sum_b;
 }
 
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 /*
  * `nwords` aligned words (at most ADLER_BLOCK_WORDS) added to the sums without a reduction, the
  * same integers as byte by byte. The four byte lanes of a little-endian word (k = 0..3, stream
@@ -441,6 +442,7 @@ static void adler32_words(uint32_t *a, uint32_t *b, const aliased_word *words, u
     *b += 4u * nwords * *a + 4u * sum_b - weighted;
     *a += sum_a;
 }
+#endif
 
 static uint32_t adler32_update(uint32_t adler, const uint8_t *data, size_t nbytes)
 {
