@@ -299,6 +299,7 @@ static inline __attribute__((always_inline)) void idct_4x4(int32_t *coefficients
                                                            uint8_t *out, size_t stride)
 {
     int32_t work[4 * 8];
+#pragma GCC unroll 8
     for (unsigned column = 0; column < 8; column++) {
         int32_t *in = coefficients + column;
         if (column == 4)
@@ -317,6 +318,7 @@ static inline __attribute__((always_inline)) void idct_4x4(int32_t *coefficients
             work[row * 8 + column] = big ? clamp_work(value) : value;
         }
     }
+#pragma GCC unroll 4
     for (unsigned row = 0; row < 4; row++, out += stride) {
         const int32_t *in = work + row * 8;
         int32_t result[4];
@@ -333,6 +335,7 @@ static inline __attribute__((always_inline)) void idct_4x4_low(int32_t *coeffici
                                                                size_t stride)
 {
     int32_t work[4 * 4];
+#pragma GCC unroll 4
     for (unsigned column = 0; column < 4; column++) {
         int32_t *in = coefficients + column;
         if ((in[8] | in[16] | in[24]) == 0) {
@@ -349,6 +352,7 @@ static inline __attribute__((always_inline)) void idct_4x4_low(int32_t *coeffici
             work[row * 4 + column] = big ? clamp_work(value) : value;
         }
     }
+#pragma GCC unroll 4
     for (unsigned row = 0; row < 4; row++, out += stride) {
         const int32_t *in = work + row * 4;
         int32_t result[4];
@@ -380,6 +384,7 @@ static inline __attribute__((always_inline)) void idct_2x2(int32_t *coefficients
 {
     static const uint8_t columns[5] = {0, 1, 3, 5, 7};
     int32_t work[2 * 8];
+#pragma GCC unroll 5
     for (unsigned i = 0; i < 5; i++) {
         unsigned column = columns[i];
         int32_t *in = coefficients + column;
@@ -391,6 +396,7 @@ static inline __attribute__((always_inline)) void idct_2x2(int32_t *coefficients
             work[row * 8 + column] = big ? clamp_work(value) : value;
         }
     }
+#pragma GCC unroll 2
     for (unsigned row = 0; row < 2; row++, out += stride) {
         const int32_t *in = work + row * 8;
         int32_t result[2];
@@ -407,6 +413,7 @@ static inline __attribute__((always_inline)) void idct_2x2_low(int32_t *coeffici
 {
     int32_t work[2 * 3];
     static const uint8_t columns[3] = {0, 1, 3};
+#pragma GCC unroll 3
     for (unsigned i = 0; i < 3; i++) {
         int32_t *in = coefficients + columns[i];
         int32_t result[2];
@@ -417,6 +424,7 @@ static inline __attribute__((always_inline)) void idct_2x2_low(int32_t *coeffici
             work[row * 3 + i] = big ? clamp_work(value) : value;
         }
     }
+#pragma GCC unroll 2
     for (unsigned row = 0; row < 2; row++, out += stride) {
         const int32_t *in = work + row * 3;
         int32_t result[2];
