@@ -304,15 +304,21 @@ static inline __attribute__((always_inline)) void idct_4x4(int32_t *coefficients
         int32_t *in = coefficients + column;
         if (column == 4)
             continue;
-        if ((in[8] | in[16] | in[24] | in[40] | in[48] | in[56]) == 0) {
+        int32_t high = in[40] | in[48] | in[56];
+        if ((in[8] | in[16] | in[24] | high) == 0) {
             int32_t dc = in[0] * (1 << PASS1_BITS);
             in[0] = 0;
             work[column] = work[8 + column] = work[16 + column] = work[24 + column] = dc;
             continue;
         }
         int32_t result[4];
-        IDCT4V(in[0], in[8], in[16], in[24], in[40], in[48], in[56], result);
-        in[0] = in[8] = in[16] = in[24] = in[40] = in[48] = in[56] = 0;
+        if (high == 0) {
+            IDCT4V(in[0], in[8], in[16], in[24], 0, 0, 0, result);
+        } else {
+            IDCT4V(in[0], in[8], in[16], in[24], in[40], in[48], in[56], result);
+            in[40] = in[48] = in[56] = 0;
+        }
+        in[0] = in[8] = in[16] = in[24] = 0;
         for (unsigned row = 0; row < 4; row++) {
             int32_t value = DESCALE(result[row], COLUMN_SHIFT);
             work[row * 8 + column] = big ? clamp_work(value) : value;
