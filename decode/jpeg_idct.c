@@ -1001,12 +1001,37 @@ void ink_jpeg_idct_1x1(int32_t *coefficients, uint8_t *out)
     coefficients[0] = 0;
 }
 
+/* A word of four equal pixels, stored where the address is 4-aligned (the decoder's rows are:
+ * their stride is a multiple of the MCU width; RV32 has no misaligned stores). */
+typedef uint32_t jpeg_pixel_word __attribute__((may_alias, aligned(4)));
+
 void ink_jpeg_idct_flat(int32_t *coefficients, unsigned size, uint8_t *out, size_t stride)
 {
     uint8_t pixel = to_pixel(DESCALE(coefficients[0], 3));
+    coefficients[0] = 0;
+    /* Half of the blocks of a typical photo are flat: words, and loops of constant length. */
+    if (size >= 4 && (((uintptr_t)out | stride) & 3u) == 0) {
+        uint32_t word = pixel * 0x01010101u;
+        if (size == 8) {
+#pragma GCC unroll 8
+            for (unsigned row = 0; row < 8; row++, out += stride) {
+                ((jpeg_pixel_word *)(void *)out)[0] = word;
+                ((jpeg_pixel_word *)(void *)out)[1] = word;
+            }
+        } else {
+#pragma GCC unroll 4
+            for (unsigned row = 0; row < 4; row++, out += stride)
+                *(jpeg_pixel_word *)(void *)out = word;
+        }
+        return;
+    }
+    if (size == 2) {
+        out[0] = out[1] = pixel;
+        out[stride] = out[stride + 1] = pixel;
+        return;
+    }
     for (unsigned row = 0; row < size; row++, out += stride)
         fill_row(out, pixel, size);
-    coefficients[0] = 0;
 }
 
 void ink_jpeg_idct_block(int32_t *coefficients, unsigned block_log2, uint32_t flags,
