@@ -373,11 +373,14 @@ static int32_t decode_slow(const jpeg_huffman_table *table, jpeg_bitbuf buffer, 
                      ((l + 1u) << 8));
 }
 
+/* The block decoder counts the unread bits minus this (see `spare` below). */
+#define SPARE_BIAS ((int32_t)JPEG_LOOKUP_BITS + 2)
+
 /* Host refill (64-bit buffer, at least 8 readable bytes): as many whole bytes as fit (4..7 when
  * the buffer is below a symbol's 27 bits) in one big-endian load, when none of them is 0xFF
  * (one word test; FF 00 and markers are ink_jpeg_bits_fill's). One refill per ~5 coefficients
  * instead of a 4-byte step plus a byte loop whose exit is a mispredicted branch. */
-static inline __attribute__((always_inline)) bool refill_wide(jpeg_bitbuf *buffer, int32_t *count,
+static inline __attribute__((always_inline)) bool refill_wide(jpeg_bitbuf *buffer, int32_t *spare,
                                                               const uint8_t **next)
 {
 #if UINTPTR_MAX > 0xFFFFFFFFu
@@ -385,56 +388,59 @@ static inline __attribute__((always_inline)) bool refill_wide(jpeg_bitbuf *buffe
     uint64_t word = (uint64_t)p[0] << 56 | (uint64_t)p[1] << 48 | (uint64_t)p[2] << 40 |
                     (uint64_t)p[3] << 32 | (uint64_t)p[4] << 24 | (uint64_t)p[5] << 16 |
                     (uint64_t)p[6] << 8 | p[7];
-    unsigned take = (unsigned)(63 - *count) >> 3; /* count <= 31 here: 4..7 bytes */
+    /* At most 31 bits unread here: 4..7 bytes. */
+    unsigned take = (unsigned)(63 - SPARE_BIAS - *spare) >> 3;
     uint64_t fresh = word >> (64u - 8u * take);
     /* "has a zero byte" on ~fresh: its bytes above `take` are 0xFF, never zero. */
     uint64_t inverted = ~fresh;
     if (((inverted - 0x0101010101010101u) & ~inverted & 0x8080808080808080u) != 0)
         return false;
     *buffer = (*buffer << (8u * take)) | fresh;
-    *count += (int32_t)(8u * take);
+    *spare += (int32_t)(8u * take);
     *next = p + take;
     return true;
 #else
-    (void)buffer, (void)count, (void)next;
+    (void)buffer, (void)spare, (void)next;
     return false;
 #endif
 }
 
 /* The block decoder's view of the entropy state: all in locals (registers on RV32), written
- * back to state->bits / state->input around the out-of-line refill and on exit. */
-#define PEEK(n) ((uint32_t)(buffer >> (count - (int32_t)(n))) & ((1u << (n)) - 1u))
+ * back to state->bits / state->input around the out-of-line refill and on exit. The bit count
+ * is kept as `spare`, the unread bits beyond the LOOKUP_SHIFT a lookup needs: the lookup's
+ * shift is then the variable itself (one instruction fewer per symbol on RV32). */
+#define PEEK(n) ((uint32_t)(buffer >> (spare + SPARE_BIAS - (int32_t)(n))) & ((1u << (n)) - 1u))
 /* The combined lookahead entry for the next JPEG_LOOKUP_BITS bits: the bits are taken already
  * scaled to a byte offset (shifted 2 less, masked with the coder's pre-scaled mask, which is
  * also what sends a table without a slot to its single entry): shift, and, load. */
 #define LOOKUP(table, byte_mask)                                                                  \
     (*(const uint32_t *)(const void *)((const uint8_t *)(table) +                                 \
-                                       ((uint32_t)(buffer >> (count - LOOKUP_SHIFT)) & (byte_mask))))
-#define LOOKUP_SHIFT ((int32_t)JPEG_LOOKUP_BITS + 2) /* count >= 12 before any symbol */
+                                       ((uint32_t)(buffer >> spare) & (byte_mask))))
+#define LOOKUP_SHIFT SPARE_BIAS /* 12 bits unread before any symbol */
 /* Before each symbol: at least 16 bits (a whole code) on RV32; on the host at least 27 (a code
  * and its value bits), so the value never needs a second refill. */
 #define SYMBOL_BITS (JPEG_BITS_WIDE ? 27 : 16)
 #define REFILL(need)                                                                              \
     do {                                                                                          \
-        if (count < (int32_t)(need)) {                                                            \
+        if (spare < (int32_t)(need) - SPARE_BIAS) {                                               \
             if (!JPEG_BITS_WIDE && end - next >= 2 && next[0] != 0xFF && next[1] != 0xFF) {       \
-                /* RV32: need <= 16, so count <= 15 and two plain bytes fit the word. */          \
+                /* RV32: need <= 16, so <= 15 bits are unread: two plain bytes fit the word. */ \
                 buffer = (buffer << 16) | (uint32_t)next[0] << 8 | next[1];                       \
-                count += 16;                                                                      \
+                spare += 16;                                                                      \
                 next += 2;                                                                        \
-            } else if (JPEG_BITS_WIDE && end - next >= 8 && refill_wide(&buffer, &count, &next)) { \
+            } else if (JPEG_BITS_WIDE && end - next >= 8 && refill_wide(&buffer, &spare, &next)) { \
             } else {                                                                              \
-                while (count <= JPEG_BITBUF_BITS - 8 && next < end && *next != 0xFF) {            \
+                while (spare <= JPEG_BITBUF_BITS - 8 - SPARE_BIAS && next < end && *next != 0xFF) { \
                     buffer = (buffer << 8) | *next++;                                             \
-                    count += 8;                                                                   \
+                    spare += 8;                                                                   \
                 }                                                                                 \
-                if (count < (int32_t)(need)) {                                                    \
+                if (spare < (int32_t)(need) - SPARE_BIAS) {                                       \
                     bits->buffer = buffer;                                                        \
-                    bits->count = count;                                                          \
+                    bits->count = spare + SPARE_BIAS;                                             \
                     input->next = next;                                                           \
                     ink_jpeg_bits_fill(bits, input);                                              \
                     buffer = bits->buffer;                                                        \
-                    count = bits->count;                                                          \
+                    spare = bits->count - SPARE_BIAS;                                             \
                     next = input->next;                                                           \
                     end = bits->marker != 0 ? next : input->end;                                  \
                 }                                                                                 \
@@ -444,16 +450,16 @@ static inline __attribute__((always_inline)) bool refill_wide(jpeg_bitbuf *buffe
 #define SAVE()                                                                                    \
     do {                                                                                          \
         bits->buffer = buffer;                                                                    \
-        bits->count = count;                                                                      \
+        bits->count = spare + SPARE_BIAS;                                                         \
         input->next = next;                                                                       \
     } while (0)
 /* A symbol by the canonical walk: for LUT_SLOW entries (long codes, tables without a slot). */
 #define DECODE_SLOW(table, symbol)                                                                \
     do {                                                                                          \
-        int32_t slow_ = decode_slow((table), buffer, count);                                      \
+        int32_t slow_ = decode_slow((table), buffer, spare + SPARE_BIAS);                         \
         if (slow_ < 0)                                                                            \
             goto bad_code;                                                                        \
-        count -= slow_ >> 8;                                                                      \
+        spare -= slow_ >> 8;                                                                      \
         symbol = (uint32_t)slow_ & 255u;                                                          \
     } while (0)
 
@@ -493,14 +499,14 @@ ink_error ink_jpeg_decode_block(jpeg_state *state, unsigned scan_index, jpeg_blo
  * locals. ink_jpeg_decode_mcu keeps it in registers over a whole MCU. */
 typedef struct jpeg_reader {
     jpeg_bitbuf buffer;
-    int32_t count;
+    int32_t spare; /* unread bits - SPARE_BIAS */
     const uint8_t *next, *end;
 } jpeg_reader;
 
 static inline void reader_load(const jpeg_state *state, jpeg_reader *reader)
 {
     reader->buffer = state->bits.buffer;
-    reader->count = state->bits.count;
+    reader->spare = state->bits.count - SPARE_BIAS;
     reader->next = state->input.next;
     /* Past a marker the inline refill must not read on (the bytes after it are not this
      * scan's data): it sees an empty buffer and leaves the zero padding to bits_fill. */
@@ -510,7 +516,7 @@ static inline void reader_load(const jpeg_state *state, jpeg_reader *reader)
 static inline void reader_save(jpeg_state *state, const jpeg_reader *reader)
 {
     state->bits.buffer = reader->buffer;
-    state->bits.count = reader->count;
+    state->bits.count = reader->spare + SPARE_BIAS;
     state->input.next = reader->next;
 }
 
@@ -526,7 +532,7 @@ decode_block(jpeg_state *state, jpeg_reader *reader, const jpeg_block_coder *cod
     const uint32_t *dc_lookup = coder->dc_lookup, *ac_lookup = coder->ac_lookup;
     const uint32_t dc_mask = coder->dc_mask, ac_mask = coder->ac_mask;
     jpeg_bitbuf buffer = reader->buffer;
-    int32_t count = reader->count;
+    int32_t spare = reader->spare;
     const uint8_t *next = reader->next, *end = reader->end;
     uint32_t entry, symbol, size, k;
     int32_t difference;
@@ -535,11 +541,11 @@ decode_block(jpeg_state *state, jpeg_reader *reader, const jpeg_block_coder *cod
     REFILL(SYMBOL_BITS);
     entry = LOOKUP(dc_lookup, dc_mask);
     if (LUT_LEN(entry) != 0) {
-        count -= LUT_LEN(entry);
+        spare -= LUT_LEN(entry);
         difference = LUT_COEFFICIENT(entry);
     } else {
         if (entry != 0) {
-            count -= LUT_CODE_LEN(entry);
+            spare -= LUT_CODE_LEN(entry);
             size = LUT_SYMBOL_OF(entry);
         } else {
             DECODE_SLOW(dc_table, size);
@@ -549,7 +555,7 @@ decode_block(jpeg_state *state, jpeg_reader *reader, const jpeg_block_coder *cod
             if (!JPEG_BITS_WIDE)
                 REFILL(size);
             difference = extend(PEEK(size), size);
-            count -= (int32_t)size;
+            spare -= (int32_t)size;
         }
     }
     if (difference != 0) {
@@ -583,7 +589,7 @@ decode_block(jpeg_state *state, jpeg_reader *reader, const jpeg_block_coder *cod
             entry = LOOKUP(ac_lookup, ac_mask);
             if (LUT_LEN(entry) != 0) {
                 /* The common case: code, run and value in one entry. */
-                count -= LUT_LEN(entry);
+                spare -= LUT_LEN(entry);
                 position = (const uint32_t *)(const void *)((const uint8_t *)position +
                                                             LUT_ADVANCE(entry));
                 uint32_t q = position[-1];
@@ -593,7 +599,7 @@ decode_block(jpeg_state *state, jpeg_reader *reader, const jpeg_block_coder *cod
                 continue;
             }
             if (entry != 0) {
-                count -= LUT_CODE_LEN(entry);
+                spare -= LUT_CODE_LEN(entry);
                 symbol = LUT_SYMBOL_OF(entry);
             } else {
                 DECODE_SLOW(ac_table, symbol);
@@ -613,7 +619,7 @@ decode_block(jpeg_state *state, jpeg_reader *reader, const jpeg_block_coder *cod
                 REFILL(size);
             uint32_t q = *position++;
             int32_t value = extend(PEEK(size), size) * (int32_t)(q >> 8);
-            count -= (int32_t)size;
+            spare -= (int32_t)size;
             range |= (uint32_t)(value + 1024);
             *(int32_t *)(void *)((uint8_t *)coefficients + (q & 255u)) = value;
         }
@@ -641,7 +647,7 @@ decode_block(jpeg_state *state, jpeg_reader *reader, const jpeg_block_coder *cod
                 const uint32_t *after = (const uint32_t *)(const void *)(
                     (const uint8_t *)position + GROUP_ADVANCE(entry));
                 if (after <= block_end) {
-                    count -= LUT_LEN(entry);
+                    spare -= LUT_LEN(entry);
                     position = after;
                     continue;
                 }
@@ -649,23 +655,23 @@ decode_block(jpeg_state *state, jpeg_reader *reader, const jpeg_block_coder *cod
                     after = (const uint32_t *)(const void *)((const uint8_t *)after -
                                                              GROUP_EOB_BIAS);
                     if (after <= block_end) {
-                        count -= LUT_LEN(entry);
+                        spare -= LUT_LEN(entry);
                         position = after;
                         break;
                     }
                 }
-                count -= GROUP_FIRST_LEN(entry);
+                spare -= GROUP_FIRST_LEN(entry);
                 position += GROUP_FIRST_ADVANCE(entry);
                 continue;
             }
             if (LUT_LEN(entry) != 0) {
-                count -= LUT_LEN(entry);
+                spare -= LUT_LEN(entry);
                 position = (const uint32_t *)(const void *)((const uint8_t *)position +
                                                             LUT_ADVANCE(entry));
                 continue;
             }
             if (entry != 0) {
-                count -= LUT_CODE_LEN(entry);
+                spare -= LUT_CODE_LEN(entry);
                 symbol = LUT_SYMBOL_OF(entry);
             } else {
                 DECODE_SLOW(ac_table, symbol);
@@ -682,14 +688,14 @@ decode_block(jpeg_state *state, jpeg_reader *reader, const jpeg_block_coder *cod
                 goto bad_coefficient;
             if (!JPEG_BITS_WIDE)
                 REFILL(size);
-            count -= (int32_t)size;
+            spare -= (int32_t)size;
             position++;
         }
         if (position > block_end)
             goto bad_coefficient;
     }
     reader->buffer = buffer;
-    reader->count = count;
+    reader->spare = spare;
     reader->next = next;
     reader->end = end;
     return INK_OK;
