@@ -735,8 +735,13 @@ ink_error ink_jpeg_decode_mcu(jpeg_state *state, const jpeg_block_coder *coders,
         jpeg_mcu_block *block = &blocks[b];
         jpeg_block_mode mode = (jpeg_block_mode)block->mode;
         uint32_t flags = 0;
-        ink_error error = decode_block(state, &reader, &coders[block->scan_index], mode, &flags,
-                                       info);
+        /* Each mode its own copy of the block decoder (a constant mode): registers are
+         * allocated for that loop alone. */
+        ink_error error =
+            mode == JPEG_BLOCK_FULL
+                ? decode_block(state, &reader, &coders[block->scan_index], JPEG_BLOCK_FULL,
+                               &flags, info)
+                : decode_block(state, &reader, &coders[block->scan_index], mode, &flags, info);
         if (error != INK_OK)
             return error;
         if (mode != JPEG_BLOCK_SKIP) {
