@@ -521,10 +521,11 @@ static inline void reader_save(jpeg_state *state, const jpeg_reader *reader)
 }
 
 /* One block (the body of ink_jpeg_decode_block_with and ink_jpeg_decode_mcu). On an error the
- * position is saved to the state; on success it stays in *reader. */
+ * position is saved to the state; on success it stays in *reader. `groups_known`: the caller
+ * knows the coder's AC table has group entries (a constant at the call: its own copy). */
 static inline __attribute__((always_inline)) ink_error
 decode_block(jpeg_state *state, jpeg_reader *reader, const jpeg_block_coder *coder,
-             jpeg_block_mode mode, uint32_t *flags, ink_error_info *info)
+             jpeg_block_mode mode, bool groups_known, uint32_t *flags, ink_error_info *info)
 {
     jpeg_bits *bits = &state->bits;
     jpeg_input *input = &state->input;
@@ -639,7 +640,7 @@ decode_block(jpeg_state *state, jpeg_reader *reader, const jpeg_block_coder *cod
     } else {
         /* Skip mode: the same decoding, nothing stored; with group entries, several symbols
          * per lookup. */
-        const bool groups = coder->ac_groups;
+        const bool groups = groups_known || coder->ac_groups;
         while (position < block_end) {
             REFILL(SYMBOL_BITS);
             entry = LOOKUP(ac_lookup, ac_mask);
@@ -719,7 +720,7 @@ ink_error ink_jpeg_decode_block_with(jpeg_state *state, const jpeg_block_coder *
 {
     jpeg_reader reader;
     reader_load(state, &reader);
-    ink_error error = decode_block(state, &reader, coder, mode, flags, info);
+    ink_error error = decode_block(state, &reader, coder, mode, false, flags, info);
     if (error == INK_OK)
         reader_save(state, &reader);
     return error;
@@ -735,13 +736,16 @@ ink_error ink_jpeg_decode_mcu(jpeg_state *state, const jpeg_block_coder *coders,
         jpeg_mcu_block *block = &blocks[b];
         jpeg_block_mode mode = (jpeg_block_mode)block->mode;
         uint32_t flags = 0;
-        /* Each mode its own copy of the block decoder (a constant mode): registers are
-         * allocated for that loop alone. */
-        ink_error error =
-            mode == JPEG_BLOCK_FULL
-                ? decode_block(state, &reader, &coders[block->scan_index], JPEG_BLOCK_FULL,
-                               &flags, info)
-                : decode_block(state, &reader, &coders[block->scan_index], mode, &flags, info);
+        /* Each common case its own copy of the block decoder (constant mode; skipping with
+         * group entries): registers are allocated for that loop alone. */
+        const jpeg_block_coder *coder = &coders[block->scan_index];
+        ink_error error;
+        if (mode == JPEG_BLOCK_FULL)
+            error = decode_block(state, &reader, coder, JPEG_BLOCK_FULL, false, &flags, info);
+        else if (mode == JPEG_BLOCK_SKIP && coder->ac_groups)
+            error = decode_block(state, &reader, coder, JPEG_BLOCK_SKIP, true, &flags, info);
+        else
+            error = decode_block(state, &reader, coder, mode, false, &flags, info);
         if (error != INK_OK)
             return error;
         if (mode != JPEG_BLOCK_SKIP) {
