@@ -246,7 +246,7 @@ void ink_jpeg_prepare_scan_tables(jpeg_state *state)
         for (unsigned i = 0; i < scan->ncomponents; i++) {
             const jpeg_component *component = &state->frame.components[scan->component_index[i]];
             const uint16_t *quant = state->quant[component->quant_index];
-            uint32_t *dequant = state->dequant + i * JPEG_DEQUANT_ENTRIES;
+            jpeg_dequant *dequant = state->dequant + i * JPEG_DEQUANT_ENTRIES;
             /* The 4x4 and 2x2 transforms ignore some rows and columns (4; or 2, 4, 6): their
              * quantiser is 0 here, so those coefficients are never stored and the transforms,
              * which clear what they read, leave the block all zero (jpeg_idct.c). */
@@ -256,10 +256,11 @@ void ink_jpeg_prepare_scan_tables(jpeg_state *state)
             for (unsigned k = 0; k < 64; k++) {
                 unsigned n = ink_jpeg_zigzag[k];
                 bool drop = ((ignored >> (n & 7u)) & 1u) || ((ignored >> (n >> 3)) & 1u);
-                dequant[k] = ((uint32_t)(drop ? 0 : quant[k]) << 8) | (n * 4u);
+                dequant[k].quantiser = drop ? 0 : quant[k];
+                dequant[k].offset = (uint16_t)(n * 4u);
             }
             for (unsigned k = 64; k < JPEG_DEQUANT_ENTRIES; k++)
-                dequant[k] = 0;
+                dequant[k].quantiser = dequant[k].offset = 0;
         }
     }
 }
@@ -567,10 +568,10 @@ decode_block(jpeg_state *state, jpeg_reader *reader, const jpeg_block_coder *cod
         }
         *coder->predictor = predictor;
     }
-    const uint32_t *dequant = coder->dequant;
+    const jpeg_dequant *dequant = coder->dequant;
     int32_t *coefficients = state->coefficients;
     if (mode != JPEG_BLOCK_SKIP) {
-        int32_t value = *coder->predictor * (int32_t)(dequant[0] >> 8);
+        int32_t value = *coder->predictor * (int32_t)dequant[0].quantiser;
         if ((uint32_t)(value + 1024) >= 2048u) {
             *flags |= JPEG_FLAG_BIG;
             value = value < -2048 ? -2048 : value > 2048 ? 2048 : value;
@@ -582,7 +583,7 @@ decode_block(jpeg_state *state, jpeg_reader *reader, const jpeg_block_coder *cod
      * position is a pointer into the dequantisation table (one entry per zigzag index k); a
      * coefficient at k > 63 is refused after the loop (the pointer is then past entry 64): the
      * table's entries 64..79 make the store harmless until then. */
-    const uint32_t *position = dequant + 1, *const block_end = dequant + 64;
+    const jpeg_dequant *position = dequant + 1, *const block_end = dequant + 64;
     if (mode == JPEG_BLOCK_FULL) {
         uint32_t range = 0; /* OR of (value + 1024): >= 2048 when some |value| >= 1024 */
         while (position < block_end) {
@@ -591,12 +592,11 @@ decode_block(jpeg_state *state, jpeg_reader *reader, const jpeg_block_coder *cod
             if (LUT_LEN(entry) != 0) {
                 /* The common case: code, run and value in one entry. */
                 spare -= LUT_LEN(entry);
-                position = (const uint32_t *)(const void *)((const uint8_t *)position +
-                                                            LUT_ADVANCE(entry));
-                uint32_t q = position[-1];
-                int32_t value = LUT_COEFFICIENT(entry) * (int32_t)(q >> 8);
+                position = (const jpeg_dequant *)(const void *)((const uint8_t *)position +
+                                                                LUT_ADVANCE(entry));
+                int32_t value = LUT_COEFFICIENT(entry) * (int32_t)position[-1].quantiser;
                 range |= (uint32_t)(value + 1024);
-                *(int32_t *)(void *)((uint8_t *)coefficients + (q & 255u)) = value;
+                *(int32_t *)(void *)((uint8_t *)coefficients + position[-1].offset) = value;
                 continue;
             }
             if (entry != 0) {
@@ -618,11 +618,11 @@ decode_block(jpeg_state *state, jpeg_reader *reader, const jpeg_block_coder *cod
                 goto bad_coefficient;
             if (!JPEG_BITS_WIDE)
                 REFILL(size);
-            uint32_t q = *position++;
-            int32_t value = extend(PEEK(size), size) * (int32_t)(q >> 8);
+            int32_t value = extend(PEEK(size), size) * (int32_t)position->quantiser;
             spare -= (int32_t)size;
             range |= (uint32_t)(value + 1024);
-            *(int32_t *)(void *)((uint8_t *)coefficients + (q & 255u)) = value;
+            *(int32_t *)(void *)((uint8_t *)coefficients + position->offset) = value;
+            position++;
         }
         if (position > block_end)
             goto bad_coefficient;
@@ -645,7 +645,7 @@ decode_block(jpeg_state *state, jpeg_reader *reader, const jpeg_block_coder *cod
             REFILL(SYMBOL_BITS);
             entry = LOOKUP(ac_lookup, ac_mask);
             if (groups && LUT_LEN(entry) != 0) {
-                const uint32_t *after = (const uint32_t *)(const void *)(
+                const jpeg_dequant *after = (const jpeg_dequant *)(const void *)(
                     (const uint8_t *)position + GROUP_ADVANCE(entry));
                 if (after <= block_end) {
                     spare -= LUT_LEN(entry);
@@ -653,8 +653,8 @@ decode_block(jpeg_state *state, jpeg_reader *reader, const jpeg_block_coder *cod
                     continue;
                 }
                 if (entry & GROUP_EOB) {
-                    after = (const uint32_t *)(const void *)((const uint8_t *)after -
-                                                             GROUP_EOB_BIAS);
+                    after = (const jpeg_dequant *)(const void *)((const uint8_t *)after -
+                                                                 GROUP_EOB_BIAS);
                     if (after <= block_end) {
                         spare -= LUT_LEN(entry);
                         position = after;
@@ -667,8 +667,8 @@ decode_block(jpeg_state *state, jpeg_reader *reader, const jpeg_block_coder *cod
             }
             if (LUT_LEN(entry) != 0) {
                 spare -= LUT_LEN(entry);
-                position = (const uint32_t *)(const void *)((const uint8_t *)position +
-                                                            LUT_ADVANCE(entry));
+                position = (const jpeg_dequant *)(const void *)((const uint8_t *)position +
+                                                                LUT_ADVANCE(entry));
                 continue;
             }
             if (entry != 0) {
