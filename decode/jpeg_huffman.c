@@ -55,19 +55,35 @@ ink_error ink_jpeg_build_huffman(jpeg_huffman_table *table, const uint8_t counts
 }
 
 /* Combined lookahead entries (uint32). A value entry — code and value bits within the lookahead:
- *   bits 0..4    bits to consume (code + value bits, 1..10)
- *   bits 5..11   (run + 1) * 4: how far the coefficient position moves, in bytes of the
+ *   bits 0..7    bits to consume (code + value bits, 1..10)
+ *   bits 8..15   (run + 1) * 4: how far the coefficient position moves, in bytes of the
  *                dequantisation table (AC; 0 for DC)
  *   bits 16..31  the sign-extended coefficient (int16; the DC difference for DC tables)
- * A symbol entry (code within the lookahead, value bits not): bits 0..4 zero, bits 11..15 the
+ * A symbol entry (code within the lookahead, value bits not): bits 0..7 zero, bits 11..15 the
  * code length, bits 16..23 the symbol. Zero: a longer code (the canonical walk decides).
- * So the common case is tested on the length it needs anyway. */
+ * So the common case is tested on the length it needs anyway. On a little-endian machine the
+ * value entry's fields are its byte 0, byte 1 and halfword 1: the block decoder loads each
+ * directly (RV32: a load each instead of a load and five shifts and masks; SLOT_*). */
 #define LUT_LOOKUP_SIZE (1u << JPEG_LOOKUP_BITS)
 #define LUT_LEN(e) ((int32_t)((e) & 31u))
-#define LUT_ADVANCE(e) (((e) >> 5) & 127u)
+#define LUT_ADVANCE(e) (((e) >> 8) & 255u)
 #define LUT_CODE_LEN(e) ((int32_t)(((e) >> 11) & 31u))
 #define LUT_SYMBOL_OF(e) (((e) >> 16) & 255u)
 #define LUT_COEFFICIENT(e) ((int32_t)(e) >> 16) /* arithmetic shift (GCC, Clang) */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+typedef struct __attribute__((may_alias)) lut_value_entry {
+    uint8_t length, advance;
+    int16_t coefficient;
+} lut_value_entry;
+#define SLOT_LEN(slot) ((int32_t)((const lut_value_entry *)(const void *)(slot))->length)
+#define SLOT_ADVANCE(slot) (((const lut_value_entry *)(const void *)(slot))->advance)
+#define SLOT_COEFFICIENT(slot) ((int32_t)((const lut_value_entry *)(const void *)(slot))->coefficient)
+#else
+#define SLOT_LEN(slot) ((int32_t)(SLOT_ENTRY(slot) & 255u))
+#define SLOT_ADVANCE(slot) LUT_ADVANCE(SLOT_ENTRY(slot))
+#define SLOT_COEFFICIENT(slot) LUT_COEFFICIENT(SLOT_ENTRY(slot))
+#endif
+#define SLOT_ENTRY(slot) (*(const uint32_t *)(const void *)(slot))
 
 /* The lookahead of a table without a slot: always "take the canonical walk" (mask 0). */
 static const uint32_t lookup_slow[1] = {0};
@@ -99,7 +115,7 @@ static void build_lookup(const jpeg_huffman_table *table, bool dc, uint32_t *loo
             for (uint32_t bits = 0; bits < (1u << free_bits); bits++) {
                 int32_t coefficient = size == 0 ? 0 : extend(bits >> rest, size);
                 lookup[first + bits] = ((uint32_t)coefficient << 16) |
-                                       ((dc ? 0 : (run + 1u) * 4u) << 5) | (length + size);
+                                       ((dc ? 0 : (run + 1u) * 4u) << 8) | (length + size);
             }
         }
     }
@@ -414,9 +430,9 @@ static inline __attribute__((always_inline)) bool refill_wide(jpeg_bitbuf *buffe
 /* The combined lookahead entry for the next JPEG_LOOKUP_BITS bits: the bits are taken already
  * scaled to a byte offset (shifted 2 less, masked with the coder's pre-scaled mask, which is
  * also what sends a table without a slot to its single entry): shift, and, load. */
-#define LOOKUP(table, byte_mask)                                                                  \
-    (*(const uint32_t *)(const void *)((const uint8_t *)(table) +                                 \
-                                       ((uint32_t)(buffer >> spare) & (byte_mask))))
+#define LOOKUP(table, byte_mask) SLOT_ENTRY(LOOKUP_SLOT(table, byte_mask))
+#define LOOKUP_SLOT(table, byte_mask)                                                             \
+    ((const uint8_t *)(table) + ((uint32_t)(buffer >> spare) & (byte_mask)))
 #define LOOKUP_SHIFT SPARE_BIAS /* 12 bits unread before any symbol */
 /* Before each symbol: at least 16 bits (a whole code) on RV32; on the host at least 27 (a code
  * and its value bits), so the value never needs a second refill. */
@@ -541,11 +557,12 @@ decode_block(jpeg_state *state, jpeg_reader *reader, const jpeg_block_coder *cod
 
     /* DC: a category (0..11) then that many bits of difference. */
     REFILL(SYMBOL_BITS);
-    entry = LOOKUP(dc_lookup, dc_mask);
-    if (LUT_LEN(entry) != 0) {
-        spare -= LUT_LEN(entry);
-        difference = LUT_COEFFICIENT(entry);
+    const uint8_t *slot = LOOKUP_SLOT(dc_lookup, dc_mask);
+    if (SLOT_LEN(slot) != 0) {
+        spare -= SLOT_LEN(slot);
+        difference = SLOT_COEFFICIENT(slot);
     } else {
+        entry = SLOT_ENTRY(slot);
         if (entry != 0) {
             spare -= LUT_CODE_LEN(entry);
             size = LUT_SYMBOL_OF(entry);
@@ -588,17 +605,18 @@ decode_block(jpeg_state *state, jpeg_reader *reader, const jpeg_block_coder *cod
         uint32_t range = 0; /* OR of (value + 1024): >= 2048 when some |value| >= 1024 */
         while (position < block_end) {
             REFILL(SYMBOL_BITS);
-            entry = LOOKUP(ac_lookup, ac_mask);
-            if (LUT_LEN(entry) != 0) {
+            slot = LOOKUP_SLOT(ac_lookup, ac_mask);
+            if (SLOT_LEN(slot) != 0) {
                 /* The common case: code, run and value in one entry. */
-                spare -= LUT_LEN(entry);
+                spare -= SLOT_LEN(slot);
                 position = (const jpeg_dequant *)(const void *)((const uint8_t *)position +
-                                                                LUT_ADVANCE(entry));
-                int32_t value = LUT_COEFFICIENT(entry) * (int32_t)position[-1].quantiser;
+                                                                SLOT_ADVANCE(slot));
+                int32_t value = SLOT_COEFFICIENT(slot) * (int32_t)position[-1].quantiser;
                 range |= (uint32_t)(value + 1024);
                 *(int32_t *)(void *)((uint8_t *)coefficients + position[-1].offset) = value;
                 continue;
             }
+            entry = SLOT_ENTRY(slot);
             if (entry != 0) {
                 spare -= LUT_CODE_LEN(entry);
                 symbol = LUT_SYMBOL_OF(entry);
