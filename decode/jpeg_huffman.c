@@ -88,10 +88,16 @@ typedef struct __attribute__((may_alias)) lut_value_entry {
 /* The lookahead of a table without a slot: always "take the canonical walk" (mask 0). */
 static const uint32_t lookup_slow[1] = {0};
 
-/* Sign extension of an s-bit JPEG magnitude (T.81 F.2.2.1 EXTEND). */
+/* Sign extension of an s-bit JPEG magnitude (T.81 F.2.2.1 EXTEND); mask = 2^s - 1, which the
+ * caller may have at hand from extracting the bits. */
+static inline int32_t extend_masked(uint32_t value, uint32_t size, uint32_t mask)
+{
+    return (int32_t)value - (int32_t)(((value >> (size - 1u)) ^ 1u) * mask);
+}
+
 static inline int32_t extend(uint32_t value, uint32_t size)
 {
-    return (int32_t)value - (int32_t)(((value >> (size - 1u)) ^ 1u) * ((1u << size) - 1u));
+    return extend_masked(value, size, (1u << size) - 1u);
 }
 
 static void build_lookup(const jpeg_huffman_table *table, bool dc, uint32_t *lookup)
@@ -636,8 +642,11 @@ decode_block(jpeg_state *state, jpeg_reader *reader, const jpeg_block_coder *cod
                 goto bad_coefficient;
             if (!JPEG_BITS_WIDE)
                 REFILL(size);
-            int32_t value = extend(PEEK(size), size) * (int32_t)position->quantiser;
+            /* The bits and their extension share the mask (RV32: 3 instructions fewer). */
+            uint32_t mask = (1u << size) - 1u;
             spare -= (int32_t)size;
+            uint32_t raw = (uint32_t)(buffer >> (spare + SPARE_BIAS)) & mask;
+            int32_t value = extend_masked(raw, size, mask) * (int32_t)position->quantiser;
             range |= (uint32_t)(value + 1024);
             *(int32_t *)(void *)((uint8_t *)coefficients + position->offset) = value;
             position++;
