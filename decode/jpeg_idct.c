@@ -195,6 +195,7 @@ static inline void fill_row(uint8_t *out, uint8_t pixel, unsigned size)
  * 4x4), or LOW_LAST_REDUCED for 4x4 and 2x2 (only (4,0) and (0,4) beyond, which they ignore). */
 #define LOW_LAST 9u
 #define LOW_LAST_REDUCED 14u
+#define MID_LAST 27u /* zigzag 28 is (0, 7), 35 is (7, 0): up to 27 nothing in row or column 7 */
 
 /* `big` is a constant at each call below, so the common case carries no clamps. */
 static inline __attribute__((always_inline)) void idct_8x8(int32_t *coefficients, const bool big,
@@ -295,16 +296,18 @@ static inline __attribute__((always_inline)) void idct_8x8_low(int32_t *coeffici
         (out)[2] = e0 - t - o1;                                                                   \
     } while (0)
 
+/* `no7`: row 7 and column 7 are all zero (the last zigzag index is at most MID_LAST). */
 static inline __attribute__((always_inline)) void idct_4x4(int32_t *coefficients, const bool big,
-                                                           uint8_t *out, size_t stride)
+                                                           const bool no7, uint8_t *out,
+                                                           size_t stride)
 {
     int32_t work[4 * 8];
 #pragma GCC unroll 8
     for (unsigned column = 0; column < 8; column++) {
         int32_t *in = coefficients + column;
-        if (column == 4)
+        if (column == 4 || (no7 && column == 7))
             continue;
-        int32_t high = in[40] | in[48] | in[56];
+        int32_t high = in[40] | in[48] | (no7 ? 0 : in[56]);
         if ((in[8] | in[16] | in[24] | high) == 0) {
             int32_t dc = in[0] * (1 << PASS1_BITS);
             in[0] = 0;
@@ -315,8 +318,10 @@ static inline __attribute__((always_inline)) void idct_4x4(int32_t *coefficients
         if (high == 0) {
             IDCT4V(in[0], in[8], in[16], in[24], 0, 0, 0, result);
         } else {
-            IDCT4V(in[0], in[8], in[16], in[24], in[40], in[48], in[56], result);
-            in[40] = in[48] = in[56] = 0;
+            IDCT4V(in[0], in[8], in[16], in[24], in[40], in[48], no7 ? 0 : in[56], result);
+            in[40] = in[48] = 0;
+            if (!no7)
+                in[56] = 0;
         }
         in[0] = in[8] = in[16] = in[24] = 0;
         for (unsigned row = 0; row < 4; row++) {
@@ -328,7 +333,7 @@ static inline __attribute__((always_inline)) void idct_4x4(int32_t *coefficients
     for (unsigned row = 0; row < 4; row++, out += stride) {
         const int32_t *in = work + row * 8;
         int32_t result[4];
-        IDCT4V(in[0] + ROW_BIAS, in[1], in[2], in[3], in[5], in[6], in[7], result);
+        IDCT4V(in[0] + ROW_BIAS, in[1], in[2], in[3], in[5], in[6], no7 ? 0 : in[7], result);
         out[0] = clamp_pixel(result[0] >> OUT_SHIFT);
         out[1] = clamp_pixel(result[1] >> OUT_SHIFT);
         out[2] = clamp_pixel(result[2] >> OUT_SHIFT);
@@ -386,7 +391,8 @@ static inline __attribute__((always_inline)) void idct_4x4_low(int32_t *coeffici
     } while (0)
 
 static inline __attribute__((always_inline)) void idct_2x2(int32_t *coefficients, const bool big,
-                                                           uint8_t *out, size_t stride)
+                                                           const bool no7, uint8_t *out,
+                                                           size_t stride)
 {
     static const uint8_t columns[5] = {0, 1, 3, 5, 7};
     int32_t work[2 * 8];
@@ -394,9 +400,13 @@ static inline __attribute__((always_inline)) void idct_2x2(int32_t *coefficients
     for (unsigned i = 0; i < 5; i++) {
         unsigned column = columns[i];
         int32_t *in = coefficients + column;
+        if (no7 && column == 7)
+            continue;
         int32_t result[2];
-        IDCT2V(in[0], in[8], in[24], in[40], in[56], result);
-        in[0] = in[8] = in[24] = in[40] = in[56] = 0;
+        IDCT2V(in[0], in[8], in[24], in[40], no7 ? 0 : in[56], result);
+        in[0] = in[8] = in[24] = in[40] = 0;
+        if (!no7)
+            in[56] = 0;
         for (unsigned row = 0; row < 2; row++) {
             int32_t value = DESCALE(result[row], COLUMN_SHIFT);
             work[row * 8 + column] = big ? clamp_work(value) : value;
@@ -406,7 +416,7 @@ static inline __attribute__((always_inline)) void idct_2x2(int32_t *coefficients
     for (unsigned row = 0; row < 2; row++, out += stride) {
         const int32_t *in = work + row * 8;
         int32_t result[2];
-        IDCT2V(in[0] + ROW_BIAS, in[1], in[3], in[5], in[7], result);
+        IDCT2V(in[0] + ROW_BIAS, in[1], in[3], in[5], no7 ? 0 : in[7], result);
         out[0] = clamp_pixel(result[0] >> OUT_SHIFT);
         out[1] = clamp_pixel(result[1] >> OUT_SHIFT);
     }
@@ -947,15 +957,15 @@ void ink_jpeg_idct_scalar(int32_t *coefficients, unsigned block_log2, bool big, 
             idct_8x8(coefficients, false, out, stride);
     } else if (block_log2 == 2) {
         if (big)
-            idct_4x4(coefficients, true, out, stride);
+            idct_4x4(coefficients, true, false, out, stride);
         else
-            idct_4x4(coefficients, false, out, stride);
+            idct_4x4(coefficients, false, false, out, stride);
         clear_all(coefficients);
     } else {
         if (big)
-            idct_2x2(coefficients, true, out, stride);
+            idct_2x2(coefficients, true, false, out, stride);
         else
-            idct_2x2(coefficients, false, out, stride);
+            idct_2x2(coefficients, false, false, out, stride);
         clear_all(coefficients);
     }
 }
@@ -1059,15 +1069,19 @@ void ink_jpeg_idct_block(int32_t *coefficients, unsigned block_log2, uint32_t fl
                 idct_any(coefficients, 2, false, out, stride);
             else if (last <= LOW_LAST_REDUCED)
                 idct_4x4_low(coefficients, false, out, stride);
+            else if (last <= MID_LAST)
+                idct_4x4(coefficients, false, true, out, stride);
             else
-                idct_4x4(coefficients, false, out, stride);
+                idct_4x4(coefficients, false, false, out, stride);
         } else {
             if (JPEG_SSE2_IDCT)
                 idct_any(coefficients, 1, false, out, stride);
             else if (last <= LOW_LAST_REDUCED)
                 idct_2x2_low(coefficients, false, out, stride);
+            else if (last <= MID_LAST)
+                idct_2x2(coefficients, false, true, out, stride);
             else
-                idct_2x2(coefficients, false, out, stride);
+                idct_2x2(coefficients, false, false, out, stride);
         }
     }
 }
