@@ -199,16 +199,13 @@ static inline void fill_row(uint8_t *out, uint8_t pixel, unsigned size)
 
 /* `big` is a constant at each call below, so the common case carries no clamps. */
 static inline __attribute__((always_inline)) void idct_8x8(int32_t *coefficients, const bool big,
-                                                           const bool no7, uint8_t *out,
-                                                           size_t stride)
+                                                           uint8_t *out, size_t stride)
 {
     int32_t work[64];
     /* Columns. A column with no AC terms (most of them) is its DC everywhere. */
     for (unsigned column = 0; column < 8; column++) {
         int32_t *in = coefficients + column;
-        if (no7 && column == 7)
-            continue;
-        if ((in[8] | in[16] | in[24] | in[32] | in[40] | in[48] | (no7 ? 0 : in[56])) == 0) {
+        if ((in[8] | in[16] | in[24] | in[32] | in[40] | in[48] | in[56]) == 0) {
             int32_t dc = in[0] * (1 << PASS1_BITS);
             in[0] = 0;
             for (unsigned row = 0; row < 8; row++)
@@ -216,7 +213,7 @@ static inline __attribute__((always_inline)) void idct_8x8(int32_t *coefficients
             continue;
         }
         int32_t result[8];
-        IDCT8V(in[0], in[8], in[16], in[24], in[32], in[40], in[48], no7 ? 0 : in[56], result);
+        IDCT8(in, 8, result);
         for (unsigned row = 0; row < 8; row++) {
             int32_t value = DESCALE(result[row], COLUMN_SHIFT);
             work[row * 8 + column] = big ? clamp_work(value) : value;
@@ -227,12 +224,12 @@ static inline __attribute__((always_inline)) void idct_8x8(int32_t *coefficients
     for (unsigned row = 0; row < 8; row++, out += stride) {
         const int32_t *in = work + row * 8;
         int32_t dc = in[0] + ROW_BIAS;
-        if ((in[1] | in[2] | in[3] | in[4] | in[5] | in[6] | (no7 ? 0 : in[7])) == 0) {
+        if ((in[1] | in[2] | in[3] | in[4] | in[5] | in[6] | in[7]) == 0) {
             fill_row(out, clamp_pixel(dc >> (PASS1_BITS + 3)), 8);
             continue;
         }
         int32_t result[8];
-        IDCT8V(dc, in[1], in[2], in[3], in[4], in[5], in[6], no7 ? 0 : in[7], result);
+        IDCT8V(dc, in[1], in[2], in[3], in[4], in[5], in[6], in[7], result);
         store_row(out, result, 8);
     }
 }
@@ -955,9 +952,9 @@ void ink_jpeg_idct_scalar(int32_t *coefficients, unsigned block_log2, bool big, 
 {
     if (block_log2 == 3) {
         if (big)
-            idct_8x8(coefficients, true, false, out, stride);
+            idct_8x8(coefficients, true, out, stride);
         else
-            idct_8x8(coefficients, false, false, out, stride);
+            idct_8x8(coefficients, false, out, stride);
     } else if (block_log2 == 2) {
         if (big)
             idct_4x4(coefficients, true, false, out, stride);
@@ -1065,10 +1062,8 @@ void ink_jpeg_idct_block(int32_t *coefficients, unsigned block_log2, uint32_t fl
                 idct_any(coefficients, 3, false, out, stride);
             else if (last <= LOW_LAST)
                 idct_8x8_low(coefficients, false, out, stride);
-            else if (last <= MID_LAST)
-                idct_8x8(coefficients, false, true, out, stride);
             else
-                idct_8x8(coefficients, false, false, out, stride);
+                idct_8x8(coefficients, false, out, stride);
         } else if (block_log2 == 2) {
             if (JPEG_SSE2_IDCT)
                 idct_any(coefficients, 2, false, out, stride);
