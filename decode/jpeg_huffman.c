@@ -558,7 +558,9 @@ decode_block(jpeg_state *state, jpeg_reader *reader, const jpeg_block_coder *cod
     jpeg_bitbuf buffer = reader->buffer;
     int32_t spare = reader->spare;
     const uint8_t *next = reader->next, *end = reader->end;
-    uint32_t entry, symbol, size, k;
+    uint32_t entry, symbol, k;
+    uint32_t size = 0; /* set before every use; zero for -fanalyzer, which misreads the
+                        * bad_coefficient path (position > block_end, then < it) */
     int32_t difference;
 
     /* DC: a category (0..11) then that many bits of difference. */
