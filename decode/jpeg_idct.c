@@ -196,6 +196,7 @@ static inline void fill_row(uint8_t *out, uint8_t pixel, unsigned size)
 #define LOW_LAST 9u
 #define LOW_LAST_REDUCED 14u
 #define MID_LAST 27u /* zigzag 28 is (0, 7), 35 is (7, 0): up to 27 nothing in row or column 7 */
+#define MID6_LAST 20u /* zigzag 21 is (6, 0), 27 is (0, 6): up to 20 nothing in rows/columns 6, 7 */
 
 /* `big` is a constant at each call below, so the common case carries no clamps. */
 static inline __attribute__((always_inline)) void idct_8x8(int32_t *coefficients, const bool big,
@@ -296,18 +297,19 @@ static inline __attribute__((always_inline)) void idct_8x8_low(int32_t *coeffici
         (out)[2] = e0 - t - o1;                                                                   \
     } while (0)
 
-/* `no7`: row 7 and column 7 are all zero (the last zigzag index is at most MID_LAST). */
+/* `no7`: row 7 and column 7 are all zero (the last zigzag index is at most MID_LAST); `no6`:
+ * rows and columns 6 and 7 (at most MID6_LAST). */
 static inline __attribute__((always_inline)) void idct_4x4(int32_t *coefficients, const bool big,
-                                                           const bool no7, uint8_t *out,
-                                                           size_t stride)
+                                                           const bool no7, const bool no6,
+                                                           uint8_t *out, size_t stride)
 {
     int32_t work[4 * 8];
 #pragma GCC unroll 8
     for (unsigned column = 0; column < 8; column++) {
         int32_t *in = coefficients + column;
-        if (column == 4 || (no7 && column == 7))
+        if (column == 4 || (no7 && column == 7) || (no6 && column == 6))
             continue;
-        int32_t high = in[40] | in[48] | (no7 ? 0 : in[56]);
+        int32_t high = in[40] | (no6 ? 0 : in[48]) | (no7 ? 0 : in[56]);
         if ((in[8] | in[16] | in[24] | high) == 0) {
             int32_t dc = in[0] * (1 << PASS1_BITS);
             in[0] = 0;
@@ -318,8 +320,11 @@ static inline __attribute__((always_inline)) void idct_4x4(int32_t *coefficients
         if (high == 0) {
             IDCT4V(in[0], in[8], in[16], in[24], 0, 0, 0, result);
         } else {
-            IDCT4V(in[0], in[8], in[16], in[24], in[40], in[48], no7 ? 0 : in[56], result);
-            in[40] = in[48] = 0;
+            IDCT4V(in[0], in[8], in[16], in[24], in[40], no6 ? 0 : in[48], no7 ? 0 : in[56],
+                   result);
+            in[40] = 0;
+            if (!no6)
+                in[48] = 0;
             if (!no7)
                 in[56] = 0;
         }
@@ -333,7 +338,8 @@ static inline __attribute__((always_inline)) void idct_4x4(int32_t *coefficients
     for (unsigned row = 0; row < 4; row++, out += stride) {
         const int32_t *in = work + row * 8;
         int32_t result[4];
-        IDCT4V(in[0] + ROW_BIAS, in[1], in[2], in[3], in[5], in[6], no7 ? 0 : in[7], result);
+        IDCT4V(in[0] + ROW_BIAS, in[1], in[2], in[3], in[5], no6 ? 0 : in[6], no7 ? 0 : in[7],
+               result);
         out[0] = clamp_pixel(result[0] >> OUT_SHIFT);
         out[1] = clamp_pixel(result[1] >> OUT_SHIFT);
         out[2] = clamp_pixel(result[2] >> OUT_SHIFT);
@@ -957,9 +963,9 @@ void ink_jpeg_idct_scalar(int32_t *coefficients, unsigned block_log2, bool big, 
             idct_8x8(coefficients, false, out, stride);
     } else if (block_log2 == 2) {
         if (big)
-            idct_4x4(coefficients, true, false, out, stride);
+            idct_4x4(coefficients, true, false, false, out, stride);
         else
-            idct_4x4(coefficients, false, false, out, stride);
+            idct_4x4(coefficients, false, false, false, out, stride);
         clear_all(coefficients);
     } else {
         if (big)
@@ -1069,10 +1075,12 @@ void ink_jpeg_idct_block(int32_t *coefficients, unsigned block_log2, uint32_t fl
                 idct_any(coefficients, 2, false, out, stride);
             else if (last <= LOW_LAST_REDUCED)
                 idct_4x4_low(coefficients, false, out, stride);
+            else if (last <= MID6_LAST)
+                idct_4x4(coefficients, false, true, true, out, stride);
             else if (last <= MID_LAST)
-                idct_4x4(coefficients, false, true, out, stride);
+                idct_4x4(coefficients, false, true, false, out, stride);
             else
-                idct_4x4(coefficients, false, false, out, stride);
+                idct_4x4(coefficients, false, false, false, out, stride);
         } else {
             if (JPEG_SSE2_IDCT)
                 idct_any(coefficients, 1, false, out, stride);
