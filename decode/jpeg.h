@@ -38,7 +38,7 @@
 #define INK_JPEG_INPUT_BYTES 8192u
 #define INK_JPEG_TILE_BYTES 4096u /* 4 components x 32 x 32 */
 /* Combined Huffman lookahead tables (4 x 1024 x uint32) + dequantisation tables (4 x 80 x
- * uint32), after the input buffer and tiles in DITHER. */
+ * 4 bytes), after the input buffer and tiles in DITHER. */
 #define INK_JPEG_LOOKUP_BYTES 17664u
 
 extern const ink_decoder ink_decoder_arena_jpeg;

@@ -306,7 +306,7 @@ static ink_error run_decoder(jpeg_state *state, jpeg_run *run, ink_arena *arena,
     if (error != INK_OK)
         return error;
     state->lookup = (uint32_t *)(void *)run->tables.bytes;
-    state->dequant = state->lookup + JPEG_LOOKUP_BYTES / 4u;
+    state->dequant = (jpeg_dequant *)(void *)(state->lookup + JPEG_LOOKUP_BYTES / 4u);
 
     ink_image_info image = {frame->width, frame->height, INK_SCALE_MASK_DCT, false,
                             ink_jpeg_describe(frame), 0};

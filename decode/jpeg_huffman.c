@@ -55,27 +55,49 @@ ink_error ink_jpeg_build_huffman(jpeg_huffman_table *table, const uint8_t counts
 }
 
 /* Combined lookahead entries (uint32). A value entry — code and value bits within the lookahead:
- *   bits 0..4    bits to consume (code + value bits, 1..10)
- *   bits 5..11   (run + 1) * 4: how far the coefficient position moves, in bytes of the
+ *   bits 0..7    bits to consume (code + value bits, 1..10)
+ *   bits 8..15   (run + 1) * 4: how far the coefficient position moves, in bytes of the
  *                dequantisation table (AC; 0 for DC)
  *   bits 16..31  the sign-extended coefficient (int16; the DC difference for DC tables)
- * A symbol entry (code within the lookahead, value bits not): bits 0..4 zero, bits 11..15 the
+ * A symbol entry (code within the lookahead, value bits not): bits 0..7 zero, bits 11..15 the
  * code length, bits 16..23 the symbol. Zero: a longer code (the canonical walk decides).
- * So the common case is tested on the length it needs anyway. */
+ * So the common case is tested on the length it needs anyway. On a little-endian machine the
+ * value entry's fields are its byte 0, byte 1 and halfword 1: the block decoder loads each
+ * directly (RV32: a load each instead of a load and five shifts and masks; SLOT_*). */
 #define LUT_LOOKUP_SIZE (1u << JPEG_LOOKUP_BITS)
 #define LUT_LEN(e) ((int32_t)((e) & 31u))
-#define LUT_ADVANCE(e) (((e) >> 5) & 127u)
+#define LUT_ADVANCE(e) (((e) >> 8) & 255u)
 #define LUT_CODE_LEN(e) ((int32_t)(((e) >> 11) & 31u))
 #define LUT_SYMBOL_OF(e) (((e) >> 16) & 255u)
 #define LUT_COEFFICIENT(e) ((int32_t)(e) >> 16) /* arithmetic shift (GCC, Clang) */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+typedef struct __attribute__((may_alias)) lut_value_entry {
+    uint8_t length, advance;
+    int16_t coefficient;
+} lut_value_entry;
+#define SLOT_LEN(slot) ((int32_t)((const lut_value_entry *)(const void *)(slot))->length)
+#define SLOT_ADVANCE(slot) (((const lut_value_entry *)(const void *)(slot))->advance)
+#define SLOT_COEFFICIENT(slot) ((int32_t)((const lut_value_entry *)(const void *)(slot))->coefficient)
+#else
+#define SLOT_LEN(slot) ((int32_t)(SLOT_ENTRY(slot) & 255u))
+#define SLOT_ADVANCE(slot) LUT_ADVANCE(SLOT_ENTRY(slot))
+#define SLOT_COEFFICIENT(slot) LUT_COEFFICIENT(SLOT_ENTRY(slot))
+#endif
+#define SLOT_ENTRY(slot) (*(const uint32_t *)(const void *)(slot))
 
 /* The lookahead of a table without a slot: always "take the canonical walk" (mask 0). */
 static const uint32_t lookup_slow[1] = {0};
 
-/* Sign extension of an s-bit JPEG magnitude (T.81 F.2.2.1 EXTEND). */
+/* Sign extension of an s-bit JPEG magnitude (T.81 F.2.2.1 EXTEND); mask = 2^s - 1, which the
+ * caller may have at hand from extracting the bits. */
+static inline int32_t extend_masked(uint32_t value, uint32_t size, uint32_t mask)
+{
+    return (int32_t)value - (int32_t)(((value >> (size - 1u)) ^ 1u) * mask);
+}
+
 static inline int32_t extend(uint32_t value, uint32_t size)
 {
-    return (int32_t)value - (int32_t)(((value >> (size - 1u)) ^ 1u) * ((1u << size) - 1u));
+    return extend_masked(value, size, (1u << size) - 1u);
 }
 
 static void build_lookup(const jpeg_huffman_table *table, bool dc, uint32_t *lookup)
@@ -99,7 +121,7 @@ static void build_lookup(const jpeg_huffman_table *table, bool dc, uint32_t *loo
             for (uint32_t bits = 0; bits < (1u << free_bits); bits++) {
                 int32_t coefficient = size == 0 ? 0 : extend(bits >> rest, size);
                 lookup[first + bits] = ((uint32_t)coefficient << 16) |
-                                       ((dc ? 0 : (run + 1u) * 4u) << 5) | (length + size);
+                                       ((dc ? 0 : (run + 1u) * 4u) << 8) | (length + size);
             }
         }
     }
@@ -246,7 +268,7 @@ void ink_jpeg_prepare_scan_tables(jpeg_state *state)
         for (unsigned i = 0; i < scan->ncomponents; i++) {
             const jpeg_component *component = &state->frame.components[scan->component_index[i]];
             const uint16_t *quant = state->quant[component->quant_index];
-            uint32_t *dequant = state->dequant + i * JPEG_DEQUANT_ENTRIES;
+            jpeg_dequant *dequant = state->dequant + i * JPEG_DEQUANT_ENTRIES;
             /* The 4x4 and 2x2 transforms ignore some rows and columns (4; or 2, 4, 6): their
              * quantiser is 0 here, so those coefficients are never stored and the transforms,
              * which clear what they read, leave the block all zero (jpeg_idct.c). */
@@ -256,10 +278,11 @@ void ink_jpeg_prepare_scan_tables(jpeg_state *state)
             for (unsigned k = 0; k < 64; k++) {
                 unsigned n = ink_jpeg_zigzag[k];
                 bool drop = ((ignored >> (n & 7u)) & 1u) || ((ignored >> (n >> 3)) & 1u);
-                dequant[k] = ((uint32_t)(drop ? 0 : quant[k]) << 8) | (n * 4u);
+                dequant[k].quantiser = drop ? 0 : quant[k];
+                dequant[k].offset = (uint16_t)(n * 4u);
             }
             for (unsigned k = 64; k < JPEG_DEQUANT_ENTRIES; k++)
-                dequant[k] = 0;
+                dequant[k].quantiser = dequant[k].offset = 0;
         }
     }
 }
@@ -373,11 +396,14 @@ static int32_t decode_slow(const jpeg_huffman_table *table, jpeg_bitbuf buffer, 
                      ((l + 1u) << 8));
 }
 
+/* The block decoder counts the unread bits minus this (see `spare` below). */
+#define SPARE_BIAS ((int32_t)JPEG_LOOKUP_BITS + 2)
+
 /* Host refill (64-bit buffer, at least 8 readable bytes): as many whole bytes as fit (4..7 when
  * the buffer is below a symbol's 27 bits) in one big-endian load, when none of them is 0xFF
  * (one word test; FF 00 and markers are ink_jpeg_bits_fill's). One refill per ~5 coefficients
  * instead of a 4-byte step plus a byte loop whose exit is a mispredicted branch. */
-static inline __attribute__((always_inline)) bool refill_wide(jpeg_bitbuf *buffer, int32_t *count,
+static inline __attribute__((always_inline)) bool refill_wide(jpeg_bitbuf *buffer, int32_t *spare,
                                                               const uint8_t **next)
 {
 #if UINTPTR_MAX > 0xFFFFFFFFu
@@ -385,56 +411,59 @@ static inline __attribute__((always_inline)) bool refill_wide(jpeg_bitbuf *buffe
     uint64_t word = (uint64_t)p[0] << 56 | (uint64_t)p[1] << 48 | (uint64_t)p[2] << 40 |
                     (uint64_t)p[3] << 32 | (uint64_t)p[4] << 24 | (uint64_t)p[5] << 16 |
                     (uint64_t)p[6] << 8 | p[7];
-    unsigned take = (unsigned)(63 - *count) >> 3; /* count <= 31 here: 4..7 bytes */
+    /* At most 31 bits unread here: 4..7 bytes. */
+    unsigned take = (unsigned)(63 - SPARE_BIAS - *spare) >> 3;
     uint64_t fresh = word >> (64u - 8u * take);
     /* "has a zero byte" on ~fresh: its bytes above `take` are 0xFF, never zero. */
     uint64_t inverted = ~fresh;
     if (((inverted - 0x0101010101010101u) & ~inverted & 0x8080808080808080u) != 0)
         return false;
     *buffer = (*buffer << (8u * take)) | fresh;
-    *count += (int32_t)(8u * take);
+    *spare += (int32_t)(8u * take);
     *next = p + take;
     return true;
 #else
-    (void)buffer, (void)count, (void)next;
+    (void)buffer, (void)spare, (void)next;
     return false;
 #endif
 }
 
 /* The block decoder's view of the entropy state: all in locals (registers on RV32), written
- * back to state->bits / state->input around the out-of-line refill and on exit. */
-#define PEEK(n) ((uint32_t)(buffer >> (count - (int32_t)(n))) & ((1u << (n)) - 1u))
+ * back to state->bits / state->input around the out-of-line refill and on exit. The bit count
+ * is kept as `spare`, the unread bits beyond the LOOKUP_SHIFT a lookup needs: the lookup's
+ * shift is then the variable itself (one instruction fewer per symbol on RV32). */
+#define PEEK(n) ((uint32_t)(buffer >> (spare + SPARE_BIAS - (int32_t)(n))) & ((1u << (n)) - 1u))
 /* The combined lookahead entry for the next JPEG_LOOKUP_BITS bits: the bits are taken already
  * scaled to a byte offset (shifted 2 less, masked with the coder's pre-scaled mask, which is
  * also what sends a table without a slot to its single entry): shift, and, load. */
-#define LOOKUP(table, byte_mask)                                                                  \
-    (*(const uint32_t *)(const void *)((const uint8_t *)(table) +                                 \
-                                       ((uint32_t)(buffer >> (count - LOOKUP_SHIFT)) & (byte_mask))))
-#define LOOKUP_SHIFT ((int32_t)JPEG_LOOKUP_BITS + 2) /* count >= 12 before any symbol */
+#define LOOKUP(table, byte_mask) SLOT_ENTRY(LOOKUP_SLOT(table, byte_mask))
+#define LOOKUP_SLOT(table, byte_mask)                                                             \
+    ((const uint8_t *)(table) + ((uint32_t)(buffer >> spare) & (byte_mask)))
+#define LOOKUP_SHIFT SPARE_BIAS /* 12 bits unread before any symbol */
 /* Before each symbol: at least 16 bits (a whole code) on RV32; on the host at least 27 (a code
  * and its value bits), so the value never needs a second refill. */
 #define SYMBOL_BITS (JPEG_BITS_WIDE ? 27 : 16)
 #define REFILL(need)                                                                              \
     do {                                                                                          \
-        if (count < (int32_t)(need)) {                                                            \
+        if (spare < (int32_t)(need) - SPARE_BIAS) {                                               \
             if (!JPEG_BITS_WIDE && end - next >= 2 && next[0] != 0xFF && next[1] != 0xFF) {       \
-                /* RV32: need <= 16, so count <= 15 and two plain bytes fit the word. */          \
+                /* RV32: need <= 16, so <= 15 bits are unread: two plain bytes fit the word. */ \
                 buffer = (buffer << 16) | (uint32_t)next[0] << 8 | next[1];                       \
-                count += 16;                                                                      \
+                spare += 16;                                                                      \
                 next += 2;                                                                        \
-            } else if (JPEG_BITS_WIDE && end - next >= 8 && refill_wide(&buffer, &count, &next)) { \
+            } else if (JPEG_BITS_WIDE && end - next >= 8 && refill_wide(&buffer, &spare, &next)) { \
             } else {                                                                              \
-                while (count <= JPEG_BITBUF_BITS - 8 && next < end && *next != 0xFF) {            \
+                while (spare <= JPEG_BITBUF_BITS - 8 - SPARE_BIAS && next < end && *next != 0xFF) { \
                     buffer = (buffer << 8) | *next++;                                             \
-                    count += 8;                                                                   \
+                    spare += 8;                                                                   \
                 }                                                                                 \
-                if (count < (int32_t)(need)) {                                                    \
+                if (spare < (int32_t)(need) - SPARE_BIAS) {                                       \
                     bits->buffer = buffer;                                                        \
-                    bits->count = count;                                                          \
+                    bits->count = spare + SPARE_BIAS;                                             \
                     input->next = next;                                                           \
                     ink_jpeg_bits_fill(bits, input);                                              \
                     buffer = bits->buffer;                                                        \
-                    count = bits->count;                                                          \
+                    spare = bits->count - SPARE_BIAS;                                             \
                     next = input->next;                                                           \
                     end = bits->marker != 0 ? next : input->end;                                  \
                 }                                                                                 \
@@ -444,16 +473,16 @@ static inline __attribute__((always_inline)) bool refill_wide(jpeg_bitbuf *buffe
 #define SAVE()                                                                                    \
     do {                                                                                          \
         bits->buffer = buffer;                                                                    \
-        bits->count = count;                                                                      \
+        bits->count = spare + SPARE_BIAS;                                                         \
         input->next = next;                                                                       \
     } while (0)
 /* A symbol by the canonical walk: for LUT_SLOW entries (long codes, tables without a slot). */
 #define DECODE_SLOW(table, symbol)                                                                \
     do {                                                                                          \
-        int32_t slow_ = decode_slow((table), buffer, count);                                      \
+        int32_t slow_ = decode_slow((table), buffer, spare + SPARE_BIAS);                         \
         if (slow_ < 0)                                                                            \
             goto bad_code;                                                                        \
-        count -= slow_ >> 8;                                                                      \
+        spare -= slow_ >> 8;                                                                      \
         symbol = (uint32_t)slow_ & 255u;                                                          \
     } while (0)
 
@@ -493,14 +522,14 @@ ink_error ink_jpeg_decode_block(jpeg_state *state, unsigned scan_index, jpeg_blo
  * locals. ink_jpeg_decode_mcu keeps it in registers over a whole MCU. */
 typedef struct jpeg_reader {
     jpeg_bitbuf buffer;
-    int32_t count;
+    int32_t spare; /* unread bits - SPARE_BIAS */
     const uint8_t *next, *end;
 } jpeg_reader;
 
 static inline void reader_load(const jpeg_state *state, jpeg_reader *reader)
 {
     reader->buffer = state->bits.buffer;
-    reader->count = state->bits.count;
+    reader->spare = state->bits.count - SPARE_BIAS;
     reader->next = state->input.next;
     /* Past a marker the inline refill must not read on (the bytes after it are not this
      * scan's data): it sees an empty buffer and leaves the zero padding to bits_fill. */
@@ -510,15 +539,16 @@ static inline void reader_load(const jpeg_state *state, jpeg_reader *reader)
 static inline void reader_save(jpeg_state *state, const jpeg_reader *reader)
 {
     state->bits.buffer = reader->buffer;
-    state->bits.count = reader->count;
+    state->bits.count = reader->spare + SPARE_BIAS;
     state->input.next = reader->next;
 }
 
 /* One block (the body of ink_jpeg_decode_block_with and ink_jpeg_decode_mcu). On an error the
- * position is saved to the state; on success it stays in *reader. */
+ * position is saved to the state; on success it stays in *reader. `groups_known`: the caller
+ * knows the coder's AC table has group entries (a constant at the call: its own copy). */
 static inline __attribute__((always_inline)) ink_error
 decode_block(jpeg_state *state, jpeg_reader *reader, const jpeg_block_coder *coder,
-             jpeg_block_mode mode, uint32_t *flags, ink_error_info *info)
+             jpeg_block_mode mode, bool groups_known, uint32_t *flags, ink_error_info *info)
 {
     jpeg_bits *bits = &state->bits;
     jpeg_input *input = &state->input;
@@ -526,20 +556,23 @@ decode_block(jpeg_state *state, jpeg_reader *reader, const jpeg_block_coder *cod
     const uint32_t *dc_lookup = coder->dc_lookup, *ac_lookup = coder->ac_lookup;
     const uint32_t dc_mask = coder->dc_mask, ac_mask = coder->ac_mask;
     jpeg_bitbuf buffer = reader->buffer;
-    int32_t count = reader->count;
+    int32_t spare = reader->spare;
     const uint8_t *next = reader->next, *end = reader->end;
-    uint32_t entry, symbol, size, k;
+    uint32_t entry, symbol, k;
+    uint32_t size = 0; /* set before every use; zero for -fanalyzer, which misreads the
+                        * bad_coefficient path (position > block_end, then < it) */
     int32_t difference;
 
     /* DC: a category (0..11) then that many bits of difference. */
     REFILL(SYMBOL_BITS);
-    entry = LOOKUP(dc_lookup, dc_mask);
-    if (LUT_LEN(entry) != 0) {
-        count -= LUT_LEN(entry);
-        difference = LUT_COEFFICIENT(entry);
+    const uint8_t *slot = LOOKUP_SLOT(dc_lookup, dc_mask);
+    if (SLOT_LEN(slot) != 0) {
+        spare -= SLOT_LEN(slot);
+        difference = SLOT_COEFFICIENT(slot);
     } else {
+        entry = SLOT_ENTRY(slot);
         if (entry != 0) {
-            count -= LUT_CODE_LEN(entry);
+            spare -= LUT_CODE_LEN(entry);
             size = LUT_SYMBOL_OF(entry);
         } else {
             DECODE_SLOW(dc_table, size);
@@ -549,7 +582,7 @@ decode_block(jpeg_state *state, jpeg_reader *reader, const jpeg_block_coder *cod
             if (!JPEG_BITS_WIDE)
                 REFILL(size);
             difference = extend(PEEK(size), size);
-            count -= (int32_t)size;
+            spare -= (int32_t)size;
         }
     }
     if (difference != 0) {
@@ -560,10 +593,10 @@ decode_block(jpeg_state *state, jpeg_reader *reader, const jpeg_block_coder *cod
         }
         *coder->predictor = predictor;
     }
-    const uint32_t *dequant = coder->dequant;
+    const jpeg_dequant *dequant = coder->dequant;
     int32_t *coefficients = state->coefficients;
     if (mode != JPEG_BLOCK_SKIP) {
-        int32_t value = *coder->predictor * (int32_t)(dequant[0] >> 8);
+        int32_t value = *coder->predictor * (int32_t)dequant[0].quantiser;
         if ((uint32_t)(value + 1024) >= 2048u) {
             *flags |= JPEG_FLAG_BIG;
             value = value < -2048 ? -2048 : value > 2048 ? 2048 : value;
@@ -575,25 +608,25 @@ decode_block(jpeg_state *state, jpeg_reader *reader, const jpeg_block_coder *cod
      * position is a pointer into the dequantisation table (one entry per zigzag index k); a
      * coefficient at k > 63 is refused after the loop (the pointer is then past entry 64): the
      * table's entries 64..79 make the store harmless until then. */
-    const uint32_t *position = dequant + 1, *const block_end = dequant + 64;
+    const jpeg_dequant *position = dequant + 1, *const block_end = dequant + 64;
     if (mode == JPEG_BLOCK_FULL) {
         uint32_t range = 0; /* OR of (value + 1024): >= 2048 when some |value| >= 1024 */
         while (position < block_end) {
             REFILL(SYMBOL_BITS);
-            entry = LOOKUP(ac_lookup, ac_mask);
-            if (LUT_LEN(entry) != 0) {
+            slot = LOOKUP_SLOT(ac_lookup, ac_mask);
+            if (SLOT_LEN(slot) != 0) {
                 /* The common case: code, run and value in one entry. */
-                count -= LUT_LEN(entry);
-                position = (const uint32_t *)(const void *)((const uint8_t *)position +
-                                                            LUT_ADVANCE(entry));
-                uint32_t q = position[-1];
-                int32_t value = LUT_COEFFICIENT(entry) * (int32_t)(q >> 8);
+                spare -= SLOT_LEN(slot);
+                position = (const jpeg_dequant *)(const void *)((const uint8_t *)position +
+                                                                SLOT_ADVANCE(slot));
+                int32_t value = SLOT_COEFFICIENT(slot) * (int32_t)position[-1].quantiser;
                 range |= (uint32_t)(value + 1024);
-                *(int32_t *)(void *)((uint8_t *)coefficients + (q & 255u)) = value;
+                *(int32_t *)(void *)((uint8_t *)coefficients + position[-1].offset) = value;
                 continue;
             }
+            entry = SLOT_ENTRY(slot);
             if (entry != 0) {
-                count -= LUT_CODE_LEN(entry);
+                spare -= LUT_CODE_LEN(entry);
                 symbol = LUT_SYMBOL_OF(entry);
             } else {
                 DECODE_SLOW(ac_table, symbol);
@@ -611,11 +644,14 @@ decode_block(jpeg_state *state, jpeg_reader *reader, const jpeg_block_coder *cod
                 goto bad_coefficient;
             if (!JPEG_BITS_WIDE)
                 REFILL(size);
-            uint32_t q = *position++;
-            int32_t value = extend(PEEK(size), size) * (int32_t)(q >> 8);
-            count -= (int32_t)size;
+            /* The bits and their extension share the mask (RV32: 3 instructions fewer). */
+            uint32_t mask = (1u << size) - 1u;
+            spare -= (int32_t)size;
+            uint32_t raw = (uint32_t)(buffer >> (spare + SPARE_BIAS)) & mask;
+            int32_t value = extend_masked(raw, size, mask) * (int32_t)position->quantiser;
             range |= (uint32_t)(value + 1024);
-            *(int32_t *)(void *)((uint8_t *)coefficients + (q & 255u)) = value;
+            *(int32_t *)(void *)((uint8_t *)coefficients + position->offset) = value;
+            position++;
         }
         if (position > block_end)
             goto bad_coefficient;
@@ -633,39 +669,39 @@ decode_block(jpeg_state *state, jpeg_reader *reader, const jpeg_block_coder *cod
     } else {
         /* Skip mode: the same decoding, nothing stored; with group entries, several symbols
          * per lookup. */
-        const bool groups = coder->ac_groups;
+        const bool groups = groups_known || coder->ac_groups;
         while (position < block_end) {
             REFILL(SYMBOL_BITS);
             entry = LOOKUP(ac_lookup, ac_mask);
             if (groups && LUT_LEN(entry) != 0) {
-                const uint32_t *after = (const uint32_t *)(const void *)(
+                const jpeg_dequant *after = (const jpeg_dequant *)(const void *)(
                     (const uint8_t *)position + GROUP_ADVANCE(entry));
                 if (after <= block_end) {
-                    count -= LUT_LEN(entry);
+                    spare -= LUT_LEN(entry);
                     position = after;
                     continue;
                 }
                 if (entry & GROUP_EOB) {
-                    after = (const uint32_t *)(const void *)((const uint8_t *)after -
-                                                             GROUP_EOB_BIAS);
+                    after = (const jpeg_dequant *)(const void *)((const uint8_t *)after -
+                                                                 GROUP_EOB_BIAS);
                     if (after <= block_end) {
-                        count -= LUT_LEN(entry);
+                        spare -= LUT_LEN(entry);
                         position = after;
                         break;
                     }
                 }
-                count -= GROUP_FIRST_LEN(entry);
+                spare -= GROUP_FIRST_LEN(entry);
                 position += GROUP_FIRST_ADVANCE(entry);
                 continue;
             }
             if (LUT_LEN(entry) != 0) {
-                count -= LUT_LEN(entry);
-                position = (const uint32_t *)(const void *)((const uint8_t *)position +
-                                                            LUT_ADVANCE(entry));
+                spare -= LUT_LEN(entry);
+                position = (const jpeg_dequant *)(const void *)((const uint8_t *)position +
+                                                                LUT_ADVANCE(entry));
                 continue;
             }
             if (entry != 0) {
-                count -= LUT_CODE_LEN(entry);
+                spare -= LUT_CODE_LEN(entry);
                 symbol = LUT_SYMBOL_OF(entry);
             } else {
                 DECODE_SLOW(ac_table, symbol);
@@ -682,14 +718,14 @@ decode_block(jpeg_state *state, jpeg_reader *reader, const jpeg_block_coder *cod
                 goto bad_coefficient;
             if (!JPEG_BITS_WIDE)
                 REFILL(size);
-            count -= (int32_t)size;
+            spare -= (int32_t)size;
             position++;
         }
         if (position > block_end)
             goto bad_coefficient;
     }
     reader->buffer = buffer;
-    reader->count = count;
+    reader->spare = spare;
     reader->next = next;
     reader->end = end;
     return INK_OK;
@@ -713,7 +749,7 @@ ink_error ink_jpeg_decode_block_with(jpeg_state *state, const jpeg_block_coder *
 {
     jpeg_reader reader;
     reader_load(state, &reader);
-    ink_error error = decode_block(state, &reader, coder, mode, flags, info);
+    ink_error error = decode_block(state, &reader, coder, mode, false, flags, info);
     if (error == INK_OK)
         reader_save(state, &reader);
     return error;
@@ -729,8 +765,16 @@ ink_error ink_jpeg_decode_mcu(jpeg_state *state, const jpeg_block_coder *coders,
         jpeg_mcu_block *block = &blocks[b];
         jpeg_block_mode mode = (jpeg_block_mode)block->mode;
         uint32_t flags = 0;
-        ink_error error = decode_block(state, &reader, &coders[block->scan_index], mode, &flags,
-                                       info);
+        /* Each common case its own copy of the block decoder (constant mode; skipping with
+         * group entries): registers are allocated for that loop alone. */
+        const jpeg_block_coder *coder = &coders[block->scan_index];
+        ink_error error;
+        if (mode == JPEG_BLOCK_FULL)
+            error = decode_block(state, &reader, coder, JPEG_BLOCK_FULL, false, &flags, info);
+        else if (mode == JPEG_BLOCK_SKIP && coder->ac_groups)
+            error = decode_block(state, &reader, coder, JPEG_BLOCK_SKIP, true, &flags, info);
+        else
+            error = decode_block(state, &reader, coder, mode, false, &flags, info);
         if (error != INK_OK)
             return error;
         if (mode != JPEG_BLOCK_SKIP) {

@@ -195,6 +195,8 @@ static inline void fill_row(uint8_t *out, uint8_t pixel, unsigned size)
  * 4x4), or LOW_LAST_REDUCED for 4x4 and 2x2 (only (4,0) and (0,4) beyond, which they ignore). */
 #define LOW_LAST 9u
 #define LOW_LAST_REDUCED 14u
+#define MID_LAST 27u /* zigzag 28 is (0, 7), 35 is (7, 0): up to 27 nothing in row or column 7 */
+#define MID6_LAST 20u /* zigzag 21 is (6, 0), 27 is (0, 6): up to 20 nothing in rows/columns 6, 7 */
 
 /* `big` is a constant at each call below, so the common case carries no clamps. */
 static inline __attribute__((always_inline)) void idct_8x8(int32_t *coefficients, const bool big,
@@ -295,32 +297,49 @@ static inline __attribute__((always_inline)) void idct_8x8_low(int32_t *coeffici
         (out)[2] = e0 - t - o1;                                                                   \
     } while (0)
 
+/* `no7`: row 7 and column 7 are all zero (the last zigzag index is at most MID_LAST); `no6`:
+ * rows and columns 6 and 7 (at most MID6_LAST). */
 static inline __attribute__((always_inline)) void idct_4x4(int32_t *coefficients, const bool big,
+                                                           const bool no7, const bool no6,
                                                            uint8_t *out, size_t stride)
 {
     int32_t work[4 * 8];
+#pragma GCC unroll 8
     for (unsigned column = 0; column < 8; column++) {
         int32_t *in = coefficients + column;
-        if (column == 4)
+        if (column == 4 || (no7 && column == 7) || (no6 && column == 6))
             continue;
-        if ((in[8] | in[16] | in[24] | in[40] | in[48] | in[56]) == 0) {
+        int32_t high = in[40] | (no6 ? 0 : in[48]) | (no7 ? 0 : in[56]);
+        if ((in[8] | in[16] | in[24] | high) == 0) {
             int32_t dc = in[0] * (1 << PASS1_BITS);
             in[0] = 0;
             work[column] = work[8 + column] = work[16 + column] = work[24 + column] = dc;
             continue;
         }
         int32_t result[4];
-        IDCT4V(in[0], in[8], in[16], in[24], in[40], in[48], in[56], result);
-        in[0] = in[8] = in[16] = in[24] = in[40] = in[48] = in[56] = 0;
+        if (high == 0) {
+            IDCT4V(in[0], in[8], in[16], in[24], 0, 0, 0, result);
+        } else {
+            IDCT4V(in[0], in[8], in[16], in[24], in[40], no6 ? 0 : in[48], no7 ? 0 : in[56],
+                   result);
+            in[40] = 0;
+            if (!no6)
+                in[48] = 0;
+            if (!no7)
+                in[56] = 0;
+        }
+        in[0] = in[8] = in[16] = in[24] = 0;
         for (unsigned row = 0; row < 4; row++) {
             int32_t value = DESCALE(result[row], COLUMN_SHIFT);
             work[row * 8 + column] = big ? clamp_work(value) : value;
         }
     }
+#pragma GCC unroll 4
     for (unsigned row = 0; row < 4; row++, out += stride) {
         const int32_t *in = work + row * 8;
         int32_t result[4];
-        IDCT4V(in[0] + ROW_BIAS, in[1], in[2], in[3], in[5], in[6], in[7], result);
+        IDCT4V(in[0] + ROW_BIAS, in[1], in[2], in[3], in[5], no6 ? 0 : in[6], no7 ? 0 : in[7],
+               result);
         out[0] = clamp_pixel(result[0] >> OUT_SHIFT);
         out[1] = clamp_pixel(result[1] >> OUT_SHIFT);
         out[2] = clamp_pixel(result[2] >> OUT_SHIFT);
@@ -333,6 +352,7 @@ static inline __attribute__((always_inline)) void idct_4x4_low(int32_t *coeffici
                                                                size_t stride)
 {
     int32_t work[4 * 4];
+#pragma GCC unroll 4
     for (unsigned column = 0; column < 4; column++) {
         int32_t *in = coefficients + column;
         if ((in[8] | in[16] | in[24]) == 0) {
@@ -349,6 +369,7 @@ static inline __attribute__((always_inline)) void idct_4x4_low(int32_t *coeffici
             work[row * 4 + column] = big ? clamp_work(value) : value;
         }
     }
+#pragma GCC unroll 4
     for (unsigned row = 0; row < 4; row++, out += stride) {
         const int32_t *in = work + row * 4;
         int32_t result[4];
@@ -376,25 +397,32 @@ static inline __attribute__((always_inline)) void idct_4x4_low(int32_t *coeffici
     } while (0)
 
 static inline __attribute__((always_inline)) void idct_2x2(int32_t *coefficients, const bool big,
-                                                           uint8_t *out, size_t stride)
+                                                           const bool no7, uint8_t *out,
+                                                           size_t stride)
 {
     static const uint8_t columns[5] = {0, 1, 3, 5, 7};
     int32_t work[2 * 8];
+#pragma GCC unroll 5
     for (unsigned i = 0; i < 5; i++) {
         unsigned column = columns[i];
         int32_t *in = coefficients + column;
+        if (no7 && column == 7)
+            continue;
         int32_t result[2];
-        IDCT2V(in[0], in[8], in[24], in[40], in[56], result);
-        in[0] = in[8] = in[24] = in[40] = in[56] = 0;
+        IDCT2V(in[0], in[8], in[24], in[40], no7 ? 0 : in[56], result);
+        in[0] = in[8] = in[24] = in[40] = 0;
+        if (!no7)
+            in[56] = 0;
         for (unsigned row = 0; row < 2; row++) {
             int32_t value = DESCALE(result[row], COLUMN_SHIFT);
             work[row * 8 + column] = big ? clamp_work(value) : value;
         }
     }
+#pragma GCC unroll 2
     for (unsigned row = 0; row < 2; row++, out += stride) {
         const int32_t *in = work + row * 8;
         int32_t result[2];
-        IDCT2V(in[0] + ROW_BIAS, in[1], in[3], in[5], in[7], result);
+        IDCT2V(in[0] + ROW_BIAS, in[1], in[3], in[5], no7 ? 0 : in[7], result);
         out[0] = clamp_pixel(result[0] >> OUT_SHIFT);
         out[1] = clamp_pixel(result[1] >> OUT_SHIFT);
     }
@@ -407,6 +435,7 @@ static inline __attribute__((always_inline)) void idct_2x2_low(int32_t *coeffici
 {
     int32_t work[2 * 3];
     static const uint8_t columns[3] = {0, 1, 3};
+#pragma GCC unroll 3
     for (unsigned i = 0; i < 3; i++) {
         int32_t *in = coefficients + columns[i];
         int32_t result[2];
@@ -417,6 +446,7 @@ static inline __attribute__((always_inline)) void idct_2x2_low(int32_t *coeffici
             work[row * 3 + i] = big ? clamp_work(value) : value;
         }
     }
+#pragma GCC unroll 2
     for (unsigned row = 0; row < 2; row++, out += stride) {
         const int32_t *in = work + row * 3;
         int32_t result[2];
@@ -933,15 +963,15 @@ void ink_jpeg_idct_scalar(int32_t *coefficients, unsigned block_log2, bool big, 
             idct_8x8(coefficients, false, out, stride);
     } else if (block_log2 == 2) {
         if (big)
-            idct_4x4(coefficients, true, out, stride);
+            idct_4x4(coefficients, true, false, false, out, stride);
         else
-            idct_4x4(coefficients, false, out, stride);
+            idct_4x4(coefficients, false, false, false, out, stride);
         clear_all(coefficients);
     } else {
         if (big)
-            idct_2x2(coefficients, true, out, stride);
+            idct_2x2(coefficients, true, false, out, stride);
         else
-            idct_2x2(coefficients, false, out, stride);
+            idct_2x2(coefficients, false, false, out, stride);
         clear_all(coefficients);
     }
 }
@@ -987,12 +1017,37 @@ void ink_jpeg_idct_1x1(int32_t *coefficients, uint8_t *out)
     coefficients[0] = 0;
 }
 
+/* A word of four equal pixels, stored where the address is 4-aligned (the decoder's rows are:
+ * their stride is a multiple of the MCU width; RV32 has no misaligned stores). */
+typedef uint32_t jpeg_pixel_word __attribute__((may_alias, aligned(4)));
+
 void ink_jpeg_idct_flat(int32_t *coefficients, unsigned size, uint8_t *out, size_t stride)
 {
     uint8_t pixel = to_pixel(DESCALE(coefficients[0], 3));
+    coefficients[0] = 0;
+    /* Half of the blocks of a typical photo are flat: words, and loops of constant length. */
+    if (size >= 4 && (((uintptr_t)out | stride) & 3u) == 0) {
+        uint32_t word = pixel * 0x01010101u;
+        if (size == 8) {
+#pragma GCC unroll 8
+            for (unsigned row = 0; row < 8; row++, out += stride) {
+                ((jpeg_pixel_word *)(void *)out)[0] = word;
+                ((jpeg_pixel_word *)(void *)out)[1] = word;
+            }
+        } else {
+#pragma GCC unroll 4
+            for (unsigned row = 0; row < 4; row++, out += stride)
+                *(jpeg_pixel_word *)(void *)out = word;
+        }
+        return;
+    }
+    if (size == 2) {
+        out[0] = out[1] = pixel;
+        out[stride] = out[stride + 1] = pixel;
+        return;
+    }
     for (unsigned row = 0; row < size; row++, out += stride)
         fill_row(out, pixel, size);
-    coefficients[0] = 0;
 }
 
 void ink_jpeg_idct_block(int32_t *coefficients, unsigned block_log2, uint32_t flags,
@@ -1020,15 +1075,21 @@ void ink_jpeg_idct_block(int32_t *coefficients, unsigned block_log2, uint32_t fl
                 idct_any(coefficients, 2, false, out, stride);
             else if (last <= LOW_LAST_REDUCED)
                 idct_4x4_low(coefficients, false, out, stride);
+            else if (last <= MID6_LAST)
+                idct_4x4(coefficients, false, true, true, out, stride);
+            else if (last <= MID_LAST)
+                idct_4x4(coefficients, false, true, false, out, stride);
             else
-                idct_4x4(coefficients, false, out, stride);
+                idct_4x4(coefficients, false, false, false, out, stride);
         } else {
             if (JPEG_SSE2_IDCT)
                 idct_any(coefficients, 1, false, out, stride);
             else if (last <= LOW_LAST_REDUCED)
                 idct_2x2_low(coefficients, false, out, stride);
+            else if (last <= MID_LAST)
+                idct_2x2(coefficients, false, true, out, stride);
             else
-                idct_2x2(coefficients, false, out, stride);
+                idct_2x2(coefficients, false, false, out, stride);
         }
     }
 }

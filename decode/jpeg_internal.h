@@ -42,7 +42,7 @@
 #define JPEG_LOOKUP_BITS 10u
 #define JPEG_LOOKUP_BYTES (JPEG_FAST_SLOTS * (4u << JPEG_LOOKUP_BITS))
 #define JPEG_DEQUANT_ENTRIES 80u /* 64 + 16: a run may point past 63 before it is refused */
-#define JPEG_DEQUANT_BYTES (JPEG_MAX_COMPONENTS * JPEG_DEQUANT_ENTRIES * 4u)
+#define JPEG_DEQUANT_BYTES (JPEG_MAX_COMPONENTS * JPEG_DEQUANT_ENTRIES * 4u) /* jpeg_dequant: 4 */
 
 /* The bit buffer is a machine word: 32 bits on RV32 (at least 25 valid bits after a fill),
  * 64 on the host (at least 57). */
@@ -140,6 +140,14 @@ typedef struct jpeg_scan {
 } jpeg_scan;
 
 /* The whole decoder; lives in a SCRATCH claim (its size is checked in jpeg_decode.c). */
+/* One entry of a dequantisation table (by zigzag index): two halfwords, so the block decoder
+ * takes each with one load (RV32: no shift and mask to split a word). */
+typedef struct jpeg_dequant {
+    uint16_t quantiser; /* 0 for positions the reduced transforms ignore */
+    uint16_t offset;    /* the natural position, in bytes of int32 coefficients */
+} jpeg_dequant;
+_Static_assert(sizeof(jpeg_dequant) == 4, "JPEG_DEQUANT_BYTES counts 4 bytes an entry");
+
 typedef struct jpeg_state {
     jpeg_huffman_table huffman[JPEG_HUFFMAN_SLOTS];
     uint16_t fast[JPEG_FAST_SLOTS][1u << JPEG_FAST_BITS];
@@ -154,9 +162,9 @@ typedef struct jpeg_state {
     uint8_t next_restart;    /* 0..7: the RSTn expected next */
     uint8_t pending_marker;  /* a marker the bit reader consumed, for ink_jpeg_read_markers */
     bool have_frame;
-    uint32_t *lookup;  /* JPEG_LOOKUP_BYTES in DITHER: combined lookahead per slot */
-    uint32_t *dequant; /* JPEG_DEQUANT_BYTES in DITHER: per scan component, by zigzag index k:
-                        * (quantiser << 8) | (natural index * 4) */
+    uint32_t *lookup;      /* JPEG_LOOKUP_BYTES in DITHER: combined lookahead per slot */
+    jpeg_dequant *dequant; /* JPEG_DEQUANT_BYTES in DITHER: per scan component, by zigzag
+                            * index k */
     int32_t coefficients[64];
 } jpeg_state;
 
@@ -223,7 +231,7 @@ typedef struct jpeg_block_coder {
                                             * one-entry table) */
     const jpeg_huffman_table *dc_table, *ac_table;
     bool ac_groups;                        /* ac_lookup holds symbol groups (skip mode only) */
-    const uint32_t *dequant;               /* the component's row of state->dequant */
+    const jpeg_dequant *dequant;           /* the component's row of state->dequant */
     int32_t *predictor;                    /* the component's DC predictor */
 } jpeg_block_coder;
 void ink_jpeg_block_coder_init(jpeg_state *state, unsigned scan_index, jpeg_block_coder *coder);
