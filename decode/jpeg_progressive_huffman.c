@@ -82,17 +82,50 @@ static inline int16_t clamp16(int32_t value)
     const uint8_t *next, *end;                                                                    \
     LOAD()
 #define PEEK(n) ((uint32_t)(buffer >> (count - (int32_t)(n))) & ((1u << (n)) - 1u))
+/* Host refill (64-bit buffer, count <= 31, at least 8 readable bytes): 4..7 whole bytes in one
+ * big-endian load when none of them is 0xFF (one word test), as jpeg_huffman.c's block decoder. */
+static inline __attribute__((always_inline)) bool refill_wide(jpeg_bitbuf *buffer, int32_t *count,
+                                                              const uint8_t **next)
+{
+#if UINTPTR_MAX > 0xFFFFFFFFu
+    const uint8_t *p = *next;
+    uint64_t word = (uint64_t)p[0] << 56 | (uint64_t)p[1] << 48 | (uint64_t)p[2] << 40 |
+                    (uint64_t)p[3] << 32 | (uint64_t)p[4] << 24 | (uint64_t)p[5] << 16 |
+                    (uint64_t)p[6] << 8 | p[7];
+    unsigned take = (unsigned)(63 - *count) >> 3;
+    uint64_t fresh = word >> (64u - 8u * take);
+    uint64_t inverted = ~fresh; /* a zero byte here is an 0xFF byte taken */
+    if (((inverted - 0x0101010101010101u) & ~inverted & 0x8080808080808080u) != 0)
+        return false;
+    *buffer = (*buffer << (8u * take)) | fresh;
+    *count += (int32_t)(8u * take);
+    *next = p + take;
+    return true;
+#else
+    (void)buffer, (void)count, (void)next;
+    return false;
+#endif
+}
+/* At least n bits (n <= 32 on the host, <= 17 on RV32): a wide load on the host, two plain bytes
+ * on RV32, else a byte at a time, and ink_jpeg_bits_fill for the rest. */
 #define ENSURE(n)                                                                                 \
     do {                                                                                          \
         if (count < (int32_t)(n)) {                                                               \
-            while (count <= JPEG_BITBUF_BITS - 8 && next < end && *next != 0xFF) {                \
-                buffer = (buffer << 8) | *next++;                                                 \
-                count += 8;                                                                       \
-            }                                                                                     \
-            if (count < (int32_t)(n)) {                                                           \
-                SAVE();                                                                           \
-                ink_jpeg_bits_fill(bits, input);                                                  \
-                LOAD();                                                                           \
+            if (!JPEG_BITS_WIDE && end - next >= 2 && next[0] != 0xFF && next[1] != 0xFF) {       \
+                buffer = (buffer << 16) | (uint32_t)next[0] << 8 | next[1];                       \
+                count += 16;                                                                      \
+                next += 2;                                                                        \
+            } else if (JPEG_BITS_WIDE && end - next >= 8 && refill_wide(&buffer, &count, &next)) { \
+            } else {                                                                              \
+                while (count <= JPEG_BITBUF_BITS - 8 && next < end && *next != 0xFF) {            \
+                    buffer = (buffer << 8) | *next++;                                             \
+                    count += 8;                                                                   \
+                }                                                                                 \
+                if (count < (int32_t)(n)) {                                                       \
+                    SAVE();                                                                       \
+                    ink_jpeg_bits_fill(bits, input);                                              \
+                    LOAD();                                                                       \
+                }                                                                                 \
             }                                                                                     \
         }                                                                                         \
     } while (0)
@@ -336,6 +369,26 @@ static inline void correct(int16_t *coefficients, const uint8_t *keep, unsigned 
         coefficients[keep[k]] = clamp16(value >= 0 ? value + p1 : value - p1);
 }
 
+/* One correction bit for each position of `passed` (positions with history), lowest first. The
+ * position is only looked up for a bit that is set. */
+#define CORRECT_ALL(passed)                                                                       \
+    do {                                                                                          \
+        uint64_t todo_ = (passed);                                                                \
+        while (todo_ != 0) {                                                                      \
+            ENSURE(1);                                                                            \
+            count--;                                                                              \
+            if ((buffer >> count) & 1u)                                                           \
+                correct(coefficients, keep, jpeg_prog_lowest_bit(todo_), p1);                     \
+            todo_ &= todo_ - 1u;                                                                  \
+        }                                                                                         \
+    } while (0)
+
+/* AC refinement (T.81 G.1.2.3) without a walk over positions: a block's positions Ss..Se are two
+ * masks, those with history (`history`, each gets one correction bit when passed) and those
+ * without (`fresh`). A symbol's run of r zero-history positions ends at the (r+1)-th bit of
+ * `fresh`: clearing its r lowest bits and isolating the next gives the target as a one-bit mask;
+ * the history positions below it are the ones passed. Positions are only computed (lowest set
+ * bit) to store a new coefficient or apply a correction bit that is 1. */
 ink_error ink_jpeg_prog_ac_refine_run(jpeg_state *state, const jpeg_entropy_table *ac,
                                       const jpeg_prog_block_params *params, uint32_t *eobrun,
                                       const jpeg_prog_run *run, ink_error_info *info)
@@ -353,10 +406,12 @@ ink_error ink_jpeg_prog_ac_refine_run(jpeg_state *state, const jpeg_entropy_tabl
     for (uint32_t i = 0; i < run->count; i++, block += run->stride) {
         int16_t *coefficients = coefficients_of(params, block);
         nonzero = *mask_of(block);
-        unsigned k = ss;
+        uint64_t history = nonzero & range; /* not passed yet */
         if (eob == 0) {
-            for (; k <= se; k++) {
-                ENSURE(SYMBOL_BITS);
+            uint64_t fresh = ~nonzero & range; /* zero history, not passed yet */
+            do {
+                /* A code (16) and its sign bit (1) without another fill. */
+                ENSURE(17);
                 DECODE(ac, symbol);
                 unsigned zeros = symbol >> 4, size = symbol & 15u;
                 int32_t value = 0;
@@ -368,8 +423,8 @@ ink_error ink_jpeg_prog_ac_refine_run(jpeg_state *state, const jpeg_entropy_tabl
                                              "JPEG AC refinement with a coefficient of size %u",
                                              size);
                     }
-                    RECEIVE(1, raw);
-                    value = raw ? p1 : -p1;
+                    count--;
+                    value = (buffer >> count) & 1u ? p1 : -p1;
                 } else if (zeros != 15) {
                     eob = 1u << zeros;
                     if (zeros != 0) {
@@ -378,20 +433,14 @@ ink_error ink_jpeg_prog_ac_refine_run(jpeg_state *state, const jpeg_entropy_tabl
                     }
                     break; /* the rest of this block is refined below */
                 }
-                /* Skip `zeros` zero-history positions, refining the nonzero ones on the way. */
-                for (; k <= se; k++) {
-                    if (nonzero & ((uint64_t)1 << k)) {
-                        RECEIVE(1, raw);
-                        if (raw)
-                            correct(coefficients, keep, k, p1);
-                    } else {
-                        if (zeros == 0)
-                            break;
-                        zeros--;
-                    }
-                }
-                if (value != 0) {
-                    if (k > se) {
+                for (; zeros > 0; zeros--)
+                    fresh &= fresh - 1u;
+                uint64_t target = fresh & (0u - fresh);
+                uint64_t passed = history & (target - 1u); /* all of it when target is 0 */
+                history ^= passed;
+                CORRECT_ALL(passed);
+                if (target == 0) {
+                    if (value != 0) {
                         SAVE();
                         *mask_of(block) = nonzero;
                         return ink_error_set(info, INK_ERR_BAD_DATA,
@@ -399,25 +448,20 @@ ink_error ink_jpeg_prog_ac_refine_run(jpeg_state *state, const jpeg_entropy_tabl
                                              "scan's end %u",
                                              se);
                     }
-                    nonzero |= (uint64_t)1 << k;
-                    if (keep[k] != JPEG_PROG_DROP)
-                        coefficients[keep[k]] = (int16_t)value;
+                    break; /* a ZRL past the last zero: the block is done */
                 }
-            }
+                fresh ^= target;
+                if (value != 0) {
+                    nonzero |= target;
+                    unsigned slot = keep[jpeg_prog_lowest_bit(target)];
+                    if (slot != JPEG_PROG_DROP)
+                        coefficients[slot] = (int16_t)value;
+                }
+            } while ((fresh | history) != 0);
         }
         if (eob > 0) {
-            /* Inside an end-of-band run only positions with history get a correction bit:
-             * visit the mask's set bits in k..Se rather than every position. */
-            if (k <= se) {
-                uint64_t todo = nonzero & range & ~(((uint64_t)1 << k) - 1u);
-                while (todo != 0) {
-                    unsigned j = jpeg_prog_lowest_bit(todo);
-                    todo &= todo - 1u;
-                    RECEIVE(1, raw);
-                    if (raw)
-                        correct(coefficients, keep, j, p1);
-                }
-            }
+            /* Inside an end-of-band run only the positions with history left get a bit. */
+            CORRECT_ALL(history);
             eob--;
         }
         *mask_of(block) = nonzero;
