@@ -77,6 +77,7 @@ typedef struct jpeg_prog {
     bool have_mask;
     bool have_quant;
     uint8_t keep_slot[64];  /* zigzag -> slot */
+    uint64_t kept_mask;     /* zigzag positions kept */
     uint8_t slot_natural[64];
     int32_t slot_quant[64];
     uint8_t fast_owner[PROG_FAST_SLOTS]; /* pool index whose lookahead each slot holds */
@@ -228,6 +229,7 @@ static ink_error plan(jpeg_prog *p, const jpeg_state *state, unsigned scale_log2
             unsigned slot = axis_slot[v] * p->kept_side + axis_slot[u];
             p->keep_slot[k] = (uint8_t)slot;
             p->slot_natural[slot] = (uint8_t)n;
+            p->kept_mask |= (uint64_t)1 << k;
         }
     }
     return INK_OK;
@@ -481,6 +483,7 @@ static ink_error emit_band(jpeg_prog *p, jpeg_state *state, uint32_t band)
     int32_t *coefficients = state->coefficients;
     unsigned size = 1u << p->block_log2;
     size_t coefficients_offset = p->have_mask ? 8u : 0u;
+    const uint64_t kept_ac = p->kept_mask & ~(uint64_t)1;
     memset(coefficients, 0, 64 * sizeof *coefficients);
     for (uint32_t row = 0; row < p->band_rows && p->rows_done < p->out_height; row++) {
         if (band * p->band_rows + row >= p->total_rows)
@@ -497,18 +500,17 @@ static ink_error emit_band(jpeg_prog *p, jpeg_state *state, uint32_t band)
             }
             coefficients[0] = dc;
             if (p->have_mask) {
-                /* The AC terms the mask says are nonzero, kept ones only; zigzag order, so the
-                 * last one seen bounds the block's last index (the IDCT's shortcut test). */
+                /* The AC terms the mask says are nonzero, kept ones only (all nonzero: the
+                 * decoders store none that is 0); zigzag order, so the last one seen bounds the
+                 * block's last index (the IDCT's shortcut test). */
                 uint64_t *mask = (uint64_t *)(void *)block;
-                uint64_t nonzero = *mask & ~(uint64_t)1;
+                uint64_t nonzero = *mask & kept_ac;
                 *mask = 0;
                 unsigned last = 0;
                 while (nonzero != 0) {
                     unsigned k = jpeg_prog_lowest_bit(nonzero);
                     nonzero &= nonzero - 1u;
                     unsigned slot = p->keep_slot[k];
-                    if (slot == JPEG_PROG_DROP || kept[slot] == 0)
-                        continue;
                     int32_t value = kept[slot] * p->slot_quant[slot];
                     kept[slot] = 0;
                     if ((uint32_t)(value + 1024) > 2048u) {

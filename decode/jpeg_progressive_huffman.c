@@ -33,16 +33,17 @@ void ink_jpeg_prog_build_fast(const jpeg_huffman_table *table, uint16_t *fast)
     }
 }
 
-/* The canonical walk for codes the lookahead does not cover (needs count >= 16). */
-static int32_t decode_slow(const jpeg_huffman_table *table, jpeg_bitbuf buffer, int32_t *count)
+/* The canonical walk for codes the lookahead does not cover (needs count >= 16). Returns the
+ * symbol | (code length << 8), or -1 for a code the table does not have (the count stays in a
+ * register: its address is never taken). */
+static int32_t decode_slow(const jpeg_huffman_table *table, jpeg_bitbuf buffer, int32_t count)
 {
-    uint32_t bits16 = (uint32_t)(buffer >> (*count - 16)) & 0xFFFFu;
+    uint32_t bits16 = (uint32_t)(buffer >> (count - 16)) & 0xFFFFu;
     for (unsigned l = 0; l < 16; l++) {
         uint32_t code = bits16 >> (15 - l);
-        if (code < table->maxcode_plus1[l]) {
-            *count -= (int32_t)(l + 1);
-            return table->values[table->value_index[l] + code - table->mincode[l]];
-        }
+        if (code < table->maxcode_plus1[l])
+            return (int32_t)(table->values[table->value_index[l] + code - table->mincode[l]] |
+                             ((l + 1u) << 8));
     }
     return -1;
 }
@@ -55,6 +56,18 @@ static inline int32_t extend(uint32_t value, uint32_t size)
 static inline int16_t clamp16(int32_t value)
 {
     return (int16_t)(value < -32767 ? -32767 : value > 32767 ? 32767 : value);
+}
+
+/* An AC first scan's values are clamped to +-2^14: the corrections of later refinements add
+ * each bit 2^Al (Al <= 13) at most once (correct() tests it), 2^14 - 1 in all, so the value
+ * stays in int16 without another clamp. What the clamp changes only hostile data sees, and not
+ * in the output: emit_band clamps every dequantised term to +-2048 (quantisers are >= 1). */
+#define AC_FIRST_LIMIT 16384
+static inline int16_t clamp_ac_first(int32_t value)
+{
+    return (int16_t)(value < -AC_FIRST_LIMIT ? -AC_FIRST_LIMIT
+                     : value > AC_FIRST_LIMIT ? AC_FIRST_LIMIT
+                                              : value);
 }
 
 /* The reader in locals: the bit buffer (right-aligned, `count` unread bits) and the input
@@ -136,10 +149,11 @@ static inline __attribute__((always_inline)) bool refill_wide(jpeg_bitbuf *buffe
             count -= (int32_t)(entry_ & 15u);                                                     \
             symbol = entry_ >> 8;                                                                 \
         } else {                                                                                  \
-            int32_t slow_ = decode_slow((table)->canonical, buffer, &count);                      \
+            int32_t slow_ = decode_slow((table)->canonical, buffer, count);                       \
             if (slow_ < 0)                                                                        \
                 goto bad_code;                                                                    \
-            symbol = (uint32_t)slow_;                                                             \
+            count -= slow_ >> 8;                                                                  \
+            symbol = (uint32_t)slow_ & 0xFFu;                                                     \
         }                                                                                         \
     } while (0)
 /* Reads n (1..16) bits. */
@@ -343,7 +357,7 @@ ink_error ink_jpeg_prog_ac_first_run(jpeg_state *state, const jpeg_entropy_table
             RECEIVE(size, raw);
             nonzero |= (uint64_t)1 << k;
             if (keep[k] != JPEG_PROG_DROP)
-                coefficients[keep[k]] = clamp16(extend(raw, size) * (1 << al));
+                coefficients[keep[k]] = clamp_ac_first(extend(raw, size) * (1 << al));
         }
         *mask_of(block) = nonzero;
         block += run->stride;
@@ -365,8 +379,9 @@ static inline void correct(int16_t *coefficients, const uint8_t *keep, unsigned 
     if (keep[k] == JPEG_PROG_DROP)
         return;
     int32_t value = coefficients[keep[k]];
-    if ((value & p1) == 0)
-        coefficients[keep[k]] = clamp16(value >= 0 ? value + p1 : value - p1);
+    int32_t sign = value >> 31; /* 0 or -1 */
+    if ((value & p1) == 0) /* in range: see AC_FIRST_LIMIT */
+        coefficients[keep[k]] = (int16_t)(value + ((p1 ^ sign) - sign));
 }
 
 /* One correction bit for each position of `passed` (positions with history), lowest first. The
