@@ -144,7 +144,7 @@ static inline __attribute__((always_inline)) bool refill_wide(jpeg_bitbuf *buffe
     } while (0)
 #define DECODE(table, symbol)                                                                     \
     do {                                                                                          \
-        uint32_t entry_ = (table)->fast[PEEK(JPEG_FAST_BITS) & (table)->fast_mask];               \
+        uint32_t entry_ = (table)->fast[PEEK(JPEG_FAST_BITS)];                                    \
         if (entry_ != 0) {                                                                        \
             count -= (int32_t)(entry_ & 15u);                                                     \
             symbol = entry_ >> 8;                                                                 \
