@@ -507,18 +507,21 @@ static ink_error emit_band(jpeg_prog *p, jpeg_state *state, uint32_t band)
                 uint64_t nonzero = *mask & kept_ac;
                 *mask = 0;
                 unsigned last = 0;
-                while (nonzero != 0) {
-                    unsigned k = jpeg_prog_lowest_bit(nonzero);
-                    nonzero &= nonzero - 1u;
-                    unsigned slot = p->keep_slot[k];
-                    int32_t value = kept[slot] * p->slot_quant[slot];
-                    kept[slot] = 0;
-                    if ((uint32_t)(value + 1024) > 2048u) {
-                        flags |= JPEG_FLAG_BIG;
-                        value = value < -2048 ? -2048 : value > 2048 ? 2048 : value;
+                for (unsigned w = 0; w < JPEG_PROG_WORDS; w++) {
+                    jpeg_prog_word todo = jpeg_prog_word_of(nonzero, w);
+                    while (todo != 0) {
+                        unsigned k = w * JPEG_PROG_WORD_BITS + jpeg_prog_word_lowest_bit(todo);
+                        todo &= todo - 1u;
+                        unsigned slot = p->keep_slot[k];
+                        int32_t value = kept[slot] * p->slot_quant[slot];
+                        kept[slot] = 0;
+                        if ((uint32_t)(value + 1024) > 2048u) {
+                            flags |= JPEG_FLAG_BIG;
+                            value = value < -2048 ? -2048 : value > 2048 ? 2048 : value;
+                        }
+                        coefficients[p->slot_natural[slot]] = value;
+                        last = k;
                     }
-                    coefficients[p->slot_natural[slot]] = value;
-                    last = k;
                 }
                 if (last != 0)
                     flags |= JPEG_FLAG_AC | ((uint32_t)last << JPEG_FLAG_LAST_SHIFT);

@@ -20,30 +20,49 @@
 
 #define JPEG_PROG_DROP 0xFFu
 
-/* Index of the lowest set bit of a nonzero mask without a count-trailing-zeros instruction: a de
- * Bruijn multiply on the lower nonzero 32-bit half (test_jpeg_progressive checks every bit). */
-static inline unsigned jpeg_prog_lowest_bit_portable(uint64_t mask)
+/* The 64-bit position masks are taken a machine word at a time: one word on a 64-bit host, two
+ * 32-bit halves on RV32, where 64-bit arithmetic costs two or three instructions an operation
+ * and a variable 64-bit shift a branch. INK_JPEG_PROG_WORD_BITS=32 forces halves on the host:
+ * test_jpeg_progressive_word32 and test_jpeg_progressive_sweep_word32 run the host tests on
+ * them. */
+#if (defined(INK_JPEG_PROG_WORD_BITS) && INK_JPEG_PROG_WORD_BITS == 32) || UINTPTR_MAX <= 0xFFFFFFFFu
+typedef uint32_t jpeg_prog_word;
+#else
+typedef uint64_t jpeg_prog_word;
+#endif
+#define JPEG_PROG_WORD_BITS ((unsigned)sizeof(jpeg_prog_word) * 8u)
+#define JPEG_PROG_WORDS (64u / JPEG_PROG_WORD_BITS)
+
+/* Word `w` of a 64-bit mask, and a word put back in place. */
+static inline jpeg_prog_word jpeg_prog_word_of(uint64_t mask, unsigned w)
+{
+    return JPEG_PROG_WORDS == 1 ? (jpeg_prog_word)mask
+                                : (jpeg_prog_word)(w != 0 ? mask >> 32 : mask);
+}
+static inline uint64_t jpeg_prog_word_to(jpeg_prog_word bits, unsigned w)
+{
+    return JPEG_PROG_WORDS == 1 || w == 0 ? (uint64_t)bits : (uint64_t)bits << 32;
+}
+
+/* Index of the lowest set bit of a nonzero 32-bit word without a count-trailing-zeros
+ * instruction (RV32IMC has none and libgcc's __ctzsi2 is a call): a de Bruijn multiply
+ * (test_jpeg_progressive checks every bit). */
+static inline unsigned jpeg_prog_lowest_bit32(uint32_t word)
 {
     static const uint8_t debruijn[32] = {0,  1,  28, 2,  29, 14, 24, 3,  30, 22, 20,
                                          15, 25, 17, 4,  8,  31, 27, 13, 23, 21, 19,
                                          16, 7,  26, 12, 18, 6,  11, 5,  10, 9};
-    uint32_t low = (uint32_t)mask;
-    unsigned base = 0;
-    if (low == 0) {
-        low = (uint32_t)(mask >> 32);
-        base = 32;
-    }
-    return base + debruijn[((low & (0u - low)) * 0x077CB531u) >> 27];
+    return debruijn[((word & (0u - word)) * 0x077CB531u) >> 27];
 }
 
-/* RV32IMC has no such instruction and libgcc's __ctzdi2 is a call: the portable version there
- * took the RV32 progressive/baseline median from 2.02x to 1.87x (perf/jpeg_progressive_bench.sh). */
-static inline unsigned jpeg_prog_lowest_bit(uint64_t mask)
+/* Index of the lowest set bit of a nonzero word. */
+static inline unsigned jpeg_prog_word_lowest_bit(jpeg_prog_word word)
 {
-#if defined(__riscv) && !defined(__riscv_zbb)
-    return jpeg_prog_lowest_bit_portable(mask);
+#if (defined(__riscv) && !defined(__riscv_zbb)) ||                                                \
+    (defined(INK_JPEG_PROG_WORD_BITS) && INK_JPEG_PROG_WORD_BITS == 32)
+    return jpeg_prog_lowest_bit32((uint32_t)word);
 #else
-    return (unsigned)__builtin_ctzll(mask);
+    return JPEG_PROG_WORDS == 1 ? (unsigned)__builtin_ctzll(word) : (unsigned)__builtin_ctz(word);
 #endif
 }
 

@@ -384,26 +384,28 @@ static inline void correct(int16_t *coefficients, const uint8_t *keep, unsigned 
         coefficients[keep[k]] = (int16_t)(value + ((p1 ^ sign) - sign));
 }
 
-/* One correction bit for each position of `passed` (positions with history), lowest first. The
- * position is only looked up for a bit that is set. */
-#define CORRECT_ALL(passed)                                                                       \
+/* One correction bit for each position of `passed` (positions with history, in word `w`),
+ * lowest first. The position is only looked up for a bit that is set. */
+#define CORRECT_ALL(passed, w)                                                                    \
     do {                                                                                          \
-        uint64_t todo_ = (passed);                                                                \
+        jpeg_prog_word todo_ = (passed);                                                               \
+        const uint8_t *keep_ = keep + (w) * JPEG_PROG_WORD_BITS;                                            \
         while (todo_ != 0) {                                                                      \
             ENSURE(1);                                                                            \
             count--;                                                                              \
             if ((buffer >> count) & 1u)                                                           \
-                correct(coefficients, keep, jpeg_prog_lowest_bit(todo_), p1);                     \
+                correct(coefficients, keep_, jpeg_prog_word_lowest_bit(todo_), p1);                         \
             todo_ &= todo_ - 1u;                                                                  \
         }                                                                                         \
     } while (0)
 
 /* AC refinement (T.81 G.1.2.3) without a walk over positions: a block's positions Ss..Se are two
  * masks, those with history (`history`, each gets one correction bit when passed) and those
- * without (`fresh`). A symbol's run of r zero-history positions ends at the (r+1)-th bit of
- * `fresh`: clearing its r lowest bits and isolating the next gives the target as a one-bit mask;
- * the history positions below it are the ones passed. Positions are only computed (lowest set
- * bit) to store a new coefficient or apply a correction bit that is 1. */
+ * without (`fresh`), taken a word at a time. A symbol's run of r zero-history positions ends at
+ * the (r+1)-th bit of `fresh`: clearing its r lowest bits (moving on to the next word when they
+ * run out) and isolating the next gives the target as a one-bit mask; the history positions
+ * below it are the ones passed. Positions are only computed (lowest set bit) to store a new
+ * coefficient or apply a correction bit that is 1. */
 ink_error ink_jpeg_prog_ac_refine_run(jpeg_state *state, const jpeg_entropy_table *ac,
                                       const jpeg_prog_block_params *params, uint32_t *eobrun,
                                       const jpeg_prog_run *run, ink_error_info *info)
@@ -421,10 +423,22 @@ ink_error ink_jpeg_prog_ac_refine_run(jpeg_state *state, const jpeg_entropy_tabl
     for (uint32_t i = 0; i < run->count; i++, block += run->stride) {
         int16_t *coefficients = coefficients_of(params, block);
         nonzero = *mask_of(block);
-        uint64_t history = nonzero & range; /* not passed yet */
+        unsigned w = 0; /* the word being decoded */
+        jpeg_prog_word history = jpeg_prog_word_of(nonzero & range, 0); /* not passed yet */
         if (eob == 0) {
-            uint64_t fresh = ~nonzero & range; /* zero history, not passed yet */
-            do {
+            jpeg_prog_word fresh = jpeg_prog_word_of(~nonzero & range, 0); /* zero history, not passed yet */
+            jpeg_prog_word placed = 0;                          /* new coefficients in this word */
+            for (;;) {
+                if ((fresh | history) == 0) {
+                    /* This word is done: the next, or the block is. */
+                    nonzero |= jpeg_prog_word_to(placed, w);
+                    placed = 0;
+                    if (++w == JPEG_PROG_WORDS)
+                        break;
+                    history = jpeg_prog_word_of(nonzero & range, w);
+                    fresh = jpeg_prog_word_of(~nonzero & range, w);
+                    continue;
+                }
                 /* A code (16) and its sign bit (1) without another fill. */
                 ENSURE(17);
                 DECODE(ac, symbol);
@@ -433,7 +447,7 @@ ink_error ink_jpeg_prog_ac_refine_run(jpeg_state *state, const jpeg_entropy_tabl
                 if (size != 0) {
                     if (size != 1) {
                         SAVE();
-                        *mask_of(block) = nonzero;
+                        *mask_of(block) = nonzero | jpeg_prog_word_to(placed, w);
                         return ink_error_set(info, INK_ERR_BAD_DATA,
                                              "JPEG AC refinement with a coefficient of size %u",
                                              size);
@@ -446,39 +460,59 @@ ink_error ink_jpeg_prog_ac_refine_run(jpeg_state *state, const jpeg_entropy_tabl
                         RECEIVE(zeros, raw);
                         eob += raw;
                     }
+                    nonzero |= jpeg_prog_word_to(placed, w);
                     break; /* the rest of this block is refined below */
                 }
-                for (; zeros > 0; zeros--)
+                /* (On a 64-bit host there is one word: `fresh` running out ends the block.) */
+                for (; zeros > 0 && (JPEG_PROG_WORDS == 1 || fresh != 0); zeros--)
                     fresh &= fresh - 1u;
-                uint64_t target = fresh & (0u - fresh);
-                uint64_t passed = history & (target - 1u); /* all of it when target is 0 */
-                history ^= passed;
-                CORRECT_ALL(passed);
-                if (target == 0) {
-                    if (value != 0) {
-                        SAVE();
-                        *mask_of(block) = nonzero;
-                        return ink_error_set(info, INK_ERR_BAD_DATA,
-                                             "JPEG AC refinement places a coefficient past the "
-                                             "scan's end %u",
-                                             se);
+                while (fresh == 0) {
+                    /* The run goes on past this word: all its history is passed. */
+                    CORRECT_ALL(history, w);
+                    nonzero |= jpeg_prog_word_to(placed, w);
+                    placed = 0;
+                    if (++w == JPEG_PROG_WORDS) {
+                        if (value != 0) {
+                            SAVE();
+                            *mask_of(block) = nonzero;
+                            return ink_error_set(info, INK_ERR_BAD_DATA,
+                                                 "JPEG AC refinement places a coefficient past "
+                                                 "the scan's end %u",
+                                                 se);
+                        }
+                        goto block_done; /* a ZRL past the last zero */
                     }
-                    break; /* a ZRL past the last zero: the block is done */
+                    history = jpeg_prog_word_of(nonzero & range, w);
+                    fresh = jpeg_prog_word_of(~nonzero & range, w);
+                    for (; zeros > 0 && fresh != 0; zeros--)
+                        fresh &= fresh - 1u;
                 }
+                jpeg_prog_word target = fresh & (0u - fresh);
+                jpeg_prog_word passed = history & (target - 1u);
+                history ^= passed;
+                CORRECT_ALL(passed, w);
                 fresh ^= target;
                 if (value != 0) {
-                    nonzero |= target;
-                    unsigned slot = keep[jpeg_prog_lowest_bit(target)];
+                    if (JPEG_PROG_WORDS == 1)
+                        nonzero |= target; /* (RV32: a word, added to the mask when left) */
+                    else
+                        placed |= target;
+                    unsigned slot = keep[w * JPEG_PROG_WORD_BITS + jpeg_prog_word_lowest_bit(target)];
                     if (slot != JPEG_PROG_DROP)
                         coefficients[slot] = (int16_t)value;
                 }
-            } while ((fresh | history) != 0);
+            }
         }
         if (eob > 0) {
             /* Inside an end-of-band run only the positions with history left get a bit. */
-            CORRECT_ALL(history);
+            for (; w < JPEG_PROG_WORDS; w++) {
+                CORRECT_ALL(history, w);
+                if (w + 1u < JPEG_PROG_WORDS)
+                    history = jpeg_prog_word_of(nonzero & range, w + 1u);
+            }
             eob--;
         }
+    block_done:
         *mask_of(block) = nonzero;
     }
     SAVE();
