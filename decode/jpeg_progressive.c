@@ -33,6 +33,7 @@
 #define PROG_DITHER_OFFSET (INK_JPEG_INPUT_BYTES + INK_JPEG_TILE_BYTES)
 #define PROG_DITHER_BYTES (INK_REGION_DITHER_BYTES - PROG_DITHER_OFFSET)
 #define PROG_NO_TABLE 0xFFu
+#define PROG_NO_SLOT 0xFFu
 /* Lookahead tables for the Huffman tables of the scans decoded: libjpeg's default script has six
  * (luma DC, chroma DC, luma AC 1-5, AC 6-63 and two refinements, each optimised), used in that
  * order every band; the state's four and one more in jpeg_prog. */
@@ -76,7 +77,8 @@ typedef struct jpeg_prog {
     unsigned kept_side;     /* kept_side x kept_side coefficients are kept */
     bool have_mask;
     bool have_quant;
-    uint8_t keep_slot[64];  /* zigzag -> slot */
+    uint8_t keep_slot[64];  /* zigzag -> slot (the spare slot for those not kept) */
+    uint8_t spare_slot;
     uint64_t kept_mask;     /* zigzag positions kept */
     uint8_t slot_natural[64];
     int32_t slot_quant[64];
@@ -217,15 +219,23 @@ static ink_error plan(jpeg_prog *p, const jpeg_state *state, unsigned scale_log2
     p->out = out_in_primary ? p->primary.bytes + band_bytes
                             : (uint8_t *)p + PROG_DITHER_BYTES - out_bytes;
 
-    /* The kept coefficients, in natural order, and where each zigzag position goes. */
-    memset(p->keep_slot, JPEG_PROG_DROP, sizeof p->keep_slot);
+    /* The kept coefficients, in natural order, and where each zigzag position goes: a position
+     * not kept goes to the spare slot after the kept ones (in the block's padding: 49 -> 52 at
+     * 1/2, 25 -> 28 at 1/4), which nothing reads, so the decoders store without a test. 1/1
+     * drops nothing; at 1/8 no AC scan is decoded (scan_carries_luma) and the block has no
+     * padding: those entries stay PROG_NO_SLOT. */
+    const uint8_t spare = p->kept_side > 1 && p->kept_side < 8
+                              ? (uint8_t)(p->kept_side * p->kept_side)
+                              : PROG_NO_SLOT;
+    memset(p->keep_slot, spare, sizeof p->keep_slot);
+    p->spare_slot = spare;
     uint8_t axis_slot[8];
-    memset(axis_slot, JPEG_PROG_DROP, sizeof axis_slot);
+    memset(axis_slot, PROG_NO_SLOT, sizeof axis_slot);
     for (unsigned i = 0; i < p->kept_side; i++)
         axis_slot[kept_axis[scale_log2][i]] = (uint8_t)i;
     for (unsigned k = 0; k < 64; k++) {
         unsigned n = ink_jpeg_zigzag[k], u = n & 7u, v = n >> 3;
-        if (axis_slot[u] != JPEG_PROG_DROP && axis_slot[v] != JPEG_PROG_DROP) {
+        if (axis_slot[u] != PROG_NO_SLOT && axis_slot[v] != PROG_NO_SLOT) {
             unsigned slot = axis_slot[v] * p->kept_side + axis_slot[u];
             p->keep_slot[k] = (uint8_t)slot;
             p->slot_natural[slot] = (uint8_t)n;
@@ -298,7 +308,7 @@ static ink_error record_scan(jpeg_prog *p, jpeg_state *state, ink_error_info *in
         /* The luma quantisation table as of its first scan (libjpeg latches it then too). */
         const uint16_t *quant = state->quant[frame->components[0].quant_index];
         for (unsigned k = 0; k < 64; k++)
-            if (p->keep_slot[k] != JPEG_PROG_DROP)
+            if ((p->kept_mask >> k) & 1u)
                 p->slot_quant[p->keep_slot[k]] = quant[k];
         p->have_quant = true;
     }
@@ -403,7 +413,8 @@ static ink_error scan_band(jpeg_prog *p, jpeg_state *state, unsigned index, uint
     for (unsigned i = 0; i < s->ncomponents; i++)
         if (s->table[i] != PROG_NO_TABLE)
             tables[i] = entropy_table(p, state, s->table[i]);
-    jpeg_prog_block_params bp = {s->ss, s->se, s->al, p->have_mask ? 8u : 0u, p->keep_slot};
+    jpeg_prog_block_params bp = {s->ss, s->se, s->al, p->have_mask ? 8u : 0u, p->spare_slot,
+                                 p->keep_slot};
     uint32_t first = band * p->band_rows;
     uint32_t last = first + p->band_rows;
     ink_error error;

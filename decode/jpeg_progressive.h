@@ -9,7 +9,8 @@
  *                               (T.81 G.1.2), on the shared bit reader of jpeg_huffman.c
  *
  * A band's block holds only what the chosen DCT scale uses: the coefficients of the kept set (in
- * a small natural-order square, `keep_slot` maps a zigzag index to its slot or JPEG_PROG_DROP)
+ * a small natural-order square, `keep_slot` maps a zigzag index to its slot, or for one not kept
+ * to a spare slot in the block's padding that nothing reads)
  * and, except at 1/8, a 64-bit mask of the zigzag positions already nonzero — all an AC
  * refinement scan needs to stay in step for coefficients that are not kept.
  */
@@ -17,8 +18,6 @@
 #define INK_DECODE_JPEG_PROGRESSIVE_H
 
 #include "decode/jpeg_internal.h"
-
-#define JPEG_PROG_DROP 0xFFu
 
 /* The 64-bit position masks are taken a machine word at a time: one word on a 64-bit host, two
  * 32-bit halves on RV32, where 64-bit arithmetic costs two or three instructions an operation
@@ -70,6 +69,7 @@ static inline unsigned jpeg_prog_word_lowest_bit(jpeg_prog_word word)
 typedef struct jpeg_prog_block_params {
     uint8_t ss, se, al;
     uint8_t coefficients_offset; /* bytes before a block's coefficients: 8 (its mask) or 0 */
+    uint8_t spare_slot;          /* the slot of the coefficients not kept */
     const uint8_t *keep_slot;    /* zigzag index -> slot in the block's coefficients */
 } jpeg_prog_block_params;
 

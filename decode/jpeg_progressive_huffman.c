@@ -314,6 +314,7 @@ ink_error ink_jpeg_prog_ac_first_run(jpeg_state *state, const jpeg_entropy_table
     READER_LOCALS;
     const unsigned ss = params->ss, se = params->se, al = params->al;
     const uint8_t *keep = params->keep_slot;
+    const unsigned spare = params->spare_slot;
     uint32_t eob = *eobrun, left = run->count, symbol, raw;
     uint8_t *block = run->block;
     uint64_t nonzero = 0;
@@ -356,8 +357,9 @@ ink_error ink_jpeg_prog_ac_first_run(jpeg_state *state, const jpeg_entropy_table
             }
             RECEIVE(size, raw);
             nonzero |= (uint64_t)1 << k;
-            if (keep[k] != JPEG_PROG_DROP)
-                coefficients[keep[k]] = clamp_ac_first(extend(raw, size) * (1 << al));
+            unsigned slot = keep[k];
+            if (slot != spare) /* the value of a coefficient not kept is not even computed */
+                coefficients[slot] = clamp_ac_first(extend(raw, size) * (1 << al));
         }
         *mask_of(block) = nonzero;
         block += run->stride;
@@ -373,15 +375,17 @@ bad_code:
     return bad_code_error(bits, info);
 }
 
-/* Appends a correction bit to the (already nonzero) coefficient at zigzag `k`. */
-static inline void correct(int16_t *coefficients, const uint8_t *keep, unsigned k, int32_t p1)
+/* Appends a correction bit to the (already nonzero) coefficient at zigzag `k` when it is kept. */
+static inline void correct(int16_t *coefficients, const uint8_t *keep, unsigned spare, unsigned k,
+                           int32_t p1)
 {
-    if (keep[k] == JPEG_PROG_DROP)
+    unsigned slot = keep[k];
+    if (slot == spare)
         return;
-    int32_t value = coefficients[keep[k]];
+    int32_t value = coefficients[slot];
     int32_t sign = value >> 31; /* 0 or -1 */
     if ((value & p1) == 0) /* in range: see AC_FIRST_LIMIT */
-        coefficients[keep[k]] = (int16_t)(value + ((p1 ^ sign) - sign));
+        coefficients[slot] = (int16_t)(value + ((p1 ^ sign) - sign));
 }
 
 /* One correction bit for each position of `passed` (positions with history, in word `w`),
@@ -394,7 +398,7 @@ static inline void correct(int16_t *coefficients, const uint8_t *keep, unsigned 
             ENSURE(1);                                                                            \
             count--;                                                                              \
             if ((buffer >> count) & 1u)                                                           \
-                correct(coefficients, keep_, jpeg_prog_word_lowest_bit(todo_), p1);                         \
+                correct(coefficients, keep_, spare, jpeg_prog_word_lowest_bit(todo_), p1);                         \
             todo_ &= todo_ - 1u;                                                                  \
         }                                                                                         \
     } while (0)
@@ -414,6 +418,7 @@ ink_error ink_jpeg_prog_ac_refine_run(jpeg_state *state, const jpeg_entropy_tabl
     const unsigned ss = params->ss, se = params->se;
     const int32_t p1 = 1 << params->al;
     const uint8_t *keep = params->keep_slot;
+    const unsigned spare = params->spare_slot; /* (a new coefficient not kept is stored there) */
     /* The positions this scan refines: Ss..Se. */
     const uint64_t range = (se == 63 ? ~(uint64_t)0 : ((uint64_t)1 << (se + 1u)) - 1u) &
                            ~(((uint64_t)1 << ss) - 1u);
@@ -497,9 +502,8 @@ ink_error ink_jpeg_prog_ac_refine_run(jpeg_state *state, const jpeg_entropy_tabl
                         nonzero |= target; /* (RV32: a word, added to the mask when left) */
                     else
                         placed |= target;
-                    unsigned slot = keep[w * JPEG_PROG_WORD_BITS + jpeg_prog_word_lowest_bit(target)];
-                    if (slot != JPEG_PROG_DROP)
-                        coefficients[slot] = (int16_t)value;
+                    coefficients[keep[w * JPEG_PROG_WORD_BITS + jpeg_prog_word_lowest_bit(target)]] =
+                        (int16_t)value;
                 }
             }
         }
