@@ -315,6 +315,7 @@ ink_error ink_jpeg_prog_ac_first_run(jpeg_state *state, const jpeg_entropy_table
     const unsigned ss = params->ss, se = params->se, al = params->al;
     const uint8_t *keep = params->keep_slot;
     const unsigned spare = params->spare_slot;
+    const jpeg_entropy_table first_table = *ac; /* in locals: no reload after a store */
     uint32_t eob = *eobrun, left = run->count, symbol, raw;
     uint8_t *block = run->block;
     uint64_t nonzero = 0;
@@ -331,7 +332,7 @@ ink_error ink_jpeg_prog_ac_first_run(jpeg_state *state, const jpeg_entropy_table
         nonzero = *mask_of(block);
         for (unsigned k = ss; k <= se; k++) {
             ENSURE(SYMBOL_BITS);
-            DECODE(ac, symbol);
+            DECODE(&first_table, symbol);
             unsigned zeros = symbol >> 4, size = symbol & 15u;
             if (size == 0) {
                 if (zeros == 15) {
@@ -419,6 +420,7 @@ ink_error ink_jpeg_prog_ac_refine_run(jpeg_state *state, const jpeg_entropy_tabl
     const int32_t p1 = 1 << params->al;
     const uint8_t *keep = params->keep_slot;
     const unsigned spare = params->spare_slot; /* (a new coefficient not kept is stored there) */
+    const jpeg_entropy_table refine_table = *ac; /* in locals: no reload after a store */
     /* The positions this scan refines: Ss..Se. */
     const uint64_t range = (se == 63 ? ~(uint64_t)0 : ((uint64_t)1 << (se + 1u)) - 1u) &
                            ~(((uint64_t)1 << ss) - 1u);
@@ -446,7 +448,7 @@ ink_error ink_jpeg_prog_ac_refine_run(jpeg_state *state, const jpeg_entropy_tabl
                 }
                 /* A code (16) and its sign bit (1) without another fill. */
                 ENSURE(17);
-                DECODE(ac, symbol);
+                DECODE(&refine_table, symbol);
                 unsigned zeros = symbol >> 4, size = symbol & 15u;
                 int32_t value = 0;
                 if (size != 0) {
