@@ -33,13 +33,14 @@ void ink_jpeg_prog_build_fast(const jpeg_huffman_table *table, uint16_t *fast)
     }
 }
 
-/* The canonical walk for codes the lookahead does not cover (needs count >= 16). Returns the
- * symbol | (code length << 8), or -1 for a code the table does not have (the count stays in a
- * register: its address is never taken). */
+/* The canonical walk for codes the lookahead does not cover (needs count >= 16): longer than
+ * JPEG_FAST_BITS, since the lookahead has every code up to that. Returns the symbol | (code
+ * length << 8), or -1 for a code the table does not have (the count stays in a register: its
+ * address is never taken). */
 static int32_t decode_slow(const jpeg_huffman_table *table, jpeg_bitbuf buffer, int32_t count)
 {
     uint32_t bits16 = (uint32_t)(buffer >> (count - 16)) & 0xFFFFu;
-    for (unsigned l = 0; l < 16; l++) {
+    for (unsigned l = JPEG_FAST_BITS; l < 16; l++) {
         uint32_t code = bits16 >> (15 - l);
         if (code < table->maxcode_plus1[l])
             return (int32_t)(table->values[table->value_index[l] + code - table->mincode[l]] |
