@@ -126,7 +126,12 @@ ink_error ink_jpeg_prog_dc_refine_mcus(jpeg_state *state, const jpeg_prog_mcu *m
 ink_error ink_jpeg_progressive_decode(jpeg_state *state, uint8_t *buffers, ink_arena *arena,
                                       const ink_row_sink *sink, ink_error_info *info);
 
-/* Lookahead table for `table` (JPEG_FAST_BITS wide, entries (symbol << 8) | length). */
-void ink_jpeg_prog_build_fast(const jpeg_huffman_table *table, uint16_t *fast);
+/* Lookahead table for `table` (JPEG_FAST_BITS wide, entries (symbol << 8) | length). For an AC
+ * refinement scan (`refine`), a code of a new coefficient (size 1) shorter than JPEG_FAST_BITS
+ * takes its sign bit along: the entry is (symbol << 8) | JPEG_PROG_FAST_SIGNED | (sign:
+ * JPEG_PROG_FAST_POSITIVE) | (length + 1); other entries have bits 4..7 clear. */
+#define JPEG_PROG_FAST_SIGNED 0x10u
+#define JPEG_PROG_FAST_POSITIVE 0x20u
+void ink_jpeg_prog_build_fast(const jpeg_huffman_table *table, bool refine, uint16_t *fast);
 
 #endif

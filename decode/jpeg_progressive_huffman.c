@@ -19,7 +19,7 @@
 
 #include "decode/jpeg_progressive.h"
 
-void ink_jpeg_prog_build_fast(const jpeg_huffman_table *table, uint16_t *fast)
+void ink_jpeg_prog_build_fast(const jpeg_huffman_table *table, bool refine, uint16_t *fast)
 {
     memset(fast, 0, sizeof(uint16_t) << JPEG_FAST_BITS);
     for (unsigned length = 1; length <= JPEG_FAST_BITS; length++) {
@@ -27,6 +27,17 @@ void ink_jpeg_prog_build_fast(const jpeg_huffman_table *table, uint16_t *fast)
         for (uint32_t code = table->mincode[l]; code < table->maxcode_plus1[l]; code++) {
             uint32_t symbol = table->values[table->value_index[l] + code - table->mincode[l]];
             uint32_t shift = JPEG_FAST_BITS - length;
+            if (refine && (symbol & 15u) == 1u && length < JPEG_FAST_BITS) {
+                /* A new coefficient and its sign bit, the bit after the code: the lower half
+                 * of the code's entries is negative, the upper half positive. */
+                uint32_t first = code << shift, half = 1u << (shift - 1u);
+                uint16_t negative = (uint16_t)((symbol << 8) | JPEG_PROG_FAST_SIGNED | (length + 1u));
+                for (uint32_t i = first; i < first + half; i++)
+                    fast[i] = negative;
+                for (uint32_t i = first + half; i < first + 2u * half; i++)
+                    fast[i] = (uint16_t)(negative | JPEG_PROG_FAST_POSITIVE);
+                continue;
+            }
             for (uint32_t i = code << shift; i < (code + 1) << shift; i++)
                 fast[i] = (uint16_t)((symbol << 8) | length);
         }
@@ -449,9 +460,20 @@ ink_error ink_jpeg_prog_ac_refine_run(jpeg_state *state, const jpeg_entropy_tabl
                 }
                 /* A code (16) and its sign bit (1) without another fill. */
                 ENSURE(17);
+                unsigned zeros;
+                int32_t value;
+                uint32_t entry = refine_table.fast[PEEK(JPEG_FAST_BITS)];
+                if (entry & JPEG_PROG_FAST_SIGNED) {
+                    /* The common case: a new coefficient, its sign in the same lookahead. */
+                    count -= (int32_t)(entry & 15u);
+                    zeros = entry >> 12;
+                    value = entry & JPEG_PROG_FAST_POSITIVE ? p1 : -p1;
+                    goto run;
+                }
                 DECODE(&refine_table, symbol);
-                unsigned zeros = symbol >> 4, size = symbol & 15u;
-                int32_t value = 0;
+                zeros = symbol >> 4;
+                unsigned size = symbol & 15u;
+                value = 0;
                 if (size != 0) {
                     if (size != 1) {
                         SAVE();
@@ -471,6 +493,7 @@ ink_error ink_jpeg_prog_ac_refine_run(jpeg_state *state, const jpeg_entropy_tabl
                     nonzero |= jpeg_prog_word_to(placed, w);
                     break; /* the rest of this block is refined below */
                 }
+            run:
                 /* (On a 64-bit host there is one word: `fresh` running out ends the block.) */
                 for (; zeros > 0 && (JPEG_PROG_WORDS == 1 || fresh != 0); zeros--)
                     fresh &= fresh - 1u;
