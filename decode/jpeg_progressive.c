@@ -34,7 +34,6 @@
 #define PROG_DITHER_BYTES (INK_REGION_DITHER_BYTES - PROG_DITHER_OFFSET)
 #define PROG_NO_TABLE 0xFFu
 #define PROG_NO_SLOT 0xFFu
-#define PROG_FAST_REFINE 0x80u /* fast_owner: the slot holds the refinement form */
 /* Lookahead tables for the Huffman tables of the scans decoded: libjpeg's default script has six
  * (luma DC, chroma DC, luma AC 1-5, AC 6-63 and two refinements, each optimised), used in that
  * order every band; the state's four and one more in jpeg_prog. */
@@ -83,7 +82,7 @@ typedef struct jpeg_prog {
     uint64_t kept_mask;     /* zigzag positions kept */
     uint8_t slot_natural[64];
     int32_t slot_quant[64];
-    uint8_t fast_owner[PROG_FAST_SLOTS]; /* pool index (| PROG_FAST_REFINE) of each slot */
+    uint8_t fast_owner[PROG_FAST_SLOTS]; /* pool index | form << 4 of each slot's table */
     uint8_t fast_next;
     unsigned nscans, ntables;
     prog_scan scans[PROG_MAX_SCANS];
@@ -317,14 +316,14 @@ static ink_error record_scan(jpeg_prog *p, jpeg_state *state, ink_error_info *in
     return INK_OK;
 }
 
-/* The scan's view of pool table `pool`, with a lookahead slot (built unless a slot holds it in
- * the same form: an AC refinement's entries take the sign bit along, PROG_FAST_REFINE). */
+/* The scan's view of pool table `pool`, with a lookahead slot in the form its scan type decodes
+ * (built unless a slot holds it in that form). */
 static jpeg_entropy_table entropy_table(jpeg_prog *p, jpeg_state *state, uint8_t pool,
-                                        bool refine)
+                                        jpeg_prog_fast_form form)
 {
     jpeg_entropy_table out;
     out.canonical = &p->tables[pool];
-    uint8_t owner = (uint8_t)(pool | (refine ? PROG_FAST_REFINE : 0u));
+    uint8_t owner = (uint8_t)(pool | (form << 4)); /* pool < 16 */
     unsigned slot = 0;
     while (slot < PROG_FAST_SLOTS && p->fast_owner[slot] != owner)
         slot++;
@@ -336,7 +335,7 @@ static jpeg_entropy_table entropy_table(jpeg_prog *p, jpeg_state *state, uint8_t
         if (p->fast_next + 1u < PROG_FAST_SLOTS)
             p->fast_next++;
         p->fast_owner[slot] = owner;
-        ink_jpeg_prog_build_fast(&p->tables[pool], refine, fast_slot(p, state, slot));
+        ink_jpeg_prog_build_fast(&p->tables[pool], form, fast_slot(p, state, slot));
     }
     out.fast = fast_slot(p, state, slot);
     out.fast_mask = (1u << JPEG_FAST_BITS) - 1u;
@@ -416,7 +415,10 @@ static ink_error scan_band(jpeg_prog *p, jpeg_state *state, unsigned index, uint
     memset(tables, 0, sizeof tables);
     for (unsigned i = 0; i < s->ncomponents; i++)
         if (s->table[i] != PROG_NO_TABLE)
-            tables[i] = entropy_table(p, state, s->table[i], s->ss > 0 && s->ah > 0);
+            tables[i] = entropy_table(p, state, s->table[i],
+                                      s->ss == 0   ? JPEG_PROG_FAST_PLAIN
+                                      : s->ah == 0 ? JPEG_PROG_FAST_FIRST
+                                                   : JPEG_PROG_FAST_REFINE);
     jpeg_prog_block_params bp = {s->ss, s->se, s->al, p->have_mask ? 8u : 0u, p->spare_slot,
                                  p->keep_slot};
     uint32_t first = band * p->band_rows;

@@ -126,12 +126,26 @@ ink_error ink_jpeg_prog_dc_refine_mcus(jpeg_state *state, const jpeg_prog_mcu *m
 ink_error ink_jpeg_progressive_decode(jpeg_state *state, uint8_t *buffers, ink_arena *arena,
                                       const ink_row_sink *sink, ink_error_info *info);
 
-/* Lookahead table for `table` (JPEG_FAST_BITS wide, entries (symbol << 8) | length). For an AC
- * refinement scan (`refine`), a code of a new coefficient (size 1) shorter than JPEG_FAST_BITS
- * takes its sign bit along: the entry is (symbol << 8) | JPEG_PROG_FAST_SIGNED | (sign:
- * JPEG_PROG_FAST_POSITIVE) | (length + 1); other entries have bits 4..7 clear. */
+/* Lookahead table for `table`, JPEG_FAST_BITS wide, in the form the scan type decodes fastest:
+ * - PLAIN (DC scans): entries (symbol << 8) | code length, 0 for a longer code;
+ * - FIRST (AC first scans): a code of a coefficient of size <= JPEG_PROG_FAST_VALUE_SIZE short
+ *   enough to have its value bits inside the lookahead gives (value + JPEG_PROG_FAST_VALUE_BIAS)
+ *   << 9 | run << 5 | JPEG_PROG_FAST_VALUE | (code + value length); others as PLAIN;
+ * - REFINE (AC refinements): a code of a new coefficient (size 1) shorter than JPEG_FAST_BITS
+ *   takes its sign bit along: (symbol << 8) | JPEG_PROG_FAST_SIGNED | (sign:
+ *   JPEG_PROG_FAST_POSITIVE) | (length + 1); others as PLAIN.
+ * PLAIN entries have bits 4..7 clear. */
+typedef enum jpeg_prog_fast_form {
+    JPEG_PROG_FAST_PLAIN,
+    JPEG_PROG_FAST_FIRST,
+    JPEG_PROG_FAST_REFINE
+} jpeg_prog_fast_form;
 #define JPEG_PROG_FAST_SIGNED 0x10u
 #define JPEG_PROG_FAST_POSITIVE 0x20u
-void ink_jpeg_prog_build_fast(const jpeg_huffman_table *table, bool refine, uint16_t *fast);
+#define JPEG_PROG_FAST_VALUE 0x10u
+#define JPEG_PROG_FAST_VALUE_SIZE 6u  /* values -63..63 */
+#define JPEG_PROG_FAST_VALUE_BIAS 64  /* stored in 7 bits */
+void ink_jpeg_prog_build_fast(const jpeg_huffman_table *table, jpeg_prog_fast_form form,
+                              uint16_t *fast);
 
 #endif

@@ -19,26 +19,47 @@
 
 #include "decode/jpeg_progressive.h"
 
-void ink_jpeg_prog_build_fast(const jpeg_huffman_table *table, bool refine, uint16_t *fast)
+static inline int32_t extend(uint32_t value, uint32_t size)
+{
+    return (int32_t)value - (int32_t)(((value >> (size - 1u)) ^ 1u) * ((1u << size) - 1u));
+}
+
+void ink_jpeg_prog_build_fast(const jpeg_huffman_table *table, jpeg_prog_fast_form form,
+                              uint16_t *fast)
 {
     memset(fast, 0, sizeof(uint16_t) << JPEG_FAST_BITS);
     for (unsigned length = 1; length <= JPEG_FAST_BITS; length++) {
         unsigned l = length - 1;
         for (uint32_t code = table->mincode[l]; code < table->maxcode_plus1[l]; code++) {
             uint32_t symbol = table->values[table->value_index[l] + code - table->mincode[l]];
-            uint32_t shift = JPEG_FAST_BITS - length;
-            if (refine && (symbol & 15u) == 1u && length < JPEG_FAST_BITS) {
+            uint32_t size = symbol & 15u, shift = JPEG_FAST_BITS - length;
+            uint32_t first = code << shift, end = (code + 1u) << shift;
+            if (form == JPEG_PROG_FAST_REFINE && size == 1u && length < JPEG_FAST_BITS) {
                 /* A new coefficient and its sign bit, the bit after the code: the lower half
                  * of the code's entries is negative, the upper half positive. */
-                uint32_t first = code << shift, half = 1u << (shift - 1u);
-                uint16_t negative = (uint16_t)((symbol << 8) | JPEG_PROG_FAST_SIGNED | (length + 1u));
+                uint32_t half = 1u << (shift - 1u);
+                uint16_t negative =
+                    (uint16_t)((symbol << 8) | JPEG_PROG_FAST_SIGNED | (length + 1u));
                 for (uint32_t i = first; i < first + half; i++)
                     fast[i] = negative;
-                for (uint32_t i = first + half; i < first + 2u * half; i++)
+                for (uint32_t i = first + half; i < end; i++)
                     fast[i] = (uint16_t)(negative | JPEG_PROG_FAST_POSITIVE);
                 continue;
             }
-            for (uint32_t i = code << shift; i < (code + 1) << shift; i++)
+            if (form == JPEG_PROG_FAST_FIRST && size != 0 && size <= JPEG_PROG_FAST_VALUE_SIZE &&
+                length + size <= JPEG_FAST_BITS) {
+                /* A coefficient and its value bits: each value has its own run of entries. */
+                uint32_t span = 1u << (shift - size);
+                for (uint32_t raw = 0; raw < (1u << size); raw++) {
+                    uint32_t biased = (uint32_t)(extend(raw, size) + JPEG_PROG_FAST_VALUE_BIAS);
+                    uint16_t entry = (uint16_t)((biased << 9) | ((symbol >> 4) << 5) |
+                                                JPEG_PROG_FAST_VALUE | (length + size));
+                    for (uint32_t i = first + raw * span; i < first + (raw + 1u) * span; i++)
+                        fast[i] = entry;
+                }
+                continue;
+            }
+            for (uint32_t i = first; i < end; i++)
                 fast[i] = (uint16_t)((symbol << 8) | length);
         }
     }
@@ -58,11 +79,6 @@ static int32_t decode_slow(const jpeg_huffman_table *table, jpeg_bitbuf buffer, 
                              ((l + 1u) << 8));
     }
     return -1;
-}
-
-static inline int32_t extend(uint32_t value, uint32_t size)
-{
-    return (int32_t)value - (int32_t)(((value >> (size - 1u)) ^ 1u) * ((1u << size) - 1u));
 }
 
 static inline int16_t clamp16(int32_t value)
@@ -344,6 +360,20 @@ ink_error ink_jpeg_prog_ac_first_run(jpeg_state *state, const jpeg_entropy_table
         nonzero = *mask_of(block);
         for (unsigned k = ss; k <= se; k++) {
             ENSURE(SYMBOL_BITS);
+            uint32_t entry = first_table.fast[PEEK(JPEG_FAST_BITS)];
+            if (entry & JPEG_PROG_FAST_VALUE) {
+                /* The common case: a short code and its value bits in one lookahead entry. */
+                count -= (int32_t)(entry & 15u);
+                k += (entry >> 5) & 15u;
+                if (k > se)
+                    goto past_end;
+                nonzero |= (uint64_t)1 << k;
+                unsigned slot = keep[k];
+                if (slot != spare)
+                    coefficients[slot] = clamp_ac_first(
+                        ((int32_t)(entry >> 9) - JPEG_PROG_FAST_VALUE_BIAS) * (1 << al));
+                continue;
+            }
             DECODE(&first_table, symbol);
             unsigned zeros = symbol >> 4, size = symbol & 15u;
             if (size == 0) {
@@ -361,6 +391,7 @@ ink_error ink_jpeg_prog_ac_first_run(jpeg_state *state, const jpeg_entropy_table
             }
             k += zeros;
             if (k > se) {
+            past_end:
                 SAVE();
                 *mask_of(block) = nonzero;
                 return ink_error_set(info, INK_ERR_BAD_DATA,
