@@ -416,7 +416,7 @@ static ink_error scan_band(jpeg_prog *p, jpeg_state *state, unsigned index, uint
     for (unsigned i = 0; i < s->ncomponents; i++)
         if (s->table[i] != PROG_NO_TABLE)
             tables[i] = entropy_table(p, state, s->table[i],
-                                      s->ss == 0   ? JPEG_PROG_FAST_PLAIN
+                                      s->ss == 0   ? JPEG_PROG_FAST_DC
                                       : s->ah == 0 ? JPEG_PROG_FAST_FIRST
                                                    : JPEG_PROG_FAST_REFINE);
     jpeg_prog_block_params bp = {s->ss, s->se, s->al, p->have_mask ? 8u : 0u, p->spare_slot,

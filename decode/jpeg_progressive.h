@@ -127,16 +127,17 @@ ink_error ink_jpeg_progressive_decode(jpeg_state *state, uint8_t *buffers, ink_a
                                       const ink_row_sink *sink, ink_error_info *info);
 
 /* Lookahead table for `table`, JPEG_FAST_BITS wide, in the form the scan type decodes fastest:
- * - PLAIN (DC scans): entries (symbol << 8) | code length, 0 for a longer code;
+ * - plain entries: (symbol << 8) | code length, 0 for a code longer than JPEG_FAST_BITS;
  * - FIRST (AC first scans): a code of a coefficient of size <= JPEG_PROG_FAST_VALUE_SIZE short
  *   enough to have its value bits inside the lookahead gives (value + JPEG_PROG_FAST_VALUE_BIAS)
- *   << 9 | run << 5 | JPEG_PROG_FAST_VALUE | (code + value length); others as PLAIN;
+ *   << 9 | run << 5 | JPEG_PROG_FAST_VALUE | (code + value length); others plain;
+ * - DC (DC first scans): the same for a difference (size 0 too, run 0);
  * - REFINE (AC refinements): a code of a new coefficient (size 1) shorter than JPEG_FAST_BITS
  *   takes its sign bit along: (symbol << 8) | JPEG_PROG_FAST_SIGNED | (sign:
- *   JPEG_PROG_FAST_POSITIVE) | (length + 1); others as PLAIN.
- * PLAIN entries have bits 4..7 clear. */
+ *   JPEG_PROG_FAST_POSITIVE) | (length + 1); others plain.
+ * Plain entries have bits 4..7 clear. */
 typedef enum jpeg_prog_fast_form {
-    JPEG_PROG_FAST_PLAIN,
+    JPEG_PROG_FAST_DC,
     JPEG_PROG_FAST_FIRST,
     JPEG_PROG_FAST_REFINE
 } jpeg_prog_fast_form;

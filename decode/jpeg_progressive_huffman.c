@@ -46,13 +46,20 @@ void ink_jpeg_prog_build_fast(const jpeg_huffman_table *table, jpeg_prog_fast_fo
                     fast[i] = (uint16_t)(negative | JPEG_PROG_FAST_POSITIVE);
                 continue;
             }
-            if (form == JPEG_PROG_FAST_FIRST && size != 0 && size <= JPEG_PROG_FAST_VALUE_SIZE &&
-                length + size <= JPEG_FAST_BITS) {
-                /* A coefficient and its value bits: each value has its own run of entries. */
+            if (form == JPEG_PROG_FAST_DC) {
+                size = symbol; /* a DC symbol is the difference's size */
+                if (size > JPEG_PROG_FAST_VALUE_SIZE) /* and anything above 11 is refused */
+                    size = JPEG_FAST_BITS;
+            }
+            if (form != JPEG_PROG_FAST_REFINE && (size != 0 || form == JPEG_PROG_FAST_DC) &&
+                size <= JPEG_PROG_FAST_VALUE_SIZE && length + size <= JPEG_FAST_BITS) {
+                /* A code and its value bits: each value has its own run of entries. */
                 uint32_t span = 1u << (shift - size);
+                uint32_t zeros = form == JPEG_PROG_FAST_DC ? 0u : symbol >> 4;
                 for (uint32_t raw = 0; raw < (1u << size); raw++) {
-                    uint32_t biased = (uint32_t)(extend(raw, size) + JPEG_PROG_FAST_VALUE_BIAS);
-                    uint16_t entry = (uint16_t)((biased << 9) | ((symbol >> 4) << 5) |
+                    int32_t value = size != 0 ? extend(raw, size) : 0;
+                    uint32_t biased = (uint32_t)(value + JPEG_PROG_FAST_VALUE_BIAS);
+                    uint16_t entry = (uint16_t)((biased << 9) | (zeros << 5) |
                                                 JPEG_PROG_FAST_VALUE | (length + size));
                     for (uint32_t i = first + raw * span; i < first + (raw + 1u) * span; i++)
                         fast[i] = entry;
@@ -191,6 +198,28 @@ static inline __attribute__((always_inline)) bool refill_wide(jpeg_bitbuf *buffe
         (out) = PEEK(n);                                                                          \
         count -= (int32_t)(n);                                                                    \
     } while (0)
+/* A DC difference (DC form lookahead: a short code and its value bits in one entry). */
+#define DC_DIFFERENCE(table, diff)                                                                \
+    do {                                                                                          \
+        uint32_t dc_entry_ = (table)->fast[PEEK(JPEG_FAST_BITS)];                                    \
+        if (dc_entry_ & JPEG_PROG_FAST_VALUE) {                                                      \
+            count -= (int32_t)(dc_entry_ & 15u);                                                     \
+            diff = (int32_t)(dc_entry_ >> 9) - JPEG_PROG_FAST_VALUE_BIAS;                            \
+        } else {                                                                                  \
+            uint32_t size_, raw_;                                                                 \
+            DECODE(table, size_);                                                                 \
+            if (size_ > 11) {                                                                     \
+                SAVE();                                                                           \
+                return ink_error_set(info, INK_ERR_BAD_DATA, "JPEG DC difference of size %u",     \
+                                     size_);                                                      \
+            }                                                                                     \
+            diff = 0;                                                                             \
+            if (size_ != 0) {                                                                     \
+                RECEIVE(size_, raw_);                                                             \
+                diff = extend(raw_, size_);                                                       \
+            }                                                                                     \
+        }                                                                                         \
+    } while (0)
 /* Enough for a code (16) and its value bits (up to 15) without another fill on a 64-bit host. */
 #define SYMBOL_BITS (JPEG_BITS_WIDE ? 32 : 16)
 
@@ -217,29 +246,15 @@ ink_error ink_jpeg_prog_dc_first_run(jpeg_state *state, const jpeg_entropy_table
 {
     READER_LOCALS;
     const unsigned al = params->al;
-    int32_t value = *predictor;
-    uint32_t size, raw;
+    int32_t value = *predictor, diff;
     uint8_t *block = run->block;
     for (uint32_t i = 0; i < run->count; i++) {
         ENSURE(SYMBOL_BITS);
-        DECODE(dc, size);
-        if (size > 11) {
+        DC_DIFFERENCE(dc, diff);
+        value += diff;
+        if (value > 32767 || value < -32768) {
             SAVE();
-            return ink_error_set(info, INK_ERR_BAD_DATA, "JPEG DC difference of size %u", size);
-        }
-        if (!block) {
-            /* A chroma block of an interleaved scan: its value bits are only skipped. */
-            if (size != 0)
-                RECEIVE(size, raw);
-            continue;
-        }
-        if (size != 0) {
-            RECEIVE(size, raw);
-            value += extend(raw, size);
-            if (value > 32767 || value < -32768) {
-                SAVE();
-                return ink_error_set(info, INK_ERR_BAD_DATA, "JPEG DC coefficient out of range");
-            }
+            return ink_error_set(info, INK_ERR_BAD_DATA, "JPEG DC coefficient out of range");
         }
         coefficients_of(params, block)[0] = clamp16(value * (1 << al));
         block += run->stride;
@@ -257,30 +272,17 @@ ink_error ink_jpeg_prog_dc_first_mcus(jpeg_state *state, const jpeg_prog_mcu *mc
                                       ink_error_info *info)
 {
     READER_LOCALS;
-    int32_t value = *predictor;
-    uint32_t size, raw;
+    int32_t value = *predictor, diff;
     for (; nmcus > 0; nmcus--, base += mcu->stride) {
         for (uint32_t b = 0; b < mcu->nblocks; b++) {
             ENSURE(SYMBOL_BITS);
-            DECODE(mcu->dc[b], size);
-            if (size > 11) {
+            DC_DIFFERENCE(mcu->dc[b], diff);
+            if (mcu->offset[b] < 0)
+                continue; /* a chroma difference: only its bits are taken */
+            value += diff;
+            if (value > 32767 || value < -32768) {
                 SAVE();
-                return ink_error_set(info, INK_ERR_BAD_DATA, "JPEG DC difference of size %u",
-                                     size);
-            }
-            if (mcu->offset[b] < 0) {
-                if (size != 0)
-                    RECEIVE(size, raw); /* a chroma difference: its bits are only skipped */
-                continue;
-            }
-            if (size != 0) {
-                RECEIVE(size, raw);
-                value += extend(raw, size);
-                if (value > 32767 || value < -32768) {
-                    SAVE();
-                    return ink_error_set(info, INK_ERR_BAD_DATA,
-                                         "JPEG DC coefficient out of range");
-                }
+                return ink_error_set(info, INK_ERR_BAD_DATA, "JPEG DC coefficient out of range");
             }
             ((int16_t *)(void *)(base + mcu->offset[b]))[0] = clamp16(value * (1 << al));
         }
