@@ -78,6 +78,7 @@ typedef struct jpeg_prog {
     bool have_mask;
     bool have_quant;
     uint8_t keep_slot[64];  /* zigzag -> slot (the spare slot for those not kept) */
+    uint8_t keep_by_bit[64]; /* the same by word and "at" (jpeg_progressive.h) */
     uint8_t spare_slot;
     uint64_t kept_mask;     /* zigzag positions kept */
     uint8_t slot_natural[64];
@@ -241,6 +242,10 @@ static ink_error plan(jpeg_prog *p, const jpeg_state *state, unsigned scale_log2
             p->slot_natural[slot] = (uint8_t)n;
             p->kept_mask |= (uint64_t)1 << k;
         }
+    }
+    for (unsigned k = 0; k < 64; k++) {
+        unsigned bit = k % JPEG_PROG_WORD_BITS, word = k - bit;
+        p->keep_by_bit[word + jpeg_prog_one_bit_at((jpeg_prog_word)1 << bit)] = p->keep_slot[k];
     }
     return INK_OK;
 }
@@ -420,7 +425,7 @@ static ink_error scan_band(jpeg_prog *p, jpeg_state *state, unsigned index, uint
                                       : s->ah == 0 ? JPEG_PROG_FAST_FIRST
                                                    : JPEG_PROG_FAST_REFINE);
     jpeg_prog_block_params bp = {s->ss, s->se, s->al, p->have_mask ? 8u : 0u, p->spare_slot,
-                                 p->keep_slot};
+                                 p->keep_slot, p->keep_by_bit};
     uint32_t first = band * p->band_rows;
     uint32_t last = first + p->band_rows;
     ink_error error;
@@ -523,13 +528,14 @@ static ink_error emit_band(jpeg_prog *p, jpeg_state *state, uint32_t band)
                 uint64_t *mask = (uint64_t *)(void *)block;
                 uint64_t nonzero = *mask & kept_ac;
                 *mask = 0;
-                unsigned last = 0;
+                unsigned last_at = 0, last_word = JPEG_PROG_WORDS; /* none */
                 for (unsigned w = 0; w < JPEG_PROG_WORDS; w++) {
                     jpeg_prog_word todo = jpeg_prog_word_of(nonzero, w);
+                    const uint8_t *keep_word = p->keep_by_bit + w * JPEG_PROG_WORD_BITS;
                     while (todo != 0) {
-                        unsigned k = w * JPEG_PROG_WORD_BITS + jpeg_prog_word_lowest_bit(todo);
+                        unsigned at = jpeg_prog_lowest_at(todo);
                         todo &= todo - 1u;
-                        unsigned slot = p->keep_slot[k];
+                        unsigned slot = keep_word[at];
                         int32_t value = kept[slot] * p->slot_quant[slot];
                         kept[slot] = 0;
                         if ((uint32_t)(value + 1024) > 2048u) {
@@ -537,9 +543,13 @@ static ink_error emit_band(jpeg_prog *p, jpeg_state *state, uint32_t band)
                             value = value < -2048 ? -2048 : value > 2048 ? 2048 : value;
                         }
                         coefficients[p->slot_natural[slot]] = value;
-                        last = k;
+                        last_at = at;
+                        last_word = w;
                     }
                 }
+                unsigned last = last_word < JPEG_PROG_WORDS
+                                    ? last_word * JPEG_PROG_WORD_BITS + jpeg_prog_position_of(last_at)
+                                    : 0;
                 if (last != 0)
                     flags |= JPEG_FLAG_AC | ((uint32_t)last << JPEG_FLAG_LAST_SHIFT);
             }

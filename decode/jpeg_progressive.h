@@ -43,26 +43,44 @@ static inline uint64_t jpeg_prog_word_to(jpeg_prog_word bits, unsigned w)
     return JPEG_PROG_WORDS == 1 || w == 0 ? (uint64_t)bits : (uint64_t)bits << 32;
 }
 
-/* Index of the lowest set bit of a nonzero 32-bit word without a count-trailing-zeros
- * instruction (RV32IMC has none and libgcc's __ctzsi2 is a call): a de Bruijn multiply
- * (test_jpeg_progressive checks every bit). */
-static inline unsigned jpeg_prog_lowest_bit32(uint32_t word)
-{
-    static const uint8_t debruijn[32] = {0,  1,  28, 2,  29, 14, 24, 3,  30, 22, 20,
-                                         15, 25, 17, 4,  8,  31, 27, 13, 23, 21, 19,
-                                         16, 7,  26, 12, 18, 6,  11, 5,  10, 9};
-    return debruijn[((word & (0u - word)) * 0x077CB531u) >> 27];
-}
-
-/* Index of the lowest set bit of a nonzero word. */
-static inline unsigned jpeg_prog_word_lowest_bit(jpeg_prog_word word)
-{
+/* Tables by bit: where a word's set bits are visited, a table indexed by the bit's position in
+ * the word takes its place, indexed by an "at" that is the position on a host (count trailing
+ * zeros) and, without such an instruction (RV32IMC has none and libgcc's __ctzsi2 is a call),
+ * the bit's de Bruijn hash (the top 5 bits of the one-bit word times 0x077CB531 differ for
+ * every bit), which saves the hash-to-position lookup. */
 #if (defined(__riscv) && !defined(__riscv_zbb)) ||                                                \
     (defined(INK_JPEG_PROG_WORD_BITS) && INK_JPEG_PROG_WORD_BITS == 32)
-    return jpeg_prog_lowest_bit32((uint32_t)word);
+#define JPEG_PROG_BIT_HASHED 1
 #else
-    return JPEG_PROG_WORDS == 1 ? (unsigned)__builtin_ctzll(word) : (unsigned)__builtin_ctz(word);
+#define JPEG_PROG_BIT_HASHED 0
 #endif
+static inline unsigned jpeg_prog_bit_hash(uint32_t one_bit)
+{
+    return (one_bit * 0x077CB531u) >> 27;
+}
+extern const uint8_t jpeg_prog_bit_index[32]; /* hash -> position */
+
+/* The "at" of a one-bit word, of the lowest set bit of a nonzero word, and an at's position
+ * (test_jpeg_progressive checks the hashed ones for every bit). */
+static inline unsigned jpeg_prog_one_bit_at(jpeg_prog_word bit)
+{
+#if JPEG_PROG_BIT_HASHED
+    return jpeg_prog_bit_hash((uint32_t)bit);
+#else
+    return JPEG_PROG_WORDS == 1 ? (unsigned)__builtin_ctzll(bit) : (unsigned)__builtin_ctz(bit);
+#endif
+}
+static inline unsigned jpeg_prog_lowest_at(jpeg_prog_word word)
+{
+#if JPEG_PROG_BIT_HASHED
+    return jpeg_prog_bit_hash((uint32_t)(word & (0u - word)));
+#else
+    return jpeg_prog_one_bit_at(word);
+#endif
+}
+static inline unsigned jpeg_prog_position_of(unsigned at)
+{
+    return JPEG_PROG_BIT_HASHED ? jpeg_prog_bit_index[at] : at;
 }
 
 /* What the block decoders need of a scan besides the bit reader. */
@@ -71,6 +89,7 @@ typedef struct jpeg_prog_block_params {
     uint8_t coefficients_offset; /* bytes before a block's coefficients: 8 (its mask) or 0 */
     uint8_t spare_slot;          /* the slot of the coefficients not kept */
     const uint8_t *keep_slot;    /* zigzag index -> slot in the block's coefficients */
+    const uint8_t *keep_by_bit;  /* the same by word and "at" (JPEG_PROG_WORD_BITS a word) */
 } jpeg_prog_block_params;
 
 /* A run of blocks of one component with no restart marker inside: `count` blocks, the first at

@@ -19,6 +19,10 @@
 
 #include "decode/jpeg_progressive.h"
 
+const uint8_t jpeg_prog_bit_index[32] = {0,  1,  28, 2,  29, 14, 24, 3,  30, 22, 20,
+                                         15, 25, 17, 4,  8,  31, 27, 13, 23, 21, 19,
+                                         16, 7,  26, 12, 18, 6,  11, 5,  10, 9};
+
 static inline int32_t extend(uint32_t value, uint32_t size)
 {
     return (int32_t)value - (int32_t)(((value >> (size - 1u)) ^ 1u) * ((1u << size) - 1u));
@@ -421,11 +425,9 @@ bad_code:
     return bad_code_error(bits, info);
 }
 
-/* Appends a correction bit to the (already nonzero) coefficient at zigzag `k` when it is kept. */
-static inline void correct(int16_t *coefficients, const uint8_t *keep, unsigned spare, unsigned k,
-                           int32_t p1)
+/* Appends a correction bit to the (already nonzero) coefficient in `slot` when it is kept. */
+static inline void correct(int16_t *coefficients, unsigned slot, unsigned spare, int32_t p1)
 {
-    unsigned slot = keep[k];
     if (slot == spare)
         return;
     int32_t value = coefficients[slot];
@@ -438,13 +440,13 @@ static inline void correct(int16_t *coefficients, const uint8_t *keep, unsigned 
  * lowest first. The position is only looked up for a bit that is set. */
 #define CORRECT_ALL(passed, w)                                                                    \
     do {                                                                                          \
-        jpeg_prog_word todo_ = (passed);                                                               \
-        const uint8_t *keep_ = keep + (w) * JPEG_PROG_WORD_BITS;                                            \
+        jpeg_prog_word todo_ = (passed);                                                          \
+        const uint8_t *keep_ = keep_by_bit + (w) * JPEG_PROG_WORD_BITS;                           \
         while (todo_ != 0) {                                                                      \
             ENSURE(1);                                                                            \
             count--;                                                                              \
             if ((buffer >> count) & 1u)                                                           \
-                correct(coefficients, keep_, spare, jpeg_prog_word_lowest_bit(todo_), p1);                         \
+                correct(coefficients, keep_[jpeg_prog_lowest_at(todo_)], spare, p1);              \
             todo_ &= todo_ - 1u;                                                                  \
         }                                                                                         \
     } while (0)
@@ -463,7 +465,7 @@ ink_error ink_jpeg_prog_ac_refine_run(jpeg_state *state, const jpeg_entropy_tabl
     READER_LOCALS;
     const unsigned ss = params->ss, se = params->se;
     const int32_t p1 = 1 << params->al;
-    const uint8_t *keep = params->keep_slot;
+    const uint8_t *keep_by_bit = params->keep_by_bit;
     const unsigned spare = params->spare_slot; /* (a new coefficient not kept is stored there) */
     const jpeg_entropy_table refine_table = *ac; /* in locals: no reload after a store */
     /* The positions this scan refines: Ss..Se. */
@@ -561,8 +563,8 @@ ink_error ink_jpeg_prog_ac_refine_run(jpeg_state *state, const jpeg_entropy_tabl
                         nonzero |= target; /* (RV32: a word, added to the mask when left) */
                     else
                         placed |= target;
-                    coefficients[keep[w * JPEG_PROG_WORD_BITS + jpeg_prog_word_lowest_bit(target)]] =
-                        (int16_t)value;
+                    coefficients[keep_by_bit[w * JPEG_PROG_WORD_BITS +
+                                             jpeg_prog_one_bit_at(target)]] = (int16_t)value;
                 }
             }
         }
