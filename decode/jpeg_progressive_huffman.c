@@ -436,17 +436,16 @@ static inline void correct(int16_t *coefficients, unsigned slot, unsigned spare,
         coefficients[slot] = (int16_t)(value + ((p1 ^ sign) - sign));
 }
 
-/* One correction bit for each position of `passed` (positions with history, in word `w`),
- * lowest first. The position is only looked up for a bit that is set. */
-#define CORRECT_ALL(passed, w)                                                                    \
+/* One correction bit for each position of `passed` (positions with history, in the word whose
+ * part of keep_by_bit is `keep_word`), lowest first. The position is only looked up for a bit that is set. */
+#define CORRECT_ALL(passed, keep_word)                                                            \
     do {                                                                                          \
         jpeg_prog_word todo_ = (passed);                                                          \
-        const uint8_t *keep_ = keep_by_bit + (w) * JPEG_PROG_WORD_BITS;                           \
         while (todo_ != 0) {                                                                      \
             ENSURE(1);                                                                            \
             count--;                                                                              \
             if ((buffer >> count) & 1u)                                                           \
-                correct(coefficients, keep_[jpeg_prog_lowest_at(todo_)], spare, p1);              \
+                correct(coefficients, (keep_word)[jpeg_prog_lowest_at(todo_)], spare, p1);       \
             todo_ &= todo_ - 1u;                                                                  \
         }                                                                                         \
     } while (0)
@@ -477,7 +476,8 @@ ink_error ink_jpeg_prog_ac_refine_run(jpeg_state *state, const jpeg_entropy_tabl
     for (uint32_t i = 0; i < run->count; i++, block += run->stride) {
         int16_t *coefficients = coefficients_of(params, block);
         nonzero = *mask_of(block);
-        unsigned w = 0; /* the word being decoded */
+        unsigned w = 0;                         /* the word being decoded */
+        const uint8_t *keep_word = keep_by_bit; /* its part of keep_by_bit */
         jpeg_prog_word history = jpeg_prog_word_of(nonzero & range, 0); /* not passed yet */
         if (eob == 0) {
             jpeg_prog_word fresh = jpeg_prog_word_of(~nonzero & range, 0); /* zero history, not passed yet */
@@ -489,6 +489,7 @@ ink_error ink_jpeg_prog_ac_refine_run(jpeg_state *state, const jpeg_entropy_tabl
                     placed = 0;
                     if (++w == JPEG_PROG_WORDS)
                         break;
+                    keep_word += JPEG_PROG_WORD_BITS;
                     history = jpeg_prog_word_of(nonzero & range, w);
                     fresh = jpeg_prog_word_of(~nonzero & range, w);
                     continue;
@@ -534,7 +535,7 @@ ink_error ink_jpeg_prog_ac_refine_run(jpeg_state *state, const jpeg_entropy_tabl
                     fresh &= fresh - 1u;
                 while (fresh == 0) {
                     /* The run goes on past this word: all its history is passed. */
-                    CORRECT_ALL(history, w);
+                    CORRECT_ALL(history, keep_word);
                     nonzero |= jpeg_prog_word_to(placed, w);
                     placed = 0;
                     if (++w == JPEG_PROG_WORDS) {
@@ -548,6 +549,7 @@ ink_error ink_jpeg_prog_ac_refine_run(jpeg_state *state, const jpeg_entropy_tabl
                         }
                         goto block_done; /* a ZRL past the last zero */
                     }
+                    keep_word += JPEG_PROG_WORD_BITS;
                     history = jpeg_prog_word_of(nonzero & range, w);
                     fresh = jpeg_prog_word_of(~nonzero & range, w);
                     for (; zeros > 0 && fresh != 0; zeros--)
@@ -556,22 +558,21 @@ ink_error ink_jpeg_prog_ac_refine_run(jpeg_state *state, const jpeg_entropy_tabl
                 jpeg_prog_word target = fresh & (0u - fresh);
                 jpeg_prog_word passed = history & (target - 1u);
                 history ^= passed;
-                CORRECT_ALL(passed, w);
+                CORRECT_ALL(passed, keep_word);
                 fresh ^= target;
                 if (value != 0) {
                     if (JPEG_PROG_WORDS == 1)
                         nonzero |= target; /* (RV32: a word, added to the mask when left) */
                     else
                         placed |= target;
-                    coefficients[keep_by_bit[w * JPEG_PROG_WORD_BITS +
-                                             jpeg_prog_one_bit_at(target)]] = (int16_t)value;
+                    coefficients[keep_word[jpeg_prog_one_bit_at(target)]] = (int16_t)value;
                 }
             }
         }
         if (eob > 0) {
             /* Inside an end-of-band run only the positions with history left get a bit. */
-            for (; w < JPEG_PROG_WORDS; w++) {
-                CORRECT_ALL(history, w);
+            for (; w < JPEG_PROG_WORDS; w++, keep_word += JPEG_PROG_WORD_BITS) {
+                CORRECT_ALL(history, keep_word);
                 if (w + 1u < JPEG_PROG_WORDS)
                     history = jpeg_prog_word_of(nonzero & range, w + 1u);
             }
