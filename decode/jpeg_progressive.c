@@ -496,10 +496,10 @@ static ink_error scan_band(jpeg_prog *p, jpeg_state *state, unsigned index, uint
 /* ---- output -------------------------------------------------------------------------------- */
 
 /* Dequantises and transforms the band's first rows (up to the image's last output row), sends
- * them down, and leaves every block it read zeroed for the next band: only the DC term, the mask
- * and the coefficients the mask marks can be nonzero (the decoders store nothing else), so
- * clearing those is cheaper than clearing the band. Rows it does not reach are past the image's
- * last block row, which only the last band has. */
+ * them down, and leaves every block it read ready for the next band: its DC term and mask
+ * cleared. An AC coefficient is only read where the mask marks it, and the scan that sets a mask
+ * bit stores the coefficient too, so the old values need no clearing. Rows it does not reach are
+ * past the image's last block row, which only the last band has. */
 static ink_error emit_band(jpeg_prog *p, jpeg_state *state, uint32_t band)
 {
     int32_t *coefficients = state->coefficients;
@@ -537,7 +537,6 @@ static ink_error emit_band(jpeg_prog *p, jpeg_state *state, uint32_t band)
                         todo &= todo - 1u;
                         unsigned slot = keep_word[at];
                         int32_t value = kept[slot] * p->slot_quant[slot];
-                        kept[slot] = 0;
                         if ((uint32_t)(value + 1024) > 2048u) {
                             flags |= JPEG_FLAG_BIG;
                             value = value < -2048 ? -2048 : value > 2048 ? 2048 : value;
