@@ -350,6 +350,7 @@ ink_error ink_jpeg_prog_ac_first_run(jpeg_state *state, const jpeg_entropy_table
     const uint8_t *keep = params->keep_slot;
     const unsigned spare = params->spare_slot;
     const jpeg_entropy_table first_table = *ac; /* in locals: no reload after a store */
+    const bool small_al = (63 << al) <= AC_FIRST_LIMIT;
     uint32_t eob = *eobrun, left = run->count, symbol, raw;
     uint8_t *block = run->block;
     uint64_t nonzero = 0;
@@ -375,9 +376,11 @@ ink_error ink_jpeg_prog_ac_first_run(jpeg_state *state, const jpeg_entropy_table
                     goto past_end;
                 nonzero |= (uint64_t)1 << k;
                 unsigned slot = keep[k];
-                if (slot != spare)
-                    coefficients[slot] = clamp_ac_first(
-                        ((int32_t)(entry >> 9) - JPEG_PROG_FAST_VALUE_BIAS) * (1 << al));
+                if (slot != spare) {
+                    int32_t value = ((int32_t)(entry >> 9) - JPEG_PROG_FAST_VALUE_BIAS) * (1 << al);
+                    /* |value| <= 63 << al needs the clamp only for Al > 8 */
+                    coefficients[slot] = small_al ? (int16_t)value : clamp_ac_first(value);
+                }
                 continue;
             }
             DECODE(&first_table, symbol);
