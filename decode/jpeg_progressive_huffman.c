@@ -306,12 +306,21 @@ ink_error ink_jpeg_prog_dc_refine_mcus(jpeg_state *state, const jpeg_prog_mcu *m
     READER_LOCALS;
     const uint16_t p1 = (uint16_t)(1u << al);
     const uint32_t n = mcu->nblocks;
+    /* The luma blocks only: their bit in the MCU's bits (the first block highest), and place. */
+    uint32_t nluma = 0, shift[JPEG_PROG_MCU_BLOCKS];
+    int32_t offset[JPEG_PROG_MCU_BLOCKS];
+    for (uint32_t b = 0; b < n; b++) {
+        if (mcu->offset[b] >= 0) {
+            shift[nluma] = n - 1u - b;
+            offset[nluma++] = mcu->offset[b];
+        }
+    }
     uint32_t got;
     for (; nmcus > 0; nmcus--, base += mcu->stride) {
-        RECEIVE(n, got); /* one bit per block, the MCU's first block highest */
-        for (uint32_t b = 0; b < n; b++) {
-            if (mcu->offset[b] >= 0 && ((got >> (n - 1u - b)) & 1u)) {
-                int16_t *dc = (int16_t *)(void *)(base + mcu->offset[b]);
+        RECEIVE(n, got); /* one bit per block */
+        for (uint32_t j = 0; j < nluma; j++) {
+            if ((got >> shift[j]) & 1u) {
+                int16_t *dc = (int16_t *)(void *)(base + offset[j]);
                 dc[0] = (int16_t)(uint16_t)((uint16_t)dc[0] | p1);
             }
         }
