@@ -36,8 +36,13 @@
 #define PROG_NO_SLOT 0xFFu
 /* Lookahead tables for the Huffman tables of the scans decoded: libjpeg's default script has six
  * (luma DC, chroma DC, luma AC 1-5, AC 6-63 and two refinements, each optimised), used in that
- * order every band; the state's four and one more in jpeg_prog. */
-#define PROG_FAST_SLOTS (JPEG_FAST_SLOTS + 1u)
+ * order every band. During the walk: the state's four and one more in jpeg_prog. After it the
+ * state's Huffman tables (every DHT has been read; the scans decode from the pool) hold two
+ * more, so the later bands keep six or seven tables without rebuilding any. */
+#define PROG_WALK_FAST_SLOTS (JPEG_FAST_SLOTS + 1u)
+#define PROG_REUSED_FAST_SLOTS                                                                    \
+    (sizeof(((jpeg_state *)0)->huffman) / (sizeof(uint16_t) << JPEG_FAST_BITS))
+#define PROG_FAST_SLOTS (PROG_WALK_FAST_SLOTS + PROG_REUSED_FAST_SLOTS)
 
 /* The source as the resumed scans see it: seeks the real source to where the reading scan's
  * next block is, only when a read is due and the position differs. Counts reads and seeks. */
@@ -85,16 +90,23 @@ typedef struct jpeg_prog {
     int32_t slot_quant[64];
     uint8_t fast_owner[PROG_FAST_SLOTS]; /* pool index | form << 4 of each slot's table */
     uint8_t fast_next;
+    uint8_t fast_slots; /* usable now: PROG_WALK_FAST_SLOTS, then PROG_FAST_SLOTS */
     unsigned nscans, ntables;
     prog_scan scans[PROG_MAX_SCANS];
     jpeg_huffman_table tables[PROG_MAX_TABLES];
     uint16_t fast_extra[1u << JPEG_FAST_BITS]; /* lookahead slot PROG_FAST_SLOTS - 1 */
 } jpeg_prog;
 
-/* Lookahead slot `slot`: the baseline state's four, then ours. */
+/* Lookahead slot `slot`: the baseline state's four, ours, then (after the walk) the space of the
+ * state's Huffman tables. */
 static uint16_t *fast_slot(jpeg_prog *p, jpeg_state *state, unsigned slot)
 {
-    return slot < JPEG_FAST_SLOTS ? state->fast[slot] : p->fast_extra;
+    if (slot < JPEG_FAST_SLOTS)
+        return state->fast[slot];
+    if (slot == JPEG_FAST_SLOTS)
+        return p->fast_extra;
+    return (uint16_t *)(void *)state->huffman + (size_t)(slot - PROG_WALK_FAST_SLOTS) *
+                                                    (1u << JPEG_FAST_BITS);
 }
 
 _Static_assert(sizeof(jpeg_prog) + PROG_OUT_BYTES <= PROG_DITHER_BYTES,
@@ -330,14 +342,14 @@ static jpeg_entropy_table entropy_table(jpeg_prog *p, jpeg_state *state, uint8_t
     out.canonical = &p->tables[pool];
     uint8_t owner = (uint8_t)(pool | (form << 4)); /* pool < 16 */
     unsigned slot = 0;
-    while (slot < PROG_FAST_SLOTS && p->fast_owner[slot] != owner)
+    while (slot < p->fast_slots && p->fast_owner[slot] != owner)
         slot++;
-    if (slot == PROG_FAST_SLOTS) {
+    if (slot == p->fast_slots) {
         /* Free slots first; then always the last one: the scans use their tables in the same
          * order every band, and for a cyclic order keeping the others is best (a round robin
          * would evict each table just before its turn). */
         slot = p->fast_next;
-        if (p->fast_next + 1u < PROG_FAST_SLOTS)
+        if (p->fast_next + 1u < p->fast_slots)
             p->fast_next++;
         p->fast_owner[slot] = owner;
         ink_jpeg_prog_build_fast(&p->tables[pool], form, fast_slot(p, state, slot));
@@ -733,6 +745,9 @@ static ink_error run(jpeg_prog *p, jpeg_state *state, uint8_t *buffers, ink_aren
     if ((error = emit_band(p, state, 0)) != INK_OK)
         return error;
     if (p->nbands > 1) {
+        /* The walk has read every DHT: the state's Huffman tables are free for lookaheads. */
+        p->fast_next = PROG_WALK_FAST_SLOTS;
+        p->fast_slots = PROG_FAST_SLOTS;
         p->source.position =
             state->input.consumed + (uint64_t)(state->input.end - state->input.buffer);
         give_slices(p, buffers, INK_JPEG_INPUT_BYTES + INK_JPEG_TILE_BYTES);
@@ -760,6 +775,7 @@ ink_error ink_jpeg_progressive_decode(jpeg_state *state, uint8_t *buffers, ink_a
     p->source.self.seek = NULL;
     p->source.self.user = &p->source;
     memset(p->fast_owner, PROG_NO_TABLE, sizeof p->fast_owner);
+    p->fast_slots = PROG_WALK_FAST_SLOTS;
     error = run(p, state, buffers, arena, info);
     if (p->primary.bytes)
         ink_arena_release(arena, &p->primary);
