@@ -558,9 +558,9 @@ static ink_error emit_band(jpeg_prog *p, jpeg_state *state, uint32_t band)
                         last_word = w;
                     }
                 }
-                unsigned last = last_word < JPEG_PROG_WORDS
-                                    ? last_word * JPEG_PROG_WORD_BITS + jpeg_prog_position_of(last_at)
-                                    : 0;
+                unsigned last = 0;
+                if (last_word < JPEG_PROG_WORDS)
+                    last = last_word * JPEG_PROG_WORD_BITS + jpeg_prog_position_of(last_at);
                 if (last != 0)
                     flags |= JPEG_FLAG_AC | ((uint32_t)last << JPEG_FLAG_LAST_SHIFT);
             }

@@ -24,7 +24,8 @@
  * and a variable 64-bit shift a branch. INK_JPEG_PROG_WORD_BITS=32 forces halves on the host:
  * test_jpeg_progressive_word32 and test_jpeg_progressive_sweep_word32 run the host tests on
  * them. */
-#if (defined(INK_JPEG_PROG_WORD_BITS) && INK_JPEG_PROG_WORD_BITS == 32) || UINTPTR_MAX <= 0xFFFFFFFFu
+#if (defined(INK_JPEG_PROG_WORD_BITS) && INK_JPEG_PROG_WORD_BITS == 32) ||                      \
+    UINTPTR_MAX <= 0xFFFFFFFFu
 typedef uint32_t jpeg_prog_word;
 #else
 typedef uint64_t jpeg_prog_word;

@@ -205,10 +205,10 @@ static inline __attribute__((always_inline)) bool refill_wide(jpeg_bitbuf *buffe
 /* A DC difference (DC form lookahead: a short code and its value bits in one entry). */
 #define DC_DIFFERENCE(table, diff)                                                                \
     do {                                                                                          \
-        uint32_t dc_entry_ = (table)->fast[PEEK(JPEG_FAST_BITS)];                                    \
-        if (dc_entry_ & JPEG_PROG_FAST_VALUE) {                                                      \
-            count -= (int32_t)(dc_entry_ & 15u);                                                     \
-            diff = (int32_t)(dc_entry_ >> 9) - JPEG_PROG_FAST_VALUE_BIAS;                            \
+        uint32_t dc_entry_ = (table)->fast[PEEK(JPEG_FAST_BITS)];                                 \
+        if (dc_entry_ & JPEG_PROG_FAST_VALUE) {                                                   \
+            count -= (int32_t)(dc_entry_ & 15u);                                                  \
+            diff = (int32_t)(dc_entry_ >> 9) - JPEG_PROG_FAST_VALUE_BIAS;                         \
         } else {                                                                                  \
             uint32_t size_, raw_;                                                                 \
             DECODE(table, size_);                                                                 \
@@ -449,7 +449,8 @@ static inline void correct(int16_t *coefficients, unsigned slot, unsigned spare,
 }
 
 /* One correction bit for each position of `passed` (positions with history, in the word whose
- * part of keep_by_bit is `keep_word`), lowest first. The position is only looked up for a bit that is set. */
+ * part of keep_by_bit is `keep_word`), lowest first. The position is only looked up for a bit
+ * that is set. */
 #define CORRECT_ALL(passed, keep_word)                                                            \
     do {                                                                                          \
         jpeg_prog_word todo_ = (passed);                                                          \
@@ -457,7 +458,7 @@ static inline void correct(int16_t *coefficients, unsigned slot, unsigned spare,
             ENSURE(1);                                                                            \
             count--;                                                                              \
             if ((buffer >> count) & 1u)                                                           \
-                correct(coefficients, (keep_word)[jpeg_prog_lowest_at(todo_)], spare, p1);       \
+                correct(coefficients, (keep_word)[jpeg_prog_lowest_at(todo_)], spare, p1);        \
             todo_ &= todo_ - 1u;                                                                  \
         }                                                                                         \
     } while (0)
@@ -492,8 +493,9 @@ ink_error ink_jpeg_prog_ac_refine_run(jpeg_state *state, const jpeg_entropy_tabl
         const uint8_t *keep_word = keep_by_bit; /* its part of keep_by_bit */
         jpeg_prog_word history = jpeg_prog_word_of(nonzero & range, 0); /* not passed yet */
         if (eob == 0) {
-            jpeg_prog_word fresh = jpeg_prog_word_of(~nonzero & range, 0); /* zero history, not passed yet */
-            jpeg_prog_word placed = 0;                          /* new coefficients in this word */
+            /* Zero history, not passed yet; the new coefficients of this word. */
+            jpeg_prog_word fresh = jpeg_prog_word_of(~nonzero & range, 0);
+            jpeg_prog_word placed = 0;
             for (;;) {
                 if ((fresh | history) == 0) {
                     /* This word is done: the next, or the block is. */
