@@ -12,8 +12,14 @@
  * alone tells a refinement scan which positions already have history. An end-of-band run in an
  * AC first scan skips the blocks it covers at once.
  *
+ * Speed: each scan type has its own lookahead form (jpeg_progressive.h): a DC difference or an
+ * AC first coefficient comes with its value bits, a refinement's new coefficient with its sign,
+ * in one lookup for the common short codes; a refinement never walks positions (two masks, see
+ * ink_jpeg_prog_ac_refine_run); the masks are taken a machine word at a time.
+ *
  * Hostile data: sizes are bounded, positions are checked against Se before any store, every
- * value is computed in int32 and clamped to int16 when stored; nothing indexes past the block.
+ * value is computed in int32 and clamped to int16 when stored (an AC first value to +-2^14, so
+ * that the corrections that follow stay in range); nothing indexes past the block.
  */
 #include <string.h>
 
