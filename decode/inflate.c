@@ -40,16 +40,23 @@
 
 /*
  * A table entry:
- *   bits  0..3   code length in bits at this level (a link entry: the root bits)
- *   bits  4..7   extra bits of a length/distance base, or the subtable's index bits of a link
+ *   bits  0..3   code length in bits at this level (a link entry: the root bits; a pair: both
+ *                codes)
+ *   bits  4..7   extra bits of a length/distance base, the subtable's index bits of a link, or
+ *                the first code's length in a pair
  *   bits  8..15  kind flags (ENTRY_*)
- *   bits 16..31  literal byte, length/distance base, code-length symbol, or subtable offset
+ *   bits 16..31  literal byte, length/distance base, code-length symbol, or subtable offset; a
+ *                pair: the first literal in bits 16..23, the second in 24..31
+ * A pair (ENTRY_LITERAL_PAIR, root literal/length table only) is two literals whose codes
+ * together fit the root bits: one lookup decodes both (pair_literals).
  */
 #define ENTRY_LITERAL 0x100u
-#define ENTRY_BASE 0x200u
-#define ENTRY_END 0x400u
-#define ENTRY_LINK 0x800u
-#define ENTRY_INVALID 0x1000u
+#define ENTRY_LITERAL_PAIR 0x200u
+#define ENTRY_LITERALS (ENTRY_LITERAL | ENTRY_LITERAL_PAIR)
+#define ENTRY_BASE 0x400u
+#define ENTRY_END 0x800u
+#define ENTRY_LINK 0x1000u
+#define ENTRY_INVALID 0x2000u
 #define ENTRY_NBITS(e) ((e) & 0xFu)
 #define ENTRY_EXTRA(e) (((e) >> 4) & 0xFu)
 #define ENTRY_VALUE(e) ((e) >> 16)
@@ -101,6 +108,7 @@ struct ink_inflate {
     uint8_t codelen_lens[19];
     bool final_block;
     bool tables_fixed;
+    bool litlen_pairs; /* the literal/length table holds pairs */
     uint8_t format;
     uint8_t mode;
     uint8_t *window;
@@ -167,16 +175,27 @@ enum build_result { BUILD_OK, BUILD_OVERSUBSCRIBED, BUILD_INCOMPLETE, BUILD_OVER
 /*
  * Builds the decoding table of the canonical code with `lens[0..nsymbols)` into `table`
  * (`capacity` entries, root table first). Codes are stored bit-reversed because deflate sends
- * Huffman codes most significant bit first into an LSB-first bit stream.
+ * Huffman codes most significant bit first into an LSB-first bit stream. With
+ * `literal_count`, the literal/length code's symbols 0..255 are counted there by length first
+ * (for pair_literals), at no extra cost per symbol.
  */
 static enum build_result build_table(uint32_t *table, unsigned capacity, unsigned root_bits,
                                      const uint8_t *lens, unsigned nsymbols,
-                                     enum table_kind kind, uint16_t *sorted)
+                                     enum table_kind kind, uint16_t *sorted,
+                                     unsigned literal_count[MAX_CODE_BITS + 1])
 {
     unsigned count[MAX_CODE_BITS + 1] = {0};
     unsigned offset[MAX_CODE_BITS + 2];
-    for (unsigned s = 0; s < nsymbols; s++)
-        count[lens[s]]++;
+    unsigned next = 0;
+    if (literal_count) {
+        memset(literal_count, 0, (MAX_CODE_BITS + 1) * sizeof literal_count[0]);
+        for (; next < 256 && next < nsymbols; next++)
+            literal_count[lens[next]]++;
+        for (unsigned len = 1; len <= MAX_CODE_BITS; len++)
+            count[len] = literal_count[len];
+    }
+    for (; next < nsymbols; next++)
+        count[lens[next]]++;
     count[0] = 0;
     unsigned max_len = MAX_CODE_BITS;
     while (max_len > 0 && count[max_len] == 0)
@@ -270,6 +289,61 @@ static enum build_result build_table(uint32_t *table, unsigned capacity, unsigne
     return BUILD_OK;
 }
 
+/*
+ * Turns the root entries of the literal/length table whose literal code leaves room, within the
+ * root bits, for a whole second literal code into pairs. The second code starts right after the
+ * first, so its entry is the root entry at index >> len1 (the bits above the index's top read
+ * as zeros there, and a code of at most ROOT - len1 bits does not reach them). Entries are
+ * rewritten from the top down: index >> len1 is below index, so it still holds its single
+ * entry when read. Only first codes of at most ROOT - (the shortest literal code) bits can
+ * start a pair.
+ *
+ * Worth it only when pairs are frequent: the table is changed only if the code lengths say that
+ * at least half of the root lookups would decode a pair (PNG filter residuals of smooth images:
+ * about 0.9; photos' residuals and deflated images: 0, no literal code under 6 bits; XHTML:
+ * 0.1-0.2). Below that, the 1024 slot visits of small blocks (XHTML files) and the pair
+ * tests in the fast loop cost more than the pairs save (RV32, docs/INFLATE_ZIP.md). The fast
+ * loop has a variant without pair tests for tables without pairs.
+ */
+#define PAIR_MIN_SHARE (1u << 19) /* of 2^20 */
+static bool pair_literals(uint32_t *table, const unsigned literal_count[MAX_CODE_BITS + 1])
+{
+    /* slots[l]: root slots taken by literals of l bits; below[l]: by literals of at most l. */
+    uint32_t slots[LITLEN_ROOT_BITS + 1], below[LITLEN_ROOT_BITS + 1];
+    slots[0] = 0;
+    for (unsigned l = 1; l <= LITLEN_ROOT_BITS; l++)
+        slots[l] = literal_count[l] << (LITLEN_ROOT_BITS - l);
+    unsigned shortest = 1;
+    while (shortest <= LITLEN_ROOT_BITS && slots[shortest] == 0)
+        shortest++;
+    below[0] = 0;
+    for (unsigned l = 1; l <= LITLEN_ROOT_BITS; l++)
+        below[l] = below[l - 1] + slots[l];
+    /* The share of root slots that would hold a pair, times 2^20: the chance, as the code
+     * lengths tell it, that a lookup decodes two literals. */
+    uint32_t pair_share = 0;
+    for (unsigned l = shortest; 2 * l <= LITLEN_ROOT_BITS + l - shortest; l++)
+        pair_share += slots[l] * below[LITLEN_ROOT_BITS - l];
+    if (pair_share < PAIR_MIN_SHARE)
+        return false;
+    const unsigned longest_first = LITLEN_ROOT_BITS - shortest;
+    bool paired = false;
+    for (unsigned i = 1u << LITLEN_ROOT_BITS; i-- > 0;) {
+        uint32_t first = table[i];
+        unsigned len1 = ENTRY_NBITS(first);
+        if (!(first & ENTRY_LITERAL) || len1 > longest_first)
+            continue;
+        uint32_t second = table[i >> len1];
+        unsigned len = len1 + ENTRY_NBITS(second);
+        if (!(second & ENTRY_LITERAL) || len > LITLEN_ROOT_BITS)
+            continue;
+        table[i] = ENTRY_LITERAL_PAIR | (second << 8 & 0xFF000000u) | (first & 0x00FF0000u) |
+                   (len1 << 4) | len;
+        paired = true;
+    }
+    return paired;
+}
+
 static void build_fixed_tables(ink_inflate *s)
 {
     unsigned i = 0;
@@ -284,10 +358,11 @@ static void build_fixed_tables(ink_inflate *s)
     for (i = 0; i < 32; i++)
         s->lens[288 + i] = 5;
     (void)build_table(s->litlen_table, LITLEN_ENOUGH, LITLEN_ROOT_BITS, s->lens, 288,
-                      TABLE_LITLEN, s->sorted_symbols);
+                      TABLE_LITLEN, s->sorted_symbols, NULL);
     (void)build_table(s->dist_table, DIST_ENOUGH, DIST_ROOT_BITS, s->lens + 288, 32, TABLE_DIST,
-                      s->sorted_symbols);
+                      s->sorted_symbols, NULL);
     s->tables_fixed = true;
+    s->litlen_pairs = false;
 }
 
 /* Looks up the symbol at the bottom of `bitbuf`, following a link; `*nbits` receives the whole
@@ -307,36 +382,93 @@ static uint32_t table_lookup(const uint32_t *table, unsigned root_bits, bitbuf_t
     return entry;
 }
 
+/* A word that may alias the output bytes (GCC and Clang), for adler32_words. */
+typedef uint32_t __attribute__((may_alias)) aliased_word;
+
+/* 5552 is the most bytes before b can overflow 32 bits (RFC 1950's NMAX). */
+#define ADLER_NMAX 5552u
+/* Words per block of adler32_words: B's 16-bit lanes reach 255 * N(N+1)/2, under 2^16. */
+#define ADLER_BLOCK_WORDS 22u
+
+static void adler32_bytes(uint32_t *a, uint32_t *b, const uint8_t *data, size_t nbytes)
+{
+    uint32_t sum_a = *a, sum_b = *b;
+    while (nbytes--) {
+        sum_a += *data++;
+        sum_b += sum_a;
+    }
+    *a = sum_a;
+    *b = sum_b;
+}
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+/*
+ * `nwords` aligned words (at most ADLER_BLOCK_WORDS) added to the sums without a reduction, the
+ * same integers as byte by byte. The four byte lanes of a little-endian word (k = 0..3, stream
+ * order) are kept in two words of 16-bit lanes, even (k = 0, 2) and odd (k = 1, 3); per word
+ * A += its bytes and B += A, so that B_k = sum_j (N - j) byte_jk over the block's words
+ * j = 0..N-1. A byte at position p = 4j + k of the L = 4N bytes adds L - p = 4(N - j) - k times
+ * itself to b, hence
+ *   a += A0 + A1 + A2 + A3,   b += L * a + 4 (B0 + B1 + B2 + B3) - (A1 + 2 A2 + 3 A3).
+ * Per word: one load, three instructions to split the lanes, four adds.
+ */
+static void adler32_words(uint32_t *a, uint32_t *b, const aliased_word *words, uint32_t nwords)
+{
+    const uint32_t lanes = 0x00FF00FFu;
+    uint32_t even = 0, odd = 0, even_b = 0, odd_b = 0;
+    const aliased_word *end = words + nwords;
+    if (nwords & 1u) {
+        uint32_t w = *words++;
+        even = w & lanes;
+        odd = (w >> 8) & lanes;
+        even_b = even;
+        odd_b = odd;
+    }
+    for (; words != end; words += 2) {
+        uint32_t w0 = words[0], w1 = words[1];
+        even += w0 & lanes;
+        odd += (w0 >> 8) & lanes;
+        even_b += even;
+        odd_b += odd;
+        even += w1 & lanes;
+        odd += (w1 >> 8) & lanes;
+        even_b += even;
+        odd_b += odd;
+    }
+    uint32_t both = even + odd; /* lanes at most 2 * 255 * 22 */
+    uint32_t sum_a = (both & 0xFFFFu) + (both >> 16);
+    uint32_t sum_b = (even_b & 0xFFFFu) + (even_b >> 16) + (odd_b & 0xFFFFu) + (odd_b >> 16);
+    uint32_t weighted = (odd & 0xFFFFu) + 2u * (even >> 16) + 3u * (odd >> 16);
+    *b += 4u * nwords * *a + 4u * sum_b - weighted;
+    *a += sum_a;
+}
+#endif
+
 static uint32_t adler32_update(uint32_t adler, const uint8_t *data, size_t nbytes)
 {
     uint32_t a = adler & 0xFFFFu, b = adler >> 16;
     while (nbytes > 0) {
-        /* 5552 is the most bytes before b can overflow 32 bits (RFC 1950's NMAX). */
-        size_t n = nbytes < 5552 ? nbytes : 5552;
+        size_t n = nbytes < ADLER_NMAX ? nbytes : ADLER_NMAX;
         nbytes -= n;
-        /* Eight bytes a round: the loop's own instructions matter on RV32 (6 a byte rolled). */
-        for (; n >= 8; n -= 8, data += 8) {
-            a += data[0];
-            b += a;
-            a += data[1];
-            b += a;
-            a += data[2];
-            b += a;
-            a += data[3];
-            b += a;
-            a += data[4];
-            b += a;
-            a += data[5];
-            b += a;
-            a += data[6];
-            b += a;
-            a += data[7];
-            b += a;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+        size_t head = (size_t)(-(uintptr_t)data & 3u);
+        if (head > n)
+            head = n;
+        adler32_bytes(&a, &b, data, head);
+        data += head;
+        n -= head;
+        const aliased_word *words = (const aliased_word *)(const void *)data;
+        for (size_t nwords = n / 4; nwords > 0;) {
+            uint32_t block = nwords < ADLER_BLOCK_WORDS ? (uint32_t)nwords : ADLER_BLOCK_WORDS;
+            adler32_words(&a, &b, words, block);
+            words += block;
+            nwords -= block;
         }
-        while (n--) {
-            a += *data++;
-            b += a;
-        }
+        data += n & ~(size_t)3u;
+        n &= 3u;
+#endif
+        adler32_bytes(&a, &b, data, n);
+        data += n;
         a %= 65521u;
         b %= 65521u;
     }
@@ -444,14 +576,53 @@ static inline bitbuf_t load_word_le(const uint8_t *p)
 #define FAST_REFILL_NARROW() FAST_REFILL()
 #endif
 
+static inline uint8_t *put_pair(uint8_t *out, uint32_t entry)
+{
+    out[0] = (uint8_t)(entry >> 16);
+    out[1] = (uint8_t)(entry >> 24);
+    return out + 2;
+}
+
+/* Decodes the next symbol from the root table alone if it is a literal or a pair (tested in
+ * that order: a single literal costs what it did before pairs existed). */
+static inline bool root_literals(const uint32_t *litlen, bitbuf_t *bitbuf, unsigned *bitsleft,
+                                 uint8_t **out, bool pairs)
+{
+    uint32_t entry = litlen[*bitbuf & ((1u << LITLEN_ROOT_BITS) - 1)];
+    if (entry & ENTRY_LITERAL) {
+        *(*out)++ = (uint8_t)ENTRY_VALUE(entry);
+    } else if (pairs && (entry & ENTRY_LITERAL_PAIR) != 0) {
+        *out = put_pair(*out, entry);
+    } else {
+        return false;
+    }
+    *bitbuf >>= ENTRY_NBITS(entry);
+    *bitsleft -= ENTRY_NBITS(entry);
+    return true;
+}
+
+/* After a literal: more root-table literals without a refill. Wide buffers: two more (56 - 15
+ * - 2 * 10 bits still hold them); RV32: one more (at least 25 - 15 bits are left, as many as a
+ * root entry, a pair too, has). Anything else waits for the loop's top. */
+#if BITBUF_WIDE
+#define MORE_ROOT_LITERALS()                                                                     \
+    do {                                                                                         \
+        if (root_literals(litlen, &bitbuf, &bitsleft, &out, pairs))                              \
+            (void)root_literals(litlen, &bitbuf, &bitsleft, &out, pairs);                        \
+    } while (0)
+#else
+#define MORE_ROOT_LITERALS() (void)root_literals(litlen, &bitbuf, &bitsleft, &out, pairs)
+#endif
+
 /*
  * The fast loop: decodes whole symbols while at least FAST_IN_MARGIN input bytes and
  * FAST_OUT_MARGIN output bytes remain, so no check for either end is needed inside a symbol.
  * Entered with fewer than 8 bits buffered; on return, whole unused bytes are given back to
  * the input so the buffer again holds fewer than 8 bits. Returns NULL or a fault.
  */
-static const char *inflate_fast(ink_inflate *s, const uint8_t **in_p, const uint8_t *in_end,
-                                uint8_t **out_p, const uint8_t *out_start, const uint8_t *out_end)
+static inline __attribute__((always_inline)) const char *
+fast_loop(ink_inflate *s, const uint8_t **in_p, const uint8_t *in_end, uint8_t **out_p,
+          const uint8_t *out_start, const uint8_t *out_end, const bool pairs)
 {
     const uint8_t *in = *in_p;
     const uint8_t *in_entry = in;
@@ -477,33 +648,14 @@ static const char *inflate_fast(ink_inflate *s, const uint8_t **in_p, const uint
         }
         bitbuf >>= ENTRY_NBITS(entry);
         bitsleft -= ENTRY_NBITS(entry);
-        if (entry & ENTRY_LITERAL) {
+        if (__builtin_expect((entry & ENTRY_LITERAL) != 0, 1)) {
             *out++ = (uint8_t)ENTRY_VALUE(entry);
-#if BITBUF_WIDE
-            /* Two more literals without a refill: 56 - 2 * 15 bits still hold any code. Only
-             * root-table literals are taken here; anything else waits for the loop's top. */
-            entry = litlen[bitbuf & ((1u << LITLEN_ROOT_BITS) - 1)];
-            if ((entry & ENTRY_LITERAL) != 0) {
-                bitbuf >>= ENTRY_NBITS(entry);
-                bitsleft -= ENTRY_NBITS(entry);
-                *out++ = (uint8_t)ENTRY_VALUE(entry);
-                entry = litlen[bitbuf & ((1u << LITLEN_ROOT_BITS) - 1)];
-                if ((entry & ENTRY_LITERAL) != 0) {
-                    bitbuf >>= ENTRY_NBITS(entry);
-                    bitsleft -= ENTRY_NBITS(entry);
-                    *out++ = (uint8_t)ENTRY_VALUE(entry);
-                }
-            }
-#else
-            /* One more root-table literal without a refill: at least 25 - 15 bits are left,
-             * as many as a root-table code has. */
-            entry = litlen[bitbuf & ((1u << LITLEN_ROOT_BITS) - 1)];
-            if ((entry & ENTRY_LITERAL) != 0) {
-                bitbuf >>= ENTRY_NBITS(entry);
-                bitsleft -= ENTRY_NBITS(entry);
-                *out++ = (uint8_t)ENTRY_VALUE(entry);
-            }
-#endif
+            MORE_ROOT_LITERALS();
+            continue;
+        }
+        if (pairs && (entry & ENTRY_LITERAL_PAIR) != 0) {
+            out = put_pair(out, entry);
+            MORE_ROOT_LITERALS();
             continue;
         }
         if (!(entry & ENTRY_BASE)) {
@@ -581,6 +733,31 @@ static const char *inflate_fast(ink_inflate *s, const uint8_t **in_p, const uint
     *in_p = in;
     *out_p = out;
     return fault;
+}
+
+/* The fast loop twice: with pairs for tables that have some, and without, so that a block
+ * without pairs (deflated images: literal codes of 6 bits or more) runs exactly the code it
+ * ran before pairs existed, with no test for them. */
+static const char *
+inflate_fast_pairs(ink_inflate *s, const uint8_t **in_p, const uint8_t *in_end, uint8_t **out_p,
+                   const uint8_t *out_start, const uint8_t *out_end)
+{
+    return fast_loop(s, in_p, in_end, out_p, out_start, out_end, true);
+}
+
+static const char *
+inflate_fast_singles(ink_inflate *s, const uint8_t **in_p, const uint8_t *in_end,
+                     uint8_t **out_p, const uint8_t *out_start, const uint8_t *out_end)
+{
+    return fast_loop(s, in_p, in_end, out_p, out_start, out_end, false);
+}
+
+static const char *inflate_fast(ink_inflate *s, const uint8_t **in_p, const uint8_t *in_end,
+                                uint8_t **out_p, const uint8_t *out_start, const uint8_t *out_end)
+{
+    if (s->litlen_pairs)
+        return inflate_fast_pairs(s, in_p, in_end, out_p, out_start, out_end);
+    return inflate_fast_singles(s, in_p, in_end, out_p, out_start, out_end);
 }
 
 /* Adds the newest output to the ring (keeping at most its last 32 KB). */
@@ -753,7 +930,7 @@ ink_error ink_inflate_run(ink_inflate *s, ink_inflate_io *io, ink_error_info *in
             while (s->have < 19)
                 s->codelen_lens[codelen_order[s->have++]] = 0;
             if (build_table(s->dist_table, DIST_ENOUGH, CODELEN_ROOT_BITS, s->codelen_lens, 19,
-                            TABLE_CODELEN, s->sorted_symbols) != BUILD_OK)
+                            TABLE_CODELEN, s->sorted_symbols, NULL) != BUILD_OK)
                 FAIL("invalid code lengths set");
             s->have = 0;
             s->mode = MODE_CODE_LENS;
@@ -780,11 +957,16 @@ ink_error ink_inflate_run(ink_inflate *s, ink_inflate_io *io, ink_error_info *in
                 break;
             if (s->lens[256] == 0)
                 FAIL("invalid code -- missing end-of-block");
-            if (build_table(s->litlen_table, LITLEN_ENOUGH, LITLEN_ROOT_BITS, s->lens, s->nlen,
-                            TABLE_LITLEN, s->sorted_symbols) != BUILD_OK)
-                FAIL("invalid literal/lengths set");
+            {
+                unsigned literal_count[MAX_CODE_BITS + 1];
+                if (build_table(s->litlen_table, LITLEN_ENOUGH, LITLEN_ROOT_BITS, s->lens,
+                                s->nlen, TABLE_LITLEN, s->sorted_symbols,
+                                literal_count) != BUILD_OK)
+                    FAIL("invalid literal/lengths set");
+                s->litlen_pairs = pair_literals(s->litlen_table, literal_count);
+            }
             if (build_table(s->dist_table, DIST_ENOUGH, DIST_ROOT_BITS, s->lens + s->nlen,
-                            s->ndist, TABLE_DIST, s->sorted_symbols) != BUILD_OK)
+                            s->ndist, TABLE_DIST, s->sorted_symbols, NULL) != BUILD_OK)
                 FAIL("invalid distances set");
             s->mode = MODE_LITLEN;
             break;
@@ -828,13 +1010,16 @@ ink_error ink_inflate_run(ink_inflate *s, ink_inflate_io *io, ink_error_info *in
             }
             for (;;) {
                 entry = table_lookup(s->litlen_table, LITLEN_ROOT_BITS, bitbuf, &nbits);
+                if (entry & ENTRY_LITERAL_PAIR)
+                    nbits = ENTRY_EXTRA(entry); /* only the first literal: the bits after it
+                                                   may not have arrived, or may not be a code */
                 if (nbits <= bitsleft)
                     break;
                 PULL_BYTE();
             }
             DROP_BITS(nbits);
-            if (entry & ENTRY_LITERAL) {
-                s->length = ENTRY_VALUE(entry);
+            if (entry & ENTRY_LITERALS) {
+                s->length = ENTRY_VALUE(entry) & 0xFFu;
                 s->mode = MODE_LITERAL;
             } else if (entry & ENTRY_BASE) {
                 s->length = ENTRY_VALUE(entry);

@@ -276,11 +276,20 @@ void ink_jpeg_bits_fill(jpeg_bits *bits, jpeg_input *input)
 {
     jpeg_bitbuf buffer = bits->buffer;
     int32_t count = bits->count;
-    /* Fast path: plain data bytes already in the buffer (no FF, no end in sight). */
+    /* Fast path: data bytes already in the buffer, including stuffed FF 00 pairs (dense
+     * images have one every few hundred bytes, and each used to take the byte-by-byte loop
+     * below); it stops at a marker or an FF at the buffer's end. */
     if (bits->marker == 0) {
         const uint8_t *next = input->next, *end = input->end;
-        while (count <= JPEG_BITBUF_BITS - 8 && next < end && *next != 0xFF) {
-            buffer = (buffer << 8) | *next++;
+        while (count <= JPEG_BITBUF_BITS - 8 && next < end) {
+            uint32_t byte = *next;
+            if (byte == 0xFF) {
+                if (end - next < 2 || next[1] != 0)
+                    break;
+                next++;
+            }
+            next++;
+            buffer = (buffer << 8) | byte;
             count += 8;
         }
         input->next = next;
@@ -338,15 +347,30 @@ void ink_jpeg_bits_fill(jpeg_bits *bits, jpeg_input *input)
 static int32_t decode_slow(const jpeg_huffman_table *table, jpeg_bitbuf buffer, int32_t count)
 {
     uint32_t bits16 = (uint32_t)(buffer >> (count - 16)) & 0xFFFFu;
-    /* With a lookahead table, every code of up to JPEG_LOOKUP_BITS bits was found there. */
-    unsigned first = table->fast_slot < JPEG_FAST_SLOTS ? JPEG_LOOKUP_BITS : 0;
-    for (unsigned l = first; l < 16; l++) {
-        uint32_t code = bits16 >> (15 - l);
-        if (code < table->maxcode_plus1[l])
-            return (int32_t)(table->values[table->value_index[l] + code - table->mincode[l]] |
-                             ((l + 1u) << 8));
+    unsigned l;
+    if (table->fast_slot < JPEG_FAST_SLOTS) {
+        /* Every code of up to JPEG_LOOKUP_BITS bits was found in the lookahead. The code has
+         * the first length l whose limit, left-justified to 16 bits, is above bits16; those
+         * limits never decrease with the length (a canonical code's codes of length l + 1
+         * start at its limit at length l, doubled), so l is JPEG_LOOKUP_BITS plus the number
+         * of lengths from there whose limit bits16 reaches: counted without a branch (with
+         * the standard tables most long codes are 16 bits long, six lengths on). */
+        l = JPEG_LOOKUP_BITS;
+#pragma GCC unroll 6
+        for (unsigned i = JPEG_LOOKUP_BITS; i < 16; i++)
+            l += bits16 >= table->maxcode_plus1[i] << (15 - i);
+        if (l == 16)
+            return -1;
+    } else {
+        for (l = 0; l < 16; l++)
+            if (bits16 >> (15 - l) < table->maxcode_plus1[l])
+                break;
+        if (l == 16)
+            return -1;
     }
-    return -1;
+    uint32_t code = bits16 >> (15 - l);
+    return (int32_t)(table->values[table->value_index[l] + code - table->mincode[l]] |
+                     ((l + 1u) << 8));
 }
 
 /* Host refill (64-bit buffer, at least 8 readable bytes): as many whole bytes as fit (4..7 when

@@ -426,18 +426,19 @@ static inline __attribute__((always_inline)) void idct_2x2_low(int32_t *coeffici
     }
 }
 
-/* Host builds with 32-bit lane multiplies (x86-64 with SSE4.1 or AVX2, e.g. -march=x86-64-v2,
- * -mavx2 or -march=native; AArch64): the transforms on GCC/Clang vectors of 8 int32 lanes — the
- * column pass does the 8 columns at once (a row of coefficients is one vector), a transpose,
- * the row pass does the 8 rows at once, a transpose back to rows of pixels. Same integer
- * operations in the same order as the scalar code, so the same pixels (tests/unit/
- * test_jpeg_idct.c compares the two). Chosen at compile time: runtime CPU dispatch would need
- * the C library's CPU-model support in the freestanding core. Baseline x86-64 (SSE2) has no
- * 32-bit lane multiply — emulated, the vector code is slower than the scalar one (49.2M vs 42.6M
- * instructions on a 1024x696 photo) — so it keeps the scalar code, as does the board (RV32) and
- * any build with -DINK_JPEG_SCALAR_IDCT. */
+/* AArch64 (NEON): the transforms on GCC/Clang vectors of 8 int32 lanes — the column pass does
+ * the 8 columns at once (a row of coefficients is one vector), a transpose, the row pass does
+ * the 8 rows at once, a transpose back to rows of pixels. Same integer operations in the same
+ * order as the scalar code, so the same pixels (tests/unit/test_jpeg_idct.c compares the two;
+ * test_jpeg_idct_vector builds this form on x86-64 with -DINK_JPEG_VECTOR_IDCT, which selects
+ * it on any 64-bit host). x86-64 takes the 16-bit SSE2 form below instead, in every build:
+ * it needs no 32-bit lane multiply (which baseline x86-64 lacks: emulated, these vectors cost
+ * more than the scalar code) and, compiled for AVX2, is cheaper than these vectors too (a
+ * 1024x696 photo at 1/1: 16.2M against 20.6M instructions). The board (RV32) and any build with
+ * -DINK_JPEG_SCALAR_IDCT keep the scalar code. Chosen at compile time: runtime CPU dispatch
+ * would need the C library's CPU-model support in the freestanding core. */
 #if UINTPTR_MAX > 0xFFFFFFFFu && defined(__GNUC__) && defined(__has_builtin) &&                   \
-    !defined(INK_JPEG_SCALAR_IDCT) && (defined(__SSE4_1__) || defined(__ARM_NEON))
+    !defined(INK_JPEG_SCALAR_IDCT) && (defined(__ARM_NEON) || defined(INK_JPEG_VECTOR_IDCT))
 #if __has_builtin(__builtin_shufflevector) && __has_builtin(__builtin_convertvector)
 #define JPEG_VECTOR_IDCT 1
 #endif
@@ -634,6 +635,292 @@ static void idct_vector(int32_t *coefficients, unsigned block_log2, bool big, ui
 }
 #endif
 
+/* x86-64: SSE2, which every x86-64 has (with AVX the compiler encodes the same intrinsics as
+ * VEX, without the register copies), on 16-bit lanes. A block that is not big has every
+ * coefficient within +-1024 (the baseline decoder flags 1024 as big, the progressive one does
+ * not) and then, by the bound of the column pass (+-30,607 after its descale: the graph's exact
+ * integer weights of each output, times 1024, summed), every intermediate row fits int16 too,
+ * so 16-bit lanes hold the inputs of both passes exactly. Products and sums are formed in 32
+ * bits with pmaddwd, which multiplies pairs of lanes and adds each pair: the LLM graph
+ * rewritten as dot products of two input pairs (the weights below are the graph's constants
+ * combined, e.g. t2 = z2 * F0541 + z3 * (F0541 - F1847)). Integer arithmetic is exact, so the
+ * same sums give the scalar code's pixels; the 32-bit lanes wrap where C would overflow, but
+ * the scalar results fit in int32 (see "Overflow"), so every result is the same. Big blocks
+ * (hostile data) take the scalar code. */
+#if !JPEG_VECTOR_IDCT && defined(__x86_64__) && defined(__SSE2__) &&                             \
+    !defined(INK_JPEG_SCALAR_IDCT)
+#define JPEG_SSE2_IDCT 1
+#include <emmintrin.h>
+
+/* pmaddwd weights for an interleaved pair (first, second): lane 2i x first + lane 2i+1 x
+ * second. */
+#define PAIR_WEIGHTS(first, second)                                                               \
+    _mm_set_epi16((short)(second), (short)(first), (short)(second), (short)(first),               \
+                  (short)(second), (short)(first), (short)(second), (short)(first))
+
+/* The block's coefficient rows as int16 vectors (exact: not big), and the block cleared. */
+static inline __attribute__((always_inline)) void load_rows_and_clear(int32_t *coefficients,
+                                                                      __m128i row[8])
+{
+    const __m128i zero = _mm_setzero_si128();
+#pragma GCC unroll 8
+    for (unsigned r = 0; r < 8; r++) {
+        __m128i *in = (__m128i *)(void *)(coefficients + 8 * r);
+        row[r] = _mm_packs_epi32(_mm_loadu_si128(in), _mm_loadu_si128(in + 1));
+        _mm_storeu_si128(in, zero);
+        _mm_storeu_si128(in + 1, zero);
+    }
+}
+
+/* One half of an 8-point pass over 8 lanes of int16 inputs in[0..7] (lanes 0..3, or 4..7 when
+ * `high`), as 32-bit results (result + bias) >> shift. `bias` is the rounding, and in the row
+ * pass the level shift. */
+static inline __attribute__((always_inline)) void idct8_half_sse2(const __m128i in[8],
+                                                                  const bool high, __m128i bias,
+                                                                  const int shift,
+                                                                  __m128i out[8])
+{
+    const __m128i even_t0 = PAIR_WEIGHTS(1 << CONST_BITS, 1 << CONST_BITS);
+    const __m128i even_t1 = PAIR_WEIGHTS(1 << CONST_BITS, -(1 << CONST_BITS));
+    const __m128i even_t2 = PAIR_WEIGHTS(FIX_0_541196100, FIX_0_541196100 - FIX_1_847759065);
+    const __m128i even_t3 = PAIR_WEIGHTS(FIX_0_541196100 + FIX_0_765366865, FIX_0_541196100);
+    /* The odd part, inputs a = in7, b = in5, c = in3, d = in1 (z5 distributed over them). */
+    const __m128i odd0_ab = PAIR_WEIGHTS(FIX_0_298631336 - FIX_0_899976223 - FIX_1_961570560 +
+                                             FIX_1_175875602,
+                                         FIX_1_175875602);
+    const __m128i odd0_cd =
+        PAIR_WEIGHTS(FIX_1_175875602 - FIX_1_961570560, FIX_1_175875602 - FIX_0_899976223);
+    const __m128i odd1_ab = PAIR_WEIGHTS(FIX_1_175875602, FIX_2_053119869 - FIX_2_562915447 -
+                                                              FIX_0_390180644 + FIX_1_175875602);
+    const __m128i odd1_cd =
+        PAIR_WEIGHTS(FIX_1_175875602 - FIX_2_562915447, FIX_1_175875602 - FIX_0_390180644);
+    const __m128i odd2_ab =
+        PAIR_WEIGHTS(FIX_1_175875602 - FIX_1_961570560, FIX_1_175875602 - FIX_2_562915447);
+    const __m128i odd2_cd = PAIR_WEIGHTS(FIX_3_072711026 - FIX_2_562915447 - FIX_1_961570560 +
+                                             FIX_1_175875602,
+                                         FIX_1_175875602);
+    const __m128i odd3_ab =
+        PAIR_WEIGHTS(FIX_1_175875602 - FIX_0_899976223, FIX_1_175875602 - FIX_0_390180644);
+    const __m128i odd3_cd = PAIR_WEIGHTS(FIX_1_175875602, FIX_1_501321110 - FIX_0_899976223 -
+                                                              FIX_0_390180644 + FIX_1_175875602);
+    __m128i p04 = high ? _mm_unpackhi_epi16(in[0], in[4]) : _mm_unpacklo_epi16(in[0], in[4]);
+    __m128i p26 = high ? _mm_unpackhi_epi16(in[2], in[6]) : _mm_unpacklo_epi16(in[2], in[6]);
+    __m128i pab = high ? _mm_unpackhi_epi16(in[7], in[5]) : _mm_unpacklo_epi16(in[7], in[5]);
+    __m128i pcd = high ? _mm_unpackhi_epi16(in[3], in[1]) : _mm_unpacklo_epi16(in[3], in[1]);
+    /* (in0 +- in4) << 13, plus the bias (which so reaches every output once). */
+    __m128i t0 = _mm_add_epi32(_mm_madd_epi16(p04, even_t0), bias);
+    __m128i t1 = _mm_add_epi32(_mm_madd_epi16(p04, even_t1), bias);
+    __m128i t2 = _mm_madd_epi16(p26, even_t2), t3 = _mm_madd_epi16(p26, even_t3);
+    __m128i t10 = _mm_add_epi32(t0, t3), t13 = _mm_sub_epi32(t0, t3);
+    __m128i t11 = _mm_add_epi32(t1, t2), t12 = _mm_sub_epi32(t1, t2);
+    __m128i o0 = _mm_add_epi32(_mm_madd_epi16(pab, odd0_ab), _mm_madd_epi16(pcd, odd0_cd));
+    __m128i o1 = _mm_add_epi32(_mm_madd_epi16(pab, odd1_ab), _mm_madd_epi16(pcd, odd1_cd));
+    __m128i o2 = _mm_add_epi32(_mm_madd_epi16(pab, odd2_ab), _mm_madd_epi16(pcd, odd2_cd));
+    __m128i o3 = _mm_add_epi32(_mm_madd_epi16(pab, odd3_ab), _mm_madd_epi16(pcd, odd3_cd));
+    out[0] = _mm_srai_epi32(_mm_add_epi32(t10, o3), shift);
+    out[1] = _mm_srai_epi32(_mm_add_epi32(t11, o2), shift);
+    out[2] = _mm_srai_epi32(_mm_add_epi32(t12, o1), shift);
+    out[3] = _mm_srai_epi32(_mm_add_epi32(t13, o0), shift);
+    out[4] = _mm_srai_epi32(_mm_sub_epi32(t13, o0), shift);
+    out[5] = _mm_srai_epi32(_mm_sub_epi32(t12, o1), shift);
+    out[6] = _mm_srai_epi32(_mm_sub_epi32(t11, o2), shift);
+    out[7] = _mm_srai_epi32(_mm_sub_epi32(t10, o3), shift);
+}
+
+/* The whole pass: both halves, narrowed to int16 (saturating: exact where the results fit,
+ * and the pixel clamp's first step in the row pass). The first half is finished before the
+ * second is computed, which keeps fewer vectors live. */
+static inline __attribute__((always_inline)) void idct8_sse2(const __m128i in[8], __m128i bias,
+                                                             const int shift, __m128i out[8])
+{
+    __m128i low[8], high[8];
+    idct8_half_sse2(in, false, bias, shift, low);
+    idct8_half_sse2(in, true, bias, shift, high);
+#pragma GCC unroll 8
+    for (unsigned n = 0; n < 8; n++)
+        out[n] = _mm_packs_epi32(low[n], high[n]);
+}
+
+/* r[i] lane j -> r[j] lane i, 8 x 8 int16. */
+static inline __attribute__((always_inline)) void transpose8_epi16(__m128i r[8])
+{
+    __m128i a0 = _mm_unpacklo_epi16(r[0], r[1]), a1 = _mm_unpackhi_epi16(r[0], r[1]);
+    __m128i a2 = _mm_unpacklo_epi16(r[2], r[3]), a3 = _mm_unpackhi_epi16(r[2], r[3]);
+    __m128i a4 = _mm_unpacklo_epi16(r[4], r[5]), a5 = _mm_unpackhi_epi16(r[4], r[5]);
+    __m128i a6 = _mm_unpacklo_epi16(r[6], r[7]), a7 = _mm_unpackhi_epi16(r[6], r[7]);
+    __m128i b0 = _mm_unpacklo_epi32(a0, a2), b1 = _mm_unpackhi_epi32(a0, a2);
+    __m128i b2 = _mm_unpacklo_epi32(a1, a3), b3 = _mm_unpackhi_epi32(a1, a3);
+    __m128i b4 = _mm_unpacklo_epi32(a4, a6), b5 = _mm_unpackhi_epi32(a4, a6);
+    __m128i b6 = _mm_unpacklo_epi32(a5, a7), b7 = _mm_unpackhi_epi32(a5, a7);
+    r[0] = _mm_unpacklo_epi64(b0, b4);
+    r[1] = _mm_unpackhi_epi64(b0, b4);
+    r[2] = _mm_unpacklo_epi64(b1, b5);
+    r[3] = _mm_unpackhi_epi64(b1, b5);
+    r[4] = _mm_unpacklo_epi64(b2, b6);
+    r[5] = _mm_unpackhi_epi64(b2, b6);
+    r[6] = _mm_unpacklo_epi64(b3, b7);
+    r[7] = _mm_unpackhi_epi64(b3, b7);
+}
+
+/* A block that is not big: coefficients loaded as int16 rows and cleared, columns, transpose,
+ * rows, and the pixels (lane y of column x) transposed as bytes on the way out. */
+static void idct_8x8_sse2(int32_t *coefficients, uint8_t *out, size_t stride)
+{
+    __m128i row[8];
+    load_rows_and_clear(coefficients, row);
+    /* Columns: lane c of row[r] is coefficient (r, c); DESCALE's rounding rides on the bias. */
+    idct8_sse2(row, _mm_set1_epi32(1 << (COLUMN_SHIFT - 1)), COLUMN_SHIFT, row);
+    transpose8_epi16(row);
+    /* Rows: lane y of row[c] is work (y, c); the level shift and rounding ride on the bias
+     * (ROW_BIAS on the DC input, times 2^13). */
+    __m128i column[8];
+    idct8_sse2(row, _mm_set1_epi32(ROW_BIAS * (1 << CONST_BITS)), OUT_SHIFT, column);
+    /* Saturating to bytes is the clamp to 0..255. Then bytes (x, y) -> rows of x. */
+    __m128i x04 = _mm_packus_epi16(column[0], column[4]);
+    __m128i x15 = _mm_packus_epi16(column[1], column[5]);
+    __m128i x26 = _mm_packus_epi16(column[2], column[6]);
+    __m128i x37 = _mm_packus_epi16(column[3], column[7]);
+    __m128i x01 = _mm_unpacklo_epi8(x04, x15), x45 = _mm_unpackhi_epi8(x04, x15);
+    __m128i x23 = _mm_unpacklo_epi8(x26, x37), x67 = _mm_unpackhi_epi8(x26, x37);
+    __m128i low_rows = _mm_unpacklo_epi16(x01, x23), high_rows = _mm_unpackhi_epi16(x01, x23);
+    __m128i low_rows2 = _mm_unpacklo_epi16(x45, x67), high_rows2 = _mm_unpackhi_epi16(x45, x67);
+    __m128i rows[4] = {_mm_unpacklo_epi32(low_rows, low_rows2),
+                       _mm_unpackhi_epi32(low_rows, low_rows2),
+                       _mm_unpacklo_epi32(high_rows, high_rows2),
+                       _mm_unpackhi_epi32(high_rows, high_rows2)};
+#pragma GCC unroll 4
+    for (unsigned y = 0; y < 4; y++, out += 2 * stride) {
+        _mm_storel_epi64((__m128i *)(void *)out, rows[y]);
+        _mm_storel_epi64((__m128i *)(void *)(out + stride),
+                         _mm_unpackhi_epi64(rows[y], rows[y]));
+    }
+}
+
+/* 4x4, the same way: the column pass over 8 lanes (column 4 is ignored at this scale: its lane
+ * is computed and dropped), the 4 x 8 work transposed into pairs of columns, the row pass over
+ * 4 lanes (the rows), the 4 x 4 pixels transposed on the way out. The column pass's outputs
+ * stay within +-18,800 (4.59 x 1024 x 4), so they are int16 too. */
+static void idct_4x4_sse2(int32_t *coefficients, uint8_t *out, size_t stride)
+{
+    const __m128i zero = _mm_setzero_si128();
+    const __m128i even_t = PAIR_WEIGHTS(W4_E2, -W4_E6);
+    const __m128i odd0_13 = PAIR_WEIGHTS(W4_01, W4_03), odd0_57 = PAIR_WEIGHTS(W4_05, W4_07);
+    const __m128i odd1_13 = PAIR_WEIGHTS(W4_11, W4_13), odd1_57 = PAIR_WEIGHTS(W4_15, W4_17);
+    __m128i row[8];
+    load_rows_and_clear(coefficients, row);
+    /* Columns: lane c of row[r] is coefficient (r, c). */
+    __m128i work[4];
+#pragma GCC unroll 2
+    for (unsigned half = 0; half < 2; half++) {
+        __m128i e0, p26, p13, p57;
+        if (half == 0) {
+            e0 = _mm_srai_epi32(_mm_unpacklo_epi16(zero, row[0]), 16 - CONST_BITS);
+            p26 = _mm_unpacklo_epi16(row[2], row[6]);
+            p13 = _mm_unpacklo_epi16(row[1], row[3]);
+            p57 = _mm_unpacklo_epi16(row[5], row[7]);
+        } else {
+            e0 = _mm_srai_epi32(_mm_unpackhi_epi16(zero, row[0]), 16 - CONST_BITS);
+            p26 = _mm_unpackhi_epi16(row[2], row[6]);
+            p13 = _mm_unpackhi_epi16(row[1], row[3]);
+            p57 = _mm_unpackhi_epi16(row[5], row[7]);
+        }
+        e0 = _mm_add_epi32(e0, _mm_set1_epi32(1 << (COLUMN_SHIFT - 1)));
+        __m128i t = _mm_madd_epi16(p26, even_t);
+        __m128i o0 = _mm_add_epi32(_mm_madd_epi16(p13, odd0_13), _mm_madd_epi16(p57, odd0_57));
+        __m128i o1 = _mm_add_epi32(_mm_madd_epi16(p13, odd1_13), _mm_madd_epi16(p57, odd1_57));
+        __m128i plus = _mm_add_epi32(e0, t), minus = _mm_sub_epi32(e0, t);
+        __m128i result[4] = {_mm_add_epi32(plus, o0), _mm_add_epi32(minus, o1),
+                             _mm_sub_epi32(minus, o1), _mm_sub_epi32(plus, o0)};
+#pragma GCC unroll 4
+        for (unsigned r = 0; r < 4; r++) {
+            result[r] = _mm_srai_epi32(result[r], COLUMN_SHIFT);
+            work[r] = half == 0 ? result[r] : _mm_packs_epi32(work[r], result[r]);
+        }
+    }
+    /* work[r] lane c -> columns in pairs: c01 holds column 0 (lanes 0..3 = rows) and column 1. */
+    __m128i r01 = _mm_unpacklo_epi16(work[0], work[1]);
+    __m128i r23 = _mm_unpacklo_epi16(work[2], work[3]);
+    __m128i r01h = _mm_unpackhi_epi16(work[0], work[1]);
+    __m128i r23h = _mm_unpackhi_epi16(work[2], work[3]);
+    __m128i c01 = _mm_unpacklo_epi32(r01, r23), c23 = _mm_unpackhi_epi32(r01, r23);
+    __m128i c45 = _mm_unpacklo_epi32(r01h, r23h), c67 = _mm_unpackhi_epi32(r01h, r23h);
+    /* Rows: lane y is row y; the level shift and rounding ride on the DC input. */
+    __m128i e0 = _mm_add_epi32(_mm_srai_epi32(_mm_unpacklo_epi16(zero, c01), 16 - CONST_BITS),
+                               _mm_set1_epi32(ROW_BIAS * (1 << CONST_BITS)));
+    __m128i p26 = _mm_unpacklo_epi16(c23, c67);
+    __m128i p13 = _mm_unpackhi_epi16(c01, c23);
+    __m128i p57 = _mm_unpackhi_epi16(c45, c67);
+    __m128i t = _mm_madd_epi16(p26, even_t);
+    __m128i o0 = _mm_add_epi32(_mm_madd_epi16(p13, odd0_13), _mm_madd_epi16(p57, odd0_57));
+    __m128i o1 = _mm_add_epi32(_mm_madd_epi16(p13, odd1_13), _mm_madd_epi16(p57, odd1_57));
+    __m128i plus = _mm_add_epi32(e0, t), minus = _mm_sub_epi32(e0, t);
+    /* x0 and x1 (lanes 0..3 and 4..7), x2 and x3; saturation then is the clamp to 0..255. */
+    __m128i x01 = _mm_packs_epi32(_mm_srai_epi32(_mm_add_epi32(plus, o0), OUT_SHIFT),
+                                  _mm_srai_epi32(_mm_add_epi32(minus, o1), OUT_SHIFT));
+    __m128i x23 = _mm_packs_epi32(_mm_srai_epi32(_mm_sub_epi32(minus, o1), OUT_SHIFT),
+                                  _mm_srai_epi32(_mm_sub_epi32(plus, o0), OUT_SHIFT));
+    __m128i x02 = _mm_unpacklo_epi16(x01, x23), x13 = _mm_unpackhi_epi16(x01, x23);
+    __m128i rows = _mm_packus_epi16(_mm_unpacklo_epi16(x02, x13), _mm_unpackhi_epi16(x02, x13));
+#pragma GCC unroll 4
+    for (unsigned y = 0; y < 4; y++, out += stride) {
+        uint32_t pixels = (uint32_t)_mm_cvtsi128_si32(rows);
+        memcpy(out, &pixels, 4);
+        rows = _mm_srli_si128(rows, 4);
+    }
+}
+
+/* 2x2: the column pass over 8 lanes (columns 2, 4, 6 are ignored at this scale), then each of
+ * the two work rows is one int16 vector and each pixel a dot product across it (pmaddwd and a
+ * horizontal sum of the four pairs). Work values stay within +-10,700. */
+static void idct_2x2_sse2(int32_t *coefficients, uint8_t *out, size_t stride)
+{
+    const __m128i zero = _mm_setzero_si128();
+    __m128i row[8];
+    load_rows_and_clear(coefficients, row);
+    const __m128i odd_13 = PAIR_WEIGHTS(W2_1, W2_3), odd_57 = PAIR_WEIGHTS(W2_5, W2_7);
+    __m128i work[2];
+#pragma GCC unroll 2
+    for (unsigned half = 0; half < 2; half++) {
+        __m128i e, p13, p57;
+        if (half == 0) {
+            e = _mm_srai_epi32(_mm_unpacklo_epi16(zero, row[0]), 16 - CONST_BITS);
+            p13 = _mm_unpacklo_epi16(row[1], row[3]);
+            p57 = _mm_unpacklo_epi16(row[5], row[7]);
+        } else {
+            e = _mm_srai_epi32(_mm_unpackhi_epi16(zero, row[0]), 16 - CONST_BITS);
+            p13 = _mm_unpackhi_epi16(row[1], row[3]);
+            p57 = _mm_unpackhi_epi16(row[5], row[7]);
+        }
+        e = _mm_add_epi32(e, _mm_set1_epi32(1 << (COLUMN_SHIFT - 1)));
+        __m128i o = _mm_add_epi32(_mm_madd_epi16(p13, odd_13), _mm_madd_epi16(p57, odd_57));
+        __m128i top = _mm_srai_epi32(_mm_add_epi32(e, o), COLUMN_SHIFT);
+        __m128i bottom = _mm_srai_epi32(_mm_sub_epi32(e, o), COLUMN_SHIFT);
+        work[0] = half == 0 ? top : _mm_packs_epi32(work[0], top);
+        work[1] = half == 0 ? bottom : _mm_packs_epi32(work[1], bottom);
+    }
+    /* Rows: pairs (c0, c1), (c2, c3), (c4, c5), (c6, c7) weighted (2^13, +-W2_1), (0, +-W2_3)... */
+    const __m128i left = _mm_set_epi16(W2_7, 0, W2_5, 0, W2_3, 0, W2_1, 1 << CONST_BITS);
+    const __m128i right = _mm_set_epi16(-W2_7, 0, -W2_5, 0, -W2_3, 0, -W2_1, 1 << CONST_BITS);
+    __m128i a = _mm_madd_epi16(work[0], left), b = _mm_madd_epi16(work[0], right);
+    __m128i c = _mm_madd_epi16(work[1], left), d = _mm_madd_epi16(work[1], right);
+    __m128i ab = _mm_add_epi32(_mm_unpacklo_epi32(a, b), _mm_unpackhi_epi32(a, b));
+    __m128i cd = _mm_add_epi32(_mm_unpacklo_epi32(c, d), _mm_unpackhi_epi32(c, d));
+    /* Lanes: (0, 0), (0, 1), (1, 0), (1, 1); the level shift and rounding as a bias. */
+    __m128i sums = _mm_add_epi32(_mm_unpacklo_epi64(ab, cd), _mm_unpackhi_epi64(ab, cd));
+    sums = _mm_srai_epi32(_mm_add_epi32(sums, _mm_set1_epi32(ROW_BIAS * (1 << CONST_BITS))),
+                          OUT_SHIFT);
+    __m128i words = _mm_packs_epi32(sums, sums);
+    uint32_t pixels = (uint32_t)_mm_cvtsi128_si32(_mm_packus_epi16(words, words));
+    out[0] = (uint8_t)pixels;
+    out[1] = (uint8_t)(pixels >> 8);
+    out[stride] = (uint8_t)(pixels >> 16);
+    out[stride + 1] = (uint8_t)(pixels >> 24);
+}
+#endif
+#ifndef JPEG_SSE2_IDCT
+#define JPEG_SSE2_IDCT 0
+#endif
+
 /* The scalar transforms whatever the build: what the vector ones are tested against. The
  * functions of the contract clear the whole block (their callers may store anything). */
 void ink_jpeg_idct_scalar(int32_t *coefficients, unsigned block_log2, bool big, uint8_t *out,
@@ -665,6 +952,15 @@ static inline void idct_any(int32_t *coefficients, unsigned block_log2, bool big
 {
 #if JPEG_VECTOR_IDCT
     idct_vector(coefficients, block_log2, big, out, stride);
+#elif JPEG_SSE2_IDCT
+    if (block_log2 == 3 && !big)
+        idct_8x8_sse2(coefficients, out, stride);
+    else if (block_log2 == 2 && !big)
+        idct_4x4_sse2(coefficients, out, stride);
+    else if (block_log2 == 1 && !big)
+        idct_2x2_sse2(coefficients, out, stride);
+    else
+        ink_jpeg_idct_scalar(coefficients, block_log2, big, out, stride);
 #else
     ink_jpeg_idct_scalar(coefficients, block_log2, big, out, stride);
 #endif
@@ -713,17 +1009,23 @@ void ink_jpeg_idct_block(int32_t *coefficients, unsigned block_log2, uint32_t fl
     } else {
         unsigned last = JPEG_FLAG_LAST(flags);
         if (block_log2 == 3) {
-            if (last <= LOW_LAST)
+            if (JPEG_SSE2_IDCT)
+                idct_any(coefficients, 3, false, out, stride);
+            else if (last <= LOW_LAST)
                 idct_8x8_low(coefficients, false, out, stride);
             else
                 idct_8x8(coefficients, false, out, stride);
         } else if (block_log2 == 2) {
-            if (last <= LOW_LAST_REDUCED)
+            if (JPEG_SSE2_IDCT)
+                idct_any(coefficients, 2, false, out, stride);
+            else if (last <= LOW_LAST_REDUCED)
                 idct_4x4_low(coefficients, false, out, stride);
             else
                 idct_4x4(coefficients, false, out, stride);
         } else {
-            if (last <= LOW_LAST_REDUCED)
+            if (JPEG_SSE2_IDCT)
+                idct_any(coefficients, 1, false, out, stride);
+            else if (last <= LOW_LAST_REDUCED)
                 idct_2x2_low(coefficients, false, out, stride);
             else
                 idct_2x2(coefficients, false, out, stride);

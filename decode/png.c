@@ -302,10 +302,13 @@ static uint32_t pass_size(uint32_t size, uint32_t start, uint32_t step)
 enum row_use { ROW_UNFILTER, ROW_CONVERT, ROW_SKIP };
 
 /* Takes one row of `row_nbytes` from the inflated bytes and, unless skipped, unfilters it into
- * dec->row. */
+ * dec->row. With `gray` (a row to convert, not interlaced), rows that the fused path takes
+ * (ink_png_unfilter_gray_applies) are converted into it as they are unfiltered, and
+ * *converted says so. */
 static ink_error read_row(png_decoder *dec, uint32_t row_nbytes, enum row_use use,
-                          ink_error_info *info)
+                          uint8_t *gray, bool *converted, ink_error_info *info)
 {
+    *converted = false;
     ink_error err = fill(dec, 1, info);
     if (err != INK_OK)
         return err;
@@ -315,6 +318,7 @@ static ink_error read_row(png_decoder *dec, uint32_t row_nbytes, enum row_use us
     const uint32_t bpp = dec->header.pixels.filter_bpp;
     ink_png_unfilter state;
     ink_png_unfilter_begin_row(&state, filter, (uint8_t)bpp);
+    const bool fused = gray && ink_png_unfilter_gray_applies(&dec->header.pixels, filter);
     for (uint32_t offset = 0; offset < row_nbytes;) {
         err = fill(dec, bpp, info); /* the row's bytes left are a multiple of bpp */
         if (err != INK_OK)
@@ -323,11 +327,16 @@ static ink_error read_row(png_decoder *dec, uint32_t row_nbytes, enum row_use us
         if (n > row_nbytes - offset)
             n = row_nbytes - offset;
         n -= n % bpp;
-        if (use != ROW_SKIP)
+        if (fused)
+            ink_png_unfilter_gray_chunk(&state, dec->row, offset,
+                                        dec->inflated + dec->inflated_pos, n,
+                                        &dec->header.pixels, gray + offset / bpp);
+        else if (use != ROW_SKIP)
             ink_png_unfilter_chunk(&state, dec->row, offset, dec->inflated + dec->inflated_pos, n);
         dec->inflated_pos += n;
         offset += n;
     }
+    *converted = fused;
     return INK_OK;
 }
 
@@ -375,13 +384,17 @@ static ink_error sweep(png_decoder *dec, uint32_t y0, uint32_t y1, bool first, b
             if (odd_rows && y >= y1)
                 return INK_OK; /* only a non-last band gets here */
             enum row_use use = y < y0 ? ROW_UNFILTER : y < y1 ? ROW_CONVERT : ROW_SKIP;
-            err = read_row(dec, row_nbytes, use, info);
+            bool converted;
+            err = read_row(dec, row_nbytes, use,
+                           use == ROW_CONVERT && !interlaced ? dec->gray : NULL, &converted,
+                           info);
             if (err != INK_OK)
                 return err;
             if (use != ROW_CONVERT)
                 continue;
             if (!interlaced) {
-                ink_png_gray_row(pixels, dec->row, width, dec->gray, 1);
+                if (!converted)
+                    ink_png_gray_row(pixels, dec->row, width, dec->gray, 1);
                 err = emit(dec, dec->gray);
             } else if (!odd_rows) {
                 uint8_t *slot = dec->gray + (size_t)((y - y0) / 2) * width;

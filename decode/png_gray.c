@@ -142,6 +142,7 @@ void ink_png_gray_row(const ink_png_pixels *pixels, const uint8_t *raw, uint32_t
                       uint8_t *gray, uint32_t stride)
 {
     const uint32_t bg = pixels->background;
+    const uint32_t bg_term = 255u * bg + 127u;
     const bool trns = pixels->has_trns;
     uint32_t x;
     if (pixels->bit_depth <= 8 &&
@@ -179,8 +180,9 @@ void ink_png_gray_row(const ink_png_pixels *pixels, const uint8_t *raw, uint32_t
         }
         break;
     case INK_PNG_COLOR_GRAY_ALPHA * 32u + 8u:
-        for (x = 0; x < npixels; x++, raw += 2)
-            gray[x * stride] = ink_gray_over_background(raw[0], raw[1], bg);
+        for (uint8_t *out = gray, *end = gray + (size_t)npixels * stride; out != end;
+             out += stride, raw += 2)
+            *out = ink_png_over_background(raw[0], raw[1], bg, bg_term);
         break;
     case INK_PNG_COLOR_GRAY_ALPHA * 32u + 16u:
         for (x = 0; x < npixels; x++, raw += 4)
@@ -188,10 +190,11 @@ void ink_png_gray_row(const ink_png_pixels *pixels, const uint8_t *raw, uint32_t
                                                         ink_gray_from_16(be16(raw + 2)), bg);
         break;
     case INK_PNG_COLOR_RGBA * 32u + 8u:
-        for (x = 0; x < npixels; x++, raw += 4) {
+        for (uint8_t *out = gray, *end = gray + (size_t)npixels * stride; out != end;
+             out += stride, raw += 4) {
             uint32_t a = raw[3];
             uint32_t y = ink_gray_from_rgb(raw[0], raw[1], raw[2]);
-            gray[x * stride] = a == 255u ? (uint8_t)y : ink_gray_over_background(y, a, bg);
+            *out = a == 255u ? (uint8_t)y : ink_png_over_background(y, a, bg, bg_term);
         }
         break;
     default: /* RGBA 16 */

@@ -127,6 +127,31 @@ void ink_png_unfilter_begin_row(ink_png_unfilter *state, uint8_t filter, uint8_t
 void ink_png_unfilter_chunk(ink_png_unfilter *state, uint8_t *row, uint32_t offset,
                             const uint8_t *src, uint32_t nbytes);
 
+/*
+ * Unfiltering fused with the gray conversion, for the rows where it pays (non-interlaced):
+ * 8-bit RGB without tRNS with Sub, Average or Paeth, 8-bit RGBA with Sub or Average; Up and
+ * None rows, and every other case, go through ink_png_unfilter_chunk and ink_png_gray_row.
+ * Does what ink_png_unfilter_chunk does and also writes the chunk's pixels' gray to
+ * gray[0..nbytes/bpp).
+ */
+bool ink_png_unfilter_gray_applies(const ink_png_pixels *pixels, uint8_t filter);
+void ink_png_unfilter_gray_chunk(ink_png_unfilter *state, uint8_t *row, uint32_t offset,
+                                 const uint8_t *src, uint32_t nbytes,
+                                 const ink_png_pixels *pixels, uint8_t *gray);
+
+/*
+ * ink_gray_over_background (gray * a + bg * (255 - a) + 127) / 255, rearranged as
+ * (a * (gray - bg) + 255 * bg + 127) / 255 with `bg_term` = 255 * bg + 127: one multiply
+ * instead of two. The same integer: a * (gray - bg) wraps modulo 2^32 when gray < bg, and the
+ * sum, the true non-negative numerator, comes out exact (test_png_rows checks every gray and
+ * alpha against the division).
+ */
+static inline uint8_t ink_png_over_background(uint32_t gray, uint32_t alpha, uint32_t bg,
+                                              uint32_t bg_term)
+{
+    return (uint8_t)((alpha * (gray - bg) + bg_term) / 255u);
+}
+
 /* ---- header and trailer chunks (png_header.c) ---- */
 
 typedef struct ink_png_header {

@@ -12,11 +12,15 @@
  * Speed (docs/PNG.md, RV32 instruction counts): Sub, Average and Paeth depend on the byte one
  * pixel to the left, so a chunk is undone one byte lane at a time (bytes k, k + bpp, ...): the
  * lane's a and c then live in registers rather than in per-lane arrays. Up has no such
- * dependency and is done four bytes at a time with a carry-free byte-wise add.
+ * dependency and is done four bytes at a time with a carry-free byte-wise add. For 8-bit RGB
+ * and RGBA rows the decoder mostly takes the fused path at the end of this file instead, pixel
+ * by pixel with the gray conversion.
  */
 #include "decode/png_internal.h"
 
 #include <string.h>
+
+#include "decode/gray.h"
 
 void ink_png_unfilter_begin_row(ink_png_unfilter *state, uint8_t filter, uint8_t bpp)
 {
@@ -24,23 +28,6 @@ void ink_png_unfilter_begin_row(ink_png_unfilter *state, uint8_t filter, uint8_t
     state->bpp = bpp;
     memset(state->upper_left, 0, sizeof state->upper_left);
 }
-
-/*
- * |x| for x in [-510, 510], capped at 255: abs_capped[x] with the pointer at the table's middle.
- * Capping is exact for Paeth: pa and pb are at most 255, so "pa <= pc" and "pb <= pc" come out
- * the same whether pc is 256..510 or 255. A load replaces the three instructions of a
- * branch-free absolute value on RV32, three times per byte.
- */
-#define ABS_CAPPED(x) (uint8_t)((x) < -255 || (x) > 255 ? 255 : (x) < 0 ? -(x) : (x))
-#define ABS_CAPPED4(x) ABS_CAPPED(x), ABS_CAPPED((x) + 1), ABS_CAPPED((x) + 2), ABS_CAPPED((x) + 3)
-#define ABS_CAPPED16(x) \
-    ABS_CAPPED4(x), ABS_CAPPED4((x) + 4), ABS_CAPPED4((x) + 8), ABS_CAPPED4((x) + 12)
-#define ABS_CAPPED64(x) \
-    ABS_CAPPED16(x), ABS_CAPPED16((x) + 16), ABS_CAPPED16((x) + 32), ABS_CAPPED16((x) + 48)
-#define ABS_CAPPED256(x) \
-    ABS_CAPPED64(x), ABS_CAPPED64((x) + 64), ABS_CAPPED64((x) + 128), ABS_CAPPED64((x) + 192)
-static const uint8_t abs_capped_table[1024] = {ABS_CAPPED256(-512), ABS_CAPPED256(-256),
-                                               ABS_CAPPED256(0), ABS_CAPPED256(256)};
 
 /* One byte of each filter: x is the filtered byte; a, b, c as above. */
 static inline uint32_t sub_byte(uint32_t x, uint32_t a)
@@ -53,19 +40,29 @@ static inline uint32_t average_byte(uint32_t x, uint32_t a, uint32_t b)
     return (x + ((a + b) >> 1)) & 0xFFu;
 }
 
+/*
+ * Spec 9.4: the nearest of a, b, c to p = a + b - c, ties preferring a, then b. With lo and hi
+ * the smaller and larger of a and b: when c <= lo, p - c = (a - c) + (b - c) is the largest
+ * distance and the nearer of a and b to p is hi (a on a tie, which is then also hi); when
+ * c >= hi, likewise lo; in between, with dh = hi - c and dl = c - lo (pc = |dh - dl|), hi if
+ * 2 dl <= dh, lo if 2 dh <= dl (never both, dl > 0), else c. Comparisons only, two or three
+ * per byte in photos, where most bytes take one of the first two branches; the two orders of a
+ * and b are written out so that no min/max moves are needed (test_png_rows checks every a, b
+ * and c against the spec's formula).
+ */
+static inline uint32_t paeth_between(uint32_t lo, uint32_t hi, uint32_t c)
+{
+    uint32_t dh = hi - c, dl = c - lo;
+    return 2 * dl <= dh ? hi : 2 * dh <= dl ? lo : c;
+}
+
 static inline uint32_t paeth_byte(uint32_t x, uint32_t a, uint32_t b, uint32_t c)
 {
-    const uint8_t *abs_capped = abs_capped_table + 512;
-    int32_t p_minus_a = (int32_t)b - (int32_t)c, p_minus_b = (int32_t)a - (int32_t)c;
-    uint32_t pa = abs_capped[p_minus_a], pb = abs_capped[p_minus_b];
-    uint32_t pc = abs_capped[p_minus_a + p_minus_b];
-    uint32_t predictor; /* spec 9.4: nearest to p = a + b - c; ties prefer a, then b */
-    if (pa <= pb && pa <= pc)
-        predictor = a;
-    else if (pb <= pc)
-        predictor = b;
+    uint32_t predictor; /* written out for each order of a and b: no min/max moves */
+    if (a >= b)
+        predictor = c <= b ? a : c >= a ? b : paeth_between(b, a, c);
     else
-        predictor = c;
+        predictor = c <= a ? b : c >= b ? a : paeth_between(a, b, c);
     return (x + predictor) & 0xFFu;
 }
 
@@ -131,6 +128,19 @@ static inline __attribute__((always_inline)) void paeth_lanes(uint8_t *out, cons
         const uint8_t *s = src + k;
         uint8_t *o = out + k;
         uint32_t count = lane_nbytes;
+        /* Four bytes a step: with Paeth's few comparisons the loop's own instructions count. */
+        for (; count >= 4; count -= 4, o += 4 * bpp, s += 4 * bpp) {
+            uint32_t b0 = o[0], b1 = o[bpp], b2 = o[2 * bpp], b3 = o[3 * bpp];
+            a = paeth_byte(s[0], a, b0, c);
+            o[0] = (uint8_t)a;
+            a = paeth_byte(s[bpp], a, b1, b0);
+            o[bpp] = (uint8_t)a;
+            a = paeth_byte(s[2 * bpp], a, b2, b1);
+            o[2 * bpp] = (uint8_t)a;
+            a = paeth_byte(s[3 * bpp], a, b3, b2);
+            o[3 * bpp] = (uint8_t)a;
+            c = b3;
+        }
         for (; count >= 2; count -= 2, o += 2 * bpp, s += 2 * bpp) {
             uint32_t b0 = o[0], b1 = o[bpp];
             a = paeth_byte(s[0], a, b0, c);
@@ -239,5 +249,126 @@ void ink_png_unfilter_chunk(ink_png_unfilter *state, uint8_t *row, uint32_t offs
     default: /* 4: Paeth */
         paeth_chunk(out, src, nbytes, bpp, offset == 0, state->upper_left);
         break;
+    }
+}
+
+/* ---- unfiltering fused with the gray conversion (8-bit RGB and RGBA rows) ---- */
+
+/* Measured on RV32 (docs/PNG.md): fused Sub and Average pay for RGB and RGBA, fused Paeth for
+ * RGB only; for RGBA the four channels' a and c, the gray weights and the compositing terms
+ * do not fit the registers together with Paeth's comparisons, and the lanes plus the gray pass
+ * cost less. */
+bool ink_png_unfilter_gray_applies(const ink_png_pixels *pixels, uint8_t filter)
+{
+    if (pixels->bit_depth != 8)
+        return false;
+    if (pixels->color_type == INK_PNG_COLOR_RGB && !pixels->has_trns)
+        return filter == 1 || filter == 3 || filter == 4;
+    return pixels->color_type == INK_PNG_COLOR_RGBA && (filter == 1 || filter == 3);
+}
+
+/*
+ * Pixel by pixel, with each channel's a and c in registers (BPP and FILTER constants: inlined
+ * for each of the five row kinds below) and the pixel's gray computed while its bytes are in
+ * registers: the separate gray pass would load them again. Same results as the lane functions
+ * followed by ink_png_gray_row (test_png_rows compares both with the references).
+ */
+static inline __attribute__((always_inline)) void
+gray_pixel(uint8_t *out, const uint8_t *src, uint8_t *gray, uint32_t a[4], uint32_t c[4],
+           const uint32_t bpp, const unsigned filter, uint32_t bg, uint32_t bg_term)
+{
+    uint32_t b0 = out[0], b1 = out[1], b2 = out[2], b3 = bpp == 4 ? out[3] : 0;
+    if (filter == 1) {
+        a[0] = sub_byte(src[0], a[0]);
+        a[1] = sub_byte(src[1], a[1]);
+        a[2] = sub_byte(src[2], a[2]);
+        if (bpp == 4)
+            a[3] = sub_byte(src[3], a[3]);
+    } else if (filter == 3) {
+        a[0] = average_byte(src[0], a[0], b0);
+        a[1] = average_byte(src[1], a[1], b1);
+        a[2] = average_byte(src[2], a[2], b2);
+        if (bpp == 4)
+            a[3] = average_byte(src[3], a[3], b3);
+    } else {
+        a[0] = paeth_byte(src[0], a[0], b0, c[0]);
+        a[1] = paeth_byte(src[1], a[1], b1, c[1]);
+        a[2] = paeth_byte(src[2], a[2], b2, c[2]);
+        c[0] = b0;
+        c[1] = b1;
+        c[2] = b2;
+        if (bpp == 4) {
+            a[3] = paeth_byte(src[3], a[3], b3, c[3]);
+            c[3] = b3;
+        }
+    }
+    out[0] = (uint8_t)a[0];
+    out[1] = (uint8_t)a[1];
+    out[2] = (uint8_t)a[2];
+    uint32_t y = ink_gray_from_rgb(a[0], a[1], a[2]);
+    if (bpp == 4) {
+        out[3] = (uint8_t)a[3];
+        if (a[3] != 255u)
+            y = ink_png_over_background(y, a[3], bg, bg_term);
+    }
+    *gray = (uint8_t)y;
+}
+
+static inline __attribute__((always_inline)) void
+unfilter_gray_pixels(uint8_t *out, const uint8_t *src, uint32_t npixels, const uint32_t bpp,
+                     const unsigned filter, bool row_start, uint8_t *upper_left, uint8_t *gray,
+                     uint32_t bg, uint32_t bg_term)
+{
+    uint32_t a[4] = {0, 0, 0, 0};
+    if (!row_start) {
+        a[0] = out[-(int32_t)bpp];
+        a[1] = out[1 - (int32_t)bpp];
+        a[2] = out[2 - (int32_t)bpp];
+        if (bpp == 4)
+            a[3] = out[-1];
+    }
+    uint32_t c[4] = {upper_left[0], upper_left[1], upper_left[2], upper_left[3]};
+    /* Two pixels a step: the pointer steps are a tenth of a pixel's instructions. */
+    for (; npixels >= 2; npixels -= 2, src += 2 * bpp, out += 2 * bpp, gray += 2) {
+        gray_pixel(out, src, gray, a, c, bpp, filter, bg, bg_term);
+        gray_pixel(out + bpp, src + bpp, gray + 1, a, c, bpp, filter, bg, bg_term);
+    }
+    if (npixels > 0)
+        gray_pixel(out, src, gray, a, c, bpp, filter, bg, bg_term);
+    if (filter == 4) {
+        upper_left[0] = (uint8_t)c[0];
+        upper_left[1] = (uint8_t)c[1];
+        upper_left[2] = (uint8_t)c[2];
+        upper_left[3] = (uint8_t)c[3];
+    }
+}
+
+void ink_png_unfilter_gray_chunk(ink_png_unfilter *state, uint8_t *row, uint32_t offset,
+                                 const uint8_t *src, uint32_t nbytes,
+                                 const ink_png_pixels *pixels, uint8_t *gray)
+{
+    uint8_t *out = row + offset;
+    if (!ink_png_unfilter_gray_applies(pixels, state->filter)) { /* not for the decoder's use */
+        ink_png_unfilter_chunk(state, row, offset, src, nbytes);
+        ink_png_gray_row(pixels, out, nbytes / state->bpp, gray, 1);
+        return;
+    }
+    const bool row_start = offset == 0;
+    const uint32_t bg = pixels->background, bg_term = 255u * bg + 127u;
+    uint8_t *upper_left = state->upper_left;
+    if (state->bpp == 3) {
+        const uint32_t npixels = nbytes / 3;
+        if (state->filter == 1)
+            unfilter_gray_pixels(out, src, npixels, 3, 1, row_start, upper_left, gray, bg, bg_term);
+        else if (state->filter == 3)
+            unfilter_gray_pixels(out, src, npixels, 3, 3, row_start, upper_left, gray, bg, bg_term);
+        else
+            unfilter_gray_pixels(out, src, npixels, 3, 4, row_start, upper_left, gray, bg, bg_term);
+    } else {
+        const uint32_t npixels = nbytes / 4;
+        if (state->filter == 1)
+            unfilter_gray_pixels(out, src, npixels, 4, 1, row_start, upper_left, gray, bg, bg_term);
+        else
+            unfilter_gray_pixels(out, src, npixels, 4, 3, row_start, upper_left, gray, bg, bg_term);
     }
 }

@@ -289,7 +289,14 @@ static void add_row_to_column_sums(ink_scaler *scaler, const uint8_t *source, ui
 {
     uint32_t *sums = scaler->accumulators;
     const uint32_t crop_width = scaler->geometry.crop_width;
-    for (uint32_t x = 0; x < crop_width; x++)
+    uint32_t x = 0;
+    for (; x + 4u <= crop_width; x += 4) { /* four at constant offsets: one pointer step */
+        sums[x] += source[x] * weight;
+        sums[x + 1] += source[x + 1] * weight;
+        sums[x + 2] += source[x + 2] * weight;
+        sums[x + 3] += source[x + 3] * weight;
+    }
+    for (; x < crop_width; x++)
         sums[x] += source[x] * weight;
 }
 
@@ -376,35 +383,52 @@ static inline void finish_row_from_column_sums_as(ink_scaler *scaler, const uint
     }
 }
 
+/* A source column's sum completed with `weight` units of this row, and restarted with the row's
+ * `rest` units (the walk never reads it again in this output row). */
+static inline uint32_t complete_column(uint32_t *sum, const uint8_t *source, uint32_t weight,
+                                       uint32_t rest)
+{
+    uint32_t pixel = *source;
+    uint32_t value = *sum + pixel * weight;
+    *sum = pixel * rest;
+    return value;
+}
+
 /* finish_row_from_column_sums_as for one whole source pixel per column (a reduction between
- * 1 and 2, what the DCT prescale leaves: the common case), written for the RV32 core: pointers
- * instead of indices, and the end pixel's completed sum, read for its share of this column,
- * carried over as the first pixel of the next. */
+ * 1 and 2, what the DCT prescale leaves: the common case), written for the RV32 core. `value`
+ * is always the completed sum of the pixel where the column starts: every column but the last
+ * ends inside or at the edge of a pixel that exists, which is completed once and carried as the
+ * next column's first; its share of this column is offset * value (zero when the column ends on
+ * its edge), so there is no test per column beyond the one whole pixel more or not. The last
+ * column ends at the crop's right edge, on a pixel boundary: it reads nothing past the row. */
 static inline void finish_row_one_whole_as(ink_scaler *scaler, const uint8_t *source,
                                            uint32_t weight, uint32_t rest, const bool exact)
 {
     uint8_t *out = scaler->out_row;
-    uint8_t *const out_end = out + scaler->geometry.out_width;
+    uint8_t *const out_last = out + scaler->geometry.out_width - 1u;
     uint32_t *sum = scaler->accumulators;
     const uint32_t px_units = scaler->px_units, rest_units = scaler->col_rest_units;
     const uint32_t divisor = scaler->out_divisor, reciprocal = scaler->out_reciprocal;
     const uint32_t half = divisor / 2u;
-    uint32_t offset = 0, whole_sum = 0, start_units = 0, carried = 0;
-    while (out < out_end) {
-        uint32_t first = offset != 0 ? carried : *sum + *source * weight;
-        *sum++ = *source++ * rest;
-        whole_sum += first;
+    uint32_t offset = 0, whole_sum = 0, start_units = 0;
+    uint32_t value = complete_column(sum, source, weight, rest);
+    for (;;) {
+        whole_sum += value;
+        sum++;
+        source++;
         offset += rest_units;
         if (offset >= px_units) {
             offset -= px_units;
-            whole_sum += *sum + *source * weight;
-            *sum++ = *source++ * rest;
+            whole_sum += complete_column(sum++, source++, weight, rest);
         }
         uint32_t end_units = whole_sum * px_units;
-        if (offset != 0) {
-            carried = *sum + *source * weight;
-            end_units += offset * carried;
+        if (out == out_last) {
+            *out = (uint8_t)divide_by_reciprocal(end_units - start_units + half, divisor,
+                                                 reciprocal, exact);
+            return;
         }
+        value = complete_column(sum, source, weight, rest);
+        end_units += offset * value;
         uint32_t total = end_units - start_units + half;
         start_units = end_units;
         *out++ = (uint8_t)divide_by_reciprocal(total, divisor, reciprocal, exact);

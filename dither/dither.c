@@ -5,8 +5,8 @@
  * Two error rows suffice for Atkinson's three-row reach: while row y is dithered, the "this row"
  * buffer holds the error arriving at row y, and since each column is read before it is written,
  * column x of that same buffer then receives the error for (x, y+2). After the row the buffers
- * swap, so the one holding y+2 becomes "next". Floyd–Steinberg needs only one (see
- * floyd_steinberg_1bit_row).
+ * swap, so the one holding y+2 becomes "next". Floyd–Steinberg needs only one, of
+ * int32 sixteenths in the same bytes (see floyd_steinberg_1bit_row).
  *
  * The error-diffusion rows (Floyd–Steinberg at 1 and 2 bits, Atkinson) are written for an
  * in-order core with few registers: carries in registers, whole bytes packed at a time.
@@ -84,7 +84,8 @@ ink_error ink_dither_init_levels(ink_ditherer *ditherer, ink_dither_method metho
         !levels_valid(levels))
         return INK_ERR_INVALID_ARGUMENT;
     size_t need = ink_dither_work_bytes(method, width);
-    if (need > 0 && (!work || work_nbytes < need || ((uintptr_t)work & 1u) != 0))
+    const uintptr_t alignment = method == INK_DITHER_FLOYD_STEINBERG ? 4u : 2u;
+    if (need > 0 && (!work || work_nbytes < need || ((uintptr_t)work & (alignment - 1u)) != 0))
         return INK_ERR_INVALID_ARGUMENT;
     memset(ditherer, 0, sizeof *ditherer);
     ditherer->method = method;
@@ -163,41 +164,56 @@ static packer packer_for(const ink_ditherer *d)
 static const uint16_t identity_domain[256] = {IDENTITY_64(0), IDENTITY_64(64), IDENTITY_64(128),
                                               IDENTITY_64(192)};
 
-/* What the Floyd–Steinberg rows (1-bit and 2-bit) carry from pixel to pixel, in registers. */
+/* What the Floyd–Steinberg rows (1-bit and 2-bit) carry from pixel to pixel, in registers,
+ * in sixteenths of a domain unit like the error row. */
 typedef struct fs_carry {
-    int32_t ahead;        /* error arriving at the next pixel in scan order, this row */
-    int32_t below_behind; /* the next row's error so far, in the column just passed */
+    int32_t ahead;        /* arriving at the next pixel in scan order, this row */
+    int32_t below_behind; /* the next row's sum so far, in the column just passed */
     int32_t below_here;   /* ... and in this column */
 } fs_carry;
 
-/* Spreads one pixel's error: 7/16 ahead (kept in the carry), 3/16 behind-below, which
- * completes the next row's column behind this one (written to `below_behind`), 5/16 below and
- * the remainder below-ahead (carried). The quotients are C's (truncating toward zero):
- * q = (n + bias) >> 4 with bias = 15 for negative n, one bias for all three since 3e, 5e and 7e
- * share e's sign (GCC's >> of a negative int is arithmetic, on the board and the host). */
-static inline void fs_diffuse(fs_carry *carry, int32_t error, int16_t *below_behind)
+/* The error row as the Floyd–Steinberg paths use it: one row of int32 sixteenths, in the same
+ * bytes as the two int16 rows of Atkinson (index x + ERROR_PAD is column x); int32 because an
+ * entry, 3e + 5e + e, can pass int16 where the errors themselves do not. */
+static inline int32_t *fs_error_row(const ink_ditherer *ditherer)
 {
-    const int32_t bias = (error >> 31) & 15;
-    /* 3e + bias, 5e + bias and 7e + bias by adding 2e twice: two adds where the multiplies
-     * would take shifts and subtracts (RV32: 10 instructions for the three quotients, not 12) */
-    const int32_t twice = error * 2;
-    const int32_t three = error + twice + bias, five = three + twice, seven = five + twice;
-    const int32_t to_ahead = seven >> 4, to_behind_below = three >> 4, to_below = five >> 4;
-    carry->ahead = to_ahead;
-    *below_behind = (int16_t)(carry->below_behind + to_behind_below);
-    carry->below_behind = carry->below_here + to_below;
-    carry->below_here = error - to_ahead - to_behind_below - to_below;
+    return (int32_t *)(void *)ditherer->errors_this_row + ERROR_PAD;
 }
 
-/* One pixel of the 1-bit path: `value` is its domain value plus the error from the row above.
- * Returns the pixel's bit (1 = white). */
-static inline uint32_t fs_1bit_pixel(fs_carry *carry, int32_t value, int32_t threshold,
-                                     int32_t black, int32_t span, int16_t *below_behind)
+/* The domain value a pixel is quantised at: its table value plus the whole units of the error
+ * `n` (sixteenths) that arrives at it; floor by arithmetic shift (GCC's >> of a negative int is
+ * arithmetic, on the board and the host). */
+static inline int32_t fs_value(int32_t domain, int32_t n)
 {
-    value += carry->ahead;
-    const uint32_t white = value >= threshold;
-    fs_diffuse(carry, value - black - (-(int32_t)white & span), below_behind);
-    return white;
+    return domain + (n >> 4);
+}
+
+/* Spreads one pixel's error e (whole units) in sixteenths: 7e plus the fraction of `n` the
+ * pixel did not take ahead (carried), 3e completes the next row's column behind (written to
+ * `below_behind`), 5e below and e below-ahead (carried). 3e, 5e and 7e by adding 2e: three adds
+ * (RV32: no multiply, no shift beyond the one doubling). */
+static inline void fs_diffuse(fs_carry *carry, int32_t error, int32_t n, int32_t *below_behind)
+{
+    const int32_t twice = error + error, three = twice + error, five = three + twice;
+    carry->ahead = five + twice + (n & 15);
+    *below_behind = carry->below_behind + three;
+    carry->below_behind = carry->below_here + five;
+    carry->below_here = error;
+}
+
+/* One pixel of the 1-bit path: `n` is the error arriving from the row above (sixteenths).
+ * Returns 1 for a black pixel (the callers pack the complement): on RV32 the compare's own
+ * result is then the bit, and minus it the mask that adds the span back to the error measured
+ * from white. */
+static inline uint32_t fs_1bit_pixel(fs_carry *carry, int32_t domain, int32_t n,
+                                     int32_t threshold, int32_t white, int32_t span,
+                                     int32_t *below_behind)
+{
+    n += carry->ahead;
+    const int32_t value = fs_value(domain, n);
+    const uint32_t dark = value < threshold;
+    fs_diffuse(carry, value - white + (-(int32_t)dark & span), n, below_behind);
+    return dark;
 }
 
 /* Floyd–Steinberg to 1-bit output, the default conversion's path: the rules of dither.h (the
@@ -207,53 +223,63 @@ static inline uint32_t fs_1bit_pixel(fs_carry *carry, int32_t value, int32_t thr
  * (its last share is the behind-below one of the pixel after it), and by then the column's
  * error for this row has been read, so the entry is overwritten in place, once, never read
  * back, and no clearing pass is needed. Bits are packed eight pixels at a time: left to right
- * a byte fills from bit 7 down, right to left from bit 0 up. */
+ * a byte fills from bit 7 down, right to left from bit 0 up, with 1 for black, complemented
+ * as the byte is stored. Each whole byte is one unrolled block of eight pixels at constant
+ * offsets from pointers that move once per byte (on RV32 that leaves no index arithmetic or
+ * loop test per pixel). */
 static void floyd_steinberg_1bit_row(ink_ditherer *ditherer, const uint8_t *gray,
                                      uint8_t *packed)
 {
-    int16_t *errors = ditherer->errors_this_row + ERROR_PAD; /* this row in, next row out */
+    int32_t *errors = fs_error_row(ditherer); /* this row in, next row out */
     const int32_t width = (int32_t)ditherer->width;
     const uint16_t *lut = ditherer->lut ? ditherer->lut : identity_domain;
     const int32_t black = ditherer->levels[0], threshold = ditherer->thresholds[0];
-    const int32_t span = ditherer->levels[1] - black;
+    const int32_t span = ditherer->levels[1] - black, white = ditherer->levels[1];
     fs_carry carry = {0, 0, 0};
-#define FS_1BIT_PIXEL(x, step)                                                                   \
-    fs_1bit_pixel(&carry, lut[gray[x]] + errors[x], threshold, black, span, &errors[(x) - (step)])
+#define FS_1BIT_PIXEL(g, e, x, step)                                                             \
+    fs_1bit_pixel(&carry, lut[(g)[x]], (e)[x], threshold, white, span, &(e)[(x) - (step)])
     const int32_t whole_bytes = width >> 3, tail_pixels = width & 7;
     if ((ditherer->y & 1u) == 0) {
-        int32_t x = 0;
-        for (int32_t byte = 0; byte < whole_bytes; byte++) {
+        const uint8_t *g = gray;
+        int32_t *e = errors;
+        for (int32_t byte = 0; byte < whole_bytes; byte++, g += 8, e += 8) {
             uint32_t bits = 0;
-            for (int32_t end = x + 8; x < end; x++)
-                bits = (bits << 1) | FS_1BIT_PIXEL(x, 1);
-            packed[byte] = (uint8_t)bits;
+#pragma GCC unroll 8
+            for (int32_t i = 0; i < 8; i++)
+                bits = (bits << 1) | FS_1BIT_PIXEL(g, e, i, 1);
+            packed[byte] = (uint8_t)~bits;
         }
         if (tail_pixels) {
             uint32_t bits = 0;
-            for (; x < width; x++)
-                bits = (bits << 1) | FS_1BIT_PIXEL(x, 1);
-            packed[whole_bytes] = (uint8_t)(bits << (8 - tail_pixels));
+            for (int32_t i = 0; i < tail_pixels; i++)
+                bits = (bits << 1) | FS_1BIT_PIXEL(g, e, i, 1);
+            packed[whole_bytes] = (uint8_t)(~bits << (8 - tail_pixels));
         }
-        errors[width - 1] = (int16_t)carry.below_behind; /* below_here is off the image */
+        errors[width - 1] = carry.below_behind; /* below_here is off the image */
     } else {
-        int32_t x = width - 1;
+        /* g and e point at the first pixel of the byte being filled; its pixel i is bit 7 - i */
+        const uint8_t *g = gray + whole_bytes * 8;
+        int32_t *e = errors + whole_bytes * 8;
         if (tail_pixels) {
             uint32_t bits = 0;
-            for (int32_t shift = 8 - tail_pixels; shift < 8; shift++, x--)
-                bits |= FS_1BIT_PIXEL(x, -1) << shift;
-            packed[whole_bytes] = (uint8_t)bits;
+            for (int32_t i = tail_pixels - 1; i >= 0; i--)
+                bits |= FS_1BIT_PIXEL(g, e, i, -1) << (7 - i);
+            packed[whole_bytes] = (uint8_t)(~bits & (0xFF00u >> tail_pixels));
         }
         for (int32_t byte = whole_bytes - 1; byte >= 0; byte--) {
+            g -= 8;
+            e -= 8;
             uint32_t bits = 0;
-            for (uint32_t shift = 0; shift < 8; shift++, x--)
-                bits |= FS_1BIT_PIXEL(x, -1) << shift;
-            packed[byte] = (uint8_t)bits;
+#pragma GCC unroll 8
+            for (int32_t i = 7; i >= 0; i--)
+                bits |= FS_1BIT_PIXEL(g, e, i, -1) << (7 - i);
+            packed[byte] = (uint8_t)~bits;
         }
-        errors[0] = (int16_t)carry.below_behind;
+        errors[0] = carry.below_behind;
     }
 #undef FS_1BIT_PIXEL
     /* The first pixel's behind-below share fell into the padding: error off the image. The
-     * rows are not swapped: errors_next_row is unused on this path. */
+     * rows are not swapped: there is one. */
     errors[-1] = 0;
     errors[width] = 0;
 }
@@ -265,7 +291,7 @@ static void floyd_steinberg_1bit_row(ink_ditherer *ditherer, const uint8_t *gray
 static void floyd_steinberg_2bit_row(ink_ditherer *ditherer, const uint8_t *gray,
                                      uint8_t *packed)
 {
-    int16_t *errors = ditherer->errors_this_row + ERROR_PAD; /* this row in, next row out */
+    int32_t *errors = fs_error_row(ditherer); /* this row in, next row out */
     const int32_t width = (int32_t)ditherer->width;
     const uint16_t *lut = ditherer->lut ? ditherer->lut : identity_domain;
     const uint16_t *levels = ditherer->levels;
@@ -274,10 +300,11 @@ static void floyd_steinberg_2bit_row(ink_ditherer *ditherer, const uint8_t *gray
     fs_carry carry = {0, 0, 0};
 #define FS_2BIT_PIXEL(x, step, level)                                                            \
     do {                                                                                         \
-        int32_t value = lut[gray[x]] + errors[x] + carry.ahead;                                  \
+        int32_t n = errors[x] + carry.ahead;                                                     \
+        int32_t value = fs_value(lut[gray[x]], n);                                               \
         level = (uint32_t)(value >= threshold0) + (uint32_t)(value >= threshold1) +              \
                 (uint32_t)(value >= threshold2);                                                 \
-        fs_diffuse(&carry, value - levels[level], &errors[(x) - (step)]);                        \
+        fs_diffuse(&carry, value - levels[level], n, &errors[(x) - (step)]);                     \
     } while (0)
     const int32_t whole_bytes = width >> 2, tail_pixels = width & 3;
     uint32_t level;
@@ -299,7 +326,7 @@ static void floyd_steinberg_2bit_row(ink_ditherer *ditherer, const uint8_t *gray
             }
             packed[whole_bytes] = (uint8_t)(bits << (2 * (4 - tail_pixels)));
         }
-        errors[width - 1] = (int16_t)carry.below_behind; /* below_here is off the image */
+        errors[width - 1] = carry.below_behind; /* below_here is off the image */
     } else {
         int32_t x = width - 1;
         if (tail_pixels) {
@@ -318,7 +345,7 @@ static void floyd_steinberg_2bit_row(ink_ditherer *ditherer, const uint8_t *gray
             }
             packed[byte] = (uint8_t)bits;
         }
-        errors[0] = (int16_t)carry.below_behind;
+        errors[0] = carry.below_behind;
     }
 #undef FS_2BIT_PIXEL
     errors[-1] = 0;

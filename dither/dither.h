@@ -16,10 +16,15 @@
  *   Atkinson         q = e / 8 (C division, truncating toward zero) goes to each of
  *                    (x+1,y) (x+2,y) (x-1,y+1) (x,y+1) (x+1,y+1) (x,y+2); 2/8 of e is dropped,
  *                    which is what gives Atkinson its contrast.
- *   Floyd–Steinberg  serpentine: even rows left to right, odd rows right to left. With "ahead"
- *                    the next pixel in scan direction: 7e/16 to ahead on this row; 3e/16 to
- *                    behind, 5e/16 below, and e - 7e/16 - 3e/16 - 5e/16 to below-ahead on the
- *                    next row (each quotient truncating toward zero; no error is lost).
+ *   Floyd–Steinberg  serpentine: even rows left to right, odd rows right to left. Errors are
+ *                    counted in sixteenths: with n the sixteenths arriving at the pixel, it is
+ *                    quantised at v = domain value + floor(n / 16) and e = v - levels[k]; with
+ *                    "ahead" the next pixel in scan direction, 7e + (n - 16 floor(n / 16)) (the
+ *                    fraction this pixel did not take) go ahead on this row, 3e behind, 5e below
+ *                    and e below-ahead on the next row. Nothing is rounded, so no error is lost
+ *                    (inkpipe 0.1 to session 3 truncated each of 7e/16, 3e/16, 5e/16 toward
+ *                    zero and gave the remainder to below-ahead: docs/DITHER.md says why it
+ *                    changed).
  *   ordered          b = ink_bayer8[y & 7][x & 7] (0..63, the recursive Bayer matrix); k is the
  *                    largest level <= v (at most count-2); the pixel takes level k+1 when
  *                    (v - levels[k]) * 128 >= (2b + 1) * (levels[k+1] - levels[k]), else k.
@@ -29,9 +34,10 @@
  *
  * Packed rows: 1-bit: bit 7 of byte 0 is pixel 0; 1 = white, 0 = black. 2-bit: bits 7..6 of
  * byte 0 are pixel 0, holding the level index 0 (black) .. 3 (white). Bits past the width are 0.
- * Working memory: two rows of int16 errors, ink_dither_work_bytes(width) bytes of caller memory
- * (a ROW claim in the converter); the domain table is the caller's and must outlive the
- * ditherer. Domain values must stay <= INK_DOMAIN_MAX so the int16 errors cannot overflow.
+ * Working memory: two rows of int16 errors (Atkinson) or, in the same bytes, one row of int32
+ * sixteenths (Floyd–Steinberg): ink_dither_work_bytes(width) bytes of caller memory (a ROW
+ * claim in the converter); the domain table is the caller's and must outlive the ditherer.
+ * Domain values must stay <= INK_DOMAIN_MAX so the int16 errors cannot overflow.
  */
 #ifndef INK_DITHER_DITHER_H
 #define INK_DITHER_DITHER_H
@@ -93,14 +99,15 @@ static inline size_t ink_packed_bytes(unsigned bits_per_pixel, uint32_t width)
     return ((size_t)width * bits_per_pixel + 7u) / 8u;
 }
 
-/* Prepares a plain ditherer: gray values, levels {0, 255}, 1-bit output. `work` (2-aligned)
- * holds ink_dither_work_bytes() bytes. */
+/* Prepares a plain ditherer: gray values, levels {0, 255}, 1-bit output. `work` (2-aligned,
+ * 4-aligned for Floyd–Steinberg) holds ink_dither_work_bytes() bytes. */
 ink_error ink_dither_init(ink_ditherer *ditherer, ink_dither_method method, uint32_t width,
                           void *work, size_t work_nbytes);
 
 /* Prepares a ditherer with a domain table and output levels (see above). Errors:
  * INK_ERR_INVALID_ARGUMENT for a count other than 2 or 4, levels not increasing or above
- * INK_DOMAIN_MAX, a table entry outside [levels[0], levels[count-1]], too little work memory. */
+ * INK_DOMAIN_MAX, a table entry outside [levels[0], levels[count-1]], too little work memory
+ * or work memory not aligned as ink_dither_init says. */
 ink_error ink_dither_init_levels(ink_ditherer *ditherer, ink_dither_method method,
                                  uint32_t width, const ink_dither_levels *levels, void *work,
                                  size_t work_nbytes);

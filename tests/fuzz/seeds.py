@@ -127,6 +127,18 @@ elif "inflate" in target:
     for level, text in [(0, b"stored block " * 40), (1, b"fixed"), (6, b"")]:
         c = zlib.compressobj(level, zlib.DEFLATED, -15)
         put(f"level{level}.deflate", c.compress(text) + c.flush())
+    # Literals with 2-4 bit codes, like PNG filter residuals (Z_RLE: runs as distance-1
+    # matches), so that the decoding tables hold pairs of literals (decode/inflate.c).
+    values = [0] * 12 + [1] * 5 + [255] * 5 + [2, 254, 3]
+    rng, residuals = 7, bytearray()
+    while len(residuals) < 8000:
+        rng = (rng * 1103515245 + 12345) & 0x7FFFFFFF
+        if rng % 41 == 0:
+            residuals += residuals[-1:] * (3 + rng % 20)
+        else:
+            residuals.append(values[(rng >> 8) % len(values)])
+    c = zlib.compressobj(6, zlib.DEFLATED, -15, 9, zlib.Z_RLE)
+    put("residuals.deflate", c.compress(bytes(residuals)) + c.flush())
 elif "xml" in target or "opf" in target:
     for _, info, data in entries():
         if info.filename.endswith((".opf", ".xml", ".xhtml", ".svg", ".ncx")) and n < 80:

@@ -65,6 +65,13 @@ static void reference_dither_domain(ink_dither_method method, const domain *d,
             int x = reverse ? width - 1 - n : n;
             int input = d->lut ? d->lut[gray[y * width + x]] : gray[y * width + x];
             int value = input + error[y * width + x];
+            int passed_on = 0; /* Floyd–Steinberg: the sixteenths the pixel does not take */
+            if (method == INK_DITHER_FLOYD_STEINBERG) {
+                int sixteenths = error[y * width + x];
+                int whole = sixteenths >= 0 ? sixteenths / 16 : -((15 - sixteenths) / 16);
+                passed_on = sixteenths - 16 * whole; /* 0..15 */
+                value = input + whole;
+            }
             int k;
             if (method == INK_DITHER_THRESHOLD) {
                 k = reference_quantise(d, input);
@@ -91,12 +98,11 @@ static void reference_dither_domain(ink_dither_method method, const domain *d,
                 ADD(x + 1, y + 1, q);
                 ADD(x, y + 2, q);
             } else if (method == INK_DITHER_FLOYD_STEINBERG) {
-                int dx = reverse ? -1 : 1;
-                int a = e * 7 / 16, b = e * 3 / 16, c = e * 5 / 16;
-                ADD(x + dx, y, a);
-                ADD(x - dx, y + 1, b);
-                ADD(x, y + 1, c);
-                ADD(x + dx, y + 1, e - a - b - c);
+                int dx = reverse ? -1 : 1; /* in sixteenths */
+                ADD(x + dx, y, 7 * e + passed_on);
+                ADD(x - dx, y + 1, 3 * e);
+                ADD(x, y + 1, 5 * e);
+                ADD(x + dx, y + 1, e);
             }
         }
     }
@@ -504,8 +510,14 @@ static void init_checks_its_arguments(void **state)
 {
     (void)state;
     ink_ditherer ditherer;
-    uint16_t work[64];
+    _Alignas(4) uint16_t work[64];
     assert_int_equal(ink_dither_work_bytes(INK_DITHER_ATKINSON, 10), 2 * 14 * 2);
+    /* Floyd–Steinberg's one int32 row of sixteenths fills the same bytes, 4-aligned */
+    assert_int_equal(ink_dither_work_bytes(INK_DITHER_FLOYD_STEINBERG, 10), 14 * 4);
+    assert_int_equal(ink_dither_init(&ditherer, INK_DITHER_FLOYD_STEINBERG, 10, work + 1, 56),
+                     INK_ERR_INVALID_ARGUMENT);
+    assert_int_equal(ink_dither_init(&ditherer, INK_DITHER_ATKINSON, 10, work + 1, 56), INK_OK);
+    assert_int_equal(ink_dither_init(&ditherer, INK_DITHER_FLOYD_STEINBERG, 10, work, 56), INK_OK);
     assert_int_equal(ink_dither_init(&ditherer, INK_DITHER_ATKINSON, 10, work, 55),
                      INK_ERR_INVALID_ARGUMENT);
     assert_int_equal(ink_dither_init(&ditherer, INK_DITHER_ATKINSON, 0, work, sizeof work),

@@ -6,7 +6,8 @@
  * match copy or a block header. These tests cut the input and the output at every position of
  * a few streams built to exercise every match shape (periods 1 to 9 that overlap the copy,
  * lengths 3 to 258, distances up to the 32 KB window that reach back into earlier calls'
- * output) and check every cut against zlib's own decompression of the same stream: the bytes,
+ * output), and one of literals with short codes, as PNG filter residuals give, where most root
+ * table entries decode two literals at once (pairs), and check every cut against zlib's own decompression of the same stream: the bytes,
  * the end of the stream, and that the bytes after its end are left unconsumed. Each call gets
  * its input piece in a copy followed by junk and its output piece followed by a canary, so a
  * read past the input offered changes the output and a write past the output offered is seen.
@@ -64,6 +65,32 @@ static size_t make_match_mix(uint8_t *dst, size_t nbytes, uint32_t seed)
     return nbytes;
 }
 
+/*
+ * Bytes like a PNG row's filter residuals: mostly 0, 1 or 255, some 2, 254 or 3, a few random
+ * bytes and runs of the previous byte. Deflated with Z_RLE (matches at distance 1 only) the
+ * literal codes are 2 to 4 bits long, so the literal/length table holds pairs of literals, and
+ * the runs put matches between them.
+ */
+static size_t make_residuals(uint8_t *dst, size_t nbytes, uint32_t seed)
+{
+    static const uint8_t values[25] = {0, 0, 0,   0,   0,   0,   0,   0, 0, 0,   0,   0, 1,
+                                       1, 1, 1,   1,   255, 255, 255, 255, 255, 2, 254, 3};
+    for (size_t i = 0; i < nbytes; i++) {
+        uint32_t r = ink_test_random(&seed);
+        if (i >= 1 && r % 41 == 0) { /* a run of 3..34 */
+            size_t end = i + 3 + (r >> 8) % 32;
+            for (; i < end && i < nbytes; i++)
+                dst[i] = dst[i - 1];
+            i--;
+        } else if (r % 29 == 0) {
+            dst[i] = (uint8_t)(r >> 24);
+        } else {
+            dst[i] = values[(r >> 8) % 25];
+        }
+    }
+    return nbytes;
+}
+
 static size_t compress_with_zlib(const uint8_t *raw, size_t raw_nbytes, uint8_t *out,
                                  size_t out_capacity, int level, int strategy, int window_bits)
 {
@@ -97,6 +124,8 @@ static size_t decompress_with_zlib(const uint8_t *stream, size_t stream_nbytes, 
     return n;
 }
 
+#define RESIDUALS_SEED 15u
+
 typedef struct test_stream {
     ink_inflate_format format;
     uint8_t bytes[MAX_STREAM_NBYTES]; /* the stream, then TRAILER (must stay unconsumed) */
@@ -110,7 +139,10 @@ static void make_stream(test_stream *stream, size_t raw_nbytes, uint32_t seed, i
 {
     static uint8_t raw[MAX_RAW_NBYTES];
     assert_true(raw_nbytes <= sizeof raw);
-    make_match_mix(raw, raw_nbytes, seed);
+    if (seed == RESIDUALS_SEED)
+        make_residuals(raw, raw_nbytes, seed);
+    else
+        make_match_mix(raw, raw_nbytes, seed);
     int window_bits = format == INK_INFLATE_RAW ? -15 : 15;
     stream->format = format;
     stream->nbytes = compress_with_zlib(raw, raw_nbytes, stream->bytes,
@@ -185,7 +217,8 @@ static void decode_and_check(const test_stream *stream, const size_t *in_cuts, s
     assert_int_equal(ink_inflate_total_out(state), stream->expected_nbytes);
 }
 
-static test_stream streams[4];
+static test_stream streams[5];
+#define FAR_STREAM 3u /* the long one: not cut at every position */
 
 static int make_streams(void **unused)
 {
@@ -193,7 +226,8 @@ static int make_streams(void **unused)
     make_stream(&streams[0], 6000, 11, 6, Z_DEFAULT_STRATEGY, INK_INFLATE_RAW);
     make_stream(&streams[1], 5000, 12, 9, Z_FIXED, INK_INFLATE_ZLIB);
     make_stream(&streams[2], 3000, 13, 0, Z_DEFAULT_STRATEGY, INK_INFLATE_RAW); /* stored */
-    make_stream(&streams[3], 90000, 14, 9, Z_DEFAULT_STRATEGY, INK_INFLATE_RAW); /* far */
+    make_stream(&streams[FAR_STREAM], 90000, 14, 9, Z_DEFAULT_STRATEGY, INK_INFLATE_RAW);
+    make_stream(&streams[4], 6000, RESIDUALS_SEED, 6, Z_RLE, INK_INFLATE_ZLIB); /* pairs */
     return 0;
 }
 
@@ -201,8 +235,8 @@ static int make_streams(void **unused)
 static void test_every_input_cut(void **unused)
 {
     (void)unused;
-    for (size_t s = 0; s < 3; s++)
-        for (size_t cut = 0; cut <= streams[s].nbytes; cut++)
+    for (size_t s = 0; s < 5; s++)
+        for (size_t cut = 0; s != FAR_STREAM && cut <= streams[s].nbytes; cut++)
             decode_and_check(&streams[s], &cut, 1, NULL, 0);
 }
 
@@ -210,8 +244,8 @@ static void test_every_input_cut(void **unused)
 static void test_every_output_cut(void **unused)
 {
     (void)unused;
-    for (size_t s = 0; s < 3; s++)
-        for (size_t cut = 0; cut <= streams[s].expected_nbytes; cut++)
+    for (size_t s = 0; s < 5; s++)
+        for (size_t cut = 0; s != FAR_STREAM && cut <= streams[s].expected_nbytes; cut++)
             decode_and_check(&streams[s], NULL, 0, &cut, 1);
 }
 
@@ -222,8 +256,8 @@ static void test_narrow_output_windows(void **unused)
     (void)unused;
     static size_t cuts[MAX_RAW_NBYTES];
     const size_t widths[] = {4096, 32767, 32768, 32769};
-    for (size_t s = 0; s < 4; s++) {
-        const size_t nwidths = s == 3 ? 300 + sizeof widths / sizeof widths[0] : 300;
+    for (size_t s = 0; s < 5; s++) {
+        const size_t nwidths = s == FAR_STREAM ? 300 + sizeof widths / sizeof widths[0] : 300;
         for (size_t w = 0; w < nwidths; w++) {
             const size_t width = w < 300 ? w + 1 : widths[w - 300];
             size_t ncuts = 0;
@@ -241,10 +275,10 @@ static void test_narrow_input_pieces(void **unused)
     (void)unused;
     static size_t in_cuts[MAX_STREAM_NBYTES], out_cuts[MAX_RAW_NBYTES];
     const size_t out_widths[] = {1, 259, 300, 0};
-    for (size_t s = 0; s < 4; s++)
+    for (size_t s = 0; s < 5; s++)
         for (size_t piece = 1; piece <= 40; piece++)
             for (size_t o = 0; o < sizeof out_widths / sizeof out_widths[0]; o++) {
-                if (s == 3 && out_widths[o] == 1)
+                if (s == FAR_STREAM && out_widths[o] == 1)
                     continue; /* 90,000 one-byte calls per piece size add nothing */
                 size_t n_in = 0, n_out = 0;
                 for (size_t at = piece; at < streams[s].nbytes; at += piece)

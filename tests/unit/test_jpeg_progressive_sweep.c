@@ -26,65 +26,9 @@
 #include "arena/arena.h"
 #include "arena/stream.h"
 #include "decode/jpeg.h"
+#include "jpeg_sweep.h"
 #include "jpeg_testing.h"
 #include "test_support.h"
-
-static _Alignas(8) uint8_t arena_memory[INK_ARENA_BYTES];
-
-typedef struct sweep_sink {
-    unsigned scale_log2;
-    uint32_t height, rows;
-    bool too_many;
-    ink_arena *arena;
-    bool record;
-    uint8_t claimed[INK_ARENA_BYTES];
-} sweep_sink;
-
-static ink_error sweep_begin(void *user, const ink_image_info *info, unsigned *scale_log2)
-{
-    sweep_sink *sink = user;
-    *scale_log2 = sink->scale_log2;
-    sink->height = ink_scaled_size(info->height, sink->scale_log2);
-    return INK_OK;
-}
-
-static ink_error sweep_row(void *user, const uint8_t *gray)
-{
-    sweep_sink *sink = user;
-    (void)gray;
-    if (sink->record)
-        for (unsigned i = 0; i < INK_ARENA_MAX_CLAIMS; i++) {
-            const ink_claim_record *claim = &sink->arena->claims[i];
-            if (claim->live)
-                memset(sink->claimed + claim->offset, 1, claim->nbytes);
-        }
-    if (++sink->rows > sink->height)
-        sink->too_many = true;
-    return INK_OK;
-}
-
-static ink_error run(const uint8_t *data, size_t nbytes, sweep_sink *sink, ink_error_info *info)
-{
-    ink_arena arena;
-    assert_int_equal(ink_arena_init(&arena, arena_memory, sizeof arena_memory), INK_OK);
-    arena.trap_on_misuse = false;
-    ink_memory_source memory;
-    ink_source source = ink_memory_source_open(&memory, data, nbytes);
-    sink->arena = &arena;
-    sink->rows = 0;
-    sink->height = 0;
-    sink->too_many = false;
-    ink_row_sink row_sink = {sweep_begin, sweep_row, sink};
-    ink_error_clear(info);
-    ink_error error = ink_decoder_arena_jpeg.decode(&source, &arena, NULL, &row_sink, info);
-    assert_int_equal(ink_arena_live_claims(&arena), 0);
-    assert_false(sink->too_many);
-    if (error == INK_OK)
-        assert_int_equal(sink->rows, sink->height);
-    else
-        assert_true(info->detail[0] != '\0');
-    return error;
-}
 
 #define NFIXTURES 4u
 
@@ -124,68 +68,40 @@ static uint8_t *fixture(unsigned which, size_t *nbytes)
 static void test_truncation_sweep(void **unused)
 {
     (void)unused;
-    static sweep_sink sink;
-    ink_error_info info;
-    unsigned runs = 0, refused = 0, decoded_short = 0;
+    static jt_sweep sweep = {.vary_scale = true};
+    jt_sweep_counts total = {0, 0, 0};
     for (unsigned f = 0; f < NFIXTURES; f++) {
         size_t n;
         uint8_t *data = fixture(f, &n);
         assert_non_null(data);
-        sink.scale_log2 = 0;
-        assert_int_equal(run(data, n, &sink, &info), INK_OK);
-        for (size_t length = 0; length < n; length++) {
-            uint8_t *copy = malloc(length ? length : 1);
-            memcpy(copy, data, length);
-            sink.scale_log2 = (unsigned)(length % 4u);
-            ink_error error = run(copy, length, &sink, &info);
-            if (error != INK_OK)
-                refused++;
-            else if (length < n - 2)
-                decoded_short++; /* cut between scans: the scans before it are decoded */
-            runs++;
-            free(copy);
-        }
+        jt_sweep_counts counts = jt_sweep_truncations(&sweep, data, n);
+        total.runs += counts.runs;
+        total.refused += counts.refused;
+        total.decoded_short += counts.decoded_short; /* cut between scans: those before decode */
         free(data);
     }
-    print_message("truncation sweep: %u runs, %u refused, %u cut between scans decoded\n", runs,
-                  refused, decoded_short);
-    assert_true(refused > runs / 2);
+    print_message("truncation sweep: %u runs, %u refused, %u cut between scans decoded\n",
+                  total.runs, total.refused, total.decoded_short);
+    assert_true(total.refused > total.runs / 2);
 }
 
 static void test_bit_flip_sweep(void **unused)
 {
     (void)unused;
-    static sweep_sink sink;
-    ink_error_info info;
-    unsigned runs = 0, errors = 0;
+    static jt_sweep sweep = {.vary_scale = true};
+    jt_sweep_counts total = {0, 0, 0};
     uint32_t random = 777;
     for (unsigned f = 0; f < NFIXTURES; f++) {
         size_t n;
         uint8_t *data = fixture(f, &n);
-        uint8_t *copy = malloc(n);
-        for (size_t i = 0; i < n; i++) {
-            for (unsigned bit = (unsigned)(i % 3u); bit < 8; bit += 3) {
-                memcpy(copy, data, n);
-                copy[i] ^= (uint8_t)(1u << bit);
-                sink.scale_log2 = (unsigned)((i + bit) % 4u);
-                errors += run(copy, n, &sink, &info) != INK_OK;
-                runs++;
-            }
-            memcpy(copy, data, n);
-            for (unsigned k = 0; k < 4; k++) {
-                random = random * 1103515245u + 12345u;
-                size_t at = (i + (random >> 16) % 16u) % n;
-                copy[at] ^= (uint8_t)(random >> 8);
-            }
-            sink.scale_log2 = (unsigned)(i % 4u);
-            errors += run(copy, n, &sink, &info) != INK_OK;
-            runs++;
-        }
-        free(copy);
+        assert_non_null(data);
+        jt_sweep_counts counts = jt_sweep_bit_flips(&sweep, data, n, &random);
+        total.runs += counts.runs;
+        total.refused += counts.refused;
         free(data);
     }
-    print_message("bit-flip sweep: %u runs, %u refused\n", runs, errors);
-    assert_true(errors > 0);
+    print_message("bit-flip sweep: %u runs, %u refused\n", total.runs, total.refused);
+    assert_true(total.refused > 0);
 }
 
 /* ---- hand-made streams ------------------------------------------------------------------- */
@@ -280,8 +196,7 @@ static test_scan dc_scan(void)
 static void test_hand_made_streams(void **unused)
 {
     (void)unused;
-    static sweep_sink sink;
-    ink_error_info info;
+    static jt_sweep sweep;
     uint8_t stream[2048];
     /* AC symbols: 0 = EOB0, 1 = EOB run 2^14 (0xE0), 2 = size 1 at run 0 (0x01), 3 = size 2
      * (0x02), 4 = run 15 size 1 (0xF1). Codes are their indices in 8 bits. */
@@ -299,8 +214,8 @@ static void test_hand_made_streams(void **unused)
     flush_bits(&w);
     ac->ndata = w.n;
     size_t n = make_stream(stream, symbols, 5, scans, 2);
-    sink.scale_log2 = 0;
-    assert_int_equal(run(stream, n, &sink, &info), INK_OK);
+    sweep.scale_log2 = 0;
+    assert_int_equal(jt_sweep_run(&sweep, stream, n), INK_OK);
 
     /* 2. An AC refinement with a coefficient of size 2: refused. */
     *ac = (test_scan){1, 63, 0, 1, {0}, 0};
@@ -319,8 +234,8 @@ static void test_hand_made_streams(void **unused)
     flush_bits(&w);
     refine->ndata = w.n;
     n = make_stream(stream, symbols, 5, scans, 3);
-    assert_int_equal(run(stream, n, &sink, &info), INK_ERR_BAD_DATA);
-    assert_non_null(strstr(info.detail, "refinement"));
+    assert_int_equal(jt_sweep_run(&sweep, stream, n), INK_ERR_BAD_DATA);
+    assert_non_null(strstr(sweep.info.detail, "refinement"));
 
     /* 3. A coefficient placed past Se (run 15 then size 1 in a 1..10 scan): refused. */
     *ac = (test_scan){1, 10, 0, 0, {0}, 0};
@@ -330,8 +245,8 @@ static void test_hand_made_streams(void **unused)
     flush_bits(&w);
     ac->ndata = w.n;
     n = make_stream(stream, symbols, 5, scans, 2);
-    assert_int_equal(run(stream, n, &sink, &info), INK_ERR_BAD_DATA);
-    assert_non_null(strstr(info.detail, "past"));
+    assert_int_equal(jt_sweep_run(&sweep, stream, n), INK_ERR_BAD_DATA);
+    assert_non_null(strstr(sweep.info.detail, "past"));
 
     /* 4. A refinement whose correction bits contradict nothing it knows (no first scan at
      * all): decodes without crashing, as libjpeg does (it only warns). */
@@ -346,8 +261,8 @@ static void test_hand_made_streams(void **unused)
     scans[1] = scans[2];
     n = make_stream(stream, symbols, 5, scans, 2);
     for (unsigned s = 0; s < 4; s++) {
-        sink.scale_log2 = s;
-        assert_int_equal(run(stream, n, &sink, &info), INK_OK);
+        sweep.scale_log2 = s;
+        assert_int_equal(jt_sweep_run(&sweep, stream, n), INK_OK);
     }
 
     /* 5. Bad progressive scan headers: Ss > Se, AC scan over DC, Al != Ah - 1. */
@@ -355,39 +270,25 @@ static void test_hand_made_streams(void **unused)
     for (unsigned b = 0; b < 4; b++) {
         scans[1] = (test_scan){bad[b][0], bad[b][1], bad[b][2], bad[b][3], {0}, 1};
         n = make_stream(stream, symbols, 5, scans, 2);
-        sink.scale_log2 = 0;
-        assert_int_equal(run(stream, n, &sink, &info), INK_ERR_BAD_DATA);
-        assert_non_null(strstr(info.detail, "progressive scan"));
+        sweep.scale_log2 = 0;
+        assert_int_equal(jt_sweep_run(&sweep, stream, n), INK_ERR_BAD_DATA);
+        assert_non_null(strstr(sweep.info.detail, "progressive scan"));
     }
 }
 
 static void test_arena_outside_claims_is_untouched(void **unused)
 {
     (void)unused;
-    static sweep_sink sink;
-    ink_error_info info;
+    static jt_sweep sweep;
     for (unsigned f = 0; f < NFIXTURES; f++) {
+        size_t n;
+        uint8_t *data = fixture(f, &n);
+        assert_non_null(data);
         for (unsigned scale = 0; scale < 4; scale++) {
-            size_t n;
-            uint8_t *data = fixture(f, &n);
-            memset(&sink, 0, sizeof sink);
-            sink.record = true;
-            sink.scale_log2 = scale;
-            for (size_t i = 0; i < INK_ARENA_BYTES; i++)
-                arena_memory[i] = (uint8_t)(0x5A ^ (i * 29u));
-            assert_int_equal(run(data, n, &sink, &info), INK_OK);
-            unsigned claimed = 0, changed = 0;
-            for (size_t i = 0; i < INK_ARENA_BYTES; i++) {
-                if (sink.claimed[i]) {
-                    claimed++;
-                    continue;
-                }
-                changed += arena_memory[i] != (uint8_t)(0x5A ^ (i * 29u));
-            }
-            assert_true(claimed > 0);
-            assert_int_equal(changed, 0);
-            free(data);
+            sweep.scale_log2 = scale;
+            jt_sweep_check_arena_outside_claims(&sweep, data, n);
         }
+        free(data);
     }
 }
 

@@ -77,6 +77,14 @@ static void reference_unfilter(uint8_t filter, uint32_t bpp, const uint8_t *filt
     }
 }
 
+/* Changes filtered[i] (an RGBA row's alpha byte) so that the row decodes to 255 there. */
+static void filter_to_opaque(uint8_t filter, uint8_t *filtered, const uint8_t *previous,
+                             uint8_t *scratch, uint32_t i)
+{
+    reference_unfilter(filter, 4, filtered, previous, scratch, i + 1);
+    filtered[i] = (uint8_t)(filtered[i] + 255 - scratch[i]);
+}
+
 /* Runs png_unfilter.c over the row in chunks ending at `cuts` (byte offsets, ascending). */
 static void ours_unfilter(uint8_t filter, uint32_t bpp, const uint8_t *filtered,
                           const uint8_t *previous, uint8_t *row, uint32_t nbytes,
@@ -145,6 +153,29 @@ static void test_unfilter_matches_the_spec(void **unused)
                         fail_msg("filter %u bpp %u %u px: pixel chunks differ", filter, bpp,
                                  npixels);
                 }
+}
+
+/* Paeth's predictor for every a, b and c: a two-byte row (bpp 1) whose first byte decodes to a
+ * (its predictor is the byte above it, c) and whose second byte, filtered as 0, decodes to the
+ * predictor of a, b and c. */
+static void test_paeth_every_a_b_c(void **unused)
+{
+    (void)unused;
+    for (int a = 0; a < 256; a++)
+        for (int b = 0; b < 256; b++)
+            for (int c = 0; c < 256; c++) {
+                uint8_t row[2] = {(uint8_t)c, (uint8_t)b};
+                const uint8_t filtered[2] = {(uint8_t)(a - c), 0};
+                ink_png_unfilter state;
+                ink_png_unfilter_begin_row(&state, 4, 1);
+                ink_png_unfilter_chunk(&state, row, 0, filtered, 2);
+                int p = a + b - c;
+                int pa = abs(p - a), pb = abs(p - b), pc = abs(p - c);
+                int predictor = pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+                if (row[0] != a || row[1] != predictor)
+                    fail_msg("Paeth a %d b %d c %d: %u, expected %d", a, b, c, row[1],
+                             predictor);
+            }
 }
 
 /* ---- conversion to gray --------------------------------------------------------------------- */
@@ -263,12 +294,98 @@ static void test_gray_every_rgba8_value(void **unused)
         }
 }
 
+/* The fused unfilter + gray path (RGB8 and RGBA8 rows) against the two references: the row's
+ * bytes and its gray, for every filter, whole rows and chunks cut at every pixel, three
+ * backgrounds, alpha bytes that are often 255 (the opaque shortcut) and often not. */
+static void test_fused_unfilter_gray_matches(void **unused)
+{
+    (void)unused;
+    static const uint32_t npixels_list[] = {1, 2, 3, 5, 17, 64};
+    static const uint8_t backgrounds[] = {255, 0, 128};
+    uint8_t filtered[MAX_ROW_NBYTES], previous[MAX_ROW_NBYTES], expected[MAX_ROW_NBYTES];
+    uint8_t row[MAX_ROW_NBYTES], gray[200], expected_gray[200];
+    uint32_t seed = 99;
+    for (uint32_t bpp = 3; bpp <= 4; bpp++)
+        for (uint8_t filter = 0; filter <= 4; filter++)
+            for (size_t g = 0; g < sizeof backgrounds; g++)
+                for (size_t n = 0; n < sizeof npixels_list / sizeof npixels_list[0]; n++)
+                    for (int first_row = 0; first_row <= 1; first_row++) {
+                        const uint8_t color_type =
+                            bpp == 3 ? INK_PNG_COLOR_RGB : INK_PNG_COLOR_RGBA;
+                        ink_png_pixels pixels;
+                        ink_error_info info;
+                        ink_error_clear(&info);
+                        assert_int_equal(ink_png_pixels_init(&pixels, color_type, 8,
+                                                             backgrounds[g], &info),
+                                         INK_OK);
+                        const uint32_t npixels = npixels_list[n], nbytes = npixels * bpp;
+                        fill_bytes(filtered, nbytes, &seed);
+                        if (first_row)
+                            memset(previous, 0, nbytes);
+                        else
+                            fill_bytes(previous, nbytes, &seed);
+                        for (uint32_t x = 0; bpp == 4 && x < npixels; x += 3)
+                            filter_to_opaque(filter, filtered, previous, expected, 4 * x + 3);
+                        reference_unfilter(filter, bpp, filtered, previous, expected, nbytes);
+                        for (uint32_t x = 0; x < npixels; x++)
+                            expected_gray[x] = reference_gray(color_type, 8, expected, x,
+                                                              backgrounds[g]);
+                        /* cut = 0: the whole row; else chunks of `cut` pixels */
+                        for (uint32_t cut = 0; cut <= npixels; cut++) {
+                            memcpy(row, previous, nbytes);
+                            memset(gray, 0xEE, sizeof gray);
+                            ink_png_unfilter state;
+                            ink_png_unfilter_begin_row(&state, filter, (uint8_t)bpp);
+                            const uint32_t step = cut == 0 ? nbytes : cut * bpp;
+                            for (uint32_t offset = 0; offset < nbytes; offset += step) {
+                                uint32_t len = nbytes - offset < step ? nbytes - offset : step;
+                                ink_png_unfilter_gray_chunk(&state, row, offset, filtered + offset,
+                                                            len, &pixels, gray + offset / bpp);
+                            }
+                            if (memcmp(row, expected, nbytes) != 0 ||
+                                memcmp(gray, expected_gray, npixels) != 0 ||
+                                gray[npixels] != 0xEE)
+                                fail_msg("fused bpp %u filter %u background %u, %u px, chunks "
+                                         "of %u px: differs",
+                                         bpp, filter, backgrounds[g], npixels, cut);
+                        }
+                    }
+}
+
+/* Every gray x every alpha x every background, gray+alpha 8: the compositing as a whole. */
+static void test_gray_every_gray_alpha8_value_and_background(void **unused)
+{
+    (void)unused;
+    uint8_t raw[2 * 256], gray[256];
+    for (uint32_t background = 0; background < 256; background++) {
+        ink_png_pixels pixels;
+        ink_error_info info;
+        ink_error_clear(&info);
+        assert_int_equal(ink_png_pixels_init(&pixels, INK_PNG_COLOR_GRAY_ALPHA, 8,
+                                             (uint8_t)background, &info),
+                         INK_OK);
+        for (uint32_t alpha = 0; alpha < 256; alpha++) {
+            for (uint32_t v = 0; v < 256; v++) {
+                raw[2 * v] = (uint8_t)v;
+                raw[2 * v + 1] = (uint8_t)alpha;
+            }
+            ink_png_gray_row(&pixels, raw, 256, gray, 1);
+            for (uint32_t v = 0; v < 256; v++)
+                if (gray[v] != reference_gray(INK_PNG_COLOR_GRAY_ALPHA, 8, raw, v, background))
+                    fail_msg("gray %u alpha %u over %u: %u", v, alpha, background, gray[v]);
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_unfilter_matches_the_spec),
+        cmocka_unit_test(test_paeth_every_a_b_c),
         cmocka_unit_test(test_gray_matches_the_definitions),
         cmocka_unit_test(test_gray_every_rgba8_value),
+        cmocka_unit_test(test_gray_every_gray_alpha8_value_and_background),
+        cmocka_unit_test(test_fused_unfilter_gray_matches),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
