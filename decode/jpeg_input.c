@@ -5,6 +5,8 @@
  * read moves a large block. Marker segments are read through the checked helpers here; the
  * entropy decoder reads the same buffer directly (jpeg_huffman.c).
  */
+#include <string.h>
+
 #include "decode/jpeg_internal.h"
 
 void ink_jpeg_input_init(jpeg_input *input, const ink_source *source, uint8_t *buffer,
@@ -88,13 +90,36 @@ ink_error ink_jpeg_input_skip(jpeg_input *input, uint32_t nbytes, const char *wh
 /* Between segments only fill bytes (0xFF) belong; after entropy-coded data, stuffed bytes
  * (FF 00) and restart markers are part of the data. Anything else before a marker is skipped,
  * as libjpeg does (it warns about "extraneous bytes"). */
+/* The first 0xFF byte in [p, end), or end: a machine word a step where aligned (a word holds an
+ * 0xFF byte when its complement holds a zero byte). The progressive walk skips the data of every
+ * scan it does not decode this way: 1.5 instructions a byte on RV32 where a byte loop (picolibc's
+ * memchr too) takes 5. */
+static const uint8_t *find_ff(const uint8_t *p, const uint8_t *end)
+{
+    const size_t ones = (size_t)-1 / 0xFFu, highs = ones << 7;
+    while (p < end && ((uintptr_t)p & (sizeof(size_t) - 1u)) != 0) {
+        if (*p == 0xFF)
+            return p;
+        p++;
+    }
+    while ((size_t)(end - p) >= 2u * sizeof(size_t)) {
+        size_t word[2];
+        memcpy(word, __builtin_assume_aligned(p, sizeof(size_t)), sizeof word);
+        size_t a = ~word[0], b = ~word[1];
+        if ((((a - ones) & ~a) | ((b - ones) & ~b)) & highs)
+            break;
+        p += 2u * sizeof(size_t);
+    }
+    while (p < end && *p != 0xFF)
+        p++;
+    return p;
+}
+
 ink_error ink_jpeg_input_next_marker(jpeg_input *input, uint8_t *marker, ink_error_info *info)
 {
     uint8_t byte = 0;
     for (;;) {
-        /* Fast scan for 0xFF inside the buffer. */
-        while (input->next < input->end && *input->next != 0xFF)
-            input->next++;
+        input->next = find_ff(input->next, input->end);
         ink_error error = ink_jpeg_input_byte(input, &byte, "the search for the next marker",
                                               info);
         if (error != INK_OK)

@@ -33,10 +33,16 @@
 #define PROG_DITHER_OFFSET (INK_JPEG_INPUT_BYTES + INK_JPEG_TILE_BYTES)
 #define PROG_DITHER_BYTES (INK_REGION_DITHER_BYTES - PROG_DITHER_OFFSET)
 #define PROG_NO_TABLE 0xFFu
+#define PROG_NO_SLOT 0xFFu
 /* Lookahead tables for the Huffman tables of the scans decoded: libjpeg's default script has six
  * (luma DC, chroma DC, luma AC 1-5, AC 6-63 and two refinements, each optimised), used in that
- * order every band; the state's four and one more in jpeg_prog. */
-#define PROG_FAST_SLOTS (JPEG_FAST_SLOTS + 1u)
+ * order every band. During the walk: the state's four and one more in jpeg_prog. After it the
+ * state's Huffman tables (every DHT has been read; the scans decode from the pool) hold two
+ * more, so the later bands keep six or seven tables without rebuilding any. */
+#define PROG_WALK_FAST_SLOTS (JPEG_FAST_SLOTS + 1u)
+#define PROG_REUSED_FAST_SLOTS                                                                    \
+    (sizeof(((jpeg_state *)0)->huffman) / (sizeof(uint16_t) << JPEG_FAST_BITS))
+#define PROG_FAST_SLOTS (PROG_WALK_FAST_SLOTS + PROG_REUSED_FAST_SLOTS)
 
 /* The source as the resumed scans see it: seeks the real source to where the reading scan's
  * next block is, only when a read is due and the position differs. Counts reads and seeks. */
@@ -76,21 +82,31 @@ typedef struct jpeg_prog {
     unsigned kept_side;     /* kept_side x kept_side coefficients are kept */
     bool have_mask;
     bool have_quant;
-    uint8_t keep_slot[64];  /* zigzag -> slot */
+    uint8_t keep_slot[64];  /* zigzag -> slot (the spare slot for those not kept) */
+    uint8_t keep_by_bit[64]; /* the same by word and "at" (jpeg_progressive.h) */
+    uint8_t spare_slot;
+    uint64_t kept_mask;     /* zigzag positions kept */
     uint8_t slot_natural[64];
     int32_t slot_quant[64];
-    uint8_t fast_owner[PROG_FAST_SLOTS]; /* pool index whose lookahead each slot holds */
+    uint8_t fast_owner[PROG_FAST_SLOTS]; /* pool index | form << 4 of each slot's table */
     uint8_t fast_next;
+    uint8_t fast_slots; /* usable now: PROG_WALK_FAST_SLOTS, then PROG_FAST_SLOTS */
     unsigned nscans, ntables;
     prog_scan scans[PROG_MAX_SCANS];
     jpeg_huffman_table tables[PROG_MAX_TABLES];
     uint16_t fast_extra[1u << JPEG_FAST_BITS]; /* lookahead slot PROG_FAST_SLOTS - 1 */
 } jpeg_prog;
 
-/* Lookahead slot `slot`: the baseline state's four, then ours. */
+/* Lookahead slot `slot`: the baseline state's four, ours, then (after the walk) the space of the
+ * state's Huffman tables. */
 static uint16_t *fast_slot(jpeg_prog *p, jpeg_state *state, unsigned slot)
 {
-    return slot < JPEG_FAST_SLOTS ? state->fast[slot] : p->fast_extra;
+    if (slot < JPEG_FAST_SLOTS)
+        return state->fast[slot];
+    if (slot == JPEG_FAST_SLOTS)
+        return p->fast_extra;
+    return (uint16_t *)(void *)state->huffman + (size_t)(slot - PROG_WALK_FAST_SLOTS) *
+                                                    (1u << JPEG_FAST_BITS);
 }
 
 _Static_assert(sizeof(jpeg_prog) + PROG_OUT_BYTES <= PROG_DITHER_BYTES,
@@ -216,19 +232,32 @@ static ink_error plan(jpeg_prog *p, const jpeg_state *state, unsigned scale_log2
     p->out = out_in_primary ? p->primary.bytes + band_bytes
                             : (uint8_t *)p + PROG_DITHER_BYTES - out_bytes;
 
-    /* The kept coefficients, in natural order, and where each zigzag position goes. */
-    memset(p->keep_slot, JPEG_PROG_DROP, sizeof p->keep_slot);
+    /* The kept coefficients, in natural order, and where each zigzag position goes: a position
+     * not kept goes to the spare slot after the kept ones (in the block's padding: 49 -> 52 at
+     * 1/2, 25 -> 28 at 1/4), which nothing reads, so the decoders store without a test. 1/1
+     * drops nothing; at 1/8 no AC scan is decoded (scan_carries_luma) and the block has no
+     * padding: those entries stay PROG_NO_SLOT. */
+    const uint8_t spare = p->kept_side > 1 && p->kept_side < 8
+                              ? (uint8_t)(p->kept_side * p->kept_side)
+                              : PROG_NO_SLOT;
+    memset(p->keep_slot, spare, sizeof p->keep_slot);
+    p->spare_slot = spare;
     uint8_t axis_slot[8];
-    memset(axis_slot, JPEG_PROG_DROP, sizeof axis_slot);
+    memset(axis_slot, PROG_NO_SLOT, sizeof axis_slot);
     for (unsigned i = 0; i < p->kept_side; i++)
         axis_slot[kept_axis[scale_log2][i]] = (uint8_t)i;
     for (unsigned k = 0; k < 64; k++) {
         unsigned n = ink_jpeg_zigzag[k], u = n & 7u, v = n >> 3;
-        if (axis_slot[u] != JPEG_PROG_DROP && axis_slot[v] != JPEG_PROG_DROP) {
+        if (axis_slot[u] != PROG_NO_SLOT && axis_slot[v] != PROG_NO_SLOT) {
             unsigned slot = axis_slot[v] * p->kept_side + axis_slot[u];
             p->keep_slot[k] = (uint8_t)slot;
             p->slot_natural[slot] = (uint8_t)n;
+            p->kept_mask |= (uint64_t)1 << k;
         }
+    }
+    for (unsigned k = 0; k < 64; k++) {
+        unsigned bit = k % JPEG_PROG_WORD_BITS, word = k - bit;
+        p->keep_by_bit[word + jpeg_prog_one_bit_at((jpeg_prog_word)1 << bit)] = p->keep_slot[k];
     }
     return INK_OK;
 }
@@ -296,7 +325,7 @@ static ink_error record_scan(jpeg_prog *p, jpeg_state *state, ink_error_info *in
         /* The luma quantisation table as of its first scan (libjpeg latches it then too). */
         const uint16_t *quant = state->quant[frame->components[0].quant_index];
         for (unsigned k = 0; k < 64; k++)
-            if (p->keep_slot[k] != JPEG_PROG_DROP)
+            if ((p->kept_mask >> k) & 1u)
                 p->slot_quant[p->keep_slot[k]] = quant[k];
         p->have_quant = true;
     }
@@ -304,28 +333,31 @@ static ink_error record_scan(jpeg_prog *p, jpeg_state *state, ink_error_info *in
     return INK_OK;
 }
 
-static jpeg_entropy_table entropy_table(jpeg_prog *p, jpeg_state *state, uint8_t pool)
+/* The scan's view of pool table `pool`, with a lookahead slot in the form its scan type decodes
+ * (built unless a slot holds it in that form). */
+static jpeg_entropy_table entropy_table(jpeg_prog *p, jpeg_state *state, uint8_t pool,
+                                        jpeg_prog_fast_form form)
 {
     jpeg_entropy_table out;
     out.canonical = &p->tables[pool];
+    uint8_t owner = (uint8_t)(pool | (form << 4)); /* pool < 16 */
     unsigned slot = 0;
-    while (slot < PROG_FAST_SLOTS && p->fast_owner[slot] != pool)
+    while (slot < p->fast_slots && p->fast_owner[slot] != owner)
         slot++;
-    if (slot == PROG_FAST_SLOTS) {
+    if (slot == p->fast_slots) {
         /* Free slots first; then always the last one: the scans use their tables in the same
          * order every band, and for a cyclic order keeping the others is best (a round robin
          * would evict each table just before its turn). */
         slot = p->fast_next;
-        if (p->fast_next + 1u < PROG_FAST_SLOTS)
+        if (p->fast_next + 1u < p->fast_slots)
             p->fast_next++;
-        p->fast_owner[slot] = pool;
-        ink_jpeg_prog_build_fast(&p->tables[pool], fast_slot(p, state, slot));
+        p->fast_owner[slot] = owner;
+        ink_jpeg_prog_build_fast(&p->tables[pool], form, fast_slot(p, state, slot));
     }
     out.fast = fast_slot(p, state, slot);
     out.fast_mask = (1u << JPEG_FAST_BITS) - 1u;
     return out;
 }
-
 
 static inline uint8_t *block_at(const jpeg_prog *p, uint32_t bx, uint32_t row_in_band)
 {
@@ -400,8 +432,12 @@ static ink_error scan_band(jpeg_prog *p, jpeg_state *state, unsigned index, uint
     memset(tables, 0, sizeof tables);
     for (unsigned i = 0; i < s->ncomponents; i++)
         if (s->table[i] != PROG_NO_TABLE)
-            tables[i] = entropy_table(p, state, s->table[i]);
-    jpeg_prog_block_params bp = {s->ss, s->se, s->al, p->have_mask ? 8u : 0u, p->keep_slot};
+            tables[i] = entropy_table(p, state, s->table[i],
+                                      s->ss == 0   ? JPEG_PROG_FAST_DC
+                                      : s->ah == 0 ? JPEG_PROG_FAST_FIRST
+                                                   : JPEG_PROG_FAST_REFINE);
+    jpeg_prog_block_params bp = {s->ss, s->se, s->al, p->have_mask ? 8u : 0u, p->spare_slot,
+                                 p->keep_slot, p->keep_by_bit};
     uint32_t first = band * p->band_rows;
     uint32_t last = first + p->band_rows;
     ink_error error;
@@ -472,15 +508,16 @@ static ink_error scan_band(jpeg_prog *p, jpeg_state *state, unsigned index, uint
 /* ---- output -------------------------------------------------------------------------------- */
 
 /* Dequantises and transforms the band's first rows (up to the image's last output row), sends
- * them down, and leaves every block it read zeroed for the next band: only the DC term, the mask
- * and the coefficients the mask marks can be nonzero (the decoders store nothing else), so
- * clearing those is cheaper than clearing the band. Rows it does not reach are past the image's
- * last block row, which only the last band has. */
+ * them down, and leaves every block it read ready for the next band: its DC term and mask
+ * cleared. An AC coefficient is only read where the mask marks it, and the scan that sets a mask
+ * bit stores the coefficient too, so the old values need no clearing. Rows it does not reach are
+ * past the image's last block row, which only the last band has. */
 static ink_error emit_band(jpeg_prog *p, jpeg_state *state, uint32_t band)
 {
     int32_t *coefficients = state->coefficients;
     unsigned size = 1u << p->block_log2;
     size_t coefficients_offset = p->have_mask ? 8u : 0u;
+    const uint64_t kept_ac = p->kept_mask & ~(uint64_t)1;
     memset(coefficients, 0, 64 * sizeof *coefficients);
     for (uint32_t row = 0; row < p->band_rows && p->rows_done < p->out_height; row++) {
         if (band * p->band_rows + row >= p->total_rows)
@@ -497,27 +534,33 @@ static ink_error emit_band(jpeg_prog *p, jpeg_state *state, uint32_t band)
             }
             coefficients[0] = dc;
             if (p->have_mask) {
-                /* The AC terms the mask says are nonzero, kept ones only; zigzag order, so the
-                 * last one seen bounds the block's last index (the IDCT's shortcut test). */
+                /* The AC terms the mask says are nonzero, kept ones only (all nonzero: the
+                 * decoders store none that is 0); zigzag order, so the last one seen bounds the
+                 * block's last index (the IDCT's shortcut test). */
                 uint64_t *mask = (uint64_t *)(void *)block;
-                uint64_t nonzero = *mask & ~(uint64_t)1;
+                uint64_t nonzero = *mask & kept_ac;
                 *mask = 0;
-                unsigned last = 0;
-                while (nonzero != 0) {
-                    unsigned k = jpeg_prog_lowest_bit(nonzero);
-                    nonzero &= nonzero - 1u;
-                    unsigned slot = p->keep_slot[k];
-                    if (slot == JPEG_PROG_DROP || kept[slot] == 0)
-                        continue;
-                    int32_t value = kept[slot] * p->slot_quant[slot];
-                    kept[slot] = 0;
-                    if ((uint32_t)(value + 1024) > 2048u) {
-                        flags |= JPEG_FLAG_BIG;
-                        value = value < -2048 ? -2048 : value > 2048 ? 2048 : value;
+                unsigned last_at = 0, last_word = JPEG_PROG_WORDS; /* none */
+                for (unsigned w = 0; w < JPEG_PROG_WORDS; w++) {
+                    jpeg_prog_word todo = jpeg_prog_word_of(nonzero, w);
+                    const uint8_t *keep_word = p->keep_by_bit + w * JPEG_PROG_WORD_BITS;
+                    while (todo != 0) {
+                        unsigned at = jpeg_prog_lowest_at(todo);
+                        todo &= todo - 1u;
+                        unsigned slot = keep_word[at];
+                        int32_t value = kept[slot] * p->slot_quant[slot];
+                        if ((uint32_t)(value + 1024) > 2048u) {
+                            flags |= JPEG_FLAG_BIG;
+                            value = value < -2048 ? -2048 : value > 2048 ? 2048 : value;
+                        }
+                        coefficients[p->slot_natural[slot]] = value;
+                        last_at = at;
+                        last_word = w;
                     }
-                    coefficients[p->slot_natural[slot]] = value;
-                    last = k;
                 }
+                unsigned last = 0;
+                if (last_word < JPEG_PROG_WORDS)
+                    last = last_word * JPEG_PROG_WORD_BITS + jpeg_prog_position_of(last_at);
                 if (last != 0)
                     flags |= JPEG_FLAG_AC | ((uint32_t)last << JPEG_FLAG_LAST_SHIFT);
             }
@@ -702,6 +745,9 @@ static ink_error run(jpeg_prog *p, jpeg_state *state, uint8_t *buffers, ink_aren
     if ((error = emit_band(p, state, 0)) != INK_OK)
         return error;
     if (p->nbands > 1) {
+        /* The walk has read every DHT: the state's Huffman tables are free for lookaheads. */
+        p->fast_next = PROG_WALK_FAST_SLOTS;
+        p->fast_slots = PROG_FAST_SLOTS;
         p->source.position =
             state->input.consumed + (uint64_t)(state->input.end - state->input.buffer);
         give_slices(p, buffers, INK_JPEG_INPUT_BYTES + INK_JPEG_TILE_BYTES);
@@ -729,6 +775,7 @@ ink_error ink_jpeg_progressive_decode(jpeg_state *state, uint8_t *buffers, ink_a
     p->source.self.seek = NULL;
     p->source.self.user = &p->source;
     memset(p->fast_owner, PROG_NO_TABLE, sizeof p->fast_owner);
+    p->fast_slots = PROG_WALK_FAST_SLOTS;
     error = run(p, state, buffers, arena, info);
     if (p->primary.bytes)
         ink_arena_release(arena, &p->primary);

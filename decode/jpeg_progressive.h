@@ -9,7 +9,8 @@
  *                               (T.81 G.1.2), on the shared bit reader of jpeg_huffman.c
  *
  * A band's block holds only what the chosen DCT scale uses: the coefficients of the kept set (in
- * a small natural-order square, `keep_slot` maps a zigzag index to its slot or JPEG_PROG_DROP)
+ * a small natural-order square, `keep_slot` maps a zigzag index to its slot, or for one not kept
+ * to a spare slot in the block's padding that nothing reads)
  * and, except at 1/8, a 64-bit mask of the zigzag positions already nonzero — all an AC
  * refinement scan needs to stay in step for coefficients that are not kept.
  */
@@ -18,40 +19,78 @@
 
 #include "decode/jpeg_internal.h"
 
-#define JPEG_PROG_DROP 0xFFu
+/* The 64-bit position masks are taken a machine word at a time: one word on a 64-bit host, two
+ * 32-bit halves on RV32, where 64-bit arithmetic costs two or three instructions an operation
+ * and a variable 64-bit shift a branch. INK_JPEG_PROG_WORD_BITS=32 forces halves on the host:
+ * test_jpeg_progressive_word32 and test_jpeg_progressive_sweep_word32 run the host tests on
+ * them. */
+#if (defined(INK_JPEG_PROG_WORD_BITS) && INK_JPEG_PROG_WORD_BITS == 32) ||                      \
+    UINTPTR_MAX <= 0xFFFFFFFFu
+typedef uint32_t jpeg_prog_word;
+#else
+typedef uint64_t jpeg_prog_word;
+#endif
+#define JPEG_PROG_WORD_BITS ((unsigned)sizeof(jpeg_prog_word) * 8u)
+#define JPEG_PROG_WORDS (64u / JPEG_PROG_WORD_BITS)
 
-/* Index of the lowest set bit of a nonzero mask without a count-trailing-zeros instruction: a de
- * Bruijn multiply on the lower nonzero 32-bit half (test_jpeg_progressive checks every bit). */
-static inline unsigned jpeg_prog_lowest_bit_portable(uint64_t mask)
+/* Word `w` of a 64-bit mask, and a word put back in place. */
+static inline jpeg_prog_word jpeg_prog_word_of(uint64_t mask, unsigned w)
 {
-    static const uint8_t debruijn[32] = {0,  1,  28, 2,  29, 14, 24, 3,  30, 22, 20,
-                                         15, 25, 17, 4,  8,  31, 27, 13, 23, 21, 19,
-                                         16, 7,  26, 12, 18, 6,  11, 5,  10, 9};
-    uint32_t low = (uint32_t)mask;
-    unsigned base = 0;
-    if (low == 0) {
-        low = (uint32_t)(mask >> 32);
-        base = 32;
-    }
-    return base + debruijn[((low & (0u - low)) * 0x077CB531u) >> 27];
+    return JPEG_PROG_WORDS == 1 ? (jpeg_prog_word)mask
+                                : (jpeg_prog_word)(w != 0 ? mask >> 32 : mask);
+}
+static inline uint64_t jpeg_prog_word_to(jpeg_prog_word bits, unsigned w)
+{
+    return JPEG_PROG_WORDS == 1 || w == 0 ? (uint64_t)bits : (uint64_t)bits << 32;
 }
 
-/* RV32IMC has no such instruction and libgcc's __ctzdi2 is a call: the portable version there
- * took the RV32 progressive/baseline median from 2.02x to 1.87x (perf/jpeg_progressive_bench.sh). */
-static inline unsigned jpeg_prog_lowest_bit(uint64_t mask)
-{
-#if defined(__riscv) && !defined(__riscv_zbb)
-    return jpeg_prog_lowest_bit_portable(mask);
+/* Tables by bit: where a word's set bits are visited, a table indexed by the bit's position in
+ * the word takes its place, indexed by an "at" that is the position on a host (count trailing
+ * zeros) and, without such an instruction (RV32IMC has none and libgcc's __ctzsi2 is a call),
+ * the bit's de Bruijn hash (the top 5 bits of the one-bit word times 0x077CB531 differ for
+ * every bit), which saves the hash-to-position lookup. */
+#if (defined(__riscv) && !defined(__riscv_zbb)) ||                                                \
+    (defined(INK_JPEG_PROG_WORD_BITS) && INK_JPEG_PROG_WORD_BITS == 32)
+#define JPEG_PROG_BIT_HASHED 1
 #else
-    return (unsigned)__builtin_ctzll(mask);
+#define JPEG_PROG_BIT_HASHED 0
 #endif
+static inline unsigned jpeg_prog_bit_hash(uint32_t one_bit)
+{
+    return (one_bit * 0x077CB531u) >> 27;
+}
+extern const uint8_t jpeg_prog_bit_index[32]; /* hash -> position */
+
+/* The "at" of a one-bit word, of the lowest set bit of a nonzero word, and an at's position
+ * (test_jpeg_progressive checks the hashed ones for every bit). */
+static inline unsigned jpeg_prog_one_bit_at(jpeg_prog_word bit)
+{
+#if JPEG_PROG_BIT_HASHED
+    return jpeg_prog_bit_hash((uint32_t)bit);
+#else
+    return JPEG_PROG_WORDS == 1 ? (unsigned)__builtin_ctzll(bit) : (unsigned)__builtin_ctz(bit);
+#endif
+}
+static inline unsigned jpeg_prog_lowest_at(jpeg_prog_word word)
+{
+#if JPEG_PROG_BIT_HASHED
+    return jpeg_prog_bit_hash((uint32_t)(word & (0u - word)));
+#else
+    return jpeg_prog_one_bit_at(word);
+#endif
+}
+static inline unsigned jpeg_prog_position_of(unsigned at)
+{
+    return JPEG_PROG_BIT_HASHED ? jpeg_prog_bit_index[at] : at;
 }
 
 /* What the block decoders need of a scan besides the bit reader. */
 typedef struct jpeg_prog_block_params {
     uint8_t ss, se, al;
     uint8_t coefficients_offset; /* bytes before a block's coefficients: 8 (its mask) or 0 */
+    uint8_t spare_slot;          /* the slot of the coefficients not kept */
     const uint8_t *keep_slot;    /* zigzag index -> slot in the block's coefficients */
+    const uint8_t *keep_by_bit;  /* the same by word and "at" (JPEG_PROG_WORD_BITS a word) */
 } jpeg_prog_block_params;
 
 /* A run of blocks of one component with no restart marker inside: `count` blocks, the first at
@@ -107,7 +146,27 @@ ink_error ink_jpeg_prog_dc_refine_mcus(jpeg_state *state, const jpeg_prog_mcu *m
 ink_error ink_jpeg_progressive_decode(jpeg_state *state, uint8_t *buffers, ink_arena *arena,
                                       const ink_row_sink *sink, ink_error_info *info);
 
-/* Lookahead table for `table` (JPEG_FAST_BITS wide, entries (symbol << 8) | length). */
-void ink_jpeg_prog_build_fast(const jpeg_huffman_table *table, uint16_t *fast);
+/* Lookahead table for `table`, JPEG_FAST_BITS wide, in the form the scan type decodes fastest:
+ * - plain entries: (symbol << 8) | code length, 0 for a code longer than JPEG_FAST_BITS;
+ * - FIRST (AC first scans): a code of a coefficient of size <= JPEG_PROG_FAST_VALUE_SIZE short
+ *   enough to have its value bits inside the lookahead gives (value + JPEG_PROG_FAST_VALUE_BIAS)
+ *   << 9 | run << 5 | JPEG_PROG_FAST_VALUE | (code + value length); others plain;
+ * - DC (DC first scans): the same for a difference (size 0 too, run 0);
+ * - REFINE (AC refinements): a code of a new coefficient (size 1) shorter than JPEG_FAST_BITS
+ *   takes its sign bit along: (symbol << 8) | JPEG_PROG_FAST_SIGNED | (sign:
+ *   JPEG_PROG_FAST_POSITIVE) | (length + 1); others plain.
+ * Plain entries have bits 4..7 clear. */
+typedef enum jpeg_prog_fast_form {
+    JPEG_PROG_FAST_DC,
+    JPEG_PROG_FAST_FIRST,
+    JPEG_PROG_FAST_REFINE
+} jpeg_prog_fast_form;
+#define JPEG_PROG_FAST_SIGNED 0x10u
+#define JPEG_PROG_FAST_POSITIVE 0x20u
+#define JPEG_PROG_FAST_VALUE 0x10u
+#define JPEG_PROG_FAST_VALUE_SIZE 6u  /* values -63..63 */
+#define JPEG_PROG_FAST_VALUE_BIAS 64  /* stored in 7 bits */
+void ink_jpeg_prog_build_fast(const jpeg_huffman_table *table, jpeg_prog_fast_form form,
+                              uint16_t *fast);
 
 #endif

@@ -12,49 +12,107 @@
  * alone tells a refinement scan which positions already have history. An end-of-band run in an
  * AC first scan skips the blocks it covers at once.
  *
+ * Speed: each scan type has its own lookahead form (jpeg_progressive.h): a DC difference or an
+ * AC first coefficient comes with its value bits, a refinement's new coefficient with its sign,
+ * in one lookup for the common short codes; a refinement never walks positions (two masks, see
+ * ink_jpeg_prog_ac_refine_run); the masks are taken a machine word at a time.
+ *
  * Hostile data: sizes are bounded, positions are checked against Se before any store, every
- * value is computed in int32 and clamped to int16 when stored; nothing indexes past the block.
+ * value is computed in int32 and clamped to int16 when stored (an AC first value to +-2^14, so
+ * that the corrections that follow stay in range); nothing indexes past the block.
  */
 #include <string.h>
 
 #include "decode/jpeg_progressive.h"
 
-void ink_jpeg_prog_build_fast(const jpeg_huffman_table *table, uint16_t *fast)
-{
-    memset(fast, 0, sizeof(uint16_t) << JPEG_FAST_BITS);
-    for (unsigned length = 1; length <= JPEG_FAST_BITS; length++) {
-        unsigned l = length - 1;
-        for (uint32_t code = table->mincode[l]; code < table->maxcode_plus1[l]; code++) {
-            uint32_t symbol = table->values[table->value_index[l] + code - table->mincode[l]];
-            uint32_t shift = JPEG_FAST_BITS - length;
-            for (uint32_t i = code << shift; i < (code + 1) << shift; i++)
-                fast[i] = (uint16_t)((symbol << 8) | length);
-        }
-    }
-}
-
-/* The canonical walk for codes the lookahead does not cover (needs count >= 16). */
-static int32_t decode_slow(const jpeg_huffman_table *table, jpeg_bitbuf buffer, int32_t *count)
-{
-    uint32_t bits16 = (uint32_t)(buffer >> (*count - 16)) & 0xFFFFu;
-    for (unsigned l = 0; l < 16; l++) {
-        uint32_t code = bits16 >> (15 - l);
-        if (code < table->maxcode_plus1[l]) {
-            *count -= (int32_t)(l + 1);
-            return table->values[table->value_index[l] + code - table->mincode[l]];
-        }
-    }
-    return -1;
-}
+const uint8_t jpeg_prog_bit_index[32] = {0,  1,  28, 2,  29, 14, 24, 3,  30, 22, 20,
+                                         15, 25, 17, 4,  8,  31, 27, 13, 23, 21, 19,
+                                         16, 7,  26, 12, 18, 6,  11, 5,  10, 9};
 
 static inline int32_t extend(uint32_t value, uint32_t size)
 {
     return (int32_t)value - (int32_t)(((value >> (size - 1u)) ^ 1u) * ((1u << size) - 1u));
 }
 
+void ink_jpeg_prog_build_fast(const jpeg_huffman_table *table, jpeg_prog_fast_form form,
+                              uint16_t *fast)
+{
+    memset(fast, 0, sizeof(uint16_t) << JPEG_FAST_BITS);
+    for (unsigned length = 1; length <= JPEG_FAST_BITS; length++) {
+        unsigned l = length - 1;
+        for (uint32_t code = table->mincode[l]; code < table->maxcode_plus1[l]; code++) {
+            uint32_t symbol = table->values[table->value_index[l] + code - table->mincode[l]];
+            uint32_t size = symbol & 15u, shift = JPEG_FAST_BITS - length;
+            uint32_t first = code << shift, end = (code + 1u) << shift;
+            if (form == JPEG_PROG_FAST_REFINE && size == 1u && length < JPEG_FAST_BITS) {
+                /* A new coefficient and its sign bit, the bit after the code: the lower half
+                 * of the code's entries is negative, the upper half positive. */
+                uint32_t half = 1u << (shift - 1u);
+                uint16_t negative =
+                    (uint16_t)((symbol << 8) | JPEG_PROG_FAST_SIGNED | (length + 1u));
+                for (uint32_t i = first; i < first + half; i++)
+                    fast[i] = negative;
+                for (uint32_t i = first + half; i < end; i++)
+                    fast[i] = (uint16_t)(negative | JPEG_PROG_FAST_POSITIVE);
+                continue;
+            }
+            if (form == JPEG_PROG_FAST_DC) {
+                size = symbol; /* a DC symbol is the difference's size */
+                if (size > JPEG_PROG_FAST_VALUE_SIZE) /* and anything above 11 is refused */
+                    size = JPEG_FAST_BITS;
+            }
+            if (form != JPEG_PROG_FAST_REFINE && (size != 0 || form == JPEG_PROG_FAST_DC) &&
+                size <= JPEG_PROG_FAST_VALUE_SIZE && length + size <= JPEG_FAST_BITS) {
+                /* A code and its value bits: each value has its own run of entries. */
+                uint32_t span = 1u << (shift - size);
+                uint32_t zeros = form == JPEG_PROG_FAST_DC ? 0u : symbol >> 4;
+                for (uint32_t raw = 0; raw < (1u << size); raw++) {
+                    int32_t value = size != 0 ? extend(raw, size) : 0;
+                    uint32_t biased = (uint32_t)(value + JPEG_PROG_FAST_VALUE_BIAS);
+                    uint16_t entry = (uint16_t)((biased << 9) | (zeros << 5) |
+                                                JPEG_PROG_FAST_VALUE | (length + size));
+                    for (uint32_t i = first + raw * span; i < first + (raw + 1u) * span; i++)
+                        fast[i] = entry;
+                }
+                continue;
+            }
+            for (uint32_t i = first; i < end; i++)
+                fast[i] = (uint16_t)((symbol << 8) | length);
+        }
+    }
+}
+
+/* The canonical walk for codes the lookahead does not cover (needs count >= 16): longer than
+ * JPEG_FAST_BITS, since the lookahead has every code up to that. Returns the symbol | (code
+ * length << 8), or -1 for a code the table does not have (the count stays in a register: its
+ * address is never taken). */
+static int32_t decode_slow(const jpeg_huffman_table *table, jpeg_bitbuf buffer, int32_t count)
+{
+    uint32_t bits16 = (uint32_t)(buffer >> (count - 16)) & 0xFFFFu;
+    for (unsigned l = JPEG_FAST_BITS; l < 16; l++) {
+        uint32_t code = bits16 >> (15 - l);
+        if (code < table->maxcode_plus1[l])
+            return (int32_t)(table->values[table->value_index[l] + code - table->mincode[l]] |
+                             ((l + 1u) << 8));
+    }
+    return -1;
+}
+
 static inline int16_t clamp16(int32_t value)
 {
     return (int16_t)(value < -32767 ? -32767 : value > 32767 ? 32767 : value);
+}
+
+/* An AC first scan's values are clamped to +-2^14: the corrections of later refinements add
+ * each bit 2^Al (Al <= 13) at most once (correct() tests it), 2^14 - 1 in all, so the value
+ * stays in int16 without another clamp. What the clamp changes only hostile data sees, and not
+ * in the output: emit_band clamps every dequantised term to +-2048 (quantisers are >= 1). */
+#define AC_FIRST_LIMIT 16384
+static inline int16_t clamp_ac_first(int32_t value)
+{
+    return (int16_t)(value < -AC_FIRST_LIMIT ? -AC_FIRST_LIMIT
+                     : value > AC_FIRST_LIMIT ? AC_FIRST_LIMIT
+                                              : value);
 }
 
 /* The reader in locals: the bit buffer (right-aligned, `count` unread bits) and the input
@@ -82,31 +140,65 @@ static inline int16_t clamp16(int32_t value)
     const uint8_t *next, *end;                                                                    \
     LOAD()
 #define PEEK(n) ((uint32_t)(buffer >> (count - (int32_t)(n))) & ((1u << (n)) - 1u))
+/* Host refill (64-bit buffer, count <= 31, at least 8 readable bytes): 4..7 whole bytes in one
+ * big-endian load when none of them is 0xFF (one word test), as jpeg_huffman.c's block decoder. */
+static inline __attribute__((always_inline)) bool refill_wide(jpeg_bitbuf *buffer, int32_t *count,
+                                                              const uint8_t **next)
+{
+#if UINTPTR_MAX > 0xFFFFFFFFu
+    const uint8_t *p = *next;
+    uint64_t word = (uint64_t)p[0] << 56 | (uint64_t)p[1] << 48 | (uint64_t)p[2] << 40 |
+                    (uint64_t)p[3] << 32 | (uint64_t)p[4] << 24 | (uint64_t)p[5] << 16 |
+                    (uint64_t)p[6] << 8 | p[7];
+    unsigned take = (unsigned)(63 - *count) >> 3;
+    uint64_t fresh = word >> (64u - 8u * take);
+    uint64_t inverted = ~fresh; /* a zero byte here is an 0xFF byte taken */
+    if (((inverted - 0x0101010101010101u) & ~inverted & 0x8080808080808080u) != 0)
+        return false;
+    *buffer = (*buffer << (8u * take)) | fresh;
+    *count += (int32_t)(8u * take);
+    *next = p + take;
+    return true;
+#else
+    (void)buffer, (void)count, (void)next;
+    return false;
+#endif
+}
+/* At least n bits (n <= 32 on the host, <= 17 on RV32): a wide load on the host, two plain bytes
+ * on RV32, else a byte at a time, and ink_jpeg_bits_fill for the rest. */
 #define ENSURE(n)                                                                                 \
     do {                                                                                          \
         if (count < (int32_t)(n)) {                                                               \
-            while (count <= JPEG_BITBUF_BITS - 8 && next < end && *next != 0xFF) {                \
-                buffer = (buffer << 8) | *next++;                                                 \
-                count += 8;                                                                       \
-            }                                                                                     \
-            if (count < (int32_t)(n)) {                                                           \
-                SAVE();                                                                           \
-                ink_jpeg_bits_fill(bits, input);                                                  \
-                LOAD();                                                                           \
+            if (!JPEG_BITS_WIDE && end - next >= 2 && next[0] != 0xFF && next[1] != 0xFF) {       \
+                buffer = (buffer << 16) | (uint32_t)next[0] << 8 | next[1];                       \
+                count += 16;                                                                      \
+                next += 2;                                                                        \
+            } else if (JPEG_BITS_WIDE && end - next >= 8 && refill_wide(&buffer, &count, &next)) { \
+            } else {                                                                              \
+                while (count <= JPEG_BITBUF_BITS - 8 && next < end && *next != 0xFF) {            \
+                    buffer = (buffer << 8) | *next++;                                             \
+                    count += 8;                                                                   \
+                }                                                                                 \
+                if (count < (int32_t)(n)) {                                                       \
+                    SAVE();                                                                       \
+                    ink_jpeg_bits_fill(bits, input);                                              \
+                    LOAD();                                                                       \
+                }                                                                                 \
             }                                                                                     \
         }                                                                                         \
     } while (0)
 #define DECODE(table, symbol)                                                                     \
     do {                                                                                          \
-        uint32_t entry_ = (table)->fast[PEEK(JPEG_FAST_BITS) & (table)->fast_mask];               \
+        uint32_t entry_ = (table)->fast[PEEK(JPEG_FAST_BITS)];                                    \
         if (entry_ != 0) {                                                                        \
             count -= (int32_t)(entry_ & 15u);                                                     \
             symbol = entry_ >> 8;                                                                 \
         } else {                                                                                  \
-            int32_t slow_ = decode_slow((table)->canonical, buffer, &count);                      \
+            int32_t slow_ = decode_slow((table)->canonical, buffer, count);                       \
             if (slow_ < 0)                                                                        \
                 goto bad_code;                                                                    \
-            symbol = (uint32_t)slow_;                                                             \
+            count -= slow_ >> 8;                                                                  \
+            symbol = (uint32_t)slow_ & 0xFFu;                                                     \
         }                                                                                         \
     } while (0)
 /* Reads n (1..16) bits. */
@@ -115,6 +207,28 @@ static inline int16_t clamp16(int32_t value)
         ENSURE(n);                                                                                \
         (out) = PEEK(n);                                                                          \
         count -= (int32_t)(n);                                                                    \
+    } while (0)
+/* A DC difference (DC form lookahead: a short code and its value bits in one entry). */
+#define DC_DIFFERENCE(table, diff)                                                                \
+    do {                                                                                          \
+        uint32_t dc_entry_ = (table)->fast[PEEK(JPEG_FAST_BITS)];                                 \
+        if (dc_entry_ & JPEG_PROG_FAST_VALUE) {                                                   \
+            count -= (int32_t)(dc_entry_ & 15u);                                                  \
+            diff = (int32_t)(dc_entry_ >> 9) - JPEG_PROG_FAST_VALUE_BIAS;                         \
+        } else {                                                                                  \
+            uint32_t size_, raw_;                                                                 \
+            DECODE(table, size_);                                                                 \
+            if (size_ > 11) {                                                                     \
+                SAVE();                                                                           \
+                return ink_error_set(info, INK_ERR_BAD_DATA, "JPEG DC difference of size %u",     \
+                                     size_);                                                      \
+            }                                                                                     \
+            diff = 0;                                                                             \
+            if (size_ != 0) {                                                                     \
+                RECEIVE(size_, raw_);                                                             \
+                diff = extend(raw_, size_);                                                       \
+            }                                                                                     \
+        }                                                                                         \
     } while (0)
 /* Enough for a code (16) and its value bits (up to 15) without another fill on a 64-bit host. */
 #define SYMBOL_BITS (JPEG_BITS_WIDE ? 32 : 16)
@@ -142,29 +256,15 @@ ink_error ink_jpeg_prog_dc_first_run(jpeg_state *state, const jpeg_entropy_table
 {
     READER_LOCALS;
     const unsigned al = params->al;
-    int32_t value = *predictor;
-    uint32_t size, raw;
+    int32_t value = *predictor, diff;
     uint8_t *block = run->block;
     for (uint32_t i = 0; i < run->count; i++) {
         ENSURE(SYMBOL_BITS);
-        DECODE(dc, size);
-        if (size > 11) {
+        DC_DIFFERENCE(dc, diff);
+        value += diff;
+        if (value > 32767 || value < -32768) {
             SAVE();
-            return ink_error_set(info, INK_ERR_BAD_DATA, "JPEG DC difference of size %u", size);
-        }
-        if (!block) {
-            /* A chroma block of an interleaved scan: its value bits are only skipped. */
-            if (size != 0)
-                RECEIVE(size, raw);
-            continue;
-        }
-        if (size != 0) {
-            RECEIVE(size, raw);
-            value += extend(raw, size);
-            if (value > 32767 || value < -32768) {
-                SAVE();
-                return ink_error_set(info, INK_ERR_BAD_DATA, "JPEG DC coefficient out of range");
-            }
+            return ink_error_set(info, INK_ERR_BAD_DATA, "JPEG DC coefficient out of range");
         }
         coefficients_of(params, block)[0] = clamp16(value * (1 << al));
         block += run->stride;
@@ -182,30 +282,17 @@ ink_error ink_jpeg_prog_dc_first_mcus(jpeg_state *state, const jpeg_prog_mcu *mc
                                       ink_error_info *info)
 {
     READER_LOCALS;
-    int32_t value = *predictor;
-    uint32_t size, raw;
+    int32_t value = *predictor, diff;
     for (; nmcus > 0; nmcus--, base += mcu->stride) {
         for (uint32_t b = 0; b < mcu->nblocks; b++) {
             ENSURE(SYMBOL_BITS);
-            DECODE(mcu->dc[b], size);
-            if (size > 11) {
+            DC_DIFFERENCE(mcu->dc[b], diff);
+            if (mcu->offset[b] < 0)
+                continue; /* a chroma difference: only its bits are taken */
+            value += diff;
+            if (value > 32767 || value < -32768) {
                 SAVE();
-                return ink_error_set(info, INK_ERR_BAD_DATA, "JPEG DC difference of size %u",
-                                     size);
-            }
-            if (mcu->offset[b] < 0) {
-                if (size != 0)
-                    RECEIVE(size, raw); /* a chroma difference: its bits are only skipped */
-                continue;
-            }
-            if (size != 0) {
-                RECEIVE(size, raw);
-                value += extend(raw, size);
-                if (value > 32767 || value < -32768) {
-                    SAVE();
-                    return ink_error_set(info, INK_ERR_BAD_DATA,
-                                         "JPEG DC coefficient out of range");
-                }
+                return ink_error_set(info, INK_ERR_BAD_DATA, "JPEG DC coefficient out of range");
             }
             ((int16_t *)(void *)(base + mcu->offset[b]))[0] = clamp16(value * (1 << al));
         }
@@ -225,12 +312,21 @@ ink_error ink_jpeg_prog_dc_refine_mcus(jpeg_state *state, const jpeg_prog_mcu *m
     READER_LOCALS;
     const uint16_t p1 = (uint16_t)(1u << al);
     const uint32_t n = mcu->nblocks;
+    /* The luma blocks only: their bit in the MCU's bits (the first block highest), and place. */
+    uint32_t nluma = 0, shift[JPEG_PROG_MCU_BLOCKS];
+    int32_t offset[JPEG_PROG_MCU_BLOCKS];
+    for (uint32_t b = 0; b < n; b++) {
+        if (mcu->offset[b] >= 0) {
+            shift[nluma] = n - 1u - b;
+            offset[nluma++] = mcu->offset[b];
+        }
+    }
     uint32_t got;
     for (; nmcus > 0; nmcus--, base += mcu->stride) {
-        RECEIVE(n, got); /* one bit per block, the MCU's first block highest */
-        for (uint32_t b = 0; b < n; b++) {
-            if (mcu->offset[b] >= 0 && ((got >> (n - 1u - b)) & 1u)) {
-                int16_t *dc = (int16_t *)(void *)(base + mcu->offset[b]);
+        RECEIVE(n, got); /* one bit per block */
+        for (uint32_t j = 0; j < nluma; j++) {
+            if ((got >> shift[j]) & 1u) {
+                int16_t *dc = (int16_t *)(void *)(base + offset[j]);
                 dc[0] = (int16_t)(uint16_t)((uint16_t)dc[0] | p1);
             }
         }
@@ -267,6 +363,9 @@ ink_error ink_jpeg_prog_ac_first_run(jpeg_state *state, const jpeg_entropy_table
     READER_LOCALS;
     const unsigned ss = params->ss, se = params->se, al = params->al;
     const uint8_t *keep = params->keep_slot;
+    const unsigned spare = params->spare_slot;
+    const jpeg_entropy_table first_table = *ac; /* in locals: no reload after a store */
+    const bool small_al = (63 << al) <= AC_FIRST_LIMIT;
     uint32_t eob = *eobrun, left = run->count, symbol, raw;
     uint8_t *block = run->block;
     uint64_t nonzero = 0;
@@ -283,7 +382,23 @@ ink_error ink_jpeg_prog_ac_first_run(jpeg_state *state, const jpeg_entropy_table
         nonzero = *mask_of(block);
         for (unsigned k = ss; k <= se; k++) {
             ENSURE(SYMBOL_BITS);
-            DECODE(ac, symbol);
+            uint32_t entry = first_table.fast[PEEK(JPEG_FAST_BITS)];
+            if (entry & JPEG_PROG_FAST_VALUE) {
+                /* The common case: a short code and its value bits in one lookahead entry. */
+                count -= (int32_t)(entry & 15u);
+                k += (entry >> 5) & 15u;
+                if (k > se)
+                    goto past_end;
+                nonzero |= (uint64_t)1 << k;
+                unsigned slot = keep[k];
+                if (slot != spare) {
+                    int32_t value = ((int32_t)(entry >> 9) - JPEG_PROG_FAST_VALUE_BIAS) * (1 << al);
+                    /* |value| <= 63 << al needs the clamp only for Al > 8 */
+                    coefficients[slot] = small_al ? (int16_t)value : clamp_ac_first(value);
+                }
+                continue;
+            }
+            DECODE(&first_table, symbol);
             unsigned zeros = symbol >> 4, size = symbol & 15u;
             if (size == 0) {
                 if (zeros == 15) {
@@ -300,6 +415,7 @@ ink_error ink_jpeg_prog_ac_first_run(jpeg_state *state, const jpeg_entropy_table
             }
             k += zeros;
             if (k > se) {
+            past_end:
                 SAVE();
                 *mask_of(block) = nonzero;
                 return ink_error_set(info, INK_ERR_BAD_DATA,
@@ -309,8 +425,9 @@ ink_error ink_jpeg_prog_ac_first_run(jpeg_state *state, const jpeg_entropy_table
             }
             RECEIVE(size, raw);
             nonzero |= (uint64_t)1 << k;
-            if (keep[k] != JPEG_PROG_DROP)
-                coefficients[keep[k]] = clamp16(extend(raw, size) * (1 << al));
+            unsigned slot = keep[k];
+            if (slot != spare) /* the value of a coefficient not kept is not even computed */
+                coefficients[slot] = clamp_ac_first(extend(raw, size) * (1 << al));
         }
         *mask_of(block) = nonzero;
         block += run->stride;
@@ -326,16 +443,39 @@ bad_code:
     return bad_code_error(bits, info);
 }
 
-/* Appends a correction bit to the (already nonzero) coefficient at zigzag `k`. */
-static inline void correct(int16_t *coefficients, const uint8_t *keep, unsigned k, int32_t p1)
+/* Appends a correction bit to the (already nonzero) coefficient in `slot` when it is kept. */
+static inline void correct(int16_t *coefficients, unsigned slot, unsigned spare, int32_t p1)
 {
-    if (keep[k] == JPEG_PROG_DROP)
+    if (slot == spare)
         return;
-    int32_t value = coefficients[keep[k]];
-    if ((value & p1) == 0)
-        coefficients[keep[k]] = clamp16(value >= 0 ? value + p1 : value - p1);
+    int32_t value = coefficients[slot];
+    int32_t sign = value >> 31; /* 0 or -1 */
+    if ((value & p1) == 0) /* in range: see AC_FIRST_LIMIT */
+        coefficients[slot] = (int16_t)(value + ((p1 ^ sign) - sign));
 }
 
+/* One correction bit for each position of `passed` (positions with history, in the word whose
+ * part of keep_by_bit is `keep_word`), lowest first. The position is only looked up for a bit
+ * that is set. */
+#define CORRECT_ALL(passed, keep_word)                                                            \
+    do {                                                                                          \
+        jpeg_prog_word todo_ = (passed);                                                          \
+        while (todo_ != 0) {                                                                      \
+            ENSURE(1);                                                                            \
+            count--;                                                                              \
+            if ((buffer >> count) & 1u)                                                           \
+                correct(coefficients, (keep_word)[jpeg_prog_lowest_at(todo_)], spare, p1);        \
+            todo_ &= todo_ - 1u;                                                                  \
+        }                                                                                         \
+    } while (0)
+
+/* AC refinement (T.81 G.1.2.3) without a walk over positions: a block's positions Ss..Se are two
+ * masks, those with history (`history`, each gets one correction bit when passed) and those
+ * without (`fresh`), taken a word at a time. A symbol's run of r zero-history positions ends at
+ * the (r+1)-th bit of `fresh`: clearing its r lowest bits (moving on to the next word when they
+ * run out) and isolating the next gives the target as a one-bit mask; the history positions
+ * below it are the ones passed. Positions are only computed (lowest set bit) to store a new
+ * coefficient or apply a correction bit that is 1. */
 ink_error ink_jpeg_prog_ac_refine_run(jpeg_state *state, const jpeg_entropy_table *ac,
                                       const jpeg_prog_block_params *params, uint32_t *eobrun,
                                       const jpeg_prog_run *run, ink_error_info *info)
@@ -343,7 +483,9 @@ ink_error ink_jpeg_prog_ac_refine_run(jpeg_state *state, const jpeg_entropy_tabl
     READER_LOCALS;
     const unsigned ss = params->ss, se = params->se;
     const int32_t p1 = 1 << params->al;
-    const uint8_t *keep = params->keep_slot;
+    const uint8_t *keep_by_bit = params->keep_by_bit;
+    const unsigned spare = params->spare_slot; /* (a new coefficient not kept is stored there) */
+    const jpeg_entropy_table refine_table = *ac; /* in locals: no reload after a store */
     /* The positions this scan refines: Ss..Se. */
     const uint64_t range = (se == 63 ? ~(uint64_t)0 : ((uint64_t)1 << (se + 1u)) - 1u) &
                            ~(((uint64_t)1 << ss) - 1u);
@@ -353,73 +495,110 @@ ink_error ink_jpeg_prog_ac_refine_run(jpeg_state *state, const jpeg_entropy_tabl
     for (uint32_t i = 0; i < run->count; i++, block += run->stride) {
         int16_t *coefficients = coefficients_of(params, block);
         nonzero = *mask_of(block);
-        unsigned k = ss;
+        unsigned w = 0;                         /* the word being decoded */
+        const uint8_t *keep_word = keep_by_bit; /* its part of keep_by_bit */
+        jpeg_prog_word history = jpeg_prog_word_of(nonzero & range, 0); /* not passed yet */
         if (eob == 0) {
-            for (; k <= se; k++) {
-                ENSURE(SYMBOL_BITS);
-                DECODE(ac, symbol);
-                unsigned zeros = symbol >> 4, size = symbol & 15u;
-                int32_t value = 0;
+            /* Zero history, not passed yet; the new coefficients of this word. */
+            jpeg_prog_word fresh = jpeg_prog_word_of(~nonzero & range, 0);
+            jpeg_prog_word placed = 0;
+            for (;;) {
+                if ((fresh | history) == 0) {
+                    /* This word is done: the next, or the block is. */
+                    nonzero |= jpeg_prog_word_to(placed, w);
+                    placed = 0;
+                    if (++w == JPEG_PROG_WORDS)
+                        break;
+                    keep_word += JPEG_PROG_WORD_BITS;
+                    history = jpeg_prog_word_of(nonzero & range, w);
+                    fresh = jpeg_prog_word_of(~nonzero & range, w);
+                    continue;
+                }
+                /* A code (16) and its sign bit (1) without another fill. */
+                ENSURE(17);
+                unsigned zeros;
+                int32_t value;
+                uint32_t entry = refine_table.fast[PEEK(JPEG_FAST_BITS)];
+                if (entry & JPEG_PROG_FAST_SIGNED) {
+                    /* The common case: a new coefficient, its sign in the same lookahead. */
+                    count -= (int32_t)(entry & 15u);
+                    zeros = entry >> 12;
+                    value = entry & JPEG_PROG_FAST_POSITIVE ? p1 : -p1;
+                    goto run;
+                }
+                DECODE(&refine_table, symbol);
+                zeros = symbol >> 4;
+                unsigned size = symbol & 15u;
+                value = 0;
                 if (size != 0) {
                     if (size != 1) {
                         SAVE();
-                        *mask_of(block) = nonzero;
+                        *mask_of(block) = nonzero | jpeg_prog_word_to(placed, w);
                         return ink_error_set(info, INK_ERR_BAD_DATA,
                                              "JPEG AC refinement with a coefficient of size %u",
                                              size);
                     }
-                    RECEIVE(1, raw);
-                    value = raw ? p1 : -p1;
+                    count--;
+                    value = (buffer >> count) & 1u ? p1 : -p1;
                 } else if (zeros != 15) {
                     eob = 1u << zeros;
                     if (zeros != 0) {
                         RECEIVE(zeros, raw);
                         eob += raw;
                     }
+                    nonzero |= jpeg_prog_word_to(placed, w);
                     break; /* the rest of this block is refined below */
                 }
-                /* Skip `zeros` zero-history positions, refining the nonzero ones on the way. */
-                for (; k <= se; k++) {
-                    if (nonzero & ((uint64_t)1 << k)) {
-                        RECEIVE(1, raw);
-                        if (raw)
-                            correct(coefficients, keep, k, p1);
-                    } else {
-                        if (zeros == 0)
-                            break;
-                        zeros--;
+            run:
+                /* (On a 64-bit host there is one word: `fresh` running out ends the block.) */
+                for (; zeros > 0 && (JPEG_PROG_WORDS == 1 || fresh != 0); zeros--)
+                    fresh &= fresh - 1u;
+                while (fresh == 0) {
+                    /* The run goes on past this word: all its history is passed. */
+                    CORRECT_ALL(history, keep_word);
+                    nonzero |= jpeg_prog_word_to(placed, w);
+                    placed = 0;
+                    if (++w == JPEG_PROG_WORDS) {
+                        if (value != 0) {
+                            SAVE();
+                            *mask_of(block) = nonzero;
+                            return ink_error_set(info, INK_ERR_BAD_DATA,
+                                                 "JPEG AC refinement places a coefficient past "
+                                                 "the scan's end %u",
+                                                 se);
+                        }
+                        goto block_done; /* a ZRL past the last zero */
                     }
+                    keep_word += JPEG_PROG_WORD_BITS;
+                    history = jpeg_prog_word_of(nonzero & range, w);
+                    fresh = jpeg_prog_word_of(~nonzero & range, w);
+                    for (; zeros > 0 && fresh != 0; zeros--)
+                        fresh &= fresh - 1u;
                 }
+                jpeg_prog_word target = fresh & (0u - fresh);
+                jpeg_prog_word passed = history & (target - 1u);
+                history ^= passed;
+                CORRECT_ALL(passed, keep_word);
+                fresh ^= target;
                 if (value != 0) {
-                    if (k > se) {
-                        SAVE();
-                        *mask_of(block) = nonzero;
-                        return ink_error_set(info, INK_ERR_BAD_DATA,
-                                             "JPEG AC refinement places a coefficient past the "
-                                             "scan's end %u",
-                                             se);
-                    }
-                    nonzero |= (uint64_t)1 << k;
-                    if (keep[k] != JPEG_PROG_DROP)
-                        coefficients[keep[k]] = (int16_t)value;
+                    if (JPEG_PROG_WORDS == 1)
+                        nonzero |= target; /* (RV32: a word, added to the mask when left) */
+                    else
+                        placed |= target;
+                    coefficients[keep_word[jpeg_prog_one_bit_at(target)]] = (int16_t)value;
                 }
             }
         }
         if (eob > 0) {
-            /* Inside an end-of-band run only positions with history get a correction bit:
-             * visit the mask's set bits in k..Se rather than every position. */
-            if (k <= se) {
-                uint64_t todo = nonzero & range & ~(((uint64_t)1 << k) - 1u);
-                while (todo != 0) {
-                    unsigned j = jpeg_prog_lowest_bit(todo);
-                    todo &= todo - 1u;
-                    RECEIVE(1, raw);
-                    if (raw)
-                        correct(coefficients, keep, j, p1);
-                }
+            /* Inside an end-of-band run only the positions with history left get a bit. */
+            for (; w < JPEG_PROG_WORDS; w++, keep_word += JPEG_PROG_WORD_BITS) {
+                CORRECT_ALL(history, keep_word);
+                if (w + 1u < JPEG_PROG_WORDS)
+                    history = jpeg_prog_word_of(nonzero & range, w + 1u);
             }
             eob--;
         }
+    block_done:
         *mask_of(block) = nonzero;
     }
     SAVE();

@@ -455,19 +455,24 @@ static void test_corpus(void **unused)
     assert_int_equal(transcoded.failures, 0);
 }
 
-/* The board's lowest-set-bit (de Bruijn) against a plain scan, for every single bit and with
- * higher bits set too. */
+/* The board's bit hash (de Bruijn, 32-bit words): every single bit has its own hash, and the
+ * index table gives the bit back, also for the lowest bit isolated from a word with higher bits
+ * set. */
 static void test_lowest_bit_portable(void **unused)
 {
     (void)unused;
-    for (unsigned bit = 0; bit < 64; bit++) {
-        uint64_t one = (uint64_t)1 << bit;
-        uint64_t with_higher = one | (bit < 63 ? ~(uint64_t)0 << (bit + 1u) : 0);
+    bool seen[32] = {false};
+    for (unsigned bit = 0; bit < 32; bit++) {
+        uint32_t one = (uint32_t)1 << bit;
+        assert_false(seen[jpeg_prog_bit_hash(one)]);
+        seen[jpeg_prog_bit_hash(one)] = true;
+        uint32_t with_higher = one | (bit < 31 ? ~(uint32_t)0 << (bit + 1u) : 0);
         unsigned expected = 0;
         while (((one >> expected) & 1u) == 0)
             expected++;
-        assert_int_equal(jpeg_prog_lowest_bit_portable(one), expected);
-        assert_int_equal(jpeg_prog_lowest_bit_portable(with_higher), expected);
+        assert_int_equal(jpeg_prog_bit_index[jpeg_prog_bit_hash(one)], expected);
+        assert_int_equal(jpeg_prog_bit_index[jpeg_prog_bit_hash(with_higher & (0u - with_higher))],
+                         expected);
     }
 }
 
