@@ -399,35 +399,6 @@ static int32_t decode_slow(const jpeg_huffman_table *table, jpeg_bitbuf buffer, 
 /* The block decoder counts the unread bits minus this (see `spare` below). */
 #define SPARE_BIAS ((int32_t)JPEG_LOOKUP_BITS + 2)
 
-/* Host refill (64-bit buffer, at least 8 readable bytes): as many whole bytes as fit (4..7 when
- * the buffer is below a symbol's 27 bits) in one big-endian load, when none of them is 0xFF
- * (one word test; FF 00 and markers are ink_jpeg_bits_fill's). One refill per ~5 coefficients
- * instead of a 4-byte step plus a byte loop whose exit is a mispredicted branch. */
-static inline __attribute__((always_inline)) bool refill_wide(jpeg_bitbuf *buffer, int32_t *spare,
-                                                              const uint8_t **next)
-{
-#if UINTPTR_MAX > 0xFFFFFFFFu
-    const uint8_t *p = *next;
-    uint64_t word = (uint64_t)p[0] << 56 | (uint64_t)p[1] << 48 | (uint64_t)p[2] << 40 |
-                    (uint64_t)p[3] << 32 | (uint64_t)p[4] << 24 | (uint64_t)p[5] << 16 |
-                    (uint64_t)p[6] << 8 | p[7];
-    /* At most 31 bits unread here: 4..7 bytes. */
-    unsigned take = (unsigned)(63 - SPARE_BIAS - *spare) >> 3;
-    uint64_t fresh = word >> (64u - 8u * take);
-    /* "has a zero byte" on ~fresh: its bytes above `take` are 0xFF, never zero. */
-    uint64_t inverted = ~fresh;
-    if (((inverted - 0x0101010101010101u) & ~inverted & 0x8080808080808080u) != 0)
-        return false;
-    *buffer = (*buffer << (8u * take)) | fresh;
-    *spare += (int32_t)(8u * take);
-    *next = p + take;
-    return true;
-#else
-    (void)buffer, (void)spare, (void)next;
-    return false;
-#endif
-}
-
 /* The block decoder's view of the entropy state: all in locals (registers on RV32), written
  * back to state->bits / state->input around the out-of-line refill and on exit. The bit count
  * is kept as `spare`, the unread bits beyond the LOOKUP_SHIFT a lookup needs: the lookup's
@@ -451,7 +422,8 @@ static inline __attribute__((always_inline)) bool refill_wide(jpeg_bitbuf *buffe
                 buffer = (buffer << 16) | (uint32_t)next[0] << 8 | next[1];                       \
                 spare += 16;                                                                      \
                 next += 2;                                                                        \
-            } else if (JPEG_BITS_WIDE && end - next >= 8 && refill_wide(&buffer, &spare, &next)) { \
+            } else if (JPEG_BITS_WIDE && end - next >= 8 &&                                     \
+                       ink_jpeg_refill_wide(&buffer, &spare, SPARE_BIAS, &next)) {                \
             } else {                                                                              \
                 while (spare <= JPEG_BITBUF_BITS - 8 - SPARE_BIAS && next < end && *next != 0xFF) { \
                     buffer = (buffer << 8) | *next++;                                             \

@@ -203,6 +203,37 @@ void ink_jpeg_bits_reset(jpeg_bits *bits);
 /* Appends bytes until more than JPEG_BITBUF_BITS - 8 bits are buffered (zeros past the data). */
 void ink_jpeg_bits_fill(jpeg_bits *bits, jpeg_input *input);
 
+/* The inline readers' host refill (jpeg_huffman.c's block decoder, jpeg_progressive_huffman.c):
+ * with a 64-bit buffer holding at most 31 unread bits and at least 8 readable bytes, as many
+ * whole bytes as fit (4..7) in one big-endian load, when none of them is 0xFF (one word test;
+ * FF 00 and markers are ink_jpeg_bits_fill's). `held` is the unread bit count minus `bias` (the
+ * block decoder keeps its count biased). False, and nothing taken, when a byte is 0xFF or the
+ * buffer is 32-bit: the caller's byte path follows. */
+static inline __attribute__((always_inline)) bool ink_jpeg_refill_wide(jpeg_bitbuf *buffer,
+                                                                       int32_t *held, int32_t bias,
+                                                                       const uint8_t **next)
+{
+#if UINTPTR_MAX > 0xFFFFFFFFu
+    const uint8_t *p = *next;
+    uint64_t word = (uint64_t)p[0] << 56 | (uint64_t)p[1] << 48 | (uint64_t)p[2] << 40 |
+                    (uint64_t)p[3] << 32 | (uint64_t)p[4] << 24 | (uint64_t)p[5] << 16 |
+                    (uint64_t)p[6] << 8 | p[7];
+    unsigned take = (unsigned)(63 - bias - *held) >> 3;
+    uint64_t fresh = word >> (64u - 8u * take);
+    /* "has a zero byte" on ~fresh: its bytes above `take` are 0xFF, never zero. */
+    uint64_t inverted = ~fresh;
+    if (((inverted - 0x0101010101010101u) & ~inverted & 0x8080808080808080u) != 0)
+        return false;
+    *buffer = (*buffer << (8u * take)) | fresh;
+    *held += (int32_t)(8u * take);
+    *next = p + take;
+    return true;
+#else
+    (void)buffer, (void)held, (void)bias, (void)next;
+    return false;
+#endif
+}
+
 /* How a block's coefficients are used. */
 typedef enum jpeg_block_mode {
     JPEG_BLOCK_SKIP = 0, /* keep the bitstream in step only: chroma, or pixels not needed */

@@ -140,30 +140,6 @@ static inline int16_t clamp_ac_first(int32_t value)
     const uint8_t *next, *end;                                                                    \
     LOAD()
 #define PEEK(n) ((uint32_t)(buffer >> (count - (int32_t)(n))) & ((1u << (n)) - 1u))
-/* Host refill (64-bit buffer, count <= 31, at least 8 readable bytes): 4..7 whole bytes in one
- * big-endian load when none of them is 0xFF (one word test), as jpeg_huffman.c's block decoder. */
-static inline __attribute__((always_inline)) bool refill_wide(jpeg_bitbuf *buffer, int32_t *count,
-                                                              const uint8_t **next)
-{
-#if UINTPTR_MAX > 0xFFFFFFFFu
-    const uint8_t *p = *next;
-    uint64_t word = (uint64_t)p[0] << 56 | (uint64_t)p[1] << 48 | (uint64_t)p[2] << 40 |
-                    (uint64_t)p[3] << 32 | (uint64_t)p[4] << 24 | (uint64_t)p[5] << 16 |
-                    (uint64_t)p[6] << 8 | p[7];
-    unsigned take = (unsigned)(63 - *count) >> 3;
-    uint64_t fresh = word >> (64u - 8u * take);
-    uint64_t inverted = ~fresh; /* a zero byte here is an 0xFF byte taken */
-    if (((inverted - 0x0101010101010101u) & ~inverted & 0x8080808080808080u) != 0)
-        return false;
-    *buffer = (*buffer << (8u * take)) | fresh;
-    *count += (int32_t)(8u * take);
-    *next = p + take;
-    return true;
-#else
-    (void)buffer, (void)count, (void)next;
-    return false;
-#endif
-}
 /* At least n bits (n <= 32 on the host, <= 17 on RV32): a wide load on the host, two plain bytes
  * on RV32, else a byte at a time, and ink_jpeg_bits_fill for the rest. */
 #define ENSURE(n)                                                                                 \
@@ -173,7 +149,8 @@ static inline __attribute__((always_inline)) bool refill_wide(jpeg_bitbuf *buffe
                 buffer = (buffer << 16) | (uint32_t)next[0] << 8 | next[1];                       \
                 count += 16;                                                                      \
                 next += 2;                                                                        \
-            } else if (JPEG_BITS_WIDE && end - next >= 8 && refill_wide(&buffer, &count, &next)) { \
+            } else if (JPEG_BITS_WIDE && end - next >= 8 &&                                     \
+                       ink_jpeg_refill_wide(&buffer, &count, 0, &next)) {                         \
             } else {                                                                              \
                 while (count <= JPEG_BITBUF_BITS - 8 && next < end && *next != 0xFF) {            \
                     buffer = (buffer << 8) | *next++;                                             \

@@ -5,8 +5,6 @@
  * with INK_JPEG_PROG_WORD_BITS=32, so the core library's copies are not linked.
  */
 #define INK_JPEG_PROG_WORD_BITS 32
-#define run progressive_run /* the decoder's static run() and the sweep's own */
 #include "decode/jpeg_progressive.c"
 #include "decode/jpeg_progressive_huffman.c"
-#undef run
 #include "test_jpeg_progressive_sweep.c"
