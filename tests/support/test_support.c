@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <zlib.h>
 
 const char *ink_test_shared_dir(void)
 {
@@ -96,4 +97,21 @@ uint32_t ink_test_random(uint32_t *state)
     x ^= x >> 17;
     x ^= x << 5;
     return *state = x;
+}
+
+size_t ink_test_zlib_deflate(const uint8_t *src, size_t src_nbytes, uint8_t *dst,
+                             size_t dst_nbytes, int level, int strategy, int window_bits,
+                             int mem_level)
+{
+    z_stream z;
+    memset(&z, 0, sizeof z);
+    assert_int_equal(deflateInit2(&z, level, Z_DEFLATED, window_bits, mem_level, strategy), Z_OK);
+    z.next_in = (Bytef *)src;
+    z.avail_in = (uInt)src_nbytes;
+    z.next_out = dst;
+    z.avail_out = (uInt)dst_nbytes;
+    assert_int_equal(deflate(&z, Z_FINISH), Z_STREAM_END);
+    size_t n = z.total_out;
+    deflateEnd(&z);
+    return n;
 }

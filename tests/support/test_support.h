@@ -24,6 +24,13 @@ ink_arena *ink_test_arena(void);
 /* The tests' pseudo-random numbers: xorshift32 (Marsaglia), reproducible from a nonzero seed. */
 uint32_t ink_test_random(uint32_t *state);
 
+/* zlib's deflate of src into dst (deflateInit2 with these level, strategy, window bits: -15 raw
+ * deflate, 15 the zlib wrapper, and memory level); the stream's length. The whole stream must
+ * fit dst (the test fails otherwise). */
+size_t ink_test_zlib_deflate(const uint8_t *src, size_t src_nbytes, uint8_t *dst,
+                             size_t dst_nbytes, int level, int strategy, int window_bits,
+                             int mem_level);
+
 /* Runs a shell command; returns its exit status (or -1). */
 int ink_test_run(const char *format, ...) __attribute__((format(printf, 1, 2)));
 

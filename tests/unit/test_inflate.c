@@ -65,22 +65,8 @@ static void make_random(uint8_t *dst, size_t nbytes, uint32_t seed)
         dst[i] = (uint8_t)(ink_test_random(&seed) >> 24);
 }
 
-/* Compresses with zlib; window_bits -15 for raw deflate, 15 for the zlib wrapper. */
-static size_t zlib_compress(const uint8_t *src, size_t src_nbytes, uint8_t *dst, size_t dst_nbytes,
-                            int level, int strategy, int window_bits)
-{
-    z_stream z;
-    memset(&z, 0, sizeof z);
-    assert_int_equal(deflateInit2(&z, level, Z_DEFLATED, window_bits, 8, strategy), Z_OK);
-    z.next_in = (Bytef *)src;
-    z.avail_in = (uInt)src_nbytes;
-    z.next_out = dst;
-    z.avail_out = (uInt)dst_nbytes;
-    assert_int_equal(deflate(&z, Z_FINISH), Z_STREAM_END);
-    size_t n = z.total_out;
-    deflateEnd(&z);
-    return n;
-}
+/* zlib's streams here: memory level 8, zlib's default. */
+#define ZLIB_MEM_LEVEL 8
 
 /* ---- our decoder, driven in pieces ---------------------------------------------------------- */
 
@@ -223,8 +209,9 @@ static void test_every_zlib_stream(void **unused)
             for (size_t st = 0; st < sizeof strategies / sizeof strategies[0]; st++)
                 for (int f = 0; f < 2; f++) {
                     ink_inflate_format format = f ? INK_INFLATE_ZLIB : INK_INFLATE_RAW;
-                    size_t n = zlib_compress(data[d], SAMPLE_BYTES, stream, 2 * SAMPLE_BYTES,
-                                             level, strategies[st], f ? 15 : -15);
+                    size_t n = ink_test_zlib_deflate(data[d], SAMPLE_BYTES, stream,
+                                                     2 * SAMPLE_BYTES, level, strategies[st],
+                                                     f ? 15 : -15, ZLIB_MEM_LEVEL);
                     for (size_t p = 0; p < sizeof pieces / sizeof pieces[0]; p++)
                         check_round_trip(data[d], SAMPLE_BYTES, stream, n, format, pieces[p][0],
                                          pieces[p][1], out);
@@ -248,7 +235,8 @@ static void test_every_piece_size(void **unused)
     static const int strategies[] = {Z_DEFAULT_STRATEGY, Z_FILTERED, Z_HUFFMAN_ONLY, Z_RLE,
                                      Z_FIXED};
     for (size_t st = 0; st < 5; st++) {
-        size_t n = zlib_compress(data, N, stream, 2 * N, 6, strategies[st], 15);
+        size_t n = ink_test_zlib_deflate(data, N, stream, 2 * N, 6, strategies[st], 15,
+                                         ZLIB_MEM_LEVEL);
         for (size_t piece = 1; piece <= 300; piece++) {
             check_round_trip(data, N, stream, n, INK_INFLATE_ZLIB, piece, 0, out);
             check_round_trip(data, N, stream, n, INK_INFLATE_ZLIB, 0, piece, out);
@@ -817,7 +805,8 @@ static void test_zlib_wrapper(void **unused)
     (void)unused;
     static const uint8_t text[] = "inkpipe inkpipe inkpipe";
     uint8_t stream[128];
-    size_t n = zlib_compress(text, sizeof text, stream, sizeof stream, 9, Z_DEFAULT_STRATEGY, 15);
+    size_t n = ink_test_zlib_deflate(text, sizeof text, stream, sizeof stream, 9,
+                                     Z_DEFAULT_STRATEGY, 15, ZLIB_MEM_LEVEL);
     check_case("zlib stream", stream, n, INK_INFLATE_ZLIB, VERDICT_DONE);
     uint8_t bad[128];
     memcpy(bad, stream, n);
@@ -861,7 +850,8 @@ static void test_mutations_agree_with_zlib(void **unused)
         else
             make_binary(data, N, 45);
         for (size_t st = 0; st < 4; st++) {
-            size_t n = zlib_compress(data, N, stream, 2 * N, 6, strategies[st], -15);
+            size_t n = ink_test_zlib_deflate(data, N, stream, 2 * N, 6, strategies[st], -15,
+                                             ZLIB_MEM_LEVEL);
             uint32_t seed = 99 + (uint32_t)st;
             for (unsigned trial = 0; trial < 600; trial++) {
                 memcpy(damaged, stream, n);

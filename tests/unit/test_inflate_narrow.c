@@ -91,22 +91,6 @@ static size_t make_residuals(uint8_t *dst, size_t nbytes, uint32_t seed)
     return nbytes;
 }
 
-static size_t compress_with_zlib(const uint8_t *raw, size_t raw_nbytes, uint8_t *out,
-                                 size_t out_capacity, int level, int strategy, int window_bits)
-{
-    z_stream z;
-    memset(&z, 0, sizeof z);
-    assert_int_equal(deflateInit2(&z, level, Z_DEFLATED, window_bits, 9, strategy), Z_OK);
-    z.next_in = (Bytef *)raw;
-    z.avail_in = (uInt)raw_nbytes;
-    z.next_out = out;
-    z.avail_out = (uInt)out_capacity;
-    assert_int_equal(deflate(&z, Z_FINISH), Z_STREAM_END);
-    size_t n = z.total_out;
-    deflateEnd(&z);
-    return n;
-}
-
 /* zlib's decompression of the stream: the reference every cut is compared with. */
 static size_t decompress_with_zlib(const uint8_t *stream, size_t stream_nbytes, uint8_t *out,
                                    size_t out_capacity, int window_bits)
@@ -145,9 +129,9 @@ static void make_stream(test_stream *stream, size_t raw_nbytes, uint32_t seed, i
         make_match_mix(raw, raw_nbytes, seed);
     int window_bits = format == INK_INFLATE_RAW ? -15 : 15;
     stream->format = format;
-    stream->nbytes = compress_with_zlib(raw, raw_nbytes, stream->bytes,
-                                        sizeof stream->bytes - sizeof TRAILER, level, strategy,
-                                        window_bits);
+    stream->nbytes = ink_test_zlib_deflate(raw, raw_nbytes, stream->bytes,
+                                           sizeof stream->bytes - sizeof TRAILER, level, strategy,
+                                           window_bits, 9);
     memcpy(stream->bytes + stream->nbytes, TRAILER, sizeof TRAILER);
     stream->expected_nbytes = decompress_with_zlib(stream->bytes, stream->nbytes,
                                                    stream->expected, sizeof stream->expected,
