@@ -42,6 +42,17 @@ static void fill_bytes(uint8_t *dst, size_t nbytes, uint32_t *seed)
     }
 }
 
+/* A filtered row and the row above it (all zero for an image's first row, as PNG defines). */
+static void fill_row_pair(uint8_t *filtered, uint8_t *previous, size_t nbytes, int first_row,
+                          uint32_t *seed)
+{
+    fill_bytes(filtered, nbytes, seed);
+    if (first_row)
+        memset(previous, 0, nbytes);
+    else
+        fill_bytes(previous, nbytes, seed);
+}
+
 /* ---- unfiltering ---------------------------------------------------------------------------- */
 
 /* Clause 9.2-9.4 as written: x is the filtered byte, a the reconstructed byte one pixel left,
@@ -117,11 +128,7 @@ static void test_unfilter_matches_the_spec(void **unused)
             for (size_t n = 0; n < sizeof npixels_list / sizeof npixels_list[0]; n++)
                 for (int first_row = 0; first_row <= 1; first_row++) {
                     const uint32_t npixels = npixels_list[n], nbytes = npixels * bpp;
-                    fill_bytes(filtered, nbytes, &seed);
-                    if (first_row)
-                        memset(previous, 0, nbytes);
-                    else
-                        fill_bytes(previous, nbytes, &seed);
+                    fill_row_pair(filtered, previous, nbytes, first_row, &seed);
                     reference_unfilter(filter, bpp, filtered, previous, expected, nbytes);
                     /* Whole, then two chunks cut at every pixel boundary (up to 64 pixels),
                      * then one pixel per chunk. */
@@ -319,11 +326,7 @@ static void test_fused_unfilter_gray_matches(void **unused)
                                                              backgrounds[g], &info),
                                          INK_OK);
                         const uint32_t npixels = npixels_list[n], nbytes = npixels * bpp;
-                        fill_bytes(filtered, nbytes, &seed);
-                        if (first_row)
-                            memset(previous, 0, nbytes);
-                        else
-                            fill_bytes(previous, nbytes, &seed);
+                        fill_row_pair(filtered, previous, nbytes, first_row, &seed);
                         for (uint32_t x = 0; bpp == 4 && x < npixels; x += 3)
                             filter_to_opaque(filter, filtered, previous, expected, 4 * x + 3);
                         reference_unfilter(filter, bpp, filtered, previous, expected, nbytes);
