@@ -28,10 +28,10 @@ CORPUS=$SHARED_DIR/corpus
 CPI_MILLI=1500      # CPI x 1000
 CLOCK_MHZ=160
 
+. "$SOURCE_DIR/perf/support/board_jobs.sh"
+
 FW_BUILD=$BUILD_DIR/board-perf
-cmake -S "$SOURCE_DIR/board/xteink-x4" -B "$FW_BUILD" \
-    -DCMAKE_TOOLCHAIN_FILE="$SOURCE_DIR/board/xteink-x4/toolchain-rv32imc.cmake" >/dev/null
-cmake --build "$FW_BUILD" -j2 >/dev/null
+ink_board_build "$SOURCE_DIR" "$FW_BUILD"
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/ink-board-perf.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT

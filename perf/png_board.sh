@@ -30,10 +30,10 @@ SHARED_DIR=${ARGS[1]:-${INK_SHARED_DIR:-$SOURCE_DIR/../shared}}
 PYTHON=python3
 [ -x /usr/bin/python3 ] && PYTHON=/usr/bin/python3
 
+. "$SOURCE_DIR/perf/support/board_jobs.sh"
+
 FW_BUILD=$BUILD_DIR/board-perf
-cmake -S "$SOURCE_DIR/board/xteink-x4" -B "$FW_BUILD" \
-    -DCMAKE_TOOLCHAIN_FILE="$SOURCE_DIR/board/xteink-x4/toolchain-rv32imc.cmake" >/dev/null
-cmake --build "$FW_BUILD" -j2 >/dev/null
+ink_board_build "$SOURCE_DIR" "$FW_BUILD"
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/ink-png-board.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
@@ -94,10 +94,7 @@ for image in "$WORK"/sd/img/*.png; do
     echo "decode img/$b.png" >>"$WORK/sd/jobs.txt"
     echo "inflate z/$b.epub" >>"$WORK/sd/jobs.txt"
 done
-(cd "$WORK" && timeout 3000 qemu-system-riscv32 -machine virt -nographic -bios none \
-    -icount shift=0 -semihosting-config enable=on,target=native \
-    -kernel "$FW_BUILD/xteink-x4.elf" -append "sd=sd jobs=jobs.txt" >"$WORK/run.log" 2>&1) || true
-grep '^result ' "$WORK/run.log" >"$BUILD_DIR/png_board.log" || true
+ink_board_run_jobs "$FW_BUILD" "$WORK" "$BUILD_DIR/png_board.log"
 "$PYTHON" - "$BUILD_DIR/png_board.log" "$WORK/sd/img" <<'PY'
 import os, re, statistics, sys
 rows, order = {}, []
