@@ -482,14 +482,6 @@ void ink_jpeg_block_coder_init(jpeg_state *state, unsigned scan_index, jpeg_bloc
     coder->predictor = &component->dc_predictor;
 }
 
-ink_error ink_jpeg_decode_block(jpeg_state *state, unsigned scan_index, jpeg_block_mode mode,
-                                uint32_t *flags, ink_error_info *info)
-{
-    jpeg_block_coder coder;
-    ink_jpeg_block_coder_init(state, scan_index, &coder);
-    return ink_jpeg_decode_block_with(state, &coder, mode, flags, info);
-}
-
 /* The entropy position while blocks are decoded: the bit buffer and the input pointers, in
  * locals. ink_jpeg_decode_mcu keeps it in registers over a whole MCU. */
 typedef struct jpeg_reader {
@@ -515,7 +507,7 @@ static inline void reader_save(jpeg_state *state, const jpeg_reader *reader)
     state->input.next = reader->next;
 }
 
-/* One block (the body of ink_jpeg_decode_block_with and ink_jpeg_decode_mcu). On an error the
+/* One block (the body of ink_jpeg_decode_block and ink_jpeg_decode_mcu). On an error the
  * position is saved to the state; on success it stays in *reader. `groups_known`: the caller
  * knows the coder's AC table has group entries (a constant at the call: its own copy). */
 static inline __attribute__((always_inline)) ink_error
@@ -716,12 +708,14 @@ bad_coefficient:
                          "JPEG block has a coefficient of size %u (at most 10)", size);
 }
 
-ink_error ink_jpeg_decode_block_with(jpeg_state *state, const jpeg_block_coder *coder,
-                                     jpeg_block_mode mode, uint32_t *flags, ink_error_info *info)
+ink_error ink_jpeg_decode_block(jpeg_state *state, unsigned scan_index, jpeg_block_mode mode,
+                                uint32_t *flags, ink_error_info *info)
 {
+    jpeg_block_coder coder;
+    ink_jpeg_block_coder_init(state, scan_index, &coder);
     jpeg_reader reader;
     reader_load(state, &reader);
-    ink_error error = decode_block(state, &reader, coder, mode, false, flags, info);
+    ink_error error = decode_block(state, &reader, &coder, mode, false, flags, info);
     if (error == INK_OK)
         reader_save(state, &reader);
     return error;

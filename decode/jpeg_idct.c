@@ -1011,7 +1011,8 @@ void ink_jpeg_idct_2x2(int32_t *coefficients, bool big, uint8_t *out, size_t str
     idct_any(coefficients, 1, big, out, stride);
 }
 
-void ink_jpeg_idct_1x1(int32_t *coefficients, uint8_t *out)
+/* 1x1: the DC term alone; clears it. */
+static void idct_1x1(int32_t *coefficients, uint8_t *out)
 {
     *out = to_pixel(DESCALE(coefficients[0], 3));
     coefficients[0] = 0;
@@ -1021,7 +1022,8 @@ void ink_jpeg_idct_1x1(int32_t *coefficients, uint8_t *out)
  * their stride is a multiple of the MCU width; RV32 has no misaligned stores). */
 typedef uint32_t jpeg_pixel_word __attribute__((may_alias, aligned(4)));
 
-void ink_jpeg_idct_flat(int32_t *coefficients, unsigned size, uint8_t *out, size_t stride)
+/* A block with only a DC term is flat at every scale: fills size x size pixels, clears DC. */
+static void idct_flat(int32_t *coefficients, unsigned size, uint8_t *out, size_t stride)
 {
     uint8_t pixel = to_pixel(DESCALE(coefficients[0], 3));
     coefficients[0] = 0;
@@ -1054,9 +1056,9 @@ void ink_jpeg_idct_block(int32_t *coefficients, unsigned block_log2, uint32_t fl
                          uint8_t *out, size_t stride)
 {
     if (block_log2 == 0) {
-        ink_jpeg_idct_1x1(coefficients, out);
+        idct_1x1(coefficients, out);
     } else if (!(flags & JPEG_FLAG_AC)) {
-        ink_jpeg_idct_flat(coefficients, 1u << block_log2, out, stride);
+        idct_flat(coefficients, 1u << block_log2, out, stride);
     } else if (JPEG_VECTOR_IDCT || (flags & JPEG_FLAG_BIG)) {
         /* The vector transforms cost the same for any block; big blocks (hostile or extreme
          * data) take the clamping variants, no shortcuts needed. */

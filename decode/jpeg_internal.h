@@ -266,9 +266,6 @@ typedef struct jpeg_block_coder {
     int32_t *predictor;                    /* the component's DC predictor */
 } jpeg_block_coder;
 void ink_jpeg_block_coder_init(jpeg_state *state, unsigned scan_index, jpeg_block_coder *coder);
-/* ink_jpeg_decode_block with the look-ups done: the MCU loop's entry point. */
-ink_error ink_jpeg_decode_block_with(jpeg_state *state, const jpeg_block_coder *coder,
-                                     jpeg_block_mode mode, uint32_t *flags, ink_error_info *info);
 /* One block of an MCU as the MCU loop plans it (jpeg_decode.c). */
 typedef struct jpeg_mcu_block {
     uint8_t *out;    /* its pixels in the current MCU; advanced by `step` after each MCU */
@@ -300,9 +297,6 @@ void ink_jpeg_idct_scalar(int32_t *coefficients, unsigned block_log2, bool big, 
                           size_t stride);
 void ink_jpeg_idct_4x4(int32_t *coefficients, bool big, uint8_t *out, size_t stride);
 void ink_jpeg_idct_2x2(int32_t *coefficients, bool big, uint8_t *out, size_t stride);
-void ink_jpeg_idct_1x1(int32_t *coefficients, uint8_t *out);
-/* A block with only a DC term is flat at every scale: fills size x size pixels, clears DC. */
-void ink_jpeg_idct_flat(int32_t *coefficients, unsigned size, uint8_t *out, size_t stride);
 /* What the baseline decoder calls: picks the transform for `block_log2` (3 = 8x8 .. 0 = 1x1)
  * from ink_jpeg_decode_block's flags — flat for DC-only blocks, a half-size variant when every
  * coefficient is in the top-left 4x4 (last zigzag index <= 9; <= 14 for 4x4 and 2x2, which
