@@ -48,7 +48,7 @@
  * 64 on the host (at least 57). */
 typedef size_t jpeg_bitbuf;
 #define JPEG_BITBUF_BITS ((int)(sizeof(jpeg_bitbuf) * 8u))
-#define JPEG_BITS_WIDE (JPEG_BITBUF_BITS >= 64)
+#define JPEG_BITS_WIDE (SIZE_MAX > 0xFFFFFFFFu) /* also usable in #if */
 
 /* The natural (row-major) index of the k-th coefficient in zigzag order. */
 extern const uint8_t ink_jpeg_zigzag[64];
