@@ -106,21 +106,21 @@ static inline int32_t extend(uint32_t value, uint32_t size)
  * value and a symbol entry:
  *   bits 0..7    bits to consume: code + all its value bits (2..20)
  *   bits 8..15   (run + 1) * 4, as above
- *   bits 16..19  how many of those value bits the entry does NOT hold (0 when the coefficient
- *                is in the entry, else the size)
- *   bits 20..31  the coefficient when it is in the entry (signed, at most 9 value bits), else 0
- * The coefficient is then the entry's plus EXTEND(the value bits after it), with no test on the
- * kind (EXTEND of 0 bits adds 0). The 64-bit buffer holds a code and all its value bits after
+ *   bits 16..25  2^n - 1 for the n value bits the entry does NOT hold (0 when it holds the
+ *                coefficient, else n = the size)
+ *   bits 26..31  the coefficient when the entry holds it (sizes 1..5 within the lookahead), else 0
+ * The coefficient is then the entry's plus EXTEND(the n value bits after it), with no test on
+ * the kind (EXTEND of 0 bits adds 0). The 64-bit buffer holds a code and all its value bits after
  * every refill (SYMBOL_BITS), so they are there. Symbol and zero entries (EOB, ZRL, sizes above
- * 10, codes longer than the lookahead) are as above. (Every coefficient from its value bits,
- * the mask in the entry, ran 4% fewer instructions on sous-le-vent img3 but 3–6% more time.) */
-#define WIDE_TRAILING_BITS(e) (((e) >> 16) & 15u)
-#define WIDE_COEFFICIENT(e) ((int32_t)(e) >> 20) /* arithmetic shift (GCC, Clang) */
+ * 10, codes longer than the lookahead) are as above. */
+#define WIDE_TRAILING_MASK(e) (((e) >> 16) & 1023u)
+#define WIDE_COEFFICIENT(e) ((int32_t)(e) >> 26) /* arithmetic shift (GCC, Clang) */
 
 static uint32_t wide_value_entry(uint32_t total_bits, uint32_t run, uint32_t trailing_bits,
                                  int32_t coefficient)
 {
-    return (uint32_t)coefficient << 20 | trailing_bits << 16 | ((run + 1u) * 4u) << 8 | total_bits;
+    return (uint32_t)coefficient << 26 | ((1u << trailing_bits) - 1u) << 16 |
+           ((run + 1u) * 4u) << 8 | total_bits;
 }
 
 static void build_lookup(const jpeg_huffman_table *table, bool dc, bool wide_values,
@@ -136,7 +136,7 @@ static void build_lookup(const jpeg_huffman_table *table, bool dc, bool wide_val
             uint32_t first = code << free_bits;
             /* A value entry needs a coefficient (AC size 0 is EOB/ZRL) that fits in int16. */
             bool value = (dc || size != 0) && size <= free_bits && size <= 15u;
-            if (wide_values && !value && size != 0 && size <= 10u) {
+            if (wide_values && (size > 5u || !value) && size != 0 && size <= 10u) {
                 for (uint32_t i = 0; i < (1u << free_bits); i++)
                     lookup[first + i] = wide_value_entry(length + size, run, size, 0);
                 continue;
@@ -619,7 +619,7 @@ decode_block(jpeg_state *state, jpeg_reader *reader, const jpeg_block_coder *cod
                 spare -= (int32_t)(entry & 255u);
                 position = (const jpeg_dequant *)(const void *)((const uint8_t *)position +
                                                                 LUT_ADVANCE(entry));
-                uint32_t mask = (1u << WIDE_TRAILING_BITS(entry)) - 1u;
+                uint32_t mask = WIDE_TRAILING_MASK(entry);
                 uint32_t raw = (uint32_t)(buffer >> (spare + SPARE_BIAS)) & mask;
                 /* EXTEND: value bits whose top bit is 0 (raw * 2 <= mask) stand for raw - mask. */
                 int32_t value = (WIDE_COEFFICIENT(entry) + (int32_t)raw -
