@@ -100,10 +100,10 @@ static inline int32_t extend(uint32_t value, uint32_t size)
     return extend_masked(value, size, (1u << size) - 1u);
 }
 
-/* On the host (JPEG_BITS_WIDE) the AC tables without groups take a wider value entry, so that
- * a code within the lookahead whose value bits are not (a third to a half of the codes of
- * q 90+ photos) takes the same path as the others instead of a mispredicted branch between a
- * value and a symbol entry:
+/* On the host (JPEG_BITS_WIDE) the DC tables and the AC tables without groups take a wider
+ * value entry, so that a code within the lookahead whose value bits are not (a third to a half
+ * of the AC codes of q 90+ photos) takes the same path as the others instead of a mispredicted
+ * branch between a value and a symbol entry:
  *   bits 0..7    bits to consume: code + all its value bits (2..20)
  *   bits 8..15   (run + 1) * 4, as above
  *   bits 16..25  2^n - 1 for the n value bits the entry does NOT hold (0 when it holds the
@@ -121,6 +121,16 @@ static uint32_t wide_value_entry(uint32_t total_bits, uint32_t run, uint32_t tra
 {
     return (uint32_t)coefficient << 26 | ((1u << trailing_bits) - 1u) << 16 |
            ((run + 1u) * 4u) << 8 | total_bits;
+}
+
+/* The coefficient of a wide value entry whose bits are consumed: `unread` bits are left, the
+ * lowest of its trailing value bits is bit `unread` of the buffer. */
+static inline int32_t wide_value(uint32_t entry, jpeg_bitbuf buffer, int32_t unread)
+{
+    uint32_t mask = WIDE_TRAILING_MASK(entry);
+    uint32_t raw = (uint32_t)(buffer >> unread) & mask;
+    /* EXTEND: value bits whose top bit is 0 (raw * 2 <= mask) stand for raw - mask. */
+    return WIDE_COEFFICIENT(entry) + (int32_t)raw - (int32_t)(raw + raw <= mask ? mask : 0);
 }
 
 static void build_lookup(const jpeg_huffman_table *table, bool dc, bool wide_values,
@@ -224,8 +234,16 @@ static void build_groups(const jpeg_huffman_table *table, const uint16_t *fast, 
                     first_len = length;
                 break;
             }
-            if (size > 10 || length + size > left)
+            if (size > 10 || length + size > left) {
+                /* On the host a first symbol whose value bits run past the lookahead is a group
+                 * of one (SYMBOL_BITS: the buffer holds them), not a symbol entry. */
+                if (JPEG_BITS_WIDE && symbols == 0 && size <= 10) {
+                    used = first_len = length + size;
+                    advance = first_advance = run + 1u;
+                    symbols = 1;
+                }
                 break;
+            }
             used += length + size;
             advance += run + 1u;
             if (symbols++ == 0) {
@@ -263,7 +281,7 @@ static void give_fast_slot(jpeg_state *state, unsigned slot, unsigned *next_fast
             build_groups(table, state->fast[table->fast_slot],
                          state->lookup + table->fast_slot * LUT_LOOKUP_SIZE);
         else if (state->lookup)
-            build_lookup(table, slot < 4u, JPEG_BITS_WIDE && slot >= 4u,
+            build_lookup(table, slot < 4u, JPEG_BITS_WIDE,
                          state->lookup + table->fast_slot * LUT_LOOKUP_SIZE);
     }
 }
@@ -563,12 +581,20 @@ decode_block(jpeg_state *state, jpeg_reader *reader, const jpeg_block_coder *cod
 
     /* DC: a category (0..11) then that many bits of difference. */
     REFILL(SYMBOL_BITS);
+#if JPEG_BITS_WIDE
+    entry = LOOKUP(dc_lookup, dc_mask);
+    if ((entry & 255u) != 0) {
+        spare -= (int32_t)(entry & 255u);
+        difference = wide_value(entry, buffer, spare + SPARE_BIAS);
+    } else {
+#else
     const uint8_t *slot = LOOKUP_SLOT(dc_lookup, dc_mask);
     if (SLOT_LEN(slot) != 0) {
         spare -= SLOT_LEN(slot);
         difference = SLOT_COEFFICIENT(slot);
     } else {
         entry = SLOT_ENTRY(slot);
+#endif
         if (entry != 0) {
             spare -= LUT_CODE_LEN(entry);
             size = LUT_SYMBOL_OF(entry);
@@ -619,11 +645,7 @@ decode_block(jpeg_state *state, jpeg_reader *reader, const jpeg_block_coder *cod
                 spare -= (int32_t)(entry & 255u);
                 position = (const jpeg_dequant *)(const void *)((const uint8_t *)position +
                                                                 LUT_ADVANCE(entry));
-                uint32_t mask = WIDE_TRAILING_MASK(entry);
-                uint32_t raw = (uint32_t)(buffer >> (spare + SPARE_BIAS)) & mask;
-                /* EXTEND: value bits whose top bit is 0 (raw * 2 <= mask) stand for raw - mask. */
-                int32_t value = (WIDE_COEFFICIENT(entry) + (int32_t)raw -
-                                 (int32_t)(raw + raw <= mask ? mask : 0)) *
+                int32_t value = wide_value(entry, buffer, spare + SPARE_BIAS) *
                                 (int32_t)position[-1].quantiser;
                 range |= (uint32_t)(value + 1024);
                 *(int32_t *)(void *)((uint8_t *)coefficients + position[-1].offset) = value;
