@@ -581,14 +581,14 @@ decode_block(jpeg_state *state, jpeg_reader *reader, const jpeg_block_coder *cod
 
     /* DC: a category (0..11) then that many bits of difference. */
     REFILL(SYMBOL_BITS);
+    const uint8_t *slot = LOOKUP_SLOT(dc_lookup, dc_mask);
 #if JPEG_BITS_WIDE
-    entry = LOOKUP(dc_lookup, dc_mask);
-    if ((entry & 255u) != 0) {
-        spare -= (int32_t)(entry & 255u);
+    entry = SLOT_ENTRY(slot);
+    if (SLOT_LEN(slot) != 0) {
+        spare -= SLOT_LEN(slot);
         difference = wide_value(entry, buffer, spare + SPARE_BIAS);
     } else {
 #else
-    const uint8_t *slot = LOOKUP_SLOT(dc_lookup, dc_mask);
     if (SLOT_LEN(slot) != 0) {
         spare -= SLOT_LEN(slot);
         difference = SLOT_COEFFICIENT(slot);
@@ -640,9 +640,12 @@ decode_block(jpeg_state *state, jpeg_reader *reader, const jpeg_block_coder *cod
 #if JPEG_BITS_WIDE
             /* Every code within the lookahead with a size of 1..10, its value bits in the
              * entry or after it (wide value entries, see build_lookup). */
-            entry = LOOKUP(ac_lookup, ac_mask);
-            if ((entry & 255u) != 0) {
-                spare -= (int32_t)(entry & 255u);
+            slot = LOOKUP_SLOT(ac_lookup, ac_mask);
+            entry = SLOT_ENTRY(slot);
+            /* The length by its own byte load, not masked out of the entry: one operation
+             * fewer on the chain from one lookup to the next (img3, img4: 1-3% less time). */
+            if (SLOT_LEN(slot) != 0) {
+                spare -= SLOT_LEN(slot);
                 position = (const jpeg_dequant *)(const void *)((const uint8_t *)position +
                                                                 LUT_ADVANCE(entry));
                 int32_t value = wide_value(entry, buffer, spare + SPARE_BIAS) *
