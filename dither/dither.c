@@ -201,18 +201,32 @@ static inline void fs_diffuse(fs_carry *carry, int32_t error, int32_t n, int32_t
     carry->below_here = error;
 }
 
-/* One pixel of the 1-bit path: `n` is the error arriving from the row above (sixteenths).
- * Returns 1 for a black pixel (the callers pack the complement): on RV32 the compare's own
- * result is then the bit, and minus it the mask that adds the span back to the error measured
- * from white. */
-static inline uint32_t fs_1bit_pixel(fs_carry *carry, int32_t domain, int32_t n,
-                                     int32_t threshold, int32_t white, int32_t span,
+/* One pixel of the 1-bit path, all in sixteenths: `from_above` is the error arriving from the
+ * row above; `domain16`, `threshold16`, `black16` and `white16` are the pixel's domain value,
+ * the threshold and the levels times 16. The value in sixteenths, 16 domain + n, is below 16
+ * threshold exactly when domain + floor(n / 16) is below threshold, and minus 16 level it is
+ * the error in sixteenths, 16e + (n & 15): e is its arithmetic shift, the fraction its low
+ * bits, so 7e + fraction = error16 - 9e. Returns 1 for a black pixel (the callers pack the
+ * complement). The level is a branch, not a mask: on RV32 the white pixel then costs one
+ * subtraction and a branch, the black one two more (the bit and the other level), against five
+ * for the mask arithmetic (minstret; an in-order core's branch miss costs a few cycles on top). */
+static inline uint32_t fs_1bit_pixel(fs_carry *carry, int32_t domain16, int32_t from_above,
+                                     int32_t threshold16, int32_t black16, int32_t white16,
                                      int32_t *below_behind)
 {
-    n += carry->ahead;
-    const int32_t value = fs_value(domain, n);
-    const uint32_t dark = value < threshold;
-    fs_diffuse(carry, value - white + (-(int32_t)dark & span), n, below_behind);
+    const int32_t value16 = domain16 + from_above + carry->ahead;
+    int32_t error16 = value16 - white16;
+    uint32_t dark = 0;
+    if (value16 < threshold16) {
+        error16 = value16 - black16;
+        dark = 1;
+    }
+    const int32_t error = error16 >> 4;
+    const int32_t twice = error + error, three = twice + error, five = three + twice;
+    carry->ahead = error16 - five - twice - twice;
+    *below_behind = carry->below_behind + three;
+    carry->below_behind = carry->below_here + five;
+    carry->below_here = error;
     return dark;
 }
 
@@ -233,11 +247,12 @@ static void floyd_steinberg_1bit_row(ink_ditherer *ditherer, const uint8_t *gray
     int32_t *errors = fs_error_row(ditherer); /* this row in, next row out */
     const int32_t width = (int32_t)ditherer->width;
     const uint16_t *lut = ditherer->lut ? ditherer->lut : identity_domain;
-    const int32_t black = ditherer->levels[0], threshold = ditherer->thresholds[0];
-    const int32_t span = ditherer->levels[1] - black, white = ditherer->levels[1];
+    const int32_t black16 = ditherer->levels[0] * 16, white16 = ditherer->levels[1] * 16;
+    const int32_t threshold16 = ditherer->thresholds[0] * 16;
     fs_carry carry = {0, 0, 0};
 #define FS_1BIT_PIXEL(g, e, x, step)                                                             \
-    fs_1bit_pixel(&carry, lut[(g)[x]], (e)[x], threshold, white, span, &(e)[(x) - (step)])
+    fs_1bit_pixel(&carry, lut[(g)[x]] * 16, (e)[x], threshold16, black16, white16,             \
+                  &(e)[(x) - (step)])
     const int32_t whole_bytes = width >> 3, tail_pixels = width & 7;
     if ((ditherer->y & 1u) == 0) {
         const uint8_t *g = gray;
@@ -246,7 +261,7 @@ static void floyd_steinberg_1bit_row(ink_ditherer *ditherer, const uint8_t *gray
             uint32_t bits = 0;
 #pragma GCC unroll 8
             for (int32_t i = 0; i < 8; i++)
-                bits = (bits << 1) | FS_1BIT_PIXEL(g, e, i, 1);
+                bits |= FS_1BIT_PIXEL(g, e, i, 1) << (7 - i);
             packed[byte] = (uint8_t)~bits;
         }
         if (tail_pixels) {
