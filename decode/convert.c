@@ -3,6 +3,7 @@
  */
 #include "decode/convert.h"
 
+#include "decode/scale_dither.h"
 #include "dither/bmp.h"
 
 #include <string.h>
@@ -31,6 +32,18 @@ static ink_error emit_output_row(void *user, const uint8_t *gray)
 {
     pipeline *p = user;
     ink_dither_row(&p->ditherer, gray, p->packed_row);
+    ink_error error = ink_bmp_write_row(&p->bmp, p->packed_row);
+    if (error != INK_OK)
+        return ink_error_set(p->info, error, "cannot write BMP row %u", p->bmp.rows_written);
+    return INK_OK;
+}
+
+/* A completed output row, scaled and dithered in one walk (decode/scale_dither.h) -> BMP row. */
+static ink_error finish_output_row(void *user, ink_scaler *scaler, const uint8_t *source,
+                                   uint32_t weight, uint32_t rest)
+{
+    pipeline *p = user;
+    ink_scale_dither_row(scaler, &p->ditherer, source, weight, rest, p->packed_row);
     ink_error error = ink_bmp_write_row(&p->bmp, p->packed_row);
     if (error != INK_OK)
         return ink_error_set(p->info, error, "cannot write BMP row %u", p->bmp.rows_written);
@@ -134,6 +147,8 @@ static ink_error pipeline_begin(void *user, const ink_image_info *image, unsigne
     if (error != INK_OK)
         return ink_error_set(p->info, error, "cannot set up dithering");
     p->packed_row = p->row_claim.bytes + dither_nbytes;
+    if (ink_scale_dither_fits(&p->scaler, &p->ditherer))
+        (void)ink_scaler_take_rows(&p->scaler, finish_output_row, p);
     return ink_bmp_begin_bits(&p->bmp, p->bmp_sink, geometry.out_width, geometry.out_height,
                               bits, p->info);
 }
