@@ -19,9 +19,10 @@
 #include "decode/scale.h"
 #include "dither/dither.h"
 
-/* True when the pair can run fused: the scaler sums by source column and reduces (at least one
- * whole source pixel per output column), the ditherer is 1-bit Floyd–Steinberg, both as wide
- * as the output. */
+/* True when the pair can run fused: the scaler sums by source column and reduces by between 1
+ * and 2 (one whole source pixel per output column, what the DCT prescale leaves; larger
+ * reductions and enlarging keep the two stages apart), the ditherer is 1-bit Floyd–Steinberg,
+ * both as wide as the output. */
 bool ink_scale_dither_fits(const ink_scaler *scaler, const ink_ditherer *ditherer);
 
 /* Completes the scaler's next output row from its column sums and `weight` row units of

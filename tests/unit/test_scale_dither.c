@@ -65,7 +65,7 @@ static ink_error scale_and_dither_row(void *user, ink_scaler *scaler, const uint
 }
 
 /* Scales and dithers `image` by `g` both ways with `levels`; returns false (checking nothing)
- * when the pair cannot run fused (sums too large for the source-column plan, enlarging). */
+ * when the pair cannot run fused (see ink_scale_dither_fits). */
 static bool check_fused_against_apart(const uint8_t *image, uint32_t width, uint32_t height,
                                       const ink_fit_geometry *g, const ink_dither_levels *levels)
 {
@@ -91,8 +91,8 @@ static bool check_fused_against_apart(const uint8_t *image, uint32_t width, uint
                          INK_OK);
         if (fused) {
             fused_ran = ink_scale_dither_fits(&scaler, &ditherer);
-            assert_int_equal(ink_scaler_take_rows(&scaler, scale_and_dither_row, &p),
-                             fused_ran);
+            if (fused_ran)
+                assert_true(ink_scaler_take_rows(&scaler, scale_and_dither_row, &p));
         }
         for (uint32_t y = 0; y < height; y++)
             assert_int_equal(ink_scaler_push_row(&scaler, image + (size_t)y * width), INK_OK);
@@ -140,8 +140,8 @@ static void fused_matches_apart_on_display_fit_reductions(void **state)
     /* Reductions between 1 and 2 (one whole source pixel per column: what the DCT prescale
      * leaves), output widths of every remainder mod 8 and of one byte or less. */
     static const uint32_t sizes[][4] = {
-        {600, 789, 480, 631}, {613, 800, 480, 627}, {960, 1200, 480, 600}, {1023, 77, 800, 61},
-        {9, 9, 8, 8},         {7, 5, 5, 4},         {2, 3, 1, 2},          {17, 40, 9, 31},
+        {600, 789, 480, 631}, {613, 800, 480, 627}, {960, 1200, 640, 800}, {1023, 77, 800, 61},
+        {9, 9, 8, 8},         {7, 5, 5, 4},         {3, 3, 2, 2},          {17, 40, 9, 31},
         {100, 30, 99, 29},    {64, 64, 57, 33},     {5, 900, 3, 601},      {850, 1200, 799, 3},
     };
     uint16_t lut[256];
@@ -161,7 +161,7 @@ static void fused_matches_apart_on_random_geometry(void **state)
 {
     (void)state;
     /* Random crops and reductions from 1 to 6 (divisors inside and outside the range where
-     * the scaler skips its correction step), both fused and not. */
+     * the scaler skips its correction step): fused below 2, apart above, the same either way. */
     uint16_t lut[256];
     uint32_t fused_count = 0;
     for (int trial = 0; trial < 400; trial++) {
@@ -185,7 +185,7 @@ static void fused_matches_apart_on_random_geometry(void **state)
         free(image);
     }
     printf("fused on %u of 400 random geometries\n", fused_count);
-    assert_true(fused_count > 300);
+    assert_true(fused_count > 50 && fused_count < 350);
 }
 
 static void fused_only_where_it_applies(void **state)
@@ -204,22 +204,30 @@ static void fused_only_where_it_applies(void **state)
                      INK_OK);
     assert_false(ink_scale_dither_fits(&scaler, &ditherer)); /* enlarging */
     assert_false(ink_scaler_take_rows(&scaler, scale_and_dither_row, NULL));
-    const ink_fit_geometry reduce = {0, 0, 20, 20, 10, 10};
-    assert_int_equal(ink_scaler_init(&scaler, 20, 20, &reduce, work, sizeof work, NULL,
+    const ink_fit_geometry halve = {0, 0, 20, 20, 10, 10};
+    assert_int_equal(ink_scaler_init(&scaler, 20, 20, &halve, work, sizeof work, NULL,
                                      dither_scaled_row, NULL, NULL),
                      INK_OK);
     assert_int_equal(ink_dither_init(&ditherer, INK_DITHER_FLOYD_STEINBERG, 10, errors,
                                      sizeof errors),
                      INK_OK);
+    assert_false(ink_scale_dither_fits(&scaler, &ditherer)); /* two whole pixels a column */
+    const ink_fit_geometry reduce = {0, 0, 20, 20, 13, 13};
+    assert_int_equal(ink_scaler_init(&scaler, 20, 20, &reduce, work, sizeof work, NULL,
+                                     dither_scaled_row, NULL, NULL),
+                     INK_OK);
+    assert_int_equal(ink_dither_init(&ditherer, INK_DITHER_FLOYD_STEINBERG, 13, errors,
+                                     sizeof errors),
+                     INK_OK);
     assert_true(ink_scale_dither_fits(&scaler, &ditherer));
-    assert_int_equal(ink_dither_init(&ditherer, INK_DITHER_ATKINSON, 10, errors, sizeof errors),
+    assert_int_equal(ink_dither_init(&ditherer, INK_DITHER_ATKINSON, 13, errors, sizeof errors),
                      INK_OK);
     assert_false(ink_scale_dither_fits(&scaler, &ditherer));
     /* sums by output column: too little memory for one sum per source column */
-    assert_int_equal(ink_scaler_init(&scaler, 20, 20, &reduce, work, 10 * sizeof(uint32_t) + 12,
+    assert_int_equal(ink_scaler_init(&scaler, 20, 20, &reduce, work, 13 * sizeof(uint32_t) + 16,
                                      NULL, dither_scaled_row, NULL, NULL),
                      INK_OK);
-    assert_int_equal(ink_dither_init(&ditherer, INK_DITHER_FLOYD_STEINBERG, 10, errors,
+    assert_int_equal(ink_dither_init(&ditherer, INK_DITHER_FLOYD_STEINBERG, 13, errors,
                                      sizeof errors),
                      INK_OK);
     assert_false(ink_scale_dither_fits(&scaler, &ditherer));
