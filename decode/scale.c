@@ -404,8 +404,10 @@ static inline void finish_row_from_column_sums_as(ink_scaler *scaler, const uint
  * completed sum of the pixel where the column starts: every column but the last ends inside or
  * at the edge of a pixel that exists, which is completed once and carried as the next column's
  * first; its share of this column is offset * value (zero when the column ends on its edge), so
- * there is no test per column beyond the one whole pixel more or not. The last column ends at
- * the crop's right edge, on a pixel boundary: it reads nothing past the row. */
+ * there is no test per column beyond the one whole pixel more or not. A column's sum is
+ * px_units times its pixels' sums, less the start pixel's share of the column before (`share`),
+ * plus the end pixel's. The last column ends at the crop's right edge, on a pixel boundary: it
+ * reads nothing past the row. */
 static inline void finish_row_reducing_as(ink_scaler *scaler, const uint8_t *source,
                                           uint32_t weight, uint32_t rest, const bool one_whole,
                                           const bool exact)
@@ -417,10 +419,10 @@ static inline void finish_row_reducing_as(ink_scaler *scaler, const uint8_t *sou
     const uint32_t more_px = scaler->col_whole_px - 1u; /* whole pixels after the first */
     const uint32_t divisor = scaler->out_divisor, reciprocal = scaler->out_reciprocal;
     const uint32_t half = divisor / 2u;
-    uint32_t offset = 0, whole_sum = 0, start_units = 0;
+    uint32_t offset = 0, share = 0;
     uint32_t value = complete_column(sum, source, weight, rest);
     for (;;) {
-        whole_sum += value;
+        uint32_t whole_sum = value;
         sum++;
         source++;
         if (!one_whole)
@@ -431,16 +433,14 @@ static inline void finish_row_reducing_as(ink_scaler *scaler, const uint8_t *sou
             offset -= px_units;
             whole_sum += complete_column(sum++, source++, weight, rest);
         }
-        uint32_t end_units = whole_sum * px_units;
+        uint32_t total = whole_sum * px_units - share + half;
         if (out == out_last) {
-            *out = (uint8_t)divide_by_reciprocal(end_units - start_units + half, divisor,
-                                                 reciprocal, exact);
+            *out = (uint8_t)divide_by_reciprocal(total, divisor, reciprocal, exact);
             return;
         }
         value = complete_column(sum, source, weight, rest);
-        end_units += offset * value;
-        uint32_t total = end_units - start_units + half;
-        start_units = end_units;
+        share = offset * value;
+        total += share;
         *out++ = (uint8_t)divide_by_reciprocal(total, divisor, reciprocal, exact);
     }
 }

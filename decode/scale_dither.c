@@ -5,7 +5,10 @@
  * (a reduction between 1 and 2, what the DCT prescale leaves), one column at a time, in either
  * direction (`step` +1 or -1, a constant at each call): `value` is always the completed sum of
  * the source pixel where the next column starts, completed once and carried; the last column
- * ends on the crop's edge, on a pixel boundary, and reads nothing past it. Each column's
+ * ends on the crop's edge, on a pixel boundary, and reads nothing past it. A column's sum is
+ * taken directly rather than as a difference of running sums: px_units times its pixels' sums,
+ * less the start pixel's share of the column before, plus the end pixel's share (one
+ * instruction fewer a column; the same exact sum). Each column's
  * rounded average goes straight through the domain table into the Floyd–Steinberg pixel of
  * dither/floyd_steinberg.h. Whole bytes are unrolled blocks of eight columns, as the ditherer's
  * own rows; the byte holding the last column is a loop that knows which column is last.
@@ -26,10 +29,10 @@ bool ink_scale_dither_fits(const ink_scaler *scaler, const ink_ditherer *dithere
 typedef struct column_walk {
     uint32_t *sum;          /* the sum of the pixel at `source` */
     const uint8_t *source;  /* the last source pixel completed */
-    uint32_t offset;        /* units of the current column's end pixel inside the column */
-    uint32_t whole_sum;     /* completed sums of the pixels before `source` in walk order */
-    uint32_t start_units;   /* whole_sum * px_units + the end pixel's share, at the column start */
-    uint32_t value;         /* completed sum of the pixel where the next column starts */
+    uint32_t offset;        /* units of the pixel at `source` inside the column just finished */
+    uint32_t share;         /* offset * value: that pixel's share of the column just finished */
+    uint32_t value;         /* the completed sum of the pixel at `source`, where the next column
+                               starts */
 } column_walk;
 
 /* The image's constants, read once per row (through the scaler GCC would reload them after
@@ -50,9 +53,9 @@ typedef struct fs_levels {
 static inline uint32_t walk_next_column(column_walk *w, const walk_constants *k,
                                         const bool exact, const int32_t step, const bool last)
 {
-    uint32_t whole_sum = w->whole_sum + w->value;
     uint32_t *sum = w->sum;
     const uint8_t *source = w->source;
+    uint32_t whole_sum = w->value; /* the pixels wholly or partly in the column, but the end one */
     uint32_t offset = w->offset + k->rest_units;
     if (offset >= k->px_units) {
         offset -= k->px_units;
@@ -60,19 +63,18 @@ static inline uint32_t walk_next_column(column_walk *w, const walk_constants *k,
         source += step;
         whole_sum += complete_column(sum, source, k->weight, k->rest);
     }
-    uint32_t end_units = whole_sum * k->px_units;
+    /* whole_sum weighs px_units a pixel, less the start pixel's share of the column before */
+    uint32_t total = whole_sum * k->px_units - w->share + k->half;
     if (!last) {
         sum += step;
         source += step;
         w->value = complete_column(sum, source, k->weight, k->rest);
-        end_units += offset * w->value;
+        w->share = offset * w->value;
+        total += w->share;
     }
-    const uint32_t total = end_units - w->start_units + k->half;
     w->sum = sum;
     w->source = source;
     w->offset = offset;
-    w->whole_sum = whole_sum;
-    w->start_units = end_units;
     return divide_by_reciprocal(total, k->divisor, k->reciprocal, exact);
 }
 
@@ -102,7 +104,7 @@ scale_dither_row_as(ink_scaler *scaler, ink_ditherer *ditherer, const uint8_t *s
     const fs_levels l = {ditherer->lut ? ditherer->lut : ink_dither_identity_domain,
                          ditherer->thresholds[0] * 16, ditherer->levels[0] * 16,
                          ditherer->levels[1] * 16};
-    column_walk w = {scaler->accumulators, source, 0, 0, 0, 0};
+    column_walk w = {scaler->accumulators, source, 0, 0, 0};
     if (step < 0) { /* the walk starts at the crop's right edge */
         w.sum += scaler->geometry.crop_width - 1u;
         w.source += scaler->geometry.crop_width - 1u;
