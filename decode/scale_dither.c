@@ -28,7 +28,8 @@ bool ink_scale_dither_fits(const ink_scaler *scaler, const ink_ditherer *dithere
 /* What the walk carries from column to column (locals once inlined). */
 typedef struct column_walk {
     uint32_t *sum;          /* the sum of the pixel at `source` */
-    const uint8_t *source;  /* the last source pixel completed */
+    const uint8_t *source;  /* the last source pixel completed, less the block's columns passed
+                               (walk_next_column) */
     uint32_t offset;        /* units of the pixel at `source` inside the column just finished */
     uint32_t share;         /* offset * value: that pixel's share of the column just finished */
     uint32_t value;         /* the completed sum of the pixel at `source`, where the next column
@@ -48,10 +49,14 @@ typedef struct fs_levels {
     int32_t threshold16, black16, white16;
 } fs_levels;
 
-/* The next column's rounded average (0..255). With `last`, the column ends on the crop's
- * edge: no pixel after it is read. */
+/* The next column's rounded average (0..255). `column` (a constant in the unrolled blocks, 0
+ * elsewhere) is its place in the block: the pixel where it starts is at sum + step * column,
+ * so the pointers move only for the whole pixel some columns have besides (and by the block's
+ * width after it), not twice a column. With `last`, the column ends on the crop's edge: no
+ * pixel after it is read. */
 static inline uint32_t walk_next_column(column_walk *w, const walk_constants *k,
-                                        const bool exact, const int32_t step, const bool last)
+                                        const bool exact, const int32_t step, const bool last,
+                                        const int32_t column)
 {
     uint32_t *sum = w->sum;
     const uint8_t *source = w->source;
@@ -61,14 +66,14 @@ static inline uint32_t walk_next_column(column_walk *w, const walk_constants *k,
         offset -= k->px_units;
         sum += step;
         source += step;
-        whole_sum += complete_column(sum, source, k->weight, k->rest);
+        whole_sum += complete_column(sum + step * column, source + step * column, k->weight,
+                                     k->rest);
     }
     /* whole_sum weighs px_units a pixel, less the start pixel's share of the column before */
     uint32_t total = whole_sum * k->px_units - w->share + k->half;
     if (!last) {
-        sum += step;
-        source += step;
-        w->value = complete_column(sum, source, k->weight, k->rest);
+        w->value = complete_column(sum + step * (column + 1), source + step * (column + 1),
+                                   k->weight, k->rest);
         w->share = offset * w->value;
         total += w->share;
     }
@@ -82,11 +87,26 @@ static inline uint32_t walk_next_column(column_walk *w, const walk_constants *k,
  * share goes to e - step). Returns 1 for black. */
 static inline uint32_t scale_dither_pixel(column_walk *w, const walk_constants *k,
                                           fs_carry *carry, const fs_levels *l, int32_t *e,
-                                          const bool exact, const int32_t step, const bool last)
+                                          const bool exact, const int32_t step, const bool last,
+                                          const int32_t column)
 {
-    const uint32_t gray = walk_next_column(w, k, exact, step, last);
+    const uint32_t gray = walk_next_column(w, k, exact, step, last, column);
     return fs_1bit_pixel(carry, l->lut[gray] * 16, *e, l->threshold16, l->black16, l->white16,
                          e - step);
+}
+
+/* A column outside the unrolled blocks: its place is 0, and the pointers move past it. */
+static inline uint32_t scale_dither_single_pixel(column_walk *w, const walk_constants *k,
+                                                 fs_carry *carry, const fs_levels *l, int32_t *e,
+                                                 const bool exact, const int32_t step,
+                                                 const bool last)
+{
+    const uint32_t dark = scale_dither_pixel(w, k, carry, l, e, exact, step, last, 0);
+    if (!last) {
+        w->sum += step;
+        w->source += step;
+    }
+    return dark;
 }
 
 /* Always inlined: each of the four calls below is its own copy with `exact` and `step`
@@ -115,15 +135,19 @@ scale_dither_row_as(ink_scaler *scaler, ink_ditherer *ditherer, const uint8_t *s
     const int32_t last_byte = (width - 1) >> 3, last_byte_pixels = width - 8 * last_byte;
     const uint32_t last_byte_mask = 0xFF00u >> last_byte_pixels;
 #define SCALE_DITHER_PIXEL(e, last)                                                              \
-    scale_dither_pixel(&w, &k, &carry, &l, (e), exact, step, (last))
+    scale_dither_single_pixel(&w, &k, &carry, &l, (e), exact, step, (last))
+#define SCALE_DITHER_BLOCK_PIXEL(e, column)                                                      \
+    scale_dither_pixel(&w, &k, &carry, &l, (e), exact, step, false, (column))
     if (step > 0) {
         int32_t *e = errors;
         for (int32_t byte = 0; byte < last_byte; byte++, e += 8) {
             uint32_t bits = 0;
 #pragma GCC unroll 8
             for (int32_t i = 0; i < 8; i++)
-                bits |= SCALE_DITHER_PIXEL(e + i, false) << (7 - i);
+                bits |= SCALE_DITHER_BLOCK_PIXEL(e + i, i) << (7 - i);
             packed[byte] = (uint8_t)~bits;
+            w.sum += 8;
+            w.source += 8;
         }
         uint32_t bits = 0;
         for (int32_t i = 0; i < last_byte_pixels; i++)
@@ -140,8 +164,10 @@ scale_dither_row_as(ink_scaler *scaler, ink_ditherer *ditherer, const uint8_t *s
             bits = 0;
 #pragma GCC unroll 8
             for (int32_t i = 0; i < 8; i++)
-                bits |= SCALE_DITHER_PIXEL(e - i, false) << i;
+                bits |= SCALE_DITHER_BLOCK_PIXEL(e - i, i) << i;
             packed[byte] = (uint8_t)~bits;
+            w.sum -= 8;
+            w.source -= 8;
         }
         if (last_byte >= 1) {
             bits = 0;
@@ -152,6 +178,7 @@ scale_dither_row_as(ink_scaler *scaler, ink_ditherer *ditherer, const uint8_t *s
         fs_end_row(errors, width, 0, &carry);
     }
 #undef SCALE_DITHER_PIXEL
+#undef SCALE_DITHER_BLOCK_PIXEL
 }
 
 void ink_scale_dither_row(ink_scaler *scaler, ink_ditherer *ditherer, const uint8_t *source,
