@@ -45,7 +45,7 @@ typedef struct walk_constants {
 } walk_constants;
 
 typedef struct fs_levels {
-    const uint16_t *lut;
+    const uint16_t *domain16; /* ink_scale_dither_table */
     int32_t threshold16, black16, white16;
 } fs_levels;
 
@@ -91,7 +91,7 @@ static inline uint32_t scale_dither_pixel(column_walk *w, const walk_constants *
                                           const int32_t column)
 {
     const uint32_t gray = walk_next_column(w, k, exact, step, last, column);
-    return fs_1bit_pixel(carry, l->lut[gray] * 16, *e, l->threshold16, l->black16, l->white16,
+    return fs_1bit_pixel(carry, l->domain16[gray], *e, l->threshold16, l->black16, l->white16,
                          e - step);
 }
 
@@ -113,16 +113,15 @@ static inline uint32_t scale_dither_single_pixel(column_walk *w, const walk_cons
  * constant (left to GCC, fewer than eight callers got one generic copy with both as variables,
  * 1.8 instructions per output pixel slower). */
 static inline __attribute__((always_inline)) void
-scale_dither_row_as(ink_scaler *scaler, ink_ditherer *ditherer, const uint8_t *source,
-                    uint32_t weight, uint32_t rest, uint8_t *packed, const bool exact,
-                    const int32_t step)
+scale_dither_row_as(ink_scaler *scaler, ink_ditherer *ditherer, const uint16_t *domain16,
+                    const uint8_t *source, uint32_t weight, uint32_t rest, uint8_t *packed,
+                    const bool exact, const int32_t step)
 {
     const int32_t width = (int32_t)scaler->geometry.out_width;
     const walk_constants k = {scaler->px_units,     scaler->col_rest_units, weight,
                               rest,                 scaler->out_divisor,    scaler->out_reciprocal,
                               scaler->out_divisor / 2u};
-    const fs_levels l = {ditherer->lut ? ditherer->lut : ink_dither_identity_domain,
-                         ditherer->thresholds[0] * 16, ditherer->levels[0] * 16,
+    const fs_levels l = {domain16, ditherer->thresholds[0] * 16, ditherer->levels[0] * 16,
                          ditherer->levels[1] * 16};
     column_walk w = {scaler->accumulators, source, 0, 0, 0};
     if (step < 0) { /* the walk starts at the crop's right edge */
@@ -181,18 +180,30 @@ scale_dither_row_as(ink_scaler *scaler, ink_ditherer *ditherer, const uint8_t *s
 #undef SCALE_DITHER_BLOCK_PIXEL
 }
 
-void ink_scale_dither_row(ink_scaler *scaler, ink_ditherer *ditherer, const uint8_t *source,
-                          uint32_t weight, uint32_t rest, uint8_t *packed)
+bool ink_scale_dither_table(const ink_ditherer *ditherer, uint16_t domain16[256])
+{
+    const uint16_t *lut = ditherer->lut ? ditherer->lut : ink_dither_identity_domain;
+    for (unsigned g = 0; g < 256; g++)
+        if (lut[g] > INK_DOMAIN_WHITE)
+            return false;
+    for (unsigned g = 0; g < 256; g++)
+        domain16[g] = (uint16_t)(lut[g] * 16u);
+    return true;
+}
+
+void ink_scale_dither_row(ink_scaler *scaler, ink_ditherer *ditherer,
+                          const uint16_t domain16[256], const uint8_t *source, uint32_t weight,
+                          uint32_t rest, uint8_t *packed)
 {
     const bool exact = scaler_division_exact(scaler);
     const bool left_to_right = (ditherer->y & 1u) == 0;
     if (!exact && left_to_right)
-        scale_dither_row_as(scaler, ditherer, source, weight, rest, packed, false, 1);
+        scale_dither_row_as(scaler, ditherer, domain16, source, weight, rest, packed, false, 1);
     else if (!exact)
-        scale_dither_row_as(scaler, ditherer, source, weight, rest, packed, false, -1);
+        scale_dither_row_as(scaler, ditherer, domain16, source, weight, rest, packed, false, -1);
     else if (left_to_right)
-        scale_dither_row_as(scaler, ditherer, source, weight, rest, packed, true, 1);
+        scale_dither_row_as(scaler, ditherer, domain16, source, weight, rest, packed, true, 1);
     else
-        scale_dither_row_as(scaler, ditherer, source, weight, rest, packed, true, -1);
+        scale_dither_row_as(scaler, ditherer, domain16, source, weight, rest, packed, true, -1);
     ditherer->y++;
 }

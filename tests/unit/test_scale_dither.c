@@ -39,6 +39,7 @@ static uint8_t *make_image(uint32_t width, uint32_t height)
 
 typedef struct packed_rows {
     ink_ditherer *ditherer;
+    const uint16_t *domain16;
     uint8_t *rows;
     size_t row_nbytes;
     uint32_t count;
@@ -58,7 +59,7 @@ static ink_error scale_and_dither_row(void *user, ink_scaler *scaler, const uint
                                       uint32_t weight, uint32_t rest)
 {
     packed_rows *p = user;
-    ink_scale_dither_row(scaler, p->ditherer, source, weight, rest,
+    ink_scale_dither_row(scaler, p->ditherer, p->domain16, source, weight, rest,
                          p->rows + p->count * p->row_nbytes);
     p->count++;
     return INK_OK;
@@ -84,13 +85,15 @@ static bool check_fused_against_apart(const uint8_t *image, uint32_t width, uint
         assert_int_equal(ink_dither_init_levels(&ditherer, INK_DITHER_FLOYD_STEINBERG,
                                                 g->out_width, levels, errors, error_nbytes),
                          INK_OK);
-        packed_rows p = {&ditherer, out[fused], row_nbytes, 0};
+        uint16_t domain16[256];
+        packed_rows p = {&ditherer, domain16, out[fused], row_nbytes, 0};
         ink_scaler scaler;
         assert_int_equal(ink_scaler_init(&scaler, width, height, g, work, work_nbytes, NULL,
                                          dither_scaled_row, &p, NULL),
                          INK_OK);
         if (fused) {
-            fused_ran = ink_scale_dither_fits(&scaler, &ditherer);
+            fused_ran = ink_scale_dither_fits(&scaler, &ditherer) &&
+                        ink_scale_dither_table(&ditherer, domain16);
             if (fused_ran)
                 assert_true(ink_scaler_take_rows(&scaler, scale_and_dither_row, &p));
         }
@@ -220,6 +223,20 @@ static void fused_only_where_it_applies(void **state)
                                      sizeof errors),
                      INK_OK);
     assert_true(ink_scale_dither_fits(&scaler, &ditherer));
+    uint16_t lut[256], domain16[256];
+    for (unsigned g = 0; g < 256; g++)
+        lut[g] = (uint16_t)(g * 16u); /* up to 4080: 16 times it still fits 16 bits */
+    ink_dither_levels levels = {lut, {0, 4080, 0, 0}, 2};
+    assert_int_equal(ink_dither_init_levels(&ditherer, INK_DITHER_FLOYD_STEINBERG, 13, &levels,
+                                            errors, sizeof errors),
+                     INK_OK);
+    assert_true(ink_scale_dither_table(&ditherer, domain16));
+    assert_int_equal(domain16[255], 4080u * 16u);
+    lut[255] = levels.levels[1] = INK_DOMAIN_WHITE + 1u; /* 16 times it would not */
+    assert_int_equal(ink_dither_init_levels(&ditherer, INK_DITHER_FLOYD_STEINBERG, 13, &levels,
+                                            errors, sizeof errors),
+                     INK_OK);
+    assert_false(ink_scale_dither_table(&ditherer, domain16));
     assert_int_equal(ink_dither_init(&ditherer, INK_DITHER_ATKINSON, 13, errors, sizeof errors),
                      INK_OK);
     assert_false(ink_scale_dither_fits(&scaler, &ditherer));
