@@ -421,6 +421,32 @@ static inline void finish_row_reducing_as(ink_scaler *scaler, const uint8_t *sou
     const uint32_t half = divisor / 2u;
     uint32_t offset = 0, share = 0;
     uint32_t value = complete_column(sum, source, weight, rest);
+    if (one_whole) {
+        /* Blocks of eight columns, none the last, at constant offsets from `sum` and `source`
+         * (the pixel where the block's column i starts is at sum + i), which move only for a
+         * column's second pixel and by eight after the block, as in decode/scale_dither.c. */
+        for (uint32_t blocks = (uint32_t)(out_last - out) / 8u; blocks > 0; blocks--) {
+#pragma GCC unroll 8
+            for (uint32_t i = 0; i < 8; i++) {
+                uint32_t whole_sum = value;
+                offset += rest_units;
+                if (offset >= px_units) {
+                    offset -= px_units;
+                    sum++;
+                    source++;
+                    whole_sum += complete_column(sum + i, source + i, weight, rest);
+                }
+                uint32_t total = whole_sum * px_units - share + half;
+                value = complete_column(sum + i + 1, source + i + 1, weight, rest);
+                share = offset * value;
+                total += share;
+                out[i] = (uint8_t)divide_by_reciprocal(total, divisor, reciprocal, exact);
+            }
+            sum += 8;
+            source += 8;
+            out += 8;
+        }
+    }
     for (;;) {
         uint32_t whole_sum = value;
         sum++;
