@@ -3,6 +3,7 @@
  */
 #include "decode/convert.h"
 
+#include "decode/scale_dither.h"
 #include "dither/bmp.h"
 
 #include <string.h>
@@ -21,6 +22,7 @@ typedef struct pipeline {
     ink_claim row_claim;
     ink_scaler scaler;
     ink_ditherer ditherer;
+    const uint16_t *domain16; /* the fused walk's table (ink_scale_dither_table) */
     uint8_t *packed_row;
     ink_bmp_writer bmp;
     bool started;
@@ -31,6 +33,18 @@ static ink_error emit_output_row(void *user, const uint8_t *gray)
 {
     pipeline *p = user;
     ink_dither_row(&p->ditherer, gray, p->packed_row);
+    ink_error error = ink_bmp_write_row(&p->bmp, p->packed_row);
+    if (error != INK_OK)
+        return ink_error_set(p->info, error, "cannot write BMP row %u", p->bmp.rows_written);
+    return INK_OK;
+}
+
+/* A completed output row, scaled and dithered in one walk (decode/scale_dither.h) -> BMP row. */
+static ink_error finish_output_row(void *user, ink_scaler *scaler, const uint8_t *source,
+                                   uint32_t weight, uint32_t rest)
+{
+    pipeline *p = user;
+    ink_scale_dither_row(scaler, &p->ditherer, p->domain16, source, weight, rest, p->packed_row);
     ink_error error = ink_bmp_write_row(&p->bmp, p->packed_row);
     if (error != INK_OK)
         return ink_error_set(p->info, error, "cannot write BMP row %u", p->bmp.rows_written);
@@ -134,6 +148,13 @@ static ink_error pipeline_begin(void *user, const ink_image_info *image, unsigne
     if (error != INK_OK)
         return ink_error_set(p->info, error, "cannot set up dithering");
     p->packed_row = p->row_claim.bytes + dither_nbytes;
+    /* Scaled and dithered in one walk when the pair allows it; the domain table, in ROW, then
+     * becomes the walk's (in sixteenths, rewritten in place: ink_dither_row is not called). */
+    if (ink_scale_dither_fits(&p->scaler, &p->ditherer) &&
+        ink_scale_dither_table(&p->ditherer, lut)) {
+        p->domain16 = lut;
+        (void)ink_scaler_take_rows(&p->scaler, finish_output_row, p);
+    }
     return ink_bmp_begin_bits(&p->bmp, p->bmp_sink, geometry.out_width, geometry.out_height,
                               bits, p->info);
 }

@@ -8,6 +8,7 @@
  * its sums small enough for 32-bit arithmetic (the RV32 core has no 64-bit multiply).
  */
 #include "decode/scale.h"
+#include "decode/scale_internal.h"
 
 #include <string.h>
 
@@ -129,12 +130,6 @@ static uint32_t greatest_common_divisor(uint32_t a, uint32_t b)
         b = t;
     }
     return a;
-}
-
-/* The high word of a 32 x 32-bit product: one `mulhu` on RV32. */
-static inline uint32_t multiply_high(uint32_t a, uint32_t b)
-{
-    return (uint32_t)(((uint64_t)a * b) >> 32);
 }
 
 ink_error ink_scaler_init(ink_scaler *scaler, uint32_t in_width, uint32_t in_height,
@@ -353,35 +348,6 @@ static void add_row_to_column_sums(ink_scaler *scaler, const uint8_t *source, ui
         sums[x] += source[x] * weight;
 }
 
-/* The rounded quotient total / divisor, total = sum + floor(divisor / 2) <= 255.5 * divisor.
- * floor(2^32 / divisor) makes the quotient low by less than 255.5 * divisor / 2^32 (less than
- * 1): with `exact`, one correction step makes it exact. Without it, a quotient can come out one
- * low when the remainder is that small, so the output may be off the true average by
- * 0.5 + 1/(2 divisor) (the halving of an odd divisor) + 255.5 * divisor / 2^32: the callers
- * skip the correction only for 256 <= divisor <= 32768, where that stays below 0.5 + 1/256,
- * the scaler's bound — five instructions fewer per output pixel. */
-#define INK_SCALER_NEARLY_EXACT_MIN 256u
-#define INK_SCALER_NEARLY_EXACT_MAX 32768u
-static inline uint32_t divide_by_reciprocal(uint32_t total, uint32_t divisor, uint32_t reciprocal,
-                                            const bool exact)
-{
-    uint32_t value = multiply_high(total, reciprocal);
-    if (exact && total - value * divisor >= divisor)
-        value++;
-    return value;
-}
-
-/* A source column's sum completed with `weight` units of this row, and restarted with the row's
- * `rest` units (the walk never reads it again in this output row). */
-static inline uint32_t complete_column(uint32_t *sum, const uint8_t *source, uint32_t weight,
-                                       uint32_t rest)
-{
-    uint32_t pixel = *source;
-    uint32_t value = *sum + pixel * weight;
-    *sum = pixel * rest;
-    return value;
-}
-
 /* Completes the output row from the source columns' sums plus `weight` units of this row,
  * dividing each output pixel's sum by its whole weight (rounded to nearest; at most 255), and
  * restarts the sums with the row's `rest` units; for enlarging (reductions take
@@ -438,8 +404,10 @@ static inline void finish_row_from_column_sums_as(ink_scaler *scaler, const uint
  * completed sum of the pixel where the column starts: every column but the last ends inside or
  * at the edge of a pixel that exists, which is completed once and carried as the next column's
  * first; its share of this column is offset * value (zero when the column ends on its edge), so
- * there is no test per column beyond the one whole pixel more or not. The last column ends at
- * the crop's right edge, on a pixel boundary: it reads nothing past the row. */
+ * there is no test per column beyond the one whole pixel more or not. A column's sum is
+ * px_units times its pixels' sums, less the start pixel's share of the column before (`share`),
+ * plus the end pixel's. The last column ends at the crop's right edge, on a pixel boundary: it
+ * reads nothing past the row. */
 static inline void finish_row_reducing_as(ink_scaler *scaler, const uint8_t *source,
                                           uint32_t weight, uint32_t rest, const bool one_whole,
                                           const bool exact)
@@ -451,10 +419,36 @@ static inline void finish_row_reducing_as(ink_scaler *scaler, const uint8_t *sou
     const uint32_t more_px = scaler->col_whole_px - 1u; /* whole pixels after the first */
     const uint32_t divisor = scaler->out_divisor, reciprocal = scaler->out_reciprocal;
     const uint32_t half = divisor / 2u;
-    uint32_t offset = 0, whole_sum = 0, start_units = 0;
+    uint32_t offset = 0, share = 0;
     uint32_t value = complete_column(sum, source, weight, rest);
+    if (one_whole) {
+        /* Blocks of eight columns, none the last, at constant offsets from `sum` and `source`
+         * (the pixel where the block's column i starts is at sum + i), which move only for a
+         * column's second pixel and by eight after the block, as in decode/scale_dither.c. */
+        for (uint32_t blocks = (uint32_t)(out_last - out) / 8u; blocks > 0; blocks--) {
+#pragma GCC unroll 8
+            for (uint32_t i = 0; i < 8; i++) {
+                uint32_t whole_sum = value;
+                offset += rest_units;
+                if (offset >= px_units) {
+                    offset -= px_units;
+                    sum++;
+                    source++;
+                    whole_sum += complete_column(sum + i, source + i, weight, rest);
+                }
+                uint32_t total = whole_sum * px_units - share + half;
+                value = complete_column(sum + i + 1, source + i + 1, weight, rest);
+                share = offset * value;
+                total += share;
+                out[i] = (uint8_t)divide_by_reciprocal(total, divisor, reciprocal, exact);
+            }
+            sum += 8;
+            source += 8;
+            out += 8;
+        }
+    }
     for (;;) {
-        whole_sum += value;
+        uint32_t whole_sum = value;
         sum++;
         source++;
         if (!one_whole)
@@ -465,16 +459,14 @@ static inline void finish_row_reducing_as(ink_scaler *scaler, const uint8_t *sou
             offset -= px_units;
             whole_sum += complete_column(sum++, source++, weight, rest);
         }
-        uint32_t end_units = whole_sum * px_units;
+        uint32_t total = whole_sum * px_units - share + half;
         if (out == out_last) {
-            *out = (uint8_t)divide_by_reciprocal(end_units - start_units + half, divisor,
-                                                 reciprocal, exact);
+            *out = (uint8_t)divide_by_reciprocal(total, divisor, reciprocal, exact);
             return;
         }
         value = complete_column(sum, source, weight, rest);
-        end_units += offset * value;
-        uint32_t total = end_units - start_units + half;
-        start_units = end_units;
+        share = offset * value;
+        total += share;
         *out++ = (uint8_t)divide_by_reciprocal(total, divisor, reciprocal, exact);
     }
 }
@@ -483,8 +475,7 @@ static void finish_row_from_column_sums(ink_scaler *scaler, const uint8_t *sourc
                                         uint32_t weight, uint32_t rest)
 {
     const uint32_t whole_px = scaler->col_whole_px;
-    const bool exact = scaler->out_divisor < INK_SCALER_NEARLY_EXACT_MIN ||
-                       scaler->out_divisor > INK_SCALER_NEARLY_EXACT_MAX;
+    const bool exact = scaler_division_exact(scaler);
     if (whole_px == 1 && !exact)
         finish_row_reducing_as(scaler, source, weight, rest, true, false);
     else if (whole_px == 1)
@@ -499,7 +490,11 @@ static void finish_row_from_column_sums(ink_scaler *scaler, const uint8_t *sourc
         finish_row_from_column_sums_as(scaler, source, weight, rest, true);
 }
 
-ink_error ink_scaler_push_row(ink_scaler *scaler, const uint8_t *row)
+/* ink_scaler_push_row for a scaler that finishes its rows itself (`taken` false: its walk into
+ * the output row, then `emit`) or hands them to `finish`; `taken` is a constant at each call,
+ * so the scaler's own path compiles as if the hook were not there. */
+static inline __attribute__((always_inline)) ink_error
+push_row_as(ink_scaler *scaler, const uint8_t *row, const bool taken)
 {
     if (scaler->in_y >= scaler->in_height)
         return INK_ERR_BAD_STATE;
@@ -526,17 +521,46 @@ ink_error ink_scaler_push_row(ink_scaler *scaler, const uint8_t *row)
         /* A rest of a whole output row or more (upscaling) is taken by the next iteration. */
         uint32_t weight = (uint32_t)(out_end - position);
         uint32_t next_weight = rest < out_units ? (uint32_t)rest : 0u;
-        if (scaler->plan == INK_SCALER_SOURCE_COLUMNS)
-            finish_row_from_column_sums(scaler, source, weight, next_weight);
-        else
-            finish_row_by_output_column(scaler, source, weight, next_weight);
         scaler->out_y++;
-        ink_error error = scaler->emit(scaler->emit_user, scaler->out_row);
+        ink_error error;
+        if (taken) {
+            error = scaler->finish(scaler->finish_user, scaler, source, weight, next_weight);
+        } else {
+            if (scaler->plan == INK_SCALER_SOURCE_COLUMNS)
+                finish_row_from_column_sums(scaler, source, weight, next_weight);
+            else
+                finish_row_by_output_column(scaler, source, weight, next_weight);
+            error = scaler->emit(scaler->emit_user, scaler->out_row);
+        }
         if (error != INK_OK)
             return error;
         position = rest < out_units ? row_end : out_end;
     }
     return INK_OK;
+}
+
+/* The path with the rows taken over, a function of its own: inlined beside the scaler's own
+ * path, GCC allocated that one's registers worse (0.25 RV32 instructions per output pixel). */
+static __attribute__((noinline)) ink_error push_row_taken(ink_scaler *scaler,
+                                                          const uint8_t *row)
+{
+    return push_row_as(scaler, row, true);
+}
+
+ink_error ink_scaler_push_row(ink_scaler *scaler, const uint8_t *row)
+{
+    if (scaler->finish)
+        return push_row_taken(scaler, row);
+    return push_row_as(scaler, row, false);
+}
+
+bool ink_scaler_take_rows(ink_scaler *scaler, ink_scaler_finish_fn *finish, void *user)
+{
+    if (scaler->plan != INK_SCALER_SOURCE_COLUMNS || scaler->col_whole_px == 0 || !finish)
+        return false;
+    scaler->finish = finish;
+    scaler->finish_user = user;
+    return true;
 }
 
 bool ink_scaler_done(const ink_scaler *scaler)

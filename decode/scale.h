@@ -83,7 +83,13 @@ typedef enum ink_scaler_plan {
     INK_SCALER_OUTPUT_COLUMN_AVERAGES /* sums by output column of 8.8 averages */
 } ink_scaler_plan;
 
-typedef struct ink_scaler {
+typedef struct ink_scaler ink_scaler;
+
+/* Takes over a completed output row of the plan by source column (ink_scaler_take_rows). */
+typedef ink_error ink_scaler_finish_fn(void *user, ink_scaler *scaler, const uint8_t *source,
+                                       uint32_t weight, uint32_t rest);
+
+struct ink_scaler {
     uint32_t in_width, in_height;
     ink_fit_geometry geometry;
     ink_scaler_plan plan;     /* the fastest plan whose memory is given (see above) */
@@ -104,7 +110,9 @@ typedef struct ink_scaler {
     uint32_t out_y;           /* next output row to finish */
     ink_scaler_emit_fn *emit;
     void *emit_user;
-} ink_scaler;
+    ink_scaler_finish_fn *finish; /* NULL: the scaler's own walk, then `emit` */
+    void *finish_user;
+};
 
 /* The work memory of each plan for `geometry` (the crop's width in the coordinates the scaler
  * is given), with the output row in it (`out_row_apart` false) or not. */
@@ -127,6 +135,15 @@ ink_error ink_scaler_init(ink_scaler *scaler, uint32_t in_width, uint32_t in_hei
                           const ink_fit_geometry *geometry, void *work, size_t work_nbytes,
                           uint8_t *out_row, ink_scaler_emit_fn *emit, void *emit_user,
                           ink_error_info *info);
+
+/* Hands each completed output row to `finish` instead of the scaler's own walk and `emit`:
+ * `finish(user, scaler, source, weight, rest)` gets the source row that completes it (from the
+ * crop's left edge), of which `weight` row units belong to the finished row and `rest` to the
+ * next, and must complete the column sums with it and restart them as the scaler would
+ * (decode/scale_dither.h does, dithering each output pixel as it is finished). Only for the plan
+ * by source column when reducing (at least one whole source pixel per output column); returns
+ * false and changes nothing otherwise. */
+bool ink_scaler_take_rows(ink_scaler *scaler, ink_scaler_finish_fn *finish, void *user);
 
 /* Takes the next source row (in_width bytes). Rows outside the crop are skipped; each finished
  * output row is emitted before this returns. Returns the first error `emit` returned, or

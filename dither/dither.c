@@ -14,11 +14,11 @@
  * (tests/unit/test_dither.c checks each against a plain reference); docs/DITHER.md has costs.
  */
 #include "dither/dither.h"
+#include "dither/floyd_steinberg.h"
 
 #include <stdbool.h>
 #include <string.h>
 
-#define ERROR_PAD 2u /* columns of padding on each side, so x-1 and x+2 never need a test */
 
 /* The recursive Bayer matrix: M2 = {{0,2},{3,1}}, M2n = {{4M, 4M+2}, {4M+3, 4M+1}}. */
 const uint8_t ink_bayer8[8][8] = {
@@ -47,7 +47,7 @@ size_t ink_dither_work_bytes(ink_dither_method method, uint32_t width)
 {
     if (method == INK_DITHER_THRESHOLD || method == INK_DITHER_ORDERED)
         return 0;
-    return 2u * ((size_t)width + 2u * ERROR_PAD) * sizeof(int16_t);
+    return 2u * ((size_t)width + 2u * INK_DITHER_ERROR_PAD) * sizeof(int16_t);
 }
 
 ink_error ink_dither_init(ink_ditherer *ditherer, ink_dither_method method, uint32_t width,
@@ -101,7 +101,7 @@ ink_error ink_dither_init_levels(ink_ditherer *ditherer, ink_dither_method metho
     if (need > 0) {
         memset(work, 0, need);
         ditherer->errors_this_row = (int16_t *)work;
-        ditherer->errors_next_row = ditherer->errors_this_row + width + 2u * ERROR_PAD;
+        ditherer->errors_next_row = ditherer->errors_this_row + width + 2u * INK_DITHER_ERROR_PAD;
     }
     return INK_OK;
 }
@@ -155,30 +155,13 @@ static packer packer_for(const ink_ditherer *d)
     return p;
 }
 
-/* The gray values themselves as a domain table, so the fast paths need no test per pixel for
- * "no table" (512 bytes of read-only data). */
+/* floyd_steinberg.h */
 #define IDENTITY_4(n) (n), (n) + 1, (n) + 2, (n) + 3
 #define IDENTITY_16(n) IDENTITY_4(n), IDENTITY_4((n) + 4), IDENTITY_4((n) + 8), IDENTITY_4((n) + 12)
 #define IDENTITY_64(n)                                                                           \
     IDENTITY_16(n), IDENTITY_16((n) + 16), IDENTITY_16((n) + 32), IDENTITY_16((n) + 48)
-static const uint16_t identity_domain[256] = {IDENTITY_64(0), IDENTITY_64(64), IDENTITY_64(128),
+const uint16_t ink_dither_identity_domain[256] = {IDENTITY_64(0), IDENTITY_64(64), IDENTITY_64(128),
                                               IDENTITY_64(192)};
-
-/* What the Floyd–Steinberg rows (1-bit and 2-bit) carry from pixel to pixel, in registers,
- * in sixteenths of a domain unit like the error row. */
-typedef struct fs_carry {
-    int32_t ahead;        /* arriving at the next pixel in scan order, this row */
-    int32_t below_behind; /* the next row's sum so far, in the column just passed */
-    int32_t below_here;   /* ... and in this column */
-} fs_carry;
-
-/* The error row as the Floyd–Steinberg paths use it: one row of int32 sixteenths, in the same
- * bytes as the two int16 rows of Atkinson (index x + ERROR_PAD is column x); int32 because an
- * entry, 3e + 5e + e, can pass int16 where the errors themselves do not. */
-static inline int32_t *fs_error_row(const ink_ditherer *ditherer)
-{
-    return (int32_t *)(void *)ditherer->errors_this_row + ERROR_PAD;
-}
 
 /* The domain value a pixel is quantised at: its table value plus the whole units of the error
  * `n` (sixteenths) that arrives at it; floor by arithmetic shift (GCC's >> of a negative int is
@@ -201,21 +184,6 @@ static inline void fs_diffuse(fs_carry *carry, int32_t error, int32_t n, int32_t
     carry->below_here = error;
 }
 
-/* One pixel of the 1-bit path: `n` is the error arriving from the row above (sixteenths).
- * Returns 1 for a black pixel (the callers pack the complement): on RV32 the compare's own
- * result is then the bit, and minus it the mask that adds the span back to the error measured
- * from white. */
-static inline uint32_t fs_1bit_pixel(fs_carry *carry, int32_t domain, int32_t n,
-                                     int32_t threshold, int32_t white, int32_t span,
-                                     int32_t *below_behind)
-{
-    n += carry->ahead;
-    const int32_t value = fs_value(domain, n);
-    const uint32_t dark = value < threshold;
-    fs_diffuse(carry, value - white + (-(int32_t)dark & span), n, below_behind);
-    return dark;
-}
-
 /* Floyd–Steinberg to 1-bit output, the default conversion's path: the rules of dither.h (the
  * unit test holds the output to a plain reference of them, bit for bit), arranged for a
  * register-poor in-order core. The error for the pixel ahead stays in a register, and one error
@@ -232,12 +200,13 @@ static void floyd_steinberg_1bit_row(ink_ditherer *ditherer, const uint8_t *gray
 {
     int32_t *errors = fs_error_row(ditherer); /* this row in, next row out */
     const int32_t width = (int32_t)ditherer->width;
-    const uint16_t *lut = ditherer->lut ? ditherer->lut : identity_domain;
-    const int32_t black = ditherer->levels[0], threshold = ditherer->thresholds[0];
-    const int32_t span = ditherer->levels[1] - black, white = ditherer->levels[1];
+    const uint16_t *lut = ditherer->lut ? ditherer->lut : ink_dither_identity_domain;
+    const int32_t black16 = ditherer->levels[0] * 16, white16 = ditherer->levels[1] * 16;
+    const int32_t threshold16 = ditherer->thresholds[0] * 16;
     fs_carry carry = {0, 0, 0};
 #define FS_1BIT_PIXEL(g, e, x, step)                                                             \
-    fs_1bit_pixel(&carry, lut[(g)[x]], (e)[x], threshold, white, span, &(e)[(x) - (step)])
+    fs_1bit_pixel(&carry, lut[(g)[x]] * 16, (e)[x], threshold16, black16, white16,             \
+                  &(e)[(x) - (step)])
     const int32_t whole_bytes = width >> 3, tail_pixels = width & 7;
     if ((ditherer->y & 1u) == 0) {
         const uint8_t *g = gray;
@@ -246,7 +215,7 @@ static void floyd_steinberg_1bit_row(ink_ditherer *ditherer, const uint8_t *gray
             uint32_t bits = 0;
 #pragma GCC unroll 8
             for (int32_t i = 0; i < 8; i++)
-                bits = (bits << 1) | FS_1BIT_PIXEL(g, e, i, 1);
+                bits |= FS_1BIT_PIXEL(g, e, i, 1) << (7 - i);
             packed[byte] = (uint8_t)~bits;
         }
         if (tail_pixels) {
@@ -255,7 +224,7 @@ static void floyd_steinberg_1bit_row(ink_ditherer *ditherer, const uint8_t *gray
                 bits = (bits << 1) | FS_1BIT_PIXEL(g, e, i, 1);
             packed[whole_bytes] = (uint8_t)(~bits << (8 - tail_pixels));
         }
-        errors[width - 1] = carry.below_behind; /* below_here is off the image */
+        fs_end_row(errors, width, width - 1, &carry);
     } else {
         /* g and e point at the first pixel of the byte being filled; its pixel i is bit 7 - i */
         const uint8_t *g = gray + whole_bytes * 8;
@@ -275,13 +244,9 @@ static void floyd_steinberg_1bit_row(ink_ditherer *ditherer, const uint8_t *gray
                 bits |= FS_1BIT_PIXEL(g, e, i, -1) << (7 - i);
             packed[byte] = (uint8_t)~bits;
         }
-        errors[0] = carry.below_behind;
+        fs_end_row(errors, width, 0, &carry);
     }
 #undef FS_1BIT_PIXEL
-    /* The first pixel's behind-below share fell into the padding: error off the image. The
-     * rows are not swapped: there is one. */
-    errors[-1] = 0;
-    errors[width] = 0;
 }
 
 /* One pixel of the 2-bit path: the level is the count of thresholds the value reaches. */
@@ -306,7 +271,7 @@ static void floyd_steinberg_2bit_row(ink_ditherer *ditherer, const uint8_t *gray
 {
     int32_t *errors = fs_error_row(ditherer); /* this row in, next row out */
     const int32_t width = (int32_t)ditherer->width;
-    const uint16_t *lut = ditherer->lut ? ditherer->lut : identity_domain;
+    const uint16_t *lut = ditherer->lut ? ditherer->lut : ink_dither_identity_domain;
     const uint16_t *levels = ditherer->levels;
     const int32_t threshold0 = ditherer->thresholds[0], threshold1 = ditherer->thresholds[1];
     const int32_t threshold2 = ditherer->thresholds[2];
@@ -331,7 +296,7 @@ static void floyd_steinberg_2bit_row(ink_ditherer *ditherer, const uint8_t *gray
                 bits = (bits << 2) | FS_2BIT_PIXEL(g, e, i, 1);
             packed[whole_bytes] = (uint8_t)(bits << (2 * (4 - tail_pixels)));
         }
-        errors[width - 1] = carry.below_behind; /* below_here is off the image */
+        fs_end_row(errors, width, width - 1, &carry);
     } else {
         /* g and e point at the first pixel of the byte being filled; its pixel i is bits
          * 7 - 2i .. 6 - 2i */
@@ -352,11 +317,9 @@ static void floyd_steinberg_2bit_row(ink_ditherer *ditherer, const uint8_t *gray
                 bits |= FS_2BIT_PIXEL(g, e, i, -1) << (6 - 2 * i);
             packed[byte] = (uint8_t)bits;
         }
-        errors[0] = carry.below_behind;
+        fs_end_row(errors, width, 0, &carry);
     }
 #undef FS_2BIT_PIXEL
-    errors[-1] = 0;
-    errors[width] = 0;
 }
 
 /* What the Atkinson paths carry from pixel to pixel, in registers. */
@@ -386,7 +349,7 @@ static inline void atkinson_diffuse(atkinson_carry *carry, int32_t error, int16_
  * off the image, and so is (-1, y+1), which the first pixel wrote into the padding. */
 static void atkinson_end_row(ink_ditherer *ditherer, const atkinson_carry *carry)
 {
-    int16_t *next_row = ditherer->errors_next_row + ERROR_PAD;
+    int16_t *next_row = ditherer->errors_next_row + INK_DITHER_ERROR_PAD;
     const int32_t width = (int32_t)ditherer->width;
     next_row[width - 1] = (int16_t)(next_row[width - 1] + carry->below_behind);
     next_row[-1] = 0;
@@ -400,10 +363,10 @@ static void atkinson_end_row(ink_ditherer *ditherer, const atkinson_carry *carry
  * (as the Floyd–Steinberg rows). */
 static void atkinson_1bit_row(ink_ditherer *ditherer, const uint8_t *gray, uint8_t *packed)
 {
-    int16_t *this_row = ditherer->errors_this_row + ERROR_PAD;
-    int16_t *next_row = ditherer->errors_next_row + ERROR_PAD;
+    int16_t *this_row = ditherer->errors_this_row + INK_DITHER_ERROR_PAD;
+    int16_t *next_row = ditherer->errors_next_row + INK_DITHER_ERROR_PAD;
     const int32_t width = (int32_t)ditherer->width;
-    const uint16_t *lut = ditherer->lut ? ditherer->lut : identity_domain;
+    const uint16_t *lut = ditherer->lut ? ditherer->lut : ink_dither_identity_domain;
     const int32_t black = ditherer->levels[0], threshold = ditherer->thresholds[0];
     const int32_t span = ditherer->levels[1] - black;
     atkinson_carry carry = {0, 0, 0, 0};
@@ -439,10 +402,10 @@ static void atkinson_1bit_row(ink_ditherer *ditherer, const uint8_t *gray, uint8
  * the value reaches, four pixels per byte (one unrolled block). */
 static void atkinson_2bit_row(ink_ditherer *ditherer, const uint8_t *gray, uint8_t *packed)
 {
-    int16_t *this_row = ditherer->errors_this_row + ERROR_PAD;
-    int16_t *next_row = ditherer->errors_next_row + ERROR_PAD;
+    int16_t *this_row = ditherer->errors_this_row + INK_DITHER_ERROR_PAD;
+    int16_t *next_row = ditherer->errors_next_row + INK_DITHER_ERROR_PAD;
     const int32_t width = (int32_t)ditherer->width;
-    const uint16_t *lut = ditherer->lut ? ditherer->lut : identity_domain;
+    const uint16_t *lut = ditherer->lut ? ditherer->lut : ink_dither_identity_domain;
     const uint16_t *levels = ditherer->levels;
     const int32_t threshold0 = ditherer->thresholds[0], threshold1 = ditherer->thresholds[1];
     const int32_t threshold2 = ditherer->thresholds[2];
@@ -511,7 +474,7 @@ static void ordered_row(const ink_ditherer *ditherer, const uint8_t *gray, uint8
 static void compare_1bit_row(const ink_ditherer *ditherer, const uint8_t *gray, uint8_t *packed)
 {
     const int32_t width = (int32_t)ditherer->width;
-    const uint16_t *lut = ditherer->lut ? ditherer->lut : identity_domain;
+    const uint16_t *lut = ditherer->lut ? ditherer->lut : ink_dither_identity_domain;
     int32_t column_threshold[8];
     if (ditherer->method == INK_DITHER_ORDERED) {
         const uint8_t *bayer_row = ink_bayer8[ditherer->y & 7u];

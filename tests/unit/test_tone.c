@@ -61,6 +61,25 @@ static void display_domain_matches_the_model(void **state)
         assert_int_equal(ink_display_domain(0, (uint8_t)g), (g * 4095 * 2 + 255) / 510);
 }
 
+/* Every table ink_tone_build_lut gives is entry for entry ink_display_domain_q16 of the tone
+ * curve, including the default one (dot gain 2, no curve), which it copies from a constant. */
+static void lut_is_the_display_domain_of_the_tone_curve(void **state)
+{
+    (void)state;
+    const uint32_t models[] = {0, 10, 19, 20, 21, 40};
+    const ink_tone tones[] = {INK_TONE_NONE, {40, 0, 100, 0, 255}, {0, 0, 100, 10, 240}};
+    for (size_t t = 0; t < sizeof tones / sizeof tones[0]; t++) {
+        for (size_t m = 0; m < sizeof models / sizeof models[0]; m++) {
+            uint16_t lut[256];
+            assert_int_equal(ink_tone_build_lut(&tones[t], models[m], lut), INK_OK);
+            for (int g = 0; g < 256; g++)
+                assert_int_equal(lut[g], ink_display_domain_q16(models[m],
+                                                                ink_tone_q16(&tones[t],
+                                                                             (uint8_t)g)));
+        }
+    }
+}
+
 static void tone_curves_match_the_formulas(void **state)
 {
     (void)state;
@@ -231,6 +250,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(log2_and_exp2_match_libm),
         cmocka_unit_test(display_domain_matches_the_model),
+        cmocka_unit_test(lut_is_the_display_domain_of_the_tone_curve),
         cmocka_unit_test(tone_curves_match_the_formulas),
         cmocka_unit_test(controls_never_clip_the_ends),
         cmocka_unit_test(lut_arguments_are_checked),
