@@ -2,7 +2,9 @@
  * jpeg_progressive.c — progressive JPEG (SOF2) to gray inside the arena, band by band, each
  * scan's data entropy-decoded exactly once.
  *
- * A band is `band_rows` luma block rows (a multiple of the MCU height) across the whole width.
+ * A band is `band_rows` luma block rows across the whole width: a multiple of the MCU height, or,
+ * when one MCU row does not fit, a divisor of it (one row for 4:2:0) whose blocks keep aside the
+ * DC values an interleaved DC scan decodes for the rows below (plan, merge_aside_dc).
  * 1. The walk: markers are read in file order. A scan that carries luma (component 0 of a gray or
  *    YCbCr frame) is recorded — its parameters, its Huffman tables (copied into a pool, deduped),
  *    a checkpoint — and band 0 of it is decoded at once from the data in the input buffer; then
@@ -77,6 +79,8 @@ typedef struct jpeg_prog {
     uint8_t *band;          /* band_rows x blocks_across blocks of block_bytes */
     uint8_t *out;           /* one block row of output pixels */
     uint32_t block_bytes, blocks_across, band_rows, total_rows, nbands;
+    uint32_t aside_slots;   /* DC values kept aside per block (band_rows < vmax), else 0 */
+    uint32_t first_aside;   /* the slot of the first */
     uint32_t out_stride, out_width, out_height, rows_done;
     unsigned block_log2;    /* output pixels per block side, log2 */
     unsigned kept_side;     /* kept_side x kept_side coefficients are kept */
@@ -144,26 +148,37 @@ static const uint8_t kept_axis[4][8] = {
     {0, 1, 2, 3, 4, 5, 6, 7}, {0, 1, 2, 3, 5, 6, 7}, {0, 1, 3, 5, 7}, {0}};
 static const uint8_t kept_count[4] = {8, 7, 5, 1};
 
-/* Per block: an 8-byte nonzero mask then the kept coefficients (int16), padded to 8 bytes; 1/8
- * keeps the DC term alone (2 bytes). */
-static uint32_t block_bytes_at(unsigned scale_log2)
+/* The slot of a block's first DC kept aside for a lower luma block row (see plan): after the
+ * kept coefficients and the spare slot. */
+static unsigned first_aside_slot(unsigned scale_log2)
 {
-    uint32_t n = kept_count[scale_log2];
-    return scale_log2 == 3 ? 2u : 8u + ((2u * n * n + 7u) & ~7u);
+    unsigned n = kept_count[scale_log2];
+    return n * n + (n > 1 && n < 8 ? 1u : 0u);
 }
 
-/* Bytes PRIMARY must hold at `scale_log2` for a band of one MCU row (out_in_primary: the output
- * block row too). */
+/* Per block: an 8-byte nonzero mask then the kept coefficients (int16), the spare slot and
+ * `aside` DC values of lower block rows, padded to 8 bytes; 1/8 keeps the DC term alone (2
+ * bytes, and 2 per DC aside). */
+static uint32_t block_bytes_at(unsigned scale_log2, unsigned aside)
+{
+    uint32_t slots = first_aside_slot(scale_log2) + aside;
+    return scale_log2 == 3 ? 2u * slots : 8u + ((2u * slots + 7u) & ~7u);
+}
+
+/* Bytes PRIMARY must hold at `scale_log2` for the smallest band: one luma block row whose blocks
+ * keep the DC of the vmax - 1 rows below aside (out_in_primary: the output block row too). */
 static uint64_t min_band_bytes(const jpeg_frame *frame, unsigned scale_log2, bool *out_in_primary)
 {
     const jpeg_component *luma = &frame->components[0];
     uint64_t across = (uint64_t)frame->mcus_x * luma->h;
-    uint64_t out_bytes = (((across << (3u - scale_log2)) << (3u - scale_log2)) + 7u) & ~(uint64_t)7u;
+    uint64_t out_bytes =
+        (((across << (3u - scale_log2)) << (3u - scale_log2)) + 7u) & ~(uint64_t)7u;
     *out_in_primary = out_bytes > PROG_OUT_BYTES;
-    return across * block_bytes_at(scale_log2) * frame->vmax + (*out_in_primary ? out_bytes : 0);
+    return across * block_bytes_at(scale_log2, frame->vmax - 1u) +
+           (*out_in_primary ? out_bytes : 0);
 }
 
-/* Widest image (px) whose band of one MCU row fits at this scale. */
+/* Widest image (px) whose smallest band fits at this scale. */
 static uint32_t widest_at(const jpeg_frame *frame, unsigned scale_log2)
 {
     uint32_t low = 0, high = 65535;
@@ -204,20 +219,40 @@ static ink_error plan(jpeg_prog *p, const jpeg_state *state, unsigned scale_log2
                              widest_at(frame, scale_log2));
     }
     const jpeg_component *luma = &frame->components[0];
+    const uint32_t vmax = frame->vmax;
     p->block_log2 = 3u - scale_log2;
     p->kept_side = kept_count[scale_log2];
     p->have_mask = scale_log2 < 3u;
-    p->block_bytes = block_bytes_at(scale_log2);
     p->blocks_across = frame->mcus_x * luma->h;
-    p->total_rows = frame->mcus_y * frame->vmax;
+    p->total_rows = frame->mcus_y * vmax;
     p->out_stride = p->blocks_across << p->block_log2;
     uint32_t out_bytes = ((p->out_stride << p->block_log2) + 7u) & ~7u;
-    uint32_t row_bytes = p->blocks_across * p->block_bytes;
     uint32_t capacity = INK_REGION_PRIMARY_BYTES - (out_in_primary ? out_bytes : 0u);
-    uint32_t rows = capacity / row_bytes;
-    rows -= rows % frame->vmax;
-    if (rows > p->total_rows)
-        rows = p->total_rows;
+    /* Whole MCU rows when at least one fits. Else a band is a divisor of vmax rows (1 for
+     * 4:2:0) and an interleaved DC scan, which decodes whole MCU rows, keeps the DC of the
+     * MCU's rows below the band aside in the band's own blocks, at slot first_aside + k - 1 of
+     * the block k bands up; each later band of the MCU row ORs its aside slot into its DC
+     * (merge_aside_dc). A divisor, so that no band ever holds rows of two MCU rows and an
+     * aside slot is free again before the next MCU row is decoded. */
+    p->aside_slots = 0;
+    p->first_aside = first_aside_slot(scale_log2);
+    p->block_bytes = block_bytes_at(scale_log2, 0);
+    uint32_t rows = capacity / (p->blocks_across * p->block_bytes);
+    if (rows >= vmax) {
+        rows -= rows % vmax;
+        if (rows > p->total_rows)
+            rows = p->total_rows;
+    } else {
+        /* min_band_bytes has checked that 1 row fits. */
+        for (rows = vmax - 1u; rows > 1u; rows--)
+            if (vmax % rows == 0 &&
+                rows * p->blocks_across * block_bytes_at(scale_log2, vmax / rows - 1u) <=
+                    capacity)
+                break;
+        p->aside_slots = vmax / rows - 1u;
+        p->block_bytes = block_bytes_at(scale_log2, p->aside_slots);
+    }
+    uint32_t row_bytes = p->blocks_across * p->block_bytes;
     p->band_rows = rows;
     p->nbands = (p->total_rows + rows - 1u) / rows;
     uint32_t band_bytes = (rows * row_bytes + 7u) & ~7u;
@@ -459,8 +494,11 @@ static ink_error scan_band(jpeg_prog *p, jpeg_state *state, unsigned index, uint
             }
         }
     } else {
-        /* Interleaved (DC only): whole MCUs; chroma blocks decoded and dropped. */
-        uint32_t mcu_first = first / frame->vmax, mcu_end = last / frame->vmax;
+        /* Interleaved (DC only): whole MCUs, those of the MCU rows that start in this band;
+         * chroma blocks decoded and dropped; the DC of luma rows below the band kept aside
+         * (plan). */
+        uint32_t mcu_first = (first + frame->vmax - 1u) / frame->vmax;
+        uint32_t mcu_end = (last + frame->vmax - 1u) / frame->vmax;
         if (mcu_end > frame->mcus_y)
             mcu_end = frame->mcus_y;
         jpeg_prog_mcu mcu;
@@ -473,10 +511,14 @@ static ink_error scan_band(jpeg_prog *p, jpeg_state *state, unsigned index, uint
                         return ink_error_set(info, INK_ERR_BAD_DATA,
                                              "JPEG scan has more than %u blocks per MCU",
                                              JPEG_PROG_MCU_BLOCKS);
+                    /* Luma row y of the MCU: row y % band_rows of the band k = y / band_rows
+                     * bands on (k > 0: aside, in the block of that row here). */
+                    uint32_t row = y % p->band_rows, k = y / p->band_rows;
+                    uint32_t slot = k == 0 ? 0u : p->first_aside + k - 1u;
                     mcu.dc[mcu.nblocks] = &tables[i];
                     mcu.offset[mcu.nblocks++] =
-                        i == s->luma ? (int32_t)((y * p->blocks_across + x) * p->block_bytes +
-                                                 bp.coefficients_offset)
+                        i == s->luma ? (int32_t)((row * p->blocks_across + x) * p->block_bytes +
+                                                 bp.coefficients_offset + 2u * slot)
                                      : -1;
                 }
             }
@@ -506,6 +548,26 @@ static ink_error scan_band(jpeg_prog *p, jpeg_state *state, unsigned index, uint
 }
 
 /* ---- output -------------------------------------------------------------------------------- */
+
+/* A band inside an MCU row (not its first): every block's DC ORs in what the interleaved DC
+ * scans kept aside for it when they decoded the MCU row, and the aside slot is cleared for the
+ * next MCU row. OR gives what decoding in place would: a DC first scan sets the bits from Al up
+ * and the refinements each set bit Al, in whatever scans (interleaved or not) they came. */
+static void merge_aside_dc(jpeg_prog *p, uint32_t band)
+{
+    /* An MCU row is aside_slots + 1 bands; band k of it takes slot first_aside + k - 1. */
+    uint32_t k = band % (p->aside_slots + 1u);
+    if (k == 0)
+        return;
+    size_t dc = p->have_mask ? 8u : 0u, aside = dc + 2u * (p->first_aside + k - 1u);
+    uint8_t *block = p->band;
+    for (uint32_t n = p->band_rows * p->blocks_across; n > 0; n--, block += p->block_bytes) {
+        int16_t *value = (int16_t *)(void *)(block + dc);
+        int16_t *kept = (int16_t *)(void *)(block + aside);
+        *value = (int16_t)(uint16_t)((uint16_t)*value | (uint16_t)*kept);
+        *kept = 0;
+    }
+}
 
 /* Dequantises and transforms the band's first rows (up to the image's last output row), sends
  * them down, and leaves every block it read ready for the next band: its DC term and mask
@@ -676,6 +738,7 @@ static ink_error later_bands(jpeg_prog *p, jpeg_state *state, ink_error_info *in
             s->input = state->input;
             s->bits = state->bits;
         }
+        merge_aside_dc(p, band);
         ink_error error = emit_band(p, state, band);
         if (error != INK_OK)
             return error;

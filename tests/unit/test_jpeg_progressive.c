@@ -13,9 +13,11 @@
  *
  * A scale whose band does not fit the arena must be refused with INK_ERR_TOO_LARGE; whether it
  * fits is computed here from the documented formula (docs/JPEG.md, "Progressive"):
- *   across = MCUs across x luma h; block = 2 bytes at 1/8, else 8 + 2 n^2 rounded up to 8,
- *   n = 8, 7, 5 kept coefficients per axis at 1/1, 1/2, 1/4 (what libjpeg's reduced IDCTs read);
- *   out = across (8/2^s) x (8/2^s); band = across x block x vmax (+ out when out > 12288);
+ *   across = MCUs across x luma h; the smallest band is one luma block row whose blocks also
+ *   keep the DC of the vmax - 1 rows below: block = 2 vmax bytes at 1/8, else 8 + 2 (n^2 +
+ *   spare + vmax - 1) rounded up to 8, n = 8, 7, 5 kept coefficients per axis at 1/1, 1/2, 1/4
+ *   (what libjpeg's reduced IDCTs read), spare = 1 at 1/2 and 1/4 (0 at 1/1);
+ *   out = across (8/2^s) x (8/2^s); band = across x block (+ out when out > 12288);
  *   fits when band <= 32768.
  */
 #include <setjmp.h>
@@ -44,9 +46,10 @@ static bool band_fits(const jt_sof_info *sof, unsigned s)
     uint64_t across = (uint64_t)(sof->width + 8u * sof->hmax - 1u) / (8u * sof->hmax) * sof->hmax;
     uint64_t side = 8u >> s;
     static const uint64_t kept[4] = {8, 7, 5, 1};
-    uint64_t block = s == 3 ? 2u : 8u + ((2u * kept[s] * kept[s] + 7u) & ~(uint64_t)7u);
+    uint64_t slots = kept[s] * kept[s] + (s == 1 || s == 2 ? 1u : 0u) + sof->vmax - 1u;
+    uint64_t block = s == 3 ? 2u * slots : 8u + ((2u * slots + 7u) & ~(uint64_t)7u);
     uint64_t out = across * side * side;
-    uint64_t band = across * block * sof->vmax + (out > 12288u ? out : 0u);
+    uint64_t band = across * block + (out > 12288u ? out : 0u);
     return band <= 32768u;
 }
 
@@ -304,6 +307,48 @@ static void test_libjpeg_progression(void **unused)
     assert_int_equal(t.failures, 0);
 }
 
+/* The worst case fits: a band of one luma block row, its blocks keeping the lower rows' DC
+ * aside, lets 4:2:0 and 4:4:0 reach the widths of 4:4:4 (docs/JPEG.md: 1,536, 2,336, 4,096 px
+ * at 1/1, 1/2, 1/4; 2x4 keeps three DC values: 2,176 and 3,632 at 1/2, 1/4). At each widest
+ * width the decode matches libjpeg at every scale that fits by the formula; 16 px wider (one
+ * more MCU) is refused at that scale. Short images, several bands each, with and without
+ * restart intervals inside the interleaved DC scans. */
+static void test_widest_fits(void **unused)
+{
+    (void)unused;
+    static const struct {
+        uint32_t width;
+        unsigned scale;
+        int h, v;
+    } widest[] = {{1536, 0, 2, 2}, {2336, 1, 2, 2}, {4096, 2, 2, 2}, {2336, 1, 1, 2},
+                  {2176, 1, 2, 4}, {3632, 2, 2, 4}};
+    tally t;
+    tally_init(&t);
+    for (size_t i = 0; i < sizeof widest / sizeof widest[0]; i++) {
+        for (uint32_t extra = 0; extra <= 16; extra += 16) {
+            for (int restart = 0; restart <= 7; restart += 7) {
+                jt_compress_options options = {JCS_YCbCr, {widest[i].h, 1, 1},
+                                               {widest[i].v, 1, 1}, 85, restart, false, true};
+                uint32_t width = widest[i].width + extra, height = 41;
+                size_t nbytes;
+                uint8_t *data =
+                    jt_compress(width, height, (uint32_t)(i * 3 + extra + restart), &options,
+                                &nbytes);
+                assert_non_null(data);
+                jt_sof_info sof = jt_find_sof(data, nbytes);
+                assert_int_equal(band_fits(&sof, widest[i].scale), extra == 0);
+                char name[128];
+                snprintf(name, sizeof name, "%dx%d %ux%u restart %d", widest[i].h, widest[i].v,
+                         width, height, restart);
+                compare_all_scales(name, data, nbytes, &t);
+                free(data);
+            }
+        }
+    }
+    print_tally("widest", &t);
+    assert_int_equal(t.failures, 0);
+}
+
 /* Progressive RGB and CMYK are refused with a clear error (gray and YCbCr are decoded). */
 static void test_colour_spaces_refused_clearly(void **unused)
 {
@@ -482,6 +527,7 @@ int main(void)
         cmocka_unit_test(test_tool_fixtures),
         cmocka_unit_test(test_many_bands),
         cmocka_unit_test(test_libjpeg_progression),
+        cmocka_unit_test(test_widest_fits),
         cmocka_unit_test(test_colour_spaces_refused_clearly),
         cmocka_unit_test(test_unseekable_source),
         cmocka_unit_test(test_corpus),
