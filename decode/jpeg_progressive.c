@@ -62,6 +62,7 @@ typedef struct prog_scan {
     jpeg_input input;
     uint32_t eobrun;
     uint32_t restarts_left;
+    uint32_t bytes_left;     /* after band 0: its data from the checkpoint through its end marker */
     int32_t dc_predictor;
     uint16_t restart_interval;
     uint8_t next_restart;
@@ -78,6 +79,8 @@ typedef struct jpeg_prog {
     ink_claim dither, primary;
     uint8_t *band;          /* band_rows x blocks_across blocks of block_bytes */
     uint8_t *out;           /* one block row of output pixels */
+    uint8_t *primary_spare; /* the rest of PRIMARY: input slices */
+    uint32_t primary_spare_bytes;
     uint32_t block_bytes, blocks_across, band_rows, total_rows, nbands;
     uint32_t aside_slots;   /* DC values kept aside per block (band_rows < vmax), else 0 */
     uint32_t first_aside;   /* the slot of the first */
@@ -256,12 +259,16 @@ static ink_error plan(jpeg_prog *p, const jpeg_state *state, unsigned scale_log2
     p->band_rows = rows;
     p->nbands = (p->total_rows + rows - 1u) / rows;
     uint32_t band_bytes = (rows * row_bytes + 7u) & ~7u;
-    ink_error error = ink_arena_claim_range(
-        arena, INK_REGION_PRIMARY, 0, band_bytes + (out_in_primary ? out_bytes : 0u),
-        "jpeg progressive band", &p->primary, info);
+    uint32_t used_bytes = band_bytes + (out_in_primary ? out_bytes : 0u);
+    /* All of PRIMARY: what the band and output row leave is input slices (give_slices). */
+    ink_error error = ink_arena_claim_range(arena, INK_REGION_PRIMARY, 0,
+                                            INK_REGION_PRIMARY_BYTES, "jpeg progressive band",
+                                            &p->primary, info);
     if (error != INK_OK)
         return error;
     p->band = p->primary.bytes;
+    p->primary_spare = p->primary.bytes + used_bytes;
+    p->primary_spare_bytes = INK_REGION_PRIMARY_BYTES - used_bytes;
     /* In DITHER the output row goes at the very end: what it leaves of PROG_OUT_BYTES becomes
      * input slices (give_slices). */
     p->out = out_in_primary ? p->primary.bytes + band_bytes
@@ -678,14 +685,28 @@ static bool scan_carries_luma(const jpeg_state *state, unsigned scale_log2)
 static ink_error walk(jpeg_prog *p, jpeg_state *state, unsigned scale_log2, ink_error_info *info)
 {
     for (;;) {
-        ink_error error;
+        ink_error error = INK_OK;
         if (scan_carries_luma(state, scale_log2)) {
             if ((error = record_scan(p, state, info)) != INK_OK ||
                 (error = first_band(p, state, info)) != INK_OK)
                 return error;
+            /* The marker that ends its data (unless the bit reader met it already): what is
+             * left to read of the scan sizes its slice (give_slices). */
+            if (state->pending_marker == 0) {
+                uint8_t code;
+                error = ink_jpeg_input_next_marker(&state->input, &code, info);
+                if (error == INK_OK)
+                    state->pending_marker = code;
+            }
+            prog_scan *s = &p->scans[p->nscans - 1u];
+            uint64_t end = state->input.consumed +
+                           (uint64_t)(state->input.next - state->input.buffer);
+            uint64_t left = end > s->input.consumed ? end - s->input.consumed : 0u;
+            s->bytes_left = left > UINT32_MAX ? UINT32_MAX : (uint32_t)left;
         }
         uint8_t marker;
-        error = ink_jpeg_read_markers(state, false, &marker, info);
+        if (error == INK_OK)
+            error = ink_jpeg_read_markers(state, false, &marker, info);
         if (error == INK_ERR_BAD_DATA && state->input.at_end &&
             state->input.next == state->input.end && p->nscans > 0)
             return INK_OK; /* the file ends after a scan without EOI: decode what it has */
@@ -696,27 +717,137 @@ static ink_error walk(jpeg_prog *p, jpeg_state *state, unsigned scale_log2, ink_
     }
 }
 
-/* After the walk: each scan gets its own slice for the later bands, all of one size, from two
- * areas: the walk's input buffer and the part of the DITHER claim that neither jpeg_prog nor the
- * output row uses (most of PROG_OUT_BYTES at 1/2 and below: 2 KB of output row for a 1,024 px
- * image at 1/2). A bigger slice means fewer reads, and fewer seeks, per band. */
+/* ---- input slices ------------------------------------------------------------------------ */
+
+/* After the walk each scan gets its own slice of input for the later bands, from up to three
+ * areas: the walk's input buffer, the part of the DITHER claim that neither jpeg_prog nor the
+ * output row uses, and the part of PRIMARY the band and output row leave. A scan whose remaining
+ * data fits its slice is read once; otherwise the reads of scan i are about left_i / slice_i,
+ * and for a fixed total the sum is least with slices in proportion to sqrt(left_i). So: slices
+ * of min(left_i, c sqrt(left_i)) with the largest c whose slices still pack into the areas
+ * (largest first, each into the fullest area it fits: best fit), then each area's unused bytes
+ * go to its slices that are still short of their scan's data. */
+#define PROG_MIN_SLICE 256u
+#define PROG_AREAS 3u
+
+typedef struct slice_plan {
+    uint8_t *area_start[PROG_AREAS];
+    uint32_t area_bytes[PROG_AREAS];
+    uint32_t want[PROG_MAX_SCANS];  /* the scan's data left, rounded up to 8 */
+    uint32_t root[PROG_MAX_SCANS];  /* sqrt(want), rounded down */
+    uint32_t size[PROG_MAX_SCANS];
+    uint8_t area[PROG_MAX_SCANS];
+} slice_plan;
+
+static uint32_t square_root(uint32_t n)
+{
+    uint32_t root = 0;
+    for (uint32_t bit = 1u << 30; bit != 0; bit >>= 2) {
+        if (n >= root + bit) {
+            n -= root + bit;
+            root = (root >> 1) + bit;
+        } else {
+            root >>= 1;
+        }
+    }
+    return root;
+}
+
+/* Slices for c / 16 bytes per sqrt(byte), packed: true when every one finds room. */
+static bool pack_slices(slice_plan *plan, unsigned nscans, uint32_t c)
+{
+    uint32_t free_bytes[PROG_AREAS];
+    memcpy(free_bytes, plan->area_bytes, sizeof free_bytes);
+    bool placed[PROG_MAX_SCANS] = {false};
+    for (unsigned i = 0; i < nscans; i++) {
+        uint64_t size = ((uint64_t)c * plan->root[i] >> 4) & ~(uint64_t)7u;
+        if (size < PROG_MIN_SLICE)
+            size = PROG_MIN_SLICE;
+        plan->size[i] = size < plan->want[i] ? (uint32_t)size : plan->want[i];
+    }
+    for (unsigned n = 0; n < nscans; n++) {
+        unsigned largest = PROG_MAX_SCANS;
+        for (unsigned i = 0; i < nscans; i++)
+            if (!placed[i] && (largest == PROG_MAX_SCANS || plan->size[i] > plan->size[largest]))
+                largest = i;
+        unsigned best = PROG_AREAS;
+        for (unsigned a = 0; a < PROG_AREAS; a++)
+            if (free_bytes[a] >= plan->size[largest] &&
+                (best == PROG_AREAS || free_bytes[a] < free_bytes[best]))
+                best = a;
+        if (best == PROG_AREAS)
+            return false;
+        free_bytes[best] -= plan->size[largest];
+        plan->area[largest] = (uint8_t)best;
+        placed[largest] = true;
+    }
+    return true;
+}
+
 static void give_slices(jpeg_prog *p, uint8_t *buffers, uint32_t nbytes)
 {
+    slice_plan plan;
     uint8_t *spare = (uint8_t *)p + ((sizeof *p + 7u) & ~(size_t)7u);
     uint8_t *spare_end = p->out >= (uint8_t *)p && p->out < (uint8_t *)p + PROG_DITHER_BYTES
                              ? p->out
                              : (uint8_t *)p + PROG_DITHER_BYTES;
-    uint32_t spare_bytes = (uint32_t)(spare_end - spare);
-    uint32_t slice = ((nbytes + spare_bytes) / p->nscans) & ~7u;
-    /* Whole slices per area; shrink until they hold every scan (at worst nbytes / nscans). */
-    while (nbytes / slice + spare_bytes / slice < p->nscans)
-        slice -= 64u;
-    uint32_t in_buffers = nbytes / slice;
+    plan.area_start[0] = buffers;
+    plan.area_bytes[0] = nbytes & ~7u;
+    plan.area_start[1] = spare;
+    plan.area_bytes[1] = (uint32_t)(spare_end - spare) & ~7u;
+    plan.area_start[2] = p->primary_spare;
+    plan.area_bytes[2] = p->primary_spare_bytes & ~7u;
+    for (unsigned i = 0; i < p->nscans; i++) {
+        uint32_t left = p->scans[i].bytes_left;
+        plan.want[i] = left > (UINT32_MAX & ~7u) ? UINT32_MAX & ~7u : (left + 7u) & ~7u;
+        if (plan.want[i] == 0)
+            plan.want[i] = 8u;
+        plan.root[i] = square_root(plan.want[i]);
+    }
+    /* c = 0 packs (every slice at most PROG_MIN_SLICE, PROG_MAX_SCANS of them in the input
+     * buffer); c = 2^21 (> 16 sqrt(n) for any 32-bit n) gives every scan all its data. */
+    _Static_assert(PROG_MAX_SCANS * PROG_MIN_SLICE <= INK_JPEG_INPUT_BYTES,
+                   "the smallest slices must fit the walk's input buffer");
+    uint32_t low = 0, high = 1u << 21;
+    if (pack_slices(&plan, p->nscans, high)) {
+        low = high;
+    } else {
+        while (high - low > 1u) {
+            uint32_t mid = low + (high - low) / 2u;
+            if (pack_slices(&plan, p->nscans, mid))
+                low = mid;
+            else
+                high = mid;
+        }
+    }
+    pack_slices(&plan, p->nscans, low);
+    /* Each area's unused bytes, shared among its slices short of their data. */
+    for (unsigned a = 0; a < PROG_AREAS; a++) {
+        for (;;) {
+            uint32_t used = 0, short_of_data = 0;
+            for (unsigned i = 0; i < p->nscans; i++) {
+                if (plan.area[i] != a)
+                    continue;
+                used += plan.size[i];
+                short_of_data += plan.size[i] < plan.want[i];
+            }
+            uint32_t share = short_of_data ? ((plan.area_bytes[a] - used) / short_of_data) & ~7u
+                                           : 0u;
+            if (share == 0)
+                break;
+            for (unsigned i = 0; i < p->nscans; i++) {
+                if (plan.area[i] == a && plan.size[i] < plan.want[i])
+                    plan.size[i] = plan.want[i] - plan.size[i] < share ? plan.want[i]
+                                                                     : plan.size[i] + share;
+            }
+        }
+    }
+    uint32_t offset[PROG_AREAS] = {0, 0, 0};
     for (unsigned i = 0; i < p->nscans; i++) {
         jpeg_input *input = &p->scans[i].input;
-        input->buffer = i < in_buffers ? buffers + (size_t)i * slice
-                                       : spare + (size_t)(i - in_buffers) * slice;
-        input->capacity = slice;
+        input->buffer = plan.area_start[plan.area[i]] + offset[plan.area[i]];
+        offset[plan.area[i]] += plan.size[i];
+        input->capacity = plan.size[i];
         input->next = input->buffer;
         input->end = input->buffer;
         input->reads = 0;
