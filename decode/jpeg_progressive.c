@@ -2,9 +2,9 @@
  * jpeg_progressive.c — progressive JPEG (SOF2) to gray inside the arena, band by band, each
  * scan's data entropy-decoded exactly once.
  *
- * A band is `band_rows` luma block rows across the whole width: a multiple of the MCU height, or,
- * when one MCU row does not fit, a divisor of it (one row for 4:2:0) whose blocks keep aside the
- * DC values an interleaved DC scan decodes for the rows below (plan, merge_aside_dc).
+ * A band is `band_rows` luma block rows across the whole width: the whole image when it fits,
+ * else one row, whose blocks keep aside the DC values an interleaved DC scan decodes for the
+ * rows below in its MCU row (plan, merge_aside_dc).
  * 1. The walk: markers are read in file order. A scan that carries luma (component 0 of a gray or
  *    YCbCr frame) is recorded — its parameters, its Huffman tables (copied into a pool, deduped),
  *    a checkpoint — and band 0 of it is decoded at once from the data in the input buffer; then
@@ -82,7 +82,7 @@ typedef struct jpeg_prog {
     uint8_t *primary_spare; /* the rest of PRIMARY: input slices */
     uint32_t primary_spare_bytes;
     uint32_t block_bytes, blocks_across, band_rows, total_rows, nbands;
-    uint32_t aside_slots;   /* DC values kept aside per block (band_rows < vmax), else 0 */
+    uint32_t aside_slots;   /* DC values kept aside per block: vmax - 1 with one-row bands */
     uint32_t first_aside;   /* the slot of the first */
     uint32_t out_stride, out_width, out_height, rows_done;
     unsigned block_log2;    /* output pixels per block side, log2 */
@@ -231,28 +231,21 @@ static ink_error plan(jpeg_prog *p, const jpeg_state *state, unsigned scale_log2
     p->out_stride = p->blocks_across << p->block_log2;
     uint32_t out_bytes = ((p->out_stride << p->block_log2) + 7u) & ~7u;
     uint32_t capacity = INK_REGION_PRIMARY_BYTES - (out_in_primary ? out_bytes : 0u);
-    /* Whole MCU rows when at least one fits. Else a band is a divisor of vmax rows (1 for
-     * 4:2:0) and an interleaved DC scan, which decodes whole MCU rows, keeps the DC of the
-     * MCU's rows below the band aside in the band's own blocks, at slot first_aside + k - 1 of
-     * the block k bands up; each later band of the MCU row ORs its aside slot into its DC
-     * (merge_aside_dc). A divisor, so that no band ever holds rows of two MCU rows and an
-     * aside slot is free again before the next MCU row is decoded. */
-    p->aside_slots = 0;
+    /* One band for the whole image when it fits: one pass over the file, no seek. Else bands
+     * of one luma block row, the smallest (what min_band_bytes checked), so that most of
+     * PRIMARY is left for input slices: more bands cost little (a resume per scan and band:
+     * about 1% more instructions than bands of as many MCU rows as fit), fewer source reads
+     * save much more (each is an SD transaction). An interleaved DC scan decodes whole MCU
+     * rows: the DC values of the MCU's vmax - 1 rows below the band go to spare slots of the
+     * band's own blocks (slot first_aside + k - 1 for the row k below, in the block of the
+     * same column), and band k of the MCU row ORs its slot into its DC (merge_aside_dc). */
     p->first_aside = first_aside_slot(scale_log2);
     p->block_bytes = block_bytes_at(scale_log2, 0);
-    uint32_t rows = capacity / (p->blocks_across * p->block_bytes);
-    if (rows >= vmax) {
-        rows -= rows % vmax;
-        if (rows > p->total_rows)
-            rows = p->total_rows;
-    } else {
-        /* min_band_bytes has checked that 1 row fits. */
-        for (rows = vmax - 1u; rows > 1u; rows--)
-            if (vmax % rows == 0 &&
-                rows * p->blocks_across * block_bytes_at(scale_log2, vmax / rows - 1u) <=
-                    capacity)
-                break;
-        p->aside_slots = vmax / rows - 1u;
+    uint32_t rows = p->total_rows;
+    p->aside_slots = 0;
+    if ((uint64_t)rows * p->blocks_across * p->block_bytes > capacity) {
+        rows = 1;
+        p->aside_slots = vmax - 1u;
         p->block_bytes = block_bytes_at(scale_log2, p->aside_slots);
     }
     uint32_t row_bytes = p->blocks_across * p->block_bytes;
@@ -518,8 +511,8 @@ static ink_error scan_band(jpeg_prog *p, jpeg_state *state, unsigned index, uint
                         return ink_error_set(info, INK_ERR_BAD_DATA,
                                              "JPEG scan has more than %u blocks per MCU",
                                              JPEG_PROG_MCU_BLOCKS);
-                    /* Luma row y of the MCU: row y % band_rows of the band k = y / band_rows
-                     * bands on (k > 0: aside, in the block of that row here). */
+                    /* Luma row y of the MCU: in this band (the whole image), or y bands on
+                     * (one-row bands): kept aside in the block of the same column here. */
                     uint32_t row = y % p->band_rows, k = y / p->band_rows;
                     uint32_t slot = k == 0 ? 0u : p->first_aside + k - 1u;
                     mcu.dc[mcu.nblocks] = &tables[i];
@@ -556,13 +549,15 @@ static ink_error scan_band(jpeg_prog *p, jpeg_state *state, unsigned index, uint
 
 /* ---- output -------------------------------------------------------------------------------- */
 
-/* A band inside an MCU row (not its first): every block's DC ORs in what the interleaved DC
- * scans kept aside for it when they decoded the MCU row, and the aside slot is cleared for the
- * next MCU row. OR gives what decoding in place would: a DC first scan sets the bits from Al up
- * and the refinements each set bit Al, in whatever scans (interleaved or not) they came. */
+/* A one-row band below the first of its MCU row: every block's DC ORs in what the interleaved
+ * DC scans kept aside for it when they decoded the MCU row, and the slot is cleared for the next
+ * MCU row. OR gives what decoding in place would: the DC first scan sets the bits from its Al
+ * up and each refinement one bit below, whether interleaved or not. (Only a refinement before
+ * the first scan, which T.81 does not allow, could end differently: in place the first scan
+ * would overwrite its bit.) */
 static void merge_aside_dc(jpeg_prog *p, uint32_t band)
 {
-    /* An MCU row is aside_slots + 1 bands; band k of it takes slot first_aside + k - 1. */
+    /* An MCU row is aside_slots + 1 = vmax bands; band k of it takes slot first_aside + k - 1. */
     uint32_t k = band % (p->aside_slots + 1u);
     if (k == 0)
         return;
