@@ -4,7 +4,7 @@
  *
  * A band is `band_rows` luma block rows across the whole width: the whole image when it fits,
  * else one row, whose blocks keep aside the DC values an interleaved DC scan decodes for the
- * rows below in its MCU row (plan, merge_aside_dc).
+ * rows below in its MCU row (plan, emit_band).
  * 1. The walk: markers are read in file order. A scan that carries luma (component 0 of a gray or
  *    YCbCr frame) is recorded — its parameters, its Huffman tables (copied into a pool, deduped),
  *    a checkpoint — and band 0 of it is decoded at once from the data in the input buffer; then
@@ -238,7 +238,7 @@ static ink_error plan(jpeg_prog *p, const jpeg_state *state, unsigned scale_log2
      * save much more (each is an SD transaction). An interleaved DC scan decodes whole MCU
      * rows: the DC values of the MCU's vmax - 1 rows below the band go to spare slots of the
      * band's own blocks (slot first_aside + k - 1 for the row k below, in the block of the
-     * same column), and band k of the MCU row ORs its slot into its DC (merge_aside_dc). */
+     * same column), and band k of the MCU row ORs its slot into its DC (emit_band). */
     p->first_aside = first_aside_slot(scale_log2);
     p->block_bytes = block_bytes_at(scale_log2, 0);
     uint32_t rows = p->total_rows;
@@ -549,31 +549,14 @@ static ink_error scan_band(jpeg_prog *p, jpeg_state *state, unsigned index, uint
 
 /* ---- output -------------------------------------------------------------------------------- */
 
-/* A one-row band below the first of its MCU row: every block's DC ORs in what the interleaved
- * DC scans kept aside for it when they decoded the MCU row, and the slot is cleared for the next
- * MCU row. OR gives what decoding in place would: the DC first scan sets the bits from its Al
- * up and each refinement one bit below, whether interleaved or not. (Only a refinement before
- * the first scan, which T.81 does not allow, could end differently: in place the first scan
- * would overwrite its bit.) */
-static void merge_aside_dc(jpeg_prog *p, uint32_t band)
-{
-    /* An MCU row is aside_slots + 1 = vmax bands; band k of it takes slot first_aside + k - 1. */
-    uint32_t k = band % (p->aside_slots + 1u);
-    if (k == 0)
-        return;
-    size_t dc = p->have_mask ? 8u : 0u, aside = dc + 2u * (p->first_aside + k - 1u);
-    uint8_t *block = p->band;
-    for (uint32_t n = p->band_rows * p->blocks_across; n > 0; n--, block += p->block_bytes) {
-        int16_t *value = (int16_t *)(void *)(block + dc);
-        int16_t *kept = (int16_t *)(void *)(block + aside);
-        *value = (int16_t)(uint16_t)((uint16_t)*value | (uint16_t)*kept);
-        *kept = 0;
-    }
-}
-
 /* Dequantises and transforms the band's first rows (up to the image's last output row), sends
  * them down, and leaves every block it read ready for the next band: its DC term and mask
- * cleared. An AC coefficient is only read where the mask marks it, and the scan that sets a mask
+ * cleared. A one-row band k rows below the first of its MCU row first ORs into each DC what the
+ * interleaved DC scans kept aside for it in slot first_aside + k - 1 when they decoded the MCU
+ * row (plan), and clears the slot for the next MCU row. OR gives what decoding in place would: the DC first scan sets the
+ * bits from its Al up and each refinement one bit below, whether interleaved (in the slot) or
+ * not (in the DC). Only a refinement before the first scan, which T.81 does not allow, could end
+ * differently: in place the first scan would have overwritten its bit. An AC coefficient is only read where the mask marks it, and the scan that sets a mask
  * bit stores the coefficient too, so the old values need no clearing. Rows it does not reach are
  * past the image's last block row, which only the last band has. */
 static ink_error emit_band(jpeg_prog *p, jpeg_state *state, uint32_t band)
@@ -582,6 +565,9 @@ static ink_error emit_band(jpeg_prog *p, jpeg_state *state, uint32_t band)
     unsigned size = 1u << p->block_log2;
     size_t coefficients_offset = p->have_mask ? 8u : 0u;
     const uint64_t kept_ac = p->kept_mask & ~(uint64_t)1;
+    /* An MCU row is aside_slots + 1 = vmax one-row bands. */
+    uint32_t below = band % (p->aside_slots + 1u);
+    const size_t aside = below == 0 ? 0u : p->first_aside + below - 1u;
     memset(coefficients, 0, 64 * sizeof *coefficients);
     for (uint32_t row = 0; row < p->band_rows && p->rows_done < p->out_height; row++) {
         if (band * p->band_rows + row >= p->total_rows)
@@ -590,8 +576,13 @@ static ink_error emit_band(jpeg_prog *p, jpeg_state *state, uint32_t band)
         for (uint32_t bx = 0; bx < p->blocks_across; bx++, block += p->block_bytes) {
             int16_t *kept = (int16_t *)(void *)(block + coefficients_offset);
             uint32_t flags = 0;
-            int32_t dc = kept[0] * p->slot_quant[0];
+            int32_t dc = kept[0];
             kept[0] = 0;
+            if (aside != 0) {
+                dc = (int16_t)(uint16_t)((uint16_t)dc | (uint16_t)kept[aside]);
+                kept[aside] = 0;
+            }
+            dc *= p->slot_quant[0];
             if ((uint32_t)(dc + 1024) > 2048u) {
                 flags = JPEG_FLAG_BIG;
                 dc = dc < -2048 ? -2048 : dc > 2048 ? 2048 : dc;
@@ -878,6 +869,10 @@ static ink_error later_bands(jpeg_prog *p, jpeg_state *state, ink_error_info *in
     for (uint32_t band = 1; band < p->nbands && p->rows_done < p->out_height; band++) {
         for (unsigned i = 0; i < p->nscans; i++) {
             prog_scan *s = &p->scans[i];
+            /* An interleaved DC scan decodes whole MCU rows: nothing in a one-row band below the
+             * first of its MCU row (their DC values are aside already). */
+            if (s->ncomponents > 1 && band % (p->aside_slots + 1u) != 0)
+                continue;
             state->input = s->input;
             state->bits = s->bits;
             p->source.want = s->input.consumed + (uint64_t)(s->input.end - s->input.buffer);
@@ -887,7 +882,6 @@ static ink_error later_bands(jpeg_prog *p, jpeg_state *state, ink_error_info *in
             s->input = state->input;
             s->bits = state->bits;
         }
-        merge_aside_dc(p, band);
         ink_error error = emit_band(p, state, band);
         if (error != INK_OK)
             return error;
