@@ -27,7 +27,6 @@
 
 #include "decode/jpeg_progressive.h"
 
-#define PROG_MAX_SCANS 16u  /* luma scans */
 #define PROG_MAX_TABLES 12u /* distinct Huffman tables those scans use */
 /* The output block row lives at the end of the DITHER claim when it fits this budget (else in
  * PRIMARY after the band). */
@@ -99,7 +98,7 @@ typedef struct jpeg_prog {
     uint8_t fast_next;
     uint8_t fast_slots; /* usable now: PROG_WALK_FAST_SLOTS, then PROG_FAST_SLOTS */
     unsigned nscans, ntables;
-    prog_scan scans[PROG_MAX_SCANS];
+    prog_scan scans[JPEG_PROG_MAX_SCANS];
     jpeg_huffman_table tables[PROG_MAX_TABLES];
     uint16_t fast_extra[1u << JPEG_FAST_BITS]; /* lookahead slot PROG_FAST_SLOTS - 1 */
 } jpeg_prog;
@@ -329,9 +328,9 @@ static ink_error record_scan(jpeg_prog *p, jpeg_state *state, ink_error_info *in
 {
     const jpeg_scan *scan = &state->scan;
     const jpeg_frame *frame = &state->frame;
-    if (p->nscans == PROG_MAX_SCANS)
+    if (p->nscans == JPEG_PROG_MAX_SCANS)
         return ink_error_set(info, INK_ERR_UNSUPPORTED,
-                             "progressive JPEG with more than %u luma scans", PROG_MAX_SCANS);
+                             "progressive JPEG with more than %u luma scans", JPEG_PROG_MAX_SCANS);
     prog_scan *s = &p->scans[p->nscans];
     memset(s, 0, sizeof *s);
     s->ss = scan->ss;
@@ -551,14 +550,16 @@ static ink_error scan_band(jpeg_prog *p, jpeg_state *state, unsigned index, uint
 
 /* Dequantises and transforms the band's first rows (up to the image's last output row), sends
  * them down, and leaves every block it read ready for the next band: its DC term and mask
- * cleared. A one-row band k rows below the first of its MCU row first ORs into each DC what the
- * interleaved DC scans kept aside for it in slot first_aside + k - 1 when they decoded the MCU
- * row (plan), and clears the slot for the next MCU row. OR gives what decoding in place would: the DC first scan sets the
- * bits from its Al up and each refinement one bit below, whether interleaved (in the slot) or
- * not (in the DC). Only a refinement before the first scan, which T.81 does not allow, could end
- * differently: in place the first scan would have overwritten its bit. An AC coefficient is only read where the mask marks it, and the scan that sets a mask
+ * cleared. An AC coefficient is only read where the mask marks it, and the scan that sets a mask
  * bit stores the coefficient too, so the old values need no clearing. Rows it does not reach are
- * past the image's last block row, which only the last band has. */
+ * past the image's last block row, which only the last band has.
+ * A one-row band k rows below the first of its MCU row first ORs into each DC what the
+ * interleaved DC scans kept aside for it in slot first_aside + k - 1 when they decoded the MCU
+ * row (plan), and clears the slot for the next MCU row. OR gives what decoding in place would:
+ * the DC first scan sets the bits from its Al up and each refinement one bit below, whether
+ * interleaved (in the slot) or not (in the DC). Only a refinement before the first scan, which
+ * T.81 does not allow, could end differently: in place the first scan would have overwritten
+ * its bit. */
 static ink_error emit_band(jpeg_prog *p, jpeg_state *state, uint32_t band)
 {
     int32_t *coefficients = state->coefficients;
@@ -703,137 +704,33 @@ static ink_error walk(jpeg_prog *p, jpeg_state *state, unsigned scale_log2, ink_
     }
 }
 
-/* ---- input slices ------------------------------------------------------------------------ */
+/* ---- input ------------------------------------------------------------------------------- */
 
-/* After the walk each scan gets its own slice of input for the later bands, from up to three
- * areas: the walk's input buffer, the part of the DITHER claim that neither jpeg_prog nor the
- * output row uses, and the part of PRIMARY the band and output row leave. A scan whose remaining
- * data fits its slice is read once; otherwise the reads of scan i are about left_i / slice_i,
- * and for a fixed total the sum is least with slices in proportion to sqrt(left_i). So: slices
- * of min(left_i, c sqrt(left_i)) with the largest c whose slices still pack into the areas
- * (largest first, each into the fullest area it fits: best fit), then each area's unused bytes
- * go to its slices that are still short of their scan's data. */
-#define PROG_MIN_SLICE 256u
-#define PROG_AREAS 3u
-
-typedef struct slice_plan {
-    uint8_t *area_start[PROG_AREAS];
-    uint32_t area_bytes[PROG_AREAS];
-    uint32_t want[PROG_MAX_SCANS];  /* the scan's data left, rounded up to 8 */
-    uint32_t root[PROG_MAX_SCANS];  /* sqrt(want), rounded down */
-    uint32_t size[PROG_MAX_SCANS];
-    uint8_t area[PROG_MAX_SCANS];
-} slice_plan;
-
-static uint32_t square_root(uint32_t n)
-{
-    uint32_t root = 0;
-    for (uint32_t bit = 1u << 30; bit != 0; bit >>= 2) {
-        if (n >= root + bit) {
-            n -= root + bit;
-            root = (root >> 1) + bit;
-        } else {
-            root >>= 1;
-        }
-    }
-    return root;
-}
-
-/* Slices for c / 16 bytes per sqrt(byte), packed: true when every one finds room. */
-static bool pack_slices(slice_plan *plan, unsigned nscans, uint32_t c)
-{
-    uint32_t free_bytes[PROG_AREAS];
-    memcpy(free_bytes, plan->area_bytes, sizeof free_bytes);
-    bool placed[PROG_MAX_SCANS] = {false};
-    for (unsigned i = 0; i < nscans; i++) {
-        uint64_t size = ((uint64_t)c * plan->root[i] >> 4) & ~(uint64_t)7u;
-        if (size < PROG_MIN_SLICE)
-            size = PROG_MIN_SLICE;
-        plan->size[i] = size < plan->want[i] ? (uint32_t)size : plan->want[i];
-    }
-    for (unsigned n = 0; n < nscans; n++) {
-        unsigned largest = PROG_MAX_SCANS;
-        for (unsigned i = 0; i < nscans; i++)
-            if (!placed[i] && (largest == PROG_MAX_SCANS || plan->size[i] > plan->size[largest]))
-                largest = i;
-        unsigned best = PROG_AREAS;
-        for (unsigned a = 0; a < PROG_AREAS; a++)
-            if (free_bytes[a] >= plan->size[largest] &&
-                (best == PROG_AREAS || free_bytes[a] < free_bytes[best]))
-                best = a;
-        if (best == PROG_AREAS)
-            return false;
-        free_bytes[best] -= plan->size[largest];
-        plan->area[largest] = (uint8_t)best;
-        placed[largest] = true;
-    }
-    return true;
-}
-
+/* After the walk: each scan's own slice for the later bands (jpeg_progressive_slices.c), from the
+ * walk's input buffer, the part of the DITHER claim that neither jpeg_prog nor the output row
+ * uses, and the part of PRIMARY the band and output row leave. */
 static void give_slices(jpeg_prog *p, uint8_t *buffers, uint32_t nbytes)
 {
-    slice_plan plan;
     uint8_t *spare = (uint8_t *)p + ((sizeof *p + 7u) & ~(size_t)7u);
     uint8_t *spare_end = p->out >= (uint8_t *)p && p->out < (uint8_t *)p + PROG_DITHER_BYTES
                              ? p->out
                              : (uint8_t *)p + PROG_DITHER_BYTES;
-    plan.area_start[0] = buffers;
-    plan.area_bytes[0] = nbytes & ~7u;
-    plan.area_start[1] = spare;
-    plan.area_bytes[1] = (uint32_t)(spare_end - spare) & ~7u;
-    plan.area_start[2] = p->primary_spare;
-    plan.area_bytes[2] = p->primary_spare_bytes & ~7u;
-    for (unsigned i = 0; i < p->nscans; i++) {
-        uint32_t left = p->scans[i].bytes_left;
-        plan.want[i] = left > (UINT32_MAX & ~7u) ? UINT32_MAX & ~7u : (left + 7u) & ~7u;
-        if (plan.want[i] == 0)
-            plan.want[i] = 8u;
-        plan.root[i] = square_root(plan.want[i]);
-    }
-    /* c = 0 packs (every slice at most PROG_MIN_SLICE, PROG_MAX_SCANS of them in the input
-     * buffer); c = 2^21 (> 16 sqrt(n) for any 32-bit n) gives every scan all its data. */
-    _Static_assert(PROG_MAX_SCANS * PROG_MIN_SLICE <= INK_JPEG_INPUT_BYTES,
+    const jpeg_prog_area areas[JPEG_PROG_SLICE_AREAS] = {
+        {buffers, nbytes},
+        {spare, (uint32_t)(spare_end - spare)},
+        {p->primary_spare, p->primary_spare_bytes}};
+    _Static_assert(JPEG_PROG_MAX_SCANS * JPEG_PROG_MIN_SLICE <=
+                       ((INK_JPEG_INPUT_BYTES + INK_JPEG_TILE_BYTES) & ~7u),
                    "the smallest slices must fit the walk's input buffer");
-    uint32_t low = 0, high = 1u << 21;
-    if (pack_slices(&plan, p->nscans, high)) {
-        low = high;
-    } else {
-        while (high - low > 1u) {
-            uint32_t mid = low + (high - low) / 2u;
-            if (pack_slices(&plan, p->nscans, mid))
-                low = mid;
-            else
-                high = mid;
-        }
-    }
-    pack_slices(&plan, p->nscans, low);
-    /* Each area's unused bytes, shared among its slices short of their data. */
-    for (unsigned a = 0; a < PROG_AREAS; a++) {
-        for (;;) {
-            uint32_t used = 0, short_of_data = 0;
-            for (unsigned i = 0; i < p->nscans; i++) {
-                if (plan.area[i] != a)
-                    continue;
-                used += plan.size[i];
-                short_of_data += plan.size[i] < plan.want[i];
-            }
-            uint32_t share = short_of_data ? ((plan.area_bytes[a] - used) / short_of_data) & ~7u
-                                           : 0u;
-            if (share == 0)
-                break;
-            for (unsigned i = 0; i < p->nscans; i++) {
-                if (plan.area[i] == a && plan.size[i] < plan.want[i])
-                    plan.size[i] = plan.want[i] - plan.size[i] < share ? plan.want[i]
-                                                                     : plan.size[i] + share;
-            }
-        }
-    }
-    uint32_t offset[PROG_AREAS] = {0, 0, 0};
+    uint32_t left[JPEG_PROG_MAX_SCANS];
+    jpeg_prog_area slices[JPEG_PROG_MAX_SCANS];
+    for (unsigned i = 0; i < p->nscans; i++)
+        left[i] = p->scans[i].bytes_left;
+    ink_jpeg_prog_plan_slices(areas, left, p->nscans, slices);
     for (unsigned i = 0; i < p->nscans; i++) {
         jpeg_input *input = &p->scans[i].input;
-        input->buffer = plan.area_start[plan.area[i]] + offset[plan.area[i]];
-        offset[plan.area[i]] += plan.size[i];
-        input->capacity = plan.size[i];
+        input->buffer = slices[i].start;
+        input->capacity = slices[i].nbytes;
         input->next = input->buffer;
         input->end = input->buffer;
         input->reads = 0;
