@@ -16,12 +16,14 @@
  *    run, DC predictor, restart counter, its own input buffer and file position), decodes this
  *    band's blocks and saves its checkpoint; then the band is transformed and sent.
  * One band (small images, 1/8) means one pass over the file and no seek; otherwise each scan has
- * its own slice of the input buffer and the source is seeked only when a scan's slice runs dry.
+ * its own slice of input, sized for what it has left to read (jpeg_progressive_slices.c), and
+ * the source is seeked only when a scan's slice runs dry.
  *
  * Memory (docs/JPEG.md "Progressive"): SCRATCH the decoder state (as baseline); DITHER 0..12 KB
- * the input buffer during the walk, then per-scan input slices; DITHER 12..32 KB the jpeg_prog
- * record (scan checkpoints, table pool) and the output block row when it fits; PRIMARY the band's
- * blocks (and the output block row when DITHER cannot hold it).
+ * the input buffer (and tile space), then input slices; DITHER 12..32 KB the jpeg_prog record
+ * (scan checkpoints, table pool), the output block row when it fits, input slices between; all
+ * of PRIMARY: the band's blocks (and the output block row when DITHER cannot hold it), the rest
+ * the walk's input buffer when bigger than DITHER's 12 KB, then input slices.
  */
 #include <string.h>
 
