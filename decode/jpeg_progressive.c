@@ -2,7 +2,9 @@
  * jpeg_progressive.c — progressive JPEG (SOF2) to gray inside the arena, band by band, each
  * scan's data entropy-decoded exactly once.
  *
- * A band is `band_rows` luma block rows (a multiple of the MCU height) across the whole width.
+ * A band is `band_rows` luma block rows across the whole width: the whole image when it fits,
+ * else one row, whose blocks keep aside the DC values an interleaved DC scan decodes for the
+ * rows below in its MCU row (plan, emit_band).
  * 1. The walk: markers are read in file order. A scan that carries luma (component 0 of a gray or
  *    YCbCr frame) is recorded — its parameters, its Huffman tables (copied into a pool, deduped),
  *    a checkpoint — and band 0 of it is decoded at once from the data in the input buffer; then
@@ -14,18 +16,19 @@
  *    run, DC predictor, restart counter, its own input buffer and file position), decodes this
  *    band's blocks and saves its checkpoint; then the band is transformed and sent.
  * One band (small images, 1/8) means one pass over the file and no seek; otherwise each scan has
- * its own slice of the input buffer and the source is seeked only when a scan's slice runs dry.
+ * its own slice of input, sized for what it has left to read (jpeg_progressive_slices.c), and
+ * the source is seeked only when a scan's slice runs dry.
  *
  * Memory (docs/JPEG.md "Progressive"): SCRATCH the decoder state (as baseline); DITHER 0..12 KB
- * the input buffer during the walk, then per-scan input slices; DITHER 12..32 KB the jpeg_prog
- * record (scan checkpoints, table pool) and the output block row when it fits; PRIMARY the band's
- * blocks (and the output block row when DITHER cannot hold it).
+ * the input buffer (and tile space), then input slices; DITHER 12..32 KB the jpeg_prog record
+ * (scan checkpoints, table pool), the output block row when it fits, input slices between; all
+ * of PRIMARY: the band's blocks (and the output block row when DITHER cannot hold it), the rest
+ * the walk's input buffer when bigger than DITHER's 12 KB, then input slices.
  */
 #include <string.h>
 
 #include "decode/jpeg_progressive.h"
 
-#define PROG_MAX_SCANS 16u  /* luma scans */
 #define PROG_MAX_TABLES 12u /* distinct Huffman tables those scans use */
 /* The output block row lives at the end of the DITHER claim when it fits this budget (else in
  * PRIMARY after the band). */
@@ -60,6 +63,7 @@ typedef struct prog_scan {
     jpeg_input input;
     uint32_t eobrun;
     uint32_t restarts_left;
+    uint32_t bytes_left;     /* after band 0: its data from the checkpoint through its end marker */
     int32_t dc_predictor;
     uint16_t restart_interval;
     uint8_t next_restart;
@@ -76,7 +80,11 @@ typedef struct jpeg_prog {
     ink_claim dither, primary;
     uint8_t *band;          /* band_rows x blocks_across blocks of block_bytes */
     uint8_t *out;           /* one block row of output pixels */
+    uint8_t *primary_spare; /* the rest of PRIMARY: input slices */
+    uint32_t primary_spare_bytes;
     uint32_t block_bytes, blocks_across, band_rows, total_rows, nbands;
+    uint32_t aside_slots;   /* DC values kept aside per block: vmax - 1 with one-row bands */
+    uint32_t first_aside;   /* the slot of the first */
     uint32_t out_stride, out_width, out_height, rows_done;
     unsigned block_log2;    /* output pixels per block side, log2 */
     unsigned kept_side;     /* kept_side x kept_side coefficients are kept */
@@ -92,7 +100,7 @@ typedef struct jpeg_prog {
     uint8_t fast_next;
     uint8_t fast_slots; /* usable now: PROG_WALK_FAST_SLOTS, then PROG_FAST_SLOTS */
     unsigned nscans, ntables;
-    prog_scan scans[PROG_MAX_SCANS];
+    prog_scan scans[JPEG_PROG_MAX_SCANS];
     jpeg_huffman_table tables[PROG_MAX_TABLES];
     uint16_t fast_extra[1u << JPEG_FAST_BITS]; /* lookahead slot PROG_FAST_SLOTS - 1 */
 } jpeg_prog;
@@ -144,26 +152,37 @@ static const uint8_t kept_axis[4][8] = {
     {0, 1, 2, 3, 4, 5, 6, 7}, {0, 1, 2, 3, 5, 6, 7}, {0, 1, 3, 5, 7}, {0}};
 static const uint8_t kept_count[4] = {8, 7, 5, 1};
 
-/* Per block: an 8-byte nonzero mask then the kept coefficients (int16), padded to 8 bytes; 1/8
- * keeps the DC term alone (2 bytes). */
-static uint32_t block_bytes_at(unsigned scale_log2)
+/* The slot of a block's first DC kept aside for a lower luma block row (see plan): after the
+ * kept coefficients and the spare slot. */
+static unsigned first_aside_slot(unsigned scale_log2)
 {
-    uint32_t n = kept_count[scale_log2];
-    return scale_log2 == 3 ? 2u : 8u + ((2u * n * n + 7u) & ~7u);
+    unsigned n = kept_count[scale_log2];
+    return n * n + (n > 1 && n < 8 ? 1u : 0u);
 }
 
-/* Bytes PRIMARY must hold at `scale_log2` for a band of one MCU row (out_in_primary: the output
- * block row too). */
+/* Per block: an 8-byte nonzero mask then the kept coefficients (int16), the spare slot and
+ * `aside` DC values of lower block rows, padded to 8 bytes; 1/8 keeps the DC term alone (2
+ * bytes, and 2 per DC aside). */
+static uint32_t block_bytes_at(unsigned scale_log2, unsigned aside)
+{
+    uint32_t slots = first_aside_slot(scale_log2) + aside;
+    return scale_log2 == 3 ? 2u * slots : 8u + ((2u * slots + 7u) & ~7u);
+}
+
+/* Bytes PRIMARY must hold at `scale_log2` for the smallest band: one luma block row whose blocks
+ * keep the DC of the vmax - 1 rows below aside (out_in_primary: the output block row too). */
 static uint64_t min_band_bytes(const jpeg_frame *frame, unsigned scale_log2, bool *out_in_primary)
 {
     const jpeg_component *luma = &frame->components[0];
     uint64_t across = (uint64_t)frame->mcus_x * luma->h;
-    uint64_t out_bytes = (((across << (3u - scale_log2)) << (3u - scale_log2)) + 7u) & ~(uint64_t)7u;
+    uint64_t out_bytes =
+        (((across << (3u - scale_log2)) << (3u - scale_log2)) + 7u) & ~(uint64_t)7u;
     *out_in_primary = out_bytes > PROG_OUT_BYTES;
-    return across * block_bytes_at(scale_log2) * frame->vmax + (*out_in_primary ? out_bytes : 0);
+    return across * block_bytes_at(scale_log2, frame->vmax - 1u) +
+           (*out_in_primary ? out_bytes : 0);
 }
 
-/* Widest image (px) whose band of one MCU row fits at this scale. */
+/* Widest image (px) whose smallest band fits at this scale. */
 static uint32_t widest_at(const jpeg_frame *frame, unsigned scale_log2)
 {
     uint32_t low = 0, high = 65535;
@@ -204,29 +223,46 @@ static ink_error plan(jpeg_prog *p, const jpeg_state *state, unsigned scale_log2
                              widest_at(frame, scale_log2));
     }
     const jpeg_component *luma = &frame->components[0];
+    const uint32_t vmax = frame->vmax;
     p->block_log2 = 3u - scale_log2;
     p->kept_side = kept_count[scale_log2];
     p->have_mask = scale_log2 < 3u;
-    p->block_bytes = block_bytes_at(scale_log2);
     p->blocks_across = frame->mcus_x * luma->h;
-    p->total_rows = frame->mcus_y * frame->vmax;
+    p->total_rows = frame->mcus_y * vmax;
     p->out_stride = p->blocks_across << p->block_log2;
     uint32_t out_bytes = ((p->out_stride << p->block_log2) + 7u) & ~7u;
-    uint32_t row_bytes = p->blocks_across * p->block_bytes;
     uint32_t capacity = INK_REGION_PRIMARY_BYTES - (out_in_primary ? out_bytes : 0u);
-    uint32_t rows = capacity / row_bytes;
-    rows -= rows % frame->vmax;
-    if (rows > p->total_rows)
-        rows = p->total_rows;
+    /* One band for the whole image when it fits: one pass over the file, no seek. Else bands
+     * of one luma block row, the smallest (what min_band_bytes checked), so that most of
+     * PRIMARY is left for input slices: more bands cost little (a resume per scan and band:
+     * about 1% more instructions than bands of as many MCU rows as fit), fewer source reads
+     * save much more (each is an SD transaction). An interleaved DC scan decodes whole MCU
+     * rows: the DC values of the MCU's vmax - 1 rows below the band go to spare slots of the
+     * band's own blocks (slot first_aside + k - 1 for the row k below, in the block of the
+     * same column), and band k of the MCU row ORs its slot into its DC (emit_band). */
+    p->first_aside = first_aside_slot(scale_log2);
+    p->block_bytes = block_bytes_at(scale_log2, 0);
+    uint32_t rows = p->total_rows;
+    p->aside_slots = 0;
+    if ((uint64_t)rows * p->blocks_across * p->block_bytes > capacity) {
+        rows = 1;
+        p->aside_slots = vmax - 1u;
+        p->block_bytes = block_bytes_at(scale_log2, p->aside_slots);
+    }
+    uint32_t row_bytes = p->blocks_across * p->block_bytes;
     p->band_rows = rows;
     p->nbands = (p->total_rows + rows - 1u) / rows;
     uint32_t band_bytes = (rows * row_bytes + 7u) & ~7u;
-    ink_error error = ink_arena_claim_range(
-        arena, INK_REGION_PRIMARY, 0, band_bytes + (out_in_primary ? out_bytes : 0u),
-        "jpeg progressive band", &p->primary, info);
+    uint32_t used_bytes = band_bytes + (out_in_primary ? out_bytes : 0u);
+    /* All of PRIMARY: what the band and output row leave is input slices (give_slices). */
+    ink_error error = ink_arena_claim_range(arena, INK_REGION_PRIMARY, 0,
+                                            INK_REGION_PRIMARY_BYTES, "jpeg progressive band",
+                                            &p->primary, info);
     if (error != INK_OK)
         return error;
     p->band = p->primary.bytes;
+    p->primary_spare = p->primary.bytes + used_bytes;
+    p->primary_spare_bytes = INK_REGION_PRIMARY_BYTES - used_bytes;
     /* In DITHER the output row goes at the very end: what it leaves of PROG_OUT_BYTES becomes
      * input slices (give_slices). */
     p->out = out_in_primary ? p->primary.bytes + band_bytes
@@ -294,9 +330,9 @@ static ink_error record_scan(jpeg_prog *p, jpeg_state *state, ink_error_info *in
 {
     const jpeg_scan *scan = &state->scan;
     const jpeg_frame *frame = &state->frame;
-    if (p->nscans == PROG_MAX_SCANS)
+    if (p->nscans == JPEG_PROG_MAX_SCANS)
         return ink_error_set(info, INK_ERR_UNSUPPORTED,
-                             "progressive JPEG with more than %u luma scans", PROG_MAX_SCANS);
+                             "progressive JPEG with more than %u luma scans", JPEG_PROG_MAX_SCANS);
     prog_scan *s = &p->scans[p->nscans];
     memset(s, 0, sizeof *s);
     s->ss = scan->ss;
@@ -459,8 +495,11 @@ static ink_error scan_band(jpeg_prog *p, jpeg_state *state, unsigned index, uint
             }
         }
     } else {
-        /* Interleaved (DC only): whole MCUs; chroma blocks decoded and dropped. */
-        uint32_t mcu_first = first / frame->vmax, mcu_end = last / frame->vmax;
+        /* Interleaved (DC only): whole MCUs, those of the MCU rows that start in this band;
+         * chroma blocks decoded and dropped; the DC of luma rows below the band kept aside
+         * (plan). */
+        uint32_t mcu_first = (first + frame->vmax - 1u) / frame->vmax;
+        uint32_t mcu_end = (last + frame->vmax - 1u) / frame->vmax;
         if (mcu_end > frame->mcus_y)
             mcu_end = frame->mcus_y;
         jpeg_prog_mcu mcu;
@@ -473,10 +512,14 @@ static ink_error scan_band(jpeg_prog *p, jpeg_state *state, unsigned index, uint
                         return ink_error_set(info, INK_ERR_BAD_DATA,
                                              "JPEG scan has more than %u blocks per MCU",
                                              JPEG_PROG_MCU_BLOCKS);
+                    /* Luma row y of the MCU: in this band (the whole image), or y bands on
+                     * (one-row bands): kept aside in the block of the same column here. */
+                    uint32_t row = y % p->band_rows, k = y / p->band_rows;
+                    uint32_t slot = k == 0 ? 0u : p->first_aside + k - 1u;
                     mcu.dc[mcu.nblocks] = &tables[i];
                     mcu.offset[mcu.nblocks++] =
-                        i == s->luma ? (int32_t)((y * p->blocks_across + x) * p->block_bytes +
-                                                 bp.coefficients_offset)
+                        i == s->luma ? (int32_t)((row * p->blocks_across + x) * p->block_bytes +
+                                                 bp.coefficients_offset + 2u * slot)
                                      : -1;
                 }
             }
@@ -511,13 +554,23 @@ static ink_error scan_band(jpeg_prog *p, jpeg_state *state, unsigned index, uint
  * them down, and leaves every block it read ready for the next band: its DC term and mask
  * cleared. An AC coefficient is only read where the mask marks it, and the scan that sets a mask
  * bit stores the coefficient too, so the old values need no clearing. Rows it does not reach are
- * past the image's last block row, which only the last band has. */
+ * past the image's last block row, which only the last band has.
+ * A one-row band k rows below the first of its MCU row first ORs into each DC what the
+ * interleaved DC scans kept aside for it in slot first_aside + k - 1 when they decoded the MCU
+ * row (plan), and clears the slot for the next MCU row. OR gives what decoding in place would:
+ * the DC first scan sets the bits from its Al up and each refinement one bit below, whether
+ * interleaved (in the slot) or not (in the DC). Only a refinement before the first scan, which
+ * T.81 does not allow, could end differently: in place the first scan would have overwritten
+ * its bit. */
 static ink_error emit_band(jpeg_prog *p, jpeg_state *state, uint32_t band)
 {
     int32_t *coefficients = state->coefficients;
     unsigned size = 1u << p->block_log2;
     size_t coefficients_offset = p->have_mask ? 8u : 0u;
     const uint64_t kept_ac = p->kept_mask & ~(uint64_t)1;
+    /* An MCU row is aside_slots + 1 = vmax one-row bands. */
+    uint32_t below = band % (p->aside_slots + 1u);
+    const size_t aside = below == 0 ? 0u : p->first_aside + below - 1u;
     memset(coefficients, 0, 64 * sizeof *coefficients);
     for (uint32_t row = 0; row < p->band_rows && p->rows_done < p->out_height; row++) {
         if (band * p->band_rows + row >= p->total_rows)
@@ -526,8 +579,13 @@ static ink_error emit_band(jpeg_prog *p, jpeg_state *state, uint32_t band)
         for (uint32_t bx = 0; bx < p->blocks_across; bx++, block += p->block_bytes) {
             int16_t *kept = (int16_t *)(void *)(block + coefficients_offset);
             uint32_t flags = 0;
-            int32_t dc = kept[0] * p->slot_quant[0];
+            int32_t dc = kept[0];
             kept[0] = 0;
+            if (aside != 0) {
+                dc = (int16_t)(uint16_t)((uint16_t)dc | (uint16_t)kept[aside]);
+                kept[aside] = 0;
+            }
+            dc *= p->slot_quant[0];
             if ((uint32_t)(dc + 1024) > 2048u) {
                 flags = JPEG_FLAG_BIG;
                 dc = dc < -2048 ? -2048 : dc > 2048 ? 2048 : dc;
@@ -616,14 +674,28 @@ static bool scan_carries_luma(const jpeg_state *state, unsigned scale_log2)
 static ink_error walk(jpeg_prog *p, jpeg_state *state, unsigned scale_log2, ink_error_info *info)
 {
     for (;;) {
-        ink_error error;
+        ink_error error = INK_OK;
         if (scan_carries_luma(state, scale_log2)) {
             if ((error = record_scan(p, state, info)) != INK_OK ||
                 (error = first_band(p, state, info)) != INK_OK)
                 return error;
+            /* The marker that ends its data (unless the bit reader met it already): what is
+             * left to read of the scan sizes its slice (give_slices). */
+            if (state->pending_marker == 0) {
+                uint8_t code;
+                error = ink_jpeg_input_next_marker(&state->input, &code, info);
+                if (error == INK_OK)
+                    state->pending_marker = code;
+            }
+            prog_scan *s = &p->scans[p->nscans - 1u];
+            uint64_t end = state->input.consumed +
+                           (uint64_t)(state->input.next - state->input.buffer);
+            uint64_t left = end > s->input.consumed ? end - s->input.consumed : 0u;
+            s->bytes_left = left > UINT32_MAX ? UINT32_MAX : (uint32_t)left;
         }
         uint8_t marker;
-        error = ink_jpeg_read_markers(state, false, &marker, info);
+        if (error == INK_OK)
+            error = ink_jpeg_read_markers(state, false, &marker, info);
         if (error == INK_ERR_BAD_DATA && state->input.at_end &&
             state->input.next == state->input.end && p->nscans > 0)
             return INK_OK; /* the file ends after a scan without EOI: decode what it has */
@@ -634,27 +706,33 @@ static ink_error walk(jpeg_prog *p, jpeg_state *state, unsigned scale_log2, ink_
     }
 }
 
-/* After the walk: each scan gets its own slice for the later bands, all of one size, from two
- * areas: the walk's input buffer and the part of the DITHER claim that neither jpeg_prog nor the
- * output row uses (most of PROG_OUT_BYTES at 1/2 and below: 2 KB of output row for a 1,024 px
- * image at 1/2). A bigger slice means fewer reads, and fewer seeks, per band. */
+/* ---- input ------------------------------------------------------------------------------- */
+
+/* After the walk: each scan's own slice for the later bands (jpeg_progressive_slices.c), from the
+ * walk's input buffer, the part of the DITHER claim that neither jpeg_prog nor the output row
+ * uses, and the part of PRIMARY the band and output row leave. */
 static void give_slices(jpeg_prog *p, uint8_t *buffers, uint32_t nbytes)
 {
     uint8_t *spare = (uint8_t *)p + ((sizeof *p + 7u) & ~(size_t)7u);
     uint8_t *spare_end = p->out >= (uint8_t *)p && p->out < (uint8_t *)p + PROG_DITHER_BYTES
                              ? p->out
                              : (uint8_t *)p + PROG_DITHER_BYTES;
-    uint32_t spare_bytes = (uint32_t)(spare_end - spare);
-    uint32_t slice = ((nbytes + spare_bytes) / p->nscans) & ~7u;
-    /* Whole slices per area; shrink until they hold every scan (at worst nbytes / nscans). */
-    while (nbytes / slice + spare_bytes / slice < p->nscans)
-        slice -= 64u;
-    uint32_t in_buffers = nbytes / slice;
+    const jpeg_prog_area areas[JPEG_PROG_SLICE_AREAS] = {
+        {buffers, nbytes},
+        {spare, (uint32_t)(spare_end - spare)},
+        {p->primary_spare, p->primary_spare_bytes}};
+    _Static_assert(JPEG_PROG_MAX_SCANS * JPEG_PROG_MIN_SLICE <=
+                       ((INK_JPEG_INPUT_BYTES + INK_JPEG_TILE_BYTES) & ~7u),
+                   "the smallest slices must fit the walk's input buffer");
+    uint32_t left[JPEG_PROG_MAX_SCANS];
+    jpeg_prog_area slices[JPEG_PROG_MAX_SCANS];
+    for (unsigned i = 0; i < p->nscans; i++)
+        left[i] = p->scans[i].bytes_left;
+    ink_jpeg_prog_plan_slices(areas, left, p->nscans, slices);
     for (unsigned i = 0; i < p->nscans; i++) {
         jpeg_input *input = &p->scans[i].input;
-        input->buffer = i < in_buffers ? buffers + (size_t)i * slice
-                                       : spare + (size_t)(i - in_buffers) * slice;
-        input->capacity = slice;
+        input->buffer = slices[i].start;
+        input->capacity = slices[i].nbytes;
         input->next = input->buffer;
         input->end = input->buffer;
         input->reads = 0;
@@ -662,11 +740,38 @@ static void give_slices(jpeg_prog *p, uint8_t *buffers, uint32_t nbytes)
     }
 }
 
+/* The walk reads the whole file forward: through the largest free area, the rest of PRIMARY
+ * after the band when it beats the baseline's input buffer and the tile space after it
+ * (INK_JPEG_INPUT_BYTES + INK_JPEG_TILE_BYTES, unused by progressive frames), so it takes fewer
+ * reads than baseline's. The bytes read and not yet used move along. */
+static void enlarge_walk_input(jpeg_prog *p, jpeg_state *state, uint8_t *buffers,
+                               uint32_t nbytes)
+{
+    jpeg_input *input = &state->input;
+    uint8_t *buffer = buffers;
+    uint32_t capacity = nbytes;
+    if (p->primary_spare_bytes > nbytes) {
+        buffer = p->primary_spare;
+        capacity = p->primary_spare_bytes;
+    }
+    size_t unread = (size_t)(input->end - input->next);
+    input->consumed += (uint64_t)(input->next - input->buffer);
+    memmove(buffer, input->next, unread);
+    input->buffer = buffer;
+    input->capacity = capacity;
+    input->next = buffer;
+    input->end = buffer + unread;
+}
+
 static ink_error later_bands(jpeg_prog *p, jpeg_state *state, ink_error_info *info)
 {
     for (uint32_t band = 1; band < p->nbands && p->rows_done < p->out_height; band++) {
         for (unsigned i = 0; i < p->nscans; i++) {
             prog_scan *s = &p->scans[i];
+            /* An interleaved DC scan decodes whole MCU rows: nothing in a one-row band below the
+             * first of its MCU row (their DC values are aside already). */
+            if (s->ncomponents > 1 && band % (p->aside_slots + 1u) != 0)
+                continue;
             state->input = s->input;
             state->bits = s->bits;
             p->source.want = s->input.consumed + (uint64_t)(s->input.end - s->input.buffer);
@@ -737,6 +842,7 @@ static ink_error run(jpeg_prog *p, jpeg_state *state, uint8_t *buffers, ink_aren
     p->out_height = ink_scaled_size(frame->height, scale_log2);
     memset(p->band, 0, (size_t)p->band_rows * p->blocks_across * p->block_bytes);
 
+    enlarge_walk_input(p, state, buffers, INK_JPEG_INPUT_BYTES + INK_JPEG_TILE_BYTES);
     if ((error = walk(p, state, scale_log2, info)) != INK_OK)
         return error;
     if (p->nscans == 0)

@@ -7,6 +7,7 @@
  *                               dequantisation and the inverse DCT of finished bands
  *   jpeg_progressive_huffman.c  DC first/refine and AC first/refine block decoding with EOB runs
  *                               (T.81 G.1.2), on the shared bit reader of jpeg_huffman.c
+ *   jpeg_progressive_slices.c   the input slices of the later bands, sized per scan
  *
  * A band's block holds only what the chosen DCT scale uses: the coefficients of the kept set (in
  * a small natural-order square, `keep_slot` maps a zigzag index to its slot, or for one not kept
@@ -168,5 +169,22 @@ typedef enum jpeg_prog_fast_form {
 #define JPEG_PROG_FAST_VALUE_BIAS 64  /* stored in 7 bits */
 void ink_jpeg_prog_build_fast(const jpeg_huffman_table *table, jpeg_prog_fast_form form,
                               uint16_t *fast);
+
+/* Input slices for the later bands (jpeg_progressive_slices.c): for `nscans` (at most
+ * JPEG_PROG_MAX_SCANS) scans that each still have left[i] bytes to read (from its checkpoint
+ * through its end marker), one slice each from JPEG_PROG_SLICE_AREAS free areas (an area may be
+ * empty), sized to cut the number of reads: a scan whose data fits gets all of it (rounded up to
+ * 8), the others sqrt(left)-proportional shares. Slices are disjoint, inside the areas, 8-byte
+ * multiples; each at least min(left rounded up to 8, JPEG_PROG_MIN_SLICE). Requires
+ * nscans * JPEG_PROG_MIN_SLICE <= the bytes of one area, rounded down to 8. */
+#define JPEG_PROG_MAX_SCANS 16u
+#define JPEG_PROG_SLICE_AREAS 3u
+#define JPEG_PROG_MIN_SLICE 256u
+typedef struct jpeg_prog_area {
+    uint8_t *start;
+    uint32_t nbytes;
+} jpeg_prog_area;
+void ink_jpeg_prog_plan_slices(const jpeg_prog_area *areas, const uint32_t *left,
+                               unsigned nscans, jpeg_prog_area *slices);
 
 #endif

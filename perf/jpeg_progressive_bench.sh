@@ -7,7 +7,9 @@
 # (lossless): baseline with optimised tables (-optimize) and progressive (-progressive, libjpeg's
 # default script of 10 scans, optimised tables). Decodes each with the arena decoder at the
 # display-fit scale for 480x800 under callgrind (--toggle-collect=bench_decode: the decode
-# alone) and counts source reads and seeks (bench_jpeg wraps the source); then, when
+# alone) and counts source reads and seeks (bench_jpeg wraps the source: on the device a read is
+# an SD transaction of about 2 ms, a seek costs nothing by itself, so reads are reported apart
+# and with the seeks); then, when
 # qemu-system-riscv32 and the RV32 toolchain are there (INK_NO_BOARD=1 skips it), decodes each
 # again on the board build (board job `decode IMG fit`, rows dropped) and counts the RV32
 # instructions retired (minstret under -icount shift=0: exact). Prints a Markdown table and the
@@ -64,8 +66,8 @@ ir() {
     "$bench" arena fit "$1" 1 >"$tmp/out.txt" 2>"$tmp/cg.err" || { echo "- - - -"; return; }
   echo "$(sed -n 's/^summary: *\([0-9]*\).*/\1/p' "$tmp/cg.out") $(sed -n 's/.*scale \(1\/[0-9]*\).* reads \([0-9]*\) seeks \([0-9]*\).*/\1 \2 \3/p' "$tmp/out.txt")"
 }
-echo "| photo | size | fit | bytes base/prog | Ir/px base | Ir/px prog | Ir prog/base | reads+seeks base | reads+seeks prog | RV32/px base | RV32/px prog | RV32 prog/base |"
-echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
+echo "| photo | size | fit | bytes base/prog | Ir/px base | Ir/px prog | Ir prog/base | reads+seeks base | reads+seeks prog | reads prog/base | RV32/px base | RV32/px prog | RV32 prog/base |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 : > "$tmp/ratios"; : > "$tmp/rv32ratios"
 for b in "$tmp"/*.base.jpg; do
   p=${b%.base.jpg}.prog.jpg
@@ -75,21 +77,23 @@ for b in "$tmp"/*.base.jpg; do
   read -r ib fit rb sb < <(ir "$b")
   read -r ip fitp rp sp < <(ir "$p")
   if [ "$ip" = "-" ] || [ "$ib" = "-" ]; then
-    echo "| $name | ${w}x${h} | $fit | | | refused: $(grep -o 'arena: .*' "$tmp/cg.err" | head -1 | cut -c8-120) | | | | | | |"
+    echo "| $name | ${w}x${h} | $fit | | | refused: $(grep -o 'arena: .*' "$tmp/cg.err" | head -1 | cut -c8-120) | | | | | | | |"
     continue
   fi
   ratio=$(awk -v a="$ip" -v b="$ib" 'BEGIN{printf "%.2f", a/b}')
-  echo "$ratio $(( (rp + sp) )) $(( (rb + sb) ))" >> "$tmp/ratios"
+  echo "$ratio $(( (rp + sp) )) $(( (rb + sb) )) $rp $rb" >> "$tmp/ratios"
   vb=$(rv32 "$name.base"); vp=$(rv32 "$name.prog"); board="| | | |"
   if [ -n "$vb" ] && [ -n "$vp" ]; then
     echo "$vp $vb" | awk '{printf "%.2f\n", $1/$2}' >> "$tmp/rv32ratios"
     board="| $(awk -v a="$vb" -v p=$px 'BEGIN{printf "%.1f", a/p}') | $(awk -v a="$vp" -v p=$px 'BEGIN{printf "%.1f", a/p}') | $(awk -v a="$vp" -v b="$vb" 'BEGIN{printf "%.2f", a/b}') |"
   fi
-  echo "| $name | ${w}x${h} | $fit | $(stat -c %s "$b")/$(stat -c %s "$p") | $(awk -v a="$ib" -v p=$px 'BEGIN{printf "%.1f", a/p}') | $(awk -v a="$ip" -v p=$px 'BEGIN{printf "%.1f", a/p}') | $ratio | $rb+$sb | $rp+$sp $board"
+  echo "| $name | ${w}x${h} | $fit | $(stat -c %s "$b")/$(stat -c %s "$p") | $(awk -v a="$ib" -v p=$px 'BEGIN{printf "%.1f", a/p}') | $(awk -v a="$ip" -v p=$px 'BEGIN{printf "%.1f", a/p}') | $ratio | $rb+$sb | $rp+$sp | $(awk -v a="$rp" -v b="$rb" 'BEGIN{printf "%.2f", a/(b>0?b:1)}') $board"
 done
 median() { sort -n | awk '{a[NR]=$1} END {printf "%.2f (range %.2f-%.2f, %d photos)", a[int((NR+1)/2)], a[1], a[NR], NR}'; }
 echo
 echo "median Ir progressive/baseline $(awk '{print $1}' "$tmp/ratios" | median)"
+echo "median source reads progressive/baseline $(awk '{print $4/($5>0?$5:1)}' "$tmp/ratios" | median)"
 echo "median source calls (reads+seeks) progressive/baseline $(awk '{print $2/($3>0?$3:1)}' "$tmp/ratios" | median)"
+echo "source reads in all: baseline $(awk '{s+=$5} END {print s}' "$tmp/ratios"), progressive $(awk '{s+=$4} END {print s}' "$tmp/ratios")"
 [ -s "$tmp/rv32ratios" ] && echo "median RV32 instructions progressive/baseline $(median < "$tmp/rv32ratios")"
 echo "above 1.5x: Ir $(awk '$1 > 1.5' "$tmp/ratios" | wc -l), RV32 $(awk '$1 > 1.5' "$tmp/rv32ratios" | wc -l)"

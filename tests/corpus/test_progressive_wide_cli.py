@@ -4,10 +4,13 @@ scale still converts with --codec arena (the sharpest DCT scale whose band fits,
 scaler: docs/JPEG.md, "Progressive"), close to what libjpeg-turbo's full decode gives, while
 `inkpipe decode` at the scale that does not fit is refused naming one that does.
 
-Fixture (made here): ImageMagick plasma 1737x1031 (as WCAG's widest photo), cjpeg -progressive
-4:2:0 — at 1/2 its band needs 48,832 bytes, more than PRIMARY's 32 KB; 1/4 fits.
-The check: both 480x285 1-bit BMPs, averaged over 8x8 cells, differ by at most 0.08 on average
-(a blank, garbage or shifted image differs by 0.3 or more; measured 0.02-0.03).
+Since bands of one luma block row (session 5) no 4:2:0 photo falls back for a 480x800 display
+(a photo too wide for 1/2, beyond 2,336 px, fits 480 at 1/4), so the display here is the widest
+the scaler allows, 800x480. Fixture (made here): ImageMagick plasma 2560x1536 (israelsailing
+pic65 is 2560 px wide), cjpeg -progressive 4:2:0 — fit 1/2 (1/4 would be 640 < 800), where its
+band needs 35,840 bytes, more than PRIMARY's 32 KB; 1/4 fits.
+The check: both 800x480 1-bit BMPs, averaged over 8x8 cells, differ by at most 0.08 on average
+(a blank, garbage or shifted image differs by 0.3 or more).
 Env: INKPIPE.
 """
 import os
@@ -29,15 +32,15 @@ def run(args, **kw):
 
 def cells(path):
     image = Image.open(path).convert("L")
-    if image.size != (480, 285):
-        raise SystemExit(f"FAIL: {path} is {image.size}, expected (480, 285)")
-    small = image.resize((60, 36), Image.BOX)
+    if image.size != (800, 480):
+        raise SystemExit(f"FAIL: {path} is {image.size}, expected (800, 480)")
+    small = image.resize((100, 60), Image.BOX)
     return [v / 255.0 for v in small.getdata()]
 
 
 with tempfile.TemporaryDirectory() as tmp:
     ppm, jpg = os.path.join(tmp, "wide.ppm"), os.path.join(tmp, "wide.jpg")
-    made = run(["convert", "-size", "1737x1031", "-seed", "7", "plasma:red-navy", "-blur", "0x3",
+    made = run(["convert", "-size", "2560x1536", "-seed", "7", "plasma:red-navy", "-blur", "0x3",
                 ppm])
     if made.returncode != 0:
         print("FAIL: ImageMagick:", made.stderr)
@@ -49,7 +52,7 @@ with tempfile.TemporaryDirectory() as tmp:
     outputs = {}
     for codec in ("system", "arena"):
         bmp = os.path.join(tmp, codec + ".bmp")
-        result = run([INKPIPE, "convert", jpg, "-o", bmp, "--codec", codec])
+        result = run([INKPIPE, "convert", jpg, "-o", bmp, "--codec", codec, "--size", "800x480"])
         if result.returncode != 0:
             print(f"FAIL: convert --codec {codec}: exit {result.returncode}: {result.stderr}")
             sys.exit(1)

@@ -13,9 +13,11 @@
  *
  * A scale whose band does not fit the arena must be refused with INK_ERR_TOO_LARGE; whether it
  * fits is computed here from the documented formula (docs/JPEG.md, "Progressive"):
- *   across = MCUs across x luma h; block = 2 bytes at 1/8, else 8 + 2 n^2 rounded up to 8,
- *   n = 8, 7, 5 kept coefficients per axis at 1/1, 1/2, 1/4 (what libjpeg's reduced IDCTs read);
- *   out = across (8/2^s) x (8/2^s); band = across x block x vmax (+ out when out > 12288);
+ *   across = MCUs across x luma h; the smallest band is one luma block row whose blocks also
+ *   keep the DC of the vmax - 1 rows below: block = 2 vmax bytes at 1/8, else 8 + 2 (n^2 +
+ *   spare + vmax - 1) rounded up to 8, n = 8, 7, 5 kept coefficients per axis at 1/1, 1/2, 1/4
+ *   (what libjpeg's reduced IDCTs read), spare = 1 at 1/2 and 1/4 (0 at 1/1);
+ *   out = across (8/2^s) x (8/2^s); band = across x block (+ out when out > 12288);
  *   fits when band <= 32768.
  */
 #include <setjmp.h>
@@ -44,9 +46,10 @@ static bool band_fits(const jt_sof_info *sof, unsigned s)
     uint64_t across = (uint64_t)(sof->width + 8u * sof->hmax - 1u) / (8u * sof->hmax) * sof->hmax;
     uint64_t side = 8u >> s;
     static const uint64_t kept[4] = {8, 7, 5, 1};
-    uint64_t block = s == 3 ? 2u : 8u + ((2u * kept[s] * kept[s] + 7u) & ~(uint64_t)7u);
+    uint64_t slots = kept[s] * kept[s] + (s == 1 || s == 2 ? 1u : 0u) + sof->vmax - 1u;
+    uint64_t block = s == 3 ? 2u * slots : 8u + ((2u * slots + 7u) & ~(uint64_t)7u);
     uint64_t out = across * side * side;
-    uint64_t band = across * block * sof->vmax + (out > 12288u ? out : 0u);
+    uint64_t band = across * block + (out > 12288u ? out : 0u);
     return band <= 32768u;
 }
 
@@ -304,6 +307,48 @@ static void test_libjpeg_progression(void **unused)
     assert_int_equal(t.failures, 0);
 }
 
+/* The worst case fits: a band of one luma block row, its blocks keeping the lower rows' DC
+ * aside, lets 4:2:0 and 4:4:0 reach the widths of 4:4:4 (docs/JPEG.md: 1,536, 2,336, 4,096 px
+ * at 1/1, 1/2, 1/4; 2x4 keeps three DC values: 2,176 and 3,632 at 1/2, 1/4). At each widest
+ * width the decode matches libjpeg at every scale that fits by the formula; 16 px wider (one
+ * more MCU) is refused at that scale. Short images, several bands each, with and without
+ * restart intervals inside the interleaved DC scans. */
+static void test_widest_fits(void **unused)
+{
+    (void)unused;
+    static const struct {
+        uint32_t width;
+        unsigned scale;
+        int h, v;
+    } widest[] = {{1536, 0, 2, 2}, {2336, 1, 2, 2}, {4096, 2, 2, 2}, {2336, 1, 1, 2},
+                  {2176, 1, 2, 4}, {3632, 2, 2, 4}};
+    tally t;
+    tally_init(&t);
+    for (size_t i = 0; i < sizeof widest / sizeof widest[0]; i++) {
+        for (uint32_t extra = 0; extra <= 16; extra += 16) {
+            for (int restart = 0; restart <= 7; restart += 7) {
+                jt_compress_options options = {JCS_YCbCr, {widest[i].h, 1, 1},
+                                               {widest[i].v, 1, 1}, 85, restart, false, true};
+                uint32_t width = widest[i].width + extra, height = 41;
+                size_t nbytes;
+                uint8_t *data =
+                    jt_compress(width, height, (uint32_t)(i * 3 + extra + restart), &options,
+                                &nbytes);
+                assert_non_null(data);
+                jt_sof_info sof = jt_find_sof(data, nbytes);
+                assert_int_equal(band_fits(&sof, widest[i].scale), extra == 0);
+                char name[128];
+                snprintf(name, sizeof name, "%dx%d %ux%u restart %d", widest[i].h, widest[i].v,
+                         width, height, restart);
+                compare_all_scales(name, data, nbytes, &t);
+                free(data);
+            }
+        }
+    }
+    print_tally("widest", &t);
+    assert_int_equal(t.failures, 0);
+}
+
 /* Progressive RGB and CMYK are refused with a clear error (gray and YCbCr are decoded). */
 static void test_colour_spaces_refused_clearly(void **unused)
 {
@@ -455,6 +500,94 @@ static void test_corpus(void **unused)
     assert_int_equal(transcoded.failures, 0);
 }
 
+/* The slice plan (jpeg_progressive_slices.c), on random scans and areas: slices are disjoint,
+ * inside their areas, 8-byte multiples, never above their scan's data (rounded up to 8) nor
+ * below min(that, JPEG_PROG_MIN_SLICE); when all the data fits one area every scan gets all of
+ * it; and against the equal slices of session 4 (the largest size whose whole slices pack into
+ * the areas) the sum of max(1, left / slice) is never more than 5% (+1) above, and the reads,
+ * the sum of ceil(left / slice), are at least 10% fewer over all cases. */
+static uint32_t reads_for(const uint32_t *left, const uint32_t *size, unsigned n)
+{
+    uint32_t reads = 0;
+    for (unsigned i = 0; i < n; i++)
+        reads += (left[i] + size[i] - 1u) / size[i] + (left[i] == 0);
+    return reads;
+}
+
+static void test_slice_plan(void **unused)
+{
+    (void)unused;
+    static _Alignas(8) uint8_t memory[3][40000];
+    uint32_t random = 12345;
+    unsigned all_fit_cases = 0;
+    uint32_t reads_planned = 0, reads_equal = 0;
+    for (unsigned run = 0; run < 2000; run++) {
+        jpeg_prog_area areas[JPEG_PROG_SLICE_AREAS];
+        uint32_t room = 0;
+        for (unsigned a = 0; a < JPEG_PROG_SLICE_AREAS; a++) {
+            random = random * 1103515245u + 12345u;
+            uint32_t nbytes = a == 0 ? 12288u : (random >> 8) % 30000u;
+            areas[a].start = memory[a];
+            areas[a].nbytes = nbytes;
+            room += nbytes & ~7u;
+        }
+        random = random * 1103515245u + 12345u;
+        unsigned n = 1u + (random >> 16) % JPEG_PROG_MAX_SCANS;
+        uint32_t left[JPEG_PROG_MAX_SCANS], want_sum = 0;
+        for (unsigned i = 0; i < n; i++) {
+            random = random * 1103515245u + 12345u;
+            uint32_t scale = run % 3 == 0 ? 3000u : run % 3 == 1 ? 40000u : 600000u;
+            left[i] = (random >> 8) % scale;
+            want_sum += left[i] == 0 ? 8u : (left[i] + 7u) & ~7u;
+        }
+        jpeg_prog_area slices[JPEG_PROG_MAX_SCANS];
+        ink_jpeg_prog_plan_slices(areas, left, n, slices);
+        uint32_t size[JPEG_PROG_MAX_SCANS];
+        for (unsigned i = 0; i < n; i++) {
+            uint32_t want = left[i] == 0 ? 8u : (left[i] + 7u) & ~7u;
+            size[i] = slices[i].nbytes;
+            assert_true(size[i] % 8u == 0 && size[i] <= want);
+            assert_true(size[i] >= (want < JPEG_PROG_MIN_SLICE ? want : JPEG_PROG_MIN_SLICE));
+            if (want_sum <= (areas[0].nbytes & ~7u))
+                assert_int_equal(size[i], want); /* all of it (the input buffer alone holds all) */
+            unsigned inside = 0;
+            for (unsigned a = 0; a < JPEG_PROG_SLICE_AREAS; a++)
+                inside += slices[i].start >= areas[a].start &&
+                          slices[i].start + size[i] <= areas[a].start + (areas[a].nbytes & ~7u);
+            assert_int_equal(inside, 1);
+            for (unsigned j = 0; j < i; j++)
+                assert_true(slices[j].start + size[j] <= slices[i].start ||
+                            slices[i].start + size[i] <= slices[j].start);
+        }
+        all_fit_cases += want_sum <= (areas[0].nbytes & ~7u);
+        /* Session 4's equal slices: the largest size (8-byte steps) whose whole slices hold all. */
+        uint32_t equal = room / n & ~7u, count;
+        do {
+            count = 0;
+            for (unsigned a = 0; a < JPEG_PROG_SLICE_AREAS; a++)
+                count += (areas[a].nbytes & ~7u) / equal;
+        } while (count < n && (equal -= 8u) > 0);
+        uint32_t equal_size[JPEG_PROG_MAX_SCANS];
+        for (unsigned i = 0; i < n; i++)
+            equal_size[i] = equal;
+        reads_planned += reads_for(left, size, n);
+        reads_equal += reads_for(left, equal_size, n);
+        /* Per case the rounding of ceil() can cost a read or two, and a slice cannot span areas;
+         * the continuous cost (the sum of left / slice, at least 1 a scan), which the plan
+         * minimises, stays close. */
+        double cost = 0, cost_equal = 0;
+        for (unsigned i = 0; i < n; i++) {
+            cost += left[i] > size[i] ? (double)left[i] / size[i] : 1.0;
+            cost_equal += left[i] > equal_size[i] ? (double)left[i] / equal_size[i] : 1.0;
+        }
+        assert_true(cost <= cost_equal * 1.05 + 1.0);
+    }
+    print_message("slice plan: %u reads in all against %u with equal slices\n", reads_planned,
+                  reads_equal);
+    assert_true(reads_planned * 10u < reads_equal * 9u);
+    assert_true(all_fit_cases > 100);
+}
+
 /* The board's bit hash (de Bruijn, 32-bit words): every single bit has its own hash, and the
  * index table gives the bit back, also for the lowest bit isolated from a word with higher bits
  * set. */
@@ -482,9 +615,11 @@ int main(void)
         cmocka_unit_test(test_tool_fixtures),
         cmocka_unit_test(test_many_bands),
         cmocka_unit_test(test_libjpeg_progression),
+        cmocka_unit_test(test_widest_fits),
         cmocka_unit_test(test_colour_spaces_refused_clearly),
         cmocka_unit_test(test_unseekable_source),
         cmocka_unit_test(test_corpus),
+        cmocka_unit_test(test_slice_plan),
         cmocka_unit_test(test_lowest_bit_portable),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -30,18 +30,20 @@
 #include "jpeg_testing.h"
 #include "test_support.h"
 
-#define NFIXTURES 4u
+#define NFIXTURES 5u
 
-/* Progressive fixtures several bands tall at 1/1 (200 px wide 4:2:0: 8 block rows a band). */
+/* Progressive fixtures several bands tall at 1/1 (200 px wide 4:2:0: 8 block rows a band; 976
+ * px wide 4:2:0: bands of one block row inside the MCU rows, lower rows' DC kept aside). */
 static uint8_t *fixture(unsigned which, size_t *nbytes)
 {
     static const jt_compress_options options[] = {
         {JCS_YCbCr, {2, 1, 1}, {2, 1, 1}, 80, 3, false, true},
         {JCS_GRAYSCALE, {1}, {1}, 70, 0, false, true},
         {JCS_YCbCr, {1, 1, 1}, {1, 1, 1}, 90, 0, false, true},
+        {JCS_YCbCr, {2, 1, 1}, {2, 1, 1}, 30, 5, false, true},
     };
-    static const uint32_t sizes[][2] = {{200, 150}, {230, 170}, {120, 90}};
-    if (which < 3)
+    static const uint32_t sizes[][2] = {{200, 150}, {230, 170}, {120, 90}, {976, 40}};
+    if (which < NFIXTURES - 1u)
         return jt_compress(sizes[which][0], sizes[which][1], which + 40u, &options[which],
                            nbytes);
     /* cjpeg with a deep successive-approximation script and restarts. */
