@@ -405,36 +405,50 @@ static void adler32_bytes(uint32_t *a, uint32_t *b, const uint8_t *data, size_t 
 /*
  * `nwords` aligned words (at most ADLER_BLOCK_WORDS) added to the sums without a reduction, the
  * same integers as byte by byte. The four byte lanes of a little-endian word (k = 0..3, stream
- * order) are kept in two words of 16-bit lanes, even (k = 0, 2) and odd (k = 1, 3); per word
+ * order) are split into two words of 16-bit lanes, even (k = 0, 2) and odd (k = 1, 3); per word
  * A += its bytes and B += A, so that B_k = sum_j (N - j) byte_jk over the block's words
  * j = 0..N-1. A byte at position p = 4j + k of the L = 4N bytes adds L - p = 4(N - j) - k times
  * itself to b, hence
  *   a += A0 + A1 + A2 + A3,   b += L * a + 4 (B0 + B1 + B2 + B3) - (A1 + 2 A2 + 3 A3).
- * Per word: one load, three instructions to split the lanes, four adds.
+ * Only the odd lanes are split off per word: the whole words are summed as they are, and since
+ * word = even + (odd << 8), the even sums are the whole sums minus the odd sums shifted by 8,
+ * modulo 2^32, which is exact because every even lane stays under 2^16. Per word: one load, two
+ * instructions to split the odd lanes, four adds.
  */
+/* The block sums of adler32_words: whole words, their odd lanes, and the running sums of both. */
+typedef struct adler_lanes {
+    uint32_t whole, odd, whole_b, odd_b;
+} adler_lanes;
+
+static inline void adler_add_word(adler_lanes *sums, uint32_t word)
+{
+    sums->whole += word;
+    sums->odd += (word >> 8) & 0x00FF00FFu;
+    sums->whole_b += sums->whole;
+    sums->odd_b += sums->odd;
+}
+
 static void adler32_words(uint32_t *a, uint32_t *b, const aliased_word *words, uint32_t nwords)
 {
-    const uint32_t lanes = 0x00FF00FFu;
-    uint32_t even = 0, odd = 0, even_b = 0, odd_b = 0;
+    adler_lanes sums = {0, 0, 0, 0};
     const aliased_word *end = words + nwords;
-    if (nwords & 1u) {
-        uint32_t w = *words++;
-        even = w & lanes;
-        odd = (w >> 8) & lanes;
-        even_b = even;
-        odd_b = odd;
+    if (nwords & 1u)
+        adler_add_word(&sums, *words++);
+    if (nwords & 2u) {
+        adler_add_word(&sums, words[0]);
+        adler_add_word(&sums, words[1]);
+        words += 2;
     }
-    for (; words != end; words += 2) {
-        uint32_t w0 = words[0], w1 = words[1];
-        even += w0 & lanes;
-        odd += (w0 >> 8) & lanes;
-        even_b += even;
-        odd_b += odd;
-        even += w1 & lanes;
-        odd += (w1 >> 8) & lanes;
-        even_b += even;
-        odd_b += odd;
+    /* Four words a step: the loop's pointer step and branch are a tenth of the work. */
+    for (; words != end; words += 4) {
+        uint32_t w0 = words[0], w1 = words[1], w2 = words[2], w3 = words[3];
+        adler_add_word(&sums, w0);
+        adler_add_word(&sums, w1);
+        adler_add_word(&sums, w2);
+        adler_add_word(&sums, w3);
     }
+    const uint32_t odd = sums.odd, odd_b = sums.odd_b;
+    const uint32_t even = sums.whole - (odd << 8), even_b = sums.whole_b - (odd_b << 8);
     uint32_t both = even + odd; /* lanes at most 2 * 255 * 22 */
     uint32_t sum_a = (both & 0xFFFFu) + (both >> 16);
     uint32_t sum_b = (even_b & 0xFFFFu) + (even_b >> 16) + (odd_b & 0xFFFFu) + (odd_b >> 16);
