@@ -13,7 +13,9 @@
  * history from earlier calls. A match whose distance reaches before this call's output takes
  * its first bytes from the ring. At the end of every call the ring is updated with the newest
  * output (at most 32 KB of it), the Adler-32 is advanced (zlib format) and the bit buffer is
- * saved in the state.
+ * saved in the state. A caller may also hand over the ring itself, from its write position to
+ * its end, as the output (ink_inflate_window_space): the output is then history already and
+ * the copy is skipped.
  *
  * Decoding tables: one 32-bit entry per table slot (see ENTRY_* below). Root tables are indexed
  * by the next LITLEN_ROOT_BITS / DIST_ROOT_BITS bits of input; longer codes go through a
@@ -518,6 +520,12 @@ uint64_t ink_inflate_total_out(const ink_inflate *state)
     return state ? state->total_out : 0;
 }
 
+uint8_t *ink_inflate_window_space(const ink_inflate *state, size_t *nbytes)
+{
+    *nbytes = INK_INFLATE_WINDOW_BYTES - state->window_next;
+    return state->window + state->window_next;
+}
+
 /* Copies `length` bytes from `distance` back, where the history is the ring (older bytes)
  * followed by this call's output [out_start, out). The caller has checked that the distance
  * lies within the history and that the output has room. */
@@ -534,8 +542,17 @@ static uint8_t *copy_from_history(const ink_inflate *s, uint8_t *out, const uint
             uint32_t run = INK_INFLATE_WINDOW_BYTES - position;
             if (run > n)
                 run = n;
-            memcpy(out, s->window + position, run);
-            out += run;
+            const uint8_t *src = s->window + position;
+            if (src >= out + run || src + run <= out) {
+                memcpy(out, src, run);
+                out += run;
+            } else {
+                /* Output written in the window, a distance of nearly 32 KB: the source is the
+                 * oldest history, just ahead of the output; forward, each byte is read before
+                 * the output reaches it. */
+                for (uint32_t i = 0; i < run; i++)
+                    *out++ = src[i];
+            }
             n -= run;
             position = 0;
         }
@@ -777,6 +794,13 @@ static const char *inflate_fast(ink_inflate *s, const uint8_t **in_p, const uint
 /* Adds the newest output to the ring (keeping at most its last 32 KB). */
 static void window_update(ink_inflate *s, const uint8_t *data, size_t nbytes)
 {
+    if (data == s->window + s->window_next) { /* written in place (ink_inflate_window_space) */
+        s->window_next = (uint32_t)(s->window_next + nbytes) & WINDOW_MASK;
+        s->window_have += (uint32_t)nbytes;
+        if (s->window_have > INK_INFLATE_WINDOW_BYTES)
+            s->window_have = INK_INFLATE_WINDOW_BYTES;
+        return;
+    }
     if (nbytes >= INK_INFLATE_WINDOW_BYTES) {
         memcpy(s->window, data + nbytes - INK_INFLATE_WINDOW_BYTES, INK_INFLATE_WINDOW_BYTES);
         s->window_next = 0;
@@ -832,6 +856,13 @@ ink_error ink_inflate_run(ink_inflate *s, ink_inflate_io *io, ink_error_info *in
 
     const uint8_t *in = io->in, *in_end = io->in ? io->in + io->in_nbytes : io->in;
     uint8_t *out = io->out, *out_end = io->out ? io->out + io->out_nbytes : io->out;
+    const uintptr_t window_at = (uintptr_t)s->window;
+    if (io->out_nbytes > 0 && (uintptr_t)out < window_at + INK_INFLATE_WINDOW_BYTES &&
+        (uintptr_t)out_end > window_at &&
+        (out != s->window + s->window_next ||
+         io->out_nbytes > INK_INFLATE_WINDOW_BYTES - s->window_next))
+        return ink_error_set(info, INK_ERR_INVALID_ARGUMENT,
+                             "inflate: output inside the window, not at its write position");
     uint8_t *const out_start = out;
     const uint8_t *adler_start = out; /* output not yet added to the Adler-32 */
     bitbuf_t bitbuf = s->bitbuf;
