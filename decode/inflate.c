@@ -6,8 +6,9 @@
  *     any bit, inside a match, inside a stored block, inside the table description.
  *   - A fast loop (inflate_fast) entered from the state machine at the start of a literal/length
  *     symbol when at least FAST_IN_MARGIN input bytes and FAST_OUT_MARGIN output bytes remain.
- *     It refills the bit buffer a machine word at a time, never checks for the ends inside a
- *     symbol, and copies matches a word at a time.
+ *     It refills the bit buffer a machine word at a time, never checks for the input's end
+ *     inside a symbol, checks the output's end once per match (a match too long for the space
+ *     left is handed to the state machine), and copies matches a word at a time.
  *
  * Output goes straight into the caller's buffer; the 32 KB window is a ring that only holds
  * history from earlier calls. A match whose distance reaches before this call's output takes
@@ -73,10 +74,11 @@ typedef uint32_t bitbuf_t;
 #endif
 #define BITBUF_BITS (8u * (unsigned)sizeof(bitbuf_t))
 
-/* The fast loop needs this much input (word loads past the symbol) and output (a 258-byte
- * match copied a word at a time may write up to a word beyond its end). */
+/* The fast loop needs this much input (word loads past the symbol) and output (the literals of
+ * one step: up to three, each of which may be a pair, on wide buffers; a match checks its own
+ * room, its length plus the word its word-at-a-time copy may write beyond its end). */
 #define FAST_IN_MARGIN 16u
-#define FAST_OUT_MARGIN (258u + 2u * sizeof(bitbuf_t))
+#define FAST_OUT_MARGIN 8u
 
 enum mode {
     MODE_ZLIB_HEADER,
@@ -647,7 +649,9 @@ static inline bool root_literals(const uint32_t *litlen, bitbuf_t *bitbuf, unsig
 
 /*
  * The fast loop: decodes whole symbols while at least FAST_IN_MARGIN input bytes and
- * FAST_OUT_MARGIN output bytes remain, so no check for either end is needed inside a symbol.
+ * FAST_OUT_MARGIN output bytes remain, so no check for the input's end is needed inside a
+ * symbol; a match with less room left than its length and a word is left to the caller's
+ * state machine (MODE_MATCH), which copies it as the output allows.
  * Entered with fewer than 8 bits buffered; on return, whole unused bytes are given back to
  * the input so the buffer again holds fewer than 8 bits. Returns NULL or a fault.
  */
@@ -725,11 +729,17 @@ fast_loop(ink_inflate *s, const uint8_t **in_p, const uint8_t *in_end, uint8_t *
         bitsleft -= extra;
 
         size_t produced = (size_t)(out - out_start);
+        if (distance > produced + window_have) {
+            fault = "invalid distance too far back";
+            break;
+        }
+        if ((size_t)(out_end - out) < length + sizeof(bitbuf_t)) {
+            s->length = length;
+            s->distance = distance;
+            s->mode = MODE_MATCH;
+            break;
+        }
         if (distance > produced) {
-            if (distance > produced + window_have) {
-                fault = "invalid distance too far back";
-                break;
-            }
             out = copy_from_history(s, out, out_start, distance, length);
             continue;
         }
