@@ -77,7 +77,7 @@ typedef uint32_t bitbuf_t;
 /* The fast loop needs this much input (word loads past the symbol) and output (the literals of
  * one step: up to three, each of which may be a pair, on wide buffers; a match checks its own
  * room, its length plus the word its word-at-a-time copy may write beyond its end). */
-#define FAST_IN_MARGIN 16u
+#define FAST_IN_MARGIN INK_INFLATE_INPUT_TAIL_BYTES
 #define FAST_OUT_MARGIN 8u
 
 enum mode {
@@ -855,7 +855,8 @@ static void window_update(ink_inflate *s, const uint8_t *data, size_t nbytes)
         goto suspend;                                                                            \
     } while (0)
 
-ink_error ink_inflate_run(ink_inflate *s, ink_inflate_io *io, ink_error_info *info)
+static ink_error run(ink_inflate *s, ink_inflate_io *io, bool input_continues,
+                     ink_error_info *info)
 {
     if (!s || !io || (!io->in && io->in_nbytes) || (!io->out && io->out_nbytes))
         return ink_error_set(info, INK_ERR_INVALID_ARGUMENT, "inflate: missing state or buffer");
@@ -1063,6 +1064,10 @@ ink_error ink_inflate_run(ink_inflate *s, ink_inflate_io *io, ink_error_info *in
                 if (s->mode != MODE_LITLEN)
                     break;
             }
+            /* The caller will offer these last bytes again with more after them: the fast loop
+             * can then take them, rather than this byte-at-a-time path. */
+            if (input_continues && bitsleft < 8 && (size_t)(in_end - in) < FAST_IN_MARGIN)
+                goto suspend;
             for (;;) {
                 entry = table_lookup(s->litlen_table, LITLEN_ROOT_BITS, bitbuf, &nbits);
                 if (entry & ENTRY_LITERAL_PAIR)
@@ -1177,4 +1182,15 @@ suspend:
         return ink_error_set(info, INK_ERR_BAD_DATA, "inflate: %s", fault);
     }
     return INK_OK;
+}
+
+ink_error ink_inflate_run(ink_inflate *s, ink_inflate_io *io, ink_error_info *info)
+{
+    return run(s, io, false, info);
+}
+
+ink_error ink_inflate_run_input_continues(ink_inflate *s, ink_inflate_io *io,
+                                          ink_error_info *info)
+{
+    return run(s, io, true, info);
 }

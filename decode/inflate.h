@@ -53,6 +53,14 @@ typedef struct ink_inflate_io {
  * stream (bytes after it are left unconsumed in io->in), or an error. */
 ink_error ink_inflate_run(ink_inflate *state, ink_inflate_io *io, ink_error_info *info);
 
+/* ink_inflate_run for a caller whose input goes on after io->in_nbytes: inflate may also stop
+ * with up to INK_INFLATE_INPUT_TAIL_BYTES of the input unconsumed (when its fast loop has run
+ * out of input), to be offered again followed by more, instead of decoding them in its slower
+ * byte-at-a-time path. Offered fewer bytes than that, it may consume none. */
+#define INK_INFLATE_INPUT_TAIL_BYTES 16u
+ink_error ink_inflate_run_input_continues(ink_inflate *state, ink_inflate_io *io,
+                                          ink_error_info *info);
+
 bool ink_inflate_finished(const ink_inflate *state);
 
 /* Total bytes produced so far (for size checks against a zip's declared size). */

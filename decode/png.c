@@ -32,6 +32,9 @@
 #include "decode/png_internal.h"
 
 #define INK_PNG_READ_BUFFER_BYTES 1024u
+/* Input offered to inflate at least, while a chunk has more (INK_INFLATE_INPUT_TAIL_BYTES of it
+ * may be left to the next call): several times the tail, so that every call makes progress. */
+#define INK_PNG_INFLATE_MIN_INPUT_BYTES 64u
 /* The carry: a pixel (at most 8 bytes) split by the inflate window's end. The plan keeps the
  * 1 KB that the inflated-bytes buffer had before inflate wrote into its window, so that the
  * width limits stay those the tests and docs state. */
@@ -193,15 +196,21 @@ static ink_error inflate_more(png_decoder *dec, uint32_t want, bool stop_short,
         }
         if (enough && reader->position == reader->length)
             break; /* inflate ahead only from input already read */
+        /* Within a chunk, inflate leaves its last few input bytes to the next call, after
+         * more have been read behind them: its fast loop then takes them. */
         const uint8_t *bytes;
         uint32_t available;
-        ink_error err = ink_png_chunk_peek(reader, &bytes, &available, info);
+        ink_error err = ink_png_chunk_peek_at_least(reader, INK_PNG_INFLATE_MIN_INPUT_BYTES,
+                                                    &bytes, &available, info);
         if (err != INK_OK)
             return err;
         ink_inflate_io io = {bytes, available, out + done, space - done};
         ink_error_info inflate_info;
         ink_error_clear(&inflate_info);
-        err = ink_inflate_run(dec->inflate, &io, &inflate_info);
+        if (available >= INK_PNG_INFLATE_MIN_INPUT_BYTES && available < reader->chunk_left)
+            err = ink_inflate_run_input_continues(dec->inflate, &io, &inflate_info);
+        else
+            err = ink_inflate_run(dec->inflate, &io, &inflate_info);
         uint32_t consumed = available - (uint32_t)io.in_nbytes;
         uint32_t written = (uint32_t)(space - done - io.out_nbytes);
         ink_png_chunk_consume(reader, consumed);

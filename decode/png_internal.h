@@ -68,6 +68,12 @@ ink_error ink_png_chunk_read(ink_png_reader *reader, uint8_t *dst, uint32_t nbyt
 ink_error ink_png_chunk_peek(ink_png_reader *reader, const uint8_t **bytes, uint32_t *nbytes,
                              ink_error_info *info);
 void ink_png_chunk_consume(ink_png_reader *reader, uint32_t nbytes);
+/* ink_png_chunk_peek, but first, when fewer than `min_nbytes` data bytes are buffered and the
+ * chunk has more, moves them to the buffer's front and reads more behind them: *nbytes is then
+ * at least min(min_nbytes, chunk_left) unless the source ends. */
+ink_error ink_png_chunk_peek_at_least(ink_png_reader *reader, uint32_t min_nbytes,
+                                      const uint8_t **bytes, uint32_t *nbytes,
+                                      ink_error_info *info);
 /* Skips the rest of the data and reads the stored CRC; *crc_ok says whether it matched. */
 ink_error ink_png_chunk_end(ink_png_reader *reader, bool *crc_ok, ink_error_info *info);
 
