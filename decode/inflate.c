@@ -103,11 +103,20 @@ enum mode {
 
 enum table_kind { TABLE_CODELEN, TABLE_LITLEN, TABLE_DIST };
 
+/* Most root slots a second literal of a pair is looked up in: 2^(LITLEN_ROOT_BITS - 1). */
+#define PAIR_SECONDS_MAX (1u << (LITLEN_ROOT_BITS - 1u))
+
 struct ink_inflate {
     uint32_t litlen_table[LITLEN_ENOUGH];
-    /* Holds the code-length code while the lengths of a dynamic block are read. */
-    uint32_t dist_table[DIST_ENOUGH];
-    uint16_t sorted_symbols[288];
+    union {
+        struct {
+            /* Holds the code-length code while the lengths of a dynamic block are read. */
+            uint32_t dist_table[DIST_ENOUGH];
+            uint16_t sorted_symbols[288];
+        };
+        /* pair_literals' work area, between the literal/length and the distance tables. */
+        uint32_t pair_seconds[PAIR_SECONDS_MAX];
+    };
     uint8_t lens[288 + 32];
     uint8_t codelen_lens[19];
     bool final_block;
@@ -296,21 +305,25 @@ static enum build_result build_table(uint32_t *table, unsigned capacity, unsigne
 /*
  * Turns the root entries of the literal/length table whose literal code leaves room, within the
  * root bits, for a whole second literal code into pairs. The second code starts right after the
- * first, so its entry is the root entry at index >> len1 (the bits above the index's top read
- * as zeros there, and a code of at most ROOT - len1 bits does not reach them). Entries are
- * rewritten from the top down: index >> len1 is below index, so it still holds its single
- * entry when read. Only first codes of at most ROOT - (the shortest literal code) bits can
- * start a pair.
+ * first: in the slot c1 + (k << len1) of a first code c1 of len1 bits, the second is the single
+ * entry at root slot k (the bits above the index's top read as zeros there, and a code of at
+ * most ROOT - len1 bits does not reach them). Only first codes of at most ROOT - (the shortest
+ * literal code) bits can start a pair, so k stays under 2^(ROOT - shortest).
+ *
+ * Per first code rather than per slot: `seconds[k]` is what slot k adds to a pair (its literal
+ * in bits 24..31 and its length, or a length of 15, too long for any pair, when it is no
+ * literal), so filling a first code's slots is a load, a length test, an add and a store each.
  *
  * Worth it only when pairs are frequent: the table is changed only if the code lengths say that
  * at least half of the root lookups would decode a pair (PNG filter residuals of smooth images:
  * about 0.9; photos' residuals and deflated images: 0, no literal code under 6 bits; XHTML:
- * 0.1-0.2). Below that, the 1024 slot visits of small blocks (XHTML files) and the pair
- * tests in the fast loop cost more than the pairs save (RV32, docs/INFLATE_ZIP.md). The fast
- * loop has a variant without pair tests for tables without pairs.
+ * 0.1-0.2). Below that, the slot visits of small blocks (XHTML files) and the pair tests in
+ * the fast loop cost more than the pairs save (RV32, docs/INFLATE_ZIP.md). The fast loop has a
+ * variant without pair tests for tables without pairs.
  */
 #define PAIR_MIN_SHARE (1u << 19) /* of 2^20 */
-static bool pair_literals(uint32_t *table, const unsigned literal_count[MAX_CODE_BITS + 1])
+static bool pair_literals(uint32_t *table, const unsigned literal_count[MAX_CODE_BITS + 1],
+                          uint32_t seconds[PAIR_SECONDS_MAX])
 {
     /* slots[l]: root slots taken by literals of l bits; below[l]: by literals of at most l. */
     uint32_t slots[LITLEN_ROOT_BITS + 1], below[LITLEN_ROOT_BITS + 1];
@@ -331,21 +344,29 @@ static bool pair_literals(uint32_t *table, const unsigned literal_count[MAX_CODE
     if (pair_share < PAIR_MIN_SHARE)
         return false;
     const unsigned longest_first = LITLEN_ROOT_BITS - shortest;
-    bool paired = false;
-    for (unsigned i = 1u << LITLEN_ROOT_BITS; i-- > 0;) {
-        uint32_t first = table[i];
-        unsigned len1 = ENTRY_NBITS(first);
-        if (!(first & ENTRY_LITERAL) || len1 > longest_first)
-            continue;
-        uint32_t second = table[i >> len1];
-        unsigned len = len1 + ENTRY_NBITS(second);
-        if (!(second & ENTRY_LITERAL) || len > LITLEN_ROOT_BITS)
-            continue;
-        table[i] = ENTRY_LITERAL_PAIR | (second << 8 & 0xFF000000u) | (first & 0x00FF0000u) |
-                   (len1 << 4) | len;
-        paired = true;
+    const unsigned nseconds = 1u << longest_first; /* at most PAIR_SECONDS_MAX: shortest >= 1 */
+    for (unsigned k = 0; k < nseconds; k++) {
+        uint32_t second = table[k];
+        seconds[k] = (second & ENTRY_LITERAL) ? ((second << 8) & 0xFF000000u) | ENTRY_NBITS(second)
+                                              : 0xFu;
     }
-    return paired;
+    /* A first code's lowest slot is c1 itself, below 2^len1. A share above zero means that
+     * some pair fits: the table holds pairs once this loop is done. */
+    for (unsigned c1 = 0; c1 < nseconds; c1++) {
+        uint32_t first = table[c1];
+        unsigned len1 = ENTRY_NBITS(first);
+        if (!(first & ENTRY_LITERAL) || len1 > longest_first || c1 >> len1 != 0)
+            continue;
+        const uint32_t base = ENTRY_LITERAL_PAIR | (first & 0x00FF0000u) | (len1 << 4) | len1;
+        const unsigned room = LITLEN_ROOT_BITS - len1, count = 1u << room;
+        uint32_t *slot = table + c1;
+        for (unsigned k = 0; k < count; k++, slot += 1u << len1) {
+            uint32_t part = seconds[k];
+            if ((part & 0xFu) <= room)
+                *slot = base + part;
+        }
+    }
+    return true;
 }
 
 static void build_fixed_tables(ink_inflate *s)
@@ -1019,7 +1040,7 @@ static ink_error run(ink_inflate *s, ink_inflate_io *io, bool input_continues,
                                 s->nlen, TABLE_LITLEN, s->sorted_symbols,
                                 literal_count) != BUILD_OK)
                     FAIL("invalid literal/lengths set");
-                s->litlen_pairs = pair_literals(s->litlen_table, literal_count);
+                s->litlen_pairs = pair_literals(s->litlen_table, literal_count, s->pair_seconds);
             }
             if (build_table(s->dist_table, DIST_ENOUGH, DIST_ROOT_BITS, s->lens + s->nlen,
                             s->ndist, TABLE_DIST, s->sorted_symbols, NULL) != BUILD_OK)
