@@ -637,16 +637,16 @@ static inline uint8_t *put_pair(uint8_t *out, uint32_t entry)
     return out + 2;
 }
 
-/* Decodes the next symbol from the root table alone if it is a literal or a pair (tested in
- * that order: a single literal costs what it did before pairs existed). */
+/* Decodes the next symbol from the root table alone if it is a literal or a pair. With pairs,
+ * which a table has only when most lookups would decode one, the pair is tested first. */
 static inline bool root_literals(const uint32_t *litlen, bitbuf_t *bitbuf, unsigned *bitsleft,
                                  uint8_t **out, bool pairs)
 {
     uint32_t entry = litlen[*bitbuf & ((1u << LITLEN_ROOT_BITS) - 1)];
-    if (entry & ENTRY_LITERAL) {
-        *(*out)++ = (uint8_t)ENTRY_VALUE(entry);
-    } else if (pairs && (entry & ENTRY_LITERAL_PAIR) != 0) {
+    if (pairs && (entry & ENTRY_LITERAL_PAIR) != 0) {
         *out = put_pair(*out, entry);
+    } else if (entry & ENTRY_LITERAL) {
+        *(*out)++ = (uint8_t)ENTRY_VALUE(entry);
     } else {
         return false;
     }
@@ -704,13 +704,14 @@ fast_loop(ink_inflate *s, const uint8_t **in_p, const uint8_t *in_end, uint8_t *
         }
         bitbuf >>= ENTRY_NBITS(entry);
         bitsleft -= ENTRY_NBITS(entry);
-        if (__builtin_expect((entry & ENTRY_LITERAL) != 0, 1)) {
-            *out++ = (uint8_t)ENTRY_VALUE(entry);
+        /* With pairs (most lookups decode one), the pair first. */
+        if (pairs && (entry & ENTRY_LITERAL_PAIR) != 0) {
+            out = put_pair(out, entry);
             MORE_ROOT_LITERALS();
             continue;
         }
-        if (pairs && (entry & ENTRY_LITERAL_PAIR) != 0) {
-            out = put_pair(out, entry);
+        if (__builtin_expect((entry & ENTRY_LITERAL) != 0, 1)) {
+            *out++ = (uint8_t)ENTRY_VALUE(entry);
             MORE_ROOT_LITERALS();
             continue;
         }
