@@ -694,7 +694,23 @@ fast_loop(ink_inflate *s, const uint8_t **in_p, const uint8_t *in_end, uint8_t *
 
     do {
         FAST_REFILL();
+        /* Root literals and pairs are tested before links (they never are links); with
+         * pairs, which most lookups then decode, the pair first. */
         uint32_t entry = litlen[bitbuf & ((1u << LITLEN_ROOT_BITS) - 1)];
+        if (pairs && (entry & ENTRY_LITERAL_PAIR) != 0) {
+            bitbuf >>= ENTRY_NBITS(entry);
+            bitsleft -= ENTRY_NBITS(entry);
+            out = put_pair(out, entry);
+            MORE_ROOT_LITERALS();
+            continue;
+        }
+        if (__builtin_expect((entry & ENTRY_LITERAL) != 0, 1)) {
+            bitbuf >>= ENTRY_NBITS(entry);
+            bitsleft -= ENTRY_NBITS(entry);
+            *out++ = (uint8_t)ENTRY_VALUE(entry);
+            MORE_ROOT_LITERALS();
+            continue;
+        }
         if (entry & ENTRY_LINK) {
             unsigned sub_mask = (1u << ENTRY_EXTRA(entry)) - 1;
             entry = litlen[ENTRY_VALUE(entry) +
@@ -704,13 +720,7 @@ fast_loop(ink_inflate *s, const uint8_t **in_p, const uint8_t *in_end, uint8_t *
         }
         bitbuf >>= ENTRY_NBITS(entry);
         bitsleft -= ENTRY_NBITS(entry);
-        /* With pairs (most lookups decode one), the pair first. */
-        if (pairs && (entry & ENTRY_LITERAL_PAIR) != 0) {
-            out = put_pair(out, entry);
-            MORE_ROOT_LITERALS();
-            continue;
-        }
-        if (__builtin_expect((entry & ENTRY_LITERAL) != 0, 1)) {
+        if (entry & ENTRY_LITERAL) { /* a literal of more than LITLEN_ROOT_BITS bits */
             *out++ = (uint8_t)ENTRY_VALUE(entry);
             MORE_ROOT_LITERALS();
             continue;
