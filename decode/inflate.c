@@ -566,13 +566,15 @@ static uint8_t *copy_from_history(const ink_inflate *s, uint8_t *out, const uint
             if (run > n)
                 run = n;
             const uint8_t *src = s->window + position;
+            /* analyzer-ok: -fanalyzer takes `out` for NULL (an empty output); a match is only
+             * decoded with room for it, so `out` points into the caller's output here. */
             if (src >= out + run || src + run <= out) {
                 memcpy(out, src, run);
                 out += run;
             } else {
                 /* Output written in the window, a distance of nearly 32 KB: the source is the
-                 * oldest history, just ahead of the output; forward, each byte is read before
-                 * the output reaches it. */
+                 * oldest history, just ahead of the output, each byte read before the output
+                 * reaches it (analyzer-ok: `out` is not NULL, as above). */
                 for (uint32_t i = 0; i < run; i++)
                     *out++ = src[i];
             }
