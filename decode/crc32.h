@@ -4,7 +4,7 @@
  *
  * Pass 0 as `crc` for the first piece and the previous result for each next piece:
  * ink_crc32_update(ink_crc32_update(0, a, n), b, m) == CRC of a followed by b.
- * The table is const data computed by the compiler (1 KB; flash on the board). No state.
+ * The tables are const data (8 KB, decode/crc32_tables.h; flash on the board). No state.
  */
 #ifndef INK_DECODE_CRC32_H
 #define INK_DECODE_CRC32_H

@@ -6,14 +6,17 @@
  *     any bit, inside a match, inside a stored block, inside the table description.
  *   - A fast loop (inflate_fast) entered from the state machine at the start of a literal/length
  *     symbol when at least FAST_IN_MARGIN input bytes and FAST_OUT_MARGIN output bytes remain.
- *     It refills the bit buffer a machine word at a time, never checks for the ends inside a
- *     symbol, and copies matches a word at a time.
+ *     It refills the bit buffer a machine word at a time, never checks for the input's end
+ *     inside a symbol, checks the output's end once per match (a match too long for the space
+ *     left is handed to the state machine), and copies matches a word at a time.
  *
  * Output goes straight into the caller's buffer; the 32 KB window is a ring that only holds
  * history from earlier calls. A match whose distance reaches before this call's output takes
  * its first bytes from the ring. At the end of every call the ring is updated with the newest
  * output (at most 32 KB of it), the Adler-32 is advanced (zlib format) and the bit buffer is
- * saved in the state.
+ * saved in the state. A caller may also hand over the ring itself, from its write position to
+ * its end, as the output (ink_inflate_window_space): the output is then history already and
+ * the copy is skipped.
  *
  * Decoding tables: one 32-bit entry per table slot (see ENTRY_* below). Root tables are indexed
  * by the next LITLEN_ROOT_BITS / DIST_ROOT_BITS bits of input; longer codes go through a
@@ -71,10 +74,11 @@ typedef uint32_t bitbuf_t;
 #endif
 #define BITBUF_BITS (8u * (unsigned)sizeof(bitbuf_t))
 
-/* The fast loop needs this much input (word loads past the symbol) and output (a 258-byte
- * match copied a word at a time may write up to a word beyond its end). */
-#define FAST_IN_MARGIN 16u
-#define FAST_OUT_MARGIN (258u + 2u * sizeof(bitbuf_t))
+/* The fast loop needs this much input (word loads past the symbol) and output (the literals of
+ * one step: up to three, each of which may be a pair, on wide buffers; a match checks its own
+ * room, its length plus the word its word-at-a-time copy may write beyond its end). */
+#define FAST_IN_MARGIN INK_INFLATE_INPUT_TAIL_BYTES
+#define FAST_OUT_MARGIN 8u
 
 enum mode {
     MODE_ZLIB_HEADER,
@@ -99,11 +103,20 @@ enum mode {
 
 enum table_kind { TABLE_CODELEN, TABLE_LITLEN, TABLE_DIST };
 
+/* Most root slots a second literal of a pair is looked up in: 2^(LITLEN_ROOT_BITS - 1). */
+#define PAIR_SECONDS_MAX (1u << (LITLEN_ROOT_BITS - 1u))
+
 struct ink_inflate {
     uint32_t litlen_table[LITLEN_ENOUGH];
-    /* Holds the code-length code while the lengths of a dynamic block are read. */
-    uint32_t dist_table[DIST_ENOUGH];
-    uint16_t sorted_symbols[288];
+    union {
+        struct {
+            /* Holds the code-length code while the lengths of a dynamic block are read. */
+            uint32_t dist_table[DIST_ENOUGH];
+            uint16_t sorted_symbols[288];
+        };
+        /* pair_literals' work area, between the literal/length and the distance tables. */
+        uint32_t pair_seconds[PAIR_SECONDS_MAX];
+    };
     uint8_t lens[288 + 32];
     uint8_t codelen_lens[19];
     bool final_block;
@@ -292,21 +305,25 @@ static enum build_result build_table(uint32_t *table, unsigned capacity, unsigne
 /*
  * Turns the root entries of the literal/length table whose literal code leaves room, within the
  * root bits, for a whole second literal code into pairs. The second code starts right after the
- * first, so its entry is the root entry at index >> len1 (the bits above the index's top read
- * as zeros there, and a code of at most ROOT - len1 bits does not reach them). Entries are
- * rewritten from the top down: index >> len1 is below index, so it still holds its single
- * entry when read. Only first codes of at most ROOT - (the shortest literal code) bits can
- * start a pair.
+ * first: in the slot c1 + (k << len1) of a first code c1 of len1 bits, the second is the single
+ * entry at root slot k (the bits above the index's top read as zeros there, and a code of at
+ * most ROOT - len1 bits does not reach them). Only first codes of at most ROOT - (the shortest
+ * literal code) bits can start a pair, so k stays under 2^(ROOT - shortest).
+ *
+ * Per first code rather than per slot: `seconds[k]` is what slot k adds to a pair (its literal
+ * in bits 24..31 and its length, or a length of 15, too long for any pair, when it is no
+ * literal), so filling a first code's slots is a load, a length test, an add and a store each.
  *
  * Worth it only when pairs are frequent: the table is changed only if the code lengths say that
  * at least half of the root lookups would decode a pair (PNG filter residuals of smooth images:
  * about 0.9; photos' residuals and deflated images: 0, no literal code under 6 bits; XHTML:
- * 0.1-0.2). Below that, the 1024 slot visits of small blocks (XHTML files) and the pair
- * tests in the fast loop cost more than the pairs save (RV32, docs/INFLATE_ZIP.md). The fast
- * loop has a variant without pair tests for tables without pairs.
+ * 0.1-0.2). Below that, the slot visits of small blocks (XHTML files) and the pair tests in
+ * the fast loop cost more than the pairs save (RV32, docs/INFLATE_ZIP.md). The fast loop has a
+ * variant without pair tests for tables without pairs.
  */
 #define PAIR_MIN_SHARE (1u << 19) /* of 2^20 */
-static bool pair_literals(uint32_t *table, const unsigned literal_count[MAX_CODE_BITS + 1])
+static bool pair_literals(uint32_t *table, const unsigned literal_count[MAX_CODE_BITS + 1],
+                          uint32_t seconds[PAIR_SECONDS_MAX])
 {
     /* slots[l]: root slots taken by literals of l bits; below[l]: by literals of at most l. */
     uint32_t slots[LITLEN_ROOT_BITS + 1], below[LITLEN_ROOT_BITS + 1];
@@ -327,21 +344,29 @@ static bool pair_literals(uint32_t *table, const unsigned literal_count[MAX_CODE
     if (pair_share < PAIR_MIN_SHARE)
         return false;
     const unsigned longest_first = LITLEN_ROOT_BITS - shortest;
-    bool paired = false;
-    for (unsigned i = 1u << LITLEN_ROOT_BITS; i-- > 0;) {
-        uint32_t first = table[i];
-        unsigned len1 = ENTRY_NBITS(first);
-        if (!(first & ENTRY_LITERAL) || len1 > longest_first)
-            continue;
-        uint32_t second = table[i >> len1];
-        unsigned len = len1 + ENTRY_NBITS(second);
-        if (!(second & ENTRY_LITERAL) || len > LITLEN_ROOT_BITS)
-            continue;
-        table[i] = ENTRY_LITERAL_PAIR | (second << 8 & 0xFF000000u) | (first & 0x00FF0000u) |
-                   (len1 << 4) | len;
-        paired = true;
+    const unsigned nseconds = 1u << longest_first; /* at most PAIR_SECONDS_MAX: shortest >= 1 */
+    for (unsigned k = 0; k < nseconds; k++) {
+        uint32_t second = table[k];
+        seconds[k] = (second & ENTRY_LITERAL) ? ((second << 8) & 0xFF000000u) | ENTRY_NBITS(second)
+                                              : 0xFu;
     }
-    return paired;
+    /* A first code's lowest slot is c1 itself, below 2^len1. A share above zero means that
+     * some pair fits: the table holds pairs once this loop is done. */
+    for (unsigned c1 = 0; c1 < nseconds; c1++) {
+        uint32_t first = table[c1];
+        unsigned len1 = ENTRY_NBITS(first);
+        if (!(first & ENTRY_LITERAL) || len1 > longest_first || c1 >> len1 != 0)
+            continue;
+        const uint32_t base = ENTRY_LITERAL_PAIR | (first & 0x00FF0000u) | (len1 << 4) | len1;
+        const unsigned room = LITLEN_ROOT_BITS - len1, count = 1u << room;
+        uint32_t *slot = table + c1;
+        for (unsigned k = 0; k < count; k++, slot += 1u << len1) {
+            uint32_t part = seconds[k];
+            if ((part & 0xFu) <= room)
+                *slot = base + part;
+        }
+    }
+    return true;
 }
 
 static void build_fixed_tables(ink_inflate *s)
@@ -405,36 +430,50 @@ static void adler32_bytes(uint32_t *a, uint32_t *b, const uint8_t *data, size_t 
 /*
  * `nwords` aligned words (at most ADLER_BLOCK_WORDS) added to the sums without a reduction, the
  * same integers as byte by byte. The four byte lanes of a little-endian word (k = 0..3, stream
- * order) are kept in two words of 16-bit lanes, even (k = 0, 2) and odd (k = 1, 3); per word
+ * order) are split into two words of 16-bit lanes, even (k = 0, 2) and odd (k = 1, 3); per word
  * A += its bytes and B += A, so that B_k = sum_j (N - j) byte_jk over the block's words
  * j = 0..N-1. A byte at position p = 4j + k of the L = 4N bytes adds L - p = 4(N - j) - k times
  * itself to b, hence
  *   a += A0 + A1 + A2 + A3,   b += L * a + 4 (B0 + B1 + B2 + B3) - (A1 + 2 A2 + 3 A3).
- * Per word: one load, three instructions to split the lanes, four adds.
+ * Only the odd lanes are split off per word: the whole words are summed as they are, and since
+ * word = even + (odd << 8), the even sums are the whole sums minus the odd sums shifted by 8,
+ * modulo 2^32, which is exact because every even lane stays under 2^16. Per word: one load, two
+ * instructions to split the odd lanes, four adds.
  */
+/* The block sums of adler32_words: whole words, their odd lanes, and the running sums of both. */
+typedef struct adler_lanes {
+    uint32_t whole, odd, whole_b, odd_b;
+} adler_lanes;
+
+static inline void adler_add_word(adler_lanes *sums, uint32_t word)
+{
+    sums->whole += word;
+    sums->odd += (word >> 8) & 0x00FF00FFu;
+    sums->whole_b += sums->whole;
+    sums->odd_b += sums->odd;
+}
+
 static void adler32_words(uint32_t *a, uint32_t *b, const aliased_word *words, uint32_t nwords)
 {
-    const uint32_t lanes = 0x00FF00FFu;
-    uint32_t even = 0, odd = 0, even_b = 0, odd_b = 0;
+    adler_lanes sums = {0, 0, 0, 0};
     const aliased_word *end = words + nwords;
-    if (nwords & 1u) {
-        uint32_t w = *words++;
-        even = w & lanes;
-        odd = (w >> 8) & lanes;
-        even_b = even;
-        odd_b = odd;
+    if (nwords & 1u)
+        adler_add_word(&sums, *words++);
+    if (nwords & 2u) {
+        adler_add_word(&sums, words[0]);
+        adler_add_word(&sums, words[1]);
+        words += 2;
     }
-    for (; words != end; words += 2) {
-        uint32_t w0 = words[0], w1 = words[1];
-        even += w0 & lanes;
-        odd += (w0 >> 8) & lanes;
-        even_b += even;
-        odd_b += odd;
-        even += w1 & lanes;
-        odd += (w1 >> 8) & lanes;
-        even_b += even;
-        odd_b += odd;
+    /* Four words a step: the loop's pointer step and branch are a tenth of the work. */
+    for (; words != end; words += 4) {
+        uint32_t w0 = words[0], w1 = words[1], w2 = words[2], w3 = words[3];
+        adler_add_word(&sums, w0);
+        adler_add_word(&sums, w1);
+        adler_add_word(&sums, w2);
+        adler_add_word(&sums, w3);
     }
+    const uint32_t odd = sums.odd, odd_b = sums.odd_b;
+    const uint32_t even = sums.whole - (odd << 8), even_b = sums.whole_b - (odd_b << 8);
     uint32_t both = even + odd; /* lanes at most 2 * 255 * 22 */
     uint32_t sum_a = (both & 0xFFFFu) + (both >> 16);
     uint32_t sum_b = (even_b & 0xFFFFu) + (even_b >> 16) + (odd_b & 0xFFFFu) + (odd_b >> 16);
@@ -504,6 +543,12 @@ uint64_t ink_inflate_total_out(const ink_inflate *state)
     return state ? state->total_out : 0;
 }
 
+uint8_t *ink_inflate_window_space(const ink_inflate *state, size_t *nbytes)
+{
+    *nbytes = INK_INFLATE_WINDOW_BYTES - state->window_next;
+    return state->window + state->window_next;
+}
+
 /* Copies `length` bytes from `distance` back, where the history is the ring (older bytes)
  * followed by this call's output [out_start, out). The caller has checked that the distance
  * lies within the history and that the output has room. */
@@ -520,8 +565,19 @@ static uint8_t *copy_from_history(const ink_inflate *s, uint8_t *out, const uint
             uint32_t run = INK_INFLATE_WINDOW_BYTES - position;
             if (run > n)
                 run = n;
-            memcpy(out, s->window + position, run);
-            out += run;
+            const uint8_t *src = s->window + position;
+            /* analyzer-ok: -fanalyzer takes `out` for NULL (an empty output); a match is only
+             * decoded with room for it, so `out` points into the caller's output here. */
+            if (src >= out + run || src + run <= out) {
+                memcpy(out, src, run);
+                out += run;
+            } else {
+                /* Output written in the window, a distance of nearly 32 KB: the source is the
+                 * oldest history, just ahead of the output, each byte read before the output
+                 * reaches it (analyzer-ok: `out` is not NULL, as above). */
+                for (uint32_t i = 0; i < run; i++)
+                    *out++ = src[i];
+            }
             n -= run;
             position = 0;
         }
@@ -583,16 +639,16 @@ static inline uint8_t *put_pair(uint8_t *out, uint32_t entry)
     return out + 2;
 }
 
-/* Decodes the next symbol from the root table alone if it is a literal or a pair (tested in
- * that order: a single literal costs what it did before pairs existed). */
+/* Decodes the next symbol from the root table alone if it is a literal or a pair. With pairs,
+ * which a table has only when most lookups would decode one, the pair is tested first. */
 static inline bool root_literals(const uint32_t *litlen, bitbuf_t *bitbuf, unsigned *bitsleft,
                                  uint8_t **out, bool pairs)
 {
     uint32_t entry = litlen[*bitbuf & ((1u << LITLEN_ROOT_BITS) - 1)];
-    if (entry & ENTRY_LITERAL) {
-        *(*out)++ = (uint8_t)ENTRY_VALUE(entry);
-    } else if (pairs && (entry & ENTRY_LITERAL_PAIR) != 0) {
+    if (pairs && (entry & ENTRY_LITERAL_PAIR) != 0) {
         *out = put_pair(*out, entry);
+    } else if (entry & ENTRY_LITERAL) {
+        *(*out)++ = (uint8_t)ENTRY_VALUE(entry);
     } else {
         return false;
     }
@@ -616,7 +672,9 @@ static inline bool root_literals(const uint32_t *litlen, bitbuf_t *bitbuf, unsig
 
 /*
  * The fast loop: decodes whole symbols while at least FAST_IN_MARGIN input bytes and
- * FAST_OUT_MARGIN output bytes remain, so no check for either end is needed inside a symbol.
+ * FAST_OUT_MARGIN output bytes remain, so no check for the input's end is needed inside a
+ * symbol; a match with less room left than its length and a word is left to the caller's
+ * state machine (MODE_MATCH), which copies it as the output allows.
  * Entered with fewer than 8 bits buffered; on return, whole unused bytes are given back to
  * the input so the buffer again holds fewer than 8 bits. Returns NULL or a fault.
  */
@@ -638,7 +696,23 @@ fast_loop(ink_inflate *s, const uint8_t **in_p, const uint8_t *in_end, uint8_t *
 
     do {
         FAST_REFILL();
+        /* Root literals and pairs are tested before links (they never are links); with
+         * pairs, which most lookups then decode, the pair first. */
         uint32_t entry = litlen[bitbuf & ((1u << LITLEN_ROOT_BITS) - 1)];
+        if (pairs && (entry & ENTRY_LITERAL_PAIR) != 0) {
+            bitbuf >>= ENTRY_NBITS(entry);
+            bitsleft -= ENTRY_NBITS(entry);
+            out = put_pair(out, entry);
+            MORE_ROOT_LITERALS();
+            continue;
+        }
+        if (__builtin_expect((entry & ENTRY_LITERAL) != 0, 1)) {
+            bitbuf >>= ENTRY_NBITS(entry);
+            bitsleft -= ENTRY_NBITS(entry);
+            *out++ = (uint8_t)ENTRY_VALUE(entry);
+            MORE_ROOT_LITERALS();
+            continue;
+        }
         if (entry & ENTRY_LINK) {
             unsigned sub_mask = (1u << ENTRY_EXTRA(entry)) - 1;
             entry = litlen[ENTRY_VALUE(entry) +
@@ -648,13 +722,8 @@ fast_loop(ink_inflate *s, const uint8_t **in_p, const uint8_t *in_end, uint8_t *
         }
         bitbuf >>= ENTRY_NBITS(entry);
         bitsleft -= ENTRY_NBITS(entry);
-        if (__builtin_expect((entry & ENTRY_LITERAL) != 0, 1)) {
+        if (entry & ENTRY_LITERAL) { /* a literal of more than LITLEN_ROOT_BITS bits */
             *out++ = (uint8_t)ENTRY_VALUE(entry);
-            MORE_ROOT_LITERALS();
-            continue;
-        }
-        if (pairs && (entry & ENTRY_LITERAL_PAIR) != 0) {
-            out = put_pair(out, entry);
             MORE_ROOT_LITERALS();
             continue;
         }
@@ -694,11 +763,17 @@ fast_loop(ink_inflate *s, const uint8_t **in_p, const uint8_t *in_end, uint8_t *
         bitsleft -= extra;
 
         size_t produced = (size_t)(out - out_start);
+        if (distance > produced + window_have) {
+            fault = "invalid distance too far back";
+            break;
+        }
+        if ((size_t)(out_end - out) < length + sizeof(bitbuf_t)) {
+            s->length = length;
+            s->distance = distance;
+            s->mode = MODE_MATCH;
+            break;
+        }
         if (distance > produced) {
-            if (distance > produced + window_have) {
-                fault = "invalid distance too far back";
-                break;
-            }
             out = copy_from_history(s, out, out_start, distance, length);
             continue;
         }
@@ -763,6 +838,13 @@ static const char *inflate_fast(ink_inflate *s, const uint8_t **in_p, const uint
 /* Adds the newest output to the ring (keeping at most its last 32 KB). */
 static void window_update(ink_inflate *s, const uint8_t *data, size_t nbytes)
 {
+    if (data == s->window + s->window_next) { /* written in place (ink_inflate_window_space) */
+        s->window_next = (uint32_t)(s->window_next + nbytes) & WINDOW_MASK;
+        s->window_have += (uint32_t)nbytes;
+        if (s->window_have > INK_INFLATE_WINDOW_BYTES)
+            s->window_have = INK_INFLATE_WINDOW_BYTES;
+        return;
+    }
     if (nbytes >= INK_INFLATE_WINDOW_BYTES) {
         memcpy(s->window, data + nbytes - INK_INFLATE_WINDOW_BYTES, INK_INFLATE_WINDOW_BYTES);
         s->window_next = 0;
@@ -807,7 +889,8 @@ static void window_update(ink_inflate *s, const uint8_t *data, size_t nbytes)
         goto suspend;                                                                            \
     } while (0)
 
-ink_error ink_inflate_run(ink_inflate *s, ink_inflate_io *io, ink_error_info *info)
+static ink_error run(ink_inflate *s, ink_inflate_io *io, bool input_continues,
+                     ink_error_info *info)
 {
     if (!s || !io || (!io->in && io->in_nbytes) || (!io->out && io->out_nbytes))
         return ink_error_set(info, INK_ERR_INVALID_ARGUMENT, "inflate: missing state or buffer");
@@ -818,6 +901,13 @@ ink_error ink_inflate_run(ink_inflate *s, ink_inflate_io *io, ink_error_info *in
 
     const uint8_t *in = io->in, *in_end = io->in ? io->in + io->in_nbytes : io->in;
     uint8_t *out = io->out, *out_end = io->out ? io->out + io->out_nbytes : io->out;
+    const uintptr_t window_at = (uintptr_t)s->window;
+    if (io->out_nbytes > 0 && (uintptr_t)out < window_at + INK_INFLATE_WINDOW_BYTES &&
+        (uintptr_t)out_end > window_at &&
+        (out != s->window + s->window_next ||
+         io->out_nbytes > INK_INFLATE_WINDOW_BYTES - s->window_next))
+        return ink_error_set(info, INK_ERR_INVALID_ARGUMENT,
+                             "inflate: output inside the window, not at its write position");
     uint8_t *const out_start = out;
     const uint8_t *adler_start = out; /* output not yet added to the Adler-32 */
     bitbuf_t bitbuf = s->bitbuf;
@@ -963,7 +1053,7 @@ ink_error ink_inflate_run(ink_inflate *s, ink_inflate_io *io, ink_error_info *in
                                 s->nlen, TABLE_LITLEN, s->sorted_symbols,
                                 literal_count) != BUILD_OK)
                     FAIL("invalid literal/lengths set");
-                s->litlen_pairs = pair_literals(s->litlen_table, literal_count);
+                s->litlen_pairs = pair_literals(s->litlen_table, literal_count, s->pair_seconds);
             }
             if (build_table(s->dist_table, DIST_ENOUGH, DIST_ROOT_BITS, s->lens + s->nlen,
                             s->ndist, TABLE_DIST, s->sorted_symbols, NULL) != BUILD_OK)
@@ -996,7 +1086,8 @@ ink_error ink_inflate_run(ink_inflate *s, ink_inflate_io *io, ink_error_info *in
             break;
         }
         case MODE_LITLEN:
-            if (bitsleft < 8 && (size_t)(in_end - in) >= FAST_IN_MARGIN &&
+            /* (out != NULL is implied by the room; said for gcc's -fanalyzer.) */
+            if (bitsleft < 8 && (size_t)(in_end - in) >= FAST_IN_MARGIN && out != NULL &&
                 (size_t)(out_end - out) >= FAST_OUT_MARGIN) {
                 s->bitbuf = bitbuf;
                 s->bitsleft = bitsleft;
@@ -1008,6 +1099,10 @@ ink_error ink_inflate_run(ink_inflate *s, ink_inflate_io *io, ink_error_info *in
                 if (s->mode != MODE_LITLEN)
                     break;
             }
+            /* The caller will offer these last bytes again with more after them: the fast loop
+             * can then take them, rather than this byte-at-a-time path. */
+            if (input_continues && bitsleft < 8 && (size_t)(in_end - in) < FAST_IN_MARGIN)
+                goto suspend;
             for (;;) {
                 entry = table_lookup(s->litlen_table, LITLEN_ROOT_BITS, bitbuf, &nbits);
                 if (entry & ENTRY_LITERAL_PAIR)
@@ -1122,4 +1217,15 @@ suspend:
         return ink_error_set(info, INK_ERR_BAD_DATA, "inflate: %s", fault);
     }
     return INK_OK;
+}
+
+ink_error ink_inflate_run(ink_inflate *s, ink_inflate_io *io, ink_error_info *info)
+{
+    return run(s, io, false, info);
+}
+
+ink_error ink_inflate_run_input_continues(ink_inflate *s, ink_inflate_io *io,
+                                          ink_error_info *info)
+{
+    return run(s, io, true, info);
 }

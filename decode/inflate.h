@@ -53,9 +53,30 @@ typedef struct ink_inflate_io {
  * stream (bytes after it are left unconsumed in io->in), or an error. */
 ink_error ink_inflate_run(ink_inflate *state, ink_inflate_io *io, ink_error_info *info);
 
+/* ink_inflate_run for a caller whose input goes on after io->in_nbytes: inflate may also stop
+ * with up to INK_INFLATE_INPUT_TAIL_BYTES of the input unconsumed (when its fast loop has run
+ * out of input), to be offered again followed by more, instead of decoding them in its slower
+ * byte-at-a-time path. Offered fewer bytes than that, it may consume none. */
+#define INK_INFLATE_INPUT_TAIL_BYTES 16u
+ink_error ink_inflate_run_input_continues(ink_inflate *state, ink_inflate_io *io,
+                                          ink_error_info *info);
+
 bool ink_inflate_finished(const ink_inflate *state);
 
 /* Total bytes produced so far (for size checks against a zip's declared size). */
 uint64_t ink_inflate_total_out(const ink_inflate *state);
+
+/*
+ * Output straight into the window: returns the window's write position and, in *nbytes, the
+ * bytes from there to the window's end (1..32768). Passed as io->out with io->out_nbytes at most
+ * *nbytes, ink_inflate_run writes its output there, where it is history already, instead of
+ * into the caller's buffer followed by a copy into the window. The caller may read the bytes in
+ * place: they stay until later output wraps around the ring onto them (32768 bytes on), so a
+ * caller with unread bytes there asks for no more than 32768 minus their count (by taking at
+ * most *nbytes per call, only bytes at the window's end can be overtaken: the call after the
+ * position has wrapped to 0). io->out anywhere else inside the window is
+ * INK_ERR_INVALID_ARGUMENT.
+ */
+uint8_t *ink_inflate_window_space(const ink_inflate *state, size_t *nbytes);
 
 #endif

@@ -4,17 +4,17 @@
  * Memory (docs/PNG.md):
  *   PRIMARY  inflate window, 32768 bytes
  *   SCRATCH  inflate state, INK_INFLATE_STATE_BYTES rounded up to 8 (7968 today)
- *   DITHER   [read buffer: 1024] [row buffer: align8(row_nbytes)] [inflated bytes: 1 KB to
- *            16 KB] [gray: align8(width) bytes, or for Adam7 `slots` rows of `width` bytes
- *            holding a band's even rows]; the read buffer is claimed first (the header needs it),
- *            the rest once the header has given the width.
+ *   DITHER   [read buffer: 1024] [row buffer: align8(row_nbytes)] [carry: 1024, of which 8
+ *            bytes are used] [gray: align8(width) bytes, or for Adam7 `slots` rows of `width`
+ *            bytes holding a band's even rows]; the read buffer is claimed first (the header
+ *            needs it), the rest once the header has given the width.
  *
- * The image data is inflated ahead into the inflated-bytes buffer, as much as it holds (up to
- * 16 KB when the rows leave room, 1 KB at least and for Adam7, whose band slots need the room
- * more), so that inflate runs its fast loop over many rows per call rather than stopping at
- * every row and in each piece's last 266 bytes. Rows are unfiltered from that buffer in place
- * over the previous row (png_unfilter.c), then converted to gray into the gray area and handed
- * to the sink.
+ * The image data is inflated straight into the inflate window (ink_inflate_window_space), ahead
+ * as far as the window's end and the buffered input allow, so that inflate runs its fast loop
+ * over many rows per call and copies nothing into its history. Rows are unfiltered from the
+ * window in place over the previous row (png_unfilter.c), then converted to gray into the gray
+ * area and handed to the sink. A pixel that the window's end splits is put together in the
+ * carry.
  *
  * Adam7: rows come out top to bottom, so the image is produced in bands of 2 * slots rows.
  * For each band the IDAT stream is inflated from its start: passes 1-6 (which make up the even
@@ -32,10 +32,13 @@
 #include "decode/png_internal.h"
 
 #define INK_PNG_READ_BUFFER_BYTES 1024u
-/* The inflated-bytes buffer: at least this (the width limits are computed with it) ... */
-#define INK_PNG_MIN_INFLATED_BYTES 1024u
-/* ... and at most this, when the rows of a non-interlaced image leave room. */
-#define INK_PNG_MAX_INFLATED_BYTES 16384u
+/* Input offered to inflate at least, while a chunk has more (INK_INFLATE_INPUT_TAIL_BYTES of it
+ * may be left to the next call): several times the tail, so that every call makes progress. */
+#define INK_PNG_INFLATE_MIN_INPUT_BYTES 64u
+/* The carry: a pixel (at most 8 bytes) split by the inflate window's end. The plan keeps the
+ * 1 KB that the inflated-bytes buffer had before inflate wrote into its window, so that the
+ * width limits stay those the tests and docs state. */
+#define INK_PNG_CARRY_BYTES 1024u
 /* Adam7 work cap: stream_passes x image bytes inflated, at most 1 GiB (about two minutes on
  * the board at ~20 instructions per byte and 160 MHz). */
 #define INK_PNG_MAX_ADAM7_INFLATE_BYTES (1ull << 30)
@@ -57,10 +60,13 @@ typedef struct png_decoder {
     uint32_t inflate_nbytes;
     uint8_t *window;
     uint8_t *row;    /* the row buffer */
-    uint8_t *inflated;          /* image data inflated ahead: unread bytes are */
-    uint32_t inflated_capacity; /* inflated[inflated_pos, inflated_len) */
-    uint32_t inflated_pos;
-    uint32_t inflated_len;
+    /* Unread inflated bytes: next[0, next_nbytes), in the window, ending at its write position;
+     * or, while a pixel split by the window's end is read, in carry, and then the window's
+     * bytes from ring_next to its write position. */
+    const uint8_t *next;
+    uint32_t next_nbytes;
+    uint8_t *carry;
+    const uint8_t *ring_next; /* NULL unless next is in carry */
     /* An inflate error met while inflating ahead, once the bytes asked for were there: it is
      * reported only if those bytes run out (libpng ignores errors after the last row). */
     ink_error deferred_error;
@@ -72,7 +78,7 @@ typedef struct png_decoder {
 static uint64_t dither_needed(uint32_t width, uint32_t bits_per_pixel)
 {
     uint64_t row = ((uint64_t)width * bits_per_pixel + 7u) / 8u;
-    return align8(row) + INK_PNG_MIN_INFLATED_BYTES + align8(width);
+    return align8(row) + INK_PNG_CARRY_BYTES + align8(width);
 }
 
 ink_error ink_png_plan_for(uint32_t width, uint32_t height, uint8_t color_type, uint8_t bit_depth,
@@ -103,16 +109,10 @@ ink_error ink_png_plan_for(uint32_t width, uint32_t height, uint8_t color_type, 
                              ink_png_format_name(color_type, bit_depth, false), (unsigned long)low);
     }
     plan->row_nbytes = (uint32_t)ink_png_row_nbytes(&pixels, width);
-    plan->inflated_nbytes = INK_PNG_MIN_INFLATED_BYTES;
-    const uint32_t fixed = align8(plan->row_nbytes) + INK_PNG_MIN_INFLATED_BYTES;
+    plan->carry_nbytes = INK_PNG_CARRY_BYTES;
+    const uint32_t fixed = align8(plan->row_nbytes) + INK_PNG_CARRY_BYTES;
     if (!interlaced) {
-        uint32_t room = INK_PNG_DITHER_BUDGET - fixed - align8(width); /* >= 0 checked above */
-        room &= ~7u;
-        plan->inflated_nbytes += room < INK_PNG_MAX_INFLATED_BYTES - INK_PNG_MIN_INFLATED_BYTES
-                                     ? room
-                                     : INK_PNG_MAX_INFLATED_BYTES - INK_PNG_MIN_INFLATED_BYTES;
-        plan->dither_nbytes = INK_PNG_READ_BUFFER_BYTES + align8(plan->row_nbytes) +
-                              plan->inflated_nbytes + align8(width);
+        plan->dither_nbytes = INK_PNG_READ_BUFFER_BYTES + fixed + align8(width);
         plan->band_rows = height;
         plan->stream_passes = 1;
         return INK_OK;
@@ -165,25 +165,25 @@ static ink_error report_deferred(png_decoder *dec, ink_error_info *info)
 }
 
 /*
- * Makes at least `need` (at most 8) inflated bytes available at inflated[inflated_pos], crossing
- * IDAT chunks if it must, and inflates ahead as far as the buffer and the current chunk's
- * buffered input allow.
+ * Inflates into the window at its write position, towards the window's end (`stop_short`: to
+ * one byte before it, so that the write position does not wrap): at least `want` bytes
+ * (crossing IDAT chunks if it must), then ahead as far as the current chunk's buffered input
+ * allows. Stops early at the end of the stream, or at an error met once `want` bytes are there
+ * (kept in deferred_error: libpng ignores errors after the last row). *produced receives the
+ * bytes written.
  */
-static ink_error fill(png_decoder *dec, uint32_t need, ink_error_info *info)
+static ink_error inflate_more(png_decoder *dec, uint32_t want, bool stop_short,
+                              uint32_t *produced, ink_error_info *info)
 {
-    uint32_t have = dec->inflated_len - dec->inflated_pos;
-    if (have >= need)
-        return INK_OK;
-    /* The leftover (under a pixel) moves to the front, placed so that new output lands at an
-     * address congruent to the stream position mod 4: inflate's copy into its window ring is
-     * then word by word. */
-    uint32_t start = (uint32_t)(ink_inflate_total_out(dec->inflate) - have) & 3u;
-    memmove(dec->inflated + start, dec->inflated + dec->inflated_pos, have);
-    dec->inflated_pos = start;
-    dec->inflated_len = start + have;
     ink_png_reader *reader = &dec->reader;
-    while (dec->inflated_len < dec->inflated_capacity) {
-        const bool enough = dec->inflated_len - dec->inflated_pos >= need;
+    size_t space;
+    uint8_t *out = ink_inflate_window_space(dec->inflate, &space);
+    if (stop_short)
+        space--;
+    uint32_t done = 0;
+    *produced = 0;
+    while (done < space) {
+        const bool enough = done >= want;
         if (dec->deferred_error != INK_OK || ink_inflate_finished(dec->inflate))
             break;
         if (reader->chunk_left == 0) {
@@ -196,22 +196,28 @@ static ink_error fill(png_decoder *dec, uint32_t need, ink_error_info *info)
         }
         if (enough && reader->position == reader->length)
             break; /* inflate ahead only from input already read */
+        /* Within a chunk, inflate leaves its last few input bytes to the next call, after
+         * more have been read behind them: its fast loop then takes them. */
         const uint8_t *bytes;
         uint32_t available;
-        ink_error err = ink_png_chunk_peek(reader, &bytes, &available, info);
+        ink_error err = ink_png_chunk_peek_at_least(reader, INK_PNG_INFLATE_MIN_INPUT_BYTES,
+                                                    &bytes, &available, info);
         if (err != INK_OK)
             return err;
-        uint32_t space = dec->inflated_capacity - dec->inflated_len;
-        ink_inflate_io io = {bytes, available, dec->inflated + dec->inflated_len, space};
+        ink_inflate_io io = {bytes, available, out + done, space - done};
         ink_error_info inflate_info;
         ink_error_clear(&inflate_info);
-        err = ink_inflate_run(dec->inflate, &io, &inflate_info);
+        if (available >= INK_PNG_INFLATE_MIN_INPUT_BYTES && available < reader->chunk_left)
+            err = ink_inflate_run_input_continues(dec->inflate, &io, &inflate_info);
+        else
+            err = ink_inflate_run(dec->inflate, &io, &inflate_info);
         uint32_t consumed = available - (uint32_t)io.in_nbytes;
-        uint32_t produced = space - (uint32_t)io.out_nbytes;
+        uint32_t written = (uint32_t)(space - done - io.out_nbytes);
         ink_png_chunk_consume(reader, consumed);
-        dec->inflated_len += produced;
+        done += written;
+        *produced = done;
         if (err != INK_OK) {
-            if (dec->inflated_len - dec->inflated_pos >= need) {
+            if (done >= want) {
                 dec->deferred_error = err;
                 break;
             }
@@ -219,16 +225,85 @@ static ink_error fill(png_decoder *dec, uint32_t need, ink_error_info *info)
                 *info = inflate_info;
             return ink_error_set(info, err, "PNG: bad zlib data in IDAT");
         }
-        if (consumed == 0 && produced == 0 && !ink_inflate_finished(dec->inflate))
+        if (consumed == 0 && written == 0 && !ink_inflate_finished(dec->inflate))
             return ink_error_set(info, INK_ERR_INTERNAL, "PNG: inflate made no progress");
     }
-    if (dec->inflated_len - dec->inflated_pos >= need)
-        return INK_OK;
+    return INK_OK;
+}
+
+static const uint8_t *window_write_position(const png_decoder *dec)
+{
+    size_t space;
+    return ink_inflate_window_space(dec->inflate, &space);
+}
+
+/*
+ * Makes at least `need` (at most 8: a pixel) unread bytes contiguous at dec->next. They are
+ * read in place in the window; when the window's end splits them, the bytes before the end and
+ * the first ones after its start (the write position has wrapped there) are put together in
+ * the carry, and reading goes on in the window after them once the carry is used up. While the
+ * carry is read, the write position stays short of the window's end: bytes from ring_next to
+ * it are then unambiguous.
+ */
+static ink_error fill(png_decoder *dec, uint32_t need, ink_error_info *info)
+{
+    const uint8_t *const window_end = dec->window + INK_INFLATE_WINDOW_BYTES;
+    for (;;) {
+        uint32_t have = dec->next_nbytes;
+        if (have >= need)
+            return INK_OK;
+        if (dec->ring_next) {
+            const uint8_t *write_position = window_write_position(dec);
+            if (have == 0) { /* the carry is used up: back to the window */
+                dec->next = dec->ring_next;
+                dec->next_nbytes = (uint32_t)(write_position - dec->ring_next);
+                dec->ring_next = NULL;
+                continue;
+            }
+            memmove(dec->carry, dec->next, have);
+            uint32_t take = need - have;
+            if (take > (uint32_t)(write_position - dec->ring_next))
+                take = (uint32_t)(write_position - dec->ring_next);
+            memcpy(dec->carry + have, dec->ring_next, take);
+            dec->ring_next += take;
+            dec->next = dec->carry;
+            dec->next_nbytes = have + take;
+            if (dec->next_nbytes >= need)
+                return INK_OK;
+        } else if (dec->next + have == window_end) {
+            /* The write position has wrapped to the window's start. */
+            if (have > 0) {
+                memmove(dec->carry, dec->next, have);
+                dec->next = dec->carry;
+                dec->ring_next = dec->window;
+                continue;
+            }
+            dec->next = dec->window;
+        }
+        uint32_t produced;
+        ink_error err = inflate_more(dec, need - dec->next_nbytes, dec->ring_next != NULL,
+                                     &produced, info);
+        if (err != INK_OK)
+            return err;
+        if (!dec->ring_next)
+            dec->next_nbytes += produced;
+        if (produced == 0)
+            break;
+    }
     if (dec->deferred_error != INK_OK)
         return report_deferred(dec, info);
     return ink_error_set(info, INK_ERR_BAD_DATA,
                          "PNG: not enough image data (zlib stream ends after %llu bytes)",
                          (unsigned long long)ink_inflate_total_out(dec->inflate));
+}
+
+/* The unread bytes inflated ahead: next's and, while the carry is read, the window's after it. */
+static uint32_t unread_nbytes(const png_decoder *dec)
+{
+    uint32_t n = dec->next_nbytes;
+    if (dec->ring_next)
+        n += (uint32_t)(window_write_position(dec) - dec->ring_next);
+    return n;
 }
 
 /* Decompressed bytes accepted after the last row. Deflate expands up to 1032:1, so "linear in
@@ -244,7 +319,7 @@ static ink_error fill(png_decoder *dec, uint32_t need, ink_error_info *info)
 static ink_error finish(png_decoder *dec, ink_error_info *info)
 {
     ink_png_reader *reader = &dec->reader;
-    uint32_t extra_nbytes = dec->inflated_len - dec->inflated_pos; /* inflated ahead */
+    uint32_t extra_nbytes = unread_nbytes(dec); /* inflated ahead */
     /* A fault right at the end of the image data is one libpng meets while its inflate still
      * reads the last row (zlib decodes the next symbol, or checks the trailer, without output
      * space): an error there, as it is for ours. Later faults are benign (below). */
@@ -264,7 +339,9 @@ static ink_error finish(png_decoder *dec, ink_error_info *info)
         ink_error err = ink_png_chunk_peek(reader, &bytes, &available, info);
         if (err != INK_OK)
             return err;
-        ink_inflate_io io = {bytes, available, dec->inflated, dec->inflated_capacity};
+        size_t space;
+        uint8_t *discard = ink_inflate_window_space(dec->inflate, &space);
+        ink_inflate_io io = {bytes, available, discard, space};
         ink_error_info ignored;
         ink_error_clear(&ignored);
         err = ink_inflate_run(dec->inflate, &io, &ignored);
@@ -272,9 +349,8 @@ static ink_error finish(png_decoder *dec, ink_error_info *info)
         ink_png_chunk_consume(reader, consumed);
         if (err != INK_OK)
             break; /* libpng: a benign error once the rows are complete */
-        extra_nbytes += (uint32_t)(dec->inflated_capacity - io.out_nbytes);
-        if (consumed == 0 && io.out_nbytes == dec->inflated_capacity &&
-            !ink_inflate_finished(dec->inflate))
+        extra_nbytes += (uint32_t)(space - io.out_nbytes);
+        if (consumed == 0 && io.out_nbytes == space && !ink_inflate_finished(dec->inflate))
             return ink_error_set(info, INK_ERR_INTERNAL, "PNG: inflate made no progress");
     }
     if (extra_nbytes > PNG_MAX_EXTRA_NBYTES)
@@ -312,7 +388,8 @@ static ink_error read_row(png_decoder *dec, uint32_t row_nbytes, enum row_use us
     ink_error err = fill(dec, 1, info);
     if (err != INK_OK)
         return err;
-    uint8_t filter = dec->inflated[dec->inflated_pos++];
+    uint8_t filter = *dec->next++;
+    dec->next_nbytes--;
     if (filter > 4)
         return ink_error_set(info, INK_ERR_BAD_DATA, "PNG: invalid filter type %u", filter);
     const uint32_t bpp = dec->header.pixels.filter_bpp;
@@ -323,17 +400,17 @@ static ink_error read_row(png_decoder *dec, uint32_t row_nbytes, enum row_use us
         err = fill(dec, bpp, info); /* the row's bytes left are a multiple of bpp */
         if (err != INK_OK)
             return err;
-        uint32_t n = dec->inflated_len - dec->inflated_pos;
+        uint32_t n = dec->next_nbytes;
         if (n > row_nbytes - offset)
             n = row_nbytes - offset;
         n -= n % bpp;
         if (fused)
-            ink_png_unfilter_gray_chunk(&state, dec->row, offset,
-                                        dec->inflated + dec->inflated_pos, n,
+            ink_png_unfilter_gray_chunk(&state, dec->row, offset, dec->next, n,
                                         &dec->header.pixels, gray + offset / bpp);
         else if (use != ROW_SKIP)
-            ink_png_unfilter_chunk(&state, dec->row, offset, dec->inflated + dec->inflated_pos, n);
-        dec->inflated_pos += n;
+            ink_png_unfilter_chunk(&state, dec->row, offset, dec->next, n);
+        dec->next += n;
+        dec->next_nbytes -= n;
         offset += n;
     }
     *converted = fused;
@@ -361,8 +438,9 @@ static ink_error sweep(png_decoder *dec, uint32_t y0, uint32_t y1, bool first, b
                            INK_INFLATE_ZLIB);
     if (err != INK_OK)
         return ink_error_set(info, err, "PNG: cannot set up inflate");
-    dec->inflated_pos = 0;
-    dec->inflated_len = 0;
+    dec->next = dec->window;
+    dec->next_nbytes = 0;
+    dec->ring_next = NULL;
     dec->deferred_error = INK_OK;
 
     const ink_png_pixels *pixels = &dec->header.pixels;
@@ -468,9 +546,8 @@ static ink_error decode_claimed(png_decoder *dec, ink_arena *arena, const ink_li
         return err;
     dec->window = claims[2].bytes;
     dec->row = claims[3].bytes;
-    dec->inflated = dec->row + align8(dec->plan.row_nbytes);
-    dec->inflated_capacity = dec->plan.inflated_nbytes;
-    dec->gray = dec->inflated + dec->plan.inflated_nbytes;
+    dec->carry = dec->row + align8(dec->plan.row_nbytes);
+    dec->gray = dec->carry + dec->plan.carry_nbytes;
 
     ink_image_info image = {
         .width = header->width,

@@ -10,12 +10,13 @@
  * pixel can only be 0 or 255 (1-bit gray, black/white palettes, with the background applied).
  *
  * Memory (docs/PNG.md has the plan and its arithmetic). While decode runs it claims
- *   PRIMARY  the whole region: the inflate 32 KB window;
+ *   PRIMARY  the whole region: the inflate 32 KB window, which the image data is inflated
+ *            into and read from in place;
  *   SCRATCH  from offset 0, the inflate state (INK_INFLATE_STATE_BYTES rounded up to 8);
  *   DITHER   from offset 0, ink_png_plan().dither_nbytes: a 1 KB read buffer, one row buffer
- *            (rows are unfiltered in place over the previous row), a buffer of image data
- *            inflated ahead (1 KB for Adam7, else up to 16 KB as room allows), and the gray
- *            output (one row, or for Adam7 a band of even rows);
+ *            (rows are unfiltered in place over the previous row), a 1 KB carry (a pixel split
+ *            by the window's end; 8 bytes of it are used), and the gray output (one row, or for
+ *            Adam7 a band of even rows);
  * and releases them all before returning, on success and on error. ROW and IMAGE2 are never
  * touched. The decoder's own context is on the stack: about 1.7 KB at its peak on x86-64 (the
  * PLTE/tRNS tables while the header is read), about 1.1 KB while rows are decoded.
@@ -64,7 +65,7 @@ ink_error ink_png_decode(const ink_source *source, ink_arena *arena, const ink_l
 typedef struct ink_png_plan {
     uint32_t row_nbytes;      /* bytes of one full-width filtered row, filter byte excluded */
     uint32_t dither_nbytes;   /* bytes claimed from DITHER's start */
-    uint32_t inflated_nbytes; /* the buffer of image data inflated ahead (1 KB to 16 KB) */
+    uint32_t carry_nbytes;    /* the carry: a pixel split by the inflate window's end (1 KB) */
     uint32_t band_rows;       /* output rows per inflate pass (the height when not interlaced) */
     uint32_t stream_passes;   /* times the IDAT stream is inflated (1 when not interlaced) */
 } ink_png_plan;

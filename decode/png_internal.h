@@ -68,6 +68,12 @@ ink_error ink_png_chunk_read(ink_png_reader *reader, uint8_t *dst, uint32_t nbyt
 ink_error ink_png_chunk_peek(ink_png_reader *reader, const uint8_t **bytes, uint32_t *nbytes,
                              ink_error_info *info);
 void ink_png_chunk_consume(ink_png_reader *reader, uint32_t nbytes);
+/* ink_png_chunk_peek, but first, when fewer than `min_nbytes` data bytes are buffered and the
+ * chunk has more, moves them to the buffer's front and reads more behind them: *nbytes is then
+ * at least min(min_nbytes, chunk_left) unless the source ends. */
+ink_error ink_png_chunk_peek_at_least(ink_png_reader *reader, uint32_t min_nbytes,
+                                      const uint8_t **bytes, uint32_t *nbytes,
+                                      ink_error_info *info);
 /* Skips the rest of the data and reads the stored CRC; *crc_ok says whether it matched. */
 ink_error ink_png_chunk_end(ink_png_reader *reader, bool *crc_ok, ink_error_info *info);
 
@@ -129,7 +135,7 @@ void ink_png_unfilter_chunk(ink_png_unfilter *state, uint8_t *row, uint32_t offs
 
 /*
  * Unfiltering fused with the gray conversion, for the rows where it pays (non-interlaced):
- * 8-bit RGB without tRNS with Sub, Average or Paeth, 8-bit RGBA with Sub or Average; Up and
+ * 8-bit RGB without tRNS with Sub, Up, Average or Paeth, 8-bit RGBA with Sub, Up or Average;
  * None rows, and every other case, go through ink_png_unfilter_chunk and ink_png_gray_row.
  * Does what ink_png_unfilter_chunk does and also writes the chunk's pixels' gray to
  * gray[0..nbytes/bpp).

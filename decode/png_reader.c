@@ -124,6 +124,29 @@ ink_error ink_png_chunk_peek(ink_png_reader *reader, const uint8_t **bytes, uint
     return INK_OK;
 }
 
+ink_error ink_png_chunk_peek_at_least(ink_png_reader *reader, uint32_t min_nbytes,
+                                      const uint8_t **bytes, uint32_t *nbytes,
+                                      ink_error_info *info)
+{
+    uint32_t buffered = reader->length - reader->position;
+    if (buffered > 0 && buffered < min_nbytes && buffered < reader->chunk_left &&
+        reader->position > 0) {
+        memmove(reader->buffer, reader->buffer + reader->position, buffered);
+        reader->buffer_offset += reader->position;
+        reader->position = 0;
+        reader->length = buffered;
+        size_t got = 0;
+        ink_error err = reader->source->read(reader->source->user, reader->buffer + buffered,
+                                             reader->buffer_nbytes - buffered, &got);
+        if (err != INK_OK)
+            return ink_error_set(info, err, "PNG: reading the source failed");
+        if (got > reader->buffer_nbytes - buffered)
+            return ink_error_set(info, INK_ERR_IO, "PNG: the source returned more than asked");
+        reader->length += (uint32_t)got;
+    }
+    return ink_png_chunk_peek(reader, bytes, nbytes, info);
+}
+
 void ink_png_chunk_consume(ink_png_reader *reader, uint32_t nbytes)
 {
     reader->chunk_crc = ink_crc32_update(reader->chunk_crc, reader->buffer + reader->position, nbytes);

@@ -254,8 +254,8 @@ void ink_png_unfilter_chunk(ink_png_unfilter *state, uint8_t *row, uint32_t offs
 
 /* ---- unfiltering fused with the gray conversion (8-bit RGB and RGBA rows) ---- */
 
-/* Measured on RV32 (docs/PNG.md): fused Sub and Average pay for RGB and RGBA, fused Paeth for
- * RGB only; for RGBA the four channels' a and c, the gray weights and the compositing terms
+/* Measured on RV32 (docs/PNG.md): fused Sub, Up and Average pay for RGB and RGBA, fused Paeth
+ * for RGB only; for RGBA the four channels' a and c, the gray weights and the compositing terms
  * do not fit the registers together with Paeth's comparisons, and the lanes plus the gray pass
  * cost less. */
 bool ink_png_unfilter_gray_applies(const ink_png_pixels *pixels, uint8_t filter)
@@ -263,13 +263,13 @@ bool ink_png_unfilter_gray_applies(const ink_png_pixels *pixels, uint8_t filter)
     if (pixels->bit_depth != 8)
         return false;
     if (pixels->color_type == INK_PNG_COLOR_RGB && !pixels->has_trns)
-        return filter == 1 || filter == 3 || filter == 4;
-    return pixels->color_type == INK_PNG_COLOR_RGBA && (filter == 1 || filter == 3);
+        return filter != 0;
+    return pixels->color_type == INK_PNG_COLOR_RGBA && filter != 0 && filter != 4;
 }
 
 /*
  * Pixel by pixel, with each channel's a and c in registers (BPP and FILTER constants: inlined
- * for each of the five row kinds below) and the pixel's gray computed while its bytes are in
+ * for each of the seven row kinds below) and the pixel's gray computed while its bytes are in
  * registers: the separate gray pass would load them again. Same results as the lane functions
  * followed by ink_png_gray_row (test_png_rows compares both with the references).
  */
@@ -278,7 +278,13 @@ gray_pixel(uint8_t *out, const uint8_t *src, uint8_t *gray, uint32_t a[4], uint3
            const uint32_t bpp, const unsigned filter, uint32_t bg, uint32_t bg_term)
 {
     uint32_t b0 = out[0], b1 = out[1], b2 = out[2], b3 = bpp == 4 ? out[3] : 0;
-    if (filter == 1) {
+    if (filter == 2) {
+        a[0] = sub_byte(src[0], b0);
+        a[1] = sub_byte(src[1], b1);
+        a[2] = sub_byte(src[2], b2);
+        if (bpp == 4)
+            a[3] = sub_byte(src[3], b3);
+    } else if (filter == 1) {
         a[0] = sub_byte(src[0], a[0]);
         a[1] = sub_byte(src[1], a[1]);
         a[2] = sub_byte(src[2], a[2]);
@@ -360,6 +366,8 @@ void ink_png_unfilter_gray_chunk(ink_png_unfilter *state, uint8_t *row, uint32_t
         const uint32_t npixels = nbytes / 3;
         if (state->filter == 1)
             unfilter_gray_pixels(out, src, npixels, 3, 1, row_start, upper_left, gray, bg, bg_term);
+        else if (state->filter == 2)
+            unfilter_gray_pixels(out, src, npixels, 3, 2, row_start, upper_left, gray, bg, bg_term);
         else if (state->filter == 3)
             unfilter_gray_pixels(out, src, npixels, 3, 3, row_start, upper_left, gray, bg, bg_term);
         else
@@ -368,6 +376,8 @@ void ink_png_unfilter_gray_chunk(ink_png_unfilter *state, uint8_t *row, uint32_t
         const uint32_t npixels = nbytes / 4;
         if (state->filter == 1)
             unfilter_gray_pixels(out, src, npixels, 4, 1, row_start, upper_left, gray, bg, bg_term);
+        else if (state->filter == 2)
+            unfilter_gray_pixels(out, src, npixels, 4, 2, row_start, upper_left, gray, bg, bg_term);
         else
             unfilter_gray_pixels(out, src, npixels, 4, 3, row_start, upper_left, gray, bg, bg_term);
     }

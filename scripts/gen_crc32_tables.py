@@ -1,15 +1,16 @@
 #!/usr/bin/env python3
-"""Writes decode/crc32_tables.h, the four 256-entry tables of slicing-by-4 CRC-32.
+"""Writes decode/crc32_tables.h, the eight 256-entry tables of slicing-by-8 CRC-32.
 
     python3 scripts/gen_crc32_tables.py > decode/crc32_tables.h
 
 The CRC is the reflected one of ISO 3309 (polynomial 0xEDB88320). Feeding a byte through the
 bitwise CRC is eight steps c = (c >> 1) ^ (0xEDB88320 if c & 1 else 0). Table k, entry n, is n
 shifted through 8 * (k + 1) such steps: the contribution of byte value n when k more zero bytes
-follow it in the same 32-bit word, so the four lookups of a word XOR together to the CRC after
-all four bytes. The tables are computed here, from that definition alone, because C cannot build
-tables 1-3 as constant expressions without an exponential macro expansion; the unit test checks
-the result against zlib's crc32() (tests/unit/test_zip.c, test_crc32_matches_zlib).
+follow it in the same 8-byte step, so the eight lookups of a step XOR together to the CRC after
+all eight bytes (and tables 0-3 do the same for a 4-byte step). The tables are computed here,
+from that definition alone, because C cannot build tables 1-7 as constant expressions without an
+exponential macro expansion; the unit test checks the result against zlib's crc32()
+(tests/unit/test_zip.c, test_crc32_matches_zlib).
 """
 
 POLYNOMIAL = 0xEDB88320
@@ -30,8 +31,8 @@ def main():
     print()
     print('#include <stdint.h>')
     print()
-    print('static const uint32_t crc32_tables[4][256] = {')
-    for k in range(4):
+    print('static const uint32_t crc32_tables[8][256] = {')
+    for k in range(8):
         print('    {')
         for row in range(0, 256, 6):
             entries = ', '.join('0x%08Xu' % steps(n, 8 * (k + 1))

@@ -248,6 +248,94 @@ static void test_every_piece_size(void **unused)
     free(out);
 }
 
+/*
+ * Output written straight into the window (ink_inflate_window_space), read back from there after
+ * each call, and input that continues (ink_inflate_run_input_continues: the last bytes of a
+ * piece may be left unconsumed, to be offered again with more behind them), as the PNG decoder
+ * drives inflate: every stream of text, binary and random data at three levels and three
+ * strategies (Z_RLE's tables hold pairs of literals), in output pieces of 1, 300, 4096 bytes
+ * and up to the window's end, and input pieces of 64, 700 and varying sizes.
+ */
+static void test_output_in_window_and_input_that_continues(void **unused)
+{
+    (void)unused;
+    enum { N = 100000 };
+    uint8_t *data = malloc(N), *stream = malloc(2 * N), *out = malloc(N);
+    static const int levels[] = {1, 6, 9};
+    static const int strategies[] = {Z_DEFAULT_STRATEGY, Z_RLE, Z_HUFFMAN_ONLY};
+    static const size_t out_pieces[] = {1, 300, 4096, SIZE_MAX};
+    static const size_t in_pieces[] = {64, 700, SIZE_MAX - 1};
+    for (int d = 0; d < 3; d++) {
+        if (d == 0)
+            make_text(data, N, 21);
+        else if (d == 1)
+            make_binary(data, N, 22);
+        else
+            make_random(data, N, 23);
+        for (size_t l = 0; l < 3; l++)
+            for (size_t st = 0; st < 3; st++) {
+                size_t n = ink_test_zlib_deflate(data, N, stream, 2 * N, levels[l],
+                                                 strategies[st], 15, ZLIB_MEM_LEVEL);
+                for (size_t o = 0; o < 4; o++)
+                    for (size_t p = 0; p < 3; p++) {
+                        ink_inflate *state;
+                        assert_int_equal(ink_inflate_init(&state, state_memory,
+                                                          sizeof state_memory, window_memory,
+                                                          INK_INFLATE_ZLIB),
+                                         INK_OK);
+                        size_t in_pos = 0, out_pos = 0;
+                        uint32_t seed = 77;
+                        while (!ink_inflate_finished(state)) {
+                            size_t in_n = in_pieces[p] == SIZE_MAX - 1
+                                              ? 64 + ink_test_random(&seed) % 2000
+                                              : in_pieces[p];
+                            if (in_n > n - in_pos)
+                                in_n = n - in_pos;
+                            size_t space;
+                            uint8_t *at = ink_inflate_window_space(state, &space);
+                            if (space > out_pieces[o])
+                                space = out_pieces[o];
+                            if (space > N - out_pos) /* a window piece that would overflow out */
+                                space = N - out_pos;
+                            ink_inflate_io io = {stream + in_pos, in_n, at, space};
+                            ink_error err = in_pos + in_n < n
+                                                ? ink_inflate_run_input_continues(state, &io,
+                                                                                  NULL)
+                                                : ink_inflate_run(state, &io, NULL);
+                            assert_int_equal(err, INK_OK);
+                            size_t made = space - io.out_nbytes;
+                            assert_true(in_n - io.in_nbytes > 0 || made > 0 ||
+                                        ink_inflate_finished(state));
+                            memcpy(out + out_pos, at, made);
+                            in_pos += in_n - io.in_nbytes;
+                            out_pos += made;
+                        }
+                        if (out_pos != N || memcmp(out, data, N) != 0 || in_pos != n)
+                            fail_msg("in-window output: data %d level %d strategy %d, pieces "
+                                     "out %zu in %zu: %zu of %u bytes",
+                                     d, levels[l], strategies[st], out_pieces[o], in_pieces[p],
+                                     out_pos, (unsigned)N);
+                    }
+            }
+    }
+    /* Output inside the window but not at its write position is refused. */
+    ink_inflate *state;
+    assert_int_equal(ink_inflate_init(&state, state_memory, sizeof state_memory, window_memory,
+                                      INK_INFLATE_ZLIB),
+                     INK_OK);
+    ink_inflate_io misplaced = {stream, 10, window_memory + 1, 100};
+    assert_int_equal(ink_inflate_run(state, &misplaced, NULL), INK_ERR_INVALID_ARGUMENT);
+    size_t space;
+    uint8_t *at = ink_inflate_window_space(state, &space);
+    assert_ptr_equal(at, window_memory);
+    assert_int_equal(space, INK_INFLATE_WINDOW_BYTES);
+    ink_inflate_io past_end = {stream, 10, at, space + 1};
+    assert_int_equal(ink_inflate_run(state, &past_end, NULL), INK_ERR_INVALID_ARGUMENT);
+    free(data);
+    free(stream);
+    free(out);
+}
+
 /* ---- hand-built streams -------------------------------------------------------------------- */
 
 typedef struct bit_writer {
@@ -905,6 +993,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_every_zlib_stream),
         cmocka_unit_test(test_every_piece_size),
+        cmocka_unit_test(test_output_in_window_and_input_that_continues),
         cmocka_unit_test(test_empty_stored_block),
         cmocka_unit_test(test_maximum_distance_and_length),
         cmocka_unit_test(test_distance_beyond_window_start),
