@@ -333,16 +333,29 @@ ink_error ink_jpeg_prog_dc_refine_run(jpeg_state *state, const jpeg_prog_block_p
     return INK_OK;
 }
 
-ink_error ink_jpeg_prog_ac_first_run(jpeg_state *state, const jpeg_entropy_table *ac,
-                                     const jpeg_prog_block_params *params, uint32_t *eobrun,
-                                     const jpeg_prog_run *run, ink_error_info *info)
+/* The bit of each zigzag position in a block's mask (a load instead of a variable 64-bit shift,
+ * which costs a branch and several instructions on RV32). */
+static const uint64_t position_bit[64] = {
+#define BITS4_(k) (uint64_t)1 << (k), (uint64_t)1 << ((k) + 1), (uint64_t)1 << ((k) + 2),        \
+                  (uint64_t)1 << ((k) + 3)
+    BITS4_(0),  BITS4_(4),  BITS4_(8),  BITS4_(12), BITS4_(16), BITS4_(20), BITS4_(24), BITS4_(28),
+    BITS4_(32), BITS4_(36), BITS4_(40), BITS4_(44), BITS4_(48), BITS4_(52), BITS4_(56), BITS4_(60),
+#undef BITS4_
+};
+
+/* The AC first block loop, with `clamp_short` constant: whether values from the lookahead
+ * (|value| <= 63) need the clamp once shifted by Al, true only for Al > 8. */
+static inline __attribute__((always_inline)) ink_error
+ac_first_blocks(jpeg_state *state, const jpeg_entropy_table *ac,
+                const jpeg_prog_block_params *params, uint32_t *eobrun, const jpeg_prog_run *run,
+                ink_error_info *info, const bool clamp_short)
 {
     READER_LOCALS;
     const unsigned ss = params->ss, se = params->se, al = params->al;
+    const int32_t p1 = 1 << al;
     const uint8_t *keep = params->keep_slot;
     const unsigned spare = params->spare_slot;
     const jpeg_entropy_table first_table = *ac; /* in locals: no reload after a store */
-    const bool small_al = (63 << al) <= AC_FIRST_LIMIT;
     uint32_t eob = *eobrun, left = run->count, symbol, raw;
     uint8_t *block = run->block;
     uint64_t nonzero = 0;
@@ -366,12 +379,11 @@ ink_error ink_jpeg_prog_ac_first_run(jpeg_state *state, const jpeg_entropy_table
                 k += (entry >> 5) & 15u;
                 if (k > se)
                     goto past_end;
-                nonzero |= (uint64_t)1 << k;
+                nonzero |= position_bit[k];
                 unsigned slot = keep[k];
                 if (slot != spare) {
-                    int32_t value = ((int32_t)(entry >> 9) - JPEG_PROG_FAST_VALUE_BIAS) * (1 << al);
-                    /* |value| <= 63 << al needs the clamp only for Al > 8 */
-                    coefficients[slot] = small_al ? (int16_t)value : clamp_ac_first(value);
+                    int32_t value = ((int32_t)(entry >> 9) - JPEG_PROG_FAST_VALUE_BIAS) * p1;
+                    coefficients[slot] = clamp_short ? clamp_ac_first(value) : (int16_t)value;
                 }
                 continue;
             }
@@ -401,10 +413,10 @@ ink_error ink_jpeg_prog_ac_first_run(jpeg_state *state, const jpeg_entropy_table
                                      k, se);
             }
             RECEIVE(size, raw);
-            nonzero |= (uint64_t)1 << k;
+            nonzero |= position_bit[k];
             unsigned slot = keep[k];
             if (slot != spare) /* the value of a coefficient not kept is not even computed */
-                coefficients[slot] = clamp_ac_first(extend(raw, size) * (1 << al));
+                coefficients[slot] = clamp_ac_first(extend(raw, size) * p1);
         }
         *mask_of(block) = nonzero;
         block += run->stride;
@@ -418,6 +430,16 @@ bad_code:
     *mask_of(block) = nonzero;
     *eobrun = eob;
     return bad_code_error(bits, info);
+}
+
+ink_error ink_jpeg_prog_ac_first_run(jpeg_state *state, const jpeg_entropy_table *ac,
+                                     const jpeg_prog_block_params *params, uint32_t *eobrun,
+                                     const jpeg_prog_run *run, ink_error_info *info)
+{
+    /* |value| <= 63 << Al needs the clamp only for Al > 8 */
+    if ((63 << params->al) <= AC_FIRST_LIMIT)
+        return ac_first_blocks(state, ac, params, eobrun, run, info, false);
+    return ac_first_blocks(state, ac, params, eobrun, run, info, true);
 }
 
 /* Appends a correction bit to the (already nonzero) coefficient in `slot` when it is kept. */
@@ -446,20 +468,50 @@ static inline void correct(int16_t *coefficients, unsigned slot, unsigned spare,
         }                                                                                         \
     } while (0)
 
+/* Moves past `zeros` positions without history (the run of a refinement symbol) to the next
+ * one, `target` (a one-bit word), applying the correction bits of the history positions passed
+ * on the way; a run that goes on past the current word moves on to the next (RV32), and past the
+ * last word goes to `past_last`. */
+#define RUN_TO_TARGET(past_last)                                                                  \
+    do {                                                                                          \
+        /* (On a 64-bit host there is one word: `fresh` running out ends the block.) */           \
+        for (; zeros > 0 && (JPEG_PROG_WORDS == 1 || fresh != 0); zeros--)                        \
+            fresh &= fresh - 1u;                                                                  \
+        while (fresh == 0) {                                                                      \
+            /* The run goes on past this word: all its history is passed. */                      \
+            CORRECT_ALL(history, keep_word);                                                      \
+            nonzero |= jpeg_prog_word_to(placed, w);                                              \
+            placed = 0;                                                                           \
+            if (++w == JPEG_PROG_WORDS)                                                           \
+                goto past_last;                                                                   \
+            keep_word += JPEG_PROG_WORD_BITS;                                                     \
+            history = jpeg_prog_word_of(nonzero & range, w);                                      \
+            fresh = jpeg_prog_word_of(~nonzero & range, w);                                       \
+            for (; zeros > 0 && fresh != 0; zeros--)                                              \
+                fresh &= fresh - 1u;                                                              \
+        }                                                                                         \
+        target = fresh & (0u - fresh);                                                            \
+        jpeg_prog_word passed_ = history & (target - 1u);                                         \
+        history ^= passed_;                                                                       \
+        CORRECT_ALL(passed_, keep_word);                                                          \
+        fresh ^= target;                                                                          \
+    } while (0)
+
 /* AC refinement (T.81 G.1.2.3) without a walk over positions: a block's positions Ss..Se are two
  * masks, those with history (`history`, each gets one correction bit when passed) and those
  * without (`fresh`), taken a word at a time. A symbol's run of r zero-history positions ends at
  * the (r+1)-th bit of `fresh`: clearing its r lowest bits (moving on to the next word when they
  * run out) and isolating the next gives the target as a one-bit mask; the history positions
  * below it are the ones passed. Positions are only computed (lowest set bit) to store a new
- * coefficient or apply a correction bit that is 1. */
+ * coefficient or apply a correction bit that is 1. A new coefficient (the common symbol) and a
+ * run of 16 zeros take separate copies of that walk, so the first stores without a test. */
 ink_error ink_jpeg_prog_ac_refine_run(jpeg_state *state, const jpeg_entropy_table *ac,
                                       const jpeg_prog_block_params *params, uint32_t *eobrun,
                                       const jpeg_prog_run *run, ink_error_info *info)
 {
     READER_LOCALS;
     const unsigned ss = params->ss, se = params->se;
-    const int32_t p1 = 1 << params->al;
+    const int32_t p1 = 1 << params->al, minus_p1 = -p1;
     const uint8_t *keep_by_bit = params->keep_by_bit;
     const unsigned spare = params->spare_slot; /* (a new coefficient not kept is stored there) */
     const jpeg_entropy_table refine_table = *ac; /* in locals: no reload after a store */
@@ -469,6 +521,7 @@ ink_error ink_jpeg_prog_ac_refine_run(jpeg_state *state, const jpeg_entropy_tabl
     uint32_t eob = *eobrun, symbol, raw;
     uint8_t *block = run->block;
     uint64_t nonzero = 0;
+    int32_t value = 0;
     for (uint32_t i = 0; i < run->count; i++, block += run->stride) {
         int16_t *coefficients = coefficients_of(params, block);
         nonzero = *mask_of(block);
@@ -478,7 +531,7 @@ ink_error ink_jpeg_prog_ac_refine_run(jpeg_state *state, const jpeg_entropy_tabl
         if (eob == 0) {
             /* Zero history, not passed yet; the new coefficients of this word. */
             jpeg_prog_word fresh = jpeg_prog_word_of(~nonzero & range, 0);
-            jpeg_prog_word placed = 0;
+            jpeg_prog_word placed = 0, target;
             for (;;) {
                 if ((fresh | history) == 0) {
                     /* This word is done: the next, or the block is. */
@@ -494,20 +547,36 @@ ink_error ink_jpeg_prog_ac_refine_run(jpeg_state *state, const jpeg_entropy_tabl
                 /* A code (16) and its sign bit (1) without another fill. */
                 ENSURE(17);
                 unsigned zeros;
-                int32_t value;
                 uint32_t entry = refine_table.fast[PEEK(JPEG_FAST_BITS)];
                 if (entry & JPEG_PROG_FAST_SIGNED) {
                     /* The common case: a new coefficient, its sign in the same lookahead. */
                     count -= (int32_t)(entry & 15u);
                     zeros = entry >> 12;
-                    value = entry & JPEG_PROG_FAST_POSITIVE ? p1 : -p1;
-                    goto run;
-                }
-                DECODE(&refine_table, symbol);
-                zeros = symbol >> 4;
-                unsigned size = symbol & 15u;
-                value = 0;
-                if (size != 0) {
+                    value = entry & JPEG_PROG_FAST_POSITIVE ? p1 : minus_p1;
+                } else {
+                    DECODE(&refine_table, symbol);
+                    zeros = symbol >> 4;
+                    unsigned size = symbol & 15u;
+                    if (size == 0) {
+                        if (zeros != 15) {
+                            eob = 1u << zeros;
+                            if (zeros != 0) {
+                                RECEIVE(zeros, raw);
+                                eob += raw;
+                            }
+                            nonzero |= jpeg_prog_word_to(placed, w);
+                            break; /* the rest of this block is refined below */
+                        }
+                        /* 16 zeros: the 16th position is passed too, nothing placed there.
+                         * The host takes its own copy of the walk, so that the new coefficient
+                         * is stored without a test; on RV32 the copy costs more (registers). */
+                        if (JPEG_PROG_WORDS == 1) {
+                            RUN_TO_TARGET(block_done); /* (past the end: ignored) */
+                            continue;
+                        }
+                        value = 0;
+                        goto run;
+                    }
                     if (size != 1) {
                         SAVE();
                         *mask_of(block) = nonzero | jpeg_prog_word_to(placed, w);
@@ -516,54 +585,17 @@ ink_error ink_jpeg_prog_ac_refine_run(jpeg_state *state, const jpeg_entropy_tabl
                                              size);
                     }
                     count--;
-                    value = (buffer >> count) & 1u ? p1 : -p1;
-                } else if (zeros != 15) {
-                    eob = 1u << zeros;
-                    if (zeros != 0) {
-                        RECEIVE(zeros, raw);
-                        eob += raw;
-                    }
-                    nonzero |= jpeg_prog_word_to(placed, w);
-                    break; /* the rest of this block is refined below */
+                    value = (buffer >> count) & 1u ? p1 : minus_p1;
                 }
             run:
-                /* (On a 64-bit host there is one word: `fresh` running out ends the block.) */
-                for (; zeros > 0 && (JPEG_PROG_WORDS == 1 || fresh != 0); zeros--)
-                    fresh &= fresh - 1u;
-                while (fresh == 0) {
-                    /* The run goes on past this word: all its history is passed. */
-                    CORRECT_ALL(history, keep_word);
-                    nonzero |= jpeg_prog_word_to(placed, w);
-                    placed = 0;
-                    if (++w == JPEG_PROG_WORDS) {
-                        if (value != 0) {
-                            SAVE();
-                            *mask_of(block) = nonzero;
-                            return ink_error_set(info, INK_ERR_BAD_DATA,
-                                                 "JPEG AC refinement places a coefficient past "
-                                                 "the scan's end %u",
-                                                 se);
-                        }
-                        goto block_done; /* a ZRL past the last zero */
-                    }
-                    keep_word += JPEG_PROG_WORD_BITS;
-                    history = jpeg_prog_word_of(nonzero & range, w);
-                    fresh = jpeg_prog_word_of(~nonzero & range, w);
-                    for (; zeros > 0 && fresh != 0; zeros--)
-                        fresh &= fresh - 1u;
-                }
-                jpeg_prog_word target = fresh & (0u - fresh);
-                jpeg_prog_word passed = history & (target - 1u);
-                history ^= passed;
-                CORRECT_ALL(passed, keep_word);
-                fresh ^= target;
-                if (value != 0) {
-                    if (JPEG_PROG_WORDS == 1)
-                        nonzero |= target; /* (RV32: a word, added to the mask when left) */
-                    else
-                        placed |= target;
-                    coefficients[keep_word[jpeg_prog_one_bit_at(target)]] = (int16_t)value;
-                }
+                RUN_TO_TARGET(coefficient_past_end);
+                if (JPEG_PROG_WORDS > 1 && value == 0)
+                    continue;
+                if (JPEG_PROG_WORDS == 1)
+                    nonzero |= target; /* (RV32: a word, added to the mask when left) */
+                else
+                    placed |= target;
+                coefficients[keep_word[jpeg_prog_one_bit_at(target)]] = (int16_t)value;
             }
         }
         if (eob > 0) {
@@ -581,6 +613,13 @@ ink_error ink_jpeg_prog_ac_refine_run(jpeg_state *state, const jpeg_entropy_tabl
     SAVE();
     *eobrun = eob;
     return INK_OK;
+coefficient_past_end:
+    if (value == 0)
+        goto block_done;
+    SAVE();
+    *mask_of(block) = nonzero;
+    return ink_error_set(info, INK_ERR_BAD_DATA,
+                         "JPEG AC refinement places a coefficient past the scan's end %u", se);
 bad_code:
     SAVE();
     *mask_of(block) = nonzero;
