@@ -333,15 +333,24 @@ ink_error ink_jpeg_prog_dc_refine_run(jpeg_state *state, const jpeg_prog_block_p
     return INK_OK;
 }
 
-/* The bit of each zigzag position in a block's mask (a load instead of a variable 64-bit shift,
- * which costs a branch and several instructions on RV32). */
-static const uint64_t position_bit[64] = {
+/* The bit of zigzag position k (0..63) in a block's mask. On a host a table (a load and an OR:
+ * fewer instructions than a shift by a count in a register). On RV32, where a variable 64-bit
+ * shift costs a branch and several instructions, each half is a 32-bit shift (which takes k
+ * modulo 32) of a 0 or 1 that says whether k is in that half. */
+static const uint64_t position_bits[64] = {
 #define BITS4_(k) (uint64_t)1 << (k), (uint64_t)1 << ((k) + 1), (uint64_t)1 << ((k) + 2),        \
                   (uint64_t)1 << ((k) + 3)
     BITS4_(0),  BITS4_(4),  BITS4_(8),  BITS4_(12), BITS4_(16), BITS4_(20), BITS4_(24), BITS4_(28),
     BITS4_(32), BITS4_(36), BITS4_(40), BITS4_(44), BITS4_(48), BITS4_(52), BITS4_(56), BITS4_(60),
 #undef BITS4_
 };
+static inline uint64_t position_bit(unsigned k)
+{
+    if (JPEG_PROG_WORDS == 1)
+        return position_bits[k];
+    uint32_t low = (uint32_t)(k < 32u) << (k & 31u), high = (uint32_t)(k >= 32u) << (k & 31u);
+    return (uint64_t)high << 32 | low;
+}
 
 /* The AC first block loop, with `clamp_short` constant: whether values from the lookahead
  * (|value| <= 63) need the clamp once shifted by Al, true only for Al > 8. */
@@ -371,7 +380,10 @@ ac_first_blocks(jpeg_state *state, const jpeg_entropy_table *ac,
         int16_t *coefficients = coefficients_of(params, block);
         nonzero = *mask_of(block);
         for (unsigned k = ss; k <= se; k++) {
-            ENSURE(SYMBOL_BITS);
+            /* On the host the lookahead's bits only (a code and value bits it covers are no
+             * longer): the 64-bit refill then takes more bytes at a time. RV32 refills two
+             * bytes at a time whatever the count, and needs no second test for a long code. */
+            ENSURE(JPEG_BITS_WIDE ? JPEG_FAST_BITS : SYMBOL_BITS);
             uint32_t entry = first_table.fast[PEEK(JPEG_FAST_BITS)];
             if (entry & JPEG_PROG_FAST_VALUE) {
                 /* The common case: a short code and its value bits in one lookahead entry. */
@@ -379,7 +391,7 @@ ac_first_blocks(jpeg_state *state, const jpeg_entropy_table *ac,
                 k += (entry >> 5) & 15u;
                 if (k > se)
                     goto past_end;
-                nonzero |= position_bit[k];
+                nonzero |= position_bit(k);
                 unsigned slot = keep[k];
                 if (slot != spare) {
                     int32_t value = ((int32_t)(entry >> 9) - JPEG_PROG_FAST_VALUE_BIAS) * p1;
@@ -387,6 +399,8 @@ ac_first_blocks(jpeg_state *state, const jpeg_entropy_table *ac,
                 }
                 continue;
             }
+            if (JPEG_BITS_WIDE)
+                ENSURE(SYMBOL_BITS);
             DECODE(&first_table, symbol);
             unsigned zeros = symbol >> 4, size = symbol & 15u;
             if (size == 0) {
@@ -413,7 +427,7 @@ ac_first_blocks(jpeg_state *state, const jpeg_entropy_table *ac,
                                      k, se);
             }
             RECEIVE(size, raw);
-            nonzero |= position_bit[k];
+            nonzero |= position_bit(k);
             unsigned slot = keep[k];
             if (slot != spare) /* the value of a coefficient not kept is not even computed */
                 coefficients[slot] = clamp_ac_first(extend(raw, size) * p1);
@@ -468,43 +482,43 @@ static inline void correct(int16_t *coefficients, unsigned slot, unsigned spare,
         }                                                                                         \
     } while (0)
 
-/* Moves past `zeros` positions without history (the run of a refinement symbol) to the next
- * one, `target` (a one-bit word), applying the correction bits of the history positions passed
- * on the way; a run that goes on past the current word moves on to the next (RV32), and past the
- * last word goes to `past_last`. */
-#define RUN_TO_TARGET(past_last)                                                                  \
+/* The end of a refinement symbol: moves past `zeros` positions without history (its run) to the
+ * next one, `target` (a one-bit word), applying the correction bits of the history positions
+ * passed on the way, and when `place` is true stores the new coefficient there (a run of 16
+ * zeros places none; on the host it takes a copy of its own, so that the common symbol places
+ * without a test: on RV32 the copy costs more than the test). A run
+ * that goes on past the word passes all its history and goes to `word_end` with the symbol
+ * pending, for the next word. */
+#define RUN_AND_PLACE(place)                                                                      \
     do {                                                                                          \
-        /* (On a 64-bit host there is one word: `fresh` running out ends the block.) */           \
+        /* (one word: the run is left only at the end, `fresh` staying 0) */                      \
         for (; zeros > 0 && (JPEG_PROG_WORDS == 1 || fresh != 0); zeros--)                        \
             fresh &= fresh - 1u;                                                                  \
-        while (fresh == 0) {                                                                      \
-            /* The run goes on past this word: all its history is passed. */                      \
+        if (fresh == 0) {                                                                         \
             CORRECT_ALL(history, keep_word);                                                      \
-            nonzero |= jpeg_prog_word_to(placed, w);                                              \
-            placed = 0;                                                                           \
-            if (++w == JPEG_PROG_WORDS)                                                           \
-                goto past_last;                                                                   \
-            keep_word += JPEG_PROG_WORD_BITS;                                                     \
-            history = jpeg_prog_word_of(nonzero & range, w);                                      \
-            fresh = jpeg_prog_word_of(~nonzero & range, w);                                       \
-            for (; zeros > 0 && fresh != 0; zeros--)                                              \
-                fresh &= fresh - 1u;                                                              \
+            pending = true;                                                                       \
+            goto word_end;                                                                        \
         }                                                                                         \
-        target = fresh & (0u - fresh);                                                            \
-        jpeg_prog_word passed_ = history & (target - 1u);                                         \
-        history ^= passed_;                                                                       \
-        CORRECT_ALL(passed_, keep_word);                                                          \
+        jpeg_prog_word target = fresh & (0u - fresh);                                             \
+        jpeg_prog_word passed = history & (target - 1u);                                          \
+        history ^= passed;                                                                        \
+        CORRECT_ALL(passed, keep_word);                                                           \
         fresh ^= target;                                                                          \
+        if (place) {                                                                              \
+            placed |= target;                                                                     \
+            coefficients[keep_word[jpeg_prog_one_bit_at(target)]] = (int16_t)value;               \
+        }                                                                                         \
     } while (0)
 
 /* AC refinement (T.81 G.1.2.3) without a walk over positions: a block's positions Ss..Se are two
  * masks, those with history (`history`, each gets one correction bit when passed) and those
  * without (`fresh`), taken a word at a time. A symbol's run of r zero-history positions ends at
- * the (r+1)-th bit of `fresh`: clearing its r lowest bits (moving on to the next word when they
- * run out) and isolating the next gives the target as a one-bit mask; the history positions
- * below it are the ones passed. Positions are only computed (lowest set bit) to store a new
- * coefficient or apply a correction bit that is 1. A new coefficient (the common symbol) and a
- * run of 16 zeros take separate copies of that walk, so the first stores without a test. */
+ * the (r+1)-th bit of `fresh`: clearing its r lowest bits and isolating the next gives the
+ * target as a one-bit mask; the history positions below it are the ones passed. Positions are
+ * only computed (lowest set bit) to store a new coefficient or apply a correction bit that is 1.
+ * The word loop is unrolled (RV32: two copies with a constant word index, so that the word's
+ * part of the tables and of the mask need no registers); a symbol whose run goes past a word
+ * is finished in the next. */
 ink_error ink_jpeg_prog_ac_refine_run(jpeg_state *state, const jpeg_entropy_table *ac,
                                       const jpeg_prog_block_params *params, uint32_t *eobrun,
                                       const jpeg_prog_run *run, ink_error_info *info)
@@ -521,32 +535,31 @@ ink_error ink_jpeg_prog_ac_refine_run(jpeg_state *state, const jpeg_entropy_tabl
     uint32_t eob = *eobrun, symbol, raw;
     uint8_t *block = run->block;
     uint64_t nonzero = 0;
-    int32_t value = 0;
     for (uint32_t i = 0; i < run->count; i++, block += run->stride) {
         int16_t *coefficients = coefficients_of(params, block);
         nonzero = *mask_of(block);
-        unsigned w = 0;                         /* the word being decoded */
-        const uint8_t *keep_word = keep_by_bit; /* its part of keep_by_bit */
-        jpeg_prog_word history = jpeg_prog_word_of(nonzero & range, 0); /* not passed yet */
-        if (eob == 0) {
+        /* A symbol whose run goes on into the next word: what is left of its run, its value. */
+        bool pending = false;
+        unsigned zeros = 0;
+        int32_t value = 0;
+#pragma GCC unroll 2
+        for (unsigned w = 0; w < JPEG_PROG_WORDS; w++) {
+            const uint8_t *keep_word = keep_by_bit + w * JPEG_PROG_WORD_BITS;
+            jpeg_prog_word history = jpeg_prog_word_of(nonzero & range, w); /* not passed yet */
+            if (eob > 0) {
+                /* Inside an end-of-band run only the positions with history get a bit. */
+                CORRECT_ALL(history, keep_word);
+                continue;
+            }
             /* Zero history, not passed yet; the new coefficients of this word. */
-            jpeg_prog_word fresh = jpeg_prog_word_of(~nonzero & range, 0);
-            jpeg_prog_word placed = 0, target;
-            for (;;) {
-                if ((fresh | history) == 0) {
-                    /* This word is done: the next, or the block is. */
-                    nonzero |= jpeg_prog_word_to(placed, w);
-                    placed = 0;
-                    if (++w == JPEG_PROG_WORDS)
-                        break;
-                    keep_word += JPEG_PROG_WORD_BITS;
-                    history = jpeg_prog_word_of(nonzero & range, w);
-                    fresh = jpeg_prog_word_of(~nonzero & range, w);
-                    continue;
-                }
+            jpeg_prog_word fresh = jpeg_prog_word_of(~nonzero & range, w), placed = 0;
+            if (pending) {
+                pending = false;
+                RUN_AND_PLACE(value != 0);
+            }
+            while ((fresh | history) != 0) {
                 /* A code (16) and its sign bit (1) without another fill. */
                 ENSURE(17);
-                unsigned zeros;
                 uint32_t entry = refine_table.fast[PEEK(JPEG_FAST_BITS)];
                 if (entry & JPEG_PROG_FAST_SIGNED) {
                     /* The common case: a new coefficient, its sign in the same lookahead. */
@@ -557,69 +570,52 @@ ink_error ink_jpeg_prog_ac_refine_run(jpeg_state *state, const jpeg_entropy_tabl
                     DECODE(&refine_table, symbol);
                     zeros = symbol >> 4;
                     unsigned size = symbol & 15u;
-                    if (size == 0) {
-                        if (zeros != 15) {
-                            eob = 1u << zeros;
-                            if (zeros != 0) {
-                                RECEIVE(zeros, raw);
-                                eob += raw;
-                            }
-                            nonzero |= jpeg_prog_word_to(placed, w);
-                            break; /* the rest of this block is refined below */
-                        }
-                        /* 16 zeros: the 16th position is passed too, nothing placed there.
-                         * The host takes its own copy of the walk, so that the new coefficient
-                         * is stored without a test; on RV32 the copy costs more (registers). */
-                        if (JPEG_PROG_WORDS == 1) {
-                            RUN_TO_TARGET(block_done); /* (past the end: ignored) */
-                            continue;
-                        }
-                        value = 0;
-                        goto run;
-                    }
-                    if (size != 1) {
+                    if (size == 1) {
+                        count--;
+                        value = (buffer >> count) & 1u ? p1 : minus_p1;
+                    } else if (size != 0) {
                         SAVE();
-                        *mask_of(block) = nonzero | jpeg_prog_word_to(placed, w);
+                        *mask_of(block) = nonzero;
                         return ink_error_set(info, INK_ERR_BAD_DATA,
                                              "JPEG AC refinement with a coefficient of size %u",
                                              size);
+                    } else if (zeros != 15) {
+                        /* End of band: this block is the run's first; its history left (this
+                         * word's here, the next words' above) gets its bits. */
+                        eob = 1u << zeros;
+                        if (zeros != 0) {
+                            RECEIVE(zeros, raw);
+                            eob += raw;
+                        }
+                        CORRECT_ALL(history, keep_word);
+                        break;
+                    } else {
+                        value = 0; /* 16 zeros */
+                        if (JPEG_PROG_WORDS == 1) {
+                            RUN_AND_PLACE(false);
+                            continue;
+                        }
                     }
-                    count--;
-                    value = (buffer >> count) & 1u ? p1 : minus_p1;
                 }
-            run:
-                RUN_TO_TARGET(coefficient_past_end);
-                if (JPEG_PROG_WORDS > 1 && value == 0)
-                    continue;
-                if (JPEG_PROG_WORDS == 1)
-                    nonzero |= target; /* (RV32: a word, added to the mask when left) */
-                else
-                    placed |= target;
-                coefficients[keep_word[jpeg_prog_one_bit_at(target)]] = (int16_t)value;
+                RUN_AND_PLACE(JPEG_PROG_WORDS == 1 || value != 0);
             }
+        word_end:
+            nonzero |= jpeg_prog_word_to(placed, w);
         }
-        if (eob > 0) {
-            /* Inside an end-of-band run only the positions with history left get a bit. */
-            for (; w < JPEG_PROG_WORDS; w++, keep_word += JPEG_PROG_WORD_BITS) {
-                CORRECT_ALL(history, keep_word);
-                if (w + 1u < JPEG_PROG_WORDS)
-                    history = jpeg_prog_word_of(nonzero & range, w + 1u);
-            }
+        if (pending && value != 0) {
+            SAVE();
+            *mask_of(block) = nonzero;
+            return ink_error_set(info, INK_ERR_BAD_DATA,
+                                 "JPEG AC refinement places a coefficient past the scan's end %u",
+                                 se);
+        } /* (a run of 16 zeros past the end is ignored) */
+        if (eob > 0)
             eob--;
-        }
-    block_done:
         *mask_of(block) = nonzero;
     }
     SAVE();
     *eobrun = eob;
     return INK_OK;
-coefficient_past_end:
-    if (value == 0)
-        goto block_done;
-    SAVE();
-    *mask_of(block) = nonzero;
-    return ink_error_set(info, INK_ERR_BAD_DATA,
-                         "JPEG AC refinement places a coefficient past the scan's end %u", se);
 bad_code:
     SAVE();
     *mask_of(block) = nonzero;
