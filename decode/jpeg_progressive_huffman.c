@@ -164,9 +164,11 @@ static inline int16_t clamp_ac_first(int32_t value)
             }                                                                                     \
         }                                                                                         \
     } while (0)
-#define DECODE(table, symbol)                                                                     \
+/* A symbol from the lookahead entry of the bits at hand, `entry` (a plain one: the caller has
+ * taken the forms it decodes itself), or for a longer code the canonical walk (count >= 16). */
+#define DECODE(table, entry, symbol)                                                              \
     do {                                                                                          \
-        uint32_t entry_ = (table)->fast[PEEK(JPEG_FAST_BITS)];                                    \
+        uint32_t entry_ = (entry);                                                                \
         if (entry_ != 0) {                                                                        \
             count -= (int32_t)(entry_ & 15u);                                                     \
             symbol = entry_ >> 8;                                                                 \
@@ -194,7 +196,7 @@ static inline int16_t clamp_ac_first(int32_t value)
             diff = (int32_t)(dc_entry_ >> 9) - JPEG_PROG_FAST_VALUE_BIAS;                         \
         } else {                                                                                  \
             uint32_t size_, raw_;                                                                 \
-            DECODE(table, size_);                                                                 \
+            DECODE(table, dc_entry_, size_);                                                                 \
             if (size_ > 11) {                                                                     \
                 SAVE();                                                                           \
                 return ink_error_set(info, INK_ERR_BAD_DATA, "JPEG DC difference of size %u",     \
@@ -401,7 +403,7 @@ ac_first_blocks(jpeg_state *state, const jpeg_entropy_table *ac,
             }
             if (JPEG_BITS_WIDE)
                 ENSURE(SYMBOL_BITS);
-            DECODE(&first_table, symbol);
+            DECODE(&first_table, entry, symbol);
             unsigned zeros = symbol >> 4, size = symbol & 15u;
             if (size == 0) {
                 if (zeros == 15) {
@@ -567,7 +569,7 @@ ink_error ink_jpeg_prog_ac_refine_run(jpeg_state *state, const jpeg_entropy_tabl
                     zeros = entry >> 12;
                     value = entry & JPEG_PROG_FAST_POSITIVE ? p1 : minus_p1;
                 } else {
-                    DECODE(&refine_table, symbol);
+                    DECODE(&refine_table, entry, symbol);
                     zeros = symbol >> 4;
                     unsigned size = symbol & 15u;
                     if (size == 1) {
