@@ -566,9 +566,9 @@ static ink_error emit_band(jpeg_prog *p, jpeg_state *state, uint32_t band)
                     while (todo != 0) {
                         unsigned at = jpeg_prog_lowest_at(todo);
                         todo &= todo - 1u;
-                        int32_t value = *(const int16_t *)(const void *)((const uint8_t *)kept +
-                                                                          emit_word[at].slot_offset) *
-                                        (int32_t)emit_word[at].quant;
+                        const int16_t *term = (const int16_t *)(const void *)(
+                            (const uint8_t *)kept + emit_word[at].slot_offset);
+                        int32_t value = *term * (int32_t)emit_word[at].quant;
                         if ((uint32_t)(value + 1024) > 2048u) {
                             flags |= JPEG_FLAG_BIG;
                             value = value < -2048 ? -2048 : value > 2048 ? 2048 : value;

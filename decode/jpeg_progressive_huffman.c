@@ -196,7 +196,7 @@ static inline int16_t clamp_ac_first(int32_t value)
             diff = (int32_t)(dc_entry_ >> 9) - JPEG_PROG_FAST_VALUE_BIAS;                         \
         } else {                                                                                  \
             uint32_t size_, raw_;                                                                 \
-            DECODE(table, dc_entry_, size_);                                                                 \
+            DECODE(table, dc_entry_, size_);                                                      \
             if (size_ > 11) {                                                                     \
                 SAVE();                                                                           \
                 return ink_error_set(info, INK_ERR_BAD_DATA, "JPEG DC difference of size %u",     \
