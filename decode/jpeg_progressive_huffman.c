@@ -520,7 +520,8 @@ static inline void correct(int16_t *coefficients, unsigned slot, unsigned spare,
  * only computed (lowest set bit) to store a new coefficient or apply a correction bit that is 1.
  * The word loop is unrolled (RV32: two copies with a constant word index, so that the word's
  * part of the tables and of the mask need no registers); a symbol whose run goes past a word
- * is finished in the next. */
+ * is finished in the next. Once no history is left in the block, the rest is decoded by
+ * position, as in an AC first scan. */
 ink_error ink_jpeg_prog_ac_refine_run(jpeg_state *state, const jpeg_entropy_table *ac,
                                       const jpeg_prog_block_params *params, uint32_t *eobrun,
                                       const jpeg_prog_run *run, ink_error_info *info)
@@ -528,7 +529,7 @@ ink_error ink_jpeg_prog_ac_refine_run(jpeg_state *state, const jpeg_entropy_tabl
     READER_LOCALS;
     const unsigned ss = params->ss, se = params->se;
     const int32_t p1 = 1 << params->al, minus_p1 = -p1;
-    const uint8_t *keep_by_bit = params->keep_by_bit;
+    const uint8_t *keep_by_bit = params->keep_by_bit, *keep = params->keep_slot;
     const unsigned spare = params->spare_slot; /* (a new coefficient not kept is stored there) */
     const jpeg_entropy_table refine_table = *ac; /* in locals: no reload after a store */
     /* The positions this scan refines: Ss..Se. */
@@ -542,8 +543,11 @@ ink_error ink_jpeg_prog_ac_refine_run(jpeg_state *state, const jpeg_entropy_tabl
         nonzero = *mask_of(block);
         /* A symbol whose run goes on into the next word: what is left of its run, its value. */
         bool pending = false;
-        unsigned zeros = 0;
+        unsigned zeros = 0, k;
         int32_t value = 0;
+        /* (RV32: the history of the second word, for the test below while in the first) */
+        const jpeg_prog_word later_history =
+            JPEG_PROG_WORDS == 1 ? 0 : jpeg_prog_word_of(nonzero & range, JPEG_PROG_WORDS - 1u);
 #pragma GCC unroll 2
         for (unsigned w = 0; w < JPEG_PROG_WORDS; w++) {
             const uint8_t *keep_word = keep_by_bit + w * JPEG_PROG_WORD_BITS;
@@ -560,6 +564,13 @@ ink_error ink_jpeg_prog_ac_refine_run(jpeg_state *state, const jpeg_entropy_tabl
                 RUN_AND_PLACE(value != 0);
             }
             while ((fresh | history) != 0) {
+                if (history == 0 && (w + 1u == JPEG_PROG_WORDS || later_history == 0)) {
+                    /* No history left in the block: on by position (below). */
+                    nonzero |= jpeg_prog_word_to(placed, w);
+                    k = w * JPEG_PROG_WORD_BITS +
+                        jpeg_prog_position_of(jpeg_prog_lowest_at(fresh));
+                    goto by_position;
+                }
                 /* A code (16) and its sign bit (1) without another fill. */
                 ENSURE(17);
                 uint32_t entry = refine_table.fast[PEEK(JPEG_FAST_BITS)];
@@ -603,6 +614,56 @@ ink_error ink_jpeg_prog_ac_refine_run(jpeg_state *state, const jpeg_entropy_tabl
             }
         word_end:
             nonzero |= jpeg_prog_word_to(placed, w);
+        }
+        if (0) {
+        by_position:
+            /* Every position from k to Se is without history (the common end of a block, and
+             * all of it in blocks the first scans left empty there): a symbol's run is k += r
+             * and no correction bits come, as in an AC first scan. */
+            for (;;) {
+                ENSURE(17);
+                uint32_t entry = refine_table.fast[PEEK(JPEG_FAST_BITS)];
+                if (entry & JPEG_PROG_FAST_SIGNED) {
+                    count -= (int32_t)(entry & 15u);
+                    k += entry >> 12;
+                    value = entry & JPEG_PROG_FAST_POSITIVE ? p1 : minus_p1;
+                } else {
+                    DECODE(&refine_table, entry, symbol);
+                    zeros = symbol >> 4;
+                    unsigned size = symbol & 15u;
+                    if (size == 1) {
+                        count--;
+                        value = (buffer >> count) & 1u ? p1 : minus_p1;
+                        k += zeros;
+                    } else if (size != 0) {
+                        SAVE();
+                        *mask_of(block) = nonzero;
+                        return ink_error_set(info, INK_ERR_BAD_DATA,
+                                             "JPEG AC refinement with a coefficient of size %u",
+                                             size);
+                    } else if (zeros != 15) {
+                        eob = 1u << zeros; /* end of band: this block is the run's first */
+                        if (zeros != 0) {
+                            RECEIVE(zeros, raw);
+                            eob += raw;
+                        }
+                        break;
+                    } else {
+                        k += 16; /* 16 zeros (past the end: ignored) */
+                        if (k > se)
+                            break;
+                        continue;
+                    }
+                }
+                if (k > se) {
+                    pending = true; /* (reported below) */
+                    break;
+                }
+                nonzero |= position_bit(k);
+                coefficients[keep[k]] = (int16_t)value;
+                if (++k > se)
+                    break;
+            }
         }
         if (pending && value != 0) {
             SAVE();
