@@ -15,7 +15,9 @@
  * Speed: each scan type has its own lookahead form (jpeg_progressive.h): a DC difference or an
  * AC first coefficient comes with its value bits, a refinement's new coefficient with its sign,
  * in one lookup for the common short codes; a refinement never walks positions (two masks, see
- * ink_jpeg_prog_ac_refine_run); the masks are taken a machine word at a time.
+ * ink_jpeg_prog_ac_refine_run) and, once a block has no history left, goes on by position as an
+ * AC first scan does; the masks are taken a machine word at a time (RV32: the word loop unrolled,
+ * a mask bit set by two 32-bit shifts).
  *
  * Hostile data: sizes are bounded, positions are checked against Se before any store, every
  * value is computed in int32 and clamped to int16 when stored (an AC first value to +-2^14, so
