@@ -74,6 +74,14 @@ typedef struct prog_scan {
     uint8_t table[JPEG_MAX_COMPONENTS];  /* pool index per scan component, PROG_NO_TABLE */
 } prog_scan;
 
+/* What emit_band needs of a kept AC position, found by its bit: one address for three loads. The
+ * offsets are in bytes, so that RV32 needs no shift to use them. */
+typedef struct prog_emit_entry {
+    uint16_t quant;         /* the luma quantiser */
+    uint8_t natural_offset; /* natural index * 4: its int32 in state->coefficients */
+    uint8_t slot_offset;    /* slot * 2: its int16 among the block's kept coefficients */
+} prog_emit_entry;
+
 typedef struct jpeg_prog {
     prog_source source;
     const ink_row_sink *sink;
@@ -94,8 +102,8 @@ typedef struct jpeg_prog {
     uint8_t keep_by_bit[64]; /* the same by word and "at" (jpeg_progressive.h) */
     uint8_t spare_slot;
     uint64_t kept_mask;     /* zigzag positions kept */
-    uint8_t slot_natural[64];
-    int32_t slot_quant[64];
+    int32_t dc_quant;
+    prog_emit_entry emit_by_bit[64]; /* kept AC positions by word and "at" like keep_by_bit */
     uint8_t fast_owner[PROG_FAST_SLOTS]; /* pool index | form << 4 of each slot's table */
     uint8_t fast_next;
     uint8_t fast_slots; /* usable now: PROG_WALK_FAST_SLOTS, then PROG_FAST_SLOTS */
@@ -151,6 +159,13 @@ static ink_error prog_source_read(void *user, uint8_t *dst, size_t nbytes, size_
 static const uint8_t kept_axis[4][8] = {
     {0, 1, 2, 3, 4, 5, 6, 7}, {0, 1, 2, 3, 5, 6, 7}, {0, 1, 3, 5, 7}, {0}};
 static const uint8_t kept_count[4] = {8, 7, 5, 1};
+
+/* Where zigzag position k is in a table by word and "at" (keep_by_bit, emit_by_bit). */
+static unsigned by_bit_index(unsigned k)
+{
+    unsigned bit = k % JPEG_PROG_WORD_BITS;
+    return k - bit + jpeg_prog_one_bit_at((jpeg_prog_word)1 << bit);
+}
 
 /* The slot of a block's first DC kept aside for a lower luma block row (see plan): after the
  * kept coefficients and the spare slot. */
@@ -287,13 +302,16 @@ static ink_error plan(jpeg_prog *p, const jpeg_state *state, unsigned scale_log2
         if (axis_slot[u] != PROG_NO_SLOT && axis_slot[v] != PROG_NO_SLOT) {
             unsigned slot = axis_slot[v] * p->kept_side + axis_slot[u];
             p->keep_slot[k] = (uint8_t)slot;
-            p->slot_natural[slot] = (uint8_t)n;
             p->kept_mask |= (uint64_t)1 << k;
         }
     }
     for (unsigned k = 0; k < 64; k++) {
-        unsigned bit = k % JPEG_PROG_WORD_BITS, word = k - bit;
-        p->keep_by_bit[word + jpeg_prog_one_bit_at((jpeg_prog_word)1 << bit)] = p->keep_slot[k];
+        unsigned at = by_bit_index(k), n = ink_jpeg_zigzag[k];
+        p->keep_by_bit[at] = p->keep_slot[k];
+        if ((p->kept_mask >> k) & 1u) { /* (the quantiser is set by record_scan) */
+            p->emit_by_bit[at].natural_offset = (uint8_t)(n * sizeof(int32_t));
+            p->emit_by_bit[at].slot_offset = (uint8_t)(p->keep_slot[k] * sizeof(int16_t));
+        }
     }
     return INK_OK;
 }
@@ -360,9 +378,10 @@ static ink_error record_scan(jpeg_prog *p, jpeg_state *state, ink_error_info *in
     if (!p->have_quant) {
         /* The luma quantisation table as of its first scan (libjpeg latches it then too). */
         const uint16_t *quant = state->quant[frame->components[0].quant_index];
-        for (unsigned k = 0; k < 64; k++)
+        p->dc_quant = quant[0];
+        for (unsigned k = 1; k < 64; k++)
             if ((p->kept_mask >> k) & 1u)
-                p->slot_quant[p->keep_slot[k]] = quant[k];
+                p->emit_by_bit[by_bit_index(k)].quant = quant[k];
         p->have_quant = true;
     }
     p->nscans++;
@@ -585,7 +604,7 @@ static ink_error emit_band(jpeg_prog *p, jpeg_state *state, uint32_t band)
                 dc = (int16_t)(uint16_t)((uint16_t)dc | (uint16_t)kept[aside]);
                 kept[aside] = 0;
             }
-            dc *= p->slot_quant[0];
+            dc *= p->dc_quant;
             if ((uint32_t)(dc + 1024) > 2048u) {
                 flags = JPEG_FLAG_BIG;
                 dc = dc < -2048 ? -2048 : dc > 2048 ? 2048 : dc;
@@ -601,17 +620,19 @@ static ink_error emit_band(jpeg_prog *p, jpeg_state *state, uint32_t band)
                 unsigned last_at = 0, last_word = JPEG_PROG_WORDS; /* none */
                 for (unsigned w = 0; w < JPEG_PROG_WORDS; w++) {
                     jpeg_prog_word todo = jpeg_prog_word_of(nonzero, w);
-                    const uint8_t *keep_word = p->keep_by_bit + w * JPEG_PROG_WORD_BITS;
+                    const prog_emit_entry *emit_word = p->emit_by_bit + w * JPEG_PROG_WORD_BITS;
                     while (todo != 0) {
                         unsigned at = jpeg_prog_lowest_at(todo);
                         todo &= todo - 1u;
-                        unsigned slot = keep_word[at];
-                        int32_t value = kept[slot] * p->slot_quant[slot];
+                        const int16_t *term = (const int16_t *)(const void *)(
+                            (const uint8_t *)kept + emit_word[at].slot_offset);
+                        int32_t value = *term * (int32_t)emit_word[at].quant;
                         if ((uint32_t)(value + 1024) > 2048u) {
                             flags |= JPEG_FLAG_BIG;
                             value = value < -2048 ? -2048 : value > 2048 ? 2048 : value;
                         }
-                        coefficients[p->slot_natural[slot]] = value;
+                        *(int32_t *)(void *)((uint8_t *)coefficients +
+                                             emit_word[at].natural_offset) = value;
                         last_at = at;
                         last_word = w;
                     }

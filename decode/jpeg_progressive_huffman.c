@@ -15,7 +15,9 @@
  * Speed: each scan type has its own lookahead form (jpeg_progressive.h): a DC difference or an
  * AC first coefficient comes with its value bits, a refinement's new coefficient with its sign,
  * in one lookup for the common short codes; a refinement never walks positions (two masks, see
- * ink_jpeg_prog_ac_refine_run); the masks are taken a machine word at a time.
+ * ink_jpeg_prog_ac_refine_run) and, once a block has no history left, goes on by position as an
+ * AC first scan does; the masks are taken a machine word at a time (RV32: the word loop unrolled,
+ * a mask bit set by two 32-bit shifts).
  *
  * Hostile data: sizes are bounded, positions are checked against Se before any store, every
  * value is computed in int32 and clamped to int16 when stored (an AC first value to +-2^14, so
@@ -164,9 +166,11 @@ static inline int16_t clamp_ac_first(int32_t value)
             }                                                                                     \
         }                                                                                         \
     } while (0)
-#define DECODE(table, symbol)                                                                     \
+/* A symbol from the lookahead entry of the bits at hand, `entry` (a plain one: the caller has
+ * taken the forms it decodes itself), or for a longer code the canonical walk (count >= 16). */
+#define DECODE(table, entry, symbol)                                                              \
     do {                                                                                          \
-        uint32_t entry_ = (table)->fast[PEEK(JPEG_FAST_BITS)];                                    \
+        uint32_t entry_ = (entry);                                                                \
         if (entry_ != 0) {                                                                        \
             count -= (int32_t)(entry_ & 15u);                                                     \
             symbol = entry_ >> 8;                                                                 \
@@ -194,7 +198,7 @@ static inline int16_t clamp_ac_first(int32_t value)
             diff = (int32_t)(dc_entry_ >> 9) - JPEG_PROG_FAST_VALUE_BIAS;                         \
         } else {                                                                                  \
             uint32_t size_, raw_;                                                                 \
-            DECODE(table, size_);                                                                 \
+            DECODE(table, dc_entry_, size_);                                                      \
             if (size_ > 11) {                                                                     \
                 SAVE();                                                                           \
                 return ink_error_set(info, INK_ERR_BAD_DATA, "JPEG DC difference of size %u",     \
@@ -333,16 +337,38 @@ ink_error ink_jpeg_prog_dc_refine_run(jpeg_state *state, const jpeg_prog_block_p
     return INK_OK;
 }
 
-ink_error ink_jpeg_prog_ac_first_run(jpeg_state *state, const jpeg_entropy_table *ac,
-                                     const jpeg_prog_block_params *params, uint32_t *eobrun,
-                                     const jpeg_prog_run *run, ink_error_info *info)
+/* The bit of zigzag position k (0..63) in a block's mask. On a host a table (a load and an OR:
+ * fewer instructions than a shift by a count in a register). On RV32, where a variable 64-bit
+ * shift costs a branch and several instructions, each half is a 32-bit shift (which takes k
+ * modulo 32) of a 0 or 1 that says whether k is in that half. */
+static const uint64_t position_bits[64] = {
+#define BITS4_(k) (uint64_t)1 << (k), (uint64_t)1 << ((k) + 1), (uint64_t)1 << ((k) + 2),        \
+                  (uint64_t)1 << ((k) + 3)
+    BITS4_(0),  BITS4_(4),  BITS4_(8),  BITS4_(12), BITS4_(16), BITS4_(20), BITS4_(24), BITS4_(28),
+    BITS4_(32), BITS4_(36), BITS4_(40), BITS4_(44), BITS4_(48), BITS4_(52), BITS4_(56), BITS4_(60),
+#undef BITS4_
+};
+static inline uint64_t position_bit(unsigned k)
+{
+    if (JPEG_PROG_WORDS == 1)
+        return position_bits[k];
+    uint32_t low = (uint32_t)(k < 32u) << (k & 31u), high = (uint32_t)(k >= 32u) << (k & 31u);
+    return (uint64_t)high << 32 | low;
+}
+
+/* The AC first block loop, with `clamp_short` constant: whether values from the lookahead
+ * (|value| <= 63) need the clamp once shifted by Al, true only for Al > 8. */
+static inline __attribute__((always_inline)) ink_error
+ac_first_blocks(jpeg_state *state, const jpeg_entropy_table *ac,
+                const jpeg_prog_block_params *params, uint32_t *eobrun, const jpeg_prog_run *run,
+                ink_error_info *info, const bool clamp_short)
 {
     READER_LOCALS;
     const unsigned ss = params->ss, se = params->se, al = params->al;
+    const int32_t p1 = 1 << al;
     const uint8_t *keep = params->keep_slot;
     const unsigned spare = params->spare_slot;
     const jpeg_entropy_table first_table = *ac; /* in locals: no reload after a store */
-    const bool small_al = (63 << al) <= AC_FIRST_LIMIT;
     uint32_t eob = *eobrun, left = run->count, symbol, raw;
     uint8_t *block = run->block;
     uint64_t nonzero = 0;
@@ -358,7 +384,10 @@ ink_error ink_jpeg_prog_ac_first_run(jpeg_state *state, const jpeg_entropy_table
         int16_t *coefficients = coefficients_of(params, block);
         nonzero = *mask_of(block);
         for (unsigned k = ss; k <= se; k++) {
-            ENSURE(SYMBOL_BITS);
+            /* On the host the lookahead's bits only (a code and value bits it covers are no
+             * longer): the 64-bit refill then takes more bytes at a time. RV32 refills two
+             * bytes at a time whatever the count, and needs no second test for a long code. */
+            ENSURE(JPEG_BITS_WIDE ? JPEG_FAST_BITS : SYMBOL_BITS);
             uint32_t entry = first_table.fast[PEEK(JPEG_FAST_BITS)];
             if (entry & JPEG_PROG_FAST_VALUE) {
                 /* The common case: a short code and its value bits in one lookahead entry. */
@@ -366,16 +395,17 @@ ink_error ink_jpeg_prog_ac_first_run(jpeg_state *state, const jpeg_entropy_table
                 k += (entry >> 5) & 15u;
                 if (k > se)
                     goto past_end;
-                nonzero |= (uint64_t)1 << k;
+                nonzero |= position_bit(k);
                 unsigned slot = keep[k];
                 if (slot != spare) {
-                    int32_t value = ((int32_t)(entry >> 9) - JPEG_PROG_FAST_VALUE_BIAS) * (1 << al);
-                    /* |value| <= 63 << al needs the clamp only for Al > 8 */
-                    coefficients[slot] = small_al ? (int16_t)value : clamp_ac_first(value);
+                    int32_t value = ((int32_t)(entry >> 9) - JPEG_PROG_FAST_VALUE_BIAS) * p1;
+                    coefficients[slot] = clamp_short ? clamp_ac_first(value) : (int16_t)value;
                 }
                 continue;
             }
-            DECODE(&first_table, symbol);
+            if (JPEG_BITS_WIDE)
+                ENSURE(SYMBOL_BITS);
+            DECODE(&first_table, entry, symbol);
             unsigned zeros = symbol >> 4, size = symbol & 15u;
             if (size == 0) {
                 if (zeros == 15) {
@@ -401,10 +431,10 @@ ink_error ink_jpeg_prog_ac_first_run(jpeg_state *state, const jpeg_entropy_table
                                      k, se);
             }
             RECEIVE(size, raw);
-            nonzero |= (uint64_t)1 << k;
+            nonzero |= position_bit(k);
             unsigned slot = keep[k];
             if (slot != spare) /* the value of a coefficient not kept is not even computed */
-                coefficients[slot] = clamp_ac_first(extend(raw, size) * (1 << al));
+                coefficients[slot] = clamp_ac_first(extend(raw, size) * p1);
         }
         *mask_of(block) = nonzero;
         block += run->stride;
@@ -418,6 +448,16 @@ bad_code:
     *mask_of(block) = nonzero;
     *eobrun = eob;
     return bad_code_error(bits, info);
+}
+
+ink_error ink_jpeg_prog_ac_first_run(jpeg_state *state, const jpeg_entropy_table *ac,
+                                     const jpeg_prog_block_params *params, uint32_t *eobrun,
+                                     const jpeg_prog_run *run, ink_error_info *info)
+{
+    /* |value| <= 63 << Al needs the clamp only for Al > 8 */
+    if ((63 << params->al) <= AC_FIRST_LIMIT)
+        return ac_first_blocks(state, ac, params, eobrun, run, info, false);
+    return ac_first_blocks(state, ac, params, eobrun, run, info, true);
 }
 
 /* Appends a correction bit to the (already nonzero) coefficient in `slot` when it is kept. */
@@ -446,21 +486,52 @@ static inline void correct(int16_t *coefficients, unsigned slot, unsigned spare,
         }                                                                                         \
     } while (0)
 
+/* The end of a refinement symbol: moves past `zeros` positions without history (its run) to the
+ * next one, `target` (a one-bit word), applying the correction bits of the history positions
+ * passed on the way, and when `place` is true stores the new coefficient there (a run of 16
+ * zeros places none; on the host it takes a copy of its own, so that the common symbol places
+ * without a test: on RV32 the copy costs more than the test). A run
+ * that goes on past the word passes all its history and goes to `word_end` with the symbol
+ * pending, for the next word. */
+#define RUN_AND_PLACE(place)                                                                      \
+    do {                                                                                          \
+        /* (one word: the run is left only at the end, `fresh` staying 0) */                      \
+        for (; zeros > 0 && (JPEG_PROG_WORDS == 1 || fresh != 0); zeros--)                        \
+            fresh &= fresh - 1u;                                                                  \
+        if (fresh == 0) {                                                                         \
+            CORRECT_ALL(history, keep_word);                                                      \
+            pending = true;                                                                       \
+            goto word_end;                                                                        \
+        }                                                                                         \
+        jpeg_prog_word target = fresh & (0u - fresh);                                             \
+        jpeg_prog_word passed = history & (target - 1u);                                          \
+        history ^= passed;                                                                        \
+        CORRECT_ALL(passed, keep_word);                                                           \
+        fresh ^= target;                                                                          \
+        if (place) {                                                                              \
+            placed |= target;                                                                     \
+            coefficients[keep_word[jpeg_prog_one_bit_at(target)]] = (int16_t)value;               \
+        }                                                                                         \
+    } while (0)
+
 /* AC refinement (T.81 G.1.2.3) without a walk over positions: a block's positions Ss..Se are two
  * masks, those with history (`history`, each gets one correction bit when passed) and those
  * without (`fresh`), taken a word at a time. A symbol's run of r zero-history positions ends at
- * the (r+1)-th bit of `fresh`: clearing its r lowest bits (moving on to the next word when they
- * run out) and isolating the next gives the target as a one-bit mask; the history positions
- * below it are the ones passed. Positions are only computed (lowest set bit) to store a new
- * coefficient or apply a correction bit that is 1. */
+ * the (r+1)-th bit of `fresh`: clearing its r lowest bits and isolating the next gives the
+ * target as a one-bit mask; the history positions below it are the ones passed. Positions are
+ * only computed (lowest set bit) to store a new coefficient or apply a correction bit that is 1.
+ * The word loop is unrolled (RV32: two copies with a constant word index, so that the word's
+ * part of the tables and of the mask need no registers); a symbol whose run goes past a word
+ * is finished in the next. Once no history is left in the block, the rest is decoded by
+ * position, as in an AC first scan. */
 ink_error ink_jpeg_prog_ac_refine_run(jpeg_state *state, const jpeg_entropy_table *ac,
                                       const jpeg_prog_block_params *params, uint32_t *eobrun,
                                       const jpeg_prog_run *run, ink_error_info *info)
 {
     READER_LOCALS;
     const unsigned ss = params->ss, se = params->se;
-    const int32_t p1 = 1 << params->al;
-    const uint8_t *keep_by_bit = params->keep_by_bit;
+    const int32_t p1 = 1 << params->al, minus_p1 = -p1;
+    const uint8_t *keep_by_bit = params->keep_by_bit, *keep = params->keep_slot;
     const unsigned spare = params->spare_slot; /* (a new coefficient not kept is stored there) */
     const jpeg_entropy_table refine_table = *ac; /* in locals: no reload after a store */
     /* The positions this scan refines: Ss..Se. */
@@ -472,110 +543,139 @@ ink_error ink_jpeg_prog_ac_refine_run(jpeg_state *state, const jpeg_entropy_tabl
     for (uint32_t i = 0; i < run->count; i++, block += run->stride) {
         int16_t *coefficients = coefficients_of(params, block);
         nonzero = *mask_of(block);
-        unsigned w = 0;                         /* the word being decoded */
-        const uint8_t *keep_word = keep_by_bit; /* its part of keep_by_bit */
-        jpeg_prog_word history = jpeg_prog_word_of(nonzero & range, 0); /* not passed yet */
-        if (eob == 0) {
+        /* A symbol whose run goes on into the next word: what is left of its run, its value. */
+        bool pending = false;
+        unsigned zeros = 0, k;
+        int32_t value = 0;
+        /* (RV32: the history of the second word, for the test below while in the first) */
+        const jpeg_prog_word later_history =
+            JPEG_PROG_WORDS == 1 ? 0 : jpeg_prog_word_of(nonzero & range, JPEG_PROG_WORDS - 1u);
+#pragma GCC unroll 2
+        for (unsigned w = 0; w < JPEG_PROG_WORDS; w++) {
+            const uint8_t *keep_word = keep_by_bit + w * JPEG_PROG_WORD_BITS;
+            jpeg_prog_word history = jpeg_prog_word_of(nonzero & range, w); /* not passed yet */
+            if (eob > 0) {
+                /* Inside an end-of-band run only the positions with history get a bit. */
+                CORRECT_ALL(history, keep_word);
+                continue;
+            }
             /* Zero history, not passed yet; the new coefficients of this word. */
-            jpeg_prog_word fresh = jpeg_prog_word_of(~nonzero & range, 0);
-            jpeg_prog_word placed = 0;
-            for (;;) {
-                if ((fresh | history) == 0) {
-                    /* This word is done: the next, or the block is. */
+            jpeg_prog_word fresh = jpeg_prog_word_of(~nonzero & range, w), placed = 0;
+            if (pending) {
+                pending = false;
+                RUN_AND_PLACE(value != 0);
+            }
+            while ((fresh | history) != 0) {
+                if (history == 0 && (w + 1u == JPEG_PROG_WORDS || later_history == 0)) {
+                    /* No history left in the block: on by position (below). */
                     nonzero |= jpeg_prog_word_to(placed, w);
-                    placed = 0;
-                    if (++w == JPEG_PROG_WORDS)
-                        break;
-                    keep_word += JPEG_PROG_WORD_BITS;
-                    history = jpeg_prog_word_of(nonzero & range, w);
-                    fresh = jpeg_prog_word_of(~nonzero & range, w);
-                    continue;
+                    k = w * JPEG_PROG_WORD_BITS +
+                        jpeg_prog_position_of(jpeg_prog_lowest_at(fresh));
+                    goto by_position;
                 }
                 /* A code (16) and its sign bit (1) without another fill. */
                 ENSURE(17);
-                unsigned zeros;
-                int32_t value;
                 uint32_t entry = refine_table.fast[PEEK(JPEG_FAST_BITS)];
                 if (entry & JPEG_PROG_FAST_SIGNED) {
                     /* The common case: a new coefficient, its sign in the same lookahead. */
                     count -= (int32_t)(entry & 15u);
                     zeros = entry >> 12;
-                    value = entry & JPEG_PROG_FAST_POSITIVE ? p1 : -p1;
-                    goto run;
-                }
-                DECODE(&refine_table, symbol);
-                zeros = symbol >> 4;
-                unsigned size = symbol & 15u;
-                value = 0;
-                if (size != 0) {
-                    if (size != 1) {
+                    value = entry & JPEG_PROG_FAST_POSITIVE ? p1 : minus_p1;
+                } else {
+                    DECODE(&refine_table, entry, symbol);
+                    zeros = symbol >> 4;
+                    unsigned size = symbol & 15u;
+                    if (size == 1) {
+                        count--;
+                        value = (buffer >> count) & 1u ? p1 : minus_p1;
+                    } else if (size != 0) {
                         SAVE();
-                        *mask_of(block) = nonzero | jpeg_prog_word_to(placed, w);
+                        *mask_of(block) = nonzero;
                         return ink_error_set(info, INK_ERR_BAD_DATA,
                                              "JPEG AC refinement with a coefficient of size %u",
                                              size);
-                    }
-                    count--;
-                    value = (buffer >> count) & 1u ? p1 : -p1;
-                } else if (zeros != 15) {
-                    eob = 1u << zeros;
-                    if (zeros != 0) {
-                        RECEIVE(zeros, raw);
-                        eob += raw;
-                    }
-                    nonzero |= jpeg_prog_word_to(placed, w);
-                    break; /* the rest of this block is refined below */
-                }
-            run:
-                /* (On a 64-bit host there is one word: `fresh` running out ends the block.) */
-                for (; zeros > 0 && (JPEG_PROG_WORDS == 1 || fresh != 0); zeros--)
-                    fresh &= fresh - 1u;
-                while (fresh == 0) {
-                    /* The run goes on past this word: all its history is passed. */
-                    CORRECT_ALL(history, keep_word);
-                    nonzero |= jpeg_prog_word_to(placed, w);
-                    placed = 0;
-                    if (++w == JPEG_PROG_WORDS) {
-                        if (value != 0) {
-                            SAVE();
-                            *mask_of(block) = nonzero;
-                            return ink_error_set(info, INK_ERR_BAD_DATA,
-                                                 "JPEG AC refinement places a coefficient past "
-                                                 "the scan's end %u",
-                                                 se);
+                    } else if (zeros != 15) {
+                        /* End of band: this block is the run's first; its history left (this
+                         * word's here, the next words' above) gets its bits. */
+                        eob = 1u << zeros;
+                        if (zeros != 0) {
+                            RECEIVE(zeros, raw);
+                            eob += raw;
                         }
-                        goto block_done; /* a ZRL past the last zero */
+                        CORRECT_ALL(history, keep_word);
+                        break;
+                    } else {
+                        value = 0; /* 16 zeros */
+                        if (JPEG_PROG_WORDS == 1) {
+                            RUN_AND_PLACE(false);
+                            continue;
+                        }
                     }
-                    keep_word += JPEG_PROG_WORD_BITS;
-                    history = jpeg_prog_word_of(nonzero & range, w);
-                    fresh = jpeg_prog_word_of(~nonzero & range, w);
-                    for (; zeros > 0 && fresh != 0; zeros--)
-                        fresh &= fresh - 1u;
                 }
-                jpeg_prog_word target = fresh & (0u - fresh);
-                jpeg_prog_word passed = history & (target - 1u);
-                history ^= passed;
-                CORRECT_ALL(passed, keep_word);
-                fresh ^= target;
-                if (value != 0) {
-                    if (JPEG_PROG_WORDS == 1)
-                        nonzero |= target; /* (RV32: a word, added to the mask when left) */
-                    else
-                        placed |= target;
-                    coefficients[keep_word[jpeg_prog_one_bit_at(target)]] = (int16_t)value;
+                RUN_AND_PLACE(JPEG_PROG_WORDS == 1 || value != 0);
+            }
+        word_end:
+            nonzero |= jpeg_prog_word_to(placed, w);
+        }
+        if (0) {
+        by_position:
+            /* Every position from k to Se is without history (the common end of a block, and
+             * all of it in blocks the first scans left empty there): a symbol's run is k += r
+             * and no correction bits come, as in an AC first scan. */
+            for (;;) {
+                ENSURE(17);
+                uint32_t entry = refine_table.fast[PEEK(JPEG_FAST_BITS)];
+                if (entry & JPEG_PROG_FAST_SIGNED) {
+                    count -= (int32_t)(entry & 15u);
+                    k += entry >> 12;
+                    value = entry & JPEG_PROG_FAST_POSITIVE ? p1 : minus_p1;
+                } else {
+                    DECODE(&refine_table, entry, symbol);
+                    zeros = symbol >> 4;
+                    unsigned size = symbol & 15u;
+                    if (size == 1) {
+                        count--;
+                        value = (buffer >> count) & 1u ? p1 : minus_p1;
+                        k += zeros;
+                    } else if (size != 0) {
+                        SAVE();
+                        *mask_of(block) = nonzero;
+                        return ink_error_set(info, INK_ERR_BAD_DATA,
+                                             "JPEG AC refinement with a coefficient of size %u",
+                                             size);
+                    } else if (zeros != 15) {
+                        eob = 1u << zeros; /* end of band: this block is the run's first */
+                        if (zeros != 0) {
+                            RECEIVE(zeros, raw);
+                            eob += raw;
+                        }
+                        break;
+                    } else {
+                        k += 16; /* 16 zeros (past the end: ignored) */
+                        if (k > se)
+                            break;
+                        continue;
+                    }
                 }
+                if (k > se) {
+                    pending = true; /* (reported below) */
+                    break;
+                }
+                nonzero |= position_bit(k);
+                coefficients[keep[k]] = (int16_t)value;
+                if (++k > se)
+                    break;
             }
         }
-        if (eob > 0) {
-            /* Inside an end-of-band run only the positions with history left get a bit. */
-            for (; w < JPEG_PROG_WORDS; w++, keep_word += JPEG_PROG_WORD_BITS) {
-                CORRECT_ALL(history, keep_word);
-                if (w + 1u < JPEG_PROG_WORDS)
-                    history = jpeg_prog_word_of(nonzero & range, w + 1u);
-            }
+        if (pending && value != 0) {
+            SAVE();
+            *mask_of(block) = nonzero;
+            return ink_error_set(info, INK_ERR_BAD_DATA,
+                                 "JPEG AC refinement places a coefficient past the scan's end %u",
+                                 se);
+        } /* (a run of 16 zeros past the end is ignored) */
+        if (eob > 0)
             eob--;
-        }
-    block_done:
         *mask_of(block) = nonzero;
     }
     SAVE();
