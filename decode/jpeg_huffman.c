@@ -483,7 +483,7 @@ void ink_jpeg_block_coder_init(jpeg_state *state, unsigned scan_index, jpeg_bloc
 }
 
 /* The entropy position while blocks are decoded: the bit buffer and the input pointers, in
- * locals. ink_jpeg_decode_mcu keeps it in registers over a whole MCU. */
+ * locals. ink_jpeg_decode_mcus keeps it in registers over a run of MCUs. */
 typedef struct jpeg_reader {
     jpeg_bitbuf buffer;
     int32_t spare; /* unread bits - SPARE_BIAS */
@@ -507,7 +507,7 @@ static inline void reader_save(jpeg_state *state, const jpeg_reader *reader)
     state->input.next = reader->next;
 }
 
-/* One block (the body of ink_jpeg_decode_block and ink_jpeg_decode_mcu). On an error the
+/* One block (the body of ink_jpeg_decode_mcus). On an error the
  * position is saved to the state; on success it stays in *reader. `groups_known`: the caller
  * knows the coder's AC table has group entries (a constant at the call: its own copy). */
 static inline __attribute__((always_inline)) ink_error
@@ -708,45 +708,35 @@ bad_coefficient:
                          "JPEG block has a coefficient of size %u (at most 10)", size);
 }
 
-ink_error ink_jpeg_decode_block(jpeg_state *state, unsigned scan_index, jpeg_block_mode mode,
-                                uint32_t *flags, ink_error_info *info)
-{
-    jpeg_block_coder coder;
-    ink_jpeg_block_coder_init(state, scan_index, &coder);
-    jpeg_reader reader;
-    reader_load(state, &reader);
-    ink_error error = decode_block(state, &reader, &coder, mode, false, flags, info);
-    if (error == INK_OK)
-        reader_save(state, &reader);
-    return error;
-}
-
-ink_error ink_jpeg_decode_mcu(jpeg_state *state, const jpeg_block_coder *coders,
-                              jpeg_mcu_block *blocks, unsigned nblocks, ink_error_info *info)
+ink_error ink_jpeg_decode_mcus(jpeg_state *state, const jpeg_block_coder *coders,
+                               jpeg_mcu_block *blocks, unsigned nblocks, uint32_t nmcus,
+                               ink_error_info *info)
 {
     jpeg_reader reader;
     reader_load(state, &reader);
     int32_t *coefficients = state->coefficients;
-    for (unsigned b = 0; b < nblocks; b++) {
-        jpeg_mcu_block *block = &blocks[b];
-        jpeg_block_mode mode = (jpeg_block_mode)block->mode;
-        uint32_t flags = 0;
-        /* Each common case its own copy of the block decoder (constant mode; skipping with
-         * group entries): registers are allocated for that loop alone. */
-        const jpeg_block_coder *coder = &coders[block->scan_index];
-        ink_error error;
-        if (mode == JPEG_BLOCK_FULL)
-            error = decode_block(state, &reader, coder, JPEG_BLOCK_FULL, false, &flags, info);
-        else if (mode == JPEG_BLOCK_SKIP && coder->ac_groups)
-            error = decode_block(state, &reader, coder, JPEG_BLOCK_SKIP, true, &flags, info);
-        else
-            error = decode_block(state, &reader, coder, mode, false, &flags, info);
-        if (error != INK_OK)
-            return error;
-        if (mode != JPEG_BLOCK_SKIP) {
-            ink_jpeg_idct_block(coefficients, block->block_log2, flags, block->out,
-                                block->stride);
-            block->out += block->step;
+    jpeg_mcu_block *const blocks_end = blocks + nblocks;
+    for (; nmcus != 0; nmcus--) {
+        for (jpeg_mcu_block *block = blocks; block != blocks_end; block++) {
+            jpeg_block_mode mode = (jpeg_block_mode)block->mode;
+            uint32_t flags = 0;
+            /* Each common case its own copy of the block decoder (constant mode; skipping with
+             * group entries): registers are allocated for that loop alone. */
+            const jpeg_block_coder *coder = &coders[block->scan_index];
+            ink_error error;
+            if (mode == JPEG_BLOCK_FULL)
+                error = decode_block(state, &reader, coder, JPEG_BLOCK_FULL, false, &flags, info);
+            else if (mode == JPEG_BLOCK_SKIP && coder->ac_groups)
+                error = decode_block(state, &reader, coder, JPEG_BLOCK_SKIP, true, &flags, info);
+            else
+                error = decode_block(state, &reader, coder, mode, false, &flags, info);
+            if (error != INK_OK)
+                return error;
+            if (mode != JPEG_BLOCK_SKIP) {
+                ink_jpeg_idct_block(coefficients, block->block_log2, flags, block->out,
+                                    block->stride);
+                block->out += block->step;
+            }
         }
     }
     reader_save(state, &reader);
