@@ -708,28 +708,40 @@ bad_coefficient:
                          "JPEG block has a coefficient of size %u (at most 10)", size);
 }
 
-ink_error ink_jpeg_decode_mcus(jpeg_state *state, const jpeg_block_coder *coders,
-                               jpeg_mcu_block *blocks, unsigned nblocks, uint32_t nmcus,
-                               ink_error_info *info)
+/* The rare case (an AC table without group entries outside FULL blocks: no lookahead slot
+ * left) out of line, so that the MCU loops' registers are allocated for their common copies. */
+static __attribute__((noinline)) ink_error
+decode_block_other(jpeg_state *state, jpeg_reader *reader, const jpeg_block_coder *coder,
+                   jpeg_block_mode mode, uint32_t *flags, ink_error_info *info)
+{
+    return decode_block(state, reader, coder, mode, false, flags, info);
+}
+
+/* The MCU loop. `dc_output`: the plan's needed blocks are DC blocks (1/8 scale), else FULL;
+ * each is its own function (the copies of the block decoder in one loop share its registers). */
+static inline __attribute__((always_inline)) ink_error
+decode_mcus(jpeg_state *state, const jpeg_block_coder *coders, jpeg_mcu_block *blocks,
+            unsigned nblocks, uint32_t nmcus, bool dc_output, ink_error_info *info)
 {
     jpeg_reader reader;
     reader_load(state, &reader);
     int32_t *coefficients = state->coefficients;
     jpeg_mcu_block *const blocks_end = blocks + nblocks;
+    const jpeg_block_mode needed_mode = dc_output ? JPEG_BLOCK_DC : JPEG_BLOCK_FULL;
     for (; nmcus != 0; nmcus--) {
         for (jpeg_mcu_block *block = blocks; block != blocks_end; block++) {
             jpeg_block_mode mode = (jpeg_block_mode)block->mode;
             uint32_t flags = 0;
-            /* Each common case its own copy of the block decoder (constant mode; skipping with
-             * group entries): registers are allocated for that loop alone. */
+            /* Each common case its own copy of the block decoder (a needed block; a skipped
+             * one whose AC has group entries): registers are allocated for that loop alone. */
             const jpeg_block_coder *coder = &coders[block->scan_index];
             ink_error error;
-            if (mode == JPEG_BLOCK_FULL)
-                error = decode_block(state, &reader, coder, JPEG_BLOCK_FULL, false, &flags, info);
+            if (mode == needed_mode)
+                error = decode_block(state, &reader, coder, needed_mode, dc_output, &flags, info);
             else if (mode == JPEG_BLOCK_SKIP && coder->ac_groups)
                 error = decode_block(state, &reader, coder, JPEG_BLOCK_SKIP, true, &flags, info);
             else
-                error = decode_block(state, &reader, coder, mode, false, &flags, info);
+                error = decode_block_other(state, &reader, coder, mode, &flags, info);
             if (error != INK_OK)
                 return error;
             if (mode != JPEG_BLOCK_SKIP) {
@@ -741,6 +753,22 @@ ink_error ink_jpeg_decode_mcus(jpeg_state *state, const jpeg_block_coder *coders
     }
     reader_save(state, &reader);
     return INK_OK;
+}
+
+static __attribute__((noinline)) ink_error
+decode_mcus_dc(jpeg_state *state, const jpeg_block_coder *coders, jpeg_mcu_block *blocks,
+               unsigned nblocks, uint32_t nmcus, ink_error_info *info)
+{
+    return decode_mcus(state, coders, blocks, nblocks, nmcus, true, info);
+}
+
+ink_error ink_jpeg_decode_mcus(jpeg_state *state, const jpeg_block_coder *coders,
+                               jpeg_mcu_block *blocks, unsigned nblocks, uint32_t nmcus,
+                               ink_error_info *info)
+{
+    if (blocks[0].mode == JPEG_BLOCK_DC)
+        return decode_mcus_dc(state, coders, blocks, nblocks, nmcus, info);
+    return decode_mcus(state, coders, blocks, nblocks, nmcus, false, info);
 }
 
 ink_error ink_jpeg_process_restart(jpeg_state *state, ink_error_info *info)
