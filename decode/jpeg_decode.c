@@ -165,12 +165,13 @@ static ink_error emit_rows(jpeg_run *run, uint32_t count)
     return INK_OK;
 }
 
-/* The MCU loop's plan entry for one block of scan component `i` at (bx, by) of its MCU. */
-static jpeg_mcu_block plan_block(const jpeg_run *run, const jpeg_component *c, unsigned i,
-                                 uint32_t bx, uint32_t by, uint32_t mcu_width)
+/* The MCU loop's plan entry for one block of component `c` at (bx, by) of its MCU. */
+static jpeg_mcu_block plan_block(const jpeg_run *run, const jpeg_component *c,
+                                 const jpeg_block_coder *coder, uint32_t bx, uint32_t by,
+                                 uint32_t mcu_width)
 {
     uint32_t size = 1u << c->block_log2;
-    jpeg_mcu_block block = {NULL, 0, 0, (uint8_t)i, c->block_log2,
+    jpeg_mcu_block block = {NULL, 0, 0, coder, c->block_log2,
                             !c->needed            ? JPEG_BLOCK_SKIP
                             : c->block_log2 == 0 ? JPEG_BLOCK_DC
                                                  : JPEG_BLOCK_FULL};
@@ -217,7 +218,7 @@ static ink_error decode_scan(jpeg_state *state, jpeg_run *run, ink_error_info *i
         mcus_y = c->blocks_y;
         band_rows = mcu_width = 1u << run->block_log2;
         ink_jpeg_block_coder_init(state, 0, &coders[0]);
-        plan[0] = blocks[0] = plan_block(run, c, 0, 0, 0, mcu_width);
+        plan[0] = blocks[0] = plan_block(run, c, &coders[0], 0, 0, mcu_width);
         nblocks = 1;
     }
     for (unsigned i = 0; i < scan->ncomponents && scan->ncomponents > 1; i++) {
@@ -227,7 +228,8 @@ static ink_error decode_scan(jpeg_state *state, jpeg_run *run, ink_error_info *i
             for (uint32_t bx = 0; bx < c->h; bx++) {
                 if (nblocks == 10)
                     return ink_error_set(info, INK_ERR_INTERNAL, "JPEG MCU of over 10 blocks");
-                plan[nblocks] = blocks[nblocks] = plan_block(run, c, i, bx, by, mcu_width);
+                plan[nblocks] = plan_block(run, c, &coders[i], bx, by, mcu_width);
+                blocks[nblocks] = plan[nblocks];
                 nblocks++;
             }
         }
@@ -247,7 +249,7 @@ static ink_error decode_scan(jpeg_state *state, jpeg_run *run, ink_error_info *i
                     nmcus = state->restarts_left;
                 state->restarts_left -= nmcus;
             }
-            if ((error = ink_jpeg_decode_mcus(state, coders, blocks, nblocks, nmcus, info)) !=
+            if ((error = ink_jpeg_decode_mcus(state, blocks, nblocks, nmcus, info)) !=
                 INK_OK)
                 return error;
             if (!run->direct)

@@ -720,8 +720,8 @@ decode_block_other(jpeg_state *state, jpeg_reader *reader, const jpeg_block_code
 /* The MCU loop. `dc_output`: the plan's needed blocks are DC blocks (1/8 scale), else FULL;
  * each is its own function (the copies of the block decoder in one loop share its registers). */
 static inline __attribute__((always_inline)) ink_error
-decode_mcus(jpeg_state *state, const jpeg_block_coder *coders, jpeg_mcu_block *blocks,
-            unsigned nblocks, uint32_t nmcus, bool dc_output, ink_error_info *info)
+decode_mcus(jpeg_state *state, jpeg_mcu_block *blocks, unsigned nblocks, uint32_t nmcus,
+            bool dc_output, ink_error_info *info)
 {
     jpeg_reader reader;
     reader_load(state, &reader);
@@ -734,7 +734,7 @@ decode_mcus(jpeg_state *state, const jpeg_block_coder *coders, jpeg_mcu_block *b
             uint32_t flags = 0;
             /* Each common case its own copy of the block decoder (a needed block; a skipped
              * one whose AC has group entries): registers are allocated for that loop alone. */
-            const jpeg_block_coder *coder = &coders[block->scan_index];
+            const jpeg_block_coder *coder = block->coder;
             ink_error error;
             if (mode == needed_mode)
                 error = decode_block(state, &reader, coder, needed_mode, dc_output, &flags, info);
@@ -756,19 +756,18 @@ decode_mcus(jpeg_state *state, const jpeg_block_coder *coders, jpeg_mcu_block *b
 }
 
 static __attribute__((noinline)) ink_error
-decode_mcus_dc(jpeg_state *state, const jpeg_block_coder *coders, jpeg_mcu_block *blocks,
-               unsigned nblocks, uint32_t nmcus, ink_error_info *info)
+decode_mcus_dc(jpeg_state *state, jpeg_mcu_block *blocks, unsigned nblocks, uint32_t nmcus,
+               ink_error_info *info)
 {
-    return decode_mcus(state, coders, blocks, nblocks, nmcus, true, info);
+    return decode_mcus(state, blocks, nblocks, nmcus, true, info);
 }
 
-ink_error ink_jpeg_decode_mcus(jpeg_state *state, const jpeg_block_coder *coders,
-                               jpeg_mcu_block *blocks, unsigned nblocks, uint32_t nmcus,
-                               ink_error_info *info)
+ink_error ink_jpeg_decode_mcus(jpeg_state *state, jpeg_mcu_block *blocks, unsigned nblocks,
+                               uint32_t nmcus, ink_error_info *info)
 {
     if (blocks[0].mode == JPEG_BLOCK_DC)
-        return decode_mcus_dc(state, coders, blocks, nblocks, nmcus, info);
-    return decode_mcus(state, coders, blocks, nblocks, nmcus, false, info);
+        return decode_mcus_dc(state, blocks, nblocks, nmcus, info);
+    return decode_mcus(state, blocks, nblocks, nmcus, false, info);
 }
 
 ink_error ink_jpeg_process_restart(jpeg_state *state, ink_error_info *info)

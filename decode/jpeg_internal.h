@@ -264,18 +264,18 @@ typedef struct jpeg_mcu_block {
     uint8_t *out;    /* its pixels in the current MCU; advanced by `step` after each MCU */
     uint32_t step;   /* 0 for tiles (reused every MCU) */
     uint32_t stride;
-    uint8_t scan_index, block_log2, mode; /* mode: a jpeg_block_mode */
+    const struct jpeg_block_coder *coder; /* its scan component's */
+    uint8_t block_log2, mode; /* mode: a jpeg_block_mode */
 } jpeg_mcu_block;
 /* Decodes `nmcus` consecutive MCUs of `nblocks` blocks each (no restart marker among them;
- * needs state->lookup and state->dequant set up by ink_jpeg_prepare_scan_tables and the coders
- * by ink_jpeg_block_coder_init) and inverse-transforms the needed blocks into their `out`
+ * needs state->lookup and state->dequant set up by ink_jpeg_prepare_scan_tables and the blocks'
+ * coders by ink_jpeg_block_coder_init) and inverse-transforms the needed blocks into their `out`
  * (advanced by `step` after each), with the bit reader in registers throughout. A FULL block's
  * dequantised coefficients go in natural order into state->coefficients (all zero between
  * blocks: the IDCT clears what was stored), a DC block's into coefficients[0], with
  * JPEG_FLAG_* bits and the last index for ink_jpeg_idct_block. */
-ink_error ink_jpeg_decode_mcus(jpeg_state *state, const jpeg_block_coder *coders,
-                               jpeg_mcu_block *blocks, unsigned nblocks, uint32_t nmcus,
-                               ink_error_info *info);
+ink_error ink_jpeg_decode_mcus(jpeg_state *state, jpeg_mcu_block *blocks, unsigned nblocks,
+                               uint32_t nmcus, ink_error_info *info);
 /* At a restart boundary: drops the bit buffer, reads the expected RSTn, resets the predictors. */
 ink_error ink_jpeg_process_restart(jpeg_state *state, ink_error_info *info);
 /* True when the entropy decoder has consumed bits past the real data (truncated or corrupt). */
