@@ -59,16 +59,20 @@ ink_error ink_jpeg_build_huffman(jpeg_huffman_table *table, const uint8_t counts
  *   bits 8..15   (run + 1) * 4: how far the coefficient position moves, in bytes of the
  *                dequantisation table (AC; 0 for DC)
  *   bits 16..31  the sign-extended coefficient (int16; the DC difference for DC tables)
- * A symbol entry (code within the lookahead, value bits not): bits 0..7 zero, bits 11..15 the
- * code length, bits 16..23 the symbol. Zero: a longer code (the canonical walk decides).
- * So the common case is tested on the length it needs anyway. On a little-endian machine the
- * value entry's fields are its byte 0, byte 1 and halfword 1: the block decoder loads each
- * directly (RV32: a load each instead of a load and five shifts and masks; SLOT_*). */
+ * A long value entry (AC: a code within the lookahead for a coefficient of 1..10 bits, its
+ * value bits not): bits 0..7 zero, bits 8..15 (run + 1) * 4 as above, bits 16..23 the value's
+ * size, bits 24..31 the code length.
+ * A symbol entry (the rest: EOB, ZRL, DC categories, sizes over 10): bits 0..15 zero, bits
+ * 16..23 the symbol, bits 24..31 the code length. Zero: a longer code (the canonical walk
+ * decides). So the common case is tested on the length it needs anyway. On a little-endian
+ * machine the value entry's fields are its byte 0, byte 1 and halfword 1: the block decoder
+ * loads each directly (RV32: a load each instead of a load and five shifts and masks; SLOT_*). */
 #define LUT_LOOKUP_SIZE (1u << JPEG_LOOKUP_BITS)
 #define LUT_LEN(e) ((int32_t)((e) & 31u))
 #define LUT_ADVANCE(e) (((e) >> 8) & 255u)
-#define LUT_CODE_LEN(e) ((int32_t)(((e) >> 11) & 31u))
+#define LUT_CODE_LEN(e) ((int32_t)((e) >> 24))
 #define LUT_SYMBOL_OF(e) (((e) >> 16) & 255u)
+#define LUT_SIZE_OF(e) LUT_SYMBOL_OF(e) /* of a long value entry */
 #define LUT_COEFFICIENT(e) ((int32_t)(e) >> 16) /* arithmetic shift (GCC, Clang) */
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 typedef struct __attribute__((may_alias)) lut_value_entry {
@@ -113,8 +117,11 @@ static void build_lookup(const jpeg_huffman_table *table, bool dc, uint32_t *loo
             /* A value entry needs a coefficient (AC size 0 is EOB/ZRL) that fits in int16. */
             bool value = (dc || size != 0) && size <= free_bits && size <= 15u;
             if (!value) {
+                bool long_value = !dc && size != 0 && size <= 10u;
+                uint32_t entry = long_value ? (length << 24) | (size << 16) | ((run + 1u) * 4u << 8)
+                                            : (length << 24) | (symbol << 16);
                 for (uint32_t i = 0; i < (1u << free_bits); i++)
-                    lookup[first + i] = (symbol << 16) | (length << 11);
+                    lookup[first + i] = entry;
                 continue;
             }
             uint32_t rest = free_bits - size;
@@ -589,16 +596,35 @@ decode_block(jpeg_state *state, jpeg_reader *reader, const jpeg_block_coder *cod
                 continue;
             }
             entry = SLOT_ENTRY(slot);
+            if (SLOT_ADVANCE(slot) != 0) {
+                /* A code within the lookahead, its value bits beyond it (position checked
+                 * after the loop, as for value entries). */
+                spare -= LUT_CODE_LEN(entry);
+                size = LUT_SIZE_OF(entry);
+                position = (const jpeg_dequant *)(const void *)((const uint8_t *)position +
+                                                                SLOT_ADVANCE(slot));
+                if (!JPEG_BITS_WIDE)
+                    REFILL(size);
+                uint32_t mask = (1u << size) - 1u;
+                spare -= (int32_t)size;
+                uint32_t raw = (uint32_t)(buffer >> (spare + SPARE_BIAS)) & mask;
+                int32_t value = extend_masked(raw, size, mask) * (int32_t)position[-1].quantiser;
+                range |= (uint32_t)(value + 1024);
+                *(int32_t *)(void *)((uint8_t *)coefficients + position[-1].offset) = value;
+                continue;
+            }
             if (entry != 0) {
                 spare -= LUT_CODE_LEN(entry);
                 symbol = LUT_SYMBOL_OF(entry);
             } else {
                 DECODE_SLOW(ac_table, symbol);
             }
+            if (symbol == 0)
+                break; /* EOB */
             size = symbol & 15u;
             if (size == 0) {
                 if (symbol != 0xF0)
-                    break; /* EOB */
+                    break; /* EOB with a run (as libjpeg: any size-0 symbol but ZRL) */
                 /* ZRL: 16 zeros (past the end: just the end) */
                 position = block_end - position > 16 ? position + 16 : block_end;
                 continue;
@@ -662,6 +688,16 @@ decode_block(jpeg_state *state, jpeg_reader *reader, const jpeg_block_coder *cod
                 spare -= LUT_LEN(entry);
                 position = (const jpeg_dequant *)(const void *)((const uint8_t *)position +
                                                                 LUT_ADVANCE(entry));
+                continue;
+            }
+            if (LUT_ADVANCE(entry) != 0) {
+                spare -= LUT_CODE_LEN(entry);
+                size = LUT_SIZE_OF(entry);
+                position = (const jpeg_dequant *)(const void *)((const uint8_t *)position +
+                                                                LUT_ADVANCE(entry));
+                if (!JPEG_BITS_WIDE)
+                    REFILL(size);
+                spare -= (int32_t)size;
                 continue;
             }
             if (entry != 0) {
