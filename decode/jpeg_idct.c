@@ -1052,6 +1052,22 @@ static void idct_flat(int32_t *coefficients, unsigned size, uint8_t *out, size_t
         fill_row(out, pixel, size);
 }
 
+/* The scalar tiers of ink_jpeg_idct_block, each its own function: the dispatch below then
+ * tail-calls one, and each saves only the registers its own code uses (inlined into one
+ * function, every block paid the prologue of the largest). */
+#define SCALAR_TIER(name, call)                                                                   \
+    static __attribute__((noinline)) void name(int32_t *coefficients, uint8_t *out,              \
+                                               size_t stride)                                     \
+    {                                                                                             \
+        call;                                                                                     \
+    }
+SCALAR_TIER(idct_8x8_low_tier, idct_8x8_low(coefficients, false, out, stride))
+SCALAR_TIER(idct_8x8_tier, idct_8x8(coefficients, false, out, stride))
+SCALAR_TIER(idct_4x4_low_tier, idct_4x4_low(coefficients, false, out, stride))
+SCALAR_TIER(idct_4x4_mid6_tier, idct_4x4(coefficients, false, true, true, out, stride))
+SCALAR_TIER(idct_4x4_mid_tier, idct_4x4(coefficients, false, true, false, out, stride))
+SCALAR_TIER(idct_4x4_tier, idct_4x4(coefficients, false, false, false, out, stride))
+
 void ink_jpeg_idct_block(int32_t *coefficients, unsigned block_log2, uint32_t flags,
                          uint8_t *out, size_t stride)
 {
@@ -1065,33 +1081,20 @@ void ink_jpeg_idct_block(int32_t *coefficients, unsigned block_log2, uint32_t fl
         idct_any(coefficients, block_log2, (flags & JPEG_FLAG_BIG) != 0, out, stride);
     } else {
         unsigned last = JPEG_FLAG_LAST(flags);
-        if (block_log2 == 3) {
-            if (JPEG_SSE2_IDCT)
-                idct_any(coefficients, 3, false, out, stride);
-            else if (last <= LOW_LAST)
-                idct_8x8_low(coefficients, false, out, stride);
-            else
-                idct_8x8(coefficients, false, out, stride);
-        } else if (block_log2 == 2) {
-            if (JPEG_SSE2_IDCT)
-                idct_any(coefficients, 2, false, out, stride);
-            else if (last <= LOW_LAST_REDUCED)
-                idct_4x4_low(coefficients, false, out, stride);
-            else if (last <= MID6_LAST)
-                idct_4x4(coefficients, false, true, true, out, stride);
-            else if (last <= MID_LAST)
-                idct_4x4(coefficients, false, true, false, out, stride);
-            else
-                idct_4x4(coefficients, false, false, false, out, stride);
-        } else {
-            if (JPEG_SSE2_IDCT)
-                idct_any(coefficients, 1, false, out, stride);
-            else if (last <= LOW_LAST_REDUCED)
-                idct_2x2_low(coefficients, false, out, stride);
-            else if (last <= MID_LAST)
-                idct_2x2(coefficients, false, true, out, stride);
-            else
-                idct_2x2(coefficients, false, false, out, stride);
-        }
+        if (JPEG_SSE2_IDCT)
+            idct_any(coefficients, block_log2, false, out, stride);
+        else if (block_log2 == 3)
+            (last <= LOW_LAST ? idct_8x8_low_tier : idct_8x8_tier)(coefficients, out, stride);
+        else if (block_log2 == 2)
+            (last <= LOW_LAST_REDUCED ? idct_4x4_low_tier
+             : last <= MID6_LAST      ? idct_4x4_mid6_tier
+             : last <= MID_LAST       ? idct_4x4_mid_tier
+                                      : idct_4x4_tier)(coefficients, out, stride);
+        else if (last <= LOW_LAST_REDUCED)
+            idct_2x2_low(coefficients, false, out, stride);
+        else if (last <= MID_LAST)
+            idct_2x2(coefficients, false, true, out, stride);
+        else
+            idct_2x2(coefficients, false, false, out, stride);
     }
 }
