@@ -297,12 +297,42 @@ static inline __attribute__((always_inline)) void idct_8x8_low(int32_t *coeffici
         (out)[2] = e0 - t - o1;                                                                   \
     } while (0)
 
+/* The scalar 4x4 passes take their weights from locals that an empty asm makes opaque, so the
+ * compiler keeps each in a register for the whole transform: as constants, RV32 rebuilt every
+ * one (lui + addi) for each column and row. Same arithmetic, same results. */
+#define W4_PINNED(name, value)                                                                    \
+    int32_t name = (value);                                                                       \
+    __asm__("" : "+r"(name))
+#define W4_PIN_ALL()                                                                              \
+    W4_PINNED(w4_e2, W4_E2);                                                                      \
+    W4_PINNED(w4_e6, W4_E6);                                                                      \
+    W4_PINNED(w4_01, W4_01);                                                                      \
+    W4_PINNED(w4_03, W4_03);                                                                      \
+    W4_PINNED(w4_05, W4_05);                                                                      \
+    W4_PINNED(w4_07, W4_07);                                                                      \
+    W4_PINNED(w4_11, W4_11);                                                                      \
+    W4_PINNED(w4_13, W4_13);                                                                      \
+    W4_PINNED(w4_15, W4_15);                                                                      \
+    W4_PINNED(w4_17, W4_17)
+#define IDCT4P(i0, i1, i2, i3, i5, i6, i7, out)                                                   \
+    do {                                                                                          \
+        int32_t e0 = SCALE_UP(i0);                                                                \
+        int32_t t = (i2) * w4_e2 - (i6) * w4_e6;                                                  \
+        int32_t o0 = (i1) * w4_01 + (i3) * w4_03 + (i5) * w4_05 + (i7) * w4_07;                   \
+        int32_t o1 = (i1) * w4_11 + (i3) * w4_13 + (i5) * w4_15 + (i7) * w4_17;                   \
+        (out)[0] = e0 + t + o0;                                                                   \
+        (out)[3] = e0 + t - o0;                                                                   \
+        (out)[1] = e0 - t + o1;                                                                   \
+        (out)[2] = e0 - t - o1;                                                                   \
+    } while (0)
+
 /* `no7`: row 7 and column 7 are all zero (the last zigzag index is at most MID_LAST); `no6`:
  * rows and columns 6 and 7 (at most MID6_LAST). */
 static inline __attribute__((always_inline)) void idct_4x4(int32_t *coefficients, const bool big,
                                                            const bool no7, const bool no6,
                                                            uint8_t *out, size_t stride)
 {
+    W4_PIN_ALL();
     int32_t work[4 * 8];
 #pragma GCC unroll 8
     for (unsigned column = 0; column < 8; column++) {
@@ -318,9 +348,9 @@ static inline __attribute__((always_inline)) void idct_4x4(int32_t *coefficients
         }
         int32_t result[4];
         if (high == 0) {
-            IDCT4V(in[0], in[8], in[16], in[24], 0, 0, 0, result);
+            IDCT4P(in[0], in[8], in[16], in[24], 0, 0, 0, result);
         } else {
-            IDCT4V(in[0], in[8], in[16], in[24], in[40], no6 ? 0 : in[48], no7 ? 0 : in[56],
+            IDCT4P(in[0], in[8], in[16], in[24], in[40], no6 ? 0 : in[48], no7 ? 0 : in[56],
                    result);
             in[40] = 0;
             if (!no6)
@@ -338,7 +368,7 @@ static inline __attribute__((always_inline)) void idct_4x4(int32_t *coefficients
     for (unsigned row = 0; row < 4; row++, out += stride) {
         const int32_t *in = work + row * 8;
         int32_t result[4];
-        IDCT4V(in[0] + ROW_BIAS, in[1], in[2], in[3], in[5], no6 ? 0 : in[6], no7 ? 0 : in[7],
+        IDCT4P(in[0] + ROW_BIAS, in[1], in[2], in[3], in[5], no6 ? 0 : in[6], no7 ? 0 : in[7],
                result);
         out[0] = clamp_pixel(result[0] >> OUT_SHIFT);
         out[1] = clamp_pixel(result[1] >> OUT_SHIFT);
@@ -351,6 +381,7 @@ static inline __attribute__((always_inline)) void idct_4x4_low(int32_t *coeffici
                                                                const bool big, uint8_t *out,
                                                                size_t stride)
 {
+    W4_PIN_ALL();
     int32_t work[4 * 4];
 #pragma GCC unroll 4
     for (unsigned column = 0; column < 4; column++) {
@@ -362,7 +393,7 @@ static inline __attribute__((always_inline)) void idct_4x4_low(int32_t *coeffici
             continue;
         }
         int32_t result[4];
-        IDCT4V(in[0], in[8], in[16], in[24], 0, 0, 0, result);
+        IDCT4P(in[0], in[8], in[16], in[24], 0, 0, 0, result);
         in[0] = in[8] = in[16] = in[24] = 0;
         for (unsigned row = 0; row < 4; row++) {
             int32_t value = DESCALE(result[row], COLUMN_SHIFT);
@@ -373,7 +404,7 @@ static inline __attribute__((always_inline)) void idct_4x4_low(int32_t *coeffici
     for (unsigned row = 0; row < 4; row++, out += stride) {
         const int32_t *in = work + row * 4;
         int32_t result[4];
-        IDCT4V(in[0] + ROW_BIAS, in[1], in[2], in[3], 0, 0, 0, result);
+        IDCT4P(in[0] + ROW_BIAS, in[1], in[2], in[3], 0, 0, 0, result);
         out[0] = clamp_pixel(result[0] >> OUT_SHIFT);
         out[1] = clamp_pixel(result[1] >> OUT_SHIFT);
         out[2] = clamp_pixel(result[2] >> OUT_SHIFT);
