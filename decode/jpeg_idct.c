@@ -198,10 +198,73 @@ static inline void fill_row(uint8_t *out, uint8_t pixel, unsigned size)
 #define MID_LAST 27u /* zigzag 28 is (0, 7), 35 is (7, 0): up to 27 nothing in row or column 7 */
 #define MID6_LAST 20u /* zigzag 21 is (6, 0), 27 is (0, 6): up to 20 nothing in rows/columns 6, 7 */
 
+/* The 8-point graph with its twelve weights in registers (see W4_PINNED below). */
+#define FIX_PINNED(name, value)                                                                   \
+    int32_t name = (value);                                                                       \
+    __asm__("" : "+r"(name))
+#define FIX_PIN_ALL()                                                                             \
+    FIX_PINNED(f0298, FIX_0_298631336);                                                           \
+    FIX_PINNED(f0390, -FIX_0_390180644);                                                          \
+    FIX_PINNED(f0541, FIX_0_541196100);                                                           \
+    FIX_PINNED(f0765, FIX_0_765366865);                                                           \
+    FIX_PINNED(f0899, -FIX_0_899976223);                                                          \
+    FIX_PINNED(f1175, FIX_1_175875602);                                                           \
+    FIX_PINNED(f1501, FIX_1_501321110);                                                           \
+    FIX_PINNED(f1847, FIX_1_847759065);                                                           \
+    FIX_PINNED(f1961, -FIX_1_961570560);                                                          \
+    FIX_PINNED(f2053, FIX_2_053119869);                                                           \
+    FIX_PINNED(f2562, -FIX_2_562915447);                                                          \
+    FIX_PINNED(f3072, FIX_3_072711026)
+#define IDCT8P(i0, i1, i2, i3, i4, i5, i6, i7, out)                                              \
+    do {                                                                                          \
+        int32_t z1, z2, z3, z4, z5, t0, t1, t2, t3, t10, t11, t12, t13;                           \
+        z2 = (i2);                                                                                \
+        z3 = (i6);                                                                                \
+        z1 = (z2 + z3) * f0541;                                                                   \
+        t2 = z1 - z3 * f1847;                                                                     \
+        t3 = z1 + z2 * f0765;                                                                     \
+        t0 = SCALE_UP((i0) + (i4));                                                               \
+        t1 = SCALE_UP((i0) - (i4));                                                               \
+        t10 = t0 + t3;                                                                            \
+        t13 = t0 - t3;                                                                            \
+        t11 = t1 + t2;                                                                            \
+        t12 = t1 - t2;                                                                            \
+        t0 = (i7);                                                                                \
+        t1 = (i5);                                                                                \
+        t2 = (i3);                                                                                \
+        t3 = (i1);                                                                                \
+        z1 = t0 + t3;                                                                             \
+        z2 = t1 + t2;                                                                             \
+        z3 = t0 + t2;                                                                             \
+        z4 = t1 + t3;                                                                             \
+        z5 = (z3 + z4) * f1175;                                                                   \
+        t0 *= f0298;                                                                              \
+        t1 *= f2053;                                                                              \
+        t2 *= f3072;                                                                              \
+        t3 *= f1501;                                                                              \
+        z1 *= f0899;                                                                              \
+        z2 *= f2562;                                                                              \
+        z3 = z3 * f1961 + z5;                                                                     \
+        z4 = z4 * f0390 + z5;                                                                     \
+        t0 += z1 + z3;                                                                            \
+        t1 += z2 + z4;                                                                            \
+        t2 += z2 + z3;                                                                            \
+        t3 += z1 + z4;                                                                            \
+        (out)[0] = t10 + t3;                                                                      \
+        (out)[7] = t10 - t3;                                                                      \
+        (out)[1] = t11 + t2;                                                                      \
+        (out)[6] = t11 - t2;                                                                      \
+        (out)[2] = t12 + t1;                                                                      \
+        (out)[5] = t12 - t1;                                                                      \
+        (out)[3] = t13 + t0;                                                                      \
+        (out)[4] = t13 - t0;                                                                      \
+    } while (0)
+
 /* `big` is a constant at each call below, so the common case carries no clamps. */
 static inline __attribute__((always_inline)) void idct_8x8(int32_t *coefficients, const bool big,
                                                            uint8_t *out, size_t stride)
 {
+    FIX_PIN_ALL();
     int32_t work[64];
     /* Columns. A column with no AC terms (most of them) is its DC everywhere. */
     for (unsigned column = 0; column < 8; column++) {
@@ -214,7 +277,7 @@ static inline __attribute__((always_inline)) void idct_8x8(int32_t *coefficients
             continue;
         }
         int32_t result[8];
-        IDCT8(in, 8, result);
+        IDCT8P(in[0], in[8], in[16], in[24], in[32], in[40], in[48], in[56], result);
         for (unsigned row = 0; row < 8; row++) {
             int32_t value = DESCALE(result[row], COLUMN_SHIFT);
             work[row * 8 + column] = big ? clamp_work(value) : value;
@@ -230,7 +293,7 @@ static inline __attribute__((always_inline)) void idct_8x8(int32_t *coefficients
             continue;
         }
         int32_t result[8];
-        IDCT8V(dc, in[1], in[2], in[3], in[4], in[5], in[6], in[7], result);
+        IDCT8P(dc, in[1], in[2], in[3], in[4], in[5], in[6], in[7], result);
         store_row(out, result, 8);
     }
 }
@@ -240,6 +303,7 @@ static inline __attribute__((always_inline)) void idct_8x8_low(int32_t *coeffici
                                                                const bool big, uint8_t *out,
                                                                size_t stride)
 {
+    FIX_PIN_ALL();
     int32_t work[8 * 4];
     for (unsigned column = 0; column < 4; column++) {
         int32_t *in = coefficients + column;
@@ -251,7 +315,7 @@ static inline __attribute__((always_inline)) void idct_8x8_low(int32_t *coeffici
             continue;
         }
         int32_t result[8];
-        IDCT8_LOW(in, 8, result);
+        IDCT8P(in[0], in[8], in[16], in[24], 0, 0, 0, 0, result);
         in[0] = in[8] = in[16] = in[24] = 0;
         for (unsigned row = 0; row < 8; row++) {
             int32_t value = DESCALE(result[row], COLUMN_SHIFT);
@@ -266,7 +330,7 @@ static inline __attribute__((always_inline)) void idct_8x8_low(int32_t *coeffici
             continue;
         }
         int32_t result[8];
-        IDCT8V(dc, in[1], in[2], in[3], 0, 0, 0, 0, result);
+        IDCT8P(dc, in[1], in[2], in[3], 0, 0, 0, 0, result);
         store_row(out, result, 8);
     }
 }
