@@ -272,12 +272,14 @@ static inline __attribute__((always_inline)) void idct_8x8(int32_t *coefficients
         if ((in[8] | in[16] | in[24] | in[32] | in[40] | in[48] | in[56]) == 0) {
             int32_t dc = in[0] * (1 << PASS1_BITS);
             in[0] = 0;
+#pragma GCC unroll 8
             for (unsigned row = 0; row < 8; row++)
                 work[row * 8 + column] = dc;
             continue;
         }
         int32_t result[8];
         IDCT8P(in[0], in[8], in[16], in[24], in[32], in[40], in[48], in[56], result);
+#pragma GCC unroll 8
         for (unsigned row = 0; row < 8; row++) {
             int32_t value = DESCALE(result[row], COLUMN_SHIFT);
             work[row * 8 + column] = big ? clamp_work(value) : value;
@@ -310,6 +312,7 @@ static inline __attribute__((always_inline)) void idct_8x8_low(int32_t *coeffici
         if ((in[8] | in[16] | in[24]) == 0) {
             int32_t dc = in[0] * (1 << PASS1_BITS);
             in[0] = 0;
+#pragma GCC unroll 8
             for (unsigned row = 0; row < 8; row++)
                 work[row * 4 + column] = dc;
             continue;
@@ -317,6 +320,7 @@ static inline __attribute__((always_inline)) void idct_8x8_low(int32_t *coeffici
         int32_t result[8];
         IDCT8P(in[0], in[8], in[16], in[24], 0, 0, 0, 0, result);
         in[0] = in[8] = in[16] = in[24] = 0;
+#pragma GCC unroll 8
         for (unsigned row = 0; row < 8; row++) {
             int32_t value = DESCALE(result[row], COLUMN_SHIFT);
             work[row * 4 + column] = big ? clamp_work(value) : value;
