@@ -136,9 +136,11 @@ static inline __attribute__((always_inline)) void store_row(uint8_t *out, const 
                                                             unsigned size)
 {
     uint32_t any = (uint32_t)result[0];
+#pragma GCC unroll 8
     for (unsigned x = 1; x < size; x++)
         any |= (uint32_t)result[x];
     if (any < (256u << OUT_SHIFT)) {
+#pragma GCC unroll 8
         for (unsigned x = 0; x < size; x++)
             out[x] = (uint8_t)(result[x] >> OUT_SHIFT);
     } else {
