@@ -429,6 +429,7 @@ static inline __attribute__((always_inline)) void idct_4x4(int32_t *coefficients
                 in[56] = 0;
         }
         in[0] = in[8] = in[16] = in[24] = 0;
+#pragma GCC unroll 4
         for (unsigned row = 0; row < 4; row++) {
             int32_t value = DESCALE(result[row], COLUMN_SHIFT);
             work[row * 8 + column] = big ? clamp_work(value) : value;
@@ -465,6 +466,7 @@ static inline __attribute__((always_inline)) void idct_4x4_low(int32_t *coeffici
         int32_t result[4];
         IDCT4P(in[0], in[8], in[16], in[24], 0, 0, 0, result);
         in[0] = in[8] = in[16] = in[24] = 0;
+#pragma GCC unroll 4
         for (unsigned row = 0; row < 4; row++) {
             int32_t value = DESCALE(result[row], COLUMN_SHIFT);
             work[row * 4 + column] = big ? clamp_work(value) : value;
@@ -514,6 +516,7 @@ static inline __attribute__((always_inline)) void idct_2x2(int32_t *coefficients
         in[0] = in[8] = in[24] = in[40] = 0;
         if (!no7)
             in[56] = 0;
+#pragma GCC unroll 2
         for (unsigned row = 0; row < 2; row++) {
             int32_t value = DESCALE(result[row], COLUMN_SHIFT);
             work[row * 8 + column] = big ? clamp_work(value) : value;
@@ -542,6 +545,7 @@ static inline __attribute__((always_inline)) void idct_2x2_low(int32_t *coeffici
         int32_t result[2];
         IDCT2V(in[0], in[8], in[24], 0, 0, result);
         in[0] = in[8] = in[24] = 0;
+#pragma GCC unroll 2
         for (unsigned row = 0; row < 2; row++) {
             int32_t value = DESCALE(result[row], COLUMN_SHIFT);
             work[row * 3 + i] = big ? clamp_work(value) : value;
