@@ -519,7 +519,8 @@ static inline void reader_save(jpeg_state *state, const jpeg_reader *reader)
  * knows the coder's AC table has group entries (a constant at the call: its own copy). */
 static inline __attribute__((always_inline)) ink_error
 decode_block(jpeg_state *state, jpeg_reader *reader, const jpeg_block_coder *coder,
-             jpeg_block_mode mode, bool groups_known, uint32_t *flags, ink_error_info *info)
+             jpeg_block_mode mode, bool groups_known, bool skip_unused, uint32_t *flags,
+             ink_error_info *info)
 {
     jpeg_bits *bits = &state->bits;
     jpeg_input *input = &state->input;
@@ -590,6 +591,8 @@ decode_block(jpeg_state *state, jpeg_reader *reader, const jpeg_block_coder *cod
                 spare -= SLOT_LEN(slot);
                 position = (const jpeg_dequant *)(const void *)((const uint8_t *)position +
                                                                 SLOT_ADVANCE(slot));
+                if (skip_unused && position[-1].quantiser == 0)
+                    continue; /* a position the reduced transform ignores: zero already */
                 int32_t value = SLOT_COEFFICIENT(slot) * (int32_t)position[-1].quantiser;
                 range |= (uint32_t)(value + 1024);
                 *(int32_t *)(void *)((uint8_t *)coefficients + position[-1].offset) = value;
@@ -605,8 +608,10 @@ decode_block(jpeg_state *state, jpeg_reader *reader, const jpeg_block_coder *cod
                                                                 SLOT_ADVANCE(slot));
                 if (!JPEG_BITS_WIDE)
                     REFILL(size);
-                uint32_t mask = (1u << size) - 1u;
                 spare -= (int32_t)size;
+                if (skip_unused && position[-1].quantiser == 0)
+                    continue;
+                uint32_t mask = (1u << size) - 1u;
                 uint32_t raw = (uint32_t)(buffer >> (spare + SPARE_BIAS)) & mask;
                 int32_t value = extend_masked(raw, size, mask) * (int32_t)position[-1].quantiser;
                 range |= (uint32_t)(value + 1024);
@@ -750,14 +755,16 @@ static __attribute__((noinline)) ink_error
 decode_block_other(jpeg_state *state, jpeg_reader *reader, const jpeg_block_coder *coder,
                    jpeg_block_mode mode, uint32_t *flags, ink_error_info *info)
 {
-    return decode_block(state, reader, coder, mode, false, flags, info);
+    return decode_block(state, reader, coder, mode, false, false, flags, info);
 }
 
 /* The MCU loop. `dc_output`: the plan's needed blocks are DC blocks (1/8 scale), else FULL;
- * each is its own function (the copies of the block decoder in one loop share its registers). */
+ * `reduced`: FULL blocks go to a 4x4 or 2x2 transform, so the coefficients at positions it
+ * ignores (quantiser 0 in the dequantisation table) are only stepped over. Each is its own
+ * function (the copies of the block decoder in one loop share its registers). */
 static inline __attribute__((always_inline)) ink_error
 decode_mcus(jpeg_state *state, jpeg_mcu_block *blocks, unsigned nblocks, uint32_t nmcus,
-            bool dc_output, ink_error_info *info)
+            bool dc_output, bool reduced, ink_error_info *info)
 {
     jpeg_reader reader;
     reader_load(state, &reader);
@@ -773,9 +780,11 @@ decode_mcus(jpeg_state *state, jpeg_mcu_block *blocks, unsigned nblocks, uint32_
             const jpeg_block_coder *coder = block->coder;
             ink_error error;
             if (mode == needed_mode)
-                error = decode_block(state, &reader, coder, needed_mode, dc_output, &flags, info);
+                error = decode_block(state, &reader, coder, needed_mode, dc_output, reduced,
+                                     &flags, info);
             else if (mode == JPEG_BLOCK_SKIP && coder->ac_groups)
-                error = decode_block(state, &reader, coder, JPEG_BLOCK_SKIP, true, &flags, info);
+                error = decode_block(state, &reader, coder, JPEG_BLOCK_SKIP, true, false, &flags,
+                                     info);
             else
                 error = decode_block_other(state, &reader, coder, mode, &flags, info);
             if (error != INK_OK)
@@ -795,7 +804,14 @@ static __attribute__((noinline)) ink_error
 decode_mcus_dc(jpeg_state *state, jpeg_mcu_block *blocks, unsigned nblocks, uint32_t nmcus,
                ink_error_info *info)
 {
-    return decode_mcus(state, blocks, nblocks, nmcus, true, info);
+    return decode_mcus(state, blocks, nblocks, nmcus, true, false, info);
+}
+
+static __attribute__((noinline)) ink_error
+decode_mcus_reduced(jpeg_state *state, jpeg_mcu_block *blocks, unsigned nblocks, uint32_t nmcus,
+                    ink_error_info *info)
+{
+    return decode_mcus(state, blocks, nblocks, nmcus, false, true, info);
 }
 
 ink_error ink_jpeg_decode_mcus(jpeg_state *state, jpeg_mcu_block *blocks, unsigned nblocks,
@@ -803,7 +819,9 @@ ink_error ink_jpeg_decode_mcus(jpeg_state *state, jpeg_mcu_block *blocks, unsign
 {
     if (blocks[0].mode == JPEG_BLOCK_DC)
         return decode_mcus_dc(state, blocks, nblocks, nmcus, info);
-    return decode_mcus(state, blocks, nblocks, nmcus, false, info);
+    if (blocks[0].mode == JPEG_BLOCK_FULL && blocks[0].block_log2 < 3)
+        return decode_mcus_reduced(state, blocks, nblocks, nmcus, info);
+    return decode_mcus(state, blocks, nblocks, nmcus, false, false, info);
 }
 
 ink_error ink_jpeg_process_restart(jpeg_state *state, ink_error_info *info)
