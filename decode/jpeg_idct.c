@@ -269,6 +269,7 @@ static inline __attribute__((always_inline)) void idct_8x8(int32_t *coefficients
     FIX_PIN_ALL();
     int32_t work[64];
     /* Columns. A column with no AC terms (most of them) is its DC everywhere. */
+#pragma GCC unroll 8
     for (unsigned column = 0; column < 8; column++) {
         int32_t *in = coefficients + column;
         if ((in[8] | in[16] | in[24] | in[32] | in[40] | in[48] | in[56]) == 0) {
@@ -289,6 +290,7 @@ static inline __attribute__((always_inline)) void idct_8x8(int32_t *coefficients
         }
     }
     /* Rows. */
+#pragma GCC unroll 8
     for (unsigned row = 0; row < 8; row++, out += stride) {
         const int32_t *in = work + row * 8;
         int32_t dc = in[0] + ROW_BIAS;
@@ -309,6 +311,7 @@ static inline __attribute__((always_inline)) void idct_8x8_low(int32_t *coeffici
 {
     FIX_PIN_ALL();
     int32_t work[8 * 4];
+#pragma GCC unroll 4
     for (unsigned column = 0; column < 4; column++) {
         int32_t *in = coefficients + column;
         if ((in[8] | in[16] | in[24]) == 0) {
@@ -328,6 +331,7 @@ static inline __attribute__((always_inline)) void idct_8x8_low(int32_t *coeffici
             work[row * 4 + column] = big ? clamp_work(value) : value;
         }
     }
+#pragma GCC unroll 8
     for (unsigned row = 0; row < 8; row++, out += stride) {
         const int32_t *in = work + row * 4;
         int32_t dc = in[0] + ROW_BIAS;
