@@ -387,7 +387,12 @@ static inline __attribute__((always_inline)) void idct_8x8_low(int32_t *coeffici
     W4_PINNED(w4_11, W4_11);                                                                      \
     W4_PINNED(w4_13, W4_13);                                                                      \
     W4_PINNED(w4_15, W4_15);                                                                      \
-    W4_PINNED(w4_17, W4_17)
+    W4_PINNED(w4_17, W4_17);                                                                      \
+    W4_PINNED(row_bias, ROW_BIAS);                                                                \
+    W4_PINNED(pixel_max, 255)
+/* clamp_pixel with 255 in a register (`pixel_max`, pinned as the weights are). */
+#define CLAMP_PIXEL_PINNED(value)                                                                 \
+    ((uint32_t)(value) > (uint32_t)pixel_max ? ((value) < 0 ? 0 : pixel_max) : (value))
 #define IDCT4P(i0, i1, i2, i3, i5, i6, i7, out)                                                   \
     do {                                                                                          \
         int32_t e0 = SCALE_UP(i0);                                                                \
@@ -443,12 +448,12 @@ static inline __attribute__((always_inline)) void idct_4x4(int32_t *coefficients
     for (unsigned row = 0; row < 4; row++, out += stride) {
         const int32_t *in = work + row * 8;
         int32_t result[4];
-        IDCT4P(in[0] + ROW_BIAS, in[1], in[2], in[3], in[5], no6 ? 0 : in[6], no7 ? 0 : in[7],
+        IDCT4P(in[0] + row_bias, in[1], in[2], in[3], in[5], no6 ? 0 : in[6], no7 ? 0 : in[7],
                result);
-        out[0] = clamp_pixel(result[0] >> OUT_SHIFT);
-        out[1] = clamp_pixel(result[1] >> OUT_SHIFT);
-        out[2] = clamp_pixel(result[2] >> OUT_SHIFT);
-        out[3] = clamp_pixel(result[3] >> OUT_SHIFT);
+        out[0] = (uint8_t)CLAMP_PIXEL_PINNED(result[0] >> OUT_SHIFT);
+        out[1] = (uint8_t)CLAMP_PIXEL_PINNED(result[1] >> OUT_SHIFT);
+        out[2] = (uint8_t)CLAMP_PIXEL_PINNED(result[2] >> OUT_SHIFT);
+        out[3] = (uint8_t)CLAMP_PIXEL_PINNED(result[3] >> OUT_SHIFT);
     }
 }
 
@@ -480,11 +485,11 @@ static inline __attribute__((always_inline)) void idct_4x4_low(int32_t *coeffici
     for (unsigned row = 0; row < 4; row++, out += stride) {
         const int32_t *in = work + row * 4;
         int32_t result[4];
-        IDCT4P(in[0] + ROW_BIAS, in[1], in[2], in[3], 0, 0, 0, result);
-        out[0] = clamp_pixel(result[0] >> OUT_SHIFT);
-        out[1] = clamp_pixel(result[1] >> OUT_SHIFT);
-        out[2] = clamp_pixel(result[2] >> OUT_SHIFT);
-        out[3] = clamp_pixel(result[3] >> OUT_SHIFT);
+        IDCT4P(in[0] + row_bias, in[1], in[2], in[3], 0, 0, 0, result);
+        out[0] = (uint8_t)CLAMP_PIXEL_PINNED(result[0] >> OUT_SHIFT);
+        out[1] = (uint8_t)CLAMP_PIXEL_PINNED(result[1] >> OUT_SHIFT);
+        out[2] = (uint8_t)CLAMP_PIXEL_PINNED(result[2] >> OUT_SHIFT);
+        out[3] = (uint8_t)CLAMP_PIXEL_PINNED(result[3] >> OUT_SHIFT);
     }
 }
 
