@@ -512,6 +512,8 @@ static inline __attribute__((always_inline)) void idct_2x2(int32_t *coefficients
                                                            const bool no7, uint8_t *out,
                                                            size_t stride)
 {
+    W4_PINNED(row_bias, ROW_BIAS);
+    W4_PINNED(pixel_max, 255);
     static const uint8_t columns[5] = {0, 1, 3, 5, 7};
     int32_t work[2 * 8];
 #pragma GCC unroll 5
@@ -535,9 +537,9 @@ static inline __attribute__((always_inline)) void idct_2x2(int32_t *coefficients
     for (unsigned row = 0; row < 2; row++, out += stride) {
         const int32_t *in = work + row * 8;
         int32_t result[2];
-        IDCT2V(in[0] + ROW_BIAS, in[1], in[3], in[5], no7 ? 0 : in[7], result);
-        out[0] = clamp_pixel(result[0] >> OUT_SHIFT);
-        out[1] = clamp_pixel(result[1] >> OUT_SHIFT);
+        IDCT2V(in[0] + row_bias, in[1], in[3], in[5], no7 ? 0 : in[7], result);
+        out[0] = (uint8_t)CLAMP_PIXEL_PINNED(result[0] >> OUT_SHIFT);
+        out[1] = (uint8_t)CLAMP_PIXEL_PINNED(result[1] >> OUT_SHIFT);
     }
 }
 
@@ -546,6 +548,8 @@ static inline __attribute__((always_inline)) void idct_2x2_low(int32_t *coeffici
                                                                const bool big, uint8_t *out,
                                                                size_t stride)
 {
+    W4_PINNED(row_bias, ROW_BIAS);
+    W4_PINNED(pixel_max, 255);
     int32_t work[2 * 3];
     static const uint8_t columns[3] = {0, 1, 3};
 #pragma GCC unroll 3
@@ -564,9 +568,9 @@ static inline __attribute__((always_inline)) void idct_2x2_low(int32_t *coeffici
     for (unsigned row = 0; row < 2; row++, out += stride) {
         const int32_t *in = work + row * 3;
         int32_t result[2];
-        IDCT2V(in[0] + ROW_BIAS, in[1], in[2], 0, 0, result);
-        out[0] = clamp_pixel(result[0] >> OUT_SHIFT);
-        out[1] = clamp_pixel(result[1] >> OUT_SHIFT);
+        IDCT2V(in[0] + row_bias, in[1], in[2], 0, 0, result);
+        out[0] = (uint8_t)CLAMP_PIXEL_PINNED(result[0] >> OUT_SHIFT);
+        out[1] = (uint8_t)CLAMP_PIXEL_PINNED(result[1] >> OUT_SHIFT);
     }
 }
 
