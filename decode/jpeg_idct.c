@@ -267,6 +267,7 @@ static inline __attribute__((always_inline)) void idct_8x8(int32_t *coefficients
                                                            uint8_t *out, size_t stride)
 {
     FIX_PIN_ALL();
+    FIX_PINNED(row_bias, ROW_BIAS);
     int32_t work[64];
     /* Columns. A column with no AC terms (most of them) is its DC everywhere. */
 #pragma GCC unroll 8
@@ -293,7 +294,7 @@ static inline __attribute__((always_inline)) void idct_8x8(int32_t *coefficients
 #pragma GCC unroll 8
     for (unsigned row = 0; row < 8; row++, out += stride) {
         const int32_t *in = work + row * 8;
-        int32_t dc = in[0] + ROW_BIAS;
+        int32_t dc = in[0] + row_bias;
         if ((in[1] | in[2] | in[3] | in[4] | in[5] | in[6] | in[7]) == 0) {
             fill_row(out, clamp_pixel(dc >> (PASS1_BITS + 3)), 8);
             continue;
@@ -310,6 +311,7 @@ static inline __attribute__((always_inline)) void idct_8x8_low(int32_t *coeffici
                                                                size_t stride)
 {
     FIX_PIN_ALL();
+    FIX_PINNED(row_bias, ROW_BIAS);
     int32_t work[8 * 4];
 #pragma GCC unroll 4
     for (unsigned column = 0; column < 4; column++) {
@@ -334,7 +336,7 @@ static inline __attribute__((always_inline)) void idct_8x8_low(int32_t *coeffici
 #pragma GCC unroll 8
     for (unsigned row = 0; row < 8; row++, out += stride) {
         const int32_t *in = work + row * 4;
-        int32_t dc = in[0] + ROW_BIAS;
+        int32_t dc = in[0] + row_bias;
         if ((in[1] | in[2] | in[3]) == 0) {
             fill_row(out, clamp_pixel(dc >> (PASS1_BITS + 3)), 8);
             continue;
