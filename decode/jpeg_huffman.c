@@ -5,8 +5,10 @@
  * table per Huffman table (state->lookup, built per scan). For a code *and its value bits* within
  * those 10 bits — most coefficients of real files — one entry gives the total length, the run and
  * the sign-extended coefficient, so a coefficient costs one lookup, one shift and one store.
- * Entries for longer codes+values give the code's symbol and length; codes longer than 10 bits
- * take the canonical maxcode walk. The tables of a scan's components are built in
+ * An AC code within the lookahead whose value bits are beyond it has an entry with its run, value
+ * size and code length (the value is read next, no symbol decoding); other codes within it
+ * (EOB, ZRL, DC categories) give their symbol and length; codes longer than 10 bits take the
+ * canonical maxcode walk. The tables of a scan's components are built in
  * ink_jpeg_prepare_scan_tables, together with a per-component dequantisation table indexed by
  * the zigzag position k that gives the quantiser and the natural position at once.
  *

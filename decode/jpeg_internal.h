@@ -36,7 +36,8 @@
 #define JPEG_FAST_SLOTS 4u
 /* The block decoder's combined lookahead (jpeg_huffman.c): the next JPEG_LOOKUP_BITS bits index a
  * table of uint32 entries giving, for a code and its value bits that short, the run, the total
- * length and the already sign-extended coefficient; for a code alone, its symbol. One per
+ * length and the already sign-extended coefficient; for an AC code alone with 1..10 value bits
+ * beyond, the run, the value size and the code length; for other codes, the symbol. One per
  * lookahead slot, in the DITHER claim (state->lookup), with the dequantisation tables of the
  * scan's components after them (state->dequant: JPEG_DEQUANT_ENTRIES per component). */
 #define JPEG_LOOKUP_BITS 10u
