@@ -25,6 +25,14 @@
 
 #include "decode/jpeg_internal.h"
 
+/* RV32 (GCC): the register allocator in one region for the whole function. By default it
+ * allocates loop by loop, and the MCU loop's block-decoder copies then met at every block with
+ * their values in different registers, moved and spilled between them: fit median -2.5%
+ * (docs/JPEG.md "Session 5"). The host keeps the default (its figures are another branch's). */
+#if defined(__riscv) && defined(__GNUC__) && !defined(__clang__)
+#pragma GCC optimize("ira-region=one")
+#endif
+
 const uint8_t ink_jpeg_zigzag[64] = {
     0,  1,  8,  16, 9,  2,  3,  10, 17, 24, 32, 25, 18, 11, 4,  5,  12, 19, 26, 33, 40, 48,
     41, 34, 27, 20, 13, 6,  7,  14, 21, 28, 35, 42, 49, 56, 57, 50, 43, 36, 29, 22, 15, 23,
