@@ -768,7 +768,9 @@ decode_block_other(jpeg_state *state, jpeg_reader *reader, const jpeg_block_code
     return decode_block(state, reader, coder, mode, false, false, flags, info);
 }
 
-/* The MCU loop. `dc_output`: the plan's needed blocks are DC blocks (1/8 scale), else FULL;
+/* The MCU loop. `dc_output`: the plan's needed blocks are DC blocks (1/8 scale; their copy
+ * assumes group entries, which a DC block's AC table lacks when a FULL block of another
+ * component shares it: RGB or CMYK with mixed sampling — those go out of line), else FULL;
  * `reduced`: FULL blocks go to a 4x4 or 2x2 transform, so the coefficients at positions it
  * ignores (quantiser 0 in the dequantisation table) are only stepped over. Each is its own
  * function (the copies of the block decoder in one loop share its registers). */
@@ -789,7 +791,7 @@ decode_mcus(jpeg_state *state, jpeg_mcu_block *blocks, unsigned nblocks, uint32_
              * one whose AC has group entries): registers are allocated for that loop alone. */
             const jpeg_block_coder *coder = block->coder;
             ink_error error;
-            if (mode == needed_mode)
+            if (mode == needed_mode && (!dc_output || coder->ac_groups))
                 error = decode_block(state, &reader, coder, needed_mode, dc_output, reduced,
                                      &flags, info);
             else if (mode == JPEG_BLOCK_SKIP && coder->ac_groups)
