@@ -165,32 +165,25 @@ static ink_error emit_rows(jpeg_run *run, uint32_t count)
     return INK_OK;
 }
 
-static ink_error restart_if_due(jpeg_state *state, ink_error_info *info)
+/* The MCU loop's plan entry for one block of component `c` at (bx, by) of its MCU. */
+static jpeg_mcu_block plan_block(const jpeg_run *run, const jpeg_component *c,
+                                 const jpeg_block_coder *coder, uint32_t bx, uint32_t by,
+                                 uint32_t mcu_width)
 {
-    if (state->frame.restart_interval == 0)
-        return INK_OK;
-    if (state->restarts_left == 0) {
-        ink_error error = ink_jpeg_process_restart(state, info);
-        if (error != INK_OK)
-            return error;
+    uint32_t size = 1u << c->block_log2;
+    jpeg_mcu_block block = {NULL, 0, 0, coder, c->block_log2,
+                            !c->needed            ? JPEG_BLOCK_SKIP
+                            : c->block_log2 == 0 ? JPEG_BLOCK_DC
+                                                 : JPEG_BLOCK_FULL};
+    if (c->needed && run->direct) {
+        block.out = run->rows + (size_t)by * size * run->stride + bx * size;
+        block.step = mcu_width;
+        block.stride = run->stride;
+    } else if (c->needed) {
+        block.out = c->tile + by * size * c->tile_stride + bx * size;
+        block.stride = c->tile_stride;
     }
-    state->restarts_left--;
-    return INK_OK;
-}
-
-/* Decodes one block of scan component `i` into `out` (needed) or skips it. */
-static ink_error block_to_pixels(jpeg_state *state, unsigned i, const jpeg_component *c,
-                                 uint8_t *out, size_t stride, ink_error_info *info)
-{
-    uint32_t flags = 0;
-    if (!c->needed)
-        return ink_jpeg_decode_block(state, i, JPEG_BLOCK_SKIP, &flags, info);
-    jpeg_block_mode mode = c->block_log2 == 0 ? JPEG_BLOCK_DC : JPEG_BLOCK_FULL;
-    ink_error error = ink_jpeg_decode_block(state, i, mode, &flags, info);
-    if (error != INK_OK)
-        return error;
-    ink_jpeg_idct_block(state->coefficients, c->block_log2, flags, out, stride);
-    return INK_OK;
+    return block;
 }
 
 static ink_error decode_scan(jpeg_state *state, jpeg_run *run, ink_error_info *info)
@@ -206,77 +199,66 @@ static ink_error decode_scan(jpeg_state *state, jpeg_run *run, ink_error_info *i
     for (unsigned i = 0; i < frame->ncomponents; i++)
         frame->components[i].dc_predictor = 0;
 
+    /* The blocks of one MCU (at most 10, checked by the SOS parser), in bitstream order,
+     * planned once per scan — the coder, the mode and where the pixels go — so the per-block
+     * work in the loop is a decode and a transform. A non-interleaved scan's MCU is one block
+     * over the component's own grid. */
+    jpeg_mcu_block plan[10], blocks[10];
+    jpeg_block_coder coders[JPEG_MAX_COMPONENTS];
+    unsigned nblocks = 0;
+    uint32_t mcus_x = frame->mcus_x, mcus_y = frame->mcus_y, band_rows = run->band_rows;
+    uint32_t mcu_width = (uint32_t)frame->hmax << run->block_log2;
     if (scan->ncomponents == 1) {
-        /* Non-interleaved: one block per MCU over the component's own grid. */
         jpeg_component *c = &frame->components[scan->component_index[0]];
         if (!run->direct)
             return ink_error_set(info, INK_ERR_UNSUPPORTED,
                                  "JPEG non-interleaved scan of a component that needs "
                                  "upsampling or colour conversion");
-        uint32_t size = 1u << run->block_log2;
-        for (uint32_t by = 0; by < c->blocks_y && run->rows_done < run->out_height; by++) {
-            for (uint32_t bx = 0; bx < c->blocks_x; bx++) {
-                if ((error = restart_if_due(state, info)) != INK_OK ||
-                    (error = block_to_pixels(state, 0, c, run->rows + bx * size, run->stride,
-                                             info)) != INK_OK)
-                    return error;
-            }
-            if ((error = check_data(state, by, c->blocks_y, info)) != INK_OK ||
-                (error = emit_rows(run, size)) != INK_OK)
-                return error;
-        }
-        return INK_OK;
+        mcus_x = c->blocks_x;
+        mcus_y = c->blocks_y;
+        band_rows = mcu_width = 1u << run->block_log2;
+        ink_jpeg_block_coder_init(state, 0, &coders[0]);
+        plan[0] = blocks[0] = plan_block(run, c, &coders[0], 0, 0, mcu_width);
+        nblocks = 1;
     }
-
-    /* Interleaved: the blocks of one MCU (at most 10, checked by the SOS parser), in bitstream
-     * order, planned once per scan — the coder, the mode and where the pixels go — so the
-     * per-block work in the loop is a decode and a transform. */
-    jpeg_mcu_block plan[10], blocks[10];
-    jpeg_block_coder coders[JPEG_MAX_COMPONENTS];
-    unsigned nblocks = 0;
-    uint32_t mcu_width = (uint32_t)frame->hmax << run->block_log2;
-    for (unsigned i = 0; i < scan->ncomponents; i++) {
+    for (unsigned i = 0; i < scan->ncomponents && scan->ncomponents > 1; i++) {
         const jpeg_component *c = &frame->components[scan->component_index[i]];
-        uint32_t size = 1u << c->block_log2;
         ink_jpeg_block_coder_init(state, i, &coders[i]);
         for (uint32_t by = 0; by < c->v; by++) {
             for (uint32_t bx = 0; bx < c->h; bx++) {
                 if (nblocks == 10)
                     return ink_error_set(info, INK_ERR_INTERNAL, "JPEG MCU of over 10 blocks");
-                plan[nblocks].out = NULL;
-                plan[nblocks].step = 0;
-                plan[nblocks].stride = 0;
-                plan[nblocks].scan_index = (uint8_t)i;
-                plan[nblocks].block_log2 = c->block_log2;
-                plan[nblocks].mode = !c->needed            ? JPEG_BLOCK_SKIP
-                                     : c->block_log2 == 0 ? JPEG_BLOCK_DC
-                                                          : JPEG_BLOCK_FULL;
-                if (c->needed && run->direct) {
-                    plan[nblocks].out = run->rows + (size_t)by * size * run->stride + bx * size;
-                    plan[nblocks].step = mcu_width;
-                    plan[nblocks].stride = run->stride;
-                } else if (c->needed) {
-                    plan[nblocks].out = c->tile + by * size * c->tile_stride + bx * size;
-                    plan[nblocks].stride = c->tile_stride;
-                }
+                plan[nblocks] = plan_block(run, c, &coders[i], bx, by, mcu_width);
                 blocks[nblocks] = plan[nblocks];
                 nblocks++;
             }
         }
     }
-    for (uint32_t my = 0; my < frame->mcus_y && run->rows_done < run->out_height; my++) {
+    for (uint32_t my = 0; my < mcus_y && run->rows_done < run->out_height; my++) {
         for (unsigned b = 0; b < nblocks; b++) /* back to the row's first MCU */
             blocks[b].out = plan[b].out;
-        for (uint32_t mx = 0; mx < frame->mcus_x; mx++) {
-            if ((error = restart_if_due(state, info)) != INK_OK ||
-                (error = ink_jpeg_decode_mcu(state, coders, blocks, nblocks, info)) != INK_OK)
+        for (uint32_t mx = 0; mx < mcus_x;) {
+            /* Direct output: one call for the MCUs up to the row's end or the next restart;
+             * tiles are converted after every MCU. */
+            uint32_t nmcus = run->direct ? mcus_x - mx : 1u;
+            if (frame->restart_interval != 0) {
+                if (state->restarts_left == 0 &&
+                    (error = ink_jpeg_process_restart(state, info)) != INK_OK)
+                    return error;
+                if (nmcus > state->restarts_left)
+                    nmcus = state->restarts_left;
+                state->restarts_left -= nmcus;
+            }
+            if ((error = ink_jpeg_decode_mcus(state, blocks, nblocks, nmcus, info)) !=
+                INK_OK)
                 return error;
             if (!run->direct)
                 ink_jpeg_tiles_to_gray(frame, run->rows + mx * mcu_width, run->stride, mcu_width,
-                                       run->band_rows);
+                                       band_rows);
+            mx += nmcus;
         }
-        if ((error = check_data(state, my, frame->mcus_y, info)) != INK_OK ||
-            (error = emit_rows(run, run->band_rows)) != INK_OK)
+        if ((error = check_data(state, my, mcus_y, info)) != INK_OK ||
+            (error = emit_rows(run, band_rows)) != INK_OK)
             return error;
     }
     return INK_OK;

@@ -5,8 +5,10 @@
  * table per Huffman table (state->lookup, built per scan). For a code *and its value bits* within
  * those 10 bits — most coefficients of real files — one entry gives the total length, the run and
  * the sign-extended coefficient, so a coefficient costs one lookup, one shift and one store.
- * Entries for longer codes+values give the code's symbol and length; codes longer than 10 bits
- * take the canonical maxcode walk. The tables of a scan's components are built in
+ * An AC code within the lookahead whose value bits are beyond it has an entry with its run, value
+ * size and code length (the value is read next, no symbol decoding); other codes within it
+ * (EOB, ZRL, DC categories) give their symbol and length; codes longer than 10 bits take the
+ * canonical maxcode walk. The tables of a scan's components are built in
  * ink_jpeg_prepare_scan_tables, together with a per-component dequantisation table indexed by
  * the zigzag position k that gives the quantiser and the natural position at once.
  *
@@ -22,6 +24,14 @@
 #include <string.h>
 
 #include "decode/jpeg_internal.h"
+
+/* RV32 (GCC): the register allocator in one region for the whole function. By default it
+ * allocates loop by loop, and the MCU loop's block-decoder copies then met at every block with
+ * their values in different registers, moved and spilled between them: fit median -2.5%
+ * (docs/JPEG.md "Session 5"). The host keeps the default (its figures are another branch's). */
+#if defined(__riscv) && defined(__GNUC__) && !defined(__clang__)
+#pragma GCC optimize("ira-region=one")
+#endif
 
 const uint8_t ink_jpeg_zigzag[64] = {
     0,  1,  8,  16, 9,  2,  3,  10, 17, 24, 32, 25, 18, 11, 4,  5,  12, 19, 26, 33, 40, 48,
@@ -59,16 +69,20 @@ ink_error ink_jpeg_build_huffman(jpeg_huffman_table *table, const uint8_t counts
  *   bits 8..15   (run + 1) * 4: how far the coefficient position moves, in bytes of the
  *                dequantisation table (AC; 0 for DC)
  *   bits 16..31  the sign-extended coefficient (int16; the DC difference for DC tables)
- * A symbol entry (code within the lookahead, value bits not): bits 0..7 zero, bits 11..15 the
- * code length, bits 16..23 the symbol. Zero: a longer code (the canonical walk decides).
- * So the common case is tested on the length it needs anyway. On a little-endian machine the
- * value entry's fields are its byte 0, byte 1 and halfword 1: the block decoder loads each
- * directly (RV32: a load each instead of a load and five shifts and masks; SLOT_*). */
+ * A long value entry (AC: a code within the lookahead for a coefficient of 1..10 bits, its
+ * value bits not): bits 0..7 zero, bits 8..15 (run + 1) * 4 as above, bits 16..23 the value's
+ * size, bits 24..31 the code length.
+ * A symbol entry (the rest: EOB, ZRL, DC categories, sizes over 10): bits 0..15 zero, bits
+ * 16..23 the symbol, bits 24..31 the code length. Zero: a longer code (the canonical walk
+ * decides). So the common case is tested on the length it needs anyway. On a little-endian
+ * machine the value entry's fields are its byte 0, byte 1 and halfword 1: the block decoder
+ * loads each directly (RV32: a load each instead of a load and five shifts and masks; SLOT_*). */
 #define LUT_LOOKUP_SIZE (1u << JPEG_LOOKUP_BITS)
 #define LUT_LEN(e) ((int32_t)((e) & 31u))
 #define LUT_ADVANCE(e) (((e) >> 8) & 255u)
-#define LUT_CODE_LEN(e) ((int32_t)(((e) >> 11) & 31u))
+#define LUT_CODE_LEN(e) ((int32_t)((e) >> 24))
 #define LUT_SYMBOL_OF(e) (((e) >> 16) & 255u)
+#define LUT_SIZE_OF(e) LUT_SYMBOL_OF(e) /* of a long value entry */
 #define LUT_COEFFICIENT(e) ((int32_t)(e) >> 16) /* arithmetic shift (GCC, Clang) */
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 typedef struct __attribute__((may_alias)) lut_value_entry {
@@ -153,8 +167,11 @@ static void build_lookup(const jpeg_huffman_table *table, bool dc, bool wide_val
                 continue;
             }
             if (!value) {
+                bool long_value = !dc && size != 0 && size <= 10u;
+                uint32_t entry = long_value ? (length << 24) | (size << 16) | ((run + 1u) * 4u << 8)
+                                            : (length << 24) | (symbol << 16);
                 for (uint32_t i = 0; i < (1u << free_bits); i++)
-                    lookup[first + i] = (symbol << 16) | (length << 11);
+                    lookup[first + i] = entry;
                 continue;
             }
             uint32_t rest = free_bits - size;
@@ -536,7 +553,7 @@ void ink_jpeg_block_coder_init(jpeg_state *state, unsigned scan_index, jpeg_bloc
 }
 
 /* The entropy position while blocks are decoded: the bit buffer and the input pointers, in
- * locals. ink_jpeg_decode_mcu keeps it in registers over a whole MCU. */
+ * locals. ink_jpeg_decode_mcus keeps it in registers over a run of MCUs. */
 typedef struct jpeg_reader {
     jpeg_bitbuf buffer;
     int32_t spare; /* unread bits - SPARE_BIAS */
@@ -560,12 +577,13 @@ static inline void reader_save(jpeg_state *state, const jpeg_reader *reader)
     state->input.next = reader->next;
 }
 
-/* One block (the body of ink_jpeg_decode_block and ink_jpeg_decode_mcu). On an error the
+/* One block (the body of ink_jpeg_decode_mcus). On an error the
  * position is saved to the state; on success it stays in *reader. `groups_known`: the caller
  * knows the coder's AC table has group entries (a constant at the call: its own copy). */
 static inline __attribute__((always_inline)) ink_error
 decode_block(jpeg_state *state, jpeg_reader *reader, const jpeg_block_coder *coder,
-             jpeg_block_mode mode, bool groups_known, uint32_t *flags, ink_error_info *info)
+             jpeg_block_mode mode, bool groups_known, bool skip_unused, uint32_t *flags,
+             ink_error_info *info)
 {
     jpeg_bits *bits = &state->bits;
     jpeg_input *input = &state->input;
@@ -632,7 +650,10 @@ decode_block(jpeg_state *state, jpeg_reader *reader, const jpeg_block_coder *cod
             REFILL(SYMBOL_BITS);
 #if JPEG_BITS_WIDE
             /* Every code within the lookahead with a size of 1..10, its value bits in the
-             * entry or after it (wide value entries, see build_lookup). */
+             * entry or after it (wide value entries, see build_lookup). A position the reduced
+             * transform ignores (skip_unused: quantiser 0) is stored as 0, which it is already:
+             * on the host a test there costs more time than the store. */
+            (void)skip_unused;
             slot = LOOKUP_SLOT(ac_lookup, ac_mask);
             entry = SLOT_ENTRY(slot);
             /* The length by its own byte load, not masked out of the entry: one operation
@@ -654,12 +675,33 @@ decode_block(jpeg_state *state, jpeg_reader *reader, const jpeg_block_coder *cod
                 spare -= SLOT_LEN(slot);
                 position = (const jpeg_dequant *)(const void *)((const uint8_t *)position +
                                                                 SLOT_ADVANCE(slot));
+                if (skip_unused && position[-1].quantiser == 0)
+                    continue; /* a position the reduced transform ignores: zero already */
                 int32_t value = SLOT_COEFFICIENT(slot) * (int32_t)position[-1].quantiser;
                 range |= (uint32_t)(value + 1024);
                 *(int32_t *)(void *)((uint8_t *)coefficients + position[-1].offset) = value;
                 continue;
             }
             entry = SLOT_ENTRY(slot);
+            if (SLOT_ADVANCE(slot) != 0) {
+                /* A code within the lookahead, its value bits beyond it (position checked
+                 * after the loop, as for value entries). */
+                spare -= LUT_CODE_LEN(entry);
+                size = LUT_SIZE_OF(entry);
+                position = (const jpeg_dequant *)(const void *)((const uint8_t *)position +
+                                                                SLOT_ADVANCE(slot));
+                if (!JPEG_BITS_WIDE)
+                    REFILL(size);
+                spare -= (int32_t)size;
+                if (skip_unused && position[-1].quantiser == 0)
+                    continue;
+                uint32_t mask = (1u << size) - 1u;
+                uint32_t raw = (uint32_t)(buffer >> (spare + SPARE_BIAS)) & mask;
+                int32_t value = extend_masked(raw, size, mask) * (int32_t)position[-1].quantiser;
+                range |= (uint32_t)(value + 1024);
+                *(int32_t *)(void *)((uint8_t *)coefficients + position[-1].offset) = value;
+                continue;
+            }
 #endif
             if (entry != 0) {
                 spare -= LUT_CODE_LEN(entry);
@@ -667,10 +709,12 @@ decode_block(jpeg_state *state, jpeg_reader *reader, const jpeg_block_coder *cod
             } else {
                 DECODE_SLOW(ac_table, symbol);
             }
+            if (symbol == 0)
+                break; /* EOB */
             size = symbol & 15u;
             if (size == 0) {
                 if (symbol != 0xF0)
-                    break; /* EOB */
+                    break; /* EOB with a run (as libjpeg: any size-0 symbol but ZRL) */
                 /* ZRL: 16 zeros (past the end: just the end) */
                 position = block_end - position > 16 ? position + 16 : block_end;
                 continue;
@@ -736,6 +780,16 @@ decode_block(jpeg_state *state, jpeg_reader *reader, const jpeg_block_coder *cod
                                                                 LUT_ADVANCE(entry));
                 continue;
             }
+            if (LUT_ADVANCE(entry) != 0) {
+                spare -= LUT_CODE_LEN(entry);
+                size = LUT_SIZE_OF(entry);
+                position = (const jpeg_dequant *)(const void *)((const uint8_t *)position +
+                                                                LUT_ADVANCE(entry));
+                if (!JPEG_BITS_WIDE)
+                    REFILL(size);
+                spare -= (int32_t)size;
+                continue;
+            }
             if (entry != 0) {
                 spare -= LUT_CODE_LEN(entry);
                 symbol = LUT_SYMBOL_OF(entry);
@@ -780,49 +834,81 @@ bad_coefficient:
                          "JPEG block has a coefficient of size %u (at most 10)", size);
 }
 
-ink_error ink_jpeg_decode_block(jpeg_state *state, unsigned scan_index, jpeg_block_mode mode,
-                                uint32_t *flags, ink_error_info *info)
+/* The rare case (an AC table without group entries outside FULL blocks: no lookahead slot
+ * left) out of line, so that the MCU loops' registers are allocated for their common copies. */
+static __attribute__((noinline)) ink_error
+decode_block_other(jpeg_state *state, jpeg_reader *reader, const jpeg_block_coder *coder,
+                   jpeg_block_mode mode, uint32_t *flags, ink_error_info *info)
 {
-    jpeg_block_coder coder;
-    ink_jpeg_block_coder_init(state, scan_index, &coder);
-    jpeg_reader reader;
-    reader_load(state, &reader);
-    ink_error error = decode_block(state, &reader, &coder, mode, false, flags, info);
-    if (error == INK_OK)
-        reader_save(state, &reader);
-    return error;
+    return decode_block(state, reader, coder, mode, false, false, flags, info);
 }
 
-ink_error ink_jpeg_decode_mcu(jpeg_state *state, const jpeg_block_coder *coders,
-                              jpeg_mcu_block *blocks, unsigned nblocks, ink_error_info *info)
+/* The MCU loop. `dc_output`: the plan's needed blocks are DC blocks (1/8 scale; their copy
+ * assumes group entries, which a DC block's AC table lacks when a FULL block of another
+ * component shares it: RGB or CMYK with mixed sampling — those go out of line), else FULL;
+ * `reduced`: FULL blocks go to a 4x4 or 2x2 transform, so the coefficients at positions it
+ * ignores (quantiser 0 in the dequantisation table) are only stepped over. Each is its own
+ * function (the copies of the block decoder in one loop share its registers). */
+static inline __attribute__((always_inline)) ink_error
+decode_mcus(jpeg_state *state, jpeg_mcu_block *blocks, unsigned nblocks, uint32_t nmcus,
+            bool dc_output, bool reduced, ink_error_info *info)
 {
     jpeg_reader reader;
     reader_load(state, &reader);
     int32_t *coefficients = state->coefficients;
-    for (unsigned b = 0; b < nblocks; b++) {
-        jpeg_mcu_block *block = &blocks[b];
-        jpeg_block_mode mode = (jpeg_block_mode)block->mode;
-        uint32_t flags = 0;
-        /* Each common case its own copy of the block decoder (constant mode; skipping with
-         * group entries): registers are allocated for that loop alone. */
-        const jpeg_block_coder *coder = &coders[block->scan_index];
-        ink_error error;
-        if (mode == JPEG_BLOCK_FULL)
-            error = decode_block(state, &reader, coder, JPEG_BLOCK_FULL, false, &flags, info);
-        else if (mode == JPEG_BLOCK_SKIP && coder->ac_groups)
-            error = decode_block(state, &reader, coder, JPEG_BLOCK_SKIP, true, &flags, info);
-        else
-            error = decode_block(state, &reader, coder, mode, false, &flags, info);
-        if (error != INK_OK)
-            return error;
-        if (mode != JPEG_BLOCK_SKIP) {
-            ink_jpeg_idct_block(coefficients, block->block_log2, flags, block->out,
-                                block->stride);
-            block->out += block->step;
+    jpeg_mcu_block *const blocks_end = blocks + nblocks;
+    const jpeg_block_mode needed_mode = dc_output ? JPEG_BLOCK_DC : JPEG_BLOCK_FULL;
+    for (; nmcus != 0; nmcus--) {
+        for (jpeg_mcu_block *block = blocks; block != blocks_end; block++) {
+            jpeg_block_mode mode = (jpeg_block_mode)block->mode;
+            uint32_t flags = 0;
+            /* Each common case its own copy of the block decoder (a needed block; a skipped
+             * one whose AC has group entries): registers are allocated for that loop alone. */
+            const jpeg_block_coder *coder = block->coder;
+            ink_error error;
+            if (mode == needed_mode && (!dc_output || coder->ac_groups))
+                error = decode_block(state, &reader, coder, needed_mode, dc_output, reduced,
+                                     &flags, info);
+            else if (mode == JPEG_BLOCK_SKIP && coder->ac_groups)
+                error = decode_block(state, &reader, coder, JPEG_BLOCK_SKIP, true, false, &flags,
+                                     info);
+            else
+                error = decode_block_other(state, &reader, coder, mode, &flags, info);
+            if (error != INK_OK)
+                return error;
+            if (mode != JPEG_BLOCK_SKIP) {
+                ink_jpeg_idct_block(coefficients, block->block_log2, flags, block->out,
+                                    block->stride);
+                block->out += block->step;
+            }
         }
     }
     reader_save(state, &reader);
     return INK_OK;
+}
+
+static __attribute__((noinline)) ink_error
+decode_mcus_dc(jpeg_state *state, jpeg_mcu_block *blocks, unsigned nblocks, uint32_t nmcus,
+               ink_error_info *info)
+{
+    return decode_mcus(state, blocks, nblocks, nmcus, true, false, info);
+}
+
+static __attribute__((noinline)) ink_error
+decode_mcus_reduced(jpeg_state *state, jpeg_mcu_block *blocks, unsigned nblocks, uint32_t nmcus,
+                    ink_error_info *info)
+{
+    return decode_mcus(state, blocks, nblocks, nmcus, false, true, info);
+}
+
+ink_error ink_jpeg_decode_mcus(jpeg_state *state, jpeg_mcu_block *blocks, unsigned nblocks,
+                               uint32_t nmcus, ink_error_info *info)
+{
+    if (blocks[0].mode == JPEG_BLOCK_DC)
+        return decode_mcus_dc(state, blocks, nblocks, nmcus, info);
+    if (blocks[0].mode == JPEG_BLOCK_FULL && blocks[0].block_log2 < 3)
+        return decode_mcus_reduced(state, blocks, nblocks, nmcus, info);
+    return decode_mcus(state, blocks, nblocks, nmcus, false, false, info);
 }
 
 ink_error ink_jpeg_process_restart(jpeg_state *state, ink_error_info *info)

@@ -136,9 +136,11 @@ static inline __attribute__((always_inline)) void store_row(uint8_t *out, const 
                                                             unsigned size)
 {
     uint32_t any = (uint32_t)result[0];
+#pragma GCC unroll 8
     for (unsigned x = 1; x < size; x++)
         any |= (uint32_t)result[x];
     if (any < (256u << OUT_SHIFT)) {
+#pragma GCC unroll 8
         for (unsigned x = 0; x < size; x++)
             out[x] = (uint8_t)(result[x] >> OUT_SHIFT);
     } else {
@@ -198,23 +200,90 @@ static inline void fill_row(uint8_t *out, uint8_t pixel, unsigned size)
 #define MID_LAST 27u /* zigzag 28 is (0, 7), 35 is (7, 0): up to 27 nothing in row or column 7 */
 #define MID6_LAST 20u /* zigzag 21 is (6, 0), 27 is (0, 6): up to 20 nothing in rows/columns 6, 7 */
 
+/* The 8-point graph with its twelve weights in registers (see W4_PINNED below). */
+#define FIX_PINNED(name, value)                                                                   \
+    int32_t name = (value);                                                                       \
+    __asm__("" : "+r"(name))
+#define FIX_PIN_ALL()                                                                             \
+    FIX_PINNED(f0298, FIX_0_298631336);                                                           \
+    FIX_PINNED(f0390, -FIX_0_390180644);                                                          \
+    FIX_PINNED(f0541, FIX_0_541196100);                                                           \
+    FIX_PINNED(f0765, FIX_0_765366865);                                                           \
+    FIX_PINNED(f0899, -FIX_0_899976223);                                                          \
+    FIX_PINNED(f1175, FIX_1_175875602);                                                           \
+    FIX_PINNED(f1501, FIX_1_501321110);                                                           \
+    FIX_PINNED(f1847, FIX_1_847759065);                                                           \
+    FIX_PINNED(f1961, -FIX_1_961570560);                                                          \
+    FIX_PINNED(f2053, FIX_2_053119869);                                                           \
+    FIX_PINNED(f2562, -FIX_2_562915447);                                                          \
+    FIX_PINNED(f3072, FIX_3_072711026)
+#define IDCT8P(i0, i1, i2, i3, i4, i5, i6, i7, out)                                              \
+    do {                                                                                          \
+        int32_t z1, z2, z3, z4, z5, t0, t1, t2, t3, t10, t11, t12, t13;                           \
+        z2 = (i2);                                                                                \
+        z3 = (i6);                                                                                \
+        z1 = (z2 + z3) * f0541;                                                                   \
+        t2 = z1 - z3 * f1847;                                                                     \
+        t3 = z1 + z2 * f0765;                                                                     \
+        t0 = SCALE_UP((i0) + (i4));                                                               \
+        t1 = SCALE_UP((i0) - (i4));                                                               \
+        t10 = t0 + t3;                                                                            \
+        t13 = t0 - t3;                                                                            \
+        t11 = t1 + t2;                                                                            \
+        t12 = t1 - t2;                                                                            \
+        t0 = (i7);                                                                                \
+        t1 = (i5);                                                                                \
+        t2 = (i3);                                                                                \
+        t3 = (i1);                                                                                \
+        z1 = t0 + t3;                                                                             \
+        z2 = t1 + t2;                                                                             \
+        z3 = t0 + t2;                                                                             \
+        z4 = t1 + t3;                                                                             \
+        z5 = (z3 + z4) * f1175;                                                                   \
+        t0 *= f0298;                                                                              \
+        t1 *= f2053;                                                                              \
+        t2 *= f3072;                                                                              \
+        t3 *= f1501;                                                                              \
+        z1 *= f0899;                                                                              \
+        z2 *= f2562;                                                                              \
+        z3 = z3 * f1961 + z5;                                                                     \
+        z4 = z4 * f0390 + z5;                                                                     \
+        t0 += z1 + z3;                                                                            \
+        t1 += z2 + z4;                                                                            \
+        t2 += z2 + z3;                                                                            \
+        t3 += z1 + z4;                                                                            \
+        (out)[0] = t10 + t3;                                                                      \
+        (out)[7] = t10 - t3;                                                                      \
+        (out)[1] = t11 + t2;                                                                      \
+        (out)[6] = t11 - t2;                                                                      \
+        (out)[2] = t12 + t1;                                                                      \
+        (out)[5] = t12 - t1;                                                                      \
+        (out)[3] = t13 + t0;                                                                      \
+        (out)[4] = t13 - t0;                                                                      \
+    } while (0)
+
 /* `big` is a constant at each call below, so the common case carries no clamps. */
 static inline __attribute__((always_inline)) void idct_8x8(int32_t *coefficients, const bool big,
                                                            uint8_t *out, size_t stride)
 {
+    FIX_PIN_ALL();
+    FIX_PINNED(row_bias, ROW_BIAS);
     int32_t work[64];
     /* Columns. A column with no AC terms (most of them) is its DC everywhere. */
+#pragma GCC unroll 8
     for (unsigned column = 0; column < 8; column++) {
         int32_t *in = coefficients + column;
         if ((in[8] | in[16] | in[24] | in[32] | in[40] | in[48] | in[56]) == 0) {
             int32_t dc = in[0] * (1 << PASS1_BITS);
             in[0] = 0;
+#pragma GCC unroll 8
             for (unsigned row = 0; row < 8; row++)
                 work[row * 8 + column] = dc;
             continue;
         }
         int32_t result[8];
-        IDCT8(in, 8, result);
+        IDCT8P(in[0], in[8], in[16], in[24], in[32], in[40], in[48], in[56], result);
+#pragma GCC unroll 8
         for (unsigned row = 0; row < 8; row++) {
             int32_t value = DESCALE(result[row], COLUMN_SHIFT);
             work[row * 8 + column] = big ? clamp_work(value) : value;
@@ -222,15 +291,16 @@ static inline __attribute__((always_inline)) void idct_8x8(int32_t *coefficients
         }
     }
     /* Rows. */
+#pragma GCC unroll 8
     for (unsigned row = 0; row < 8; row++, out += stride) {
         const int32_t *in = work + row * 8;
-        int32_t dc = in[0] + ROW_BIAS;
+        int32_t dc = in[0] + row_bias;
         if ((in[1] | in[2] | in[3] | in[4] | in[5] | in[6] | in[7]) == 0) {
             fill_row(out, clamp_pixel(dc >> (PASS1_BITS + 3)), 8);
             continue;
         }
         int32_t result[8];
-        IDCT8V(dc, in[1], in[2], in[3], in[4], in[5], in[6], in[7], result);
+        IDCT8P(dc, in[1], in[2], in[3], in[4], in[5], in[6], in[7], result);
         store_row(out, result, 8);
     }
 }
@@ -240,33 +310,39 @@ static inline __attribute__((always_inline)) void idct_8x8_low(int32_t *coeffici
                                                                const bool big, uint8_t *out,
                                                                size_t stride)
 {
+    FIX_PIN_ALL();
+    FIX_PINNED(row_bias, ROW_BIAS);
     int32_t work[8 * 4];
+#pragma GCC unroll 4
     for (unsigned column = 0; column < 4; column++) {
         int32_t *in = coefficients + column;
         if ((in[8] | in[16] | in[24]) == 0) {
             int32_t dc = in[0] * (1 << PASS1_BITS);
             in[0] = 0;
+#pragma GCC unroll 8
             for (unsigned row = 0; row < 8; row++)
                 work[row * 4 + column] = dc;
             continue;
         }
         int32_t result[8];
-        IDCT8_LOW(in, 8, result);
+        IDCT8P(in[0], in[8], in[16], in[24], 0, 0, 0, 0, result);
         in[0] = in[8] = in[16] = in[24] = 0;
+#pragma GCC unroll 8
         for (unsigned row = 0; row < 8; row++) {
             int32_t value = DESCALE(result[row], COLUMN_SHIFT);
             work[row * 4 + column] = big ? clamp_work(value) : value;
         }
     }
+#pragma GCC unroll 8
     for (unsigned row = 0; row < 8; row++, out += stride) {
         const int32_t *in = work + row * 4;
-        int32_t dc = in[0] + ROW_BIAS;
+        int32_t dc = in[0] + row_bias;
         if ((in[1] | in[2] | in[3]) == 0) {
             fill_row(out, clamp_pixel(dc >> (PASS1_BITS + 3)), 8);
             continue;
         }
         int32_t result[8];
-        IDCT8V(dc, in[1], in[2], in[3], 0, 0, 0, 0, result);
+        IDCT8P(dc, in[1], in[2], in[3], 0, 0, 0, 0, result);
         store_row(out, result, 8);
     }
 }
@@ -297,12 +373,47 @@ static inline __attribute__((always_inline)) void idct_8x8_low(int32_t *coeffici
         (out)[2] = e0 - t - o1;                                                                   \
     } while (0)
 
+/* The scalar 4x4 passes take their weights from locals that an empty asm makes opaque, so the
+ * compiler keeps each in a register for the whole transform: as constants, RV32 rebuilt every
+ * one (lui + addi) for each column and row. Same arithmetic, same results. */
+#define W4_PINNED(name, value)                                                                    \
+    int32_t name = (value);                                                                       \
+    __asm__("" : "+r"(name))
+#define W4_PIN_ALL()                                                                              \
+    W4_PINNED(w4_e2, W4_E2);                                                                      \
+    W4_PINNED(w4_e6, W4_E6);                                                                      \
+    W4_PINNED(w4_01, W4_01);                                                                      \
+    W4_PINNED(w4_03, W4_03);                                                                      \
+    W4_PINNED(w4_05, W4_05);                                                                      \
+    W4_PINNED(w4_07, W4_07);                                                                      \
+    W4_PINNED(w4_11, W4_11);                                                                      \
+    W4_PINNED(w4_13, W4_13);                                                                      \
+    W4_PINNED(w4_15, W4_15);                                                                      \
+    W4_PINNED(w4_17, W4_17);                                                                      \
+    W4_PINNED(row_bias, ROW_BIAS);                                                                \
+    W4_PINNED(pixel_max, 255)
+/* clamp_pixel with 255 in a register (`pixel_max`, pinned as the weights are). */
+#define CLAMP_PIXEL_PINNED(value)                                                                 \
+    ((uint32_t)(value) > (uint32_t)pixel_max ? ((value) < 0 ? 0 : pixel_max) : (value))
+#define IDCT4P(i0, i1, i2, i3, i5, i6, i7, out)                                                   \
+    do {                                                                                          \
+        int32_t e0 = SCALE_UP(i0);                                                                \
+        int32_t t = (i2) * w4_e2 - (i6) * w4_e6;                                                  \
+        int32_t o0 = (i1) * w4_01 + (i3) * w4_03 + (i5) * w4_05 + (i7) * w4_07;                   \
+        int32_t o1 = (i1) * w4_11 + (i3) * w4_13 + (i5) * w4_15 + (i7) * w4_17;                   \
+        (out)[0] = e0 + t + o0;                                                                   \
+        (out)[3] = e0 + t - o0;                                                                   \
+        (out)[1] = e0 - t + o1;                                                                   \
+        (out)[2] = e0 - t - o1;                                                                   \
+    } while (0)
+
 /* `no7`: row 7 and column 7 are all zero (the last zigzag index is at most MID_LAST); `no6`:
  * rows and columns 6 and 7 (at most MID6_LAST). */
 static inline __attribute__((always_inline)) void idct_4x4(int32_t *coefficients, const bool big,
                                                            const bool no7, const bool no6,
                                                            uint8_t *out, size_t stride)
 {
+    W4_PIN_ALL();
     int32_t work[4 * 8];
 #pragma GCC unroll 8
     for (unsigned column = 0; column < 8; column++) {
@@ -318,9 +429,9 @@ static inline __attribute__((always_inline)) void idct_4x4(int32_t *coefficients
         }
         int32_t result[4];
         if (high == 0) {
-            IDCT4V(in[0], in[8], in[16], in[24], 0, 0, 0, result);
+            IDCT4P(in[0], in[8], in[16], in[24], 0, 0, 0, result);
         } else {
-            IDCT4V(in[0], in[8], in[16], in[24], in[40], no6 ? 0 : in[48], no7 ? 0 : in[56],
+            IDCT4P(in[0], in[8], in[16], in[24], in[40], no6 ? 0 : in[48], no7 ? 0 : in[56],
                    result);
             in[40] = 0;
             if (!no6)
@@ -329,6 +440,7 @@ static inline __attribute__((always_inline)) void idct_4x4(int32_t *coefficients
                 in[56] = 0;
         }
         in[0] = in[8] = in[16] = in[24] = 0;
+#pragma GCC unroll 4
         for (unsigned row = 0; row < 4; row++) {
             int32_t value = DESCALE(result[row], COLUMN_SHIFT);
             work[row * 8 + column] = big ? clamp_work(value) : value;
@@ -338,12 +450,12 @@ static inline __attribute__((always_inline)) void idct_4x4(int32_t *coefficients
     for (unsigned row = 0; row < 4; row++, out += stride) {
         const int32_t *in = work + row * 8;
         int32_t result[4];
-        IDCT4V(in[0] + ROW_BIAS, in[1], in[2], in[3], in[5], no6 ? 0 : in[6], no7 ? 0 : in[7],
+        IDCT4P(in[0] + row_bias, in[1], in[2], in[3], in[5], no6 ? 0 : in[6], no7 ? 0 : in[7],
                result);
-        out[0] = clamp_pixel(result[0] >> OUT_SHIFT);
-        out[1] = clamp_pixel(result[1] >> OUT_SHIFT);
-        out[2] = clamp_pixel(result[2] >> OUT_SHIFT);
-        out[3] = clamp_pixel(result[3] >> OUT_SHIFT);
+        out[0] = (uint8_t)CLAMP_PIXEL_PINNED(result[0] >> OUT_SHIFT);
+        out[1] = (uint8_t)CLAMP_PIXEL_PINNED(result[1] >> OUT_SHIFT);
+        out[2] = (uint8_t)CLAMP_PIXEL_PINNED(result[2] >> OUT_SHIFT);
+        out[3] = (uint8_t)CLAMP_PIXEL_PINNED(result[3] >> OUT_SHIFT);
     }
 }
 
@@ -351,6 +463,7 @@ static inline __attribute__((always_inline)) void idct_4x4_low(int32_t *coeffici
                                                                const bool big, uint8_t *out,
                                                                size_t stride)
 {
+    W4_PIN_ALL();
     int32_t work[4 * 4];
 #pragma GCC unroll 4
     for (unsigned column = 0; column < 4; column++) {
@@ -362,8 +475,9 @@ static inline __attribute__((always_inline)) void idct_4x4_low(int32_t *coeffici
             continue;
         }
         int32_t result[4];
-        IDCT4V(in[0], in[8], in[16], in[24], 0, 0, 0, result);
+        IDCT4P(in[0], in[8], in[16], in[24], 0, 0, 0, result);
         in[0] = in[8] = in[16] = in[24] = 0;
+#pragma GCC unroll 4
         for (unsigned row = 0; row < 4; row++) {
             int32_t value = DESCALE(result[row], COLUMN_SHIFT);
             work[row * 4 + column] = big ? clamp_work(value) : value;
@@ -373,11 +487,11 @@ static inline __attribute__((always_inline)) void idct_4x4_low(int32_t *coeffici
     for (unsigned row = 0; row < 4; row++, out += stride) {
         const int32_t *in = work + row * 4;
         int32_t result[4];
-        IDCT4V(in[0] + ROW_BIAS, in[1], in[2], in[3], 0, 0, 0, result);
-        out[0] = clamp_pixel(result[0] >> OUT_SHIFT);
-        out[1] = clamp_pixel(result[1] >> OUT_SHIFT);
-        out[2] = clamp_pixel(result[2] >> OUT_SHIFT);
-        out[3] = clamp_pixel(result[3] >> OUT_SHIFT);
+        IDCT4P(in[0] + row_bias, in[1], in[2], in[3], 0, 0, 0, result);
+        out[0] = (uint8_t)CLAMP_PIXEL_PINNED(result[0] >> OUT_SHIFT);
+        out[1] = (uint8_t)CLAMP_PIXEL_PINNED(result[1] >> OUT_SHIFT);
+        out[2] = (uint8_t)CLAMP_PIXEL_PINNED(result[2] >> OUT_SHIFT);
+        out[3] = (uint8_t)CLAMP_PIXEL_PINNED(result[3] >> OUT_SHIFT);
     }
 }
 
@@ -400,6 +514,8 @@ static inline __attribute__((always_inline)) void idct_2x2(int32_t *coefficients
                                                            const bool no7, uint8_t *out,
                                                            size_t stride)
 {
+    W4_PINNED(row_bias, ROW_BIAS);
+    W4_PINNED(pixel_max, 255);
     static const uint8_t columns[5] = {0, 1, 3, 5, 7};
     int32_t work[2 * 8];
 #pragma GCC unroll 5
@@ -413,6 +529,7 @@ static inline __attribute__((always_inline)) void idct_2x2(int32_t *coefficients
         in[0] = in[8] = in[24] = in[40] = 0;
         if (!no7)
             in[56] = 0;
+#pragma GCC unroll 2
         for (unsigned row = 0; row < 2; row++) {
             int32_t value = DESCALE(result[row], COLUMN_SHIFT);
             work[row * 8 + column] = big ? clamp_work(value) : value;
@@ -422,9 +539,9 @@ static inline __attribute__((always_inline)) void idct_2x2(int32_t *coefficients
     for (unsigned row = 0; row < 2; row++, out += stride) {
         const int32_t *in = work + row * 8;
         int32_t result[2];
-        IDCT2V(in[0] + ROW_BIAS, in[1], in[3], in[5], no7 ? 0 : in[7], result);
-        out[0] = clamp_pixel(result[0] >> OUT_SHIFT);
-        out[1] = clamp_pixel(result[1] >> OUT_SHIFT);
+        IDCT2V(in[0] + row_bias, in[1], in[3], in[5], no7 ? 0 : in[7], result);
+        out[0] = (uint8_t)CLAMP_PIXEL_PINNED(result[0] >> OUT_SHIFT);
+        out[1] = (uint8_t)CLAMP_PIXEL_PINNED(result[1] >> OUT_SHIFT);
     }
 }
 
@@ -433,6 +550,8 @@ static inline __attribute__((always_inline)) void idct_2x2_low(int32_t *coeffici
                                                                const bool big, uint8_t *out,
                                                                size_t stride)
 {
+    W4_PINNED(row_bias, ROW_BIAS);
+    W4_PINNED(pixel_max, 255);
     int32_t work[2 * 3];
     static const uint8_t columns[3] = {0, 1, 3};
 #pragma GCC unroll 3
@@ -441,6 +560,7 @@ static inline __attribute__((always_inline)) void idct_2x2_low(int32_t *coeffici
         int32_t result[2];
         IDCT2V(in[0], in[8], in[24], 0, 0, result);
         in[0] = in[8] = in[24] = 0;
+#pragma GCC unroll 2
         for (unsigned row = 0; row < 2; row++) {
             int32_t value = DESCALE(result[row], COLUMN_SHIFT);
             work[row * 3 + i] = big ? clamp_work(value) : value;
@@ -450,9 +570,9 @@ static inline __attribute__((always_inline)) void idct_2x2_low(int32_t *coeffici
     for (unsigned row = 0; row < 2; row++, out += stride) {
         const int32_t *in = work + row * 3;
         int32_t result[2];
-        IDCT2V(in[0] + ROW_BIAS, in[1], in[2], 0, 0, result);
-        out[0] = clamp_pixel(result[0] >> OUT_SHIFT);
-        out[1] = clamp_pixel(result[1] >> OUT_SHIFT);
+        IDCT2V(in[0] + row_bias, in[1], in[2], 0, 0, result);
+        out[0] = (uint8_t)CLAMP_PIXEL_PINNED(result[0] >> OUT_SHIFT);
+        out[1] = (uint8_t)CLAMP_PIXEL_PINNED(result[1] >> OUT_SHIFT);
     }
 }
 
@@ -1052,6 +1172,22 @@ static void idct_flat(int32_t *coefficients, unsigned size, uint8_t *out, size_t
         fill_row(out, pixel, size);
 }
 
+/* The scalar tiers of ink_jpeg_idct_block, each its own function: the dispatch below then
+ * tail-calls one, and each saves only the registers its own code uses (inlined into one
+ * function, every block paid the prologue of the largest). */
+#define SCALAR_TIER(name, call)                                                                   \
+    static __attribute__((noinline)) void name(int32_t *coefficients, uint8_t *out,              \
+                                               size_t stride)                                     \
+    {                                                                                             \
+        call;                                                                                     \
+    }
+SCALAR_TIER(idct_8x8_low_tier, idct_8x8_low(coefficients, false, out, stride))
+SCALAR_TIER(idct_8x8_tier, idct_8x8(coefficients, false, out, stride))
+SCALAR_TIER(idct_4x4_low_tier, idct_4x4_low(coefficients, false, out, stride))
+SCALAR_TIER(idct_4x4_mid6_tier, idct_4x4(coefficients, false, true, true, out, stride))
+SCALAR_TIER(idct_4x4_mid_tier, idct_4x4(coefficients, false, true, false, out, stride))
+SCALAR_TIER(idct_4x4_tier, idct_4x4(coefficients, false, false, false, out, stride))
+
 void ink_jpeg_idct_block(int32_t *coefficients, unsigned block_log2, uint32_t flags,
                          uint8_t *out, size_t stride)
 {
@@ -1065,33 +1201,20 @@ void ink_jpeg_idct_block(int32_t *coefficients, unsigned block_log2, uint32_t fl
         idct_any(coefficients, block_log2, (flags & JPEG_FLAG_BIG) != 0, out, stride);
     } else {
         unsigned last = JPEG_FLAG_LAST(flags);
-        if (block_log2 == 3) {
-            if (JPEG_SSE2_IDCT)
-                idct_any(coefficients, 3, false, out, stride);
-            else if (last <= LOW_LAST)
-                idct_8x8_low(coefficients, false, out, stride);
-            else
-                idct_8x8(coefficients, false, out, stride);
-        } else if (block_log2 == 2) {
-            if (JPEG_SSE2_IDCT)
-                idct_any(coefficients, 2, false, out, stride);
-            else if (last <= LOW_LAST_REDUCED)
-                idct_4x4_low(coefficients, false, out, stride);
-            else if (last <= MID6_LAST)
-                idct_4x4(coefficients, false, true, true, out, stride);
-            else if (last <= MID_LAST)
-                idct_4x4(coefficients, false, true, false, out, stride);
-            else
-                idct_4x4(coefficients, false, false, false, out, stride);
-        } else {
-            if (JPEG_SSE2_IDCT)
-                idct_any(coefficients, 1, false, out, stride);
-            else if (last <= LOW_LAST_REDUCED)
-                idct_2x2_low(coefficients, false, out, stride);
-            else if (last <= MID_LAST)
-                idct_2x2(coefficients, false, true, out, stride);
-            else
-                idct_2x2(coefficients, false, false, out, stride);
-        }
+        if (JPEG_SSE2_IDCT)
+            idct_any(coefficients, block_log2, false, out, stride);
+        else if (block_log2 == 3)
+            (last <= LOW_LAST ? idct_8x8_low_tier : idct_8x8_tier)(coefficients, out, stride);
+        else if (block_log2 == 2)
+            (last <= LOW_LAST_REDUCED ? idct_4x4_low_tier
+             : last <= MID6_LAST      ? idct_4x4_mid6_tier
+             : last <= MID_LAST       ? idct_4x4_mid_tier
+                                      : idct_4x4_tier)(coefficients, out, stride);
+        else if (last <= LOW_LAST_REDUCED)
+            idct_2x2_low(coefficients, false, out, stride);
+        else if (last <= MID_LAST)
+            idct_2x2(coefficients, false, true, out, stride);
+        else
+            idct_2x2(coefficients, false, false, out, stride);
     }
 }

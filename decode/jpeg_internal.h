@@ -36,7 +36,8 @@
 #define JPEG_FAST_SLOTS 4u
 /* The block decoder's combined lookahead (jpeg_huffman.c): the next JPEG_LOOKUP_BITS bits index a
  * table of uint32 entries giving, for a code and its value bits that short, the run, the total
- * length and the already sign-extended coefficient; for a code alone, its symbol. One per
+ * length and the already sign-extended coefficient; for an AC code alone with 1..10 value bits
+ * beyond, the run, the value size and the code length; for other codes, the symbol. One per
  * lookahead slot, in the DITHER claim (state->lookup), with the dequantisation tables of the
  * scan's components after them (state->dequant: JPEG_DEQUANT_ENTRIES per component). */
 #define JPEG_LOOKUP_BITS 10u
@@ -248,13 +249,6 @@ typedef enum jpeg_block_mode {
 #define JPEG_FLAG_LAST_SHIFT 8u
 #define JPEG_FLAG_LAST(flags) (((flags) >> JPEG_FLAG_LAST_SHIFT) & 63u)
 
-/* Decodes one block of scan component `scan_index` (needs state->lookup and state->dequant set
- * up by ink_jpeg_prepare_scan_tables). With JPEG_BLOCK_FULL the dequantised coefficients are
- * stored in natural order into state->coefficients (which must be all zero on entry); with
- * JPEG_BLOCK_DC only coefficients[0]. *flags gets JPEG_FLAG_* bits and the last index (it is
- * only ever OR-ed into; the caller clears it). */
-ink_error ink_jpeg_decode_block(jpeg_state *state, unsigned scan_index, jpeg_block_mode mode,
-                                uint32_t *flags, ink_error_info *info);
 /* What decoding a block of one scan component needs, looked up once per scan. */
 typedef struct jpeg_block_coder {
     const uint32_t *dc_lookup, *ac_lookup; /* combined lookahead, or a one-entry "slow" table */
@@ -271,12 +265,18 @@ typedef struct jpeg_mcu_block {
     uint8_t *out;    /* its pixels in the current MCU; advanced by `step` after each MCU */
     uint32_t step;   /* 0 for tiles (reused every MCU) */
     uint32_t stride;
-    uint8_t scan_index, block_log2, mode; /* mode: a jpeg_block_mode */
+    const struct jpeg_block_coder *coder; /* its scan component's */
+    uint8_t block_log2, mode; /* mode: a jpeg_block_mode */
 } jpeg_mcu_block;
-/* Decodes the `nblocks` blocks of one MCU and inverse-transforms the needed ones into their
- * `out` (which it advances), with the bit reader in registers throughout. */
-ink_error ink_jpeg_decode_mcu(jpeg_state *state, const jpeg_block_coder *coders,
-                              jpeg_mcu_block *blocks, unsigned nblocks, ink_error_info *info);
+/* Decodes `nmcus` consecutive MCUs of `nblocks` blocks each (no restart marker among them;
+ * needs state->lookup and state->dequant set up by ink_jpeg_prepare_scan_tables and the blocks'
+ * coders by ink_jpeg_block_coder_init) and inverse-transforms the needed blocks into their `out`
+ * (advanced by `step` after each), with the bit reader in registers throughout. A FULL block's
+ * dequantised coefficients go in natural order into state->coefficients (all zero between
+ * blocks: the IDCT clears what was stored), a DC block's into coefficients[0], with
+ * JPEG_FLAG_* bits and the last index for ink_jpeg_idct_block. */
+ink_error ink_jpeg_decode_mcus(jpeg_state *state, jpeg_mcu_block *blocks, unsigned nblocks,
+                               uint32_t nmcus, ink_error_info *info);
 /* At a restart boundary: drops the bit buffer, reads the expected RSTn, resets the predictors. */
 ink_error ink_jpeg_process_restart(jpeg_state *state, ink_error_info *info);
 /* True when the entropy decoder has consumed bits past the real data (truncated or corrupt). */
@@ -298,7 +298,7 @@ void ink_jpeg_idct_scalar(int32_t *coefficients, unsigned block_log2, bool big, 
 void ink_jpeg_idct_4x4(int32_t *coefficients, bool big, uint8_t *out, size_t stride);
 void ink_jpeg_idct_2x2(int32_t *coefficients, bool big, uint8_t *out, size_t stride);
 /* What the baseline decoder calls: picks the transform for `block_log2` (3 = 8x8 .. 0 = 1x1)
- * from ink_jpeg_decode_block's flags — flat for DC-only blocks, a half-size variant when every
+ * from the block decoder's flags — flat for DC-only blocks, a half-size variant when every
  * coefficient is in the top-left 4x4 (last zigzag index <= 9; <= 14 for 4x4 and 2x2, which
  * ignore row and column 4), the clamping path for big ones —
  * and clears only the coefficients the block decode stored. Same pixels as the functions above. */

@@ -187,6 +187,9 @@ static const tool_fixture tool_fixtures[] = {
     {"cjpeg gray restart 1", "cjpeg -grayscale -restart 1B -outfile %2$s %1$s", true},
     {"cjpeg rgb", "cjpeg -rgb -outfile %2$s %1$s", true},
     {"cjpeg rgb restart 7", "cjpeg -rgb -restart 7B -quality 95 -outfile %2$s %1$s", true},
+    /* One AC table for blocks of two sizes: at 1/8 the 2x2-sampled component's blocks are DC
+     * only and the others' are FULL (the table has no group entries then). */
+    {"cjpeg rgb 2x2,1x1,1x1", "cjpeg -rgb -sample 2x2,1x1,1x1 -outfile %2$s %1$s", false},
     {"cjpeg restart 1", "cjpeg -restart 1B -outfile %2$s %1$s", true},
     {"cjpeg restart 7", "cjpeg -restart 7B -outfile %2$s %1$s", true},
     {"cjpeg 4:1:1 restart 7", "cjpeg -sample 4x1 -restart 7B -outfile %2$s %1$s", true},
