@@ -61,16 +61,18 @@ static inline int32_t clamp_work(int32_t value)
  * Integer arithmetic is exact, so a variant with known-zero inputs gives identical results. */
 #define IDCT8V(i0, i1, i2, i3, i4, i5, i6, i7, out)                                              \
     IDCT8T(int32_t, i0, i1, i2, i3, i4, i5, i6, i7, out)
-/* The same graph on any type with C arithmetic: int32_t, or a GCC vector of int32 lanes (a
- * scalar operand is broadcast), which does eight columns or rows at once with the same results. */
-#define IDCT8T(T, i0, i1, i2, i3, i4, i5, i6, i7, out)                                           \
+/* The graph on any type with C arithmetic: int32_t, or a GCC vector of int32 lanes (a scalar
+ * operand is broadcast), which does eight columns or rows at once with the same results. W(name)
+ * is each of the twelve weights: WEIGHT_CONSTANT the constant, WEIGHT_PINNED a local of that
+ * name held in a register (FIX_PIN_ALL below). */
+#define IDCT8G(T, W, i0, i1, i2, i3, i4, i5, i6, i7, out)                                         \
     do {                                                                                          \
         T z1, z2, z3, z4, z5, t0, t1, t2, t3, t10, t11, t12, t13;                                 \
         z2 = (i2);                                                                                \
         z3 = (i6);                                                                                \
-        z1 = (z2 + z3) * FIX_0_541196100;                                                         \
-        t2 = z1 - z3 * FIX_1_847759065;                                                           \
-        t3 = z1 + z2 * FIX_0_765366865;                                                           \
+        z1 = (z2 + z3) * W(f0541);                                                                \
+        t2 = z1 - z3 * W(f1847);                                                                  \
+        t3 = z1 + z2 * W(f0765);                                                                  \
         t0 = SCALE_UP((i0) + (i4));                                                               \
         t1 = SCALE_UP((i0) - (i4));                                                               \
         t10 = t0 + t3;                                                                            \
@@ -85,15 +87,15 @@ static inline int32_t clamp_work(int32_t value)
         z2 = t1 + t2;                                                                             \
         z3 = t0 + t2;                                                                             \
         z4 = t1 + t3;                                                                             \
-        z5 = (z3 + z4) * FIX_1_175875602;                                                         \
-        t0 *= FIX_0_298631336;                                                                    \
-        t1 *= FIX_2_053119869;                                                                    \
-        t2 *= FIX_3_072711026;                                                                    \
-        t3 *= FIX_1_501321110;                                                                    \
-        z1 *= -FIX_0_899976223;                                                                   \
-        z2 *= -FIX_2_562915447;                                                                   \
-        z3 = z3 * -FIX_1_961570560 + z5;                                                          \
-        z4 = z4 * -FIX_0_390180644 + z5;                                                          \
+        z5 = (z3 + z4) * W(f1175);                                                                \
+        t0 *= W(f0298);                                                                           \
+        t1 *= W(f2053);                                                                           \
+        t2 *= W(f3072);                                                                           \
+        t3 *= W(f1501);                                                                           \
+        z1 *= W(f0899);                                                                           \
+        z2 *= W(f2562);                                                                           \
+        z3 = z3 * W(f1961) + z5;                                                                  \
+        z4 = z4 * W(f0390) + z5;                                                                  \
         t0 += z1 + z3;                                                                            \
         t1 += z2 + z4;                                                                            \
         t2 += z2 + z3;                                                                            \
@@ -107,6 +109,22 @@ static inline int32_t clamp_work(int32_t value)
         (out)[3] = t13 + t0;                                                                      \
         (out)[4] = t13 - t0;                                                                      \
     } while (0)
+#define IDCT8T(T, i0, i1, i2, i3, i4, i5, i6, i7, out)                                            \
+    IDCT8G(T, WEIGHT_CONSTANT, i0, i1, i2, i3, i4, i5, i6, i7, out)
+#define WEIGHT_CONSTANT(name) WEIGHT_##name
+#define WEIGHT_PINNED(name) name
+#define WEIGHT_f0298 FIX_0_298631336
+#define WEIGHT_f0390 (-FIX_0_390180644)
+#define WEIGHT_f0541 FIX_0_541196100
+#define WEIGHT_f0765 FIX_0_765366865
+#define WEIGHT_f0899 (-FIX_0_899976223)
+#define WEIGHT_f1175 FIX_1_175875602
+#define WEIGHT_f1501 FIX_1_501321110
+#define WEIGHT_f1847 FIX_1_847759065
+#define WEIGHT_f1961 (-FIX_1_961570560)
+#define WEIGHT_f2053 FIX_2_053119869
+#define WEIGHT_f2562 (-FIX_2_562915447)
+#define WEIGHT_f3072 FIX_3_072711026
 #define IDCT8(in, s, out)                                                                         \
     IDCT8V((in)[0], (in)[(s)], (in)[2 * (s)], (in)[3 * (s)], (in)[4 * (s)], (in)[5 * (s)],         \
            (in)[6 * (s)], (in)[7 * (s)], out)
@@ -205,62 +223,20 @@ static inline void fill_row(uint8_t *out, uint8_t pixel, unsigned size)
     int32_t name = (value);                                                                       \
     __asm__("" : "+r"(name))
 #define FIX_PIN_ALL()                                                                             \
-    FIX_PINNED(f0298, FIX_0_298631336);                                                           \
-    FIX_PINNED(f0390, -FIX_0_390180644);                                                          \
-    FIX_PINNED(f0541, FIX_0_541196100);                                                           \
-    FIX_PINNED(f0765, FIX_0_765366865);                                                           \
-    FIX_PINNED(f0899, -FIX_0_899976223);                                                          \
-    FIX_PINNED(f1175, FIX_1_175875602);                                                           \
-    FIX_PINNED(f1501, FIX_1_501321110);                                                           \
-    FIX_PINNED(f1847, FIX_1_847759065);                                                           \
-    FIX_PINNED(f1961, -FIX_1_961570560);                                                          \
-    FIX_PINNED(f2053, FIX_2_053119869);                                                           \
-    FIX_PINNED(f2562, -FIX_2_562915447);                                                          \
-    FIX_PINNED(f3072, FIX_3_072711026)
-#define IDCT8P(i0, i1, i2, i3, i4, i5, i6, i7, out)                                              \
-    do {                                                                                          \
-        int32_t z1, z2, z3, z4, z5, t0, t1, t2, t3, t10, t11, t12, t13;                           \
-        z2 = (i2);                                                                                \
-        z3 = (i6);                                                                                \
-        z1 = (z2 + z3) * f0541;                                                                   \
-        t2 = z1 - z3 * f1847;                                                                     \
-        t3 = z1 + z2 * f0765;                                                                     \
-        t0 = SCALE_UP((i0) + (i4));                                                               \
-        t1 = SCALE_UP((i0) - (i4));                                                               \
-        t10 = t0 + t3;                                                                            \
-        t13 = t0 - t3;                                                                            \
-        t11 = t1 + t2;                                                                            \
-        t12 = t1 - t2;                                                                            \
-        t0 = (i7);                                                                                \
-        t1 = (i5);                                                                                \
-        t2 = (i3);                                                                                \
-        t3 = (i1);                                                                                \
-        z1 = t0 + t3;                                                                             \
-        z2 = t1 + t2;                                                                             \
-        z3 = t0 + t2;                                                                             \
-        z4 = t1 + t3;                                                                             \
-        z5 = (z3 + z4) * f1175;                                                                   \
-        t0 *= f0298;                                                                              \
-        t1 *= f2053;                                                                              \
-        t2 *= f3072;                                                                              \
-        t3 *= f1501;                                                                              \
-        z1 *= f0899;                                                                              \
-        z2 *= f2562;                                                                              \
-        z3 = z3 * f1961 + z5;                                                                     \
-        z4 = z4 * f0390 + z5;                                                                     \
-        t0 += z1 + z3;                                                                            \
-        t1 += z2 + z4;                                                                            \
-        t2 += z2 + z3;                                                                            \
-        t3 += z1 + z4;                                                                            \
-        (out)[0] = t10 + t3;                                                                      \
-        (out)[7] = t10 - t3;                                                                      \
-        (out)[1] = t11 + t2;                                                                      \
-        (out)[6] = t11 - t2;                                                                      \
-        (out)[2] = t12 + t1;                                                                      \
-        (out)[5] = t12 - t1;                                                                      \
-        (out)[3] = t13 + t0;                                                                      \
-        (out)[4] = t13 - t0;                                                                      \
-    } while (0)
+    FIX_PINNED(f0298, WEIGHT_f0298);                                                              \
+    FIX_PINNED(f0390, WEIGHT_f0390);                                                              \
+    FIX_PINNED(f0541, WEIGHT_f0541);                                                              \
+    FIX_PINNED(f0765, WEIGHT_f0765);                                                              \
+    FIX_PINNED(f0899, WEIGHT_f0899);                                                              \
+    FIX_PINNED(f1175, WEIGHT_f1175);                                                              \
+    FIX_PINNED(f1501, WEIGHT_f1501);                                                              \
+    FIX_PINNED(f1847, WEIGHT_f1847);                                                              \
+    FIX_PINNED(f1961, WEIGHT_f1961);                                                              \
+    FIX_PINNED(f2053, WEIGHT_f2053);                                                              \
+    FIX_PINNED(f2562, WEIGHT_f2562);                                                              \
+    FIX_PINNED(f3072, WEIGHT_f3072)
+#define IDCT8P(i0, i1, i2, i3, i4, i5, i6, i7, out)                                               \
+    IDCT8G(int32_t, WEIGHT_PINNED, i0, i1, i2, i3, i4, i5, i6, i7, out)
 
 /* `big` is a constant at each call below, so the common case carries no clamps. */
 static inline __attribute__((always_inline)) void idct_8x8(int32_t *coefficients, const bool big,
