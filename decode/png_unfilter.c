@@ -264,7 +264,7 @@ bool ink_png_unfilter_gray_applies(const ink_png_pixels *pixels, uint8_t filter)
         return false;
     if (pixels->color_type == INK_PNG_COLOR_RGB && !pixels->has_trns)
         return filter != 0;
-    return pixels->color_type == INK_PNG_COLOR_RGBA && filter != 0 && filter != 4;
+    return pixels->color_type == INK_PNG_COLOR_RGBA && filter != 0;
 }
 
 /*
@@ -378,7 +378,9 @@ void ink_png_unfilter_gray_chunk(ink_png_unfilter *state, uint8_t *row, uint32_t
             unfilter_gray_pixels(out, src, npixels, 4, 1, row_start, upper_left, gray, bg, bg_term);
         else if (state->filter == 2)
             unfilter_gray_pixels(out, src, npixels, 4, 2, row_start, upper_left, gray, bg, bg_term);
-        else
+        else if (state->filter == 3)
             unfilter_gray_pixels(out, src, npixels, 4, 3, row_start, upper_left, gray, bg, bg_term);
+        else
+            unfilter_gray_pixels(out, src, npixels, 4, 4, row_start, upper_left, gray, bg, bg_term);
     }
 }
