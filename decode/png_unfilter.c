@@ -275,7 +275,8 @@ bool ink_png_unfilter_gray_applies(const ink_png_pixels *pixels, uint8_t filter)
  */
 static inline __attribute__((always_inline)) void
 gray_pixel(uint8_t *out, const uint8_t *src, uint8_t *gray, uint32_t a[4], uint32_t c[4],
-           const uint32_t bpp, const unsigned filter, uint32_t bg, uint32_t bg_term)
+           const uint32_t bpp, const unsigned filter, uint32_t bg, uint32_t bg_term,
+           uint32_t rounding_minus_bg)
 {
     uint32_t b0 = out[0], b1 = out[1], b2 = out[2], b3 = bpp == 4 ? out[3] : 0;
     if (filter == 2) {
@@ -311,13 +312,19 @@ gray_pixel(uint8_t *out, const uint8_t *src, uint8_t *gray, uint32_t a[4], uint3
     out[0] = (uint8_t)a[0];
     out[1] = (uint8_t)a[1];
     out[2] = (uint8_t)a[2];
-    uint32_t y = ink_gray_from_rgb(a[0], a[1], a[2]);
-    if (bpp == 4) {
-        out[3] = (uint8_t)a[3];
-        if (a[3] != 255u)
-            y = ink_png_over_background(y, a[3], bg, bg_term);
+    if (bpp == 3) {
+        *gray = ink_gray_from_rgb(a[0], a[1], a[2]);
+        return;
     }
-    *gray = (uint8_t)y;
+    out[3] = (uint8_t)a[3];
+    /* gray - bg straight from the weighted sum, bg folded into its rounding term (an arithmetic
+     * shift: the difference can be negative): the compositing's subtraction is gone, and an
+     * opaque pixel adds bg back instead. */
+    const int32_t gray_minus_bg =
+        (int32_t)(INK_GRAY_WEIGHT_RED * a[0] + INK_GRAY_WEIGHT_GREEN * a[1] +
+                  INK_GRAY_WEIGHT_BLUE * a[2] + rounding_minus_bg) >> 16;
+    *gray = (uint8_t)(a[3] == 255u ? (uint32_t)gray_minus_bg + bg
+                                   : (a[3] * (uint32_t)gray_minus_bg + bg_term) / 255u);
 }
 
 static inline __attribute__((always_inline)) void
@@ -334,13 +341,15 @@ unfilter_gray_pixels(uint8_t *out, const uint8_t *src, uint32_t npixels, const u
             a[3] = out[-1];
     }
     uint32_t c[4] = {upper_left[0], upper_left[1], upper_left[2], upper_left[3]};
+    const uint32_t rounding_minus_bg = 32768u - (bg << 16); /* modulo 2^32 */
     /* Two pixels a step: the pointer steps are a tenth of a pixel's instructions. */
     for (; npixels >= 2; npixels -= 2, src += 2 * bpp, out += 2 * bpp, gray += 2) {
-        gray_pixel(out, src, gray, a, c, bpp, filter, bg, bg_term);
-        gray_pixel(out + bpp, src + bpp, gray + 1, a, c, bpp, filter, bg, bg_term);
+        gray_pixel(out, src, gray, a, c, bpp, filter, bg, bg_term, rounding_minus_bg);
+        gray_pixel(out + bpp, src + bpp, gray + 1, a, c, bpp, filter, bg, bg_term,
+                   rounding_minus_bg);
     }
     if (npixels > 0)
-        gray_pixel(out, src, gray, a, c, bpp, filter, bg, bg_term);
+        gray_pixel(out, src, gray, a, c, bpp, filter, bg, bg_term, rounding_minus_bg);
     if (filter == 4) {
         upper_left[0] = (uint8_t)c[0];
         upper_left[1] = (uint8_t)c[1];
