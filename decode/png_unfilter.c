@@ -342,13 +342,21 @@ unfilter_gray_pixels(uint8_t *out, const uint8_t *src, uint32_t npixels, const u
     }
     uint32_t c[4] = {upper_left[0], upper_left[1], upper_left[2], upper_left[3]};
     const uint32_t rounding_minus_bg = 32768u - (bg << 16); /* modulo 2^32 */
-    /* Two pixels a step: the pointer steps are a tenth of a pixel's instructions. */
-    for (; npixels >= 2; npixels -= 2, src += 2 * bpp, out += 2 * bpp, gray += 2) {
+    /* Four pixels a step for RGBA, two for RGB: the pointer steps are a tenth of a pixel's
+     * instructions at one pixel a step. */
+    const uint32_t step = bpp == 4 ? 4 : 2;
+    for (; npixels >= step; npixels -= step, src += step * bpp, out += step * bpp, gray += step) {
         gray_pixel(out, src, gray, a, c, bpp, filter, bg, bg_term, rounding_minus_bg);
         gray_pixel(out + bpp, src + bpp, gray + 1, a, c, bpp, filter, bg, bg_term,
                    rounding_minus_bg);
+        if (step == 4) {
+            gray_pixel(out + 2 * bpp, src + 2 * bpp, gray + 2, a, c, bpp, filter, bg, bg_term,
+                       rounding_minus_bg);
+            gray_pixel(out + 3 * bpp, src + 3 * bpp, gray + 3, a, c, bpp, filter, bg, bg_term,
+                       rounding_minus_bg);
+        }
     }
-    if (npixels > 0)
+    for (; npixels > 0; npixels--, src += bpp, out += bpp, gray++) /* at most step - 1 */
         gray_pixel(out, src, gray, a, c, bpp, filter, bg, bg_term, rounding_minus_bg);
     if (filter == 4) {
         upper_left[0] = (uint8_t)c[0];
