@@ -323,8 +323,12 @@ gray_pixel(uint8_t *out, const uint8_t *src, uint8_t *gray, uint32_t a[4], uint3
     const int32_t gray_minus_bg =
         (int32_t)(INK_GRAY_WEIGHT_RED * a[0] + INK_GRAY_WEIGHT_GREEN * a[1] +
                   INK_GRAY_WEIGHT_BLUE * a[2] + rounding_minus_bg) >> 16;
-    *gray = (uint8_t)(a[3] == 255u ? (uint32_t)gray_minus_bg + bg
-                                   : (a[3] * (uint32_t)gray_minus_bg + bg_term) / 255u);
+    uint32_t y;
+    if (a[3] == 255u)
+        y = (uint32_t)gray_minus_bg + bg;
+    else
+        y = (a[3] * (uint32_t)gray_minus_bg + bg_term) / 255u;
+    *gray = (uint8_t)y;
 }
 
 static inline __attribute__((always_inline)) void
