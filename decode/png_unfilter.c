@@ -254,10 +254,9 @@ void ink_png_unfilter_chunk(ink_png_unfilter *state, uint8_t *row, uint32_t offs
 
 /* ---- unfiltering fused with the gray conversion (8-bit RGB and RGBA rows) ---- */
 
-/* Measured on RV32 (docs/PNG.md): fused Sub, Up and Average pay for RGB and RGBA, fused Paeth
- * for RGB only; for RGBA the four channels' a and c, the gray weights and the compositing terms
- * do not fit the registers together with Paeth's comparisons, and the lanes plus the gray pass
- * cost less. */
+/* Measured on RV32 (docs/PNG.md): every filter but None pays fused, for RGB and RGBA (RGBA
+ * Paeth too: the four channels' a and c, the gray weights and the compositing terms fit the
+ * registers with Paeth's comparisons, no spills in the loop). */
 bool ink_png_unfilter_gray_applies(const ink_png_pixels *pixels, uint8_t filter)
 {
     if (pixels->bit_depth != 8)
@@ -269,14 +268,13 @@ bool ink_png_unfilter_gray_applies(const ink_png_pixels *pixels, uint8_t filter)
 
 /*
  * Pixel by pixel, with each channel's a and c in registers (BPP and FILTER constants: inlined
- * for each of the seven row kinds below) and the pixel's gray computed while its bytes are in
+ * for each of the eight row kinds below) and the pixel's gray computed while its bytes are in
  * registers: the separate gray pass would load them again. Same results as the lane functions
  * followed by ink_png_gray_row (test_png_rows compares both with the references).
  */
 static inline __attribute__((always_inline)) void
 gray_pixel(uint8_t *out, const uint8_t *src, uint8_t *gray, uint32_t a[4], uint32_t c[4],
-           const uint32_t bpp, const unsigned filter, uint32_t bg, uint32_t bg_term,
-           uint32_t rounding_minus_bg)
+           const uint32_t bpp, const unsigned filter, uint32_t bg_term, uint32_t rounding_minus_bg)
 {
     uint32_t b0 = out[0], b1 = out[1], b2 = out[2], b3 = bpp == 4 ? out[3] : 0;
     if (filter == 2) {
@@ -318,17 +316,14 @@ gray_pixel(uint8_t *out, const uint8_t *src, uint8_t *gray, uint32_t a[4], uint3
     }
     out[3] = (uint8_t)a[3];
     /* gray - bg straight from the weighted sum, bg folded into its rounding term (an arithmetic
-     * shift: the difference can be negative): the compositing's subtraction is gone, and an
-     * opaque pixel adds bg back instead. */
+     * shift: the difference can be negative), so the compositing needs no subtraction. No
+     * opaque shortcut: with alpha 255 the composite is exactly the gray ((255 gray + 127) / 255),
+     * and a multiply, an add and a divide cost what the shortcut's branch, add and jump back did,
+     * one branch more for every pixel that is not opaque. */
     const int32_t gray_minus_bg =
         (int32_t)(INK_GRAY_WEIGHT_RED * a[0] + INK_GRAY_WEIGHT_GREEN * a[1] +
                   INK_GRAY_WEIGHT_BLUE * a[2] + rounding_minus_bg) >> 16;
-    uint32_t y;
-    if (a[3] == 255u)
-        y = (uint32_t)gray_minus_bg + bg;
-    else
-        y = (a[3] * (uint32_t)gray_minus_bg + bg_term) / 255u;
-    *gray = (uint8_t)y;
+    *gray = (uint8_t)((a[3] * (uint32_t)gray_minus_bg + bg_term) / 255u);
 }
 
 static inline __attribute__((always_inline)) void
@@ -350,18 +345,18 @@ unfilter_gray_pixels(uint8_t *out, const uint8_t *src, uint32_t npixels, const u
      * instructions at one pixel a step. */
     const uint32_t step = bpp == 4 ? 4 : 2;
     for (; npixels >= step; npixels -= step, src += step * bpp, out += step * bpp, gray += step) {
-        gray_pixel(out, src, gray, a, c, bpp, filter, bg, bg_term, rounding_minus_bg);
-        gray_pixel(out + bpp, src + bpp, gray + 1, a, c, bpp, filter, bg, bg_term,
+        gray_pixel(out, src, gray, a, c, bpp, filter, bg_term, rounding_minus_bg);
+        gray_pixel(out + bpp, src + bpp, gray + 1, a, c, bpp, filter, bg_term,
                    rounding_minus_bg);
         if (step == 4) {
-            gray_pixel(out + 2 * bpp, src + 2 * bpp, gray + 2, a, c, bpp, filter, bg, bg_term,
+            gray_pixel(out + 2 * bpp, src + 2 * bpp, gray + 2, a, c, bpp, filter, bg_term,
                        rounding_minus_bg);
-            gray_pixel(out + 3 * bpp, src + 3 * bpp, gray + 3, a, c, bpp, filter, bg, bg_term,
+            gray_pixel(out + 3 * bpp, src + 3 * bpp, gray + 3, a, c, bpp, filter, bg_term,
                        rounding_minus_bg);
         }
     }
     for (; npixels > 0; npixels--, src += bpp, out += bpp, gray++) /* at most step - 1 */
-        gray_pixel(out, src, gray, a, c, bpp, filter, bg, bg_term, rounding_minus_bg);
+        gray_pixel(out, src, gray, a, c, bpp, filter, bg_term, rounding_minus_bg);
     if (filter == 4) {
         upper_left[0] = (uint8_t)c[0];
         upper_left[1] = (uint8_t)c[1];
