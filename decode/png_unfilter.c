@@ -365,6 +365,37 @@ unfilter_gray_pixels(uint8_t *out, const uint8_t *src, uint32_t npixels, const u
     }
 }
 
+/*
+ * The eight row kinds (RGB8 and RGBA8 by Sub, Up, Average, Paeth), each a function of its own:
+ * inlined into one function they shared its register allocation (a weight reloaded from the
+ * stack every pixel) and its out-of-line Paeth branches sat beyond a conditional branch's reach
+ * (a jump more). Called through a table by [bpp - 3][filter - 1].
+ */
+typedef void gray_row_kind(uint8_t *out, const uint8_t *src, uint32_t npixels, bool row_start,
+                           uint8_t *upper_left, uint8_t *gray, uint32_t bg, uint32_t bg_term);
+
+#define GRAY_ROW_KIND(name, bpp, filter)                                                        \
+    static void name(uint8_t *out, const uint8_t *src, uint32_t npixels, bool row_start,        \
+                     uint8_t *upper_left, uint8_t *gray, uint32_t bg, uint32_t bg_term)         \
+    {                                                                                           \
+        unfilter_gray_pixels(out, src, npixels, bpp, filter, row_start, upper_left, gray, bg,   \
+                             bg_term);                                                          \
+    }
+GRAY_ROW_KIND(rgb_sub_gray, 3, 1)
+GRAY_ROW_KIND(rgb_up_gray, 3, 2)
+GRAY_ROW_KIND(rgb_average_gray, 3, 3)
+GRAY_ROW_KIND(rgb_paeth_gray, 3, 4)
+GRAY_ROW_KIND(rgba_sub_gray, 4, 1)
+GRAY_ROW_KIND(rgba_up_gray, 4, 2)
+GRAY_ROW_KIND(rgba_average_gray, 4, 3)
+GRAY_ROW_KIND(rgba_paeth_gray, 4, 4)
+#undef GRAY_ROW_KIND
+
+static gray_row_kind *const gray_row_kinds[2][4] = {
+    {rgb_sub_gray, rgb_up_gray, rgb_average_gray, rgb_paeth_gray},
+    {rgba_sub_gray, rgba_up_gray, rgba_average_gray, rgba_paeth_gray},
+};
+
 void ink_png_unfilter_gray_chunk(ink_png_unfilter *state, uint8_t *row, uint32_t offset,
                                  const uint8_t *src, uint32_t nbytes,
                                  const ink_png_pixels *pixels, uint8_t *gray)
@@ -375,28 +406,8 @@ void ink_png_unfilter_gray_chunk(ink_png_unfilter *state, uint8_t *row, uint32_t
         ink_png_gray_row(pixels, out, nbytes / state->bpp, gray, 1);
         return;
     }
-    const bool row_start = offset == 0;
-    const uint32_t bg = pixels->background, bg_term = 255u * bg + 127u;
-    uint8_t *upper_left = state->upper_left;
-    if (state->bpp == 3) {
-        const uint32_t npixels = nbytes / 3;
-        if (state->filter == 1)
-            unfilter_gray_pixels(out, src, npixels, 3, 1, row_start, upper_left, gray, bg, bg_term);
-        else if (state->filter == 2)
-            unfilter_gray_pixels(out, src, npixels, 3, 2, row_start, upper_left, gray, bg, bg_term);
-        else if (state->filter == 3)
-            unfilter_gray_pixels(out, src, npixels, 3, 3, row_start, upper_left, gray, bg, bg_term);
-        else
-            unfilter_gray_pixels(out, src, npixels, 3, 4, row_start, upper_left, gray, bg, bg_term);
-    } else {
-        const uint32_t npixels = nbytes / 4;
-        if (state->filter == 1)
-            unfilter_gray_pixels(out, src, npixels, 4, 1, row_start, upper_left, gray, bg, bg_term);
-        else if (state->filter == 2)
-            unfilter_gray_pixels(out, src, npixels, 4, 2, row_start, upper_left, gray, bg, bg_term);
-        else if (state->filter == 3)
-            unfilter_gray_pixels(out, src, npixels, 4, 3, row_start, upper_left, gray, bg, bg_term);
-        else
-            unfilter_gray_pixels(out, src, npixels, 4, 4, row_start, upper_left, gray, bg, bg_term);
-    }
+    const uint32_t bg = pixels->background;
+    gray_row_kinds[state->bpp - 3][state->filter - 1](out, src, nbytes / state->bpp, offset == 0,
+                                                       state->upper_left, gray, bg,
+                                                       255u * bg + 127u);
 }
