@@ -316,7 +316,8 @@ gray_pixel(uint8_t *out, const uint8_t *src, uint8_t *gray, uint32_t a[4], uint3
     }
     out[3] = (uint8_t)a[3];
     /* gray - bg straight from the weighted sum, bg folded into its rounding term (an arithmetic
-     * shift: the difference can be negative), so the compositing needs no subtraction. No
+     * shift: the difference can be negative; the sum as int32_t is modulo 2^32 with GCC and
+     * Clang, exact since |sum| < 2^25), so the compositing needs no subtraction. No
      * opaque shortcut: with alpha 255 the composite is exactly the gray ((255 gray + 127) / 255),
      * and a multiply, an add and a divide cost what the shortcut's branch, add and jump back did,
      * one branch more for every pixel that is not opaque. */
