@@ -254,28 +254,27 @@ void ink_png_unfilter_chunk(ink_png_unfilter *state, uint8_t *row, uint32_t offs
 
 /* ---- unfiltering fused with the gray conversion (8-bit RGB and RGBA rows) ---- */
 
-/* Measured on RV32 (docs/PNG.md): fused Sub, Up and Average pay for RGB and RGBA, fused Paeth
- * for RGB only; for RGBA the four channels' a and c, the gray weights and the compositing terms
- * do not fit the registers together with Paeth's comparisons, and the lanes plus the gray pass
- * cost less. */
+/* Measured on RV32 (docs/PNG.md): every filter but None pays fused, for RGB and RGBA (RGBA
+ * Paeth too: the four channels' a and c, the gray weights and the compositing terms fit the
+ * registers with Paeth's comparisons, no spills in the loop). */
 bool ink_png_unfilter_gray_applies(const ink_png_pixels *pixels, uint8_t filter)
 {
     if (pixels->bit_depth != 8)
         return false;
     if (pixels->color_type == INK_PNG_COLOR_RGB && !pixels->has_trns)
         return filter != 0;
-    return pixels->color_type == INK_PNG_COLOR_RGBA && filter != 0 && filter != 4;
+    return pixels->color_type == INK_PNG_COLOR_RGBA && filter != 0;
 }
 
 /*
  * Pixel by pixel, with each channel's a and c in registers (BPP and FILTER constants: inlined
- * for each of the seven row kinds below) and the pixel's gray computed while its bytes are in
+ * for each of the eight row kinds below) and the pixel's gray computed while its bytes are in
  * registers: the separate gray pass would load them again. Same results as the lane functions
  * followed by ink_png_gray_row (test_png_rows compares both with the references).
  */
 static inline __attribute__((always_inline)) void
 gray_pixel(uint8_t *out, const uint8_t *src, uint8_t *gray, uint32_t a[4], uint32_t c[4],
-           const uint32_t bpp, const unsigned filter, uint32_t bg, uint32_t bg_term)
+           const uint32_t bpp, const unsigned filter, uint32_t bg_term, uint32_t rounding_minus_bg)
 {
     uint32_t b0 = out[0], b1 = out[1], b2 = out[2], b3 = bpp == 4 ? out[3] : 0;
     if (filter == 2) {
@@ -311,13 +310,21 @@ gray_pixel(uint8_t *out, const uint8_t *src, uint8_t *gray, uint32_t a[4], uint3
     out[0] = (uint8_t)a[0];
     out[1] = (uint8_t)a[1];
     out[2] = (uint8_t)a[2];
-    uint32_t y = ink_gray_from_rgb(a[0], a[1], a[2]);
-    if (bpp == 4) {
-        out[3] = (uint8_t)a[3];
-        if (a[3] != 255u)
-            y = ink_png_over_background(y, a[3], bg, bg_term);
+    if (bpp == 3) {
+        *gray = ink_gray_from_rgb(a[0], a[1], a[2]);
+        return;
     }
-    *gray = (uint8_t)y;
+    out[3] = (uint8_t)a[3];
+    /* gray - bg straight from the weighted sum, bg folded into its rounding term (an arithmetic
+     * shift: the difference can be negative; the sum as int32_t is modulo 2^32 with GCC and
+     * Clang, exact since |sum| < 2^25), so the compositing needs no subtraction. No
+     * opaque shortcut: with alpha 255 the composite is exactly the gray ((255 gray + 127) / 255),
+     * and a multiply, an add and a divide cost what the shortcut's branch, add and jump back did,
+     * one branch more for every pixel that is not opaque. */
+    const int32_t gray_minus_bg =
+        (int32_t)(INK_GRAY_WEIGHT_RED * a[0] + INK_GRAY_WEIGHT_GREEN * a[1] +
+                  INK_GRAY_WEIGHT_BLUE * a[2] + rounding_minus_bg) >> 16;
+    *gray = (uint8_t)((a[3] * (uint32_t)gray_minus_bg + bg_term) / 255u);
 }
 
 static inline __attribute__((always_inline)) void
@@ -334,13 +341,23 @@ unfilter_gray_pixels(uint8_t *out, const uint8_t *src, uint32_t npixels, const u
             a[3] = out[-1];
     }
     uint32_t c[4] = {upper_left[0], upper_left[1], upper_left[2], upper_left[3]};
-    /* Two pixels a step: the pointer steps are a tenth of a pixel's instructions. */
-    for (; npixels >= 2; npixels -= 2, src += 2 * bpp, out += 2 * bpp, gray += 2) {
-        gray_pixel(out, src, gray, a, c, bpp, filter, bg, bg_term);
-        gray_pixel(out + bpp, src + bpp, gray + 1, a, c, bpp, filter, bg, bg_term);
+    const uint32_t rounding_minus_bg = 32768u - (bg << 16); /* modulo 2^32 */
+    /* Four pixels a step for RGBA, two for RGB: the pointer steps are a tenth of a pixel's
+     * instructions at one pixel a step. */
+    const uint32_t step = bpp == 4 ? 4 : 2;
+    for (; npixels >= step; npixels -= step, src += step * bpp, out += step * bpp, gray += step) {
+        gray_pixel(out, src, gray, a, c, bpp, filter, bg_term, rounding_minus_bg);
+        gray_pixel(out + bpp, src + bpp, gray + 1, a, c, bpp, filter, bg_term,
+                   rounding_minus_bg);
+        if (step == 4) {
+            gray_pixel(out + 2 * bpp, src + 2 * bpp, gray + 2, a, c, bpp, filter, bg_term,
+                       rounding_minus_bg);
+            gray_pixel(out + 3 * bpp, src + 3 * bpp, gray + 3, a, c, bpp, filter, bg_term,
+                       rounding_minus_bg);
+        }
     }
-    if (npixels > 0)
-        gray_pixel(out, src, gray, a, c, bpp, filter, bg, bg_term);
+    for (; npixels > 0; npixels--, src += bpp, out += bpp, gray++) /* at most step - 1 */
+        gray_pixel(out, src, gray, a, c, bpp, filter, bg_term, rounding_minus_bg);
     if (filter == 4) {
         upper_left[0] = (uint8_t)c[0];
         upper_left[1] = (uint8_t)c[1];
@@ -348,6 +365,37 @@ unfilter_gray_pixels(uint8_t *out, const uint8_t *src, uint32_t npixels, const u
         upper_left[3] = (uint8_t)c[3];
     }
 }
+
+/*
+ * The eight row kinds (RGB8 and RGBA8 by Sub, Up, Average, Paeth), each a function of its own:
+ * inlined into one function they shared its register allocation (a weight reloaded from the
+ * stack every pixel) and its out-of-line Paeth branches sat beyond a conditional branch's reach
+ * (a jump more). Called through a table by [bpp - 3][filter - 1].
+ */
+typedef void gray_row_kind(uint8_t *out, const uint8_t *src, uint32_t npixels, bool row_start,
+                           uint8_t *upper_left, uint8_t *gray, uint32_t bg, uint32_t bg_term);
+
+#define GRAY_ROW_KIND(name, bpp, filter)                                                        \
+    static void name(uint8_t *out, const uint8_t *src, uint32_t npixels, bool row_start,        \
+                     uint8_t *upper_left, uint8_t *gray, uint32_t bg, uint32_t bg_term)         \
+    {                                                                                           \
+        unfilter_gray_pixels(out, src, npixels, bpp, filter, row_start, upper_left, gray, bg,   \
+                             bg_term);                                                          \
+    }
+GRAY_ROW_KIND(rgb_sub_gray, 3, 1)
+GRAY_ROW_KIND(rgb_up_gray, 3, 2)
+GRAY_ROW_KIND(rgb_average_gray, 3, 3)
+GRAY_ROW_KIND(rgb_paeth_gray, 3, 4)
+GRAY_ROW_KIND(rgba_sub_gray, 4, 1)
+GRAY_ROW_KIND(rgba_up_gray, 4, 2)
+GRAY_ROW_KIND(rgba_average_gray, 4, 3)
+GRAY_ROW_KIND(rgba_paeth_gray, 4, 4)
+#undef GRAY_ROW_KIND
+
+static gray_row_kind *const gray_row_kinds[2][4] = {
+    {rgb_sub_gray, rgb_up_gray, rgb_average_gray, rgb_paeth_gray},
+    {rgba_sub_gray, rgba_up_gray, rgba_average_gray, rgba_paeth_gray},
+};
 
 void ink_png_unfilter_gray_chunk(ink_png_unfilter *state, uint8_t *row, uint32_t offset,
                                  const uint8_t *src, uint32_t nbytes,
@@ -359,26 +407,8 @@ void ink_png_unfilter_gray_chunk(ink_png_unfilter *state, uint8_t *row, uint32_t
         ink_png_gray_row(pixels, out, nbytes / state->bpp, gray, 1);
         return;
     }
-    const bool row_start = offset == 0;
-    const uint32_t bg = pixels->background, bg_term = 255u * bg + 127u;
-    uint8_t *upper_left = state->upper_left;
-    if (state->bpp == 3) {
-        const uint32_t npixels = nbytes / 3;
-        if (state->filter == 1)
-            unfilter_gray_pixels(out, src, npixels, 3, 1, row_start, upper_left, gray, bg, bg_term);
-        else if (state->filter == 2)
-            unfilter_gray_pixels(out, src, npixels, 3, 2, row_start, upper_left, gray, bg, bg_term);
-        else if (state->filter == 3)
-            unfilter_gray_pixels(out, src, npixels, 3, 3, row_start, upper_left, gray, bg, bg_term);
-        else
-            unfilter_gray_pixels(out, src, npixels, 3, 4, row_start, upper_left, gray, bg, bg_term);
-    } else {
-        const uint32_t npixels = nbytes / 4;
-        if (state->filter == 1)
-            unfilter_gray_pixels(out, src, npixels, 4, 1, row_start, upper_left, gray, bg, bg_term);
-        else if (state->filter == 2)
-            unfilter_gray_pixels(out, src, npixels, 4, 2, row_start, upper_left, gray, bg, bg_term);
-        else
-            unfilter_gray_pixels(out, src, npixels, 4, 3, row_start, upper_left, gray, bg, bg_term);
-    }
+    const uint32_t bg = pixels->background;
+    gray_row_kinds[state->bpp - 3][state->filter - 1](out, src, nbytes / state->bpp, offset == 0,
+                                                       state->upper_left, gray, bg,
+                                                       255u * bg + 127u);
 }
