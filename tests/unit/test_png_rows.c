@@ -303,7 +303,8 @@ static void test_gray_every_rgba8_value(void **unused)
 
 /* The fused unfilter + gray path (RGB8 and RGBA8 rows) against the two references: the row's
  * bytes and its gray, for every filter, whole rows and chunks cut at every pixel, three
- * backgrounds, alpha bytes that are often 255 (opaque: the composite must give the gray exactly) and often not. */
+ * backgrounds, alpha bytes that are often 255 (opaque: the composite must give the gray
+ * exactly) and often not. */
 static void test_fused_unfilter_gray_matches(void **unused)
 {
     (void)unused;
