@@ -528,6 +528,20 @@ static int32_t decode_slow(const jpeg_huffman_table *table, jpeg_bitbuf buffer, 
         symbol = (uint32_t)slow_ & 255u;                                                          \
     } while (0)
 
+/* The code of `symbol` in a table: its bits in the low `*length` bits; false when it has none. */
+static bool code_of_symbol(const jpeg_huffman_table *table, uint32_t symbol, uint32_t *code,
+                           uint32_t *length)
+{
+    for (unsigned l = 0; l < 16; l++)
+        for (uint32_t c = table->mincode[l]; c < table->maxcode_plus1[l]; c++)
+            if (table->values[table->value_index[l] + c - table->mincode[l]] == symbol) {
+                *code = c;
+                *length = l + 1u;
+                return true;
+            }
+    return false;
+}
+
 void ink_jpeg_block_coder_init(jpeg_state *state, unsigned scan_index, jpeg_block_coder *coder)
 {
     jpeg_component *component = &state->frame.components[state->scan.component_index[scan_index]];
@@ -550,6 +564,18 @@ void ink_jpeg_block_coder_init(jpeg_state *state, unsigned scan_index, jpeg_bloc
     coder->ac_groups = ac_table->fast_slot < JPEG_FAST_SLOTS && ac_table->lookup_groups;
     coder->dequant = state->dequant + scan_index * JPEG_DEQUANT_ENTRIES;
     coder->predictor = &component->dc_predictor;
+    /* The empty block: the DC's category 0 then the AC's EOB, together within the 16 bits a
+     * refill guarantees; otherwise a pattern no 16 bits match. */
+    uint32_t dc_code, dc_length, eob_code, eob_length;
+    coder->empty_code = 0x10000u;
+    coder->empty_mask = 0xFFFFu;
+    coder->empty_shift = 16 - SPARE_BIAS;
+    if (code_of_symbol(dc_table, 0, &dc_code, &dc_length) &&
+        code_of_symbol(ac_table, 0, &eob_code, &eob_length) && dc_length + eob_length <= 16u) {
+        coder->empty_code = dc_code << eob_length | eob_code;
+        coder->empty_mask = (1u << (dc_length + eob_length)) - 1u;
+        coder->empty_shift = (int32_t)(dc_length + eob_length) - SPARE_BIAS;
+    }
 }
 
 /* The entropy position while blocks are decoded: the bit buffer and the input pointers, in
@@ -600,6 +626,16 @@ decode_block(jpeg_state *state, jpeg_reader *reader, const jpeg_block_coder *cod
 
     /* DC: a category (0..11) then that many bits of difference. */
     REFILL(SYMBOL_BITS);
+    if (!JPEG_BITS_WIDE && mode == JPEG_BLOCK_SKIP &&
+        ((uint32_t)(buffer >> (spare - coder->empty_shift)) & coder->empty_mask) ==
+            coder->empty_code) {
+        /* An empty skipped block (DC difference 0, EOB): nothing to keep but the position. */
+        reader->buffer = buffer;
+        reader->spare = spare - (coder->empty_shift + SPARE_BIAS);
+        reader->next = next;
+        reader->end = end;
+        return INK_OK;
+    }
     const uint8_t *slot = LOOKUP_SLOT(dc_lookup, dc_mask);
     if (SLOT_LEN(slot) != 0) {
         spare -= SLOT_LEN(slot);
