@@ -626,10 +626,18 @@ decode_block(jpeg_state *state, jpeg_reader *reader, const jpeg_block_coder *cod
 
     /* DC: a category (0..11) then that many bits of difference. */
     REFILL(SYMBOL_BITS);
-    if (!JPEG_BITS_WIDE && mode == JPEG_BLOCK_SKIP &&
+    if (!JPEG_BITS_WIDE &&
         ((uint32_t)(buffer >> (spare - coder->empty_shift)) & coder->empty_mask) ==
             coder->empty_code) {
-        /* An empty skipped block (DC difference 0, EOB): nothing to keep but the position. */
+        /* An empty block (DC difference 0, EOB): the DC is the predictor's, no AC. */
+        if (mode != JPEG_BLOCK_SKIP) {
+            int32_t value = *coder->predictor * (int32_t)coder->dequant[0].quantiser;
+            if ((uint32_t)(value + 1024) >= 2048u) {
+                *flags |= JPEG_FLAG_BIG;
+                value = value < -2048 ? -2048 : value > 2048 ? 2048 : value;
+            }
+            state->coefficients[0] = value;
+        }
         reader->buffer = buffer;
         reader->spare = spare - (coder->empty_shift + SPARE_BIAS);
         reader->next = next;
