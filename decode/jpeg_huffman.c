@@ -484,18 +484,25 @@ static int32_t decode_slow(const jpeg_huffman_table *table, jpeg_bitbuf buffer, 
 /* Before each symbol: at least 16 bits (a whole code) on RV32; on the host at least 27 (a code
  * and its value bits), so the value never needs a second refill. */
 #define SYMBOL_BITS (JPEG_BITS_WIDE ? 27 : 16)
+/* The inline refill reads up to `limit`, kept as an address: the input's end (the bytes read
+ * into the buffer, or the position after a marker: the bytes after it are not this scan's)
+ * minus LIMIT_BIAS. On RV32 that is the address of the last byte, so "two more bytes" is one
+ * compare (next < limit). */
+#define LIMIT_BIAS (JPEG_BITS_WIDE ? 0u : 1u)
 #define REFILL(need)                                                                              \
     do {                                                                                          \
         if (spare < (int32_t)(need) - SPARE_BIAS) {                                               \
-            if (!JPEG_BITS_WIDE && end - next >= 2 && next[0] != 0xFF && next[1] != 0xFF) {       \
+            if (!JPEG_BITS_WIDE && (uintptr_t)next < limit && next[0] != 0xFF &&                 \
+                next[1] != 0xFF) {                                                                \
                 /* RV32: need <= 16, so <= 15 bits are unread: two plain bytes fit the word. */ \
                 buffer = (buffer << 16) | (uint32_t)next[0] << 8 | next[1];                       \
                 spare += 16;                                                                      \
                 next += 2;                                                                        \
-            } else if (JPEG_BITS_WIDE && end - next >= 8 &&                                     \
+            } else if (JPEG_BITS_WIDE && limit - (uintptr_t)next >= 8u &&                        \
                        ink_jpeg_refill_wide(&buffer, &spare, SPARE_BIAS, &next)) {                \
             } else {                                                                              \
-                while (spare <= JPEG_BITBUF_BITS - 8 - SPARE_BIAS && next < end && *next != 0xFF) { \
+                while (spare <= JPEG_BITBUF_BITS - 8 - SPARE_BIAS &&                              \
+                       (uintptr_t)next < limit + LIMIT_BIAS && *next != 0xFF) {                   \
                     buffer = (buffer << 8) | *next++;                                             \
                     spare += 8;                                                                   \
                 }                                                                                 \
@@ -507,7 +514,7 @@ static int32_t decode_slow(const jpeg_huffman_table *table, jpeg_bitbuf buffer, 
                     buffer = bits->buffer;                                                        \
                     spare = bits->count - SPARE_BIAS;                                             \
                     next = input->next;                                                           \
-                    end = bits->marker != 0 ? next : input->end;                                  \
+                    limit = (uintptr_t)(bits->marker != 0 ? next : input->end) - LIMIT_BIAS;     \
                 }                                                                                 \
             }                                                                                     \
         }                                                                                         \
@@ -583,7 +590,8 @@ void ink_jpeg_block_coder_init(jpeg_state *state, unsigned scan_index, jpeg_bloc
 typedef struct jpeg_reader {
     jpeg_bitbuf buffer;
     int32_t spare; /* unread bits - SPARE_BIAS */
-    const uint8_t *next, *end;
+    const uint8_t *next;
+    uintptr_t limit; /* the inline refill's limit (see LIMIT_BIAS) */
 } jpeg_reader;
 
 static inline void reader_load(const jpeg_state *state, jpeg_reader *reader)
@@ -593,7 +601,8 @@ static inline void reader_load(const jpeg_state *state, jpeg_reader *reader)
     reader->next = state->input.next;
     /* Past a marker the inline refill must not read on (the bytes after it are not this
      * scan's data): it sees an empty buffer and leaves the zero padding to bits_fill. */
-    reader->end = state->bits.marker != 0 ? reader->next : state->input.end;
+    reader->limit =
+        (uintptr_t)(state->bits.marker != 0 ? reader->next : state->input.end) - LIMIT_BIAS;
 }
 
 static inline void reader_save(jpeg_state *state, const jpeg_reader *reader)
@@ -618,7 +627,8 @@ decode_block(jpeg_state *state, jpeg_reader *reader, const jpeg_block_coder *cod
     const uint32_t dc_mask = coder->dc_mask, ac_mask = coder->ac_mask;
     jpeg_bitbuf buffer = reader->buffer;
     int32_t spare = reader->spare;
-    const uint8_t *next = reader->next, *end = reader->end;
+    const uint8_t *next = reader->next;
+    uintptr_t limit = reader->limit;
     uint32_t entry, symbol, k;
     uint32_t size = 0; /* set before every use; zero for -fanalyzer, which misreads the
                         * bad_coefficient path (position > block_end, then < it) */
@@ -641,7 +651,7 @@ decode_block(jpeg_state *state, jpeg_reader *reader, const jpeg_block_coder *cod
         reader->buffer = buffer;
         reader->spare = spare - (coder->empty_shift + SPARE_BIAS);
         reader->next = next;
-        reader->end = end;
+        reader->limit = limit;
         return INK_OK;
     }
     const uint8_t *slot = LOOKUP_SLOT(dc_lookup, dc_mask);
@@ -861,7 +871,7 @@ decode_block(jpeg_state *state, jpeg_reader *reader, const jpeg_block_coder *cod
     reader->buffer = buffer;
     reader->spare = spare;
     reader->next = next;
-    reader->end = end;
+    reader->limit = limit;
     return INK_OK;
 
 bad_code:
