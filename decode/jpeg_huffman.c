@@ -484,18 +484,25 @@ static int32_t decode_slow(const jpeg_huffman_table *table, jpeg_bitbuf buffer, 
 /* Before each symbol: at least 16 bits (a whole code) on RV32; on the host at least 27 (a code
  * and its value bits), so the value never needs a second refill. */
 #define SYMBOL_BITS (JPEG_BITS_WIDE ? 27 : 16)
+/* The inline refill reads up to `limit`, kept as an address: the input's end (the bytes read
+ * into the buffer, or the position after a marker: the bytes after it are not this scan's)
+ * minus LIMIT_BIAS. On RV32 that is the address of the last byte, so "two more bytes" is one
+ * compare (next < limit). */
+#define LIMIT_BIAS (JPEG_BITS_WIDE ? 0u : 1u)
 #define REFILL(need)                                                                              \
     do {                                                                                          \
         if (spare < (int32_t)(need) - SPARE_BIAS) {                                               \
-            if (!JPEG_BITS_WIDE && end - next >= 2 && next[0] != 0xFF && next[1] != 0xFF) {       \
+            if (!JPEG_BITS_WIDE && (uintptr_t)next < limit && next[0] != 0xFF &&                 \
+                next[1] != 0xFF) {                                                                \
                 /* RV32: need <= 16, so <= 15 bits are unread: two plain bytes fit the word. */ \
                 buffer = (buffer << 16) | (uint32_t)next[0] << 8 | next[1];                       \
                 spare += 16;                                                                      \
                 next += 2;                                                                        \
-            } else if (JPEG_BITS_WIDE && end - next >= 8 &&                                     \
+            } else if (JPEG_BITS_WIDE && limit - (uintptr_t)next >= 8u &&                        \
                        ink_jpeg_refill_wide(&buffer, &spare, SPARE_BIAS, &next)) {                \
             } else {                                                                              \
-                while (spare <= JPEG_BITBUF_BITS - 8 - SPARE_BIAS && next < end && *next != 0xFF) { \
+                while (spare <= JPEG_BITBUF_BITS - 8 - SPARE_BIAS &&                              \
+                       (uintptr_t)next < limit + LIMIT_BIAS && *next != 0xFF) {                   \
                     buffer = (buffer << 8) | *next++;                                             \
                     spare += 8;                                                                   \
                 }                                                                                 \
@@ -507,7 +514,7 @@ static int32_t decode_slow(const jpeg_huffman_table *table, jpeg_bitbuf buffer, 
                     buffer = bits->buffer;                                                        \
                     spare = bits->count - SPARE_BIAS;                                             \
                     next = input->next;                                                           \
-                    end = bits->marker != 0 ? next : input->end;                                  \
+                    limit = (uintptr_t)(bits->marker != 0 ? next : input->end) - LIMIT_BIAS;     \
                 }                                                                                 \
             }                                                                                     \
         }                                                                                         \
@@ -527,6 +534,20 @@ static int32_t decode_slow(const jpeg_huffman_table *table, jpeg_bitbuf buffer, 
         spare -= slow_ >> 8;                                                                      \
         symbol = (uint32_t)slow_ & 255u;                                                          \
     } while (0)
+
+/* The code of `symbol` in a table: its bits in the low `*length` bits; false when it has none. */
+static bool code_of_symbol(const jpeg_huffman_table *table, uint32_t symbol, uint32_t *code,
+                           uint32_t *length)
+{
+    for (unsigned l = 0; l < 16; l++)
+        for (uint32_t c = table->mincode[l]; c < table->maxcode_plus1[l]; c++)
+            if (table->values[table->value_index[l] + c - table->mincode[l]] == symbol) {
+                *code = c;
+                *length = l + 1u;
+                return true;
+            }
+    return false;
+}
 
 void ink_jpeg_block_coder_init(jpeg_state *state, unsigned scan_index, jpeg_block_coder *coder)
 {
@@ -550,6 +571,18 @@ void ink_jpeg_block_coder_init(jpeg_state *state, unsigned scan_index, jpeg_bloc
     coder->ac_groups = ac_table->fast_slot < JPEG_FAST_SLOTS && ac_table->lookup_groups;
     coder->dequant = state->dequant + scan_index * JPEG_DEQUANT_ENTRIES;
     coder->predictor = &component->dc_predictor;
+    /* The empty block: the DC's category 0 then the AC's EOB, together within the 16 bits a
+     * refill guarantees; otherwise a pattern no 16 bits match. */
+    uint32_t dc_code, dc_length, eob_code, eob_length;
+    coder->empty_code = 0x10000u;
+    coder->empty_mask = 0xFFFFu;
+    coder->empty_shift = 16 - SPARE_BIAS;
+    if (code_of_symbol(dc_table, 0, &dc_code, &dc_length) &&
+        code_of_symbol(ac_table, 0, &eob_code, &eob_length) && dc_length + eob_length <= 16u) {
+        coder->empty_code = dc_code << eob_length | eob_code;
+        coder->empty_mask = (1u << (dc_length + eob_length)) - 1u;
+        coder->empty_shift = (int32_t)(dc_length + eob_length) - SPARE_BIAS;
+    }
 }
 
 /* The entropy position while blocks are decoded: the bit buffer and the input pointers, in
@@ -557,7 +590,8 @@ void ink_jpeg_block_coder_init(jpeg_state *state, unsigned scan_index, jpeg_bloc
 typedef struct jpeg_reader {
     jpeg_bitbuf buffer;
     int32_t spare; /* unread bits - SPARE_BIAS */
-    const uint8_t *next, *end;
+    const uint8_t *next;
+    uintptr_t limit; /* the inline refill's limit (see LIMIT_BIAS) */
 } jpeg_reader;
 
 static inline void reader_load(const jpeg_state *state, jpeg_reader *reader)
@@ -567,7 +601,8 @@ static inline void reader_load(const jpeg_state *state, jpeg_reader *reader)
     reader->next = state->input.next;
     /* Past a marker the inline refill must not read on (the bytes after it are not this
      * scan's data): it sees an empty buffer and leaves the zero padding to bits_fill. */
-    reader->end = state->bits.marker != 0 ? reader->next : state->input.end;
+    reader->limit =
+        (uintptr_t)(state->bits.marker != 0 ? reader->next : state->input.end) - LIMIT_BIAS;
 }
 
 static inline void reader_save(jpeg_state *state, const jpeg_reader *reader)
@@ -592,7 +627,8 @@ decode_block(jpeg_state *state, jpeg_reader *reader, const jpeg_block_coder *cod
     const uint32_t dc_mask = coder->dc_mask, ac_mask = coder->ac_mask;
     jpeg_bitbuf buffer = reader->buffer;
     int32_t spare = reader->spare;
-    const uint8_t *next = reader->next, *end = reader->end;
+    const uint8_t *next = reader->next;
+    uintptr_t limit = reader->limit;
     uint32_t entry, symbol, k;
     uint32_t size = 0; /* set before every use; zero for -fanalyzer, which misreads the
                         * bad_coefficient path (position > block_end, then < it) */
@@ -600,6 +636,24 @@ decode_block(jpeg_state *state, jpeg_reader *reader, const jpeg_block_coder *cod
 
     /* DC: a category (0..11) then that many bits of difference. */
     REFILL(SYMBOL_BITS);
+    if (!JPEG_BITS_WIDE &&
+        ((uint32_t)(buffer >> (spare - coder->empty_shift)) & coder->empty_mask) ==
+            coder->empty_code) {
+        /* An empty block (DC difference 0, EOB): the DC is the predictor's, no AC. */
+        if (mode != JPEG_BLOCK_SKIP) {
+            int32_t value = *coder->predictor * (int32_t)coder->dequant[0].quantiser;
+            if ((uint32_t)(value + 1024) >= 2048u) {
+                *flags |= JPEG_FLAG_BIG;
+                value = value < -2048 ? -2048 : value > 2048 ? 2048 : value;
+            }
+            state->coefficients[0] = value;
+        }
+        reader->buffer = buffer;
+        reader->spare = spare - (coder->empty_shift + SPARE_BIAS);
+        reader->next = next;
+        reader->limit = limit;
+        return INK_OK;
+    }
     const uint8_t *slot = LOOKUP_SLOT(dc_lookup, dc_mask);
     if (SLOT_LEN(slot) != 0) {
         spare -= SLOT_LEN(slot);
@@ -817,7 +871,7 @@ decode_block(jpeg_state *state, jpeg_reader *reader, const jpeg_block_coder *cod
     reader->buffer = buffer;
     reader->spare = spare;
     reader->next = next;
-    reader->end = end;
+    reader->limit = limit;
     return INK_OK;
 
 bad_code:

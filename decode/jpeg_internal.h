@@ -258,6 +258,10 @@ typedef struct jpeg_block_coder {
     bool ac_groups;                        /* ac_lookup holds symbol groups (skip mode only) */
     const jpeg_dequant *dequant;           /* the component's row of state->dequant */
     int32_t *predictor;                    /* the component's DC predictor */
+    /* RV32: an empty block (DC difference 0, then EOB) as one bit pattern of at most 16 bits,
+     * so that a block without data is one compare (decode_block in jpeg_huffman.c). */
+    uint32_t empty_code, empty_mask; /* the pattern and its mask; a code past the mask: none */
+    int32_t empty_shift;             /* the pattern's length - SPARE_BIAS */
 } jpeg_block_coder;
 void ink_jpeg_block_coder_init(jpeg_state *state, unsigned scan_index, jpeg_block_coder *coder);
 /* One block of an MCU as the MCU loop plans it (jpeg_decode.c). */
