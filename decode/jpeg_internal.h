@@ -49,7 +49,12 @@
  * 64 on the host (at least 57). */
 typedef size_t jpeg_bitbuf;
 #define JPEG_BITBUF_BITS ((int)(sizeof(jpeg_bitbuf) * 8u))
+/* The host's reader (27 bits a symbol, wide value entries) or the board's (16 bits, two-byte
+ * refills, long value entries, empty-block patterns). A test may define it as 0 to run the
+ * board's reader on the host (test_jpeg_accuracy_narrow.c). */
+#ifndef JPEG_BITS_WIDE
 #define JPEG_BITS_WIDE (SIZE_MAX > 0xFFFFFFFFu) /* also usable in #if */
+#endif
 
 /* The natural (row-major) index of the k-th coefficient in zigzag order. */
 extern const uint8_t ink_jpeg_zigzag[64];
