@@ -191,6 +191,21 @@ static void fused_matches_apart_on_random_geometry(void **state)
     assert_true(fused_count > 50 && fused_count < 350);
 }
 
+/* A scaler from a square source of `side` to `geometry` and a Floyd–Steinberg ditherer of its
+ * output width: does the fused walk take them? */
+static bool fused_takes(ink_scaler *scaler, ink_ditherer *ditherer, uint32_t side,
+                        const ink_fit_geometry *geometry, uint32_t *work, size_t work_bytes,
+                        int32_t *errors, size_t errors_bytes)
+{
+    assert_int_equal(ink_scaler_init(scaler, side, side, geometry, work, work_bytes, NULL,
+                                     dither_scaled_row, NULL, NULL),
+                     INK_OK);
+    assert_int_equal(ink_dither_init(ditherer, INK_DITHER_FLOYD_STEINBERG, geometry->out_width,
+                                     errors, errors_bytes),
+                     INK_OK);
+    return ink_scale_dither_fits(scaler, ditherer);
+}
+
 static void fused_only_where_it_applies(void **state)
 {
     (void)state;
@@ -199,30 +214,15 @@ static void fused_only_where_it_applies(void **state)
     ink_scaler scaler;
     ink_ditherer ditherer;
     const ink_fit_geometry enlarge = {0, 0, 10, 10, 20, 20};
-    assert_int_equal(ink_scaler_init(&scaler, 10, 10, &enlarge, work, sizeof work, NULL,
-                                     dither_scaled_row, NULL, NULL),
-                     INK_OK);
-    assert_int_equal(ink_dither_init(&ditherer, INK_DITHER_FLOYD_STEINBERG, 20, errors,
-                                     sizeof errors),
-                     INK_OK);
-    assert_false(ink_scale_dither_fits(&scaler, &ditherer)); /* enlarging */
+    assert_false(fused_takes(&scaler, &ditherer, 10, &enlarge, work, sizeof work, errors,
+                             sizeof errors)); /* enlarging */
     assert_false(ink_scaler_take_rows(&scaler, scale_and_dither_row, NULL));
     const ink_fit_geometry halve = {0, 0, 20, 20, 10, 10};
-    assert_int_equal(ink_scaler_init(&scaler, 20, 20, &halve, work, sizeof work, NULL,
-                                     dither_scaled_row, NULL, NULL),
-                     INK_OK);
-    assert_int_equal(ink_dither_init(&ditherer, INK_DITHER_FLOYD_STEINBERG, 10, errors,
-                                     sizeof errors),
-                     INK_OK);
-    assert_false(ink_scale_dither_fits(&scaler, &ditherer)); /* two whole pixels a column */
+    assert_false(fused_takes(&scaler, &ditherer, 20, &halve, work, sizeof work, errors,
+                             sizeof errors)); /* two whole pixels a column */
     const ink_fit_geometry reduce = {0, 0, 20, 20, 13, 13};
-    assert_int_equal(ink_scaler_init(&scaler, 20, 20, &reduce, work, sizeof work, NULL,
-                                     dither_scaled_row, NULL, NULL),
-                     INK_OK);
-    assert_int_equal(ink_dither_init(&ditherer, INK_DITHER_FLOYD_STEINBERG, 13, errors,
-                                     sizeof errors),
-                     INK_OK);
-    assert_true(ink_scale_dither_fits(&scaler, &ditherer));
+    assert_true(fused_takes(&scaler, &ditherer, 20, &reduce, work, sizeof work, errors,
+                            sizeof errors));
     uint16_t lut[256], domain16[256];
     for (unsigned g = 0; g < 256; g++)
         lut[g] = (uint16_t)(g * 16u); /* up to 4080: 16 times it still fits 16 bits */
