@@ -109,6 +109,13 @@ static inline int32_t extend_masked(uint32_t value, uint32_t size, uint32_t mask
     return (int32_t)value - (int32_t)(((value >> (size - 1u)) ^ 1u) * mask);
 }
 
+/* The coefficient position moved on by `bytes` of the dequantisation table (an entry's
+ * advance: (run + 1) * 4). */
+static inline const jpeg_dequant *step_position(const jpeg_dequant *position, uint32_t bytes)
+{
+    return (const jpeg_dequant *)(const void *)((const uint8_t *)position + bytes);
+}
+
 static inline int32_t extend(uint32_t value, uint32_t size)
 {
     return extend_masked(value, size, (1u << size) - 1u);
@@ -714,8 +721,7 @@ decode_block(jpeg_state *state, jpeg_reader *reader, const jpeg_block_coder *cod
              * fewer on the chain from one lookup to the next (img3, img4: 1-3% less time). */
             if (SLOT_LEN(slot) != 0) {
                 spare -= SLOT_LEN(slot);
-                position = (const jpeg_dequant *)(const void *)((const uint8_t *)position +
-                                                                LUT_ADVANCE(entry));
+                position = step_position(position, LUT_ADVANCE(entry));
                 int32_t value = wide_value(entry, buffer, spare + SPARE_BIAS) *
                                 (int32_t)position[-1].quantiser;
                 range |= (uint32_t)(value + 1024);
@@ -727,8 +733,7 @@ decode_block(jpeg_state *state, jpeg_reader *reader, const jpeg_block_coder *cod
             if (SLOT_LEN(slot) != 0) {
                 /* The common case: code, run and value in one entry. */
                 spare -= SLOT_LEN(slot);
-                position = (const jpeg_dequant *)(const void *)((const uint8_t *)position +
-                                                                SLOT_ADVANCE(slot));
+                position = step_position(position, SLOT_ADVANCE(slot));
                 if (skip_unused && position[-1].quantiser == 0)
                     continue; /* a position the reduced transform ignores: zero already */
                 int32_t value = SLOT_COEFFICIENT(slot) * (int32_t)position[-1].quantiser;
@@ -742,10 +747,8 @@ decode_block(jpeg_state *state, jpeg_reader *reader, const jpeg_block_coder *cod
                  * after the loop, as for value entries). */
                 spare -= LUT_CODE_LEN(entry);
                 size = LUT_SIZE_OF(entry);
-                position = (const jpeg_dequant *)(const void *)((const uint8_t *)position +
-                                                                SLOT_ADVANCE(slot));
-                if (!JPEG_BITS_WIDE)
-                    REFILL(size);
+                position = step_position(position, SLOT_ADVANCE(slot));
+                REFILL(size); /* the board's reader: the value bits may not be in yet */
                 spare -= (int32_t)size;
                 if (skip_unused && position[-1].quantiser == 0)
                     continue;
@@ -830,15 +833,13 @@ decode_block(jpeg_state *state, jpeg_reader *reader, const jpeg_block_coder *cod
             }
             if (LUT_LEN(entry) != 0) {
                 spare -= LUT_LEN(entry);
-                position = (const jpeg_dequant *)(const void *)((const uint8_t *)position +
-                                                                LUT_ADVANCE(entry));
+                position = step_position(position, LUT_ADVANCE(entry));
                 continue;
             }
             if (LUT_ADVANCE(entry) != 0) {
                 spare -= LUT_CODE_LEN(entry);
                 size = LUT_SIZE_OF(entry);
-                position = (const jpeg_dequant *)(const void *)((const uint8_t *)position +
-                                                                LUT_ADVANCE(entry));
+                position = step_position(position, LUT_ADVANCE(entry));
                 if (!JPEG_BITS_WIDE)
                     REFILL(size);
                 spare -= (int32_t)size;
