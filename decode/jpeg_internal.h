@@ -253,6 +253,12 @@ typedef enum jpeg_block_mode {
  * a block with only DC), so the IDCT can skip what is known to be zero. */
 #define JPEG_FLAG_LAST_SHIFT 8u
 #define JPEG_FLAG_LAST(flags) (((flags) >> JPEG_FLAG_LAST_SHIFT) & 63u)
+/* The only last indexes ink_jpeg_idct_block compares against (its tiers, jpeg_idct.c): a bound
+ * from {9, 14, 20, 27, 63} at least the true last index picks the tier the true one picks. */
+#define JPEG_LAST_LOW 9u          /* all in the top-left 4x4 */
+#define JPEG_LAST_LOW_REDUCED 14u /* beyond the 4x4 only (4,0), (0,4): 4x4 and 2x2 ignore them */
+#define JPEG_LAST_MID6 20u        /* zigzag 21 is (6,0), 27 (0,6): nothing in rows/columns 6, 7 */
+#define JPEG_LAST_MID 27u         /* zigzag 28 is (0,7), 35 (7,0): nothing in row or column 7 */
 
 /* What decoding a block of one scan component needs, looked up once per scan. */
 typedef struct jpeg_block_coder {

@@ -569,6 +569,63 @@ static ink_error scan_band(jpeg_prog *p, jpeg_state *state, unsigned index, uint
 
 /* ---- output -------------------------------------------------------------------------------- */
 
+/* Dequantises the kept AC terms whose bits are set in `todo` (one word of a block's mask, not
+ * 0) into `coefficients` (natural order, bytes), reading them at `kept`; `entries`: emit_by_bit's
+ * part for this word, whose first bit is zigzag position `first`. Returns JPEG_FLAG_BIG when a
+ * term reached +-1024 (clamped to +-2048, as the block decoder does) and, where "at" is the
+ * position (!JPEG_PROG_BIT_HASHED), the highest position as the last index: the bits are visited
+ * in zigzag order. */
+static inline __attribute__((always_inline)) uint32_t
+emit_word(jpeg_prog_word todo, const prog_emit_entry *entries, const uint8_t *kept,
+          uint8_t *coefficients, unsigned first)
+{
+    uint32_t big = 0;
+    unsigned at;
+    do {
+        at = jpeg_prog_lowest_at(todo);
+        const prog_emit_entry *entry = &entries[at];
+        todo &= todo - 1u;
+        int32_t value =
+            *(const int16_t *)(const void *)(kept + entry->slot_offset) * (int32_t)entry->quant;
+        if ((uint32_t)(value + 1024) > 2048u) {
+            big = JPEG_FLAG_BIG;
+            value = value < -2048 ? -2048 : value > 2048 ? 2048 : value;
+        }
+        *(int32_t *)(void *)(coefficients + entry->natural_offset) = value;
+    } while (todo != 0);
+    return JPEG_PROG_BIT_HASHED ? big : big | (first + at) << JPEG_FLAG_LAST_SHIFT;
+}
+
+/* The kept AC terms of a block whose mask words (kept positions only) are `low` and `high`, not
+ * both 0, into `coefficients`: the IDCT's flags. Without a bit-position instruction (RV32IMC:
+ * de Bruijn hashes, JPEG_PROG_BIT_HASHED) the last index is the smallest of the bounds the
+ * IDCT's tiers tell apart (JPEG_LAST_*) that is at least the highest bit: the tier the exact
+ * index picks, in a few compares. */
+static inline __attribute__((always_inline)) uint32_t
+emit_ac(jpeg_prog_word low, jpeg_prog_word high, const prog_emit_entry *entries,
+        const uint8_t *kept, uint8_t *coefficients)
+{
+    uint32_t flags = JPEG_FLAG_AC, low_flags = 0;
+    if (low != 0)
+        low_flags = emit_word(low, entries, kept, coefficients, 0);
+    if (JPEG_PROG_WORDS > 1 && high != 0) {
+        flags |= emit_word(high, entries + JPEG_PROG_WORD_BITS, kept, coefficients,
+                           JPEG_PROG_WORD_BITS);
+        low_flags &= JPEG_FLAG_BIG;
+    }
+    flags |= low_flags;
+#if JPEG_PROG_BIT_HASHED
+    uint32_t last = 63u;
+    if (high == 0 && low < (jpeg_prog_word)1 << (JPEG_LAST_MID + 1u))
+        last = low < (1u << (JPEG_LAST_LOW + 1u))           ? JPEG_LAST_LOW
+               : low < (1u << (JPEG_LAST_LOW_REDUCED + 1u)) ? JPEG_LAST_LOW_REDUCED
+               : low < (1u << (JPEG_LAST_MID6 + 1u))        ? JPEG_LAST_MID6
+                                                            : JPEG_LAST_MID;
+    flags |= last << JPEG_FLAG_LAST_SHIFT;
+#endif
+    return flags;
+}
+
 /* Dequantises and transforms the band's first rows (up to the image's last output row), sends
  * them down, and leaves every block it read ready for the next band: its DC term and mask
  * cleared. An AC coefficient is only read where the mask marks it, and the scan that sets a mask
@@ -580,22 +637,34 @@ static ink_error scan_band(jpeg_prog *p, jpeg_state *state, unsigned index, uint
  * the DC first scan sets the bits from its Al up and each refinement one bit below, whether
  * interleaved (in the slot) or not (in the DC). Only a refinement before the first scan, which
  * T.81 does not allow, could end differently: in place the first scan would have overwritten
- * its bit. */
+ * its bit.
+ * What the block loop needs is in locals: the IDCT call between blocks would make the compiler
+ * reload every field of `p`. */
 static ink_error emit_band(jpeg_prog *p, jpeg_state *state, uint32_t band)
 {
-    int32_t *coefficients = state->coefficients;
-    unsigned size = 1u << p->block_log2;
-    size_t coefficients_offset = p->have_mask ? 8u : 0u;
+    uint8_t *const coefficients = (uint8_t *)state->coefficients;
+    const unsigned block_log2 = p->block_log2;
+    const uint32_t size = 1u << block_log2;
+    const uint32_t block_bytes = p->block_bytes, blocks_across = p->blocks_across;
+    const size_t stride = p->out_stride;
+    uint8_t *const out = p->out;
+    const int32_t dc_quant = p->dc_quant;
+    const bool have_mask = p->have_mask;
+    const size_t coefficients_offset = have_mask ? 8u : 0u;
+    const prog_emit_entry *const emit = p->emit_by_bit;
     const uint64_t kept_ac = p->kept_mask & ~(uint64_t)1;
+    const jpeg_prog_word kept_low = jpeg_prog_word_of(kept_ac, 0);
+    const jpeg_prog_word kept_high = jpeg_prog_word_of(kept_ac, JPEG_PROG_WORDS - 1u);
     /* An MCU row is aside_slots + 1 = vmax one-row bands. */
-    uint32_t below = band % (p->aside_slots + 1u);
+    const uint32_t below = band % (p->aside_slots + 1u);
     const size_t aside = below == 0 ? 0u : p->first_aside + below - 1u;
-    memset(coefficients, 0, 64 * sizeof *coefficients);
+    memset(coefficients, 0, 64 * sizeof *state->coefficients);
     for (uint32_t row = 0; row < p->band_rows && p->rows_done < p->out_height; row++) {
         if (band * p->band_rows + row >= p->total_rows)
             break;
         uint8_t *block = block_at(p, 0, row);
-        for (uint32_t bx = 0; bx < p->blocks_across; bx++, block += p->block_bytes) {
+        uint8_t *pixels = out;
+        for (uint32_t bx = 0; bx < blocks_across; bx++, block += block_bytes, pixels += size) {
             int16_t *kept = (int16_t *)(void *)(block + coefficients_offset);
             uint32_t flags = 0;
             int32_t dc = kept[0];
@@ -604,53 +673,31 @@ static ink_error emit_band(jpeg_prog *p, jpeg_state *state, uint32_t band)
                 dc = (int16_t)(uint16_t)((uint16_t)dc | (uint16_t)kept[aside]);
                 kept[aside] = 0;
             }
-            dc *= p->dc_quant;
+            dc *= dc_quant;
             if ((uint32_t)(dc + 1024) > 2048u) {
                 flags = JPEG_FLAG_BIG;
                 dc = dc < -2048 ? -2048 : dc > 2048 ? 2048 : dc;
             }
-            coefficients[0] = dc;
-            if (p->have_mask) {
+            *(int32_t *)(void *)coefficients = dc;
+            if (have_mask) {
                 /* The AC terms the mask says are nonzero, kept ones only (all nonzero: the
-                 * decoders store none that is 0); zigzag order, so the last one seen bounds the
-                 * block's last index (the IDCT's shortcut test). */
+                 * decoders store none that is 0). */
                 uint64_t *mask = (uint64_t *)(void *)block;
-                uint64_t nonzero = *mask & kept_ac;
+                uint64_t nonzero = *mask;
                 *mask = 0;
-                unsigned last_at = 0, last_word = JPEG_PROG_WORDS; /* none */
-                for (unsigned w = 0; w < JPEG_PROG_WORDS; w++) {
-                    jpeg_prog_word todo = jpeg_prog_word_of(nonzero, w);
-                    const prog_emit_entry *emit_word = p->emit_by_bit + w * JPEG_PROG_WORD_BITS;
-                    while (todo != 0) {
-                        unsigned at = jpeg_prog_lowest_at(todo);
-                        todo &= todo - 1u;
-                        const int16_t *term = (const int16_t *)(const void *)(
-                            (const uint8_t *)kept + emit_word[at].slot_offset);
-                        int32_t value = *term * (int32_t)emit_word[at].quant;
-                        if ((uint32_t)(value + 1024) > 2048u) {
-                            flags |= JPEG_FLAG_BIG;
-                            value = value < -2048 ? -2048 : value > 2048 ? 2048 : value;
-                        }
-                        *(int32_t *)(void *)((uint8_t *)coefficients +
-                                             emit_word[at].natural_offset) = value;
-                        last_at = at;
-                        last_word = w;
-                    }
-                }
-                unsigned last = 0;
-                if (last_word < JPEG_PROG_WORDS)
-                    last = last_word * JPEG_PROG_WORD_BITS + jpeg_prog_position_of(last_at);
-                if (last != 0)
-                    flags |= JPEG_FLAG_AC | ((uint32_t)last << JPEG_FLAG_LAST_SHIFT);
+                jpeg_prog_word low = jpeg_prog_word_of(nonzero, 0) & kept_low;
+                jpeg_prog_word high =
+                    JPEG_PROG_WORDS == 1 ? 0 : jpeg_prog_word_of(nonzero, 1) & kept_high;
+                if ((low | high) != 0)
+                    flags |= emit_ac(low, high, emit, (const uint8_t *)kept, coefficients);
             }
-            ink_jpeg_idct_block(coefficients, p->block_log2, flags, p->out + (size_t)bx * size,
-                                p->out_stride);
+            ink_jpeg_idct_block(state->coefficients, block_log2, flags, pixels, stride);
         }
         uint32_t count = p->out_height - p->rows_done;
         if (count > size)
             count = size;
         for (uint32_t r = 0; r < count; r++) {
-            ink_error error = p->sink->row(p->sink->user, p->out + (size_t)r * p->out_stride);
+            ink_error error = p->sink->row(p->sink->user, out + (size_t)r * stride);
             if (error != INK_OK)
                 return error;
         }
