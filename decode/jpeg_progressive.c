@@ -638,66 +638,82 @@ emit_ac(jpeg_prog_word low, jpeg_prog_word high, const prog_emit_entry *entries,
  * interleaved (in the slot) or not (in the DC). Only a refinement before the first scan, which
  * T.81 does not allow, could end differently: in place the first scan would have overwritten
  * its bit.
- * What the block loop needs is in locals: the IDCT call between blocks would make the compiler
- * reload every field of `p`. */
-static ink_error emit_band(jpeg_prog *p, jpeg_state *state, uint32_t band)
+ * emit_row is inlined once for each of the cases below (mask or not, aside or not): no per-block
+ * test of either, and what the block loop needs in locals (the IDCT call between blocks would
+ * make the compiler reload every field of `p`). */
+static inline __attribute__((always_inline)) void
+emit_row(const jpeg_prog *p, int32_t *coefficients, uint8_t *block, bool have_mask,
+         bool have_aside, size_t aside)
 {
-    uint8_t *const coefficients = (uint8_t *)state->coefficients;
     const unsigned block_log2 = p->block_log2;
     const uint32_t size = 1u << block_log2;
-    const uint32_t block_bytes = p->block_bytes, blocks_across = p->blocks_across;
+    const uint32_t block_bytes = p->block_bytes;
     const size_t stride = p->out_stride;
-    uint8_t *const out = p->out;
     const int32_t dc_quant = p->dc_quant;
-    const bool have_mask = p->have_mask;
     const size_t coefficients_offset = have_mask ? 8u : 0u;
     const prog_emit_entry *const emit = p->emit_by_bit;
     const uint64_t kept_ac = p->kept_mask & ~(uint64_t)1;
     const jpeg_prog_word kept_low = jpeg_prog_word_of(kept_ac, 0);
     const jpeg_prog_word kept_high = jpeg_prog_word_of(kept_ac, JPEG_PROG_WORDS - 1u);
+    uint8_t *pixels = p->out;
+    uint8_t *const end = block + (size_t)p->blocks_across * block_bytes;
+    for (; block != end; block += block_bytes, pixels += size) {
+        int16_t *kept = (int16_t *)(void *)(block + coefficients_offset);
+        uint32_t flags = 0;
+        int32_t dc = kept[0];
+        kept[0] = 0;
+        if (have_aside) {
+            dc = (int16_t)(uint16_t)((uint16_t)dc | (uint16_t)kept[aside]);
+            kept[aside] = 0;
+        }
+        dc *= dc_quant;
+        if ((uint32_t)(dc + 1024) > 2048u) {
+            flags = JPEG_FLAG_BIG;
+            dc = dc < -2048 ? -2048 : dc > 2048 ? 2048 : dc;
+        }
+        coefficients[0] = dc;
+        if (have_mask) {
+            /* The AC terms the mask says are nonzero, kept ones only (all nonzero: the
+             * decoders store none that is 0). */
+            uint64_t *mask = (uint64_t *)(void *)block;
+            uint64_t nonzero = *mask;
+            *mask = 0;
+            jpeg_prog_word low = jpeg_prog_word_of(nonzero, 0) & kept_low;
+            jpeg_prog_word high =
+                JPEG_PROG_WORDS == 1 ? 0 : jpeg_prog_word_of(nonzero, 1) & kept_high;
+            if ((low | high) != 0)
+                flags |= emit_ac(low, high, emit, (const uint8_t *)kept,
+                                 (uint8_t *)coefficients);
+        }
+        ink_jpeg_idct_block(coefficients, block_log2, flags, pixels, stride);
+    }
+}
+
+static ink_error emit_band(jpeg_prog *p, jpeg_state *state, uint32_t band)
+{
+    int32_t *coefficients = state->coefficients;
+    const uint32_t size = 1u << p->block_log2;
     /* An MCU row is aside_slots + 1 = vmax one-row bands. */
     const uint32_t below = band % (p->aside_slots + 1u);
     const size_t aside = below == 0 ? 0u : p->first_aside + below - 1u;
-    memset(coefficients, 0, 64 * sizeof *state->coefficients);
+    memset(coefficients, 0, 64 * sizeof *coefficients);
     for (uint32_t row = 0; row < p->band_rows && p->rows_done < p->out_height; row++) {
         if (band * p->band_rows + row >= p->total_rows)
             break;
         uint8_t *block = block_at(p, 0, row);
-        uint8_t *pixels = out;
-        for (uint32_t bx = 0; bx < blocks_across; bx++, block += block_bytes, pixels += size) {
-            int16_t *kept = (int16_t *)(void *)(block + coefficients_offset);
-            uint32_t flags = 0;
-            int32_t dc = kept[0];
-            kept[0] = 0;
-            if (aside != 0) {
-                dc = (int16_t)(uint16_t)((uint16_t)dc | (uint16_t)kept[aside]);
-                kept[aside] = 0;
-            }
-            dc *= dc_quant;
-            if ((uint32_t)(dc + 1024) > 2048u) {
-                flags = JPEG_FLAG_BIG;
-                dc = dc < -2048 ? -2048 : dc > 2048 ? 2048 : dc;
-            }
-            *(int32_t *)(void *)coefficients = dc;
-            if (have_mask) {
-                /* The AC terms the mask says are nonzero, kept ones only (all nonzero: the
-                 * decoders store none that is 0). */
-                uint64_t *mask = (uint64_t *)(void *)block;
-                uint64_t nonzero = *mask;
-                *mask = 0;
-                jpeg_prog_word low = jpeg_prog_word_of(nonzero, 0) & kept_low;
-                jpeg_prog_word high =
-                    JPEG_PROG_WORDS == 1 ? 0 : jpeg_prog_word_of(nonzero, 1) & kept_high;
-                if ((low | high) != 0)
-                    flags |= emit_ac(low, high, emit, (const uint8_t *)kept, coefficients);
-            }
-            ink_jpeg_idct_block(state->coefficients, block_log2, flags, pixels, stride);
+        if (p->have_mask) {
+            if (aside != 0)
+                emit_row(p, coefficients, block, true, true, aside);
+            else
+                emit_row(p, coefficients, block, true, false, 0);
+        } else {
+            emit_row(p, coefficients, block, false, aside != 0, aside);
         }
         uint32_t count = p->out_height - p->rows_done;
         if (count > size)
             count = size;
         for (uint32_t r = 0; r < count; r++) {
-            ink_error error = p->sink->row(p->sink->user, out + (size_t)r * stride);
+            ink_error error = p->sink->row(p->sink->user, p->out + (size_t)r * p->out_stride);
             if (error != INK_OK)
                 return error;
         }
