@@ -56,7 +56,12 @@ typedef size_t jpeg_bitbuf;
 #define JPEG_BITS_WIDE (SIZE_MAX > 0xFFFFFFFFu) /* also usable in #if */
 #endif
 
-/* The natural (row-major) index of the k-th coefficient in zigzag order. */
+/* The natural (row-major) index of the k-th coefficient in zigzag order; JPEG_ZIGZAG its values,
+ * for a file-local copy whose entries the compiler can fold (jpeg_progressive.c). */
+#define JPEG_ZIGZAG                                                                              \
+    {0,  1,  8,  16, 9,  2,  3,  10, 17, 24, 32, 25, 18, 11, 4,  5,  12, 19, 26, 33, 40, 48,     \
+     41, 34, 27, 20, 13, 6,  7,  14, 21, 28, 35, 42, 49, 56, 57, 50, 43, 36, 29, 22, 15, 23,     \
+     30, 37, 44, 51, 58, 59, 52, 45, 38, 31, 39, 46, 53, 60, 61, 54, 47, 55, 62, 63}
 extern const uint8_t ink_jpeg_zigzag[64];
 
 typedef struct jpeg_huffman_table {

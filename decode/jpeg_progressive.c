@@ -153,15 +153,29 @@ static ink_error prog_source_read(void *user, uint8_t *dst, size_t nbytes, size_
 /* ---- the plan ------------------------------------------------------------------------------ */
 
 /* The coefficient rows/columns each scale's IDCT reads (jpeg_idct.c, as libjpeg's reduced
- * IDCTs): 1/1 all, 1/2 all but 4, 1/4 the DC and odd ones, 1/8 the DC. Keeping only the 4x4 or
+ * IDCTs), the kept ones: 1/1 all, 1/2 all but 4, 1/4 the DC and odd ones, 1/8 the DC. Keeping only the 4x4 or
  * 2x2 lowest (16 or 4) would lose what the averaged output still sees of the others: measured
  * 25-39 dB against libjpeg on corpus photos, below the 40 dB limit. */
-static const uint8_t kept_axis[4][8] = {
-    {0, 1, 2, 3, 4, 5, 6, 7}, {0, 1, 2, 3, 5, 6, 7}, {0, 1, 3, 5, 7}, {0}};
+#define N_ PROG_NO_SLOT
+static const uint8_t axis_slot[4][8] = { /* per scale: row/column -> its rank among the kept */
+    {0, 1, 2, 3, 4, 5, 6, 7}, {0, 1, 2, 3, N_, 4, 5, 6}, {0, 1, N_, 2, N_, 3, N_, 4},
+    {0, N_, N_, N_, N_, N_, N_, N_}};
+#undef N_
 static const uint8_t kept_count[4] = {8, 7, 5, 1};
+/* A copy of ink_jpeg_zigzag whose entries the compiler folds where the index is a constant. */
+static const uint8_t natural_of[64] = JPEG_ZIGZAG;
+
+/* The slot of zigzag position k at this scale, or PROG_NO_SLOT where it is not kept (a
+ * constant for constant arguments). */
+static inline unsigned slot_of(unsigned scale_log2, unsigned k)
+{
+    unsigned n = natural_of[k];
+    unsigned u = axis_slot[scale_log2][n & 7u], v = axis_slot[scale_log2][n >> 3];
+    return u == PROG_NO_SLOT || v == PROG_NO_SLOT ? PROG_NO_SLOT : v * kept_count[scale_log2] + u;
+}
 
 /* Where zigzag position k is in a table by word and "at" (keep_by_bit, emit_by_bit). */
-static unsigned by_bit_index(unsigned k)
+static inline unsigned by_bit_index(unsigned k)
 {
     unsigned bit = k % JPEG_PROG_WORD_BITS;
     return k - bit + jpeg_prog_one_bit_at((jpeg_prog_word)1 << bit);
@@ -293,20 +307,15 @@ static ink_error plan(jpeg_prog *p, const jpeg_state *state, unsigned scale_log2
                               : PROG_NO_SLOT;
     memset(p->keep_slot, spare, sizeof p->keep_slot);
     p->spare_slot = spare;
-    uint8_t axis_slot[8];
-    memset(axis_slot, PROG_NO_SLOT, sizeof axis_slot);
-    for (unsigned i = 0; i < p->kept_side; i++)
-        axis_slot[kept_axis[scale_log2][i]] = (uint8_t)i;
     for (unsigned k = 0; k < 64; k++) {
-        unsigned n = ink_jpeg_zigzag[k], u = n & 7u, v = n >> 3;
-        if (axis_slot[u] != PROG_NO_SLOT && axis_slot[v] != PROG_NO_SLOT) {
-            unsigned slot = axis_slot[v] * p->kept_side + axis_slot[u];
+        unsigned slot = slot_of(scale_log2, k);
+        if (slot != PROG_NO_SLOT) {
             p->keep_slot[k] = (uint8_t)slot;
             p->kept_mask |= (uint64_t)1 << k;
         }
     }
     for (unsigned k = 0; k < 64; k++) {
-        unsigned at = by_bit_index(k), n = ink_jpeg_zigzag[k];
+        unsigned at = by_bit_index(k), n = natural_of[k];
         p->keep_by_bit[at] = p->keep_slot[k];
         if ((p->kept_mask >> k) & 1u) { /* (the quantiser is set by record_scan) */
             p->emit_by_bit[at].natural_offset = (uint8_t)(n * sizeof(int32_t));
@@ -596,16 +605,69 @@ emit_word(jpeg_prog_word todo, const prog_emit_entry *entries, const uint8_t *ke
     return JPEG_PROG_BIT_HASHED ? big : big | (first + at) << JPEG_FLAG_LAST_SHIFT;
 }
 
+#if JPEG_PROG_BIT_HASHED
+/* emit_word without a bit search (RV32IMC has no count-trailing-zeros; a de Bruijn hash and the
+ * table address cost six instructions a term): every position kept at this scale (a constant)
+ * tested in turn, its bit shifted to the sign, two instructions; a set one is dequantised with
+ * its slot and natural offsets as constants. Stops at the first 8 positions with none set
+ * beyond. False, at once, for a term that reaches +-1024: the caller then takes emit_word
+ * (clamping), rather than a copy of the clamp at every position. */
+static inline __attribute__((always_inline)) bool
+emit_word_unrolled(jpeg_prog_word word, unsigned first, unsigned scale_log2,
+                   const prog_emit_entry *entries, const uint8_t *kept, uint8_t *coefficients)
+{
+    /* 2048 and `coefficients` in registers (an empty asm makes them opaque): as constants GCC
+     * rebuilt 2048 (lui + addi) and the address state + 7,840 at every position. */
+    uint32_t limit = 2048u;
+    __asm__("" : "+r"(limit), "+r"(coefficients));
+#pragma GCC unroll 32
+    for (unsigned bit = 0; bit < 32u; bit++) {
+        unsigned k = first + bit;
+        if (bit % 8u == 0 && bit != 0 && (word >> bit) == 0)
+            break;
+        unsigned slot = slot_of(scale_log2, k);
+        if (k == 0 || slot == PROG_NO_SLOT || (int32_t)(word << (31u - bit)) >= 0)
+            continue;
+        int32_t value = *(const int16_t *)(const void *)(kept + 2u * slot) *
+                        (int32_t)entries[by_bit_index(k)].quant;
+        if ((uint32_t)(value + 1024) > limit)
+            return false;
+        *(int32_t *)(void *)(coefficients + sizeof(int32_t) * natural_of[k]) = value;
+    }
+    return true;
+}
+#endif
+
 /* The kept AC terms of a block whose mask words (kept positions only) are `low` and `high`, not
  * both 0, into `coefficients`: the IDCT's flags. Without a bit-position instruction (RV32IMC:
- * de Bruijn hashes, JPEG_PROG_BIT_HASHED) the last index is the smallest of the bounds the
- * IDCT's tiers tell apart (JPEG_LAST_*) that is at least the highest bit: the tier the exact
- * index picks, in a few compares. */
+ * JPEG_PROG_BIT_HASHED) the terms go by emit_word_unrolled for the scale (a constant) and the
+ * last index is the smallest of the bounds the IDCT's tiers tell apart (JPEG_LAST_*) that is at
+ * least the highest bit: the tier the exact index picks, in a few compares. */
 static inline __attribute__((always_inline)) uint32_t
-emit_ac(jpeg_prog_word low, jpeg_prog_word high, const prog_emit_entry *entries,
-        const uint8_t *kept, uint8_t *coefficients)
+emit_ac(jpeg_prog_word low, jpeg_prog_word high, unsigned scale_log2,
+        const prog_emit_entry *entries, const uint8_t *kept, uint8_t *coefficients)
 {
-    uint32_t flags = JPEG_FLAG_AC, low_flags = 0;
+    uint32_t flags = JPEG_FLAG_AC;
+#if JPEG_PROG_BIT_HASHED
+    if ((low != 0 && !emit_word_unrolled(low, 0, scale_log2, entries, kept, coefficients)) ||
+        (high != 0 && !emit_word_unrolled(high, JPEG_PROG_WORD_BITS, scale_log2, entries, kept,
+                                          coefficients))) {
+        if (low != 0)
+            flags |= emit_word(low, entries, kept, coefficients, 0);
+        if (high != 0)
+            flags |= emit_word(high, entries + JPEG_PROG_WORD_BITS, kept, coefficients,
+                               JPEG_PROG_WORD_BITS);
+    }
+    uint32_t last = 63u;
+    if (high == 0 && low < (jpeg_prog_word)1 << (JPEG_LAST_MID + 1u))
+        last = low < (1u << (JPEG_LAST_LOW + 1u))           ? JPEG_LAST_LOW
+               : low < (1u << (JPEG_LAST_LOW_REDUCED + 1u)) ? JPEG_LAST_LOW_REDUCED
+               : low < (1u << (JPEG_LAST_MID6 + 1u))        ? JPEG_LAST_MID6
+                                                            : JPEG_LAST_MID;
+    flags |= last << JPEG_FLAG_LAST_SHIFT;
+#else
+    (void)scale_log2;
+    uint32_t low_flags = 0;
     if (low != 0)
         low_flags = emit_word(low, entries, kept, coefficients, 0);
     if (JPEG_PROG_WORDS > 1 && high != 0) {
@@ -614,14 +676,6 @@ emit_ac(jpeg_prog_word low, jpeg_prog_word high, const prog_emit_entry *entries,
         low_flags &= JPEG_FLAG_BIG;
     }
     flags |= low_flags;
-#if JPEG_PROG_BIT_HASHED
-    uint32_t last = 63u;
-    if (high == 0 && low < (jpeg_prog_word)1 << (JPEG_LAST_MID + 1u))
-        last = low < (1u << (JPEG_LAST_LOW + 1u))           ? JPEG_LAST_LOW
-               : low < (1u << (JPEG_LAST_LOW_REDUCED + 1u)) ? JPEG_LAST_LOW_REDUCED
-               : low < (1u << (JPEG_LAST_MID6 + 1u))        ? JPEG_LAST_MID6
-                                                            : JPEG_LAST_MID;
-    flags |= last << JPEG_FLAG_LAST_SHIFT;
 #endif
     return flags;
 }
@@ -638,12 +692,12 @@ emit_ac(jpeg_prog_word low, jpeg_prog_word high, const prog_emit_entry *entries,
  * interleaved (in the slot) or not (in the DC). Only a refinement before the first scan, which
  * T.81 does not allow, could end differently: in place the first scan would have overwritten
  * its bit.
- * emit_row is inlined once for each of the cases below (mask or not, aside or not): no per-block
- * test of either, and what the block loop needs in locals (the IDCT call between blocks would
+ * emit_row is inlined once for each case (EMIT_ROW_CASE: mask or not, aside or not, on RV32 the
+ * scale): no per-block test of either, and what the block loop needs in locals (the IDCT call between blocks would
  * make the compiler reload every field of `p`). */
 static inline __attribute__((always_inline)) void
-emit_row(const jpeg_prog *p, int32_t *coefficients, uint8_t *block, bool have_mask,
-         bool have_aside, size_t aside)
+emit_row(const jpeg_prog *p, int32_t *coefficients, uint8_t *block, unsigned scale_log2,
+         bool have_mask, bool have_aside, size_t aside)
 {
     const unsigned block_log2 = p->block_log2;
     const uint32_t size = 1u << block_log2;
@@ -682,12 +736,31 @@ emit_row(const jpeg_prog *p, int32_t *coefficients, uint8_t *block, bool have_ma
             jpeg_prog_word high =
                 JPEG_PROG_WORDS == 1 ? 0 : jpeg_prog_word_of(nonzero, 1) & kept_high;
             if ((low | high) != 0)
-                flags |= emit_ac(low, high, emit, (const uint8_t *)kept,
+                flags |= emit_ac(low, high, scale_log2, emit, (const uint8_t *)kept,
                                  (uint8_t *)coefficients);
         }
         ink_jpeg_idct_block(coefficients, block_log2, flags, pixels, stride);
     }
 }
+
+/* The cases of emit_row, each its own function: on RV32 an unrolled one is a few KB, and apart
+ * each stays within a branch's reach (+-4 KB) of its fallback to emit_word. */
+#define EMIT_ROW_CASE(name, scale_log2, have_mask, have_aside)                                    \
+    static __attribute__((noinline)) void name(const jpeg_prog *p, int32_t *coefficients,         \
+                                               uint8_t *block, size_t aside)                      \
+    {                                                                                             \
+        emit_row(p, coefficients, block, scale_log2, have_mask, have_aside, aside);               \
+    }
+EMIT_ROW_CASE(emit_row_dc, 3, false, aside != 0)
+#if JPEG_PROG_BIT_HASHED
+EMIT_ROW_CASE(emit_row_1, 0, true, aside != 0)
+EMIT_ROW_CASE(emit_row_2, 1, true, aside != 0)
+EMIT_ROW_CASE(emit_row_4_aside, 2, true, true)
+EMIT_ROW_CASE(emit_row_4, 2, true, false)
+#else
+EMIT_ROW_CASE(emit_row_aside, 0, true, true)
+EMIT_ROW_CASE(emit_row_any, 0, true, false)
+#endif
 
 static ink_error emit_band(jpeg_prog *p, jpeg_state *state, uint32_t band)
 {
@@ -701,14 +774,23 @@ static ink_error emit_band(jpeg_prog *p, jpeg_state *state, uint32_t band)
         if (band * p->band_rows + row >= p->total_rows)
             break;
         uint8_t *block = block_at(p, 0, row);
-        if (p->have_mask) {
-            if (aside != 0)
-                emit_row(p, coefficients, block, true, true, aside);
-            else
-                emit_row(p, coefficients, block, true, false, 0);
-        } else {
-            emit_row(p, coefficients, block, false, aside != 0, aside);
-        }
+        if (!p->have_mask)
+            emit_row_dc(p, coefficients, block, aside);
+#if JPEG_PROG_BIT_HASHED
+        else if (p->block_log2 == 3)
+            emit_row_1(p, coefficients, block, aside);
+        else if (p->block_log2 == 2)
+            emit_row_2(p, coefficients, block, aside);
+        else if (aside != 0)
+            emit_row_4_aside(p, coefficients, block, aside);
+        else
+            emit_row_4(p, coefficients, block, aside);
+#else
+        else if (aside != 0)
+            emit_row_aside(p, coefficients, block, aside);
+        else
+            emit_row_any(p, coefficients, block, aside);
+#endif
         uint32_t count = p->out_height - p->rows_done;
         if (count > size)
             count = size;
