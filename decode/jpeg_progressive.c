@@ -74,6 +74,8 @@ typedef struct prog_scan {
     uint8_t table[JPEG_MAX_COMPONENTS];  /* pool index per scan component, PROG_NO_TABLE */
 } prog_scan;
 
+typedef uint32_t prog_mask_half __attribute__((may_alias, aligned(4)));
+
 /* What emit_band needs of a kept AC position, found by its bit: one address for three loads. The
  * offsets are in bytes, so that RV32 needs no shift to use them. */
 typedef struct prog_emit_entry {
@@ -731,7 +733,9 @@ emit_row(const jpeg_prog *p, int32_t *coefficients, uint8_t *block, unsigned sca
              * decoders store none that is 0). */
             uint64_t *mask = (uint64_t *)(void *)block;
             uint64_t nonzero = *mask;
-            *mask = 0;
+            /* Cleared as two words: as *mask = 0 GCC RV32 set two registers to 0 first. */
+            ((prog_mask_half *)mask)[0] = 0;
+            ((prog_mask_half *)mask)[1] = 0;
             jpeg_prog_word low = jpeg_prog_word_of(nonzero, 0) & kept_low;
             jpeg_prog_word high =
                 JPEG_PROG_WORDS == 1 ? 0 : jpeg_prog_word_of(nonzero, 1) & kept_high;
