@@ -4,7 +4,7 @@
  *
  * A band is `band_rows` luma block rows across the whole width: the whole image when it fits,
  * else one row, whose blocks keep aside the DC values an interleaved DC scan decodes for the
- * rows below in its MCU row (plan, emit_band).
+ * rows below in its MCU row (plan, ink_jpeg_prog_emit_band).
  * 1. The walk: markers are read in file order. A scan that carries luma (component 0 of a gray or
  *    YCbCr frame) is recorded — its parameters, its Huffman tables (copied into a pool, deduped),
  *    a checkpoint — and band 0 of it is decoded at once from the data in the input buffer; then
@@ -29,91 +29,11 @@
 
 #include "decode/jpeg_progressive.h"
 
-#define PROG_MAX_TABLES 12u /* distinct Huffman tables those scans use */
 /* The output block row lives at the end of the DITHER claim when it fits this budget (else in
  * PRIMARY after the band). */
 #define PROG_OUT_BYTES 12288u
 #define PROG_DITHER_OFFSET (INK_JPEG_INPUT_BYTES + INK_JPEG_TILE_BYTES)
 #define PROG_DITHER_BYTES (INK_REGION_DITHER_BYTES - PROG_DITHER_OFFSET)
-#define PROG_NO_TABLE 0xFFu
-#define PROG_NO_SLOT 0xFFu
-/* Lookahead tables for the Huffman tables of the scans decoded: libjpeg's default script has six
- * (luma DC, chroma DC, luma AC 1-5, AC 6-63 and two refinements, each optimised), used in that
- * order every band. During the walk: the state's four and one more in jpeg_prog. After it the
- * state's Huffman tables (every DHT has been read; the scans decode from the pool) hold two
- * more, so the later bands keep six or seven tables without rebuilding any. */
-#define PROG_WALK_FAST_SLOTS (JPEG_FAST_SLOTS + 1u)
-#define PROG_REUSED_FAST_SLOTS                                                                    \
-    (sizeof(((jpeg_state *)0)->huffman) / (sizeof(uint16_t) << JPEG_FAST_BITS))
-#define PROG_FAST_SLOTS (PROG_WALK_FAST_SLOTS + PROG_REUSED_FAST_SLOTS)
-
-/* The source as the resumed scans see it: seeks the real source to where the reading scan's
- * next block is, only when a read is due and the position differs. Counts reads and seeks. */
-typedef struct prog_source {
-    ink_source self;
-    const ink_source *real;
-    uint64_t position; /* of the real source */
-    uint64_t want;     /* where the next read must start */
-    uint32_t reads, seeks;
-} prog_source;
-
-/* One scan that carries luma, and its checkpoint between bands. */
-typedef struct prog_scan {
-    jpeg_bits bits;
-    jpeg_input input;
-    uint32_t eobrun;
-    uint32_t restarts_left;
-    uint32_t bytes_left;     /* after band 0: its data from the checkpoint through its end marker */
-    int32_t dc_predictor;
-    uint16_t restart_interval;
-    uint8_t next_restart;
-    uint8_t ss, se, ah, al;
-    uint8_t ncomponents;
-    uint8_t luma;                        /* position of the luma component in the scan */
-    uint8_t h[JPEG_MAX_COMPONENTS], v[JPEG_MAX_COMPONENTS];
-    uint8_t table[JPEG_MAX_COMPONENTS];  /* pool index per scan component, PROG_NO_TABLE */
-} prog_scan;
-
-typedef uint32_t prog_mask_half __attribute__((may_alias, aligned(4)));
-
-/* What emit_band needs of a kept AC position, found by its bit: one address for three loads. The
- * offsets are in bytes, so that RV32 needs no shift to use them. */
-typedef struct prog_emit_entry {
-    uint16_t quant;         /* the luma quantiser */
-    uint8_t natural_offset; /* natural index * 4: its int32 in state->coefficients */
-    uint8_t slot_offset;    /* slot * 2: its int16 among the block's kept coefficients */
-} prog_emit_entry;
-
-typedef struct jpeg_prog {
-    prog_source source;
-    const ink_row_sink *sink;
-    ink_claim dither, primary;
-    uint8_t *band;          /* band_rows x blocks_across blocks of block_bytes */
-    uint8_t *out;           /* one block row of output pixels */
-    uint8_t *primary_spare; /* the rest of PRIMARY: input slices */
-    uint32_t primary_spare_bytes;
-    uint32_t block_bytes, blocks_across, band_rows, total_rows, nbands;
-    uint32_t aside_slots;   /* DC values kept aside per block: vmax - 1 with one-row bands */
-    uint32_t first_aside;   /* the slot of the first */
-    uint32_t out_stride, out_width, out_height, rows_done;
-    unsigned block_log2;    /* output pixels per block side, log2 */
-    unsigned kept_side;     /* kept_side x kept_side coefficients are kept */
-    bool have_mask;
-    bool have_quant;
-    uint8_t keep_slot[64];  /* zigzag -> slot (the spare slot for those not kept) */
-    uint8_t keep_by_bit[64]; /* the same by word and "at" (jpeg_progressive.h) */
-    uint8_t spare_slot;
-    uint64_t kept_mask;     /* zigzag positions kept */
-    int32_t dc_quant;
-    prog_emit_entry emit_by_bit[64]; /* kept AC positions by word and "at" like keep_by_bit */
-    uint8_t fast_owner[PROG_FAST_SLOTS]; /* pool index | form << 4 of each slot's table */
-    uint8_t fast_next;
-    uint8_t fast_slots; /* usable now: PROG_WALK_FAST_SLOTS, then PROG_FAST_SLOTS */
-    unsigned nscans, ntables;
-    prog_scan scans[JPEG_PROG_MAX_SCANS];
-    jpeg_huffman_table tables[PROG_MAX_TABLES];
-    uint16_t fast_extra[1u << JPEG_FAST_BITS]; /* lookahead slot PROG_FAST_SLOTS - 1 */
-} jpeg_prog;
 
 /* Lookahead slot `slot`: the baseline state's four, ours, then (after the walk) the space of the
  * state's Huffman tables. */
@@ -153,35 +73,6 @@ static ink_error prog_source_read(void *user, uint8_t *dst, size_t nbytes, size_
 }
 
 /* ---- the plan ------------------------------------------------------------------------------ */
-
-/* The coefficient rows/columns each scale's IDCT reads (jpeg_idct.c, as libjpeg's reduced
- * IDCTs), the kept ones: 1/1 all, 1/2 all but 4, 1/4 the DC and odd ones, 1/8 the DC. Keeping only the 4x4 or
- * 2x2 lowest (16 or 4) would lose what the averaged output still sees of the others: measured
- * 25-39 dB against libjpeg on corpus photos, below the 40 dB limit. */
-#define N_ PROG_NO_SLOT
-static const uint8_t axis_slot[4][8] = { /* per scale: row/column -> its rank among the kept */
-    {0, 1, 2, 3, 4, 5, 6, 7}, {0, 1, 2, 3, N_, 4, 5, 6}, {0, 1, N_, 2, N_, 3, N_, 4},
-    {0, N_, N_, N_, N_, N_, N_, N_}};
-#undef N_
-static const uint8_t kept_count[4] = {8, 7, 5, 1};
-/* A copy of ink_jpeg_zigzag whose entries the compiler folds where the index is a constant. */
-static const uint8_t natural_of[64] = JPEG_ZIGZAG;
-
-/* The slot of zigzag position k at this scale, or PROG_NO_SLOT where it is not kept (a
- * constant for constant arguments). */
-static inline unsigned slot_of(unsigned scale_log2, unsigned k)
-{
-    unsigned n = natural_of[k];
-    unsigned u = axis_slot[scale_log2][n & 7u], v = axis_slot[scale_log2][n >> 3];
-    return u == PROG_NO_SLOT || v == PROG_NO_SLOT ? PROG_NO_SLOT : v * kept_count[scale_log2] + u;
-}
-
-/* Where zigzag position k is in a table by word and "at" (keep_by_bit, emit_by_bit). */
-static inline unsigned by_bit_index(unsigned k)
-{
-    unsigned bit = k % JPEG_PROG_WORD_BITS;
-    return k - bit + jpeg_prog_one_bit_at((jpeg_prog_word)1 << bit);
-}
 
 /* The slot of a block's first DC kept aside for a lower luma block row (see plan): after the
  * kept coefficients and the spare slot. */
@@ -425,11 +316,6 @@ static jpeg_entropy_table entropy_table(jpeg_prog *p, jpeg_state *state, uint8_t
     return out;
 }
 
-static inline uint8_t *block_at(const jpeg_prog *p, uint32_t bx, uint32_t row_in_band)
-{
-    return p->band + ((size_t)row_in_band * p->blocks_across + bx) * p->block_bytes;
-}
-
 /* Decodes `nblocks` consecutive blocks of the band from `block` on (NULL: chroma blocks of an
  * interleaved DC scan, decoded and dropped), with the decoder of the scan's type. */
 static ink_error decode_run(jpeg_prog *p, jpeg_state *state, prog_scan *s,
@@ -578,236 +464,6 @@ static ink_error scan_band(jpeg_prog *p, jpeg_state *state, unsigned index, uint
     return INK_OK;
 }
 
-/* ---- output -------------------------------------------------------------------------------- */
-
-/* Dequantises the kept AC terms whose bits are set in `todo` (one word of a block's mask, not
- * 0) into `coefficients` (natural order, bytes), reading them at `kept`; `entries`: emit_by_bit's
- * part for this word, whose first bit is zigzag position `first`. Returns JPEG_FLAG_BIG when a
- * term reached +-1024 (clamped to +-2048, as the block decoder does) and, where "at" is the
- * position (!JPEG_PROG_BIT_HASHED), the highest position as the last index: the bits are visited
- * in zigzag order. */
-static inline __attribute__((always_inline)) uint32_t
-emit_word(jpeg_prog_word todo, const prog_emit_entry *entries, const uint8_t *kept,
-          uint8_t *coefficients, unsigned first)
-{
-    uint32_t big = 0;
-    unsigned at;
-    do {
-        at = jpeg_prog_lowest_at(todo);
-        const prog_emit_entry *entry = &entries[at];
-        todo &= todo - 1u;
-        int32_t value =
-            *(const int16_t *)(const void *)(kept + entry->slot_offset) * (int32_t)entry->quant;
-        if ((uint32_t)(value + 1024) > 2048u) {
-            big = JPEG_FLAG_BIG;
-            value = value < -2048 ? -2048 : value > 2048 ? 2048 : value;
-        }
-        *(int32_t *)(void *)(coefficients + entry->natural_offset) = value;
-    } while (todo != 0);
-    return JPEG_PROG_BIT_HASHED ? big : big | (first + at) << JPEG_FLAG_LAST_SHIFT;
-}
-
-#if JPEG_PROG_BIT_HASHED
-/* emit_word without a bit search (RV32IMC has no count-trailing-zeros; a de Bruijn hash and the
- * table address cost six instructions a term): every position kept at this scale (a constant)
- * tested in turn, its bit shifted to the sign, two instructions; a set one is dequantised with
- * its slot and natural offsets as constants. Stops at the first 8 positions with none set
- * beyond. False, at once, for a term that reaches +-1024: the caller then takes emit_word
- * (clamping), rather than a copy of the clamp at every position. */
-static inline __attribute__((always_inline)) bool
-emit_word_unrolled(jpeg_prog_word word, unsigned first, unsigned scale_log2,
-                   const prog_emit_entry *entries, const uint8_t *kept, uint8_t *coefficients)
-{
-    /* 2048 and `coefficients` in registers (an empty asm makes them opaque): as constants GCC
-     * rebuilt 2048 (lui + addi) and the address state + 7,840 at every position. */
-    uint32_t limit = 2048u;
-    __asm__("" : "+r"(limit), "+r"(coefficients));
-#pragma GCC unroll 32
-    for (unsigned bit = 0; bit < 32u; bit++) {
-        unsigned k = first + bit;
-        if (bit % 8u == 0 && bit != 0 && (word >> bit) == 0)
-            break;
-        unsigned slot = slot_of(scale_log2, k);
-        if (k == 0 || slot == PROG_NO_SLOT || (int32_t)(word << (31u - bit)) >= 0)
-            continue;
-        int32_t value = *(const int16_t *)(const void *)(kept + 2u * slot) *
-                        (int32_t)entries[by_bit_index(k)].quant;
-        if ((uint32_t)(value + 1024) > limit)
-            return false;
-        *(int32_t *)(void *)(coefficients + sizeof(int32_t) * natural_of[k]) = value;
-    }
-    return true;
-}
-#endif
-
-/* The kept AC terms of a block whose mask words (kept positions only) are `low` and `high`, not
- * both 0, into `coefficients`: the IDCT's flags. Without a bit-position instruction (RV32IMC:
- * JPEG_PROG_BIT_HASHED) the terms go by emit_word_unrolled for the scale (a constant) and the
- * last index is the smallest of the bounds the IDCT's tiers tell apart (JPEG_LAST_*) that is at
- * least the highest bit: the tier the exact index picks, in a few compares. */
-static inline __attribute__((always_inline)) uint32_t
-emit_ac(jpeg_prog_word low, jpeg_prog_word high, unsigned scale_log2,
-        const prog_emit_entry *entries, const uint8_t *kept, uint8_t *coefficients)
-{
-    uint32_t flags = JPEG_FLAG_AC;
-#if JPEG_PROG_BIT_HASHED
-    if ((low != 0 && !emit_word_unrolled(low, 0, scale_log2, entries, kept, coefficients)) ||
-        (high != 0 && !emit_word_unrolled(high, JPEG_PROG_WORD_BITS, scale_log2, entries, kept,
-                                          coefficients))) {
-        if (low != 0)
-            flags |= emit_word(low, entries, kept, coefficients, 0);
-        if (high != 0)
-            flags |= emit_word(high, entries + JPEG_PROG_WORD_BITS, kept, coefficients,
-                               JPEG_PROG_WORD_BITS);
-    }
-    uint32_t last = 63u;
-    if (high == 0 && low < (jpeg_prog_word)1 << (JPEG_LAST_MID + 1u))
-        last = low < (1u << (JPEG_LAST_LOW + 1u))           ? JPEG_LAST_LOW
-               : low < (1u << (JPEG_LAST_LOW_REDUCED + 1u)) ? JPEG_LAST_LOW_REDUCED
-               : low < (1u << (JPEG_LAST_MID6 + 1u))        ? JPEG_LAST_MID6
-                                                            : JPEG_LAST_MID;
-    flags |= last << JPEG_FLAG_LAST_SHIFT;
-#else
-    (void)scale_log2;
-    uint32_t low_flags = 0;
-    if (low != 0)
-        low_flags = emit_word(low, entries, kept, coefficients, 0);
-    if (JPEG_PROG_WORDS > 1 && high != 0) {
-        flags |= emit_word(high, entries + JPEG_PROG_WORD_BITS, kept, coefficients,
-                           JPEG_PROG_WORD_BITS);
-        low_flags &= JPEG_FLAG_BIG;
-    }
-    flags |= low_flags;
-#endif
-    return flags;
-}
-
-/* Dequantises and transforms the band's first rows (up to the image's last output row), sends
- * them down, and leaves every block it read ready for the next band: its DC term and mask
- * cleared. An AC coefficient is only read where the mask marks it, and the scan that sets a mask
- * bit stores the coefficient too, so the old values need no clearing. Rows it does not reach are
- * past the image's last block row, which only the last band has.
- * A one-row band k rows below the first of its MCU row first ORs into each DC what the
- * interleaved DC scans kept aside for it in slot first_aside + k - 1 when they decoded the MCU
- * row (plan), and clears the slot for the next MCU row. OR gives what decoding in place would:
- * the DC first scan sets the bits from its Al up and each refinement one bit below, whether
- * interleaved (in the slot) or not (in the DC). Only a refinement before the first scan, which
- * T.81 does not allow, could end differently: in place the first scan would have overwritten
- * its bit.
- * emit_row is inlined once for each case (EMIT_ROW_CASE: mask or not, aside or not, on RV32 the
- * scale): no per-block test of either, and what the block loop needs in locals (the IDCT call between blocks would
- * make the compiler reload every field of `p`). */
-static inline __attribute__((always_inline)) void
-emit_row(const jpeg_prog *p, int32_t *coefficients, uint8_t *block, unsigned scale_log2,
-         bool have_mask, bool have_aside, size_t aside)
-{
-    const unsigned block_log2 = p->block_log2;
-    const uint32_t size = 1u << block_log2;
-    const uint32_t block_bytes = p->block_bytes;
-    const size_t stride = p->out_stride;
-    const int32_t dc_quant = p->dc_quant;
-    const size_t coefficients_offset = have_mask ? 8u : 0u;
-    const prog_emit_entry *const emit = p->emit_by_bit;
-    const uint64_t kept_ac = p->kept_mask & ~(uint64_t)1;
-    const jpeg_prog_word kept_low = jpeg_prog_word_of(kept_ac, 0);
-    const jpeg_prog_word kept_high = jpeg_prog_word_of(kept_ac, JPEG_PROG_WORDS - 1u);
-    uint8_t *pixels = p->out;
-    uint8_t *const end = block + (size_t)p->blocks_across * block_bytes;
-    for (; block != end; block += block_bytes, pixels += size) {
-        int16_t *kept = (int16_t *)(void *)(block + coefficients_offset);
-        uint32_t flags = 0;
-        int32_t dc = kept[0];
-        kept[0] = 0;
-        if (have_aside) {
-            dc = (int16_t)(uint16_t)((uint16_t)dc | (uint16_t)kept[aside]);
-            kept[aside] = 0;
-        }
-        dc *= dc_quant;
-        if ((uint32_t)(dc + 1024) > 2048u) {
-            flags = JPEG_FLAG_BIG;
-            dc = dc < -2048 ? -2048 : dc > 2048 ? 2048 : dc;
-        }
-        coefficients[0] = dc;
-        if (have_mask) {
-            /* The AC terms the mask says are nonzero, kept ones only (all nonzero: the
-             * decoders store none that is 0). */
-            uint64_t *mask = (uint64_t *)(void *)block;
-            uint64_t nonzero = *mask;
-            /* Cleared as two words: as *mask = 0 GCC RV32 set two registers to 0 first. */
-            ((prog_mask_half *)mask)[0] = 0;
-            ((prog_mask_half *)mask)[1] = 0;
-            jpeg_prog_word low = jpeg_prog_word_of(nonzero, 0) & kept_low;
-            jpeg_prog_word high =
-                JPEG_PROG_WORDS == 1 ? 0 : jpeg_prog_word_of(nonzero, 1) & kept_high;
-            if ((low | high) != 0)
-                flags |= emit_ac(low, high, scale_log2, emit, (const uint8_t *)kept,
-                                 (uint8_t *)coefficients);
-        }
-        ink_jpeg_idct_block(coefficients, block_log2, flags, pixels, stride);
-    }
-}
-
-/* The cases of emit_row, each its own function: on RV32 an unrolled one is a few KB, and apart
- * each stays within a branch's reach (+-4 KB) of its fallback to emit_word. */
-#define EMIT_ROW_CASE(name, scale_log2, have_mask, have_aside)                                    \
-    static __attribute__((noinline)) void name(const jpeg_prog *p, int32_t *coefficients,         \
-                                               uint8_t *block, size_t aside)                      \
-    {                                                                                             \
-        emit_row(p, coefficients, block, scale_log2, have_mask, have_aside, aside);               \
-    }
-EMIT_ROW_CASE(emit_row_dc, 3, false, aside != 0)
-#if JPEG_PROG_BIT_HASHED
-EMIT_ROW_CASE(emit_row_1, 0, true, aside != 0)
-EMIT_ROW_CASE(emit_row_2, 1, true, aside != 0)
-EMIT_ROW_CASE(emit_row_4_aside, 2, true, true)
-EMIT_ROW_CASE(emit_row_4, 2, true, false)
-#else
-EMIT_ROW_CASE(emit_row_aside, 0, true, true)
-EMIT_ROW_CASE(emit_row_any, 0, true, false)
-#endif
-
-static ink_error emit_band(jpeg_prog *p, jpeg_state *state, uint32_t band)
-{
-    int32_t *coefficients = state->coefficients;
-    const uint32_t size = 1u << p->block_log2;
-    /* An MCU row is aside_slots + 1 = vmax one-row bands. */
-    const uint32_t below = band % (p->aside_slots + 1u);
-    const size_t aside = below == 0 ? 0u : p->first_aside + below - 1u;
-    memset(coefficients, 0, 64 * sizeof *coefficients);
-    for (uint32_t row = 0; row < p->band_rows && p->rows_done < p->out_height; row++) {
-        if (band * p->band_rows + row >= p->total_rows)
-            break;
-        uint8_t *block = block_at(p, 0, row);
-        if (!p->have_mask)
-            emit_row_dc(p, coefficients, block, aside);
-#if JPEG_PROG_BIT_HASHED
-        else if (p->block_log2 == 3)
-            emit_row_1(p, coefficients, block, aside);
-        else if (p->block_log2 == 2)
-            emit_row_2(p, coefficients, block, aside);
-        else if (aside != 0)
-            emit_row_4_aside(p, coefficients, block, aside);
-        else
-            emit_row_4(p, coefficients, block, aside);
-#else
-        else if (aside != 0)
-            emit_row_aside(p, coefficients, block, aside);
-        else
-            emit_row_any(p, coefficients, block, aside);
-#endif
-        uint32_t count = p->out_height - p->rows_done;
-        if (count > size)
-            count = size;
-        for (uint32_t r = 0; r < count; r++) {
-            ink_error error = p->sink->row(p->sink->user, p->out + (size_t)r * p->out_stride);
-            if (error != INK_OK)
-                return error;
-        }
-        p->rows_done += count;
-    }
-    return INK_OK;
-}
-
 /* ---- the walk and the bands ---------------------------------------------------------------- */
 
 /* Band 0 of the scan just recorded, from the walk's input buffer; then its checkpoint. */
@@ -951,7 +607,7 @@ static ink_error later_bands(jpeg_prog *p, jpeg_state *state, ink_error_info *in
             s->input = state->input;
             s->bits = state->bits;
         }
-        ink_error error = emit_band(p, state, band);
+        ink_error error = ink_jpeg_prog_emit_band(p, state, band);
         if (error != INK_OK)
             return error;
     }
@@ -1018,7 +674,7 @@ static ink_error run(jpeg_prog *p, jpeg_state *state, uint8_t *buffers, ink_aren
     if (p->nscans == 0)
         return ink_error_set(info, INK_ERR_BAD_DATA,
                              "progressive JPEG has no scan of the luma component");
-    if ((error = emit_band(p, state, 0)) != INK_OK)
+    if ((error = ink_jpeg_prog_emit_band(p, state, 0)) != INK_OK)
         return error;
     if (p->nbands > 1) {
         /* The walk has read every DHT: the state's Huffman tables are free for lookaheads. */
