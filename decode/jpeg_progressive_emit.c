@@ -12,19 +12,15 @@ typedef uint32_t prog_mask_half __attribute__((may_alias, aligned(4)));
 
 /* Dequantises the kept AC terms whose bits are set in `todo` (one word of a block's mask, not
  * 0) into `coefficients` (natural order, bytes), reading them at `kept`; `entries`: emit_by_bit's
- * part for this word, whose first bit is zigzag position `first`. Returns JPEG_FLAG_BIG when a
- * term reached +-1024 (clamped to +-2048, as the block decoder does) and, where "at" is the
- * position (!JPEG_PROG_BIT_HASHED), the highest position as the last index: the bits are visited
- * in zigzag order. */
+ * part for this word. Returns JPEG_FLAG_BIG when a term reached +-1024 (clamped to +-2048, as
+ * the block decoder does). The fallback of emit_word_unrolled. */
 static inline __attribute__((always_inline)) uint32_t
 emit_word(jpeg_prog_word todo, const prog_emit_entry *entries, const uint8_t *kept,
-          uint8_t *coefficients, unsigned first)
+          uint8_t *coefficients)
 {
     uint32_t big = 0;
-    unsigned at;
     do {
-        at = jpeg_prog_lowest_at(todo);
-        const prog_emit_entry *entry = &entries[at];
+        const prog_emit_entry *entry = &entries[jpeg_prog_lowest_at(todo)];
         todo &= todo - 1u;
         int32_t value =
             *(const int16_t *)(const void *)(kept + entry->slot_offset) * (int32_t)entry->quant;
@@ -34,31 +30,36 @@ emit_word(jpeg_prog_word todo, const prog_emit_entry *entries, const uint8_t *ke
         }
         *(int32_t *)(void *)(coefficients + entry->natural_offset) = value;
     } while (todo != 0);
-    return JPEG_PROG_BIT_HASHED ? big : big | (first + at) << JPEG_FLAG_LAST_SHIFT;
+    return big;
 }
 
-#if JPEG_PROG_BIT_HASHED
-/* emit_word without a bit search (RV32IMC has no count-trailing-zeros; a de Bruijn hash and the
- * table address cost six instructions a term): every position kept at this scale (a constant)
- * tested in turn, its bit shifted to the sign, two instructions; a set one is dequantised with
- * its slot and natural offsets as constants. Stops at the first 8 positions with none set
- * beyond. False, at once, for a term that reaches +-1024: the caller then takes emit_word
- * (clamping), rather than a copy of the clamp at every position. */
+/* Every position kept at this scale (a constant) tested in turn, two instructions (on RV32 its
+ * bit shifted to the sign; on x86 a bit test); a set one dequantised with its slot and natural
+ * offsets as constants, 6 more. A bit search costs more a term (RV32IMC has no count-trailing-
+ * zeros: a de Bruijn hash and the table address, 17 instructions a term in all; x86 15).
+ * Stops at the first 8 positions with none set beyond. False, at once, for a term that reaches
+ * +-1024: the caller then takes emit_word (clamping), rather than a copy of the clamp at every
+ * position. */
 static inline __attribute__((always_inline)) bool
 emit_word_unrolled(jpeg_prog_word word, unsigned first, unsigned scale_log2,
                    const prog_emit_entry *entries, const uint8_t *kept, uint8_t *coefficients)
 {
     /* 2048 and `coefficients` in registers (an empty asm makes them opaque): as constants GCC
-     * rebuilt 2048 (lui + addi) and the address state + 7,840 at every position. */
+     * RV32 rebuilt 2048 (lui + addi) and the address state + 7,840 at every position. */
     uint32_t limit = 2048u;
     __asm__("" : "+r"(limit), "+r"(coefficients));
-#pragma GCC unroll 32
-    for (unsigned bit = 0; bit < 32u; bit++) {
+#pragma GCC unroll 64
+    for (unsigned bit = 0; bit < JPEG_PROG_WORD_BITS; bit++) {
         unsigned k = first + bit;
         if (bit % 8u == 0 && bit != 0 && (word >> bit) == 0)
             break;
         unsigned slot = slot_of(scale_log2, k);
-        if (k == 0 || slot == PROG_NO_SLOT || (int32_t)(word << (31u - bit)) >= 0)
+        if (k == 0 || slot == PROG_NO_SLOT)
+            continue;
+        bool set = JPEG_PROG_WORD_BITS == 32
+                       ? (int32_t)(uint32_t)(word << ((31u - bit) & 31u)) < 0
+                       : ((word >> bit) & 1u) != 0;
+        if (!set)
             continue;
         int32_t value = *(const int16_t *)(const void *)(kept + 2u * slot) *
                         (int32_t)entries[by_bit_index(k)].quant;
@@ -68,28 +69,27 @@ emit_word_unrolled(jpeg_prog_word word, unsigned first, unsigned scale_log2,
     }
     return true;
 }
-#endif
 
 /* The kept AC terms of a block whose mask words (kept positions only) are `low` and `high`, not
- * both 0, into `coefficients`: the IDCT's flags. Without a bit-position instruction (RV32IMC:
- * JPEG_PROG_BIT_HASHED) the terms go by emit_word_unrolled for the scale (a constant) and the
- * last index is the smallest of the bounds the IDCT's tiers tell apart (JPEG_LAST_*) that is at
- * least the highest bit: the tier the exact index picks, in a few compares. */
+ * both 0, into `coefficients` (emit_word_unrolled for the scale, a constant): the IDCT's flags.
+ * Without a bit-position instruction (RV32IMC: JPEG_PROG_BIT_HASHED) the last index is the
+ * smallest of the bounds the IDCT's tiers tell apart (JPEG_LAST_*) that is at least the highest
+ * bit, which picks the tier the exact index picks, in a few compares. */
 static inline __attribute__((always_inline)) uint32_t
 emit_ac(jpeg_prog_word low, jpeg_prog_word high, unsigned scale_log2,
         const prog_emit_entry *entries, const uint8_t *kept, uint8_t *coefficients)
 {
     uint32_t flags = JPEG_FLAG_AC;
-#if JPEG_PROG_BIT_HASHED
     if ((low != 0 && !emit_word_unrolled(low, 0, scale_log2, entries, kept, coefficients)) ||
-        (high != 0 && !emit_word_unrolled(high, JPEG_PROG_WORD_BITS, scale_log2, entries, kept,
-                                          coefficients))) {
+        (JPEG_PROG_WORDS > 1 && high != 0 &&
+         !emit_word_unrolled(high, JPEG_PROG_WORD_BITS, scale_log2, entries, kept,
+                             coefficients))) {
         if (low != 0)
-            flags |= emit_word(low, entries, kept, coefficients, 0);
-        if (high != 0)
-            flags |= emit_word(high, entries + JPEG_PROG_WORD_BITS, kept, coefficients,
-                               JPEG_PROG_WORD_BITS);
+            flags |= emit_word(low, entries, kept, coefficients);
+        if (JPEG_PROG_WORDS > 1 && high != 0)
+            flags |= emit_word(high, entries + JPEG_PROG_WORD_BITS, kept, coefficients);
     }
+#if JPEG_PROG_BIT_HASHED
     uint32_t last = 63u;
     if (high == 0 && low < (jpeg_prog_word)1 << (JPEG_LAST_MID + 1u))
         last = low < (1u << (JPEG_LAST_LOW + 1u))           ? JPEG_LAST_LOW
@@ -98,16 +98,8 @@ emit_ac(jpeg_prog_word low, jpeg_prog_word high, unsigned scale_log2,
                                                             : JPEG_LAST_MID;
     flags |= last << JPEG_FLAG_LAST_SHIFT;
 #else
-    (void)scale_log2;
-    uint32_t low_flags = 0;
-    if (low != 0)
-        low_flags = emit_word(low, entries, kept, coefficients, 0);
-    if (JPEG_PROG_WORDS > 1 && high != 0) {
-        flags |= emit_word(high, entries + JPEG_PROG_WORD_BITS, kept, coefficients,
-                           JPEG_PROG_WORD_BITS);
-        low_flags &= JPEG_FLAG_BIG;
-    }
-    flags |= low_flags;
+    uint64_t mask = jpeg_prog_word_to(low, 0) | jpeg_prog_word_to(high, 1);
+    flags |= (63u - (uint32_t)__builtin_clzll(mask)) << JPEG_FLAG_LAST_SHIFT;
 #endif
     return flags;
 }
@@ -186,15 +178,10 @@ emit_row(const jpeg_prog *p, int32_t *coefficients, uint8_t *block, unsigned sca
         emit_row(p, coefficients, block, scale_log2, have_mask, have_aside, aside);               \
     }
 EMIT_ROW_CASE(emit_row_dc, 3, false, aside != 0)
-#if JPEG_PROG_BIT_HASHED
 EMIT_ROW_CASE(emit_row_1, 0, true, aside != 0)
 EMIT_ROW_CASE(emit_row_2, 1, true, aside != 0)
 EMIT_ROW_CASE(emit_row_4_aside, 2, true, true)
 EMIT_ROW_CASE(emit_row_4, 2, true, false)
-#else
-EMIT_ROW_CASE(emit_row_aside, 0, true, true)
-EMIT_ROW_CASE(emit_row_any, 0, true, false)
-#endif
 
 ink_error ink_jpeg_prog_emit_band(jpeg_prog *p, jpeg_state *state, uint32_t band)
 {
@@ -210,7 +197,6 @@ ink_error ink_jpeg_prog_emit_band(jpeg_prog *p, jpeg_state *state, uint32_t band
         uint8_t *block = block_at(p, 0, row);
         if (!p->have_mask)
             emit_row_dc(p, coefficients, block, aside);
-#if JPEG_PROG_BIT_HASHED
         else if (p->block_log2 == 3)
             emit_row_1(p, coefficients, block, aside);
         else if (p->block_log2 == 2)
@@ -219,12 +205,6 @@ ink_error ink_jpeg_prog_emit_band(jpeg_prog *p, jpeg_state *state, uint32_t band
             emit_row_4_aside(p, coefficients, block, aside);
         else
             emit_row_4(p, coefficients, block, aside);
-#else
-        else if (aside != 0)
-            emit_row_aside(p, coefficients, block, aside);
-        else
-            emit_row_any(p, coefficients, block, aside);
-#endif
         uint32_t count = p->out_height - p->rows_done;
         if (count > size)
             count = size;
