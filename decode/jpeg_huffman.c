@@ -33,10 +33,7 @@
 #pragma GCC optimize("ira-region=one")
 #endif
 
-const uint8_t ink_jpeg_zigzag[64] = {
-    0,  1,  8,  16, 9,  2,  3,  10, 17, 24, 32, 25, 18, 11, 4,  5,  12, 19, 26, 33, 40, 48,
-    41, 34, 27, 20, 13, 6,  7,  14, 21, 28, 35, 42, 49, 56, 57, 50, 43, 36, 29, 22, 15, 23,
-    30, 37, 44, 51, 58, 59, 52, 45, 38, 31, 39, 46, 53, 60, 61, 54, 47, 55, 62, 63};
+const uint8_t ink_jpeg_zigzag[64] = JPEG_ZIGZAG;
 
 ink_error ink_jpeg_build_huffman(jpeg_huffman_table *table, const uint8_t counts[16],
                                  const uint8_t *values, uint32_t nvalues, ink_error_info *info)

@@ -211,12 +211,8 @@ static inline void fill_row(uint8_t *out, uint8_t pixel, unsigned size)
  * not eight), so each must read every position the block decoder can have stored: all 64 for
  * 8x8; for 4x4 and 2x2 the decoder never stores the rows/columns they ignore (their quantisers
  * are zero in the dequantisation table: jpeg_huffman.c), so what they read is all there is. The
- * "low" variants serve blocks whose last zigzag index is at most LOW_LAST (all in the top-left
- * 4x4), or LOW_LAST_REDUCED for 4x4 and 2x2 (only (4,0) and (0,4) beyond, which they ignore). */
-#define LOW_LAST 9u
-#define LOW_LAST_REDUCED 14u
-#define MID_LAST 27u /* zigzag 28 is (0, 7), 35 is (7, 0): up to 27 nothing in row or column 7 */
-#define MID6_LAST 20u /* zigzag 21 is (6, 0), 27 is (0, 6): up to 20 nothing in rows/columns 6, 7 */
+ * tiers by last zigzag index (JPEG_LAST_*, jpeg_internal.h): the "low" variants serve blocks all
+ * in the top-left 4x4, or for 4x4 and 2x2 with only (4,0) and (0,4) beyond, which they ignore. */
 
 /* The 8-point graph with its twelve weights in registers (see W4_PINNED below). */
 #define FIX_PINNED(name, value)                                                                   \
@@ -383,8 +379,8 @@ static inline __attribute__((always_inline)) void idct_8x8_low(int32_t *coeffici
         (out)[2] = e0 - t - o1;                                                                   \
     } while (0)
 
-/* `no7`: row 7 and column 7 are all zero (the last zigzag index is at most MID_LAST); `no6`:
- * rows and columns 6 and 7 (at most MID6_LAST). */
+/* `no7`: row 7 and column 7 are all zero (the last zigzag index is at most JPEG_LAST_MID); `no6`:
+ * rows and columns 6 and 7 (at most JPEG_LAST_MID6). */
 static inline __attribute__((always_inline)) void idct_4x4(int32_t *coefficients, const bool big,
                                                            const bool no7, const bool no6,
                                                            uint8_t *out, size_t stride)
@@ -1180,15 +1176,15 @@ void ink_jpeg_idct_block(int32_t *coefficients, unsigned block_log2, uint32_t fl
         if (JPEG_SSE2_IDCT)
             idct_any(coefficients, block_log2, false, out, stride);
         else if (block_log2 == 3)
-            (last <= LOW_LAST ? idct_8x8_low_tier : idct_8x8_tier)(coefficients, out, stride);
+            (last <= JPEG_LAST_LOW ? idct_8x8_low_tier : idct_8x8_tier)(coefficients, out, stride);
         else if (block_log2 == 2)
-            (last <= LOW_LAST_REDUCED ? idct_4x4_low_tier
-             : last <= MID6_LAST      ? idct_4x4_mid6_tier
-             : last <= MID_LAST       ? idct_4x4_mid_tier
+            (last <= JPEG_LAST_LOW_REDUCED ? idct_4x4_low_tier
+             : last <= JPEG_LAST_MID6      ? idct_4x4_mid6_tier
+             : last <= JPEG_LAST_MID       ? idct_4x4_mid_tier
                                       : idct_4x4_tier)(coefficients, out, stride);
-        else if (last <= LOW_LAST_REDUCED)
+        else if (last <= JPEG_LAST_LOW_REDUCED)
             idct_2x2_low(coefficients, false, out, stride);
-        else if (last <= MID_LAST)
+        else if (last <= JPEG_LAST_MID)
             idct_2x2(coefficients, false, true, out, stride);
         else
             idct_2x2(coefficients, false, false, out, stride);

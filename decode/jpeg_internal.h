@@ -56,7 +56,12 @@ typedef size_t jpeg_bitbuf;
 #define JPEG_BITS_WIDE (SIZE_MAX > 0xFFFFFFFFu) /* also usable in #if */
 #endif
 
-/* The natural (row-major) index of the k-th coefficient in zigzag order. */
+/* The natural (row-major) index of the k-th coefficient in zigzag order; JPEG_ZIGZAG its values,
+ * for a file-local copy whose entries the compiler can fold (jpeg_progressive.c). */
+#define JPEG_ZIGZAG                                                                              \
+    {0,  1,  8,  16, 9,  2,  3,  10, 17, 24, 32, 25, 18, 11, 4,  5,  12, 19, 26, 33, 40, 48,     \
+     41, 34, 27, 20, 13, 6,  7,  14, 21, 28, 35, 42, 49, 56, 57, 50, 43, 36, 29, 22, 15, 23,     \
+     30, 37, 44, 51, 58, 59, 52, 45, 38, 31, 39, 46, 53, 60, 61, 54, 47, 55, 62, 63}
 extern const uint8_t ink_jpeg_zigzag[64];
 
 typedef struct jpeg_huffman_table {
@@ -253,6 +258,12 @@ typedef enum jpeg_block_mode {
  * a block with only DC), so the IDCT can skip what is known to be zero. */
 #define JPEG_FLAG_LAST_SHIFT 8u
 #define JPEG_FLAG_LAST(flags) (((flags) >> JPEG_FLAG_LAST_SHIFT) & 63u)
+/* The only last indexes ink_jpeg_idct_block compares against (its tiers, jpeg_idct.c): a bound
+ * from {9, 14, 20, 27, 63} at least the true last index picks the tier the true one picks. */
+#define JPEG_LAST_LOW 9u          /* all in the top-left 4x4 */
+#define JPEG_LAST_LOW_REDUCED 14u /* beyond the 4x4 only (4,0), (0,4): 4x4 and 2x2 ignore them */
+#define JPEG_LAST_MID6 20u        /* zigzag 21 is (6,0), 27 (0,6): nothing in rows/columns 6, 7 */
+#define JPEG_LAST_MID 27u         /* zigzag 28 is (0,7), 35 (7,0): nothing in row or column 7 */
 
 /* What decoding a block of one scan component needs, looked up once per scan. */
 typedef struct jpeg_block_coder {

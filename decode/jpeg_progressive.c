@@ -4,7 +4,7 @@
  *
  * A band is `band_rows` luma block rows across the whole width: the whole image when it fits,
  * else one row, whose blocks keep aside the DC values an interleaved DC scan decodes for the
- * rows below in its MCU row (plan, emit_band).
+ * rows below in its MCU row (plan, ink_jpeg_prog_emit_band).
  * 1. The walk: markers are read in file order. A scan that carries luma (component 0 of a gray or
  *    YCbCr frame) is recorded — its parameters, its Huffman tables (copied into a pool, deduped),
  *    a checkpoint — and band 0 of it is decoded at once from the data in the input buffer; then
@@ -29,89 +29,11 @@
 
 #include "decode/jpeg_progressive.h"
 
-#define PROG_MAX_TABLES 12u /* distinct Huffman tables those scans use */
 /* The output block row lives at the end of the DITHER claim when it fits this budget (else in
  * PRIMARY after the band). */
 #define PROG_OUT_BYTES 12288u
 #define PROG_DITHER_OFFSET (INK_JPEG_INPUT_BYTES + INK_JPEG_TILE_BYTES)
 #define PROG_DITHER_BYTES (INK_REGION_DITHER_BYTES - PROG_DITHER_OFFSET)
-#define PROG_NO_TABLE 0xFFu
-#define PROG_NO_SLOT 0xFFu
-/* Lookahead tables for the Huffman tables of the scans decoded: libjpeg's default script has six
- * (luma DC, chroma DC, luma AC 1-5, AC 6-63 and two refinements, each optimised), used in that
- * order every band. During the walk: the state's four and one more in jpeg_prog. After it the
- * state's Huffman tables (every DHT has been read; the scans decode from the pool) hold two
- * more, so the later bands keep six or seven tables without rebuilding any. */
-#define PROG_WALK_FAST_SLOTS (JPEG_FAST_SLOTS + 1u)
-#define PROG_REUSED_FAST_SLOTS                                                                    \
-    (sizeof(((jpeg_state *)0)->huffman) / (sizeof(uint16_t) << JPEG_FAST_BITS))
-#define PROG_FAST_SLOTS (PROG_WALK_FAST_SLOTS + PROG_REUSED_FAST_SLOTS)
-
-/* The source as the resumed scans see it: seeks the real source to where the reading scan's
- * next block is, only when a read is due and the position differs. Counts reads and seeks. */
-typedef struct prog_source {
-    ink_source self;
-    const ink_source *real;
-    uint64_t position; /* of the real source */
-    uint64_t want;     /* where the next read must start */
-    uint32_t reads, seeks;
-} prog_source;
-
-/* One scan that carries luma, and its checkpoint between bands. */
-typedef struct prog_scan {
-    jpeg_bits bits;
-    jpeg_input input;
-    uint32_t eobrun;
-    uint32_t restarts_left;
-    uint32_t bytes_left;     /* after band 0: its data from the checkpoint through its end marker */
-    int32_t dc_predictor;
-    uint16_t restart_interval;
-    uint8_t next_restart;
-    uint8_t ss, se, ah, al;
-    uint8_t ncomponents;
-    uint8_t luma;                        /* position of the luma component in the scan */
-    uint8_t h[JPEG_MAX_COMPONENTS], v[JPEG_MAX_COMPONENTS];
-    uint8_t table[JPEG_MAX_COMPONENTS];  /* pool index per scan component, PROG_NO_TABLE */
-} prog_scan;
-
-/* What emit_band needs of a kept AC position, found by its bit: one address for three loads. The
- * offsets are in bytes, so that RV32 needs no shift to use them. */
-typedef struct prog_emit_entry {
-    uint16_t quant;         /* the luma quantiser */
-    uint8_t natural_offset; /* natural index * 4: its int32 in state->coefficients */
-    uint8_t slot_offset;    /* slot * 2: its int16 among the block's kept coefficients */
-} prog_emit_entry;
-
-typedef struct jpeg_prog {
-    prog_source source;
-    const ink_row_sink *sink;
-    ink_claim dither, primary;
-    uint8_t *band;          /* band_rows x blocks_across blocks of block_bytes */
-    uint8_t *out;           /* one block row of output pixels */
-    uint8_t *primary_spare; /* the rest of PRIMARY: input slices */
-    uint32_t primary_spare_bytes;
-    uint32_t block_bytes, blocks_across, band_rows, total_rows, nbands;
-    uint32_t aside_slots;   /* DC values kept aside per block: vmax - 1 with one-row bands */
-    uint32_t first_aside;   /* the slot of the first */
-    uint32_t out_stride, out_width, out_height, rows_done;
-    unsigned block_log2;    /* output pixels per block side, log2 */
-    unsigned kept_side;     /* kept_side x kept_side coefficients are kept */
-    bool have_mask;
-    bool have_quant;
-    uint8_t keep_slot[64];  /* zigzag -> slot (the spare slot for those not kept) */
-    uint8_t keep_by_bit[64]; /* the same by word and "at" (jpeg_progressive.h) */
-    uint8_t spare_slot;
-    uint64_t kept_mask;     /* zigzag positions kept */
-    int32_t dc_quant;
-    prog_emit_entry emit_by_bit[64]; /* kept AC positions by word and "at" like keep_by_bit */
-    uint8_t fast_owner[PROG_FAST_SLOTS]; /* pool index | form << 4 of each slot's table */
-    uint8_t fast_next;
-    uint8_t fast_slots; /* usable now: PROG_WALK_FAST_SLOTS, then PROG_FAST_SLOTS */
-    unsigned nscans, ntables;
-    prog_scan scans[JPEG_PROG_MAX_SCANS];
-    jpeg_huffman_table tables[PROG_MAX_TABLES];
-    uint16_t fast_extra[1u << JPEG_FAST_BITS]; /* lookahead slot PROG_FAST_SLOTS - 1 */
-} jpeg_prog;
 
 /* Lookahead slot `slot`: the baseline state's four, ours, then (after the walk) the space of the
  * state's Huffman tables. */
@@ -151,21 +73,6 @@ static ink_error prog_source_read(void *user, uint8_t *dst, size_t nbytes, size_
 }
 
 /* ---- the plan ------------------------------------------------------------------------------ */
-
-/* The coefficient rows/columns each scale's IDCT reads (jpeg_idct.c, as libjpeg's reduced
- * IDCTs): 1/1 all, 1/2 all but 4, 1/4 the DC and odd ones, 1/8 the DC. Keeping only the 4x4 or
- * 2x2 lowest (16 or 4) would lose what the averaged output still sees of the others: measured
- * 25-39 dB against libjpeg on corpus photos, below the 40 dB limit. */
-static const uint8_t kept_axis[4][8] = {
-    {0, 1, 2, 3, 4, 5, 6, 7}, {0, 1, 2, 3, 5, 6, 7}, {0, 1, 3, 5, 7}, {0}};
-static const uint8_t kept_count[4] = {8, 7, 5, 1};
-
-/* Where zigzag position k is in a table by word and "at" (keep_by_bit, emit_by_bit). */
-static unsigned by_bit_index(unsigned k)
-{
-    unsigned bit = k % JPEG_PROG_WORD_BITS;
-    return k - bit + jpeg_prog_one_bit_at((jpeg_prog_word)1 << bit);
-}
 
 /* The slot of a block's first DC kept aside for a lower luma block row (see plan): after the
  * kept coefficients and the spare slot. */
@@ -293,20 +200,15 @@ static ink_error plan(jpeg_prog *p, const jpeg_state *state, unsigned scale_log2
                               : PROG_NO_SLOT;
     memset(p->keep_slot, spare, sizeof p->keep_slot);
     p->spare_slot = spare;
-    uint8_t axis_slot[8];
-    memset(axis_slot, PROG_NO_SLOT, sizeof axis_slot);
-    for (unsigned i = 0; i < p->kept_side; i++)
-        axis_slot[kept_axis[scale_log2][i]] = (uint8_t)i;
     for (unsigned k = 0; k < 64; k++) {
-        unsigned n = ink_jpeg_zigzag[k], u = n & 7u, v = n >> 3;
-        if (axis_slot[u] != PROG_NO_SLOT && axis_slot[v] != PROG_NO_SLOT) {
-            unsigned slot = axis_slot[v] * p->kept_side + axis_slot[u];
+        unsigned slot = slot_of(scale_log2, k);
+        if (slot != PROG_NO_SLOT) {
             p->keep_slot[k] = (uint8_t)slot;
             p->kept_mask |= (uint64_t)1 << k;
         }
     }
     for (unsigned k = 0; k < 64; k++) {
-        unsigned at = by_bit_index(k), n = ink_jpeg_zigzag[k];
+        unsigned at = by_bit_index(k), n = natural_of[k];
         p->keep_by_bit[at] = p->keep_slot[k];
         if ((p->kept_mask >> k) & 1u) { /* (the quantiser is set by record_scan) */
             p->emit_by_bit[at].natural_offset = (uint8_t)(n * sizeof(int32_t));
@@ -412,11 +314,6 @@ static jpeg_entropy_table entropy_table(jpeg_prog *p, jpeg_state *state, uint8_t
     out.fast = fast_slot(p, state, slot);
     out.fast_mask = (1u << JPEG_FAST_BITS) - 1u;
     return out;
-}
-
-static inline uint8_t *block_at(const jpeg_prog *p, uint32_t bx, uint32_t row_in_band)
-{
-    return p->band + ((size_t)row_in_band * p->blocks_across + bx) * p->block_bytes;
 }
 
 /* Decodes `nblocks` consecutive blocks of the band from `block` on (NULL: chroma blocks of an
@@ -567,98 +464,6 @@ static ink_error scan_band(jpeg_prog *p, jpeg_state *state, unsigned index, uint
     return INK_OK;
 }
 
-/* ---- output -------------------------------------------------------------------------------- */
-
-/* Dequantises and transforms the band's first rows (up to the image's last output row), sends
- * them down, and leaves every block it read ready for the next band: its DC term and mask
- * cleared. An AC coefficient is only read where the mask marks it, and the scan that sets a mask
- * bit stores the coefficient too, so the old values need no clearing. Rows it does not reach are
- * past the image's last block row, which only the last band has.
- * A one-row band k rows below the first of its MCU row first ORs into each DC what the
- * interleaved DC scans kept aside for it in slot first_aside + k - 1 when they decoded the MCU
- * row (plan), and clears the slot for the next MCU row. OR gives what decoding in place would:
- * the DC first scan sets the bits from its Al up and each refinement one bit below, whether
- * interleaved (in the slot) or not (in the DC). Only a refinement before the first scan, which
- * T.81 does not allow, could end differently: in place the first scan would have overwritten
- * its bit. */
-static ink_error emit_band(jpeg_prog *p, jpeg_state *state, uint32_t band)
-{
-    int32_t *coefficients = state->coefficients;
-    unsigned size = 1u << p->block_log2;
-    size_t coefficients_offset = p->have_mask ? 8u : 0u;
-    const uint64_t kept_ac = p->kept_mask & ~(uint64_t)1;
-    /* An MCU row is aside_slots + 1 = vmax one-row bands. */
-    uint32_t below = band % (p->aside_slots + 1u);
-    const size_t aside = below == 0 ? 0u : p->first_aside + below - 1u;
-    memset(coefficients, 0, 64 * sizeof *coefficients);
-    for (uint32_t row = 0; row < p->band_rows && p->rows_done < p->out_height; row++) {
-        if (band * p->band_rows + row >= p->total_rows)
-            break;
-        uint8_t *block = block_at(p, 0, row);
-        for (uint32_t bx = 0; bx < p->blocks_across; bx++, block += p->block_bytes) {
-            int16_t *kept = (int16_t *)(void *)(block + coefficients_offset);
-            uint32_t flags = 0;
-            int32_t dc = kept[0];
-            kept[0] = 0;
-            if (aside != 0) {
-                dc = (int16_t)(uint16_t)((uint16_t)dc | (uint16_t)kept[aside]);
-                kept[aside] = 0;
-            }
-            dc *= p->dc_quant;
-            if ((uint32_t)(dc + 1024) > 2048u) {
-                flags = JPEG_FLAG_BIG;
-                dc = dc < -2048 ? -2048 : dc > 2048 ? 2048 : dc;
-            }
-            coefficients[0] = dc;
-            if (p->have_mask) {
-                /* The AC terms the mask says are nonzero, kept ones only (all nonzero: the
-                 * decoders store none that is 0); zigzag order, so the last one seen bounds the
-                 * block's last index (the IDCT's shortcut test). */
-                uint64_t *mask = (uint64_t *)(void *)block;
-                uint64_t nonzero = *mask & kept_ac;
-                *mask = 0;
-                unsigned last_at = 0, last_word = JPEG_PROG_WORDS; /* none */
-                for (unsigned w = 0; w < JPEG_PROG_WORDS; w++) {
-                    jpeg_prog_word todo = jpeg_prog_word_of(nonzero, w);
-                    const prog_emit_entry *emit_word = p->emit_by_bit + w * JPEG_PROG_WORD_BITS;
-                    while (todo != 0) {
-                        unsigned at = jpeg_prog_lowest_at(todo);
-                        todo &= todo - 1u;
-                        const int16_t *term = (const int16_t *)(const void *)(
-                            (const uint8_t *)kept + emit_word[at].slot_offset);
-                        int32_t value = *term * (int32_t)emit_word[at].quant;
-                        if ((uint32_t)(value + 1024) > 2048u) {
-                            flags |= JPEG_FLAG_BIG;
-                            value = value < -2048 ? -2048 : value > 2048 ? 2048 : value;
-                        }
-                        *(int32_t *)(void *)((uint8_t *)coefficients +
-                                             emit_word[at].natural_offset) = value;
-                        last_at = at;
-                        last_word = w;
-                    }
-                }
-                unsigned last = 0;
-                if (last_word < JPEG_PROG_WORDS)
-                    last = last_word * JPEG_PROG_WORD_BITS + jpeg_prog_position_of(last_at);
-                if (last != 0)
-                    flags |= JPEG_FLAG_AC | ((uint32_t)last << JPEG_FLAG_LAST_SHIFT);
-            }
-            ink_jpeg_idct_block(coefficients, p->block_log2, flags, p->out + (size_t)bx * size,
-                                p->out_stride);
-        }
-        uint32_t count = p->out_height - p->rows_done;
-        if (count > size)
-            count = size;
-        for (uint32_t r = 0; r < count; r++) {
-            ink_error error = p->sink->row(p->sink->user, p->out + (size_t)r * p->out_stride);
-            if (error != INK_OK)
-                return error;
-        }
-        p->rows_done += count;
-    }
-    return INK_OK;
-}
-
 /* ---- the walk and the bands ---------------------------------------------------------------- */
 
 /* Band 0 of the scan just recorded, from the walk's input buffer; then its checkpoint. */
@@ -802,7 +607,7 @@ static ink_error later_bands(jpeg_prog *p, jpeg_state *state, ink_error_info *in
             s->input = state->input;
             s->bits = state->bits;
         }
-        ink_error error = emit_band(p, state, band);
+        ink_error error = ink_jpeg_prog_emit_band(p, state, band);
         if (error != INK_OK)
             return error;
     }
@@ -869,7 +674,7 @@ static ink_error run(jpeg_prog *p, jpeg_state *state, uint8_t *buffers, ink_aren
     if (p->nscans == 0)
         return ink_error_set(info, INK_ERR_BAD_DATA,
                              "progressive JPEG has no scan of the luma component");
-    if ((error = emit_band(p, state, 0)) != INK_OK)
+    if ((error = ink_jpeg_prog_emit_band(p, state, 0)) != INK_OK)
         return error;
     if (p->nbands > 1) {
         /* The walk has read every DHT: the state's Huffman tables are free for lookaheads. */

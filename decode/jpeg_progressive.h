@@ -3,8 +3,8 @@
  *
  *   jpeg_progressive.c          the band driver: memory plan, the walk over the file that records
  *                               the luma scans (and decodes band 0 of each on the way), per-scan
- *                               checkpoints and input buffers, resuming each scan band by band,
- *                               dequantisation and the inverse DCT of finished bands
+ *                               checkpoints and input buffers, resuming each scan band by band
+ *   jpeg_progressive_emit.c     a finished band's output: dequantisation, the inverse DCT, rows
  *   jpeg_progressive_huffman.c  DC first/refine and AC first/refine block decoding with EOB runs
  *                               (T.81 G.1.2), on the shared bit reader of jpeg_huffman.c
  *   jpeg_progressive_slices.c   the input slices of the later bands, sized per scan
@@ -186,5 +186,125 @@ typedef struct jpeg_prog_area {
 } jpeg_prog_area;
 void ink_jpeg_prog_plan_slices(const jpeg_prog_area *areas, const uint32_t *left,
                                unsigned nscans, jpeg_prog_area *slices);
+
+/* ---- shared by jpeg_progressive.c (the band) and jpeg_progressive_emit.c (its output) ------ */
+
+#define PROG_MAX_TABLES 12u /* distinct Huffman tables those scans use */
+#define PROG_NO_TABLE 0xFFu
+#define PROG_NO_SLOT 0xFFu
+/* Lookahead tables for the Huffman tables of the scans decoded: libjpeg's default script has six
+ * (luma DC, chroma DC, luma AC 1-5, AC 6-63 and two refinements, each optimised), used in that
+ * order every band. During the walk: the state's four and one more in jpeg_prog. After it the
+ * state's Huffman tables (every DHT has been read; the scans decode from the pool) hold two
+ * more, so the later bands keep six or seven tables without rebuilding any. */
+#define PROG_WALK_FAST_SLOTS (JPEG_FAST_SLOTS + 1u)
+#define PROG_REUSED_FAST_SLOTS                                                                    \
+    (sizeof(((jpeg_state *)0)->huffman) / (sizeof(uint16_t) << JPEG_FAST_BITS))
+#define PROG_FAST_SLOTS (PROG_WALK_FAST_SLOTS + PROG_REUSED_FAST_SLOTS)
+
+/* The source as the resumed scans see it: seeks the real source to where the reading scan's
+ * next block is, only when a read is due and the position differs. Counts reads and seeks. */
+typedef struct prog_source {
+    ink_source self;
+    const ink_source *real;
+    uint64_t position; /* of the real source */
+    uint64_t want;     /* where the next read must start */
+    uint32_t reads, seeks;
+} prog_source;
+
+/* One scan that carries luma, and its checkpoint between bands. */
+typedef struct prog_scan {
+    jpeg_bits bits;
+    jpeg_input input;
+    uint32_t eobrun;
+    uint32_t restarts_left;
+    uint32_t bytes_left;     /* after band 0: its data from the checkpoint through its end marker */
+    int32_t dc_predictor;
+    uint16_t restart_interval;
+    uint8_t next_restart;
+    uint8_t ss, se, ah, al;
+    uint8_t ncomponents;
+    uint8_t luma;                        /* position of the luma component in the scan */
+    uint8_t h[JPEG_MAX_COMPONENTS], v[JPEG_MAX_COMPONENTS];
+    uint8_t table[JPEG_MAX_COMPONENTS];  /* pool index per scan component, PROG_NO_TABLE */
+} prog_scan;
+
+/* What emit_band needs of a kept AC position, found by its bit: one address for three loads. The
+ * offsets are in bytes, so that RV32 needs no shift to use them. */
+typedef struct prog_emit_entry {
+    uint16_t quant;         /* the luma quantiser */
+    uint8_t natural_offset; /* natural index * 4: its int32 in state->coefficients */
+    uint8_t slot_offset;    /* slot * 2: its int16 among the block's kept coefficients */
+} prog_emit_entry;
+
+typedef struct jpeg_prog {
+    prog_source source;
+    const ink_row_sink *sink;
+    ink_claim dither, primary;
+    uint8_t *band;          /* band_rows x blocks_across blocks of block_bytes */
+    uint8_t *out;           /* one block row of output pixels */
+    uint8_t *primary_spare; /* the rest of PRIMARY: input slices */
+    uint32_t primary_spare_bytes;
+    uint32_t block_bytes, blocks_across, band_rows, total_rows, nbands;
+    uint32_t aside_slots;   /* DC values kept aside per block: vmax - 1 with one-row bands */
+    uint32_t first_aside;   /* the slot of the first */
+    uint32_t out_stride, out_width, out_height, rows_done;
+    unsigned block_log2;    /* output pixels per block side, log2 */
+    unsigned kept_side;     /* kept_side x kept_side coefficients are kept */
+    bool have_mask;
+    bool have_quant;
+    uint8_t keep_slot[64];  /* zigzag -> slot (the spare slot for those not kept) */
+    uint8_t keep_by_bit[64]; /* the same by word and "at" (jpeg_progressive.h) */
+    uint8_t spare_slot;
+    uint64_t kept_mask;     /* zigzag positions kept */
+    int32_t dc_quant;
+    prog_emit_entry emit_by_bit[64]; /* kept AC positions by word and "at" like keep_by_bit */
+    uint8_t fast_owner[PROG_FAST_SLOTS]; /* pool index | form << 4 of each slot's table */
+    uint8_t fast_next;
+    uint8_t fast_slots; /* usable now: PROG_WALK_FAST_SLOTS, then PROG_FAST_SLOTS */
+    unsigned nscans, ntables;
+    prog_scan scans[JPEG_PROG_MAX_SCANS];
+    jpeg_huffman_table tables[PROG_MAX_TABLES];
+    uint16_t fast_extra[1u << JPEG_FAST_BITS]; /* lookahead slot PROG_FAST_SLOTS - 1 */
+} jpeg_prog;
+
+/* The coefficient rows/columns each scale's IDCT reads (jpeg_idct.c, as libjpeg's reduced
+ * IDCTs) are the kept ones: 1/1 all, 1/2 all but 4, 1/4 the DC and odd ones, 1/8 the DC.
+ * Keeping only the 4x4 or 2x2 lowest (16 or 4) would lose what the averaged output still sees
+ * of the others: measured 25-39 dB against libjpeg on corpus photos, below the 40 dB limit. */
+#define N_ PROG_NO_SLOT
+static const uint8_t axis_slot[4][8] = { /* per scale: row/column -> its rank among the kept */
+    {0, 1, 2, 3, 4, 5, 6, 7}, {0, 1, 2, 3, N_, 4, 5, 6}, {0, 1, N_, 2, N_, 3, N_, 4},
+    {0, N_, N_, N_, N_, N_, N_, N_}};
+#undef N_
+static const uint8_t kept_count[4] = {8, 7, 5, 1};
+/* A copy of ink_jpeg_zigzag whose entries the compiler folds where the index is a constant. */
+static const uint8_t natural_of[64] = JPEG_ZIGZAG;
+
+/* The slot of zigzag position k at this scale, or PROG_NO_SLOT where it is not kept (a
+ * constant for constant arguments). */
+static inline unsigned slot_of(unsigned scale_log2, unsigned k)
+{
+    unsigned n = natural_of[k];
+    unsigned u = axis_slot[scale_log2][n & 7u], v = axis_slot[scale_log2][n >> 3];
+    return u == PROG_NO_SLOT || v == PROG_NO_SLOT ? PROG_NO_SLOT : v * kept_count[scale_log2] + u;
+}
+
+/* Where zigzag position k is in a table by word and "at" (keep_by_bit, emit_by_bit). */
+static inline unsigned by_bit_index(unsigned k)
+{
+    unsigned bit = k % JPEG_PROG_WORD_BITS;
+    return k - bit + jpeg_prog_one_bit_at((jpeg_prog_word)1 << bit);
+}
+
+static inline uint8_t *block_at(const jpeg_prog *p, uint32_t bx, uint32_t row_in_band)
+{
+    return p->band + ((size_t)row_in_band * p->blocks_across + bx) * p->block_bytes;
+}
+
+/* Dequantises and transforms the band's first rows (up to the image's last output row), sends
+ * them down the sink, and leaves every block it read ready for the next band
+ * (jpeg_progressive_emit.c). Returns the sink's error. */
+ink_error ink_jpeg_prog_emit_band(jpeg_prog *p, jpeg_state *state, uint32_t band);
 
 #endif

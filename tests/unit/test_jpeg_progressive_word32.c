@@ -7,4 +7,5 @@
 #define INK_JPEG_PROG_WORD_BITS 32
 #include "decode/jpeg_progressive.c"
 #include "decode/jpeg_progressive_huffman.c"
+#include "decode/jpeg_progressive_emit.c"
 #include "test_jpeg_progressive.c"

@@ -1,0 +1,219 @@
+/*
+ * jpeg_progressive_emit.c — the output of a finished progressive band: each block's kept
+ * coefficients dequantised (with the DC values an interleaved DC scan kept aside), inverse-
+ * transformed by the baseline's IDCT tiers at the chosen scale, and the rows sent down the
+ * pipeline; every block left ready for the next band. The band itself: jpeg_progressive.c.
+ */
+#include <string.h>
+
+#include "decode/jpeg_progressive.h"
+
+typedef uint32_t prog_mask_half __attribute__((may_alias, aligned(4)));
+
+/* Dequantises the kept AC terms whose bits are set in `todo` (one word of a block's mask, not
+ * 0) into `coefficients` (natural order, bytes), reading them at `kept`; `entries`: emit_by_bit's
+ * part for this word. Returns JPEG_FLAG_BIG when a term reached +-1024 (clamped to +-2048, as
+ * the block decoder does). The fallback of emit_word_unrolled. */
+static inline __attribute__((always_inline)) uint32_t
+emit_word(jpeg_prog_word todo, const prog_emit_entry *entries, const uint8_t *kept,
+          uint8_t *coefficients)
+{
+    uint32_t big = 0;
+    do {
+        const prog_emit_entry *entry = &entries[jpeg_prog_lowest_at(todo)];
+        todo &= todo - 1u;
+        int32_t value =
+            *(const int16_t *)(const void *)(kept + entry->slot_offset) * (int32_t)entry->quant;
+        if ((uint32_t)(value + 1024) > 2048u) {
+            big = JPEG_FLAG_BIG;
+            value = value < -2048 ? -2048 : value > 2048 ? 2048 : value;
+        }
+        *(int32_t *)(void *)(coefficients + entry->natural_offset) = value;
+    } while (todo != 0);
+    return big;
+}
+
+/* Every position kept at this scale (a constant) tested in turn, two instructions (on RV32 its
+ * bit shifted to the sign; on x86 a bit test); a set one dequantised with its slot and natural
+ * offsets as constants, 6 more. A bit search costs more a term (RV32IMC has no count-trailing-
+ * zeros: a de Bruijn hash and the table address, 17 instructions a term in all; x86 15).
+ * Stops at the first 8 positions with none set beyond. False, at once, for a term that reaches
+ * +-1024: the caller then takes emit_word (clamping), rather than a copy of the clamp at every
+ * position. */
+static inline __attribute__((always_inline)) bool
+emit_word_unrolled(jpeg_prog_word word, unsigned first, unsigned scale_log2,
+                   const prog_emit_entry *entries, const uint8_t *kept, uint8_t *coefficients)
+{
+    /* 2048 and `coefficients` in registers (an empty asm makes them opaque): as constants GCC
+     * RV32 rebuilt 2048 (lui + addi) and the address state + 7,840 at every position. */
+    uint32_t limit = 2048u;
+    __asm__("" : "+r"(limit), "+r"(coefficients));
+#pragma GCC unroll 64
+    for (unsigned bit = 0; bit < JPEG_PROG_WORD_BITS; bit++) {
+        unsigned k = first + bit;
+        if (bit % 8u == 0 && bit != 0 && (word >> bit) == 0)
+            break;
+        unsigned slot = slot_of(scale_log2, k);
+        if (k == 0 || slot == PROG_NO_SLOT)
+            continue;
+        bool set = JPEG_PROG_WORD_BITS == 32
+                       ? (int32_t)(uint32_t)(word << ((31u - bit) & 31u)) < 0
+                       : ((word >> bit) & 1u) != 0;
+        if (!set)
+            continue;
+        int32_t value = *(const int16_t *)(const void *)(kept + 2u * slot) *
+                        (int32_t)entries[by_bit_index(k)].quant;
+        if ((uint32_t)(value + 1024) > limit)
+            return false;
+        *(int32_t *)(void *)(coefficients + sizeof(int32_t) * natural_of[k]) = value;
+    }
+    return true;
+}
+
+/* The kept AC terms of a block whose mask words (kept positions only) are `low` and `high`, not
+ * both 0, into `coefficients` (emit_word_unrolled for the scale, a constant): the IDCT's flags.
+ * Without a bit-position instruction (RV32IMC: JPEG_PROG_BIT_HASHED) the last index is the
+ * smallest of the bounds the IDCT's tiers tell apart (JPEG_LAST_*) that is at least the highest
+ * bit, which picks the tier the exact index picks, in a few compares. */
+static inline __attribute__((always_inline)) uint32_t
+emit_ac(jpeg_prog_word low, jpeg_prog_word high, unsigned scale_log2,
+        const prog_emit_entry *entries, const uint8_t *kept, uint8_t *coefficients)
+{
+    uint32_t flags = JPEG_FLAG_AC;
+    if ((low != 0 && !emit_word_unrolled(low, 0, scale_log2, entries, kept, coefficients)) ||
+        (JPEG_PROG_WORDS > 1 && high != 0 &&
+         !emit_word_unrolled(high, JPEG_PROG_WORD_BITS, scale_log2, entries, kept,
+                             coefficients))) {
+        if (low != 0)
+            flags |= emit_word(low, entries, kept, coefficients);
+        if (JPEG_PROG_WORDS > 1 && high != 0)
+            flags |= emit_word(high, entries + JPEG_PROG_WORD_BITS, kept, coefficients);
+    }
+#if JPEG_PROG_BIT_HASHED
+    uint32_t last = 63u;
+    if (high == 0 && low < (jpeg_prog_word)1 << (JPEG_LAST_MID + 1u))
+        last = low < (1u << (JPEG_LAST_LOW + 1u))           ? JPEG_LAST_LOW
+               : low < (1u << (JPEG_LAST_LOW_REDUCED + 1u)) ? JPEG_LAST_LOW_REDUCED
+               : low < (1u << (JPEG_LAST_MID6 + 1u))        ? JPEG_LAST_MID6
+                                                            : JPEG_LAST_MID;
+    flags |= last << JPEG_FLAG_LAST_SHIFT;
+#else
+    uint64_t mask = jpeg_prog_word_to(low, 0) | jpeg_prog_word_to(high, 1);
+    flags |= (63u - (uint32_t)__builtin_clzll(mask)) << JPEG_FLAG_LAST_SHIFT;
+#endif
+    return flags;
+}
+
+/* Dequantises and transforms the band's first rows (up to the image's last output row), sends
+ * them down, and leaves every block it read ready for the next band: its DC term and mask
+ * cleared. An AC coefficient is only read where the mask marks it, and the scan that sets a mask
+ * bit stores the coefficient too, so the old values need no clearing. Rows it does not reach are
+ * past the image's last block row, which only the last band has.
+ * A one-row band k rows below the first of its MCU row first ORs into each DC what the
+ * interleaved DC scans kept aside for it in slot first_aside + k - 1 when they decoded the MCU
+ * row (plan), and clears the slot for the next MCU row. OR gives what decoding in place would:
+ * the DC first scan sets the bits from its Al up and each refinement one bit below, whether
+ * interleaved (in the slot) or not (in the DC). Only a refinement before the first scan, which
+ * T.81 does not allow, could end differently: in place the first scan would have overwritten
+ * its bit.
+ * emit_row is inlined once for each case (EMIT_ROW_CASE: mask or not, aside or not, on RV32 the
+ * scale): no per-block test of either, and what the block loop needs in locals (the IDCT call
+ * between blocks would make the compiler reload every field of `p`). */
+static inline __attribute__((always_inline)) void
+emit_row(const jpeg_prog *p, int32_t *coefficients, uint8_t *block, unsigned scale_log2,
+         bool have_mask, bool have_aside, size_t aside)
+{
+    const unsigned block_log2 = p->block_log2;
+    const uint32_t size = 1u << block_log2;
+    const uint32_t block_bytes = p->block_bytes;
+    const size_t stride = p->out_stride;
+    const int32_t dc_quant = p->dc_quant;
+    const size_t coefficients_offset = have_mask ? 8u : 0u;
+    const prog_emit_entry *const emit = p->emit_by_bit;
+    const uint64_t kept_ac = p->kept_mask & ~(uint64_t)1;
+    const jpeg_prog_word kept_low = jpeg_prog_word_of(kept_ac, 0);
+    const jpeg_prog_word kept_high = jpeg_prog_word_of(kept_ac, JPEG_PROG_WORDS - 1u);
+    uint8_t *pixels = p->out;
+    uint8_t *const end = block + (size_t)p->blocks_across * block_bytes;
+    for (; block != end; block += block_bytes, pixels += size) {
+        int16_t *kept = (int16_t *)(void *)(block + coefficients_offset);
+        uint32_t flags = 0;
+        int32_t dc = kept[0];
+        kept[0] = 0;
+        if (have_aside) {
+            dc = (int16_t)(uint16_t)((uint16_t)dc | (uint16_t)kept[aside]);
+            kept[aside] = 0;
+        }
+        dc *= dc_quant;
+        if ((uint32_t)(dc + 1024) > 2048u) {
+            flags = JPEG_FLAG_BIG;
+            dc = dc < -2048 ? -2048 : dc > 2048 ? 2048 : dc;
+        }
+        coefficients[0] = dc;
+        if (have_mask) {
+            /* The AC terms the mask says are nonzero, kept ones only (all nonzero: the
+             * decoders store none that is 0). */
+            uint64_t *mask = (uint64_t *)(void *)block;
+            uint64_t nonzero = *mask;
+            /* Cleared as two words: as *mask = 0 GCC RV32 set two registers to 0 first. */
+            ((prog_mask_half *)mask)[0] = 0;
+            ((prog_mask_half *)mask)[1] = 0;
+            jpeg_prog_word low = jpeg_prog_word_of(nonzero, 0) & kept_low;
+            jpeg_prog_word high =
+                JPEG_PROG_WORDS == 1 ? 0 : jpeg_prog_word_of(nonzero, 1) & kept_high;
+            if ((low | high) != 0)
+                flags |= emit_ac(low, high, scale_log2, emit, (const uint8_t *)kept,
+                                 (uint8_t *)coefficients);
+        }
+        ink_jpeg_idct_block(coefficients, block_log2, flags, pixels, stride);
+    }
+}
+
+/* The cases of emit_row, each its own function: on RV32 an unrolled one is a few KB, and apart
+ * each stays within a branch's reach (+-4 KB) of its fallback to emit_word. */
+#define EMIT_ROW_CASE(name, scale_log2, have_mask, have_aside)                                    \
+    static __attribute__((noinline)) void name(const jpeg_prog *p, int32_t *coefficients,         \
+                                               uint8_t *block, size_t aside)                      \
+    {                                                                                             \
+        emit_row(p, coefficients, block, scale_log2, have_mask, have_aside, aside);               \
+    }
+EMIT_ROW_CASE(emit_row_dc, 3, false, aside != 0)
+EMIT_ROW_CASE(emit_row_1, 0, true, aside != 0)
+EMIT_ROW_CASE(emit_row_2, 1, true, aside != 0)
+EMIT_ROW_CASE(emit_row_4_aside, 2, true, true)
+EMIT_ROW_CASE(emit_row_4, 2, true, false)
+
+ink_error ink_jpeg_prog_emit_band(jpeg_prog *p, jpeg_state *state, uint32_t band)
+{
+    int32_t *coefficients = state->coefficients;
+    const uint32_t size = 1u << p->block_log2;
+    /* An MCU row is aside_slots + 1 = vmax one-row bands. */
+    const uint32_t below = band % (p->aside_slots + 1u);
+    const size_t aside = below == 0 ? 0u : p->first_aside + below - 1u;
+    memset(coefficients, 0, 64 * sizeof *coefficients);
+    for (uint32_t row = 0; row < p->band_rows && p->rows_done < p->out_height; row++) {
+        if (band * p->band_rows + row >= p->total_rows)
+            break;
+        uint8_t *block = block_at(p, 0, row);
+        if (!p->have_mask)
+            emit_row_dc(p, coefficients, block, aside);
+        else if (p->block_log2 == 3)
+            emit_row_1(p, coefficients, block, aside);
+        else if (p->block_log2 == 2)
+            emit_row_2(p, coefficients, block, aside);
+        else if (aside != 0)
+            emit_row_4_aside(p, coefficients, block, aside);
+        else
+            emit_row_4(p, coefficients, block, aside);
+        uint32_t count = p->out_height - p->rows_done;
+        if (count > size)
+            count = size;
+        for (uint32_t r = 0; r < count; r++) {
+            ink_error error = p->sink->row(p->sink->user, p->out + (size_t)r * p->out_stride);
+            if (error != INK_OK)
+                return error;
+        }
+        p->rows_done += count;
+    }
+    return INK_OK;
+}
