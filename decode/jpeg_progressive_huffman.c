@@ -27,6 +27,13 @@
 
 #include "decode/jpeg_progressive.h"
 
+/* RV32 (GCC): the register allocator in one region for the whole function, as in
+ * jpeg_huffman.c: by default it allocates loop by loop, and the block and symbol loops met with
+ * their values in different registers, moved and spilled between them. */
+#if defined(__riscv) && defined(__GNUC__) && !defined(__clang__)
+#pragma GCC optimize("ira-region=one")
+#endif
+
 const uint8_t jpeg_prog_bit_index[32] = {0,  1,  28, 2,  29, 14, 24, 3,  30, 22, 20,
                                          15, 25, 17, 4,  8,  31, 27, 13, 23, 21, 19,
                                          16, 7,  26, 12, 18, 6,  11, 5,  10, 9};
@@ -119,14 +126,17 @@ static inline int16_t clamp_ac_first(int32_t value)
 
 /* The reader in locals: the bit buffer (right-aligned, `count` unread bits) and the input
  * pointers. Plain bytes are taken inline; FF 00 un-stuffing, markers and the end of the input
- * buffer go to ink_jpeg_bits_fill (which feeds counted zeros past the data). Past a marker the
- * inline refill sees an empty buffer (end = next). PEEK(0) is never used. */
+ * buffer go to ink_jpeg_bits_fill (which feeds counted zeros past the data). The inline refill
+ * reads up to `limit`, kept as an address as in jpeg_huffman.c: the input's end (past a marker:
+ * the position, so that it sees an empty buffer) minus LIMIT_BIAS, on RV32 the address of the
+ * last byte, so that "two more bytes" is one compare. PEEK(0) is never used. */
+#define LIMIT_BIAS (JPEG_BITS_WIDE ? 0u : 1u)
 #define LOAD()                                                                                    \
     do {                                                                                          \
         buffer = bits->buffer;                                                                    \
         count = bits->count;                                                                      \
         next = input->next;                                                                       \
-        end = bits->marker != 0 ? next : input->end;                                              \
+        limit = (uintptr_t)(bits->marker != 0 ? next : input->end) - LIMIT_BIAS;                 \
     } while (0)
 #define SAVE()                                                                                    \
     do {                                                                                          \
@@ -139,22 +149,32 @@ static inline int16_t clamp_ac_first(int32_t value)
     jpeg_input *input = &state->input;                                                            \
     jpeg_bitbuf buffer;                                                                           \
     int32_t count;                                                                                \
-    const uint8_t *next, *end;                                                                    \
+    const uint8_t *next;                                                                          \
+    uintptr_t limit;                                                                              \
     LOAD()
 #define PEEK(n) ((uint32_t)(buffer >> (count - (int32_t)(n))) & ((1u << (n)) - 1u))
+/* The lookahead entry of the next JPEG_FAST_BITS bits (count > JPEG_FAST_BITS): the bits taken
+ * one higher as the entry's byte offset (shift, and, add, load; no scaling of the index). */
+#define LOOKAHEAD(fast)                                                                           \
+    (*(const uint16_t *)(const void *)((const uint8_t *)(fast) +                                  \
+                                       ((uint32_t)(buffer >> (count - (int32_t)JPEG_FAST_BITS -  \
+                                                              1)) &                              \
+                                        (((1u << JPEG_FAST_BITS) - 1u) << 1))))
 /* At least n bits (n <= 32 on the host, <= 17 on RV32): a wide load on the host, two plain bytes
  * on RV32, else a byte at a time, and ink_jpeg_bits_fill for the rest. */
 #define ENSURE(n)                                                                                 \
     do {                                                                                          \
         if (count < (int32_t)(n)) {                                                               \
-            if (!JPEG_BITS_WIDE && end - next >= 2 && next[0] != 0xFF && next[1] != 0xFF) {       \
+            if (!JPEG_BITS_WIDE && (uintptr_t)next < limit && next[0] != 0xFF &&                 \
+                next[1] != 0xFF) {                                                                \
                 buffer = (buffer << 16) | (uint32_t)next[0] << 8 | next[1];                       \
                 count += 16;                                                                      \
                 next += 2;                                                                        \
-            } else if (JPEG_BITS_WIDE && end - next >= 8 &&                                     \
+            } else if (JPEG_BITS_WIDE && limit - (uintptr_t)next >= 8u &&                        \
                        ink_jpeg_refill_wide(&buffer, &count, 0, &next)) {                         \
             } else {                                                                              \
-                while (count <= JPEG_BITBUF_BITS - 8 && next < end && *next != 0xFF) {            \
+                while (count <= JPEG_BITBUF_BITS - 8 &&                                           \
+                       (uintptr_t)next < limit + LIMIT_BIAS && *next != 0xFF) {                   \
                     buffer = (buffer << 8) | *next++;                                             \
                     count += 8;                                                                   \
                 }                                                                                 \
@@ -192,7 +212,7 @@ static inline int16_t clamp_ac_first(int32_t value)
 /* A DC difference (DC form lookahead: a short code and its value bits in one entry). */
 #define DC_DIFFERENCE(table, diff)                                                                \
     do {                                                                                          \
-        uint32_t dc_entry_ = (table)->fast[PEEK(JPEG_FAST_BITS)];                                 \
+        uint32_t dc_entry_ = LOOKAHEAD((table)->fast);                                 \
         if (dc_entry_ & JPEG_PROG_FAST_VALUE) {                                                   \
             count -= (int32_t)(dc_entry_ & 15u);                                                  \
             diff = (int32_t)(dc_entry_ >> 9) - JPEG_PROG_FAST_VALUE_BIAS;                         \
@@ -356,8 +376,69 @@ static inline uint64_t position_bit(unsigned k)
     return (uint64_t)high << 32 | low;
 }
 
+/* The bit of position k in its word of a block's mask, k in the word from `base` (0, or 32 on
+ * RV32): on a host from position_bits (a load and an OR beat a shift by a count in a register);
+ * on RV32 one shift of a 1, which takes k modulo 32. */
+#define WORD_BIT(k) (JPEG_PROG_WORDS == 1 ? (jpeg_prog_word)position_bits[(k)]                   \
+                                          : (jpeg_prog_word)1 << ((k) & (JPEG_PROG_WORD_BITS - 1u)))
+
+/* The symbols of an AC first block while k is in the word `word` (positions up to `bound`):
+ * stores each coefficient and sets its bit; an end of band goes to `block_end` (eob set), a run
+ * that leaves the word to `beyond` with k and the coefficient's unscaled `value` pending. */
+#define AC_FIRST_SYMBOLS(word, bound, beyond)                                                     \
+    for (; k <= (bound); k++) {                                                                   \
+        /* On the host the lookahead's bits only (a code and value bits it covers are no          \
+         * longer): the 64-bit refill then takes more bytes at a time. RV32 refills two bytes     \
+         * at a time whatever the count, and needs no second test for a long code. */             \
+        ENSURE(JPEG_BITS_WIDE ? JPEG_FAST_BITS + 1u : SYMBOL_BITS);                               \
+        uint32_t entry = LOOKAHEAD(first_table.fast);                                             \
+        if (entry & JPEG_PROG_FAST_VALUE) {                                                       \
+            /* The common case: a short code and its value bits in one lookahead entry. */        \
+            count -= (int32_t)(entry & 15u);                                                      \
+            k += (entry >> 5) & 15u;                                                              \
+            value = (int32_t)(entry >> 9) - JPEG_PROG_FAST_VALUE_BIAS;                            \
+            if (k > (bound))                                                                      \
+                goto beyond;                                                                      \
+            word |= WORD_BIT(k);                                                                  \
+            unsigned slot = keep[k];                                                              \
+            if (slot != spare) {                                                                  \
+                value *= p1;                                                                      \
+                coefficients[slot] = clamp_short ? clamp_ac_first(value) : (int16_t)value;        \
+            }                                                                                     \
+            continue;                                                                             \
+        }                                                                                         \
+        if (JPEG_BITS_WIDE)                                                                       \
+            ENSURE(SYMBOL_BITS);                                                                  \
+        DECODE(&first_table, entry, symbol);                                                      \
+        unsigned zeros = symbol >> 4, size = symbol & 15u;                                        \
+        if (size == 0) {                                                                          \
+            if (zeros == 15) {                                                                    \
+                k += 15;                                                                          \
+                continue;                                                                         \
+            }                                                                                     \
+            eob = 1u << zeros;                                                                    \
+            if (zeros != 0) {                                                                     \
+                RECEIVE(zeros, raw);                                                              \
+                eob += raw;                                                                       \
+            }                                                                                     \
+            goto block_end;                                                                       \
+        }                                                                                         \
+        RECEIVE(size, raw);                                                                       \
+        value = extend(raw, size);                                                                \
+        k += zeros;                                                                               \
+        if (k > (bound))                                                                          \
+            goto beyond;                                                                          \
+        word |= WORD_BIT(k);                                                                      \
+        unsigned slot = keep[k];                                                                  \
+        if (slot != spare) /* the value of a coefficient not kept is not even computed */         \
+            coefficients[slot] = clamp_ac_first(value * p1);                                      \
+    }
+
 /* The AC first block loop, with `clamp_short` constant: whether values from the lookahead
- * (|value| <= 63) need the clamp once shifted by Al, true only for Al > 8. */
+ * (|value| <= 63) need the clamp once shifted by Al, true only for Al > 8. On RV32 a block's
+ * positions go in two loops, those of the mask's low word then of its high word, so that a
+ * mask bit is one shift in a word (a run that crosses from one to the other is finished
+ * between them). */
 static inline __attribute__((always_inline)) ink_error
 ac_first_blocks(jpeg_state *state, const jpeg_entropy_table *ac,
                 const jpeg_prog_block_params *params, uint32_t *eobrun, const jpeg_prog_run *run,
@@ -368,10 +449,14 @@ ac_first_blocks(jpeg_state *state, const jpeg_entropy_table *ac,
     const int32_t p1 = 1 << al;
     const uint8_t *keep = params->keep_slot;
     const unsigned spare = params->spare_slot;
+    /* The last position of the first word (of the only one on a host). */
+    const unsigned low_bound = se < JPEG_PROG_WORD_BITS ? se : JPEG_PROG_WORD_BITS - 1u;
     const jpeg_entropy_table first_table = *ac; /* in locals: no reload after a store */
     uint32_t eob = *eobrun, left = run->count, symbol, raw;
     uint8_t *block = run->block;
-    uint64_t nonzero = 0;
+    jpeg_prog_word low = 0, high = 0;
+    unsigned k = 0;
+    int32_t value;
     while (left > 0) {
         if (eob > 0) {
             /* Blocks inside an end-of-band run have nothing in this band of positions. */
@@ -382,70 +467,43 @@ ac_first_blocks(jpeg_state *state, const jpeg_entropy_table *ac,
             continue;
         }
         int16_t *coefficients = coefficients_of(params, block);
-        nonzero = *mask_of(block);
-        for (unsigned k = ss; k <= se; k++) {
-            /* On the host the lookahead's bits only (a code and value bits it covers are no
-             * longer): the 64-bit refill then takes more bytes at a time. RV32 refills two
-             * bytes at a time whatever the count, and needs no second test for a long code. */
-            ENSURE(JPEG_BITS_WIDE ? JPEG_FAST_BITS : SYMBOL_BITS);
-            uint32_t entry = first_table.fast[PEEK(JPEG_FAST_BITS)];
-            if (entry & JPEG_PROG_FAST_VALUE) {
-                /* The common case: a short code and its value bits in one lookahead entry. */
-                count -= (int32_t)(entry & 15u);
-                k += (entry >> 5) & 15u;
-                if (k > se)
+        uint64_t nonzero = *mask_of(block);
+        low = jpeg_prog_word_of(nonzero, 0);
+        high = JPEG_PROG_WORDS == 1 ? 0 : jpeg_prog_word_of(nonzero, JPEG_PROG_WORDS - 1u);
+        k = ss;
+        AC_FIRST_SYMBOLS(low, low_bound, low_beyond)
+        if (JPEG_PROG_WORDS == 2) {
+            if (0) {
+            low_beyond:
+                if (JPEG_PROG_WORDS == 1 || k > se)
                     goto past_end;
-                nonzero |= position_bit(k);
+                high |= WORD_BIT(k);
                 unsigned slot = keep[k];
-                if (slot != spare) {
-                    int32_t value = ((int32_t)(entry >> 9) - JPEG_PROG_FAST_VALUE_BIAS) * p1;
-                    coefficients[slot] = clamp_short ? clamp_ac_first(value) : (int16_t)value;
-                }
-                continue;
+                if (slot != spare)
+                    coefficients[slot] = clamp_ac_first(value * p1);
+                k++;
             }
-            if (JPEG_BITS_WIDE)
-                ENSURE(SYMBOL_BITS);
-            DECODE(&first_table, entry, symbol);
-            unsigned zeros = symbol >> 4, size = symbol & 15u;
-            if (size == 0) {
-                if (zeros == 15) {
-                    k += 15;
-                    continue;
-                }
-                eob = 1u << zeros;
-                if (zeros != 0) {
-                    RECEIVE(zeros, raw);
-                    eob += raw;
-                }
-                eob--; /* this block ends the first block of the run */
-                break;
-            }
-            k += zeros;
-            if (k > se) {
-            past_end:
-                SAVE();
-                *mask_of(block) = nonzero;
-                return ink_error_set(info, INK_ERR_BAD_DATA,
-                                     "JPEG progressive AC coefficient at position %u past the "
-                                     "scan's end %u",
-                                     k, se);
-            }
-            RECEIVE(size, raw);
-            nonzero |= position_bit(k);
-            unsigned slot = keep[k];
-            if (slot != spare) /* the value of a coefficient not kept is not even computed */
-                coefficients[slot] = clamp_ac_first(extend(raw, size) * p1);
+            AC_FIRST_SYMBOLS(high, se, past_end)
         }
-        *mask_of(block) = nonzero;
+        eob = 1; /* (no end of band: the block ends at Se) */
+    block_end:
+        eob--; /* this block ends the first block of the run */
+        *mask_of(block) = jpeg_prog_word_to(low, 0) | jpeg_prog_word_to(high, 1);
         block += run->stride;
         left--;
     }
     SAVE();
     *eobrun = eob;
     return INK_OK;
+past_end:
+    SAVE();
+    *mask_of(block) = jpeg_prog_word_to(low, 0) | jpeg_prog_word_to(high, 1);
+    return ink_error_set(info, INK_ERR_BAD_DATA,
+                         "JPEG progressive AC coefficient at position %u past the scan's end %u",
+                         k, se);
 bad_code:
     SAVE();
-    *mask_of(block) = nonzero;
+    *mask_of(block) = jpeg_prog_word_to(low, 0) | jpeg_prog_word_to(high, 1);
     *eobrun = eob;
     return bad_code_error(bits, info);
 }
@@ -575,7 +633,7 @@ ink_error ink_jpeg_prog_ac_refine_run(jpeg_state *state, const jpeg_entropy_tabl
                 }
                 /* A code (16) and its sign bit (1) without another fill. */
                 ENSURE(17);
-                uint32_t entry = refine_table.fast[PEEK(JPEG_FAST_BITS)];
+                uint32_t entry = LOOKAHEAD(refine_table.fast);
                 if (entry & JPEG_PROG_FAST_SIGNED) {
                     /* The common case: a new coefficient, its sign in the same lookahead. */
                     count -= (int32_t)(entry & 15u);
@@ -624,7 +682,7 @@ ink_error ink_jpeg_prog_ac_refine_run(jpeg_state *state, const jpeg_entropy_tabl
              * and no correction bits come, as in an AC first scan. */
             for (;;) {
                 ENSURE(17);
-                uint32_t entry = refine_table.fast[PEEK(JPEG_FAST_BITS)];
+                uint32_t entry = LOOKAHEAD(refine_table.fast);
                 if (entry & JPEG_PROG_FAST_SIGNED) {
                     count -= (int32_t)(entry & 15u);
                     k += entry >> 12;
