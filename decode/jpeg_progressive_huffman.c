@@ -251,6 +251,24 @@ static inline uint64_t *mask_of(uint8_t *block)
     return (uint64_t *)(void *)block;
 }
 
+/* Word w of a block's mask in memory (w = 1: the high half; the 64-bit mask is stored little
+ * endian, as on RV32 and x86), read and written by memcpy: no aliasing of the uint64_t. */
+#if defined(__BYTE_ORDER__)
+_Static_assert(JPEG_PROG_WORDS == 1 || __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
+               "the mask's 32-bit words in memory assume a little-endian machine");
+#endif
+static inline jpeg_prog_word mask_word(const uint8_t *block, unsigned w)
+{
+    jpeg_prog_word word;
+    memcpy(&word, (const uint8_t *)__builtin_assume_aligned(block, 8) + w * sizeof word,
+           sizeof word);
+    return word;
+}
+static inline void set_mask_word(uint8_t *block, unsigned w, jpeg_prog_word word)
+{
+    memcpy((uint8_t *)__builtin_assume_aligned(block, 8) + w * sizeof word, &word, sizeof word);
+}
+
 ink_error ink_jpeg_prog_dc_first_run(jpeg_state *state, const jpeg_entropy_table *dc,
                                      const jpeg_prog_block_params *params, int32_t *predictor,
                                      const jpeg_prog_run *run, ink_error_info *info)
@@ -383,9 +401,9 @@ static inline uint64_t position_bit(unsigned k)
                                           : (jpeg_prog_word)1 << ((k) & (JPEG_PROG_WORD_BITS - 1u)))
 
 /* The symbols of an AC first block while k is in the word `word` (positions up to `bound`):
- * stores each coefficient and sets its bit; an end of band goes to `block_end` (eob set), a run
- * that leaves the word to `beyond` with k and the coefficient's unscaled `value` pending. */
-#define AC_FIRST_SYMBOLS(word, bound, beyond)                                                     \
+ * stores each coefficient and sets its bit; an end of band goes to `end` (eob set), a run that
+ * leaves the word to `beyond` with k and the coefficient's unscaled `value` pending. */
+#define AC_FIRST_SYMBOLS(word, bound, beyond, end)                                                   \
     for (; k <= (bound); k++) {                                                                   \
         /* On the host the lookahead's bits only (a code and value bits it covers are no          \
          * longer): the 64-bit refill then takes more bytes at a time. RV32 refills two bytes     \
@@ -421,7 +439,7 @@ static inline uint64_t position_bit(unsigned k)
                 RECEIVE(zeros, raw);                                                              \
                 eob += raw;                                                                       \
             }                                                                                     \
-            goto block_end;                                                                       \
+            goto end;                                                                             \
         }                                                                                         \
         RECEIVE(size, raw);                                                                       \
         value = extend(raw, size);                                                                \
@@ -454,7 +472,6 @@ ac_first_blocks(jpeg_state *state, const jpeg_entropy_table *ac,
     const jpeg_entropy_table first_table = *ac; /* in locals: no reload after a store */
     uint32_t eob = *eobrun, left = run->count, symbol, raw;
     uint8_t *block = run->block;
-    jpeg_prog_word low = 0, high = 0;
     unsigned k = 0;
     int32_t value;
     while (left > 0) {
@@ -467,43 +484,49 @@ ac_first_blocks(jpeg_state *state, const jpeg_entropy_table *ac,
             continue;
         }
         int16_t *coefficients = coefficients_of(params, block);
-        uint64_t nonzero = *mask_of(block);
-        low = jpeg_prog_word_of(nonzero, 0);
-        high = JPEG_PROG_WORDS == 1 ? 0 : jpeg_prog_word_of(nonzero, JPEG_PROG_WORDS - 1u);
+        /* One word of the mask at a time in a register (on RV32 the low one, then the high
+         * one: each is stored back when its loop is done). */
+        jpeg_prog_word word = mask_word(block, 0);
         k = ss;
-        AC_FIRST_SYMBOLS(low, low_bound, low_beyond)
+        AC_FIRST_SYMBOLS(word, low_bound, low_beyond, low_end)
         if (JPEG_PROG_WORDS == 2) {
+            set_mask_word(block, 0, word);
+            word = mask_word(block, JPEG_PROG_WORDS - 1u);
             if (0) {
             low_beyond:
                 if (JPEG_PROG_WORDS == 1 || k > se)
                     goto past_end;
-                high |= WORD_BIT(k);
+                set_mask_word(block, 0, word);
+                word = mask_word(block, JPEG_PROG_WORDS - 1u) | WORD_BIT(k);
                 unsigned slot = keep[k];
                 if (slot != spare)
                     coefficients[slot] = clamp_ac_first(value * p1);
                 k++;
             }
-            AC_FIRST_SYMBOLS(high, se, past_end)
+            AC_FIRST_SYMBOLS(word, se, past_end, high_end)
+            eob = 1; /* (no end of band: the block ends at Se) */
+        high_end:
+            set_mask_word(block, JPEG_PROG_WORDS - 1u, word);
+            goto block_end;
         }
         eob = 1; /* (no end of band: the block ends at Se) */
+    low_end:
+        set_mask_word(block, 0, word);
     block_end:
         eob--; /* this block ends the first block of the run */
-        *mask_of(block) = jpeg_prog_word_to(low, 0) | jpeg_prog_word_to(high, 1);
         block += run->stride;
         left--;
     }
     SAVE();
     *eobrun = eob;
     return INK_OK;
-past_end:
+past_end: /* (the block's mask is left as it was: the band is abandoned) */
     SAVE();
-    *mask_of(block) = jpeg_prog_word_to(low, 0) | jpeg_prog_word_to(high, 1);
     return ink_error_set(info, INK_ERR_BAD_DATA,
                          "JPEG progressive AC coefficient at position %u past the scan's end %u",
                          k, se);
 bad_code:
     SAVE();
-    *mask_of(block) = jpeg_prog_word_to(low, 0) | jpeg_prog_word_to(high, 1);
     *eobrun = eob;
     return bad_code_error(bits, info);
 }
