@@ -620,28 +620,29 @@ ink_error ink_jpeg_prog_ac_refine_run(jpeg_state *state, const jpeg_entropy_tabl
                            ~(((uint64_t)1 << ss) - 1u);
     uint32_t eob = *eobrun, symbol, raw;
     uint8_t *block = run->block;
-    uint64_t nonzero = 0;
     for (uint32_t i = 0; i < run->count; i++, block += run->stride) {
         int16_t *coefficients = coefficients_of(params, block);
-        nonzero = *mask_of(block);
         /* A symbol whose run goes on into the next word: what is left of its run, its value. */
         bool pending = false;
         unsigned zeros = 0, k;
         int32_t value = 0;
         /* (RV32: the history of the second word, for the test below while in the first) */
         const jpeg_prog_word later_history =
-            JPEG_PROG_WORDS == 1 ? 0 : jpeg_prog_word_of(nonzero & range, JPEG_PROG_WORDS - 1u);
+            JPEG_PROG_WORDS == 1 ? 0
+                                 : mask_word(block, JPEG_PROG_WORDS - 1u) &
+                                       jpeg_prog_word_of(range, JPEG_PROG_WORDS - 1u);
 #pragma GCC unroll 2
         for (unsigned w = 0; w < JPEG_PROG_WORDS; w++) {
             const uint8_t *keep_word = keep_by_bit + w * JPEG_PROG_WORD_BITS;
-            jpeg_prog_word history = jpeg_prog_word_of(nonzero & range, w); /* not passed yet */
+            const jpeg_prog_word range_word = jpeg_prog_word_of(range, w);
+            jpeg_prog_word history = mask_word(block, w) & range_word; /* not passed yet */
             if (eob > 0) {
                 /* Inside an end-of-band run only the positions with history get a bit. */
                 CORRECT_ALL(history, keep_word);
                 continue;
             }
             /* Zero history, not passed yet; the new coefficients of this word. */
-            jpeg_prog_word fresh = jpeg_prog_word_of(~nonzero & range, w), placed = 0;
+            jpeg_prog_word fresh = ~mask_word(block, w) & range_word, placed = 0;
             if (pending) {
                 pending = false;
                 RUN_AND_PLACE(value != 0);
@@ -649,7 +650,7 @@ ink_error ink_jpeg_prog_ac_refine_run(jpeg_state *state, const jpeg_entropy_tabl
             while ((fresh | history) != 0) {
                 if (history == 0 && (w + 1u == JPEG_PROG_WORDS || later_history == 0)) {
                     /* No history left in the block: on by position (below). */
-                    nonzero |= jpeg_prog_word_to(placed, w);
+                    set_mask_word(block, w, mask_word(block, w) | placed);
                     k = w * JPEG_PROG_WORD_BITS +
                         jpeg_prog_position_of(jpeg_prog_lowest_at(fresh));
                     goto by_position;
@@ -670,8 +671,7 @@ ink_error ink_jpeg_prog_ac_refine_run(jpeg_state *state, const jpeg_entropy_tabl
                         count--;
                         value = (buffer >> count) & 1u ? p1 : minus_p1;
                     } else if (size != 0) {
-                        SAVE();
-                        *mask_of(block) = nonzero;
+                        SAVE(); /* (the block's mask as it is: the band is abandoned) */
                         return ink_error_set(info, INK_ERR_BAD_DATA,
                                              "JPEG AC refinement with a coefficient of size %u",
                                              size);
@@ -696,13 +696,14 @@ ink_error ink_jpeg_prog_ac_refine_run(jpeg_state *state, const jpeg_entropy_tabl
                 RUN_AND_PLACE(JPEG_PROG_WORDS == 1 || value != 0);
             }
         word_end:
-            nonzero |= jpeg_prog_word_to(placed, w);
+            set_mask_word(block, w, mask_word(block, w) | placed);
         }
         if (0) {
         by_position:
             /* Every position from k to Se is without history (the common end of a block, and
              * all of it in blocks the first scans left empty there): a symbol's run is k += r
              * and no correction bits come, as in an AC first scan. */
+            uint64_t nonzero = *mask_of(block);
             for (;;) {
                 ENSURE(17);
                 uint32_t entry = LOOKAHEAD(refine_table.fast);
@@ -719,8 +720,7 @@ ink_error ink_jpeg_prog_ac_refine_run(jpeg_state *state, const jpeg_entropy_tabl
                         value = (buffer >> count) & 1u ? p1 : minus_p1;
                         k += zeros;
                     } else if (size != 0) {
-                        SAVE();
-                        *mask_of(block) = nonzero;
+                        SAVE(); /* (the block's mask as it is: the band is abandoned) */
                         return ink_error_set(info, INK_ERR_BAD_DATA,
                                              "JPEG AC refinement with a coefficient of size %u",
                                              size);
@@ -747,24 +747,22 @@ ink_error ink_jpeg_prog_ac_refine_run(jpeg_state *state, const jpeg_entropy_tabl
                 if (++k > se)
                     break;
             }
+            *mask_of(block) = nonzero;
         }
         if (pending && value != 0) {
             SAVE();
-            *mask_of(block) = nonzero;
             return ink_error_set(info, INK_ERR_BAD_DATA,
                                  "JPEG AC refinement places a coefficient past the scan's end %u",
                                  se);
         } /* (a run of 16 zeros past the end is ignored) */
         if (eob > 0)
             eob--;
-        *mask_of(block) = nonzero;
     }
     SAVE();
     *eobrun = eob;
     return INK_OK;
 bad_code:
     SAVE();
-    *mask_of(block) = nonzero;
     *eobrun = eob;
     return bad_code_error(bits, info);
 }
