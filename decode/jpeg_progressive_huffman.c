@@ -403,7 +403,7 @@ static inline uint64_t position_bit(unsigned k)
 /* The symbols of an AC first block while k is in the word `word` (positions up to `bound`):
  * stores each coefficient and sets its bit; an end of band goes to `end` (eob set), a run that
  * leaves the word to `beyond` with k and the coefficient's unscaled `value` pending. */
-#define AC_FIRST_SYMBOLS(word, bound, beyond, end)                                                   \
+#define AC_FIRST_SYMBOLS(word, bound, beyond, end)                                                 \
     for (; k <= (bound); k++) {                                                                   \
         /* On the host the lookahead's bits only (a code and value bits it covers are no          \
          * longer): the 64-bit refill then takes more bytes at a time. RV32 refills two bytes     \
@@ -595,6 +595,47 @@ static inline void correct(int16_t *coefficients, unsigned slot, unsigned spare,
         }                                                                                         \
     } while (0)
 
+/* The symbols of a refinement block by position (no history left from k on) while k is in the
+ * word `word` (positions up to `bound`); an end of band goes to `end` (eob set), a run that
+ * leaves the word to `beyond` with k and the new coefficient's `value` pending. */
+#define REFINE_BY_POSITION(word, bound, beyond, end)                                              \
+    for (; k <= (bound); k++) {                                                                   \
+        ENSURE(17);                                                                               \
+        uint32_t entry = LOOKAHEAD(refine_table.fast);                                            \
+        if (entry & JPEG_PROG_FAST_SIGNED) {                                                      \
+            count -= (int32_t)(entry & 15u);                                                      \
+            k += entry >> 12;                                                                     \
+            value = entry & JPEG_PROG_FAST_POSITIVE ? p1 : minus_p1;                              \
+        } else {                                                                                  \
+            DECODE(&refine_table, entry, symbol);                                                 \
+            zeros = symbol >> 4;                                                                  \
+            unsigned size = symbol & 15u;                                                         \
+            if (size == 1) {                                                                      \
+                count--;                                                                          \
+                value = (buffer >> count) & 1u ? p1 : minus_p1;                                   \
+                k += zeros;                                                                       \
+            } else if (size != 0) {                                                               \
+                SAVE(); /* (the block's mask as it is: the band is abandoned) */                  \
+                return ink_error_set(info, INK_ERR_BAD_DATA,                                      \
+                                     "JPEG AC refinement with a coefficient of size %u", size);   \
+            } else if (zeros != 15) {                                                             \
+                eob = 1u << zeros; /* end of band: this block is the run's first */               \
+                if (zeros != 0) {                                                                 \
+                    RECEIVE(zeros, raw);                                                          \
+                    eob += raw;                                                                   \
+                }                                                                                 \
+                goto end;                                                                         \
+            } else {                                                                              \
+                k += 15; /* 16 zeros (past the end: ignored) */                                   \
+                continue;                                                                         \
+            }                                                                                     \
+        }                                                                                         \
+        if (k > (bound))                                                                          \
+            goto beyond;                                                                          \
+        word |= WORD_BIT(k);                                                                      \
+        coefficients[keep[k]] = (int16_t)value;                                                   \
+    }
+
 /* AC refinement (T.81 G.1.2.3) without a walk over positions: a block's positions Ss..Se are two
  * masks, those with history (`history`, each gets one correction bit when passed) and those
  * without (`fresh`), taken a word at a time. A symbol's run of r zero-history positions ends at
@@ -618,6 +659,8 @@ ink_error ink_jpeg_prog_ac_refine_run(jpeg_state *state, const jpeg_entropy_tabl
     /* The positions this scan refines: Ss..Se. */
     const uint64_t range = (se == 63 ? ~(uint64_t)0 : ((uint64_t)1 << (se + 1u)) - 1u) &
                            ~(((uint64_t)1 << ss) - 1u);
+    /* The last position of the mask's first word (RV32) */
+    const unsigned low_bound = se < JPEG_PROG_WORD_BITS ? se : JPEG_PROG_WORD_BITS - 1u;
     uint32_t eob = *eobrun, symbol, raw;
     uint8_t *block = run->block;
     for (uint32_t i = 0; i < run->count; i++, block += run->stride) {
@@ -703,51 +746,80 @@ ink_error ink_jpeg_prog_ac_refine_run(jpeg_state *state, const jpeg_entropy_tabl
             /* Every position from k to Se is without history (the common end of a block, and
              * all of it in blocks the first scans left empty there): a symbol's run is k += r
              * and no correction bits come, as in an AC first scan. */
-            uint64_t nonzero = *mask_of(block);
-            for (;;) {
-                ENSURE(17);
-                uint32_t entry = LOOKAHEAD(refine_table.fast);
-                if (entry & JPEG_PROG_FAST_SIGNED) {
-                    count -= (int32_t)(entry & 15u);
-                    k += entry >> 12;
-                    value = entry & JPEG_PROG_FAST_POSITIVE ? p1 : minus_p1;
-                } else {
-                    DECODE(&refine_table, entry, symbol);
-                    zeros = symbol >> 4;
-                    unsigned size = symbol & 15u;
-                    if (size == 1) {
-                        count--;
-                        value = (buffer >> count) & 1u ? p1 : minus_p1;
-                        k += zeros;
-                    } else if (size != 0) {
-                        SAVE(); /* (the block's mask as it is: the band is abandoned) */
-                        return ink_error_set(info, INK_ERR_BAD_DATA,
-                                             "JPEG AC refinement with a coefficient of size %u",
-                                             size);
-                    } else if (zeros != 15) {
-                        eob = 1u << zeros; /* end of band: this block is the run's first */
-                        if (zeros != 0) {
-                            RECEIVE(zeros, raw);
-                            eob += raw;
-                        }
-                        break;
-                    } else {
-                        k += 16; /* 16 zeros (past the end: ignored) */
-                        if (k > se)
-                            break;
-                        continue;
-                    }
+            if (JPEG_PROG_WORDS == 2) {
+                /* RV32: in two loops, the mask's low word then its high word, one in a
+                 * register at a time (as in AC first). */
+                jpeg_prog_word word = mask_word(block, 0);
+                REFINE_BY_POSITION(word, low_bound, low_beyond, low_end)
+                set_mask_word(block, 0, word);
+                word = mask_word(block, JPEG_PROG_WORDS - 1u);
+                if (0) {
+                low_beyond:
+                    if (k > se)
+                        goto high_beyond;
+                    set_mask_word(block, 0, word);
+                    word = mask_word(block, JPEG_PROG_WORDS - 1u) | WORD_BIT(k);
+                    coefficients[keep[k]] = (int16_t)value;
+                    k++;
                 }
-                if (k > se) {
+                REFINE_BY_POSITION(word, se, high_beyond, high_end)
+                if (0) {
+                high_beyond:
                     pending = true; /* (reported below) */
-                    break;
                 }
-                nonzero |= position_bit(k);
-                coefficients[keep[k]] = (int16_t)value;
-                if (++k > se)
-                    break;
+            high_end:
+                set_mask_word(block, JPEG_PROG_WORDS - 1u, word);
+                if (0) {
+                low_end:
+                    set_mask_word(block, 0, word);
+                }
+            } else {
+                uint64_t nonzero = *mask_of(block);
+                for (;;) {
+                    ENSURE(17);
+                    uint32_t entry = LOOKAHEAD(refine_table.fast);
+                    if (entry & JPEG_PROG_FAST_SIGNED) {
+                        count -= (int32_t)(entry & 15u);
+                        k += entry >> 12;
+                        value = entry & JPEG_PROG_FAST_POSITIVE ? p1 : minus_p1;
+                    } else {
+                        DECODE(&refine_table, entry, symbol);
+                        zeros = symbol >> 4;
+                        unsigned size = symbol & 15u;
+                        if (size == 1) {
+                            count--;
+                            value = (buffer >> count) & 1u ? p1 : minus_p1;
+                            k += zeros;
+                        } else if (size != 0) {
+                            SAVE(); /* (the block's mask as it is: the band is abandoned) */
+                            return ink_error_set(info, INK_ERR_BAD_DATA,
+                                                 "JPEG AC refinement with a coefficient of size %u",
+                                                 size);
+                        } else if (zeros != 15) {
+                            eob = 1u << zeros; /* end of band: this block is the run's first */
+                            if (zeros != 0) {
+                                RECEIVE(zeros, raw);
+                                eob += raw;
+                            }
+                            break;
+                        } else {
+                            k += 16; /* 16 zeros (past the end: ignored) */
+                            if (k > se)
+                                break;
+                            continue;
+                        }
+                    }
+                    if (k > se) {
+                        pending = true; /* (reported below) */
+                        break;
+                    }
+                    nonzero |= position_bit(k);
+                    coefficients[keep[k]] = (int16_t)value;
+                    if (++k > se)
+                        break;
+                }
+                *mask_of(block) = nonzero;
             }
-            *mask_of(block) = nonzero;
         }
         if (pending && value != 0) {
             SAVE();
