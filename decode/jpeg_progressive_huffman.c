@@ -77,8 +77,7 @@ void ink_jpeg_prog_build_fast(const jpeg_huffman_table *table, jpeg_prog_fast_fo
                 uint32_t zeros = form == JPEG_PROG_FAST_DC ? 0u : symbol >> 4;
                 for (uint32_t raw = 0; raw < (1u << size); raw++) {
                     int32_t value = size != 0 ? extend(raw, size) : 0;
-                    uint32_t biased = (uint32_t)(value + JPEG_PROG_FAST_VALUE_BIAS);
-                    uint16_t entry = (uint16_t)((biased << 9) | (zeros << 5) |
+                    uint16_t entry = (uint16_t)(((uint32_t)value << 9) | (zeros << 5) |
                                                 JPEG_PROG_FAST_VALUE | (length + size));
                     for (uint32_t i = first + raw * span; i < first + (raw + 1u) * span; i++)
                         fast[i] = entry;
@@ -154,12 +153,15 @@ static inline int16_t clamp_ac_first(int32_t value)
     LOAD()
 #define PEEK(n) ((uint32_t)(buffer >> (count - (int32_t)(n))) & ((1u << (n)) - 1u))
 /* The lookahead entry of the next JPEG_FAST_BITS bits (count > JPEG_FAST_BITS): the bits taken
- * one higher as the entry's byte offset (shift, and, add, load; no scaling of the index). */
-#define LOOKAHEAD(fast)                                                                           \
-    (*(const uint16_t *)(const void *)((const uint8_t *)(fast) +                                  \
-                                       ((uint32_t)(buffer >> (count - (int32_t)JPEG_FAST_BITS -  \
-                                                              1)) &                              \
-                                        (((1u << JPEG_FAST_BITS) - 1u) << 1))))
+ * one higher as the entry's byte offset (shift, and, add, load; no scaling of the index). The
+ * forms with a value (FIRST, DC) are read sign-extended: the value in the entry's top 7 bits is
+ * then one arithmetic shift away. */
+#define LOOKAHEAD_AT(fast)                                                                        \
+    (const void *)((const uint8_t *)(fast) +                                                      \
+                   ((uint32_t)(buffer >> (count - (int32_t)JPEG_FAST_BITS - 1)) &                 \
+                    (((1u << JPEG_FAST_BITS) - 1u) << 1)))
+#define LOOKAHEAD(fast) (*(const uint16_t *)LOOKAHEAD_AT(fast))
+#define LOOKAHEAD_SIGNED(fast) ((uint32_t)(int32_t) * (const int16_t *)LOOKAHEAD_AT(fast))
 /* At least n bits (n <= 32 on the host, <= 17 on RV32): a wide load on the host, two plain bytes
  * on RV32, else a byte at a time, and ink_jpeg_bits_fill for the rest. */
 #define ENSURE(n)                                                                                 \
@@ -193,7 +195,7 @@ static inline int16_t clamp_ac_first(int32_t value)
         uint32_t entry_ = (entry);                                                                \
         if (entry_ != 0) {                                                                        \
             count -= (int32_t)(entry_ & 15u);                                                     \
-            symbol = entry_ >> 8;                                                                 \
+            symbol = (entry_ >> 8) & 0xFFu; /* (a VALUE form's entry is sign-extended) */         \
         } else {                                                                                  \
             int32_t slow_ = decode_slow((table)->canonical, buffer, count);                       \
             if (slow_ < 0)                                                                        \
@@ -212,10 +214,10 @@ static inline int16_t clamp_ac_first(int32_t value)
 /* A DC difference (DC form lookahead: a short code and its value bits in one entry). */
 #define DC_DIFFERENCE(table, diff)                                                                \
     do {                                                                                          \
-        uint32_t dc_entry_ = LOOKAHEAD((table)->fast);                                 \
+        uint32_t dc_entry_ = LOOKAHEAD_SIGNED((table)->fast);                                     \
         if (dc_entry_ & JPEG_PROG_FAST_VALUE) {                                                   \
             count -= (int32_t)(dc_entry_ & 15u);                                                  \
-            diff = (int32_t)(dc_entry_ >> 9) - JPEG_PROG_FAST_VALUE_BIAS;                         \
+            diff = (int32_t)dc_entry_ >> 9;                                                       \
         } else {                                                                                  \
             uint32_t size_, raw_;                                                                 \
             DECODE(table, dc_entry_, size_);                                                      \
@@ -409,12 +411,12 @@ static inline uint64_t position_bit(unsigned k)
          * longer): the 64-bit refill then takes more bytes at a time. RV32 refills two bytes     \
          * at a time whatever the count, and needs no second test for a long code. */             \
         ENSURE(JPEG_BITS_WIDE ? JPEG_FAST_BITS + 1u : SYMBOL_BITS);                               \
-        uint32_t entry = LOOKAHEAD(first_table.fast);                                             \
+        uint32_t entry = LOOKAHEAD_SIGNED(first_table.fast);                                      \
         if (entry & JPEG_PROG_FAST_VALUE) {                                                       \
             /* The common case: a short code and its value bits in one lookahead entry. */        \
             count -= (int32_t)(entry & 15u);                                                      \
             k += (entry >> 5) & 15u;                                                              \
-            value = (int32_t)(entry >> 9) - JPEG_PROG_FAST_VALUE_BIAS;                            \
+            value = (int32_t)entry >> 9;                                                          \
             if (k > (bound))                                                                      \
                 goto beyond;                                                                      \
             word |= WORD_BIT(k);                                                                  \
