@@ -161,7 +161,7 @@ static inline int16_t clamp_ac_first(int32_t value)
                    ((uint32_t)(buffer >> (count - (int32_t)JPEG_FAST_BITS - 1)) &                 \
                     (((1u << JPEG_FAST_BITS) - 1u) << 1)))
 #define LOOKAHEAD(fast) (*(const uint16_t *)LOOKAHEAD_AT(fast))
-#define LOOKAHEAD_SIGNED(fast) ((uint32_t)(int32_t) * (const int16_t *)LOOKAHEAD_AT(fast))
+#define LOOKAHEAD_SIGNED(fast) ((uint32_t)(int32_t)(*(const int16_t *)LOOKAHEAD_AT(fast)))
 /* At least n bits (n <= 32 on the host, <= 17 on RV32): a wide load on the host, two plain bytes
  * on RV32, else a byte at a time, and ink_jpeg_bits_fill for the rest. */
 #define ENSURE(n)                                                                                 \
