@@ -150,8 +150,9 @@ ink_error ink_jpeg_progressive_decode(jpeg_state *state, uint8_t *buffers, ink_a
 /* Lookahead table for `table`, JPEG_FAST_BITS wide, in the form the scan type decodes fastest:
  * - plain entries: (symbol << 8) | code length, 0 for a code longer than JPEG_FAST_BITS;
  * - FIRST (AC first scans): a code of a coefficient of size <= JPEG_PROG_FAST_VALUE_SIZE short
- *   enough to have its value bits inside the lookahead gives (value + JPEG_PROG_FAST_VALUE_BIAS)
- *   << 9 | run << 5 | JPEG_PROG_FAST_VALUE | (code + value length); others plain;
+ *   enough to have its value bits inside the lookahead gives value << 9 (two's complement in
+ *   the top 7 bits: read as int16_t, value = entry >> 9) | run << 5 | JPEG_PROG_FAST_VALUE |
+ *   (code + value length); others plain;
  * - DC (DC first scans): the same for a difference (size 0 too, run 0);
  * - REFINE (AC refinements): a code of a new coefficient (size 1) shorter than JPEG_FAST_BITS
  *   takes its sign bit along: (symbol << 8) | JPEG_PROG_FAST_SIGNED | (sign:
@@ -165,8 +166,7 @@ typedef enum jpeg_prog_fast_form {
 #define JPEG_PROG_FAST_SIGNED 0x10u
 #define JPEG_PROG_FAST_POSITIVE 0x20u
 #define JPEG_PROG_FAST_VALUE 0x10u
-#define JPEG_PROG_FAST_VALUE_SIZE 6u  /* values -63..63 */
-#define JPEG_PROG_FAST_VALUE_BIAS 64  /* stored in 7 bits */
+#define JPEG_PROG_FAST_VALUE_SIZE 6u  /* values -63..63, in 7 bits */
 void ink_jpeg_prog_build_fast(const jpeg_huffman_table *table, jpeg_prog_fast_form form,
                               uint16_t *fast);
 

@@ -27,6 +27,13 @@
 
 #include "decode/jpeg_progressive.h"
 
+/* RV32 (GCC): the register allocator in one region for the whole function, as in
+ * jpeg_huffman.c: by default it allocates loop by loop, and the block and symbol loops met with
+ * their values in different registers, moved and spilled between them. */
+#if defined(__riscv) && defined(__GNUC__) && !defined(__clang__)
+#pragma GCC optimize("ira-region=one")
+#endif
+
 const uint8_t jpeg_prog_bit_index[32] = {0,  1,  28, 2,  29, 14, 24, 3,  30, 22, 20,
                                          15, 25, 17, 4,  8,  31, 27, 13, 23, 21, 19,
                                          16, 7,  26, 12, 18, 6,  11, 5,  10, 9};
@@ -70,8 +77,7 @@ void ink_jpeg_prog_build_fast(const jpeg_huffman_table *table, jpeg_prog_fast_fo
                 uint32_t zeros = form == JPEG_PROG_FAST_DC ? 0u : symbol >> 4;
                 for (uint32_t raw = 0; raw < (1u << size); raw++) {
                     int32_t value = size != 0 ? extend(raw, size) : 0;
-                    uint32_t biased = (uint32_t)(value + JPEG_PROG_FAST_VALUE_BIAS);
-                    uint16_t entry = (uint16_t)((biased << 9) | (zeros << 5) |
+                    uint16_t entry = (uint16_t)(((uint32_t)value << 9) | (zeros << 5) |
                                                 JPEG_PROG_FAST_VALUE | (length + size));
                     for (uint32_t i = first + raw * span; i < first + (raw + 1u) * span; i++)
                         fast[i] = entry;
@@ -119,14 +125,17 @@ static inline int16_t clamp_ac_first(int32_t value)
 
 /* The reader in locals: the bit buffer (right-aligned, `count` unread bits) and the input
  * pointers. Plain bytes are taken inline; FF 00 un-stuffing, markers and the end of the input
- * buffer go to ink_jpeg_bits_fill (which feeds counted zeros past the data). Past a marker the
- * inline refill sees an empty buffer (end = next). PEEK(0) is never used. */
+ * buffer go to ink_jpeg_bits_fill (which feeds counted zeros past the data). The inline refill
+ * reads up to `limit`, kept as an address as in jpeg_huffman.c: the input's end (past a marker:
+ * the position, so that it sees an empty buffer) minus LIMIT_BIAS, on RV32 the address of the
+ * last byte, so that "two more bytes" is one compare. PEEK(0) is never used. */
+#define LIMIT_BIAS (JPEG_BITS_WIDE ? 0u : 1u)
 #define LOAD()                                                                                    \
     do {                                                                                          \
         buffer = bits->buffer;                                                                    \
         count = bits->count;                                                                      \
         next = input->next;                                                                       \
-        end = bits->marker != 0 ? next : input->end;                                              \
+        limit = (uintptr_t)(bits->marker != 0 ? next : input->end) - LIMIT_BIAS;                 \
     } while (0)
 #define SAVE()                                                                                    \
     do {                                                                                          \
@@ -139,22 +148,35 @@ static inline int16_t clamp_ac_first(int32_t value)
     jpeg_input *input = &state->input;                                                            \
     jpeg_bitbuf buffer;                                                                           \
     int32_t count;                                                                                \
-    const uint8_t *next, *end;                                                                    \
+    const uint8_t *next;                                                                          \
+    uintptr_t limit;                                                                              \
     LOAD()
 #define PEEK(n) ((uint32_t)(buffer >> (count - (int32_t)(n))) & ((1u << (n)) - 1u))
+/* The lookahead entry of the next JPEG_FAST_BITS bits (count > JPEG_FAST_BITS): the bits taken
+ * one higher as the entry's byte offset (shift, and, add, load; no scaling of the index). The
+ * forms with a value (FIRST, DC) are read sign-extended: the value in the entry's top 7 bits is
+ * then one arithmetic shift away. */
+#define LOOKAHEAD_AT(fast)                                                                        \
+    (const void *)((const uint8_t *)(fast) +                                                      \
+                   ((uint32_t)(buffer >> (count - (int32_t)JPEG_FAST_BITS - 1)) &                 \
+                    (((1u << JPEG_FAST_BITS) - 1u) << 1)))
+#define LOOKAHEAD(fast) (*(const uint16_t *)LOOKAHEAD_AT(fast))
+#define LOOKAHEAD_SIGNED(fast) ((uint32_t)(int32_t)(*(const int16_t *)LOOKAHEAD_AT(fast)))
 /* At least n bits (n <= 32 on the host, <= 17 on RV32): a wide load on the host, two plain bytes
  * on RV32, else a byte at a time, and ink_jpeg_bits_fill for the rest. */
 #define ENSURE(n)                                                                                 \
     do {                                                                                          \
         if (count < (int32_t)(n)) {                                                               \
-            if (!JPEG_BITS_WIDE && end - next >= 2 && next[0] != 0xFF && next[1] != 0xFF) {       \
+            if (!JPEG_BITS_WIDE && (uintptr_t)next < limit && next[0] != 0xFF &&                 \
+                next[1] != 0xFF) {                                                                \
                 buffer = (buffer << 16) | (uint32_t)next[0] << 8 | next[1];                       \
                 count += 16;                                                                      \
                 next += 2;                                                                        \
-            } else if (JPEG_BITS_WIDE && end - next >= 8 &&                                     \
+            } else if (JPEG_BITS_WIDE && limit - (uintptr_t)next >= 8u &&                        \
                        ink_jpeg_refill_wide(&buffer, &count, 0, &next)) {                         \
             } else {                                                                              \
-                while (count <= JPEG_BITBUF_BITS - 8 && next < end && *next != 0xFF) {            \
+                while (count <= JPEG_BITBUF_BITS - 8 &&                                           \
+                       (uintptr_t)next < limit + LIMIT_BIAS && *next != 0xFF) {                   \
                     buffer = (buffer << 8) | *next++;                                             \
                     count += 8;                                                                   \
                 }                                                                                 \
@@ -173,7 +195,7 @@ static inline int16_t clamp_ac_first(int32_t value)
         uint32_t entry_ = (entry);                                                                \
         if (entry_ != 0) {                                                                        \
             count -= (int32_t)(entry_ & 15u);                                                     \
-            symbol = entry_ >> 8;                                                                 \
+            symbol = (entry_ >> 8) & 0xFFu; /* (a VALUE form's entry is sign-extended) */         \
         } else {                                                                                  \
             int32_t slow_ = decode_slow((table)->canonical, buffer, count);                       \
             if (slow_ < 0)                                                                        \
@@ -192,10 +214,10 @@ static inline int16_t clamp_ac_first(int32_t value)
 /* A DC difference (DC form lookahead: a short code and its value bits in one entry). */
 #define DC_DIFFERENCE(table, diff)                                                                \
     do {                                                                                          \
-        uint32_t dc_entry_ = (table)->fast[PEEK(JPEG_FAST_BITS)];                                 \
+        uint32_t dc_entry_ = LOOKAHEAD_SIGNED((table)->fast);                                     \
         if (dc_entry_ & JPEG_PROG_FAST_VALUE) {                                                   \
             count -= (int32_t)(dc_entry_ & 15u);                                                  \
-            diff = (int32_t)(dc_entry_ >> 9) - JPEG_PROG_FAST_VALUE_BIAS;                         \
+            diff = (int32_t)dc_entry_ >> 9;                                                       \
         } else {                                                                                  \
             uint32_t size_, raw_;                                                                 \
             DECODE(table, dc_entry_, size_);                                                      \
@@ -229,6 +251,24 @@ static inline int16_t *coefficients_of(const jpeg_prog_block_params *params, uin
 static inline uint64_t *mask_of(uint8_t *block)
 {
     return (uint64_t *)(void *)block;
+}
+
+/* Word w of a block's mask in memory (w = 1: the high half; the 64-bit mask is stored little
+ * endian, as on RV32 and x86), read and written by memcpy: no aliasing of the uint64_t. */
+#if defined(__BYTE_ORDER__)
+_Static_assert(JPEG_PROG_WORDS == 1 || __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
+               "the mask's 32-bit words in memory assume a little-endian machine");
+#endif
+static inline jpeg_prog_word mask_word(const uint8_t *block, unsigned w)
+{
+    jpeg_prog_word word;
+    memcpy(&word, (const uint8_t *)__builtin_assume_aligned(block, 8) + w * sizeof word,
+           sizeof word);
+    return word;
+}
+static inline void set_mask_word(uint8_t *block, unsigned w, jpeg_prog_word word)
+{
+    memcpy((uint8_t *)__builtin_assume_aligned(block, 8) + w * sizeof word, &word, sizeof word);
 }
 
 ink_error ink_jpeg_prog_dc_first_run(jpeg_state *state, const jpeg_entropy_table *dc,
@@ -356,8 +396,69 @@ static inline uint64_t position_bit(unsigned k)
     return (uint64_t)high << 32 | low;
 }
 
+/* The bit of position k in its word of a block's mask, k in the word from `base` (0, or 32 on
+ * RV32): on a host from position_bits (a load and an OR beat a shift by a count in a register);
+ * on RV32 one shift of a 1, which takes k modulo 32. */
+#define WORD_BIT(k) (JPEG_PROG_WORDS == 1 ? (jpeg_prog_word)position_bits[(k)]                   \
+                                          : (jpeg_prog_word)1 << ((k) & (JPEG_PROG_WORD_BITS - 1u)))
+
+/* The symbols of an AC first block while k is in the word `word` (positions up to `bound`):
+ * stores each coefficient and sets its bit; an end of band goes to `end` (eob set), a run that
+ * leaves the word to `beyond` with k and the coefficient's unscaled `value` pending. */
+#define AC_FIRST_SYMBOLS(word, bound, beyond, end)                                                 \
+    for (; k <= (bound); k++) {                                                                   \
+        /* On the host the lookahead's bits only (a code and value bits it covers are no          \
+         * longer): the 64-bit refill then takes more bytes at a time. RV32 refills two bytes     \
+         * at a time whatever the count, and needs no second test for a long code. */             \
+        ENSURE(JPEG_BITS_WIDE ? JPEG_FAST_BITS + 1u : SYMBOL_BITS);                               \
+        uint32_t entry = LOOKAHEAD_SIGNED(first_table.fast);                                      \
+        if (entry & JPEG_PROG_FAST_VALUE) {                                                       \
+            /* The common case: a short code and its value bits in one lookahead entry. */        \
+            count -= (int32_t)(entry & 15u);                                                      \
+            k += (entry >> 5) & 15u;                                                              \
+            value = (int32_t)entry >> 9;                                                          \
+            if (k > (bound))                                                                      \
+                goto beyond;                                                                      \
+            word |= WORD_BIT(k);                                                                  \
+            unsigned slot = keep[k];                                                              \
+            if (slot != spare) {                                                                  \
+                value *= p1;                                                                      \
+                coefficients[slot] = clamp_short ? clamp_ac_first(value) : (int16_t)value;        \
+            }                                                                                     \
+            continue;                                                                             \
+        }                                                                                         \
+        if (JPEG_BITS_WIDE)                                                                       \
+            ENSURE(SYMBOL_BITS);                                                                  \
+        DECODE(&first_table, entry, symbol);                                                      \
+        unsigned zeros = symbol >> 4, size = symbol & 15u;                                        \
+        if (size == 0) {                                                                          \
+            if (zeros == 15) {                                                                    \
+                k += 15;                                                                          \
+                continue;                                                                         \
+            }                                                                                     \
+            eob = 1u << zeros;                                                                    \
+            if (zeros != 0) {                                                                     \
+                RECEIVE(zeros, raw);                                                              \
+                eob += raw;                                                                       \
+            }                                                                                     \
+            goto end;                                                                             \
+        }                                                                                         \
+        RECEIVE(size, raw);                                                                       \
+        value = extend(raw, size);                                                                \
+        k += zeros;                                                                               \
+        if (k > (bound))                                                                          \
+            goto beyond;                                                                          \
+        word |= WORD_BIT(k);                                                                      \
+        unsigned slot = keep[k];                                                                  \
+        if (slot != spare) /* the value of a coefficient not kept is not even computed */         \
+            coefficients[slot] = clamp_ac_first(value * p1);                                      \
+    }
+
 /* The AC first block loop, with `clamp_short` constant: whether values from the lookahead
- * (|value| <= 63) need the clamp once shifted by Al, true only for Al > 8. */
+ * (|value| <= 63) need the clamp once shifted by Al, true only for Al > 8. On RV32 a block's
+ * positions go in two loops, those of the mask's low word then of its high word, so that a
+ * mask bit is one shift in a word (a run that crosses from one to the other is finished
+ * between them). */
 static inline __attribute__((always_inline)) ink_error
 ac_first_blocks(jpeg_state *state, const jpeg_entropy_table *ac,
                 const jpeg_prog_block_params *params, uint32_t *eobrun, const jpeg_prog_run *run,
@@ -368,10 +469,13 @@ ac_first_blocks(jpeg_state *state, const jpeg_entropy_table *ac,
     const int32_t p1 = 1 << al;
     const uint8_t *keep = params->keep_slot;
     const unsigned spare = params->spare_slot;
+    /* The last position of the first word (of the only one on a host). */
+    const unsigned low_bound = se < JPEG_PROG_WORD_BITS ? se : JPEG_PROG_WORD_BITS - 1u;
     const jpeg_entropy_table first_table = *ac; /* in locals: no reload after a store */
     uint32_t eob = *eobrun, left = run->count, symbol, raw;
     uint8_t *block = run->block;
-    uint64_t nonzero = 0;
+    unsigned k = 0;
+    int32_t value;
     while (left > 0) {
         if (eob > 0) {
             /* Blocks inside an end-of-band run have nothing in this band of positions. */
@@ -382,70 +486,49 @@ ac_first_blocks(jpeg_state *state, const jpeg_entropy_table *ac,
             continue;
         }
         int16_t *coefficients = coefficients_of(params, block);
-        nonzero = *mask_of(block);
-        for (unsigned k = ss; k <= se; k++) {
-            /* On the host the lookahead's bits only (a code and value bits it covers are no
-             * longer): the 64-bit refill then takes more bytes at a time. RV32 refills two
-             * bytes at a time whatever the count, and needs no second test for a long code. */
-            ENSURE(JPEG_BITS_WIDE ? JPEG_FAST_BITS : SYMBOL_BITS);
-            uint32_t entry = first_table.fast[PEEK(JPEG_FAST_BITS)];
-            if (entry & JPEG_PROG_FAST_VALUE) {
-                /* The common case: a short code and its value bits in one lookahead entry. */
-                count -= (int32_t)(entry & 15u);
-                k += (entry >> 5) & 15u;
-                if (k > se)
+        /* One word of the mask at a time in a register (on RV32 the low one, then the high
+         * one: each is stored back when its loop is done). */
+        jpeg_prog_word word = mask_word(block, 0);
+        k = ss;
+        AC_FIRST_SYMBOLS(word, low_bound, low_beyond, low_end)
+        if (JPEG_PROG_WORDS == 2) {
+            set_mask_word(block, 0, word);
+            word = mask_word(block, JPEG_PROG_WORDS - 1u);
+            if (0) {
+            low_beyond:
+                if (JPEG_PROG_WORDS == 1 || k > se)
                     goto past_end;
-                nonzero |= position_bit(k);
+                set_mask_word(block, 0, word);
+                word = mask_word(block, JPEG_PROG_WORDS - 1u) | WORD_BIT(k);
                 unsigned slot = keep[k];
-                if (slot != spare) {
-                    int32_t value = ((int32_t)(entry >> 9) - JPEG_PROG_FAST_VALUE_BIAS) * p1;
-                    coefficients[slot] = clamp_short ? clamp_ac_first(value) : (int16_t)value;
-                }
-                continue;
+                if (slot != spare)
+                    coefficients[slot] = clamp_ac_first(value * p1);
+                k++;
             }
-            if (JPEG_BITS_WIDE)
-                ENSURE(SYMBOL_BITS);
-            DECODE(&first_table, entry, symbol);
-            unsigned zeros = symbol >> 4, size = symbol & 15u;
-            if (size == 0) {
-                if (zeros == 15) {
-                    k += 15;
-                    continue;
-                }
-                eob = 1u << zeros;
-                if (zeros != 0) {
-                    RECEIVE(zeros, raw);
-                    eob += raw;
-                }
-                eob--; /* this block ends the first block of the run */
-                break;
-            }
-            k += zeros;
-            if (k > se) {
-            past_end:
-                SAVE();
-                *mask_of(block) = nonzero;
-                return ink_error_set(info, INK_ERR_BAD_DATA,
-                                     "JPEG progressive AC coefficient at position %u past the "
-                                     "scan's end %u",
-                                     k, se);
-            }
-            RECEIVE(size, raw);
-            nonzero |= position_bit(k);
-            unsigned slot = keep[k];
-            if (slot != spare) /* the value of a coefficient not kept is not even computed */
-                coefficients[slot] = clamp_ac_first(extend(raw, size) * p1);
+            AC_FIRST_SYMBOLS(word, se, past_end, high_end)
+            eob = 1; /* (no end of band: the block ends at Se) */
+        high_end:
+            set_mask_word(block, JPEG_PROG_WORDS - 1u, word);
+            goto block_end;
         }
-        *mask_of(block) = nonzero;
+        eob = 1; /* (no end of band: the block ends at Se) */
+    low_end:
+        set_mask_word(block, 0, word);
+    block_end:
+        eob--; /* this block ends the first block of the run */
         block += run->stride;
         left--;
     }
     SAVE();
     *eobrun = eob;
     return INK_OK;
+past_end: /* (the block's mask is left as it was: the band is abandoned) */
+    SAVE();
+    return ink_error_set(info, INK_ERR_BAD_DATA,
+                         "JPEG progressive AC coefficient at position %u past the scan's end %u",
+                         k, se);
 bad_code:
     SAVE();
-    *mask_of(block) = nonzero;
     *eobrun = eob;
     return bad_code_error(bits, info);
 }
@@ -514,6 +597,47 @@ static inline void correct(int16_t *coefficients, unsigned slot, unsigned spare,
         }                                                                                         \
     } while (0)
 
+/* The symbols of a refinement block by position (no history left from k on) while k is in the
+ * word `word` (positions up to `bound`); an end of band goes to `end` (eob set), a run that
+ * leaves the word to `beyond` with k and the new coefficient's `value` pending. */
+#define REFINE_BY_POSITION(word, bound, beyond, end)                                              \
+    for (; k <= (bound); k++) {                                                                   \
+        ENSURE(17);                                                                               \
+        uint32_t entry = LOOKAHEAD(refine_table.fast);                                            \
+        if (entry & JPEG_PROG_FAST_SIGNED) {                                                      \
+            count -= (int32_t)(entry & 15u);                                                      \
+            k += entry >> 12;                                                                     \
+            value = entry & JPEG_PROG_FAST_POSITIVE ? p1 : minus_p1;                              \
+        } else {                                                                                  \
+            DECODE(&refine_table, entry, symbol);                                                 \
+            zeros = symbol >> 4;                                                                  \
+            unsigned size = symbol & 15u;                                                         \
+            if (size == 1) {                                                                      \
+                count--;                                                                          \
+                value = (buffer >> count) & 1u ? p1 : minus_p1;                                   \
+                k += zeros;                                                                       \
+            } else if (size != 0) {                                                               \
+                SAVE(); /* (the block's mask as it is: the band is abandoned) */                  \
+                return ink_error_set(info, INK_ERR_BAD_DATA,                                      \
+                                     "JPEG AC refinement with a coefficient of size %u", size);   \
+            } else if (zeros != 15) {                                                             \
+                eob = 1u << zeros; /* end of band: this block is the run's first */               \
+                if (zeros != 0) {                                                                 \
+                    RECEIVE(zeros, raw);                                                          \
+                    eob += raw;                                                                   \
+                }                                                                                 \
+                goto end;                                                                         \
+            } else {                                                                              \
+                k += 15; /* 16 zeros (past the end: ignored) */                                   \
+                continue;                                                                         \
+            }                                                                                     \
+        }                                                                                         \
+        if (k > (bound))                                                                          \
+            goto beyond;                                                                          \
+        word |= WORD_BIT(k);                                                                      \
+        coefficients[keep[k]] = (int16_t)value;                                                   \
+    }
+
 /* AC refinement (T.81 G.1.2.3) without a walk over positions: a block's positions Ss..Se are two
  * masks, those with history (`history`, each gets one correction bit when passed) and those
  * without (`fresh`), taken a word at a time. A symbol's run of r zero-history positions ends at
@@ -537,30 +661,33 @@ ink_error ink_jpeg_prog_ac_refine_run(jpeg_state *state, const jpeg_entropy_tabl
     /* The positions this scan refines: Ss..Se. */
     const uint64_t range = (se == 63 ? ~(uint64_t)0 : ((uint64_t)1 << (se + 1u)) - 1u) &
                            ~(((uint64_t)1 << ss) - 1u);
+    /* The last position of the mask's first word (RV32) */
+    const unsigned low_bound = se < JPEG_PROG_WORD_BITS ? se : JPEG_PROG_WORD_BITS - 1u;
     uint32_t eob = *eobrun, symbol, raw;
     uint8_t *block = run->block;
-    uint64_t nonzero = 0;
     for (uint32_t i = 0; i < run->count; i++, block += run->stride) {
         int16_t *coefficients = coefficients_of(params, block);
-        nonzero = *mask_of(block);
         /* A symbol whose run goes on into the next word: what is left of its run, its value. */
         bool pending = false;
         unsigned zeros = 0, k;
         int32_t value = 0;
         /* (RV32: the history of the second word, for the test below while in the first) */
         const jpeg_prog_word later_history =
-            JPEG_PROG_WORDS == 1 ? 0 : jpeg_prog_word_of(nonzero & range, JPEG_PROG_WORDS - 1u);
+            JPEG_PROG_WORDS == 1 ? 0
+                                 : mask_word(block, JPEG_PROG_WORDS - 1u) &
+                                       jpeg_prog_word_of(range, JPEG_PROG_WORDS - 1u);
 #pragma GCC unroll 2
         for (unsigned w = 0; w < JPEG_PROG_WORDS; w++) {
             const uint8_t *keep_word = keep_by_bit + w * JPEG_PROG_WORD_BITS;
-            jpeg_prog_word history = jpeg_prog_word_of(nonzero & range, w); /* not passed yet */
+            const jpeg_prog_word range_word = jpeg_prog_word_of(range, w);
+            jpeg_prog_word history = mask_word(block, w) & range_word; /* not passed yet */
             if (eob > 0) {
                 /* Inside an end-of-band run only the positions with history get a bit. */
                 CORRECT_ALL(history, keep_word);
                 continue;
             }
             /* Zero history, not passed yet; the new coefficients of this word. */
-            jpeg_prog_word fresh = jpeg_prog_word_of(~nonzero & range, w), placed = 0;
+            jpeg_prog_word fresh = ~mask_word(block, w) & range_word, placed = 0;
             if (pending) {
                 pending = false;
                 RUN_AND_PLACE(value != 0);
@@ -568,14 +695,14 @@ ink_error ink_jpeg_prog_ac_refine_run(jpeg_state *state, const jpeg_entropy_tabl
             while ((fresh | history) != 0) {
                 if (history == 0 && (w + 1u == JPEG_PROG_WORDS || later_history == 0)) {
                     /* No history left in the block: on by position (below). */
-                    nonzero |= jpeg_prog_word_to(placed, w);
+                    set_mask_word(block, w, mask_word(block, w) | placed);
                     k = w * JPEG_PROG_WORD_BITS +
                         jpeg_prog_position_of(jpeg_prog_lowest_at(fresh));
                     goto by_position;
                 }
                 /* A code (16) and its sign bit (1) without another fill. */
                 ENSURE(17);
-                uint32_t entry = refine_table.fast[PEEK(JPEG_FAST_BITS)];
+                uint32_t entry = LOOKAHEAD(refine_table.fast);
                 if (entry & JPEG_PROG_FAST_SIGNED) {
                     /* The common case: a new coefficient, its sign in the same lookahead. */
                     count -= (int32_t)(entry & 15u);
@@ -589,8 +716,7 @@ ink_error ink_jpeg_prog_ac_refine_run(jpeg_state *state, const jpeg_entropy_tabl
                         count--;
                         value = (buffer >> count) & 1u ? p1 : minus_p1;
                     } else if (size != 0) {
-                        SAVE();
-                        *mask_of(block) = nonzero;
+                        SAVE(); /* (the block's mask as it is: the band is abandoned) */
                         return ink_error_set(info, INK_ERR_BAD_DATA,
                                              "JPEG AC refinement with a coefficient of size %u",
                                              size);
@@ -615,75 +741,102 @@ ink_error ink_jpeg_prog_ac_refine_run(jpeg_state *state, const jpeg_entropy_tabl
                 RUN_AND_PLACE(JPEG_PROG_WORDS == 1 || value != 0);
             }
         word_end:
-            nonzero |= jpeg_prog_word_to(placed, w);
+            set_mask_word(block, w, mask_word(block, w) | placed);
         }
         if (0) {
         by_position:
             /* Every position from k to Se is without history (the common end of a block, and
              * all of it in blocks the first scans left empty there): a symbol's run is k += r
              * and no correction bits come, as in an AC first scan. */
-            for (;;) {
-                ENSURE(17);
-                uint32_t entry = refine_table.fast[PEEK(JPEG_FAST_BITS)];
-                if (entry & JPEG_PROG_FAST_SIGNED) {
-                    count -= (int32_t)(entry & 15u);
-                    k += entry >> 12;
-                    value = entry & JPEG_PROG_FAST_POSITIVE ? p1 : minus_p1;
-                } else {
-                    DECODE(&refine_table, entry, symbol);
-                    zeros = symbol >> 4;
-                    unsigned size = symbol & 15u;
-                    if (size == 1) {
-                        count--;
-                        value = (buffer >> count) & 1u ? p1 : minus_p1;
-                        k += zeros;
-                    } else if (size != 0) {
-                        SAVE();
-                        *mask_of(block) = nonzero;
-                        return ink_error_set(info, INK_ERR_BAD_DATA,
-                                             "JPEG AC refinement with a coefficient of size %u",
-                                             size);
-                    } else if (zeros != 15) {
-                        eob = 1u << zeros; /* end of band: this block is the run's first */
-                        if (zeros != 0) {
-                            RECEIVE(zeros, raw);
-                            eob += raw;
-                        }
-                        break;
-                    } else {
-                        k += 16; /* 16 zeros (past the end: ignored) */
-                        if (k > se)
-                            break;
-                        continue;
-                    }
+            if (JPEG_PROG_WORDS == 2) {
+                /* RV32: in two loops, the mask's low word then its high word, one in a
+                 * register at a time (as in AC first). */
+                jpeg_prog_word word = mask_word(block, 0);
+                REFINE_BY_POSITION(word, low_bound, low_beyond, low_end)
+                set_mask_word(block, 0, word);
+                word = mask_word(block, JPEG_PROG_WORDS - 1u);
+                if (0) {
+                low_beyond:
+                    if (k > se)
+                        goto high_beyond;
+                    set_mask_word(block, 0, word);
+                    word = mask_word(block, JPEG_PROG_WORDS - 1u) | WORD_BIT(k);
+                    coefficients[keep[k]] = (int16_t)value;
+                    k++;
                 }
-                if (k > se) {
+                REFINE_BY_POSITION(word, se, high_beyond, high_end)
+                if (0) {
+                high_beyond:
                     pending = true; /* (reported below) */
-                    break;
                 }
-                nonzero |= position_bit(k);
-                coefficients[keep[k]] = (int16_t)value;
-                if (++k > se)
-                    break;
+            high_end:
+                set_mask_word(block, JPEG_PROG_WORDS - 1u, word);
+                if (0) {
+                low_end:
+                    set_mask_word(block, 0, word);
+                }
+            } else {
+                uint64_t nonzero = *mask_of(block);
+                for (;;) {
+                    ENSURE(17);
+                    uint32_t entry = LOOKAHEAD(refine_table.fast);
+                    if (entry & JPEG_PROG_FAST_SIGNED) {
+                        count -= (int32_t)(entry & 15u);
+                        k += entry >> 12;
+                        value = entry & JPEG_PROG_FAST_POSITIVE ? p1 : minus_p1;
+                    } else {
+                        DECODE(&refine_table, entry, symbol);
+                        zeros = symbol >> 4;
+                        unsigned size = symbol & 15u;
+                        if (size == 1) {
+                            count--;
+                            value = (buffer >> count) & 1u ? p1 : minus_p1;
+                            k += zeros;
+                        } else if (size != 0) {
+                            SAVE(); /* (the block's mask as it is: the band is abandoned) */
+                            return ink_error_set(info, INK_ERR_BAD_DATA,
+                                                 "JPEG AC refinement with a coefficient of size %u",
+                                                 size);
+                        } else if (zeros != 15) {
+                            eob = 1u << zeros; /* end of band: this block is the run's first */
+                            if (zeros != 0) {
+                                RECEIVE(zeros, raw);
+                                eob += raw;
+                            }
+                            break;
+                        } else {
+                            k += 16; /* 16 zeros (past the end: ignored) */
+                            if (k > se)
+                                break;
+                            continue;
+                        }
+                    }
+                    if (k > se) {
+                        pending = true; /* (reported below) */
+                        break;
+                    }
+                    nonzero |= position_bit(k);
+                    coefficients[keep[k]] = (int16_t)value;
+                    if (++k > se)
+                        break;
+                }
+                *mask_of(block) = nonzero;
             }
         }
         if (pending && value != 0) {
             SAVE();
-            *mask_of(block) = nonzero;
             return ink_error_set(info, INK_ERR_BAD_DATA,
                                  "JPEG AC refinement places a coefficient past the scan's end %u",
                                  se);
         } /* (a run of 16 zeros past the end is ignored) */
         if (eob > 0)
             eob--;
-        *mask_of(block) = nonzero;
     }
     SAVE();
     *eobrun = eob;
     return INK_OK;
 bad_code:
     SAVE();
-    *mask_of(block) = nonzero;
     *eobrun = eob;
     return bad_code_error(bits, info);
 }
