@@ -8,15 +8,17 @@
  *     symbol when at least FAST_IN_MARGIN input bytes and FAST_OUT_MARGIN output bytes remain.
  *     It refills the bit buffer a machine word at a time, never checks for the input's end
  *     inside a symbol, checks the output's end once per match (a match too long for the space
- *     left is handed to the state machine), and copies matches a word at a time.
+ *     left is handed to the state machine), and copies matches a word at a time, never
+ *     writing past a match's end.
  *
  * Output goes straight into the caller's buffer; the 32 KB window is a ring that only holds
  * history from earlier calls. A match whose distance reaches before this call's output takes
  * its first bytes from the ring. At the end of every call the ring is updated with the newest
  * output (at most 32 KB of it), the Adler-32 is advanced (zlib format) and the bit buffer is
  * saved in the state. A caller may also hand over the ring itself, from its write position to
- * its end, as the output (ink_inflate_window_space): the output is then history already and
- * the copy is skipped.
+ * its end, as the output (ink_inflate_window_space): the output is then history already, the
+ * copy is skipped, and the history below the write position is in one piece with the output,
+ * so that matches reaching there are copied as if within this call's output.
  *
  * Decoding tables: one 32-bit entry per table slot (see ENTRY_* below). Root tables are indexed
  * by the next LITLEN_ROOT_BITS / DIST_ROOT_BITS bits of input; longer codes go through a
@@ -76,7 +78,7 @@ typedef uint32_t bitbuf_t;
 
 /* The fast loop needs this much input (word loads past the symbol) and output (the literals of
  * one step: up to three, each of which may be a pair, on wide buffers; a match checks its own
- * room, its length plus the word its word-at-a-time copy may write beyond its end). */
+ * room, its length: copy_match writes no byte beyond it). */
 #define FAST_IN_MARGIN INK_INFLATE_INPUT_TAIL_BYTES
 #define FAST_OUT_MARGIN 8u
 
@@ -632,6 +634,36 @@ static inline bitbuf_t load_word_le(const uint8_t *p)
 #define FAST_REFILL_NARROW() FAST_REFILL()
 #endif
 
+/*
+ * Copies a match of `length` (3..258) bytes from `distance` (>= 1) back, where the source lies
+ * wholly in memory before `out`, and returns the output's new end. Exactly `length` bytes are
+ * written: with output in the window, the bytes after the match are the oldest history, which
+ * a match of nearly 32 KB back may still read. Words (8 or 4 bytes) when the distance allows
+ * (each word read lies wholly before the word written, or is already final), the last one
+ * ending at the match's end, overlapping the one before.
+ */
+static inline uint8_t *copy_match(uint8_t *out, uint32_t distance, uint32_t length)
+{
+    uint8_t *const end = out + length;
+    const uint8_t *src = out - distance;
+    if (distance >= sizeof(bitbuf_t) && length >= sizeof(bitbuf_t)) {
+        uint8_t *const last = end - sizeof(bitbuf_t);
+        while (out < last) {
+            memcpy(out, src, sizeof(bitbuf_t));
+            out += sizeof(bitbuf_t);
+            src += sizeof(bitbuf_t);
+        }
+        memcpy(last, last - distance, sizeof(bitbuf_t));
+    } else if (distance == 1) {
+        memset(out, *src, length);
+    } else {
+        do {
+            *out++ = *src++;
+        } while (out < end);
+    }
+    return end;
+}
+
 static inline uint8_t *put_pair(uint8_t *out, uint32_t entry)
 {
     out[0] = (uint8_t)(entry >> 16);
@@ -673,8 +705,10 @@ static inline bool root_literals(const uint32_t *litlen, bitbuf_t *bitbuf, unsig
 /*
  * The fast loop: decodes whole symbols while at least FAST_IN_MARGIN input bytes and
  * FAST_OUT_MARGIN output bytes remain, so no check for the input's end is needed inside a
- * symbol; a match with less room left than its length and a word is left to the caller's
- * state machine (MODE_MATCH), which copies it as the output allows.
+ * symbol; a match with less room left than its length is left to the caller's state machine
+ * (MODE_MATCH), which copies it as the output allows. A match that reaches into the ring where
+ * it is not contiguous with the output (output outside the window, or the ring's wrap) is
+ * copied by copy_from_history.
  * Entered with fewer than 8 bits buffered; on return, whole unused bytes are given back to
  * the input so the buffer again holds fewer than 8 bits. Returns NULL or a fault.
  */
@@ -691,7 +725,12 @@ fast_loop(ink_inflate *s, const uint8_t **in_p, const uint8_t *in_end, uint8_t *
     unsigned bitsleft = s->bitsleft;
     const uint32_t *litlen = s->litlen_table;
     const uint32_t *dist = s->dist_table;
-    const uint32_t window_have = s->window_have;
+    /* History before the output: the ring's bytes (window_have of them) and this call's output.
+     * It lies in one piece before `out` from `contiguous` on: this call's output, or, when the
+     * output is written in the window, the whole window below the write position. */
+    const uintptr_t oldest = (uintptr_t)out_start - s->window_have;
+    const uint8_t *const contiguous =
+        out_start == s->window + s->window_next ? s->window : out_start;
     const char *fault = NULL;
 
     do {
@@ -762,38 +801,21 @@ fast_loop(ink_inflate *s, const uint8_t **in_p, const uint8_t *in_end, uint8_t *
         bitbuf >>= extra;
         bitsleft -= extra;
 
-        size_t produced = (size_t)(out - out_start);
-        if (distance > produced + window_have) {
+        if (distance > (uintptr_t)out - oldest) {
             fault = "invalid distance too far back";
             break;
         }
-        if ((size_t)(out_end - out) < length + sizeof(bitbuf_t)) {
+        if ((size_t)(out_end - out) < length) {
             s->length = length;
             s->distance = distance;
             s->mode = MODE_MATCH;
             break;
         }
-        if (distance > produced) {
+        if (distance > (size_t)(out - contiguous)) {
             out = copy_from_history(s, out, out_start, distance, length);
             continue;
         }
-        uint8_t *dst = out;
-        const uint8_t *src = out - distance;
-        out += length;
-        if (distance >= sizeof(bitbuf_t)) {
-            /* Each word read lies wholly before the word written: no overlap hazard. */
-            do {
-                memcpy(dst, src, sizeof(bitbuf_t));
-                dst += sizeof(bitbuf_t);
-                src += sizeof(bitbuf_t);
-            } while (dst < out);
-        } else if (distance == 1) {
-            memset(dst, *src, length);
-        } else {
-            do {
-                *dst++ = *src++;
-            } while (dst < out);
-        }
+        out = copy_match(out, distance, length);
     } while (in < in_last && out < out_last);
 
     unsigned give_back = bitsleft >> 3;

@@ -579,6 +579,60 @@ static void test_maximum_distance_and_length(void **unused)
                VERDICT_DONE);
 }
 
+/*
+ * Output in the window (as the PNG decoder drives it): the bytes ahead of the write position are
+ * the oldest history, distances up to 32768 away. Matches whose lengths are not a multiple of a
+ * word, each followed by a match reaching 32761..32768 back (into the bytes just ahead of the
+ * output), and literals between them, in output pieces up to the window's end and of 1000
+ * bytes, against zlib (whose deflate never sends such distances, hence a hand-built stream).
+ */
+static void test_output_in_window_keeps_the_oldest_history(void **unused)
+{
+    (void)unused;
+    static uint8_t history[32768], expected[200000], got[200000];
+    memset(&writer, 0, sizeof writer);
+    build_history(&writer, history);
+    put_bits(&writer, 1, 1);
+    put_bits(&writer, 1, 2);
+    uint32_t seed = 9;
+    for (unsigned i = 0; i < 6000; i++) {
+        put_fixed_length(&writer, 3 + i % 11);
+        put_distance(&writer, 1 + i % 13);
+        put_fixed_length(&writer, 3 + i % 7);
+        put_distance(&writer, 32768 - i % 8);
+        if (i % 3 == 0)
+            put_fixed_litlen(&writer, ink_test_random(&seed) >> 24);
+    }
+    put_fixed_litlen(&writer, 256);
+    assert_true(writer_bytes(&writer) < sizeof writer.bytes);
+    decode_result z = zlib_decode(writer.bytes, writer_bytes(&writer), expected, sizeof expected,
+                                  INK_INFLATE_RAW);
+    assert_int_equal(z.verdict, VERDICT_DONE);
+    static const size_t out_pieces[] = {SIZE_MAX, 1000};
+    for (size_t o = 0; o < 2; o++) {
+        ink_inflate *state;
+        assert_int_equal(ink_inflate_init(&state, state_memory, sizeof state_memory,
+                                          window_memory, INK_INFLATE_RAW),
+                         INK_OK);
+        size_t in_pos = 0, out_pos = 0, n = writer_bytes(&writer);
+        while (!ink_inflate_finished(state)) {
+            size_t space;
+            uint8_t *at = ink_inflate_window_space(state, &space);
+            if (space > out_pieces[o])
+                space = out_pieces[o];
+            ink_inflate_io io = {writer.bytes + in_pos, n - in_pos, at, space};
+            assert_int_equal(ink_inflate_run(state, &io, NULL), INK_OK);
+            size_t made = space - io.out_nbytes;
+            assert_true(out_pos + made <= sizeof got);
+            memcpy(got + out_pos, at, made);
+            in_pos = n - io.in_nbytes;
+            out_pos += made;
+        }
+        assert_int_equal(out_pos, z.out_nbytes);
+        assert_memory_equal(got, expected, out_pos);
+    }
+}
+
 static void test_distance_beyond_window_start(void **unused)
 {
     (void)unused;
@@ -996,6 +1050,7 @@ int main(void)
         cmocka_unit_test(test_output_in_window_and_input_that_continues),
         cmocka_unit_test(test_empty_stored_block),
         cmocka_unit_test(test_maximum_distance_and_length),
+        cmocka_unit_test(test_output_in_window_keeps_the_oldest_history),
         cmocka_unit_test(test_distance_beyond_window_start),
         cmocka_unit_test(test_all_literal_and_invalid_fixed_codes),
         cmocka_unit_test(test_huffman_table_shapes),
