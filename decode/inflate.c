@@ -635,25 +635,28 @@ static inline bitbuf_t load_word_le(const uint8_t *p)
 #endif
 
 /*
- * Copies a match of `length` (3..258) bytes from `distance` (>= 1) back, where the source lies
- * wholly in memory before `out`, and returns the output's new end. Exactly `length` bytes are
- * written: with output in the window, the bytes after the match are the oldest history, which
- * a match of nearly 32 KB back may still read. Words (8 or 4 bytes) when the distance allows
- * (each word read lies wholly before the word written, or is already final), the last one
- * ending at the match's end, overlapping the one before.
+ * Copies a match of `length` (3..258) bytes from `src`, `distance` (>= 1) back: `src` is either
+ * out - distance, or (output in the window, the ring's wrap) the same ring position at the
+ * window's end, at least a word ahead of `out`. Returns the output's new end. Exactly `length`
+ * bytes are written: with output in the window, the bytes after the match are the oldest
+ * history, which a match of nearly 32 KB back may still read. Words (8 or 4 bytes) when the
+ * distance allows (each word read lies wholly before the word written, or is already final, or
+ * wholly ahead of everything written), the last one ending at the match's end, overlapping the
+ * one before.
  */
-static inline uint8_t *copy_match(uint8_t *out, uint32_t distance, uint32_t length)
+static inline uint8_t *copy_match(uint8_t *out, const uint8_t *src, uint32_t distance,
+                                  uint32_t length)
 {
     uint8_t *const end = out + length;
-    const uint8_t *src = out - distance;
     if (distance >= sizeof(bitbuf_t) && length >= sizeof(bitbuf_t)) {
         uint8_t *const last = end - sizeof(bitbuf_t);
+        const uint8_t *const src_last = src + (length - sizeof(bitbuf_t));
         while (out < last) {
             memcpy(out, src, sizeof(bitbuf_t));
             out += sizeof(bitbuf_t);
             src += sizeof(bitbuf_t);
         }
-        memcpy(last, last - distance, sizeof(bitbuf_t));
+        memcpy(last, src_last, sizeof(bitbuf_t));
     } else if (distance == 1) {
         memset(out, *src, length);
     } else {
@@ -729,8 +732,10 @@ fast_loop(ink_inflate *s, const uint8_t **in_p, const uint8_t *in_end, uint8_t *
      * It lies in one piece before `out` from `contiguous` on: this call's output, or, when the
      * output is written in the window, the whole window below the write position. */
     const uintptr_t oldest = (uintptr_t)out_start - s->window_have;
-    const uint8_t *const contiguous =
-        out_start == s->window + s->window_next ? s->window : out_start;
+    const bool in_window = out_start == s->window + s->window_next;
+    const uint8_t *const contiguous = in_window ? s->window : out_start;
+    /* A source at the ring's end (output in the window only) ends at most here. */
+    const uintptr_t ring_end = in_window ? (uintptr_t)s->window + INK_INFLATE_WINDOW_BYTES : 0;
     const char *fault = NULL;
 
     do {
@@ -811,11 +816,17 @@ fast_loop(ink_inflate *s, const uint8_t **in_p, const uint8_t *in_end, uint8_t *
             s->mode = MODE_MATCH;
             break;
         }
-        if (distance > (size_t)(out - contiguous)) {
-            out = copy_from_history(s, out, out_start, distance, length);
-            continue;
+        uintptr_t src = (uintptr_t)out - distance;
+        if (src < (uintptr_t)contiguous) {
+            /* Output in the window: the source is at the ring's end, ahead of the output. Not
+             * in one piece, or within a word ahead of the output: the general copy. */
+            src += INK_INFLATE_WINDOW_BYTES;
+            if (src + length > ring_end || distance > INK_INFLATE_WINDOW_BYTES - sizeof(bitbuf_t)) {
+                out = copy_from_history(s, out, out_start, distance, length);
+                continue;
+            }
         }
-        out = copy_match(out, distance, length);
+        out = copy_match(out, (const uint8_t *)src, distance, length);
     } while (in < in_last && out < out_last);
 
     unsigned give_back = bitsleft >> 3;
