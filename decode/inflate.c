@@ -409,12 +409,12 @@ static uint32_t table_lookup(const uint32_t *table, unsigned root_bits, bitbuf_t
     return entry;
 }
 
-/* A word that may alias the output bytes (GCC and Clang), for adler32_words. */
+/* A word that may alias the output bytes (GCC and Clang), for adler32_block. */
 typedef uint32_t __attribute__((may_alias)) aliased_word;
 
 /* 5552 is the most bytes before b can overflow 32 bits (RFC 1950's NMAX). */
 #define ADLER_NMAX 5552u
-/* Words per block of adler32_words: B's 16-bit lanes reach 255 * N(N+1)/2, under 2^16. */
+/* Words per block (adler32_block): B's 16-bit lanes reach 255 * N(N+1)/2, under 2^16. */
 #define ADLER_BLOCK_WORDS 22u
 
 static void adler32_bytes(uint32_t *a, uint32_t *b, const uint8_t *data, size_t nbytes)
@@ -430,8 +430,8 @@ static void adler32_bytes(uint32_t *a, uint32_t *b, const uint8_t *data, size_t 
 
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 /*
- * `nwords` aligned words (at most ADLER_BLOCK_WORDS) added to the sums without a reduction, the
- * same integers as byte by byte. The four byte lanes of a little-endian word (k = 0..3, stream
+ * Aligned words, ADLER_BLOCK_WORDS at most, added to the sums without a reduction, the same
+ * integers as byte by byte. The four byte lanes of a little-endian word (k = 0..3, stream
  * order) are split into two words of 16-bit lanes, even (k = 0, 2) and odd (k = 1, 3); per word
  * A += its bytes and B += A, so that B_k = sum_j (N - j) byte_jk over the block's words
  * j = 0..N-1. A byte at position p = 4j + k of the L = 4N bytes adds L - p = 4(N - j) - k times
@@ -442,7 +442,7 @@ static void adler32_bytes(uint32_t *a, uint32_t *b, const uint8_t *data, size_t 
  * modulo 2^32, which is exact because every even lane stays under 2^16. Per word: one load, two
  * instructions to split the odd lanes, four adds.
  */
-/* The block sums of adler32_words: whole words, their odd lanes, and the running sums of both. */
+/* A block's sums: whole words, their odd lanes, and the running sums of both. */
 typedef struct adler_lanes {
     uint32_t whole, odd, whole_b, odd_b;
 } adler_lanes;
@@ -455,33 +455,41 @@ static inline void adler_add_word(adler_lanes *sums, uint32_t word)
     sums->odd_b += sums->odd;
 }
 
+/*
+ * Adds a block's sums to a and b. The lane sums are taken with multiplies where two 16-bit lanes
+ * must be added: (x * 0x00010001) >> 16 is lo + hi and (x * 0x00010003) >> 16 is lo + 3 hi, exact
+ * while the result and 3 lo stay under 2^16 (A's lanes: at most 2 * 255 * 22 together).
+ */
+static inline void adler_add_block(uint32_t *a, uint32_t *b, const adler_lanes *sums,
+                                   uint32_t nwords)
+{
+    const uint32_t odd = sums->odd, odd_b = sums->odd_b;
+    const uint32_t even = sums->whole - (odd << 8), even_b = sums->whole_b - (odd_b << 8);
+    uint32_t sum_a = ((even + odd) * 0x00010001u) >> 16;
+    uint32_t sum_b = (even_b & 0xFFFFu) + (even_b >> 16) + (odd_b & 0xFFFFu) + (odd_b >> 16);
+    uint32_t weighted = ((odd * 0x00010003u) >> 16) + 2u * (even >> 16);
+    *b += 4u * nwords * *a + 4u * sum_b - weighted;
+    *a += sum_a;
+}
+
+/* A whole block of ADLER_BLOCK_WORDS words, its loop unrolled: no loop steps, and constant
+ * offsets for the loads. */
+static void adler32_block(uint32_t *a, uint32_t *b, const aliased_word *words)
+{
+    adler_lanes sums = {0, 0, 0, 0};
+#pragma GCC unroll 22
+    for (unsigned i = 0; i < ADLER_BLOCK_WORDS; i++)
+        adler_add_word(&sums, words[i]);
+    adler_add_block(a, b, &sums, ADLER_BLOCK_WORDS);
+}
+
+/* Fewer than ADLER_BLOCK_WORDS words (a piece's last). */
 static void adler32_words(uint32_t *a, uint32_t *b, const aliased_word *words, uint32_t nwords)
 {
     adler_lanes sums = {0, 0, 0, 0};
-    const aliased_word *end = words + nwords;
-    if (nwords & 1u)
-        adler_add_word(&sums, *words++);
-    if (nwords & 2u) {
-        adler_add_word(&sums, words[0]);
-        adler_add_word(&sums, words[1]);
-        words += 2;
-    }
-    /* Four words a step: the loop's pointer step and branch are a tenth of the work. */
-    for (; words != end; words += 4) {
-        uint32_t w0 = words[0], w1 = words[1], w2 = words[2], w3 = words[3];
-        adler_add_word(&sums, w0);
-        adler_add_word(&sums, w1);
-        adler_add_word(&sums, w2);
-        adler_add_word(&sums, w3);
-    }
-    const uint32_t odd = sums.odd, odd_b = sums.odd_b;
-    const uint32_t even = sums.whole - (odd << 8), even_b = sums.whole_b - (odd_b << 8);
-    uint32_t both = even + odd; /* lanes at most 2 * 255 * 22 */
-    uint32_t sum_a = (both & 0xFFFFu) + (both >> 16);
-    uint32_t sum_b = (even_b & 0xFFFFu) + (even_b >> 16) + (odd_b & 0xFFFFu) + (odd_b >> 16);
-    uint32_t weighted = (odd & 0xFFFFu) + 2u * (even >> 16) + 3u * (odd >> 16);
-    *b += 4u * nwords * *a + 4u * sum_b - weighted;
-    *a += sum_a;
+    for (uint32_t i = 0; i < nwords; i++)
+        adler_add_word(&sums, words[i]);
+    adler_add_block(a, b, &sums, nwords);
 }
 #endif
 
@@ -499,12 +507,13 @@ static uint32_t adler32_update(uint32_t adler, const uint8_t *data, size_t nbyte
         data += head;
         n -= head;
         const aliased_word *words = (const aliased_word *)(const void *)data;
-        for (size_t nwords = n / 4; nwords > 0;) {
-            uint32_t block = nwords < ADLER_BLOCK_WORDS ? (uint32_t)nwords : ADLER_BLOCK_WORDS;
-            adler32_words(&a, &b, words, block);
-            words += block;
-            nwords -= block;
+        size_t nwords = n / 4;
+        for (; nwords >= ADLER_BLOCK_WORDS; nwords -= ADLER_BLOCK_WORDS) {
+            adler32_block(&a, &b, words);
+            words += ADLER_BLOCK_WORDS;
         }
+        if (nwords > 0)
+            adler32_words(&a, &b, words, (uint32_t)nwords);
         data += n & ~(size_t)3u;
         n &= 3u;
 #endif
