@@ -657,6 +657,24 @@ static inline uint8_t *copy_match(uint8_t *out, const uint8_t *src, uint32_t dis
                                   uint32_t length)
 {
     uint8_t *const end = out + length;
+#if !BITBUF_WIDE
+    /* RV32 (no misaligned word access): a source at the same offset within a word as the
+     * output, a distance that is a multiple of 4 (RGBA pixels), goes by aligned words after up
+     * to three single bytes, 5 instructions per four bytes instead of 11. */
+    if ((distance & 3u) == 0 && length >= 8) {
+        const uintptr_t back = (uintptr_t)out - (uintptr_t)src; /* modulo 2^32 */
+        for (; ((uintptr_t)out & 3u) != 0; out++)
+            *out = *(const uint8_t *)((uintptr_t)out - back);
+        uint8_t *const words_end = (uint8_t *)((uintptr_t)end & ~(uintptr_t)3);
+        do {
+            *(aliased_word *)(void *)out = *(const aliased_word *)((uintptr_t)out - back);
+            out += 4;
+        } while (out < words_end);
+        for (; out < end; out++)
+            *out = *(const uint8_t *)((uintptr_t)out - back);
+        return end;
+    }
+#endif
     if (distance >= sizeof(bitbuf_t) && length >= sizeof(bitbuf_t)) {
         uint8_t *const last = end - sizeof(bitbuf_t);
         const uint8_t *const src_last = src + (length - sizeof(bitbuf_t));
