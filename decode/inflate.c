@@ -512,9 +512,24 @@ static uint32_t adler32_update(uint32_t adler, const uint8_t *data, size_t nbyte
         n -= head;
         const aliased_word *words = (const aliased_word *)(const void *)data;
         size_t nwords = n / 4;
-        for (; nwords >= ADLER_BLOCK_WORDS; nwords -= ADLER_BLOCK_WORDS) {
+        while (nwords >= ADLER_BLOCK_WORDS) {
+            if (words[0] == 0) {
+                /* Zero bytes leave a as it is and add a to b each (filtered rows of a plain
+                 * background are mostly zeros): the run's words are only tested, two a step. */
+                const aliased_word *zeros = words + 1;
+                const aliased_word *const end = words + nwords;
+                while (end - zeros >= 2 && (zeros[0] | zeros[1]) == 0)
+                    zeros += 2;
+                if (zeros < end && zeros[0] == 0)
+                    zeros++;
+                b += 4u * (uint32_t)(zeros - words) * a;
+                nwords -= (size_t)(zeros - words);
+                words = zeros;
+                continue;
+            }
             adler32_block(&a, &b, words);
             words += ADLER_BLOCK_WORDS;
+            nwords -= ADLER_BLOCK_WORDS;
         }
         if (nwords > 0)
             adler32_words(&a, &b, words, (uint32_t)nwords);

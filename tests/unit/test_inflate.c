@@ -65,6 +65,20 @@ static void make_random(uint8_t *dst, size_t nbytes, uint32_t seed)
         dst[i] = (uint8_t)(ink_test_random(&seed) >> 24);
 }
 
+/* Runs of zero bytes (0-399 long) between runs of 1-40 non-zero bytes: filtered rows of a plain
+ * background, which the Adler-32 takes a zero word run at a time. */
+static void make_zero_runs(uint8_t *dst, size_t nbytes, uint32_t seed)
+{
+    size_t i = 0;
+    while (i < nbytes) {
+        uint32_t r = ink_test_random(&seed);
+        for (size_t zeros = r % 400; zeros > 0 && i < nbytes; zeros--)
+            dst[i++] = 0;
+        for (size_t other = 1 + (r >> 16) % 40; other > 0 && i < nbytes; other--)
+            dst[i++] = (uint8_t)(1 + ink_test_random(&seed) % 255);
+    }
+}
+
 /* zlib's streams here: memory level 8, zlib's default. */
 #define ZLIB_MEM_LEVEL 8
 
@@ -220,6 +234,31 @@ static void test_every_zlib_stream(void **unused)
     assert_int_equal(streams, 3 * 10 * 5 * 2);
     for (int i = 0; i < 3; i++)
         free(data[i]);
+    free(stream);
+    free(out);
+}
+
+/* The zlib format over data with runs of zero bytes, whose Adler-32 goes by zero words: any
+ * slip in the sums is a mismatch with the stream's trailer. Levels 0 (stored), 1, 6 and 9, whole
+ * and in pieces (output pieces cut the runs at every alignment). */
+static void test_adler32_over_zero_runs(void **unused)
+{
+    (void)unused;
+    uint8_t *data = malloc(SAMPLE_BYTES), *stream = malloc(2 * SAMPLE_BYTES),
+            *out = malloc(SAMPLE_BYTES + 64);
+    static const int levels[] = {0, 1, 6, 9};
+    static const size_t pieces[][2] = {{0, 0}, {7, 13}, {0, 4096}, {SIZE_MAX - 1, SIZE_MAX - 1}};
+    for (uint32_t seed = 1; seed <= 3; seed++) {
+        make_zero_runs(data, SAMPLE_BYTES, seed);
+        for (size_t l = 0; l < sizeof levels / sizeof levels[0]; l++) {
+            size_t n = ink_test_zlib_deflate(data, SAMPLE_BYTES, stream, 2 * SAMPLE_BYTES,
+                                             levels[l], Z_DEFAULT_STRATEGY, 15, ZLIB_MEM_LEVEL);
+            for (size_t p = 0; p < sizeof pieces / sizeof pieces[0]; p++)
+                check_round_trip(data, SAMPLE_BYTES, stream, n, INK_INFLATE_ZLIB, pieces[p][0],
+                                 pieces[p][1], out);
+        }
+    }
+    free(data);
     free(stream);
     free(out);
 }
@@ -1047,6 +1086,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_every_zlib_stream),
         cmocka_unit_test(test_every_piece_size),
+        cmocka_unit_test(test_adler32_over_zero_runs),
         cmocka_unit_test(test_output_in_window_and_input_that_continues),
         cmocka_unit_test(test_empty_stored_block),
         cmocka_unit_test(test_maximum_distance_and_length),
