@@ -141,8 +141,8 @@ void ink_png_unfilter_chunk(ink_png_unfilter *state, uint8_t *row, uint32_t offs
 
 /*
  * Unfiltering fused with the gray conversion, for the rows where it pays (non-interlaced):
- * 8-bit RGB without tRNS with Sub, Up, Average or Paeth, 8-bit RGBA with Sub, Up or Average;
- * None rows, and every other case, go through ink_png_unfilter_chunk and ink_png_gray_row.
+ * 8-bit RGB without tRNS and 8-bit RGBA, every filter; every other case goes through
+ * ink_png_unfilter_chunk and ink_png_gray_row.
  * Does what ink_png_unfilter_chunk does and also writes the chunk's pixels' gray to
  * gray[0..nbytes/bpp).
  */

@@ -255,21 +255,23 @@ void ink_png_unfilter_chunk(ink_png_unfilter *state, uint8_t *row, uint32_t offs
 
 /* ---- unfiltering fused with the gray conversion (8-bit RGB and RGBA rows) ---- */
 
-/* Measured on RV32 (docs/PNG.md): every filter but None pays fused, for RGB and RGBA (RGBA
- * Paeth too: the four channels' a and c, the gray weights and the compositing terms fit the
- * registers with Paeth's comparisons, no spills in the loop). */
+/* Measured on RV32 (docs/PNG.md): every filter pays fused, for RGB and RGBA (RGBA Paeth too:
+ * the four channels' a and c, the gray weights and the compositing terms fit the registers with
+ * Paeth's comparisons, no spills in the loop; None since session 6, with each row kind a
+ * function of its own: the row copy and the gray pass loaded every byte twice). */
 bool ink_png_unfilter_gray_applies(const ink_png_pixels *pixels, uint8_t filter)
 {
+    (void)filter; /* every filter, since None too */
     if (pixels->bit_depth != 8)
         return false;
     if (pixels->color_type == INK_PNG_COLOR_RGB && !pixels->has_trns)
-        return filter != 0;
-    return pixels->color_type == INK_PNG_COLOR_RGBA && filter != 0;
+        return true;
+    return pixels->color_type == INK_PNG_COLOR_RGBA;
 }
 
 /*
  * Pixel by pixel, with each channel's a and c in registers (BPP and FILTER constants: inlined
- * for each of the eight row kinds below) and the pixel's gray computed while its bytes are in
+ * for each of the ten row kinds below) and the pixel's gray computed while its bytes are in
  * registers: the separate gray pass would load them again. Same results as the lane functions
  * followed by ink_png_gray_row (test_png_rows compares both with the references).
  */
@@ -278,7 +280,17 @@ gray_pixel(uint8_t *out, const uint8_t *src, uint8_t *gray, uint32_t a[4], uint3
            const uint32_t bpp, const unsigned filter, uint32_t bg_term, uint32_t rounding_minus_bg)
 {
     uint32_t b0 = out[0], b1 = out[1], b2 = out[2], b3 = bpp == 4 ? out[3] : 0;
-    if (filter == 2) {
+    if (filter == 0) {
+        (void)b0;
+        (void)b1;
+        (void)b2;
+        (void)b3;
+        a[0] = src[0];
+        a[1] = src[1];
+        a[2] = src[2];
+        if (bpp == 4)
+            a[3] = src[3];
+    } else if (filter == 2) {
         a[0] = sub_byte(src[0], b0);
         a[1] = sub_byte(src[1], b1);
         a[2] = sub_byte(src[2], b2);
@@ -425,10 +437,10 @@ up_gray_pixels(uint8_t *out, const uint8_t *src, uint32_t npixels, const uint32_
 }
 
 /*
- * The eight row kinds (RGB8 and RGBA8 by Sub, Up, Average, Paeth), each a function of its own:
+ * The ten row kinds (RGB8 and RGBA8 by None, Sub, Up, Average, Paeth), each a function of its own:
  * inlined into one function they shared its register allocation (a weight reloaded from the
  * stack every pixel) and its out-of-line Paeth branches sat beyond a conditional branch's reach
- * (a jump more). Called through a table by [bpp - 3][filter - 1].
+ * (a jump more). Called through a table by [bpp - 3][filter].
  */
 typedef void gray_row_kind(uint8_t *out, const uint8_t *src, uint32_t npixels, bool row_start,
                            uint8_t *upper_left, uint8_t *gray, uint32_t bg, uint32_t bg_term,
@@ -452,6 +464,8 @@ typedef void gray_row_kind(uint8_t *out, const uint8_t *src, uint32_t npixels, b
         (void)upper_left;                                                                       \
         up_gray_pixels(out, src, npixels, bpp, gray, bg, bg_term, gray_above);                  \
     }
+GRAY_ROW_KIND(rgb_none_gray, 3, 0)
+GRAY_ROW_KIND(rgba_none_gray, 4, 0)
 GRAY_ROW_KIND(rgb_sub_gray, 3, 1)
 GRAY_ROW_KIND_UP(rgb_up_gray, 3)
 GRAY_ROW_KIND(rgb_average_gray, 3, 3)
@@ -463,9 +477,9 @@ GRAY_ROW_KIND(rgba_paeth_gray, 4, 4)
 #undef GRAY_ROW_KIND
 #undef GRAY_ROW_KIND_UP
 
-static gray_row_kind *const gray_row_kinds[2][4] = {
-    {rgb_sub_gray, rgb_up_gray, rgb_average_gray, rgb_paeth_gray},
-    {rgba_sub_gray, rgba_up_gray, rgba_average_gray, rgba_paeth_gray},
+static gray_row_kind *const gray_row_kinds[2][5] = {
+    {rgb_none_gray, rgb_sub_gray, rgb_up_gray, rgb_average_gray, rgb_paeth_gray},
+    {rgba_none_gray, rgba_sub_gray, rgba_up_gray, rgba_average_gray, rgba_paeth_gray},
 };
 
 void ink_png_unfilter_gray_chunk(ink_png_unfilter *state, uint8_t *row, uint32_t offset,
@@ -479,7 +493,7 @@ void ink_png_unfilter_gray_chunk(ink_png_unfilter *state, uint8_t *row, uint32_t
         return;
     }
     const uint32_t bg = pixels->background;
-    gray_row_kinds[state->bpp - 3][state->filter - 1](out, src, nbytes / state->bpp, offset == 0,
+    gray_row_kinds[state->bpp - 3][state->filter](out, src, nbytes / state->bpp, offset == 0,
                                                        state->upper_left, gray, bg,
                                                        255u * bg + 127u, state->gray_above);
 }
