@@ -47,13 +47,15 @@
  * A table entry:
  *   bits  0..3   code length in bits at this level (a link entry: the root bits; a pair: both
  *                codes)
- *   bits  4..7   extra bits of a length/distance base, the subtable's index bits of a link, or
- *                the first code's length in a pair
- *   bits  8..15  kind flags (ENTRY_*)
+ *   bits  4..7   extra bits of a length/distance base, or the subtable's index bits of a link;
+ *                zero in a literal or a pair
+ *   bits  8..15  kind flags (ENTRY_*); a pair: ENTRY_LITERAL_PAIR and, in bits 12..15, the first
+ *                code's length (a pair is tested for before any other flag)
  *   bits 16..31  literal byte, length/distance base, code-length symbol, or subtable offset; a
  *                pair: the first literal in bits 16..23, the second in 24..31
  * A pair (ENTRY_LITERAL_PAIR, root literal/length table only) is two literals whose codes
- * together fit the root bits: one lookup decodes both (pair_literals).
+ * together fit the root bits: one lookup decodes both (pair_literals). With bits 4..7 zero, a
+ * root literal's or pair's entry is its own shift count in the fast loop (DROP_LITERALS).
  */
 #define ENTRY_LITERAL 0x100u
 #define ENTRY_LITERAL_PAIR 0x200u
@@ -65,6 +67,7 @@
 #define ENTRY_NBITS(e) ((e) & 0xFu)
 #define ENTRY_EXTRA(e) (((e) >> 4) & 0xFu)
 #define ENTRY_VALUE(e) ((e) >> 16)
+#define ENTRY_PAIR_FIRST_NBITS(e) (((e) >> 12) & 0xFu)
 
 /* The bit buffer is a machine word: 64 bits on hosts, 32 on the RV32 board (and in the host
  * tests that define INK_INFLATE_BITBUF_WIDE 0 to run the board's form). */
@@ -363,7 +366,7 @@ static bool pair_literals(uint32_t *table, const unsigned literal_count[MAX_CODE
         unsigned len1 = ENTRY_NBITS(first);
         if (!(first & ENTRY_LITERAL) || len1 > longest_first || c1 >> len1 != 0)
             continue;
-        const uint32_t base = ENTRY_LITERAL_PAIR | (first & 0x00FF0000u) | (len1 << 4) | len1;
+        const uint32_t base = ENTRY_LITERAL_PAIR | (first & 0x00FF0000u) | (len1 << 12) | len1;
         const unsigned room = LITLEN_ROOT_BITS - len1, count = 1u << room;
         uint32_t *slot = table + c1;
         for (unsigned k = 0; k < count; k++, slot += 1u << len1) {
@@ -403,7 +406,7 @@ static uint32_t table_lookup(const uint32_t *table, unsigned root_bits, bitbuf_t
                              unsigned *nbits)
 {
     uint32_t entry = table[bitbuf & ((1u << root_bits) - 1)];
-    if (entry & ENTRY_LINK) {
+    if ((entry & (ENTRY_LINK | ENTRY_LITERAL_PAIR)) == ENTRY_LINK) { /* a pair's bit 12 is not */
         unsigned sub_mask = (1u << ENTRY_EXTRA(entry)) - 1;
         entry = table[ENTRY_VALUE(entry) + ((unsigned)(bitbuf >> root_bits) & sub_mask)];
         *nbits = root_bits + ENTRY_NBITS(entry);
@@ -713,6 +716,20 @@ static inline uint8_t *copy_match(uint8_t *out, const uint8_t *src, uint32_t dis
     return end;
 }
 
+/*
+ * Drops a root literal's or pair's code (fast loop only): bits 4..7 of such an entry are zero, so
+ * the entry is its own shift count (the shift takes its low 5 or 6 bits, which an RV32 `srl`
+ * does by itself) and subtracting it from bitsleft takes exactly the code length from bitsleft's
+ * low 8 bits. The bits above are left wrong until the literals' path clears them before the
+ * loop's next step: nothing in between reads bitsleft but other literals' drops. One `andi`
+ * fewer per literal or pair, one more per step that decodes literals.
+ */
+#define DROP_LITERALS(entry)                                                                     \
+    do {                                                                                         \
+        bitbuf >>= (entry) & (BITBUF_BITS - 1);                                                  \
+        bitsleft -= (entry);                                                                     \
+    } while (0)
+
 static inline uint8_t *put_pair(uint8_t *out, uint32_t entry)
 {
     out[0] = (uint8_t)(entry >> 16);
@@ -733,8 +750,8 @@ static inline bool root_literals(const uint32_t *litlen, bitbuf_t *bitbuf, unsig
     } else {
         return false;
     }
-    *bitbuf >>= ENTRY_NBITS(entry);
-    *bitsleft -= ENTRY_NBITS(entry);
+    *bitbuf >>= entry & (BITBUF_BITS - 1); /* DROP_LITERALS */
+    *bitsleft -= entry;
     return true;
 }
 
@@ -790,17 +807,17 @@ fast_loop(ink_inflate *s, const uint8_t **in_p, const uint8_t *in_end, uint8_t *
          * pairs, which most lookups then decode, the pair first. */
         uint32_t entry = litlen[bitbuf & ((1u << LITLEN_ROOT_BITS) - 1)];
         if (pairs && (entry & ENTRY_LITERAL_PAIR) != 0) {
-            bitbuf >>= ENTRY_NBITS(entry);
-            bitsleft -= ENTRY_NBITS(entry);
+            DROP_LITERALS(entry);
             out = put_pair(out, entry);
             MORE_ROOT_LITERALS();
+            bitsleft &= 0xFFu; /* after DROP_LITERALS */
             continue;
         }
         if (__builtin_expect((entry & ENTRY_LITERAL) != 0, 1)) {
-            bitbuf >>= ENTRY_NBITS(entry);
-            bitsleft -= ENTRY_NBITS(entry);
+            DROP_LITERALS(entry);
             *out++ = (uint8_t)ENTRY_VALUE(entry);
             MORE_ROOT_LITERALS();
+            bitsleft &= 0xFFu; /* after DROP_LITERALS */
             continue;
         }
         if (entry & ENTRY_LINK) {
@@ -815,6 +832,7 @@ fast_loop(ink_inflate *s, const uint8_t **in_p, const uint8_t *in_end, uint8_t *
         if (entry & ENTRY_LITERAL) { /* a literal of more than LITLEN_ROOT_BITS bits */
             *out++ = (uint8_t)ENTRY_VALUE(entry);
             MORE_ROOT_LITERALS();
+            bitsleft &= 0xFFu; /* after DROP_LITERALS */
             continue;
         }
         if (!(entry & ENTRY_BASE)) {
@@ -875,6 +893,7 @@ fast_loop(ink_inflate *s, const uint8_t **in_p, const uint8_t *in_end, uint8_t *
         out = copy_match(out, (const uint8_t *)src, distance, length);
     } while (in < in_last && out < out_last);
 
+    bitsleft &= 0xFFu;
     unsigned give_back = bitsleft >> 3;
     if (give_back > (size_t)(in - in_entry))
         give_back = (unsigned)(in - in_entry);
@@ -1185,8 +1204,9 @@ static ink_error run(ink_inflate *s, ink_inflate_io *io, bool input_continues,
             for (;;) {
                 entry = table_lookup(s->litlen_table, LITLEN_ROOT_BITS, bitbuf, &nbits);
                 if (entry & ENTRY_LITERAL_PAIR)
-                    nbits = ENTRY_EXTRA(entry); /* only the first literal: the bits after it
-                                                   may not have arrived, or may not be a code */
+                    nbits = ENTRY_PAIR_FIRST_NBITS(entry); /* only the first literal: the bits
+                                                              after it may not have arrived, or
+                                                              may not be a code */
                 if (nbits <= bitsleft)
                     break;
                 PULL_BYTE();
