@@ -473,8 +473,10 @@ static ink_error sweep(png_decoder *dec, uint32_t y0, uint32_t y1, bool first, b
                            info);
             if (err != INK_OK)
                 return err;
-            if (use != ROW_CONVERT)
+            if (use != ROW_CONVERT) {
+                dec->gray_holds_row = false; /* the row buffer moved on without the gray */
                 continue;
+            }
             if (!interlaced) {
                 if (!converted)
                     ink_png_gray_row(pixels, dec->row, width, dec->gray, 1);
