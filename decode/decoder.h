@@ -73,7 +73,9 @@ typedef struct ink_row_sink {
      * info->scale_mask (it arrives as 0). An error stops the decoder, which returns it. */
     ink_error (*begin)(void *user, const ink_image_info *info, unsigned *scale_log2);
     /* Called once per row of the scaled image, top to bottom. `gray` is valid only during the
-     * call. An error stops the decoder, which returns it. */
+     * call, and is the decoder's to read again afterwards (the PNG decoder's Up rows reuse the
+     * gray of the row above): the sink only reads it. An error stops the decoder, which
+     * returns it. */
     ink_error (*row)(void *user, const uint8_t *gray);
     void *user;
 } ink_row_sink;

@@ -8,15 +8,17 @@
  *     symbol when at least FAST_IN_MARGIN input bytes and FAST_OUT_MARGIN output bytes remain.
  *     It refills the bit buffer a machine word at a time, never checks for the input's end
  *     inside a symbol, checks the output's end once per match (a match too long for the space
- *     left is handed to the state machine), and copies matches a word at a time.
+ *     left is handed to the state machine), and copies matches a word at a time, never
+ *     writing past a match's end.
  *
  * Output goes straight into the caller's buffer; the 32 KB window is a ring that only holds
  * history from earlier calls. A match whose distance reaches before this call's output takes
  * its first bytes from the ring. At the end of every call the ring is updated with the newest
  * output (at most 32 KB of it), the Adler-32 is advanced (zlib format) and the bit buffer is
  * saved in the state. A caller may also hand over the ring itself, from its write position to
- * its end, as the output (ink_inflate_window_space): the output is then history already and
- * the copy is skipped.
+ * its end, as the output (ink_inflate_window_space): the output is then history already, the
+ * copy is skipped, and the history below the write position is in one piece with the output,
+ * so that matches reaching there are copied as if within this call's output.
  *
  * Decoding tables: one 32-bit entry per table slot (see ENTRY_* below). Root tables are indexed
  * by the next LITLEN_ROOT_BITS / DIST_ROOT_BITS bits of input; longer codes go through a
@@ -45,13 +47,15 @@
  * A table entry:
  *   bits  0..3   code length in bits at this level (a link entry: the root bits; a pair: both
  *                codes)
- *   bits  4..7   extra bits of a length/distance base, the subtable's index bits of a link, or
- *                the first code's length in a pair
- *   bits  8..15  kind flags (ENTRY_*)
+ *   bits  4..7   extra bits of a length/distance base, or the subtable's index bits of a link;
+ *                zero in a literal or a pair
+ *   bits  8..15  kind flags (ENTRY_*); a pair: ENTRY_LITERAL_PAIR and, in bits 12..15, the first
+ *                code's length (a pair is tested for before any other flag)
  *   bits 16..31  literal byte, length/distance base, code-length symbol, or subtable offset; a
  *                pair: the first literal in bits 16..23, the second in 24..31
  * A pair (ENTRY_LITERAL_PAIR, root literal/length table only) is two literals whose codes
- * together fit the root bits: one lookup decodes both (pair_literals).
+ * together fit the root bits: one lookup decodes both (pair_literals). With bits 4..7 zero, a
+ * root literal's or pair's entry is its own shift count in the fast loop (DROP_LITERALS).
  */
 #define ENTRY_LITERAL 0x100u
 #define ENTRY_LITERAL_PAIR 0x200u
@@ -63,9 +67,14 @@
 #define ENTRY_NBITS(e) ((e) & 0xFu)
 #define ENTRY_EXTRA(e) (((e) >> 4) & 0xFu)
 #define ENTRY_VALUE(e) ((e) >> 16)
+#define ENTRY_PAIR_FIRST_NBITS(e) (((e) >> 12) & 0xFu)
 
-/* The bit buffer is a machine word: 64 bits on hosts, 32 on the RV32 board. */
-#if UINTPTR_MAX > 0xFFFFFFFFu
+/* The bit buffer is a machine word: 64 bits on hosts, 32 on the RV32 board (and in the host
+ * tests that define INK_INFLATE_BITBUF_WIDE 0 to run the board's form). */
+#ifndef INK_INFLATE_BITBUF_WIDE
+#define INK_INFLATE_BITBUF_WIDE (UINTPTR_MAX > 0xFFFFFFFFu)
+#endif
+#if INK_INFLATE_BITBUF_WIDE
 typedef uint64_t bitbuf_t;
 #define BITBUF_WIDE 1
 #else
@@ -76,7 +85,7 @@ typedef uint32_t bitbuf_t;
 
 /* The fast loop needs this much input (word loads past the symbol) and output (the literals of
  * one step: up to three, each of which may be a pair, on wide buffers; a match checks its own
- * room, its length plus the word its word-at-a-time copy may write beyond its end). */
+ * room, its length: copy_match writes no byte beyond it). */
 #define FAST_IN_MARGIN INK_INFLATE_INPUT_TAIL_BYTES
 #define FAST_OUT_MARGIN 8u
 
@@ -357,7 +366,7 @@ static bool pair_literals(uint32_t *table, const unsigned literal_count[MAX_CODE
         unsigned len1 = ENTRY_NBITS(first);
         if (!(first & ENTRY_LITERAL) || len1 > longest_first || c1 >> len1 != 0)
             continue;
-        const uint32_t base = ENTRY_LITERAL_PAIR | (first & 0x00FF0000u) | (len1 << 4) | len1;
+        const uint32_t base = ENTRY_LITERAL_PAIR | (first & 0x00FF0000u) | (len1 << 12) | len1;
         const unsigned room = LITLEN_ROOT_BITS - len1, count = 1u << room;
         uint32_t *slot = table + c1;
         for (unsigned k = 0; k < count; k++, slot += 1u << len1) {
@@ -397,7 +406,7 @@ static uint32_t table_lookup(const uint32_t *table, unsigned root_bits, bitbuf_t
                              unsigned *nbits)
 {
     uint32_t entry = table[bitbuf & ((1u << root_bits) - 1)];
-    if (entry & ENTRY_LINK) {
+    if ((entry & (ENTRY_LINK | ENTRY_LITERAL_PAIR)) == ENTRY_LINK) { /* a pair's bit 12 is not */
         unsigned sub_mask = (1u << ENTRY_EXTRA(entry)) - 1;
         entry = table[ENTRY_VALUE(entry) + ((unsigned)(bitbuf >> root_bits) & sub_mask)];
         *nbits = root_bits + ENTRY_NBITS(entry);
@@ -407,12 +416,12 @@ static uint32_t table_lookup(const uint32_t *table, unsigned root_bits, bitbuf_t
     return entry;
 }
 
-/* A word that may alias the output bytes (GCC and Clang), for adler32_words. */
+/* A word that may alias the output bytes (GCC and Clang), for adler32_block. */
 typedef uint32_t __attribute__((may_alias)) aliased_word;
 
 /* 5552 is the most bytes before b can overflow 32 bits (RFC 1950's NMAX). */
 #define ADLER_NMAX 5552u
-/* Words per block of adler32_words: B's 16-bit lanes reach 255 * N(N+1)/2, under 2^16. */
+/* Words per block (adler32_block): B's 16-bit lanes reach 255 * N(N+1)/2, under 2^16. */
 #define ADLER_BLOCK_WORDS 22u
 
 static void adler32_bytes(uint32_t *a, uint32_t *b, const uint8_t *data, size_t nbytes)
@@ -428,8 +437,8 @@ static void adler32_bytes(uint32_t *a, uint32_t *b, const uint8_t *data, size_t 
 
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 /*
- * `nwords` aligned words (at most ADLER_BLOCK_WORDS) added to the sums without a reduction, the
- * same integers as byte by byte. The four byte lanes of a little-endian word (k = 0..3, stream
+ * Aligned words, ADLER_BLOCK_WORDS at most, added to the sums without a reduction, the same
+ * integers as byte by byte. The four byte lanes of a little-endian word (k = 0..3, stream
  * order) are split into two words of 16-bit lanes, even (k = 0, 2) and odd (k = 1, 3); per word
  * A += its bytes and B += A, so that B_k = sum_j (N - j) byte_jk over the block's words
  * j = 0..N-1. A byte at position p = 4j + k of the L = 4N bytes adds L - p = 4(N - j) - k times
@@ -440,7 +449,7 @@ static void adler32_bytes(uint32_t *a, uint32_t *b, const uint8_t *data, size_t 
  * modulo 2^32, which is exact because every even lane stays under 2^16. Per word: one load, two
  * instructions to split the odd lanes, four adds.
  */
-/* The block sums of adler32_words: whole words, their odd lanes, and the running sums of both. */
+/* A block's sums: whole words, their odd lanes, and the running sums of both. */
 typedef struct adler_lanes {
     uint32_t whole, odd, whole_b, odd_b;
 } adler_lanes;
@@ -453,33 +462,41 @@ static inline void adler_add_word(adler_lanes *sums, uint32_t word)
     sums->odd_b += sums->odd;
 }
 
+/*
+ * Adds a block's sums to a and b. The lane sums are taken with multiplies where two 16-bit lanes
+ * must be added: (x * 0x00010001) >> 16 is lo + hi and (x * 0x00010003) >> 16 is lo + 3 hi, exact
+ * while the result and 3 lo stay under 2^16 (A's lanes: at most 2 * 255 * 22 together).
+ */
+static inline void adler_add_block(uint32_t *a, uint32_t *b, const adler_lanes *sums,
+                                   uint32_t nwords)
+{
+    const uint32_t odd = sums->odd, odd_b = sums->odd_b;
+    const uint32_t even = sums->whole - (odd << 8), even_b = sums->whole_b - (odd_b << 8);
+    uint32_t sum_a = ((even + odd) * 0x00010001u) >> 16;
+    uint32_t sum_b = (even_b & 0xFFFFu) + (even_b >> 16) + (odd_b & 0xFFFFu) + (odd_b >> 16);
+    uint32_t weighted = ((odd * 0x00010003u) >> 16) + 2u * (even >> 16);
+    *b += 4u * nwords * *a + 4u * sum_b - weighted;
+    *a += sum_a;
+}
+
+/* A whole block of ADLER_BLOCK_WORDS words, its loop unrolled: no loop steps, and constant
+ * offsets for the loads. */
+static void adler32_block(uint32_t *a, uint32_t *b, const aliased_word *words)
+{
+    adler_lanes sums = {0, 0, 0, 0};
+#pragma GCC unroll 22
+    for (unsigned i = 0; i < ADLER_BLOCK_WORDS; i++)
+        adler_add_word(&sums, words[i]);
+    adler_add_block(a, b, &sums, ADLER_BLOCK_WORDS);
+}
+
+/* Fewer than ADLER_BLOCK_WORDS words (a piece's last). */
 static void adler32_words(uint32_t *a, uint32_t *b, const aliased_word *words, uint32_t nwords)
 {
     adler_lanes sums = {0, 0, 0, 0};
-    const aliased_word *end = words + nwords;
-    if (nwords & 1u)
-        adler_add_word(&sums, *words++);
-    if (nwords & 2u) {
-        adler_add_word(&sums, words[0]);
-        adler_add_word(&sums, words[1]);
-        words += 2;
-    }
-    /* Four words a step: the loop's pointer step and branch are a tenth of the work. */
-    for (; words != end; words += 4) {
-        uint32_t w0 = words[0], w1 = words[1], w2 = words[2], w3 = words[3];
-        adler_add_word(&sums, w0);
-        adler_add_word(&sums, w1);
-        adler_add_word(&sums, w2);
-        adler_add_word(&sums, w3);
-    }
-    const uint32_t odd = sums.odd, odd_b = sums.odd_b;
-    const uint32_t even = sums.whole - (odd << 8), even_b = sums.whole_b - (odd_b << 8);
-    uint32_t both = even + odd; /* lanes at most 2 * 255 * 22 */
-    uint32_t sum_a = (both & 0xFFFFu) + (both >> 16);
-    uint32_t sum_b = (even_b & 0xFFFFu) + (even_b >> 16) + (odd_b & 0xFFFFu) + (odd_b >> 16);
-    uint32_t weighted = (odd & 0xFFFFu) + 2u * (even >> 16) + 3u * (odd >> 16);
-    *b += 4u * nwords * *a + 4u * sum_b - weighted;
-    *a += sum_a;
+    for (uint32_t i = 0; i < nwords; i++)
+        adler_add_word(&sums, words[i]);
+    adler_add_block(a, b, &sums, nwords);
 }
 #endif
 
@@ -497,12 +514,28 @@ static uint32_t adler32_update(uint32_t adler, const uint8_t *data, size_t nbyte
         data += head;
         n -= head;
         const aliased_word *words = (const aliased_word *)(const void *)data;
-        for (size_t nwords = n / 4; nwords > 0;) {
-            uint32_t block = nwords < ADLER_BLOCK_WORDS ? (uint32_t)nwords : ADLER_BLOCK_WORDS;
-            adler32_words(&a, &b, words, block);
-            words += block;
-            nwords -= block;
+        size_t nwords = n / 4;
+        while (nwords >= ADLER_BLOCK_WORDS) {
+            if (words[0] == 0) {
+                /* Zero bytes leave a as it is and add a to b each (filtered rows of a plain
+                 * background are mostly zeros): the run's words are only tested, two a step. */
+                const aliased_word *zeros = words + 1;
+                const aliased_word *const end = words + nwords;
+                while (end - zeros >= 2 && (zeros[0] | zeros[1]) == 0)
+                    zeros += 2;
+                if (zeros < end && zeros[0] == 0)
+                    zeros++;
+                b += 4u * (uint32_t)(zeros - words) * a;
+                nwords -= (size_t)(zeros - words);
+                words = zeros;
+                continue;
+            }
+            adler32_block(&a, &b, words);
+            words += ADLER_BLOCK_WORDS;
+            nwords -= ADLER_BLOCK_WORDS;
         }
+        if (nwords > 0)
+            adler32_words(&a, &b, words, (uint32_t)nwords);
         data += n & ~(size_t)3u;
         n &= 3u;
 #endif
@@ -632,6 +665,71 @@ static inline bitbuf_t load_word_le(const uint8_t *p)
 #define FAST_REFILL_NARROW() FAST_REFILL()
 #endif
 
+/*
+ * Copies a match of `length` (3..258) bytes from `src`, `distance` (>= 1) back: `src` is either
+ * out - distance, or (output in the window, the ring's wrap) the same ring position at the
+ * window's end, at least a word ahead of `out`. Returns the output's new end. Exactly `length`
+ * bytes are written: with output in the window, the bytes after the match are the oldest
+ * history, which a match of nearly 32 KB back may still read. Words (8 or 4 bytes) when the
+ * distance allows (each word read lies wholly before the word written, or is already final, or
+ * wholly ahead of everything written), the last one ending at the match's end, overlapping the
+ * one before.
+ */
+static inline uint8_t *copy_match(uint8_t *out, const uint8_t *src, uint32_t distance,
+                                  uint32_t length)
+{
+    uint8_t *const end = out + length;
+#if !BITBUF_WIDE
+    /* RV32 (no misaligned word access): a source at the same offset within a word as the
+     * output, a distance that is a multiple of 4 (RGBA pixels), goes by aligned words after up
+     * to three single bytes, 5 instructions per four bytes instead of 11. */
+    if ((distance & 3u) == 0 && length >= 8) {
+        const uintptr_t back = (uintptr_t)out - (uintptr_t)src; /* modulo 2^32 */
+        for (; ((uintptr_t)out & 3u) != 0; out++)
+            *out = *(const uint8_t *)((uintptr_t)out - back);
+        uint8_t *const words_end = (uint8_t *)((uintptr_t)end & ~(uintptr_t)3);
+        do {
+            *(aliased_word *)(void *)out = *(const aliased_word *)((uintptr_t)out - back);
+            out += 4;
+        } while (out < words_end);
+        for (; out < end; out++)
+            *out = *(const uint8_t *)((uintptr_t)out - back);
+        return end;
+    }
+#endif
+    if (distance >= sizeof(bitbuf_t) && length >= sizeof(bitbuf_t)) {
+        uint8_t *const last = end - sizeof(bitbuf_t);
+        const uint8_t *const src_last = src + (length - sizeof(bitbuf_t));
+        while (out < last) {
+            memcpy(out, src, sizeof(bitbuf_t));
+            out += sizeof(bitbuf_t);
+            src += sizeof(bitbuf_t);
+        }
+        memcpy(last, src_last, sizeof(bitbuf_t));
+    } else if (distance == 1) {
+        memset(out, *src, length);
+    } else {
+        do {
+            *out++ = *src++;
+        } while (out < end);
+    }
+    return end;
+}
+
+/*
+ * Drops a root literal's or pair's code (fast loop only): bits 4..7 of such an entry are zero, so
+ * the entry is its own shift count (the shift takes its low 5 or 6 bits, which an RV32 `srl`
+ * does by itself) and subtracting it from bitsleft takes exactly the code length from bitsleft's
+ * low 8 bits. The bits above are left wrong until the literals' path clears them before the
+ * loop's next step: nothing in between reads bitsleft but other literals' drops. One `andi`
+ * fewer per literal or pair, one more per step that decodes literals.
+ */
+#define DROP_LITERALS(entry)                                                                     \
+    do {                                                                                         \
+        bitbuf >>= (entry) & (BITBUF_BITS - 1);                                                  \
+        bitsleft -= (entry);                                                                     \
+    } while (0)
+
 static inline uint8_t *put_pair(uint8_t *out, uint32_t entry)
 {
     out[0] = (uint8_t)(entry >> 16);
@@ -652,8 +750,8 @@ static inline bool root_literals(const uint32_t *litlen, bitbuf_t *bitbuf, unsig
     } else {
         return false;
     }
-    *bitbuf >>= ENTRY_NBITS(entry);
-    *bitsleft -= ENTRY_NBITS(entry);
+    *bitbuf >>= entry & (BITBUF_BITS - 1); /* DROP_LITERALS */
+    *bitsleft -= entry;
     return true;
 }
 
@@ -673,8 +771,10 @@ static inline bool root_literals(const uint32_t *litlen, bitbuf_t *bitbuf, unsig
 /*
  * The fast loop: decodes whole symbols while at least FAST_IN_MARGIN input bytes and
  * FAST_OUT_MARGIN output bytes remain, so no check for the input's end is needed inside a
- * symbol; a match with less room left than its length and a word is left to the caller's
- * state machine (MODE_MATCH), which copies it as the output allows.
+ * symbol; a match with less room left than its length is left to the caller's state machine
+ * (MODE_MATCH), which copies it as the output allows. A match that reaches into the ring where
+ * it is not contiguous with the output (output outside the window, or the ring's wrap) is
+ * copied by copy_from_history.
  * Entered with fewer than 8 bits buffered; on return, whole unused bytes are given back to
  * the input so the buffer again holds fewer than 8 bits. Returns NULL or a fault.
  */
@@ -691,7 +791,14 @@ fast_loop(ink_inflate *s, const uint8_t **in_p, const uint8_t *in_end, uint8_t *
     unsigned bitsleft = s->bitsleft;
     const uint32_t *litlen = s->litlen_table;
     const uint32_t *dist = s->dist_table;
-    const uint32_t window_have = s->window_have;
+    /* History before the output: the ring's bytes (window_have of them) and this call's output.
+     * It lies in one piece before `out` from `contiguous` on: this call's output, or, when the
+     * output is written in the window, the whole window below the write position. */
+    const uintptr_t oldest = (uintptr_t)out_start - s->window_have;
+    const bool in_window = out_start == s->window + s->window_next;
+    const uint8_t *const contiguous = in_window ? s->window : out_start;
+    /* A source at the ring's end (output in the window only) ends at most here. */
+    const uintptr_t ring_end = in_window ? (uintptr_t)s->window + INK_INFLATE_WINDOW_BYTES : 0;
     const char *fault = NULL;
 
     do {
@@ -700,17 +807,17 @@ fast_loop(ink_inflate *s, const uint8_t **in_p, const uint8_t *in_end, uint8_t *
          * pairs, which most lookups then decode, the pair first. */
         uint32_t entry = litlen[bitbuf & ((1u << LITLEN_ROOT_BITS) - 1)];
         if (pairs && (entry & ENTRY_LITERAL_PAIR) != 0) {
-            bitbuf >>= ENTRY_NBITS(entry);
-            bitsleft -= ENTRY_NBITS(entry);
+            DROP_LITERALS(entry);
             out = put_pair(out, entry);
             MORE_ROOT_LITERALS();
+            bitsleft &= 0xFFu; /* after DROP_LITERALS */
             continue;
         }
         if (__builtin_expect((entry & ENTRY_LITERAL) != 0, 1)) {
-            bitbuf >>= ENTRY_NBITS(entry);
-            bitsleft -= ENTRY_NBITS(entry);
+            DROP_LITERALS(entry);
             *out++ = (uint8_t)ENTRY_VALUE(entry);
             MORE_ROOT_LITERALS();
+            bitsleft &= 0xFFu; /* after DROP_LITERALS */
             continue;
         }
         if (entry & ENTRY_LINK) {
@@ -725,6 +832,7 @@ fast_loop(ink_inflate *s, const uint8_t **in_p, const uint8_t *in_end, uint8_t *
         if (entry & ENTRY_LITERAL) { /* a literal of more than LITLEN_ROOT_BITS bits */
             *out++ = (uint8_t)ENTRY_VALUE(entry);
             MORE_ROOT_LITERALS();
+            bitsleft &= 0xFFu; /* after DROP_LITERALS */
             continue;
         }
         if (!(entry & ENTRY_BASE)) {
@@ -762,40 +870,30 @@ fast_loop(ink_inflate *s, const uint8_t **in_p, const uint8_t *in_end, uint8_t *
         bitbuf >>= extra;
         bitsleft -= extra;
 
-        size_t produced = (size_t)(out - out_start);
-        if (distance > produced + window_have) {
+        if (distance > (uintptr_t)out - oldest) {
             fault = "invalid distance too far back";
             break;
         }
-        if ((size_t)(out_end - out) < length + sizeof(bitbuf_t)) {
+        if ((size_t)(out_end - out) < length) {
             s->length = length;
             s->distance = distance;
             s->mode = MODE_MATCH;
             break;
         }
-        if (distance > produced) {
-            out = copy_from_history(s, out, out_start, distance, length);
-            continue;
+        uintptr_t src = (uintptr_t)out - distance;
+        if (src < (uintptr_t)contiguous) {
+            /* Output in the window: the source is at the ring's end, ahead of the output. Not
+             * in one piece, or within a word ahead of the output: the general copy. */
+            src += INK_INFLATE_WINDOW_BYTES;
+            if (src + length > ring_end || distance > INK_INFLATE_WINDOW_BYTES - sizeof(bitbuf_t)) {
+                out = copy_from_history(s, out, out_start, distance, length);
+                continue;
+            }
         }
-        uint8_t *dst = out;
-        const uint8_t *src = out - distance;
-        out += length;
-        if (distance >= sizeof(bitbuf_t)) {
-            /* Each word read lies wholly before the word written: no overlap hazard. */
-            do {
-                memcpy(dst, src, sizeof(bitbuf_t));
-                dst += sizeof(bitbuf_t);
-                src += sizeof(bitbuf_t);
-            } while (dst < out);
-        } else if (distance == 1) {
-            memset(dst, *src, length);
-        } else {
-            do {
-                *dst++ = *src++;
-            } while (dst < out);
-        }
+        out = copy_match(out, (const uint8_t *)src, distance, length);
     } while (in < in_last && out < out_last);
 
+    bitsleft &= 0xFFu;
     unsigned give_back = bitsleft >> 3;
     if (give_back > (size_t)(in - in_entry))
         give_back = (unsigned)(in - in_entry);
@@ -1106,8 +1204,9 @@ static ink_error run(ink_inflate *s, ink_inflate_io *io, bool input_continues,
             for (;;) {
                 entry = table_lookup(s->litlen_table, LITLEN_ROOT_BITS, bitbuf, &nbits);
                 if (entry & ENTRY_LITERAL_PAIR)
-                    nbits = ENTRY_EXTRA(entry); /* only the first literal: the bits after it
-                                                   may not have arrived, or may not be a code */
+                    nbits = ENTRY_PAIR_FIRST_NBITS(entry); /* only the first literal: the bits
+                                                              after it may not have arrived, or
+                                                              may not be a code */
                 if (nbits <= bitsleft)
                     break;
                 PULL_BYTE();

@@ -71,6 +71,9 @@ typedef struct png_decoder {
      * reported only if those bytes run out (libpng ignores errors after the last row). */
     ink_error deferred_error;
     uint8_t *gray;   /* one gray row, or the band's even-row slots */
+    /* Not interlaced: gray holds the gray of the row buffer's row (the row above the next one;
+     * the sink only reads it), which fused Up rows use (ink_png_unfilter.gray_above). */
+    bool gray_holds_row;
 } png_decoder;
 
 /* --- the memory plan --- */
@@ -396,6 +399,7 @@ static ink_error read_row(png_decoder *dec, uint32_t row_nbytes, enum row_use us
     ink_png_unfilter state;
     ink_png_unfilter_begin_row(&state, filter, (uint8_t)bpp);
     const bool fused = gray && ink_png_unfilter_gray_applies(&dec->header.pixels, filter);
+    state.gray_above = fused && gray == dec->gray && dec->gray_holds_row;
     for (uint32_t offset = 0; offset < row_nbytes;) {
         err = fill(dec, bpp, info); /* the row's bytes left are a multiple of bpp */
         if (err != INK_OK)
@@ -442,6 +446,7 @@ static ink_error sweep(png_decoder *dec, uint32_t y0, uint32_t y1, bool first, b
     dec->next_nbytes = 0;
     dec->ring_next = NULL;
     dec->deferred_error = INK_OK;
+    dec->gray_holds_row = false;
 
     const ink_png_pixels *pixels = &dec->header.pixels;
     const uint32_t width = dec->header.width, height = dec->header.height;
@@ -468,11 +473,14 @@ static ink_error sweep(png_decoder *dec, uint32_t y0, uint32_t y1, bool first, b
                            info);
             if (err != INK_OK)
                 return err;
-            if (use != ROW_CONVERT)
+            if (use != ROW_CONVERT) {
+                dec->gray_holds_row = false; /* the row buffer moved on without the gray */
                 continue;
+            }
             if (!interlaced) {
                 if (!converted)
                     ink_png_gray_row(pixels, dec->row, width, dec->gray, 1);
+                dec->gray_holds_row = true;
                 err = emit(dec, dec->gray);
             } else if (!odd_rows) {
                 uint8_t *slot = dec->gray + (size_t)((y - y0) / 2) * width;

@@ -123,6 +123,12 @@ typedef struct ink_png_unfilter {
     uint8_t filter;          /* 0..4 */
     uint8_t bpp;             /* filter_bpp, 1..8 */
     uint8_t upper_left[8];   /* the previous row's bytes of the pixel left of the next chunk */
+    /* Set by the caller after begin_row (which clears it) when the gray output of
+     * ink_png_unfilter_gray_chunk already holds the gray of the previous row's pixels (the
+     * decoder's gray row, into which the row above was converted): an Up row's pixel whose
+     * filtered bytes are all zero is then the pixel above, and its row bytes and gray are left
+     * as they are. */
+    bool gray_above;
 } ink_png_unfilter;
 
 /* Starts a row with filter type `filter` (the caller has checked it is 0..4). */
@@ -135,8 +141,8 @@ void ink_png_unfilter_chunk(ink_png_unfilter *state, uint8_t *row, uint32_t offs
 
 /*
  * Unfiltering fused with the gray conversion, for the rows where it pays (non-interlaced):
- * 8-bit RGB without tRNS with Sub, Up, Average or Paeth, 8-bit RGBA with Sub, Up or Average;
- * None rows, and every other case, go through ink_png_unfilter_chunk and ink_png_gray_row.
+ * 8-bit RGB without tRNS and 8-bit RGBA, every filter; every other case goes through
+ * ink_png_unfilter_chunk and ink_png_gray_row.
  * Does what ink_png_unfilter_chunk does and also writes the chunk's pixels' gray to
  * gray[0..nbytes/bpp).
  */

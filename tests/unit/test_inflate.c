@@ -65,6 +65,20 @@ static void make_random(uint8_t *dst, size_t nbytes, uint32_t seed)
         dst[i] = (uint8_t)(ink_test_random(&seed) >> 24);
 }
 
+/* Runs of zero bytes (0-399 long) between runs of 1-40 non-zero bytes: filtered rows of a plain
+ * background, which the Adler-32 takes a zero word run at a time. */
+static void make_zero_runs(uint8_t *dst, size_t nbytes, uint32_t seed)
+{
+    size_t i = 0;
+    while (i < nbytes) {
+        uint32_t r = ink_test_random(&seed);
+        for (size_t zeros = r % 400; zeros > 0 && i < nbytes; zeros--)
+            dst[i++] = 0;
+        for (size_t other = 1 + (r >> 16) % 40; other > 0 && i < nbytes; other--)
+            dst[i++] = (uint8_t)(1 + ink_test_random(&seed) % 255);
+    }
+}
+
 /* zlib's streams here: memory level 8, zlib's default. */
 #define ZLIB_MEM_LEVEL 8
 
@@ -220,6 +234,31 @@ static void test_every_zlib_stream(void **unused)
     assert_int_equal(streams, 3 * 10 * 5 * 2);
     for (int i = 0; i < 3; i++)
         free(data[i]);
+    free(stream);
+    free(out);
+}
+
+/* The zlib format over data with runs of zero bytes, whose Adler-32 goes by zero words: any
+ * slip in the sums is a mismatch with the stream's trailer. Levels 0 (stored), 1, 6 and 9, whole
+ * and in pieces (output pieces cut the runs at every alignment). */
+static void test_adler32_over_zero_runs(void **unused)
+{
+    (void)unused;
+    uint8_t *data = malloc(SAMPLE_BYTES), *stream = malloc(2 * SAMPLE_BYTES),
+            *out = malloc(SAMPLE_BYTES + 64);
+    static const int levels[] = {0, 1, 6, 9};
+    static const size_t pieces[][2] = {{0, 0}, {7, 13}, {0, 4096}, {SIZE_MAX - 1, SIZE_MAX - 1}};
+    for (uint32_t seed = 1; seed <= 3; seed++) {
+        make_zero_runs(data, SAMPLE_BYTES, seed);
+        for (size_t l = 0; l < sizeof levels / sizeof levels[0]; l++) {
+            size_t n = ink_test_zlib_deflate(data, SAMPLE_BYTES, stream, 2 * SAMPLE_BYTES,
+                                             levels[l], Z_DEFAULT_STRATEGY, 15, ZLIB_MEM_LEVEL);
+            for (size_t p = 0; p < sizeof pieces / sizeof pieces[0]; p++)
+                check_round_trip(data, SAMPLE_BYTES, stream, n, INK_INFLATE_ZLIB, pieces[p][0],
+                                 pieces[p][1], out);
+        }
+    }
+    free(data);
     free(stream);
     free(out);
 }
@@ -577,6 +616,60 @@ static void test_maximum_distance_and_length(void **unused)
     put_fixed_litlen(&writer, 256);
     check_case("length 258 as 284+31", writer.bytes, writer_bytes(&writer), INK_INFLATE_RAW,
                VERDICT_DONE);
+}
+
+/*
+ * Output in the window (as the PNG decoder drives it): the bytes ahead of the write position are
+ * the oldest history, distances up to 32768 away. Matches whose lengths are not a multiple of a
+ * word, each followed by a match reaching 32761..32768 back (into the bytes just ahead of the
+ * output), and literals between them, in output pieces up to the window's end and of 1000
+ * bytes, against zlib (whose deflate never sends such distances, hence a hand-built stream).
+ */
+static void test_output_in_window_keeps_the_oldest_history(void **unused)
+{
+    (void)unused;
+    static uint8_t history[32768], expected[200000], got[200000];
+    memset(&writer, 0, sizeof writer);
+    build_history(&writer, history);
+    put_bits(&writer, 1, 1);
+    put_bits(&writer, 1, 2);
+    uint32_t seed = 9;
+    for (unsigned i = 0; i < 6000; i++) {
+        put_fixed_length(&writer, 3 + i % 11);
+        put_distance(&writer, 1 + i % 13);
+        put_fixed_length(&writer, 3 + i % 7);
+        put_distance(&writer, 32768 - i % 8);
+        if (i % 3 == 0)
+            put_fixed_litlen(&writer, ink_test_random(&seed) >> 24);
+    }
+    put_fixed_litlen(&writer, 256);
+    assert_true(writer_bytes(&writer) < sizeof writer.bytes);
+    decode_result z = zlib_decode(writer.bytes, writer_bytes(&writer), expected, sizeof expected,
+                                  INK_INFLATE_RAW);
+    assert_int_equal(z.verdict, VERDICT_DONE);
+    static const size_t out_pieces[] = {SIZE_MAX, 1000};
+    for (size_t o = 0; o < 2; o++) {
+        ink_inflate *state;
+        assert_int_equal(ink_inflate_init(&state, state_memory, sizeof state_memory,
+                                          window_memory, INK_INFLATE_RAW),
+                         INK_OK);
+        size_t in_pos = 0, out_pos = 0, n = writer_bytes(&writer);
+        while (!ink_inflate_finished(state)) {
+            size_t space;
+            uint8_t *at = ink_inflate_window_space(state, &space);
+            if (space > out_pieces[o])
+                space = out_pieces[o];
+            ink_inflate_io io = {writer.bytes + in_pos, n - in_pos, at, space};
+            assert_int_equal(ink_inflate_run(state, &io, NULL), INK_OK);
+            size_t made = space - io.out_nbytes;
+            assert_true(out_pos + made <= sizeof got);
+            memcpy(got + out_pos, at, made);
+            in_pos = n - io.in_nbytes;
+            out_pos += made;
+        }
+        assert_int_equal(out_pos, z.out_nbytes);
+        assert_memory_equal(got, expected, out_pos);
+    }
 }
 
 static void test_distance_beyond_window_start(void **unused)
@@ -993,9 +1086,11 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_every_zlib_stream),
         cmocka_unit_test(test_every_piece_size),
+        cmocka_unit_test(test_adler32_over_zero_runs),
         cmocka_unit_test(test_output_in_window_and_input_that_continues),
         cmocka_unit_test(test_empty_stored_block),
         cmocka_unit_test(test_maximum_distance_and_length),
+        cmocka_unit_test(test_output_in_window_keeps_the_oldest_history),
         cmocka_unit_test(test_distance_beyond_window_start),
         cmocka_unit_test(test_all_literal_and_invalid_fixed_codes),
         cmocka_unit_test(test_huffman_table_shapes),

@@ -304,7 +304,9 @@ static void test_gray_every_rgba8_value(void **unused)
 /* The fused unfilter + gray path (RGB8 and RGBA8 rows) against the two references: the row's
  * bytes and its gray, for every filter, whole rows and chunks cut at every pixel, three
  * backgrounds, alpha bytes that are often 255 (opaque: the composite must give the gray
- * exactly) and often not. */
+ * exactly) and often not. And with gray_above (the gray output holding the previous row's
+ * gray, as the decoder's does): filtered rows with runs of all-zero pixels, single zero pixels
+ * and pixels with only some bytes zero, which Up rows must skip or convert accordingly. */
 static void test_fused_unfilter_gray_matches(void **unused)
 {
     (void)unused;
@@ -317,7 +319,8 @@ static void test_fused_unfilter_gray_matches(void **unused)
         for (uint8_t filter = 0; filter <= 4; filter++)
             for (size_t g = 0; g < sizeof backgrounds; g++)
                 for (size_t n = 0; n < sizeof npixels_list / sizeof npixels_list[0]; n++)
-                    for (int first_row = 0; first_row <= 1; first_row++) {
+                    for (int first_row = 0; first_row <= 1; first_row++)
+                    for (int gray_above = 0; gray_above <= 1; gray_above++) {
                         const uint8_t color_type =
                             bpp == 3 ? INK_PNG_COLOR_RGB : INK_PNG_COLOR_RGBA;
                         ink_png_pixels pixels;
@@ -328,6 +331,15 @@ static void test_fused_unfilter_gray_matches(void **unused)
                                          INK_OK);
                         const uint32_t npixels = npixels_list[n], nbytes = npixels * bpp;
                         fill_row_pair(filtered, previous, nbytes, first_row, &seed);
+                        /* Pixels 0-4 of every 11 all zero, pixel 6 zero but for its last
+                         * byte, pixel 8 zero. */
+                        for (uint32_t x = 0; gray_above && x < npixels; x++) {
+                            uint32_t k = x % 11;
+                            if (k < 5 || k == 8)
+                                memset(filtered + x * bpp, 0, bpp);
+                            else if (k == 6)
+                                memset(filtered + x * bpp, 0, bpp - 1);
+                        }
                         for (uint32_t x = 0; bpp == 4 && x < npixels; x += 3)
                             filter_to_opaque(filter, filtered, previous, expected, 4 * x + 3);
                         reference_unfilter(filter, bpp, filtered, previous, expected, nbytes);
@@ -338,8 +350,12 @@ static void test_fused_unfilter_gray_matches(void **unused)
                         for (uint32_t cut = 0; cut <= npixels; cut++) {
                             memcpy(row, previous, nbytes);
                             memset(gray, 0xEE, sizeof gray);
+                            for (uint32_t x = 0; gray_above && x < npixels; x++)
+                                gray[x] = reference_gray(color_type, 8, previous, x,
+                                                         backgrounds[g]);
                             ink_png_unfilter state;
                             ink_png_unfilter_begin_row(&state, filter, (uint8_t)bpp);
+                            state.gray_above = gray_above != 0;
                             const uint32_t step = cut == 0 ? nbytes : cut * bpp;
                             for (uint32_t offset = 0; offset < nbytes; offset += step) {
                                 uint32_t len = nbytes - offset < step ? nbytes - offset : step;
@@ -350,8 +366,8 @@ static void test_fused_unfilter_gray_matches(void **unused)
                                 memcmp(gray, expected_gray, npixels) != 0 ||
                                 gray[npixels] != 0xEE)
                                 fail_msg("fused bpp %u filter %u background %u, %u px, chunks "
-                                         "of %u px: differs",
-                                         bpp, filter, backgrounds[g], npixels, cut);
+                                         "of %u px, gray above %d: differs",
+                                         bpp, filter, backgrounds[g], npixels, cut, gray_above);
                         }
                     }
 }
