@@ -196,6 +196,7 @@ emit_row(const jpeg_prog *p, int32_t *coefficients, uint8_t *block, unsigned sca
     const size_t stride = p->out_stride;
     const int32_t dc_quant = p->dc_quant;
     const size_t coefficients_offset = have_mask ? 8u : 0u;
+    (void)quant_natural; /* the dense form's only (PROG_EMIT_VECTOR_1) */
     const prog_emit_entry *const emit = p->emit_by_bit;
     const uint64_t kept_ac = p->kept_mask & ~(uint64_t)1;
     const jpeg_prog_word kept_low = jpeg_prog_word_of(kept_ac, 0);
