@@ -534,35 +534,99 @@ static ink_error walk(jpeg_prog *p, jpeg_state *state, unsigned scale_log2, ink_
 
 /* ---- input ------------------------------------------------------------------------------- */
 
-/* After the walk: each scan's own slice for the later bands (jpeg_progressive_slices.c), from the
- * walk's input buffer, the part of the DITHER claim that neither jpeg_prog nor the output row
- * uses, and the part of PRIMARY the band and output row leave. */
-static void give_slices(jpeg_prog *p, uint8_t *buffers, uint32_t nbytes)
+/* Reads the slices of `nscans` scans would take: a scan reads its data left a slice-full at a
+ * time. */
+static uint32_t slice_reads(const jpeg_prog *p, const jpeg_prog_area *slices, unsigned nscans)
+{
+    uint32_t reads = 0;
+    for (unsigned i = 0; i < nscans; i++)
+        reads += (p->scans[i].bytes_left + slices[i].nbytes - 1u) / slices[i].nbytes;
+    return reads;
+}
+
+/* After the walk: each scan's input for the later bands. A scan whose data left (from its
+ * checkpoint through its end marker) is all still in the walk's buffer `walk` reads it there, in
+ * place: no read, no seek (every scan of a file the buffer holds whole, so such a file is read
+ * once, as baseline reads it). The scans are in file order, so those are the last ones, and the
+ * walk's buffer keeps its bytes before the first of them for the others' slices. The others get
+ * their own slices (jpeg_progressive_slices.c) from the walk's buffer so trimmed, the part of
+ * the DITHER claim that neither jpeg_prog nor the output row uses, and the part of PRIMARY the
+ * band and output row leave. When some scans are not in place, the trimmed buffer may cost the
+ * others more reads than it saves: the plan with fewer reads is taken. */
+static void give_slices(jpeg_prog *p, const jpeg_input *walk, uint8_t *buffers, uint32_t nbytes)
 {
     uint8_t *spare = (uint8_t *)p + ((sizeof *p + 7u) & ~(size_t)7u);
     uint8_t *spare_end = p->out >= (uint8_t *)p && p->out < (uint8_t *)p + PROG_DITHER_BYTES
                              ? p->out
                              : (uint8_t *)p + PROG_DITHER_BYTES;
-    const jpeg_prog_area areas[JPEG_PROG_SLICE_AREAS] = {
+    jpeg_prog_area areas[JPEG_PROG_SLICE_AREAS] = {
         {buffers, nbytes},
         {spare, (uint32_t)(spare_end - spare)},
         {p->primary_spare, p->primary_spare_bytes}};
     _Static_assert(JPEG_PROG_MAX_SCANS * JPEG_PROG_MIN_SLICE <=
                        ((INK_JPEG_INPUT_BYTES + INK_JPEG_TILE_BYTES) & ~7u),
                    "the smallest slices must fit the walk's input buffer");
+    /* The walk's buffer starts its area (enlarge_walk_input) and holds the file's bytes from
+     * walk->consumed. */
+    const unsigned walk_area = walk->buffer == buffers ? 0u : 2u;
+    const uint64_t held_from = walk->consumed;
+    const uint64_t held_to = held_from + (uint64_t)(walk->end - walk->buffer);
+    unsigned first_in_place = p->nscans;
+    while (first_in_place > 0) {
+        const prog_scan *s = &p->scans[first_in_place - 1u];
+        if (s->input.consumed < held_from || s->input.consumed + s->bytes_left > held_to)
+            break;
+        first_in_place--;
+    }
     uint32_t left[JPEG_PROG_MAX_SCANS];
     jpeg_prog_area slices[JPEG_PROG_MAX_SCANS];
     for (unsigned i = 0; i < p->nscans; i++)
         left[i] = p->scans[i].bytes_left;
-    ink_jpeg_prog_plan_slices(areas, left, p->nscans, slices);
+    if (first_in_place > 0) {
+        jpeg_prog_area trimmed[JPEG_PROG_SLICE_AREAS];
+        memcpy(trimmed, areas, sizeof trimmed);
+        if (first_in_place < p->nscans)
+            trimmed[walk_area].nbytes =
+                (uint32_t)(p->scans[first_in_place].input.consumed - held_from);
+        /* The plan's requirement: the smallest slices fit one area. */
+        uint32_t largest = 0;
+        for (unsigned a = 0; a < JPEG_PROG_SLICE_AREAS; a++)
+            if ((trimmed[a].nbytes & ~7u) > largest)
+                largest = trimmed[a].nbytes & ~7u;
+        bool in_place = first_in_place * JPEG_PROG_MIN_SLICE <= largest;
+        if (in_place && first_in_place < p->nscans) {
+            jpeg_prog_area whole[JPEG_PROG_MAX_SCANS];
+            ink_jpeg_prog_plan_slices(areas, left, p->nscans, whole);
+            ink_jpeg_prog_plan_slices(trimmed, left, first_in_place, slices);
+            if (slice_reads(p, slices, first_in_place) > slice_reads(p, whole, p->nscans)) {
+                in_place = false;
+                memcpy(slices, whole, sizeof whole);
+            }
+        } else if (in_place) {
+            ink_jpeg_prog_plan_slices(trimmed, left, first_in_place, slices);
+        } else {
+            ink_jpeg_prog_plan_slices(areas, left, p->nscans, slices);
+        }
+        if (!in_place)
+            first_in_place = p->nscans;
+    }
     for (unsigned i = 0; i < p->nscans; i++) {
         jpeg_input *input = &p->scans[i].input;
-        input->buffer = slices[i].start;
-        input->capacity = slices[i].nbytes;
+        if (i >= first_in_place) {
+            /* Its data in place; the source is never asked for more (a hostile stream that
+             * reads past the scan's end marker meets the end of the input). */
+            input->buffer = walk->buffer + (input->consumed - held_from);
+            input->capacity = p->scans[i].bytes_left;
+            input->end = input->buffer + p->scans[i].bytes_left;
+            input->at_end = true;
+        } else {
+            input->buffer = slices[i].start;
+            input->capacity = slices[i].nbytes;
+            input->end = input->buffer;
+            input->at_end = false;
+        }
         input->next = input->buffer;
-        input->end = input->buffer;
         input->reads = 0;
-        input->at_end = false;
     }
 }
 
@@ -682,7 +746,7 @@ static ink_error run(jpeg_prog *p, jpeg_state *state, uint8_t *buffers, ink_aren
         p->fast_slots = PROG_FAST_SLOTS;
         p->source.position =
             state->input.consumed + (uint64_t)(state->input.end - state->input.buffer);
-        give_slices(p, buffers, INK_JPEG_INPUT_BYTES + INK_JPEG_TILE_BYTES);
+        give_slices(p, &state->input, buffers, INK_JPEG_INPUT_BYTES + INK_JPEG_TILE_BYTES);
         if ((error = later_bands(p, state, info)) != INK_OK)
             return error;
     }

@@ -256,6 +256,7 @@ typedef struct jpeg_prog {
     uint8_t keep_slot[64];  /* zigzag -> slot (the spare slot for those not kept) */
     uint8_t keep_by_bit[64]; /* the same by word and "at" (jpeg_progressive.h) */
     uint8_t spare_slot;
+    bool dense;             /* 1/1 emit in its dense form (jpeg_progressive_emit.c) */
     uint64_t kept_mask;     /* zigzag positions kept */
     int32_t dc_quant;
     prog_emit_entry emit_by_bit[64]; /* kept AC positions by word and "at" like keep_by_bit */

@@ -8,6 +8,26 @@
 
 #include "decode/jpeg_progressive.h"
 
+/* Dense blocks at 1/1 (PROG_EMIT_VECTOR_1: an x86-64 host, whose IDCT is SSE2): the walk below
+ * tests every position up to a block's last term (about 2 instructions each) and dequantises
+ * each term (about 8), so a block of a high-quality photo with tens of terms costs 250 or more;
+ * at 1/1 every position is kept and slot = natural index, so the kept int16 terms are the block
+ * in natural order, and dequantising all 64 eight at a time costs about 150 (emit_dense_1). That
+ * reads every slot, so it needs every slot whose mask bit is 0 to hold 0: the scans store a term
+ * only with its mask bit (never a 0) and the band starts zeroed, so it is enough that whatever
+ * reads a term clears it. Clearing costs the walk a store a term, which photos with few terms a
+ * block do not win back (sous-le-vent img4, q 60s: +0.3%), so the dense form is an image's, chosen
+ * by its luma quantisers (sum at most PROG_DENSE_QUANT_SUM: q 93 or more with libjpeg's tables),
+ * and then taken for blocks whose last term is at PROG_DENSE_LAST or beyond. */
+#if defined(__x86_64__) && defined(__SSE2__) && !defined(INK_JPEG_SCALAR_IDCT)
+#define PROG_EMIT_VECTOR_1 1
+#include <emmintrin.h>
+#else
+#define PROG_EMIT_VECTOR_1 0
+#endif
+#define PROG_DENSE_QUANT_SUM 512u
+#define PROG_DENSE_LAST 24u
+
 typedef uint32_t prog_mask_half __attribute__((may_alias, aligned(4)));
 
 /* Dequantises the kept AC terms whose bits are set in `todo` (one word of a block's mask, not
@@ -15,15 +35,19 @@ typedef uint32_t prog_mask_half __attribute__((may_alias, aligned(4)));
  * part for this word. Returns JPEG_FLAG_BIG when a term reached +-1024 (clamped to +-2048, as
  * the block decoder does). The fallback of emit_word_unrolled. */
 static inline __attribute__((always_inline)) uint32_t
-emit_word(jpeg_prog_word todo, const prog_emit_entry *entries, const uint8_t *kept,
-          uint8_t *coefficients)
+emit_word(jpeg_prog_word todo, const prog_emit_entry *entries, uint8_t *kept,
+          uint8_t *coefficients, bool clear)
 {
     uint32_t big = 0;
     do {
         const prog_emit_entry *entry = &entries[jpeg_prog_lowest_at(todo)];
         todo &= todo - 1u;
-        int32_t value =
-            *(const int16_t *)(const void *)(kept + entry->slot_offset) * (int32_t)entry->quant;
+        int16_t *term = (int16_t *)(void *)(kept + entry->slot_offset);
+        if (clear && *term == 0)
+            continue; /* stored and cleared by the walk before it met a big term */
+        int32_t value = *term * (int32_t)entry->quant;
+        if (clear)
+            *term = 0;
         if ((uint32_t)(value + 1024) > 2048u) {
             big = JPEG_FLAG_BIG;
             value = value < -2048 ? -2048 : value > 2048 ? 2048 : value;
@@ -42,7 +66,8 @@ emit_word(jpeg_prog_word todo, const prog_emit_entry *entries, const uint8_t *ke
  * position. */
 static inline __attribute__((always_inline)) bool
 emit_word_unrolled(jpeg_prog_word word, unsigned first, unsigned scale_log2,
-                   const prog_emit_entry *entries, const uint8_t *kept, uint8_t *coefficients)
+                   const prog_emit_entry *entries, uint8_t *kept, uint8_t *coefficients,
+                   bool clear)
 {
     /* 2048 and `coefficients` in registers (an empty asm makes them opaque): as constants GCC
      * RV32 rebuilt 2048 (lui + addi) and the address state + 7,840 at every position. */
@@ -65,6 +90,8 @@ emit_word_unrolled(jpeg_prog_word word, unsigned first, unsigned scale_log2,
                         (int32_t)entries[by_bit_index(k)].quant;
         if ((uint32_t)(value + 1024) > limit)
             return false;
+        if (clear)
+            *(int16_t *)(void *)(kept + 2u * slot) = 0;
         *(int32_t *)(void *)(coefficients + sizeof(int32_t) * natural_of[k]) = value;
     }
     return true;
@@ -77,17 +104,21 @@ emit_word_unrolled(jpeg_prog_word word, unsigned first, unsigned scale_log2,
  * bit, which picks the tier the exact index picks, in a few compares. */
 static inline __attribute__((always_inline)) uint32_t
 emit_ac(jpeg_prog_word low, jpeg_prog_word high, unsigned scale_log2,
-        const prog_emit_entry *entries, const uint8_t *kept, uint8_t *coefficients)
+        const prog_emit_entry *entries, uint8_t *kept, uint8_t *coefficients, bool clear)
 {
+    /* `clear` (the dense form's images): the terms read are cleared, since a later band's
+     * block there may take the vector form, which reads every slot. A term is never 0, so the
+     * fallback after a big term skips the slots the walk already cleared (and stored). */
     uint32_t flags = JPEG_FLAG_AC;
-    if ((low != 0 && !emit_word_unrolled(low, 0, scale_log2, entries, kept, coefficients)) ||
+    if ((low != 0 && !emit_word_unrolled(low, 0, scale_log2, entries, kept, coefficients,
+                                         clear)) ||
         (JPEG_PROG_WORDS > 1 && high != 0 &&
          !emit_word_unrolled(high, JPEG_PROG_WORD_BITS, scale_log2, entries, kept,
-                             coefficients))) {
+                             coefficients, clear))) {
         if (low != 0)
-            flags |= emit_word(low, entries, kept, coefficients);
+            flags |= emit_word(low, entries, kept, coefficients, clear);
         if (JPEG_PROG_WORDS > 1 && high != 0)
-            flags |= emit_word(high, entries + JPEG_PROG_WORD_BITS, kept, coefficients);
+            flags |= emit_word(high, entries + JPEG_PROG_WORD_BITS, kept, coefficients, clear);
     }
 #if JPEG_PROG_BIT_HASHED
     uint32_t last = 63u;
@@ -103,6 +134,41 @@ emit_ac(jpeg_prog_word low, jpeg_prog_word high, unsigned scale_log2,
 #endif
     return flags;
 }
+
+#if PROG_EMIT_VECTOR_1
+/* A 1/1 block's 64 kept terms (natural order) times `quant` (natural order, each at most 32767)
+ * into `coefficients`, every slot cleared behind. Returns JPEG_FLAG_BIG, with the terms clamped
+ * to +-2048 as emit_word clamps them, when one reached past +-1024. */
+static inline __attribute__((always_inline)) uint32_t
+emit_dense_1(int16_t *kept, const int16_t *quant, int32_t *coefficients)
+{
+    const __m128i zero = _mm_setzero_si128();
+    const __m128i high = _mm_set1_epi16(1024), low = _mm_set1_epi16(-1024);
+    __m128i out_of_range = zero;
+#pragma GCC unroll 8
+    for (unsigned r = 0; r < 8; r++) {
+        __m128i *in = (__m128i *)(void *)(kept + 8 * r);
+        __m128i c = _mm_loadu_si128(in);
+        __m128i q = _mm_loadu_si128((const __m128i *)(const void *)(quant + 8 * r));
+        _mm_storeu_si128(in, zero);
+        __m128i lo = _mm_mullo_epi16(c, q), hi = _mm_mulhi_epi16(c, q);
+        __m128i d0 = _mm_unpacklo_epi16(lo, hi), d1 = _mm_unpackhi_epi16(lo, hi);
+        _mm_storeu_si128((__m128i *)(void *)(coefficients + 8 * r), d0);
+        _mm_storeu_si128((__m128i *)(void *)(coefficients + 8 * r + 4), d1);
+        /* Saturated to int16, a term stays out of range when it was. */
+        __m128i s = _mm_packs_epi32(d0, d1);
+        out_of_range = _mm_or_si128(out_of_range, _mm_or_si128(_mm_cmpgt_epi16(s, high),
+                                                               _mm_cmplt_epi16(s, low)));
+    }
+    if (_mm_movemask_epi8(out_of_range) == 0)
+        return 0;
+    for (unsigned k = 0; k < 64; k++)
+        coefficients[k] = coefficients[k] < -2048 ? -2048
+                          : coefficients[k] > 2048 ? 2048
+                                                   : coefficients[k];
+    return JPEG_FLAG_BIG;
+}
+#endif
 
 /* Dequantises and transforms the band's first rows (up to the image's last output row), sends
  * them down, and leaves every block it read ready for the next band: its DC term and mask
@@ -121,7 +187,8 @@ emit_ac(jpeg_prog_word low, jpeg_prog_word high, unsigned scale_log2,
  * between blocks would make the compiler reload every field of `p`). */
 static inline __attribute__((always_inline)) void
 emit_row(const jpeg_prog *p, int32_t *coefficients, uint8_t *block, unsigned scale_log2,
-         bool have_mask, bool have_aside, size_t aside)
+         bool have_mask, bool have_aside, size_t aside, bool dense,
+         const int16_t *quant_natural)
 {
     const unsigned block_log2 = p->block_log2;
     const uint32_t size = 1u << block_log2;
@@ -129,6 +196,7 @@ emit_row(const jpeg_prog *p, int32_t *coefficients, uint8_t *block, unsigned sca
     const size_t stride = p->out_stride;
     const int32_t dc_quant = p->dc_quant;
     const size_t coefficients_offset = have_mask ? 8u : 0u;
+    (void)quant_natural; /* the dense form's only (PROG_EMIT_VECTOR_1) */
     const prog_emit_entry *const emit = p->emit_by_bit;
     const uint64_t kept_ac = p->kept_mask & ~(uint64_t)1;
     const jpeg_prog_word kept_low = jpeg_prog_word_of(kept_ac, 0);
@@ -161,9 +229,22 @@ emit_row(const jpeg_prog *p, int32_t *coefficients, uint8_t *block, unsigned sca
             jpeg_prog_word low = jpeg_prog_word_of(nonzero, 0) & kept_low;
             jpeg_prog_word high =
                 JPEG_PROG_WORDS == 1 ? 0 : jpeg_prog_word_of(nonzero, 1) & kept_high;
+#if PROG_EMIT_VECTOR_1
+            if (dense) {
+                uint64_t terms = jpeg_prog_word_to(low, 0) | jpeg_prog_word_to(high, 1);
+                uint32_t last = terms != 0 ? 63u - (uint32_t)__builtin_clzll(terms) : 0u;
+                if (last >= PROG_DENSE_LAST) {
+                    flags |= JPEG_FLAG_AC | emit_dense_1(kept, quant_natural, coefficients) |
+                             last << JPEG_FLAG_LAST_SHIFT;
+                    coefficients[0] = dc;
+                    ink_jpeg_idct_block(coefficients, block_log2, flags, pixels, stride);
+                    continue;
+                }
+            }
+#endif
             if ((low | high) != 0)
-                flags |= emit_ac(low, high, scale_log2, emit, (const uint8_t *)kept,
-                                 (uint8_t *)coefficients);
+                flags |= emit_ac(low, high, scale_log2, emit, (uint8_t *)kept,
+                                 (uint8_t *)coefficients, dense);
         }
         ink_jpeg_idct_block(coefficients, block_log2, flags, pixels, stride);
     }
@@ -171,17 +252,22 @@ emit_row(const jpeg_prog *p, int32_t *coefficients, uint8_t *block, unsigned sca
 
 /* The cases of emit_row, each its own function: on RV32 an unrolled one is a few KB, and apart
  * each stays within a branch's reach (+-4 KB) of its fallback to emit_word. */
-#define EMIT_ROW_CASE(name, scale_log2, have_mask, have_aside)                                    \
+#define EMIT_ROW_CASE(name, scale_log2, have_mask, have_aside, dense)                             \
     static __attribute__((noinline)) void name(const jpeg_prog *p, int32_t *coefficients,         \
-                                               uint8_t *block, size_t aside)                      \
+                                               uint8_t *block, size_t aside,                      \
+                                               const int16_t *quant_natural)                      \
     {                                                                                             \
-        emit_row(p, coefficients, block, scale_log2, have_mask, have_aside, aside);               \
+        emit_row(p, coefficients, block, scale_log2, have_mask, have_aside, aside, dense,         \
+                 quant_natural);                                                                  \
     }
-EMIT_ROW_CASE(emit_row_dc, 3, false, aside != 0)
-EMIT_ROW_CASE(emit_row_1, 0, true, aside != 0)
-EMIT_ROW_CASE(emit_row_2, 1, true, aside != 0)
-EMIT_ROW_CASE(emit_row_4_aside, 2, true, true)
-EMIT_ROW_CASE(emit_row_4, 2, true, false)
+EMIT_ROW_CASE(emit_row_dc, 3, false, aside != 0, false)
+EMIT_ROW_CASE(emit_row_1, 0, true, aside != 0, false)
+#if PROG_EMIT_VECTOR_1
+EMIT_ROW_CASE(emit_row_1_dense, 0, true, aside != 0, true)
+#endif
+EMIT_ROW_CASE(emit_row_2, 1, true, aside != 0, false)
+EMIT_ROW_CASE(emit_row_4_aside, 2, true, true, false)
+EMIT_ROW_CASE(emit_row_4, 2, true, false, false)
 
 ink_error ink_jpeg_prog_emit_band(jpeg_prog *p, jpeg_state *state, uint32_t band)
 {
@@ -191,20 +277,44 @@ ink_error ink_jpeg_prog_emit_band(jpeg_prog *p, jpeg_state *state, uint32_t band
     const uint32_t below = band % (p->aside_slots + 1u);
     const size_t aside = below == 0 ? 0u : p->first_aside + below - 1u;
     memset(coefficients, 0, 64 * sizeof *coefficients);
+    /* An image of the dense form: decided with band 0, and its luma quantisers in natural order
+     * then written over the state's first quantisation table, dead after the walk (every DQT is
+     * read; the luma table was latched into emit_by_bit with the first scan). */
+    const int16_t *quant_natural = NULL;
+#if PROG_EMIT_VECTOR_1
+    int16_t *quant = (int16_t *)(void *)state->quant[0];
+    if (band == 0 && p->block_log2 == 3 && p->have_mask) {
+        uint32_t sum = (uint32_t)p->dc_quant;
+        for (unsigned k = 1; k < 64; k++)
+            sum += p->emit_by_bit[by_bit_index(k)].quant;
+        p->dense = sum <= PROG_DENSE_QUANT_SUM;
+        if (p->dense) {
+            quant[0] = 0;
+            for (unsigned k = 1; k < 64; k++)
+                quant[natural_of[k]] = (int16_t)p->emit_by_bit[by_bit_index(k)].quant;
+        }
+    }
+    if (p->dense)
+        quant_natural = quant;
+#endif
     for (uint32_t row = 0; row < p->band_rows && p->rows_done < p->out_height; row++) {
         if (band * p->band_rows + row >= p->total_rows)
             break;
         uint8_t *block = block_at(p, 0, row);
         if (!p->have_mask)
-            emit_row_dc(p, coefficients, block, aside);
+            emit_row_dc(p, coefficients, block, aside, quant_natural);
+#if PROG_EMIT_VECTOR_1
+        else if (quant_natural != NULL)
+            emit_row_1_dense(p, coefficients, block, aside, quant_natural);
+#endif
         else if (p->block_log2 == 3)
-            emit_row_1(p, coefficients, block, aside);
+            emit_row_1(p, coefficients, block, aside, quant_natural);
         else if (p->block_log2 == 2)
-            emit_row_2(p, coefficients, block, aside);
+            emit_row_2(p, coefficients, block, aside, quant_natural);
         else if (aside != 0)
-            emit_row_4_aside(p, coefficients, block, aside);
+            emit_row_4_aside(p, coefficients, block, aside, quant_natural);
         else
-            emit_row_4(p, coefficients, block, aside);
+            emit_row_4(p, coefficients, block, aside, quant_natural);
         uint32_t count = p->out_height - p->rows_done;
         if (count > size)
             count = size;

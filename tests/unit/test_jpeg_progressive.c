@@ -431,6 +431,104 @@ static void test_unseekable_source(void **unused)
     free(tall);
 }
 
+/* A source over memory that counts reads and seeks (each read an SD transaction on the
+ * device), and a sink that keeps the rows. */
+typedef struct counted_source {
+    ink_source inner;
+    unsigned reads, seeks;
+} counted_source;
+
+static ink_error counted_read(void *user, uint8_t *dst, size_t nbytes, size_t *got)
+{
+    counted_source *c = user;
+    c->reads++;
+    return c->inner.read(c->inner.user, dst, nbytes, got);
+}
+
+static ink_error counted_seek(void *user, uint64_t offset)
+{
+    counted_source *c = user;
+    c->seeks++;
+    return c->inner.seek(c->inner.user, offset);
+}
+
+typedef struct keep_sink {
+    jt_image image;
+    uint32_t rows;
+} keep_sink;
+
+static ink_error keep_begin(void *user, const ink_image_info *info, unsigned *scale_log2)
+{
+    keep_sink *k = user;
+    *scale_log2 = 0;
+    k->image.width = info->width;
+    k->image.height = info->height;
+    k->image.gray = malloc((size_t)info->width * info->height);
+    return k->image.gray ? INK_OK : INK_ERR_NO_MEMORY;
+}
+
+static ink_error keep_row(void *user, const uint8_t *gray)
+{
+    keep_sink *k = user;
+    if (k->rows >= k->image.height)
+        return INK_ERR_INVALID_ARGUMENT;
+    memcpy(k->image.gray + (size_t)k->rows++ * k->image.width, gray, k->image.width);
+    return INK_OK;
+}
+
+/* Source reads of a progressive file that needs several bands: a file the first read takes
+ * whole is read once and never seeked (every scan's data is still in the walk's buffer), as
+ * baseline reads it; a bigger one rereads its scans. Pixels as libjpeg's either way. */
+static void test_small_file_read_once(void **unused)
+{
+    (void)unused;
+    jt_compress_options options = {JCS_YCbCr, {2, 1, 1}, {2, 1, 1}, 0, 0, false, true};
+    static const struct {
+        uint32_t width, height;
+        int quality;
+        bool small;
+    } cases[] = {{64, 800, 10, true}, {400, 400, 15, true}, {64, 800, 95, false}};
+    for (unsigned n = 0; n < sizeof cases / sizeof cases[0]; n++) {
+        options.quality = cases[n].quality;
+        size_t nbytes;
+        uint8_t *data = jt_compress(cases[n].width, cases[n].height, 2, &options, &nbytes);
+        jt_sof_info sof = jt_find_sof(data, nbytes);
+        /* Several bands at 1/1: the whole image's blocks (136 bytes each) exceed PRIMARY. */
+        uint64_t across = (sof.width + 15u) / 16u * 2u, rows = (sof.height + 15u) / 16u * 2u;
+        assert_true(across * rows * 136u > 32768u);
+        /* The case is small when the file fits the decoder's first read. */
+        assert_int_equal(nbytes < INK_JPEG_INPUT_BYTES, cases[n].small);
+        ink_arena arena;
+        assert_int_equal(ink_arena_init(&arena, arena_memory, sizeof arena_memory), INK_OK);
+        ink_memory_source memory;
+        counted_source counted = {ink_memory_source_open(&memory, data, nbytes), 0, 0};
+        ink_source source = {counted_read, counted_seek, &counted};
+        keep_sink kept = {{0, 0, NULL}, 0};
+        ink_row_sink sink = {keep_begin, keep_row, &kept};
+        ink_error_info info;
+        ink_error_clear(&info);
+        assert_int_equal(ink_decoder_arena_jpeg.decode(&source, &arena, NULL, &sink, &info),
+                         INK_OK);
+        assert_int_equal(ink_arena_live_claims(&arena), 0);
+        assert_int_equal(kept.rows, cases[n].height);
+        print_message("%ux%u q%d, %zu bytes: %u reads, %u seeks\n", cases[n].width,
+                      cases[n].height, cases[n].quality, nbytes, counted.reads, counted.seeks);
+        if (cases[n].small) {
+            assert_int_equal(counted.reads, 1);
+            assert_int_equal(counted.seeks, 0);
+        } else {
+            assert_true(counted.reads > (nbytes + INK_JPEG_INPUT_BYTES - 1) / INK_JPEG_INPUT_BYTES);
+        }
+        jt_image reference;
+        char why[256] = "";
+        assert_true(jt_reference_decode(data, nbytes, 0, &reference, why, sizeof why));
+        assert_true(jt_max_abs_diff(&kept.image, &reference) <= 2);
+        jt_image_free(&reference);
+        jt_image_free(&kept.image);
+        free(data);
+    }
+}
+
 static void test_corpus(void **unused)
 {
     (void)unused;
@@ -618,6 +716,7 @@ int main(void)
         cmocka_unit_test(test_widest_fits),
         cmocka_unit_test(test_colour_spaces_refused_clearly),
         cmocka_unit_test(test_unseekable_source),
+        cmocka_unit_test(test_small_file_read_once),
         cmocka_unit_test(test_corpus),
         cmocka_unit_test(test_slice_plan),
         cmocka_unit_test(test_lowest_bit_portable),
