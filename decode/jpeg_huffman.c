@@ -449,13 +449,16 @@ static int32_t decode_slow(const jpeg_huffman_table *table, jpeg_bitbuf buffer, 
         /* Every code of up to JPEG_LOOKUP_BITS bits was found in the lookahead. The code has
          * the first length l whose limit, left-justified to 16 bits, is above bits16; those
          * limits never decrease with the length (a canonical code's codes of length l + 1
-         * start at its limit at length l, doubled), so l is JPEG_LOOKUP_BITS plus the number
-         * of lengths from there whose limit bits16 reaches: counted without a branch (with
-         * the standard tables most long codes are 16 bits long, six lengths on). */
-        l = JPEG_LOOKUP_BITS;
+         * start at its limit at length l, doubled), so l (the length - 1) is 16 less the
+         * number of lengths from JPEG_LOOKUP_BITS + 1 whose limit is above bits16: counted
+         * without a branch (with the standard tables most long codes are 16 bits long, six
+         * lengths on). Counted as "below the limit" (RV32 sltu), not "reaches it" (sltu and a
+         * xor): one instruction fewer a length. */
+        unsigned above = 0;
 #pragma GCC unroll 6
         for (unsigned i = JPEG_LOOKUP_BITS; i < 16; i++)
-            l += bits16 >= table->maxcode_plus1[i] << (15 - i);
+            above += bits16 < table->maxcode_plus1[i] << (15 - i);
+        l = 16 - above;
         if (l == 16)
             return -1;
     } else {
