@@ -482,15 +482,26 @@ static inline __attribute__((always_inline)) void idct_4x4_low(int32_t *coeffici
         (out)[1] = e - o;                                                                         \
     } while (0)
 
+/* RV32 (GCC): no scheduling before register allocation in the dispatcher (the 1x1, flat and
+ * 2x2 transforms are inlined here). The scheduler hoisted every coefficient load of the 2x2 to
+ * the top, which took nine callee-saved registers (a prologue and epilogue of 20 instructions a
+ * block); without it the 2x2 keeps four. img3 at 1/4: 26.07 -> 25.85 M instructions. */
+#if defined(__GNUC__) && !defined(__clang__) && UINTPTR_MAX <= 0xFFFFFFFFu
+#define IDCT_BLOCK_ATTRIBUTES __attribute__((optimize("no-schedule-insns")))
+#else
+#define IDCT_BLOCK_ATTRIBUTES
+#endif
+
 /* The 2x2 transform, its row pass folded into the column pass: each column's two results are
  * weighted into the two rows' sums as soon as they are made (column 0's are the rows' DC inputs),
- * so no work array is written and read back and few values are live at once (the RV32 code
- * needs no callee-saved register: no prologue). The same integer operations as the two passes
- * (the row sums in the same order, columns 1, 3, 5, 7), so the same pixels. `kept`: the rows and
- * columns read — 5 (0, 1, 3, 5, 7), 4 (no 7: every coefficient left of and above zigzag 28), 3
- * (0, 1, 3: every coefficient in the top-left 4x4, or (4,0), (0,4) which the 2x2 ignores). */
+ * so no work array is written and read back and few values are live at once. The same integer
+ * operations as the two passes (the row sums in the same order, columns 1, 3, 5, 7), so the same
+ * pixels. `columns_kept`, `rows_kept`: how many of the columns and rows 0, 1, 3, 5, 7 are read —
+ * 5; 4 (nothing in column or row 7: every coefficient before zigzag 28, or tested); 3 (every
+ * coefficient in the top-left 4x4, or (4,0), (0,4) which the 2x2 ignores). */
 static inline __attribute__((always_inline)) void idct_2x2(int32_t *coefficients, const bool big,
-                                                           const unsigned kept, uint8_t *out,
+                                                           const unsigned columns_kept,
+                                                           const unsigned rows_kept, uint8_t *out,
                                                            size_t stride)
 {
     W4_PINNED(pixel_max, 255);
@@ -498,14 +509,15 @@ static inline __attribute__((always_inline)) void idct_2x2(int32_t *coefficients
     static const int32_t weights[5] = {0, W2_1, W2_3, W2_5, W2_7};
     int32_t dc0 = 0, dc1 = 0, odd0 = 0, odd1 = 0;
 #pragma GCC unroll 5
-    for (unsigned i = 0; i < kept; i++) {
+    for (unsigned i = 0; i < columns_kept; i++) {
         int32_t *in = coefficients + columns[i];
         int32_t result[2];
-        IDCT2V(in[0], in[8], in[24], kept > 3 ? in[40] : 0, kept > 4 ? in[56] : 0, result);
+        IDCT2V(in[0], in[8], in[24], rows_kept > 3 ? in[40] : 0, rows_kept > 4 ? in[56] : 0,
+               result);
         in[0] = in[8] = in[24] = 0;
-        if (kept > 3)
+        if (rows_kept > 3)
             in[40] = 0;
-        if (kept > 4)
+        if (rows_kept > 4)
             in[56] = 0;
         int32_t value0 = DESCALE(result[0], COLUMN_SHIFT);
         int32_t value1 = DESCALE(result[1], COLUMN_SHIFT);
@@ -528,6 +540,31 @@ static inline __attribute__((always_inline)) void idct_2x2(int32_t *coefficients
     even = SCALE_UP(dc1 + ROW_BIAS);
     out[0] = (uint8_t)CLAMP_PIXEL_PINNED((even + odd1) >> OUT_SHIFT);
     out[1] = (uint8_t)CLAMP_PIXEL_PINNED((even - odd1) >> OUT_SHIFT);
+}
+
+/* Blocks with coefficients beyond zigzag 27: row 7 and column 7 are each tested (in a detailed
+ * photo most such blocks have nothing in column 7, half nothing in row 7 either); a zero one is
+ * neither transformed nor cleared. Each variant its own function, tail-called (the four inlined
+ * together needed nine callee-saved registers: a prologue and epilogue of 20 instructions). */
+#define IDCT_2X2_VARIANT(name, columns, rows)                                                     \
+    static IDCT_BLOCK_ATTRIBUTES __attribute__((noinline)) void name(                             \
+        int32_t *coefficients, uint8_t *out, size_t stride)                                       \
+    {                                                                                             \
+        idct_2x2(coefficients, false, columns, rows, out, stride);                                \
+    }
+IDCT_2X2_VARIANT(idct_2x2_full, 5, 5)
+IDCT_2X2_VARIANT(idct_2x2_no_row7, 5, 4)
+IDCT_2X2_VARIANT(idct_2x2_no_column7, 4, 5)
+IDCT_2X2_VARIANT(idct_2x2_no7, 4, 4)
+
+static inline __attribute__((always_inline)) void idct_2x2_tested(int32_t *coefficients,
+                                                                  uint8_t *out, size_t stride)
+{
+    const int32_t *c = coefficients;
+    bool column7 = (c[7] | c[15] | c[31] | c[47] | c[63]) != 0;
+    bool row7 = (c[56] | c[57] | c[59] | c[61] | c[63]) != 0;
+    (column7 ? (row7 ? idct_2x2_full : idct_2x2_no_row7)
+             : (row7 ? idct_2x2_no_column7 : idct_2x2_no7))(coefficients, out, stride);
 }
 
 /* AArch64 (NEON): the transforms on GCC/Clang vectors of 8 int32 lanes — the column pass does
@@ -1043,9 +1080,9 @@ void ink_jpeg_idct_scalar(int32_t *coefficients, unsigned block_log2, bool big, 
         clear_all(coefficients);
     } else {
         if (big)
-            idct_2x2(coefficients, true, 5, out, stride);
+            idct_2x2(coefficients, true, 5, 5, out, stride);
         else
-            idct_2x2(coefficients, false, 5, out, stride);
+            idct_2x2(coefficients, false, 5, 5, out, stride);
         clear_all(coefficients);
     }
 }
@@ -1142,15 +1179,6 @@ SCALAR_TIER(idct_4x4_mid6_tier, idct_4x4(coefficients, false, true, true, out, s
 SCALAR_TIER(idct_4x4_mid_tier, idct_4x4(coefficients, false, true, false, out, stride))
 SCALAR_TIER(idct_4x4_tier, idct_4x4(coefficients, false, false, false, out, stride))
 
-/* RV32 (GCC): no scheduling before register allocation in the dispatcher (the 1x1, flat and
- * 2x2 transforms are inlined here). The scheduler hoisted every coefficient load of the 2x2 to
- * the top, which took nine callee-saved registers (a prologue and epilogue of 20 instructions a
- * block); without it the 2x2 keeps four. img3 at 1/4: 26.07 -> 25.85 M instructions. */
-#if defined(__GNUC__) && !defined(__clang__) && UINTPTR_MAX <= 0xFFFFFFFFu
-#define IDCT_BLOCK_ATTRIBUTES __attribute__((optimize("no-schedule-insns")))
-#else
-#define IDCT_BLOCK_ATTRIBUTES
-#endif
 IDCT_BLOCK_ATTRIBUTES void ink_jpeg_idct_block(int32_t *coefficients, unsigned block_log2,
                                                uint32_t flags, uint8_t *out, size_t stride)
 {
@@ -1174,10 +1202,10 @@ IDCT_BLOCK_ATTRIBUTES void ink_jpeg_idct_block(int32_t *coefficients, unsigned b
              : last <= JPEG_LAST_MID       ? idct_4x4_mid_tier
                                       : idct_4x4_tier)(coefficients, out, stride);
         else if (last <= JPEG_LAST_LOW_REDUCED)
-            idct_2x2(coefficients, false, 3, out, stride);
+            idct_2x2(coefficients, false, 3, 3, out, stride);
         else if (last <= JPEG_LAST_MID)
-            idct_2x2(coefficients, false, 4, out, stride);
+            idct_2x2(coefficients, false, 4, 4, out, stride);
         else
-            idct_2x2(coefficients, false, 5, out, stride);
+            idct_2x2_tested(coefficients, out, stride);
     }
 }
