@@ -496,13 +496,16 @@ static inline __attribute__((always_inline)) void idct_4x4_low(int32_t *coeffici
  * weighted into the two rows' sums as soon as they are made (column 0's are the rows' DC inputs),
  * so no work array is written and read back and few values are live at once. The same integer
  * operations as the two passes (the row sums in the same order, columns 1, 3, 5, 7), so the same
- * pixels. `columns_kept`, `rows_kept`: how many of the columns and rows 0, 1, 3, 5, 7 are read —
- * 5; 4 (nothing in column or row 7: every coefficient before zigzag 28, or tested); 3 (every
- * coefficient in the top-left 4x4, or (4,0), (0,4) which the 2x2 ignores). */
-static inline __attribute__((always_inline)) void idct_2x2(int32_t *coefficients, const bool big,
-                                                           const unsigned columns_kept,
-                                                           const unsigned rows_kept, uint8_t *out,
-                                                           size_t stride)
+ * pixels; a column left out or skipped is all zero, and adds exactly 0. What is read, from the
+ * tier (the block's last zigzag index, see ink_jpeg_idct_block): the first `columns_kept` of the
+ * columns 0, 1, 3, 5, 7; in columns 0..5 the first `rows_kept` of the rows 0, 1, 3, 5, 7, in
+ * column 7 the first `column7_rows` (1: row 0 alone). `test5`: column 5, when all zero, is
+ * skipped (most blocks of a detailed photo that reach it; not tested in the full tier, where
+ * line art at q 99 nearly always has it). */
+static inline __attribute__((always_inline)) void
+idct_2x2(int32_t *coefficients, const bool big, const unsigned columns_kept,
+         const unsigned rows_kept, const unsigned column7_rows, const bool test5, uint8_t *out,
+         size_t stride)
 {
     W4_PINNED(pixel_max, 255);
     static const uint8_t columns[5] = {0, 1, 3, 5, 7};
@@ -511,18 +514,19 @@ static inline __attribute__((always_inline)) void idct_2x2(int32_t *coefficients
 #pragma GCC unroll 5
     for (unsigned i = 0; i < columns_kept; i++) {
         int32_t *in = coefficients + columns[i];
-        int32_t c0 = in[0], c1 = in[8], c3 = in[24];
-        int32_t c5 = rows_kept > 3 ? in[40] : 0, c7 = rows_kept > 4 ? in[56] : 0;
-        /* Column 5 is all zero in most blocks of a detailed photo: then it adds nothing (and
-         * needs no clearing). */
-        if (!big && columns[i] == 5 && (c0 | c1 | c3 | c5 | c7) == 0)
+        const unsigned rows = i == 4 ? column7_rows : rows_kept;
+        int32_t c0 = in[0], c1 = rows > 1 ? in[8] : 0, c3 = rows > 2 ? in[24] : 0;
+        int32_t c5 = rows > 3 ? in[40] : 0, c7 = rows > 4 ? in[56] : 0;
+        if (test5 && !big && i == 3 && (c0 | c1 | c3 | c5 | c7) == 0)
             continue;
         int32_t result[2];
         IDCT2V(c0, c1, c3, c5, c7, result);
-        in[0] = in[8] = in[24] = 0;
-        if (rows_kept > 3)
+        in[0] = 0;
+        if (rows > 1)
+            in[8] = in[24] = 0;
+        if (rows > 3)
             in[40] = 0;
-        if (rows_kept > 4)
+        if (rows > 4)
             in[56] = 0;
         int32_t value0 = DESCALE(result[0], COLUMN_SHIFT);
         int32_t value1 = DESCALE(result[1], COLUMN_SHIFT);
@@ -547,30 +551,24 @@ static inline __attribute__((always_inline)) void idct_2x2(int32_t *coefficients
     out[1] = (uint8_t)CLAMP_PIXEL_PINNED((even - odd1) >> OUT_SHIFT);
 }
 
-/* Blocks with coefficients beyond zigzag 27: row 7 and column 7 are each tested (in a detailed
- * photo most such blocks have nothing in column 7, half nothing in row 7 either); a zero one is
- * neither transformed nor cleared. Each variant its own function, tail-called (the four inlined
- * together needed nine callee-saved registers: a prologue and epilogue of 20 instructions). */
-#define IDCT_2X2_VARIANT(name, columns, rows)                                                     \
+/* The 2x2 tiers by the last zigzag index (the 4x4 ones' JPEG_LAST_* and two more: zigzag 28 is
+ * (0,7), 35 (7,0), 42 (1,7), so up to 34 nothing in row 7 and only row 0 of column 7, up to 41
+ * still only row 0 of column 7). The middle three each its own function, tail-called; the
+ * lowest and the full one inline in the dispatcher (RV32 counts, img3 and manga_001 at 1/4: all
+ * inlined, the dispatcher took nine callee-saved registers, a prologue and epilogue of 20
+ * instructions a block; the full tier tail-called cost line art 3 instructions a block, the
+ * lowest tail-called cost both). */
+#define JPEG_LAST_2X2_NO_ROW7 34u
+#define JPEG_LAST_2X2_COLUMN7_TOP 41u
+#define IDCT_2X2_TIER(name, columns, rows, column7_rows, test5)                                   \
     static IDCT_BLOCK_ATTRIBUTES __attribute__((noinline)) void name(                             \
         int32_t *coefficients, uint8_t *out, size_t stride)                                       \
     {                                                                                             \
-        idct_2x2(coefficients, false, columns, rows, out, stride);                                \
+        idct_2x2(coefficients, false, columns, rows, column7_rows, test5, out, stride);           \
     }
-IDCT_2X2_VARIANT(idct_2x2_full, 5, 5)
-IDCT_2X2_VARIANT(idct_2x2_no_row7, 5, 4)
-IDCT_2X2_VARIANT(idct_2x2_no_column7, 4, 5)
-IDCT_2X2_VARIANT(idct_2x2_no7, 4, 4)
-
-static inline __attribute__((always_inline)) void idct_2x2_tested(int32_t *coefficients,
-                                                                  uint8_t *out, size_t stride)
-{
-    const int32_t *c = coefficients;
-    bool column7 = (c[7] | c[15] | c[31] | c[47] | c[63]) != 0;
-    bool row7 = (c[56] | c[57] | c[59] | c[61] | c[63]) != 0;
-    (column7 ? (row7 ? idct_2x2_full : idct_2x2_no_row7)
-             : (row7 ? idct_2x2_no_column7 : idct_2x2_no7))(coefficients, out, stride);
-}
+IDCT_2X2_TIER(idct_2x2_mid_tier, 4, 4, 0, true)
+IDCT_2X2_TIER(idct_2x2_no_row7_tier, 5, 4, 1, true)
+IDCT_2X2_TIER(idct_2x2_column7_top_tier, 5, 5, 1, true)
 
 /* AArch64 (NEON): the transforms on GCC/Clang vectors of 8 int32 lanes — the column pass does
  * the 8 columns at once (a row of coefficients is one vector), a transpose, the row pass does
@@ -1085,9 +1083,9 @@ void ink_jpeg_idct_scalar(int32_t *coefficients, unsigned block_log2, bool big, 
         clear_all(coefficients);
     } else {
         if (big)
-            idct_2x2(coefficients, true, 5, 5, out, stride);
+            idct_2x2(coefficients, true, 5, 5, 5, false, out, stride);
         else
-            idct_2x2(coefficients, false, 5, 5, out, stride);
+            idct_2x2(coefficients, false, 5, 5, 5, false, out, stride);
         clear_all(coefficients);
     }
 }
@@ -1207,10 +1205,14 @@ IDCT_BLOCK_ATTRIBUTES void ink_jpeg_idct_block(int32_t *coefficients, unsigned b
              : last <= JPEG_LAST_MID       ? idct_4x4_mid_tier
                                       : idct_4x4_tier)(coefficients, out, stride);
         else if (last <= JPEG_LAST_LOW_REDUCED)
-            idct_2x2(coefficients, false, 3, 3, out, stride);
+            idct_2x2(coefficients, false, 3, 3, 0, false, out, stride);
         else if (last <= JPEG_LAST_MID)
-            idct_2x2(coefficients, false, 4, 4, out, stride);
+            idct_2x2_mid_tier(coefficients, out, stride);
+        else if (last <= JPEG_LAST_2X2_NO_ROW7)
+            idct_2x2_no_row7_tier(coefficients, out, stride);
+        else if (last <= JPEG_LAST_2X2_COLUMN7_TOP)
+            idct_2x2_column7_top_tier(coefficients, out, stride);
         else
-            idct_2x2_tested(coefficients, out, stride);
+            idct_2x2(coefficients, false, 5, 5, 5, false, out, stride);
     }
 }
