@@ -519,8 +519,10 @@ idct_2x2(int32_t *coefficients, const bool big, const unsigned columns_kept,
         int32_t c5 = rows > 3 ? in[40] : 0, c7 = rows > 4 ? in[56] : 0;
         if (test5 && !big && i == 3 && (c0 | c1 | c3 | c5 | c7) == 0)
             continue;
-        int32_t result[2];
-        IDCT2V(c0, c1, c3, c5, c7, result);
+        /* IDCT2V and DESCALE with the rounding bias added to the even part once (the same
+         * sums: two additions a column fewer). */
+        int32_t even = SCALE_UP(c0) + (1 << (COLUMN_SHIFT - 1));
+        int32_t odd = c1 * W2_1 + c3 * W2_3 + c5 * W2_5 + c7 * W2_7;
         in[0] = 0;
         if (rows > 1)
             in[8] = in[24] = 0;
@@ -528,8 +530,8 @@ idct_2x2(int32_t *coefficients, const bool big, const unsigned columns_kept,
             in[40] = 0;
         if (rows > 4)
             in[56] = 0;
-        int32_t value0 = DESCALE(result[0], COLUMN_SHIFT);
-        int32_t value1 = DESCALE(result[1], COLUMN_SHIFT);
+        int32_t value0 = (even + odd) >> COLUMN_SHIFT;
+        int32_t value1 = (even - odd) >> COLUMN_SHIFT;
         if (big) {
             value0 = clamp_work(value0);
             value1 = clamp_work(value1);
@@ -542,13 +544,21 @@ idct_2x2(int32_t *coefficients, const bool big, const unsigned columns_kept,
             odd1 += value1 * weights[i];
         }
     }
-    int32_t even = SCALE_UP(dc0 + ROW_BIAS);
-    out[0] = (uint8_t)CLAMP_PIXEL_PINNED((even + odd0) >> OUT_SHIFT);
-    out[1] = (uint8_t)CLAMP_PIXEL_PINNED((even - odd0) >> OUT_SHIFT);
-    out += stride;
-    even = SCALE_UP(dc1 + ROW_BIAS);
-    out[0] = (uint8_t)CLAMP_PIXEL_PINNED((even + odd1) >> OUT_SHIFT);
-    out[1] = (uint8_t)CLAMP_PIXEL_PINNED((even - odd1) >> OUT_SHIFT);
+    int32_t even0 = SCALE_UP(dc0 + ROW_BIAS), even1 = SCALE_UP(dc1 + ROW_BIAS);
+    int32_t p00 = (even0 + odd0) >> OUT_SHIFT, p01 = (even0 - odd0) >> OUT_SHIFT;
+    int32_t p10 = (even1 + odd1) >> OUT_SHIFT, p11 = (even1 - odd1) >> OUT_SHIFT;
+    /* The four in range (as store_row: their OR, as unsigned, below 256), stored as they are;
+     * else each clamped. */
+    if ((uint32_t)(p00 | p01 | p10 | p11) > 255u) {
+        p00 = CLAMP_PIXEL_PINNED(p00);
+        p01 = CLAMP_PIXEL_PINNED(p01);
+        p10 = CLAMP_PIXEL_PINNED(p10);
+        p11 = CLAMP_PIXEL_PINNED(p11);
+    }
+    out[0] = (uint8_t)p00;
+    out[1] = (uint8_t)p01;
+    out[stride] = (uint8_t)p10;
+    out[stride + 1] = (uint8_t)p11;
 }
 
 /* The 2x2 tiers by the last zigzag index (the 4x4 ones' JPEG_LAST_* and two more: zigzag 28 is
