@@ -483,8 +483,8 @@ decode_slow_inline(const jpeg_huffman_table *table, jpeg_bitbuf buffer, int32_t 
                      ((l + 1u) << 8));
 }
 
-/* Out of line for every block decoder copy but the reduced scales' needed blocks (see
- * DECODE_SLOW). */
+/* Out of line for every block decoder copy but the needed blocks of the 1/4 loop on RV32
+ * (`slow_inline`, see decode_mcus). */
 static __attribute__((noinline)) int32_t decode_slow(const jpeg_huffman_table *table,
                                                      jpeg_bitbuf buffer, int32_t count)
 {
@@ -553,7 +553,7 @@ static __attribute__((noinline)) int32_t decode_slow(const jpeg_huffman_table *t
 /* A symbol by the canonical walk: for LUT_SLOW entries (long codes, tables without a slot). */
 #define DECODE_SLOW(table, symbol)                                                                \
     do {                                                                                          \
-        int32_t slow_ = slow_inline && !JPEG_BITS_WIDE                                            \
+        int32_t slow_ = slow_inline                                                               \
                             ? decode_slow_inline((table), buffer, spare + SPARE_BIAS)             \
                             : decode_slow((table), buffer, spare + SPARE_BIAS);                   \
         if (slow_ < 0)                                                                            \
@@ -926,8 +926,9 @@ decode_block_other(jpeg_state *state, jpeg_reader *reader, const jpeg_block_code
  * ignores (quantiser 0 in the dequantisation table) are only stepped over; `slow_inline`: the
  * needed blocks' long codes (beyond the lookahead) decoded inline, not by a call — the 1/4 copy
  * (2x2 blocks: RV32 sous-le-vent img3, 56.6k long codes, 24.96 -> 24.26 M instructions; in the
- * 1/1 and 1/2 copies the allocation it brings cost photos with few long codes up to 0.1%). Each
- * is its own function (the copies of the block decoder in one loop share its registers). */
+ * 1/1 and 1/2 copies the allocation it brings cost photos with few long codes up to 0.1%; the
+ * host has no 1/4 copy: JPEG_BITS_WIDE). Each is its own function (the copies of the block
+ * decoder in one loop share its registers). */
 static inline __attribute__((always_inline)) ink_error
 decode_mcus(jpeg_state *state, jpeg_mcu_block *blocks, unsigned nblocks, uint32_t nmcus,
             bool dc_output, bool reduced, bool slow_inline, ink_error_info *info)
@@ -980,12 +981,14 @@ decode_mcus_reduced(jpeg_state *state, jpeg_mcu_block *blocks, unsigned nblocks,
     return decode_mcus(state, blocks, nblocks, nmcus, false, true, false, info);
 }
 
+#if !JPEG_BITS_WIDE
 static __attribute__((noinline)) ink_error
 decode_mcus_quarter(jpeg_state *state, jpeg_mcu_block *blocks, unsigned nblocks, uint32_t nmcus,
                     ink_error_info *info)
 {
     return decode_mcus(state, blocks, nblocks, nmcus, false, true, true, info);
 }
+#endif
 
 static __attribute__((noinline)) ink_error
 decode_mcus_full(jpeg_state *state, jpeg_mcu_block *blocks, unsigned nblocks, uint32_t nmcus,
@@ -1002,10 +1005,14 @@ ink_error ink_jpeg_decode_mcus(jpeg_state *state, jpeg_mcu_block *blocks, unsign
 {
     jpeg_block_mode mode = (jpeg_block_mode)blocks[0].mode;
     unsigned block_log2 = blocks[0].block_log2;
+#if JPEG_BITS_WIDE
     if (mode == JPEG_BLOCK_FULL && block_log2 < 3)
-        return block_log2 == 2 || JPEG_BITS_WIDE
-                   ? decode_mcus_reduced(state, blocks, nblocks, nmcus, info)
-                   : decode_mcus_quarter(state, blocks, nblocks, nmcus, info);
+        return decode_mcus_reduced(state, blocks, nblocks, nmcus, info);
+#else
+    if (mode == JPEG_BLOCK_FULL && block_log2 < 3)
+        return block_log2 == 2 ? decode_mcus_reduced(state, blocks, nblocks, nmcus, info)
+                               : decode_mcus_quarter(state, blocks, nblocks, nmcus, info);
+#endif
     if (mode == JPEG_BLOCK_DC)
         return decode_mcus_dc(state, blocks, nblocks, nmcus, info);
     return decode_mcus_full(state, blocks, nblocks, nmcus, info);
