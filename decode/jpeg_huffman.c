@@ -441,7 +441,8 @@ void ink_jpeg_bits_fill(jpeg_bits *bits, jpeg_input *input)
 
 /* The canonical walk for codes longer than the lookahead (needs count >= 16). Returns the
  * symbol | (code length << 8), or -1 for a code the table does not have. */
-static int32_t decode_slow(const jpeg_huffman_table *table, jpeg_bitbuf buffer, int32_t count)
+static inline __attribute__((always_inline)) int32_t
+decode_slow_inline(const jpeg_huffman_table *table, jpeg_bitbuf buffer, int32_t count)
 {
     uint32_t bits16 = (uint32_t)(buffer >> (count - 16)) & 0xFFFFu;
     unsigned l;
@@ -449,13 +450,25 @@ static int32_t decode_slow(const jpeg_huffman_table *table, jpeg_bitbuf buffer, 
         /* Every code of up to JPEG_LOOKUP_BITS bits was found in the lookahead. The code has
          * the first length l whose limit, left-justified to 16 bits, is above bits16; those
          * limits never decrease with the length (a canonical code's codes of length l + 1
-         * start at its limit at length l, doubled), so l is JPEG_LOOKUP_BITS plus the number
-         * of lengths from there whose limit bits16 reaches: counted without a branch (with
-         * the standard tables most long codes are 16 bits long, six lengths on). */
-        l = JPEG_LOOKUP_BITS;
+         * start at its limit at length l, doubled), so l (the length - 1) is 16 less the
+         * number of lengths from JPEG_LOOKUP_BITS + 1 whose limit is above bits16: counted
+         * without a branch (with the standard tables most long codes are 16 bits long, six
+         * lengths on). On RV32 counted as "below the limit" (sltu), not "reaches it" (sltu
+         * and a xor): one instruction fewer a length. The host keeps the other count: there the
+         * changed function changed its callers' register allocation (x86 callgrind, img3 at 1/4:
+         * +1.4%), the count itself costing the same (setcc either way). */
+        if (JPEG_BITS_WIDE) {
+            l = JPEG_LOOKUP_BITS;
 #pragma GCC unroll 6
-        for (unsigned i = JPEG_LOOKUP_BITS; i < 16; i++)
-            l += bits16 >= table->maxcode_plus1[i] << (15 - i);
+            for (unsigned i = JPEG_LOOKUP_BITS; i < 16; i++)
+                l += bits16 >= table->maxcode_plus1[i] << (15 - i);
+        } else {
+            unsigned above = 0;
+#pragma GCC unroll 6
+            for (unsigned i = JPEG_LOOKUP_BITS; i < 16; i++)
+                above += bits16 < table->maxcode_plus1[i] << (15 - i);
+            l = 16 - above;
+        }
         if (l == 16)
             return -1;
     } else {
@@ -468,6 +481,14 @@ static int32_t decode_slow(const jpeg_huffman_table *table, jpeg_bitbuf buffer, 
     uint32_t code = bits16 >> (15 - l);
     return (int32_t)(table->values[table->value_index[l] + code - table->mincode[l]] |
                      ((l + 1u) << 8));
+}
+
+/* Out of line for every block decoder copy but the needed blocks of the 1/4 loop on RV32
+ * (`slow_inline`, see decode_mcus). */
+static __attribute__((noinline)) int32_t decode_slow(const jpeg_huffman_table *table,
+                                                     jpeg_bitbuf buffer, int32_t count)
+{
+    return decode_slow_inline(table, buffer, count);
 }
 
 /* The block decoder counts the unread bits minus this (see `spare` below). */
@@ -532,7 +553,9 @@ static int32_t decode_slow(const jpeg_huffman_table *table, jpeg_bitbuf buffer, 
 /* A symbol by the canonical walk: for LUT_SLOW entries (long codes, tables without a slot). */
 #define DECODE_SLOW(table, symbol)                                                                \
     do {                                                                                          \
-        int32_t slow_ = decode_slow((table), buffer, spare + SPARE_BIAS);                         \
+        int32_t slow_ = slow_inline                                                               \
+                            ? decode_slow_inline((table), buffer, spare + SPARE_BIAS)             \
+                            : decode_slow((table), buffer, spare + SPARE_BIAS);                   \
         if (slow_ < 0)                                                                            \
             goto bad_code;                                                                        \
         spare -= slow_ >> 8;                                                                      \
@@ -618,11 +641,12 @@ static inline void reader_save(jpeg_state *state, const jpeg_reader *reader)
 
 /* One block (the body of ink_jpeg_decode_mcus). On an error the
  * position is saved to the state; on success it stays in *reader. `groups_known`: the caller
- * knows the coder's AC table has group entries (a constant at the call: its own copy). */
+ * knows the coder's AC table has group entries (a constant at the call: its own copy).
+ * `slow_inline`: long codes by decode_slow_inline, not the call (see decode_mcus). */
 static inline __attribute__((always_inline)) ink_error
 decode_block(jpeg_state *state, jpeg_reader *reader, const jpeg_block_coder *coder,
-             jpeg_block_mode mode, bool groups_known, bool skip_unused, uint32_t *flags,
-             ink_error_info *info)
+             jpeg_block_mode mode, bool groups_known, bool skip_unused, bool slow_inline,
+             uint32_t *flags, ink_error_info *info)
 {
     jpeg_bits *bits = &state->bits;
     jpeg_input *input = &state->input;
@@ -892,18 +916,22 @@ static __attribute__((noinline)) ink_error
 decode_block_other(jpeg_state *state, jpeg_reader *reader, const jpeg_block_coder *coder,
                    jpeg_block_mode mode, uint32_t *flags, ink_error_info *info)
 {
-    return decode_block(state, reader, coder, mode, false, false, flags, info);
+    return decode_block(state, reader, coder, mode, false, false, false, flags, info);
 }
 
 /* The MCU loop. `dc_output`: the plan's needed blocks are DC blocks (1/8 scale; their copy
  * assumes group entries, which a DC block's AC table lacks when a FULL block of another
  * component shares it: RGB or CMYK with mixed sampling — those go out of line), else FULL;
  * `reduced`: FULL blocks go to a 4x4 or 2x2 transform, so the coefficients at positions it
- * ignores (quantiser 0 in the dequantisation table) are only stepped over. Each is its own
- * function (the copies of the block decoder in one loop share its registers). */
+ * ignores (quantiser 0 in the dequantisation table) are only stepped over; `slow_inline`: the
+ * needed blocks' long codes (beyond the lookahead) decoded inline, not by a call — the 1/4 copy
+ * (2x2 blocks: RV32 sous-le-vent img3, 56.6k long codes, 24.96 -> 24.26 M instructions; in the
+ * 1/1 and 1/2 copies the allocation it brings cost photos with few long codes up to 0.1%; the
+ * host has no 1/4 copy: JPEG_BITS_WIDE). Each is its own function (the copies of the block
+ * decoder in one loop share its registers). */
 static inline __attribute__((always_inline)) ink_error
 decode_mcus(jpeg_state *state, jpeg_mcu_block *blocks, unsigned nblocks, uint32_t nmcus,
-            bool dc_output, bool reduced, ink_error_info *info)
+            bool dc_output, bool reduced, bool slow_inline, ink_error_info *info)
 {
     jpeg_reader reader;
     reader_load(state, &reader);
@@ -920,10 +948,10 @@ decode_mcus(jpeg_state *state, jpeg_mcu_block *blocks, unsigned nblocks, uint32_
             ink_error error;
             if (mode == needed_mode && (!dc_output || coder->ac_groups))
                 error = decode_block(state, &reader, coder, needed_mode, dc_output, reduced,
-                                     &flags, info);
+                                     slow_inline, &flags, info);
             else if (mode == JPEG_BLOCK_SKIP && coder->ac_groups)
-                error = decode_block(state, &reader, coder, JPEG_BLOCK_SKIP, true, false, &flags,
-                                     info);
+                error = decode_block(state, &reader, coder, JPEG_BLOCK_SKIP, true, false, false,
+                                     &flags, info);
             else
                 error = decode_block_other(state, &reader, coder, mode, &flags, info);
             if (error != INK_OK)
@@ -943,24 +971,51 @@ static __attribute__((noinline)) ink_error
 decode_mcus_dc(jpeg_state *state, jpeg_mcu_block *blocks, unsigned nblocks, uint32_t nmcus,
                ink_error_info *info)
 {
-    return decode_mcus(state, blocks, nblocks, nmcus, true, false, info);
+    return decode_mcus(state, blocks, nblocks, nmcus, true, false, false, info);
 }
 
 static __attribute__((noinline)) ink_error
 decode_mcus_reduced(jpeg_state *state, jpeg_mcu_block *blocks, unsigned nblocks, uint32_t nmcus,
                     ink_error_info *info)
 {
-    return decode_mcus(state, blocks, nblocks, nmcus, false, true, info);
+    return decode_mcus(state, blocks, nblocks, nmcus, false, true, false, info);
 }
 
+#if !JPEG_BITS_WIDE
+static __attribute__((noinline)) ink_error
+decode_mcus_quarter(jpeg_state *state, jpeg_mcu_block *blocks, unsigned nblocks, uint32_t nmcus,
+                    ink_error_info *info)
+{
+    return decode_mcus(state, blocks, nblocks, nmcus, false, true, true, info);
+}
+#endif
+
+static __attribute__((noinline)) ink_error
+decode_mcus_full(jpeg_state *state, jpeg_mcu_block *blocks, unsigned nblocks, uint32_t nmcus,
+                 ink_error_info *info)
+{
+    return decode_mcus(state, blocks, nblocks, nmcus, false, false, false, info);
+}
+
+/* Only the choice of loop, each its own function: inlined here, the 1/1 loop's prologue and
+ * epilogue (twelve registers saved and restored) were paid by every call, the calls that
+ * tail-call another loop included. */
 ink_error ink_jpeg_decode_mcus(jpeg_state *state, jpeg_mcu_block *blocks, unsigned nblocks,
                                uint32_t nmcus, ink_error_info *info)
 {
-    if (blocks[0].mode == JPEG_BLOCK_DC)
-        return decode_mcus_dc(state, blocks, nblocks, nmcus, info);
-    if (blocks[0].mode == JPEG_BLOCK_FULL && blocks[0].block_log2 < 3)
+    jpeg_block_mode mode = (jpeg_block_mode)blocks[0].mode;
+    unsigned block_log2 = blocks[0].block_log2;
+#if JPEG_BITS_WIDE
+    if (mode == JPEG_BLOCK_FULL && block_log2 < 3)
         return decode_mcus_reduced(state, blocks, nblocks, nmcus, info);
-    return decode_mcus(state, blocks, nblocks, nmcus, false, false, info);
+#else
+    if (mode == JPEG_BLOCK_FULL && block_log2 < 3)
+        return block_log2 == 2 ? decode_mcus_reduced(state, blocks, nblocks, nmcus, info)
+                               : decode_mcus_quarter(state, blocks, nblocks, nmcus, info);
+#endif
+    if (mode == JPEG_BLOCK_DC)
+        return decode_mcus_dc(state, blocks, nblocks, nmcus, info);
+    return decode_mcus_full(state, blocks, nblocks, nmcus, info);
 }
 
 ink_error ink_jpeg_process_restart(jpeg_state *state, ink_error_info *info)

@@ -482,71 +482,103 @@ static inline __attribute__((always_inline)) void idct_4x4_low(int32_t *coeffici
         (out)[1] = e - o;                                                                         \
     } while (0)
 
-static inline __attribute__((always_inline)) void idct_2x2(int32_t *coefficients, const bool big,
-                                                           const bool no7, uint8_t *out,
-                                                           size_t stride)
+/* RV32 (GCC): no scheduling before register allocation in the dispatcher (the 1x1, flat and
+ * 2x2 transforms are inlined here). The scheduler hoisted every coefficient load of the 2x2 to
+ * the top, which took nine callee-saved registers (a prologue and epilogue of 20 instructions a
+ * block); without it the 2x2 keeps four. img3 at 1/4: 26.07 -> 25.85 M instructions. */
+#if defined(__GNUC__) && !defined(__clang__) && UINTPTR_MAX <= 0xFFFFFFFFu
+#define IDCT_BLOCK_ATTRIBUTES __attribute__((optimize("no-schedule-insns")))
+#else
+#define IDCT_BLOCK_ATTRIBUTES
+#endif
+
+/* The 2x2 transform, its row pass folded into the column pass: each column's two results are
+ * weighted into the two rows' sums as soon as they are made (column 0's are the rows' DC inputs),
+ * so no work array is written and read back and few values are live at once. The same integer
+ * operations as the two passes (the row sums in the same order, columns 1, 3, 5, 7), so the same
+ * pixels; a column left out or skipped is all zero, and adds exactly 0. What is read, from the
+ * tier (the block's last zigzag index, see ink_jpeg_idct_block): the first `columns_kept` of the
+ * columns 0, 1, 3, 5, 7; in columns 0..5 the first `rows_kept` of the rows 0, 1, 3, 5, 7, in
+ * column 7 the first `column7_rows` (1: row 0 alone). `test5`: column 5, when all zero, is
+ * skipped (most blocks of a detailed photo that reach it; not tested in the full tier, where
+ * line art at q 99 nearly always has it). */
+static inline __attribute__((always_inline)) void
+idct_2x2(int32_t *coefficients, const bool big, const unsigned columns_kept,
+         const unsigned rows_kept, const unsigned column7_rows, const bool test5, uint8_t *out,
+         size_t stride)
 {
-    W4_PINNED(row_bias, ROW_BIAS);
     W4_PINNED(pixel_max, 255);
     static const uint8_t columns[5] = {0, 1, 3, 5, 7};
-    int32_t work[2 * 8];
+    static const int32_t weights[5] = {0, W2_1, W2_3, W2_5, W2_7};
+    int32_t dc0 = 0, dc1 = 0, odd0 = 0, odd1 = 0;
 #pragma GCC unroll 5
-    for (unsigned i = 0; i < 5; i++) {
-        unsigned column = columns[i];
-        int32_t *in = coefficients + column;
-        if (no7 && column == 7)
+    for (unsigned i = 0; i < columns_kept; i++) {
+        int32_t *in = coefficients + columns[i];
+        const unsigned rows = i == 4 ? column7_rows : rows_kept;
+        int32_t c0 = in[0], c1 = rows > 1 ? in[8] : 0, c3 = rows > 2 ? in[24] : 0;
+        int32_t c5 = rows > 3 ? in[40] : 0, c7 = rows > 4 ? in[56] : 0;
+        if (test5 && !big && i == 3 && (c0 | c1 | c3 | c5 | c7) == 0)
             continue;
-        int32_t result[2];
-        IDCT2V(in[0], in[8], in[24], in[40], no7 ? 0 : in[56], result);
-        in[0] = in[8] = in[24] = in[40] = 0;
-        if (!no7)
+        /* IDCT2V and DESCALE with the rounding bias added to the even part once (the same
+         * sums: two additions a column fewer). */
+        int32_t even = SCALE_UP(c0) + (1 << (COLUMN_SHIFT - 1));
+        int32_t odd = c1 * W2_1 + c3 * W2_3 + c5 * W2_5 + c7 * W2_7;
+        in[0] = 0;
+        if (rows > 1)
+            in[8] = in[24] = 0;
+        if (rows > 3)
+            in[40] = 0;
+        if (rows > 4)
             in[56] = 0;
-#pragma GCC unroll 2
-        for (unsigned row = 0; row < 2; row++) {
-            int32_t value = DESCALE(result[row], COLUMN_SHIFT);
-            work[row * 8 + column] = big ? clamp_work(value) : value;
+        int32_t value0 = (even + odd) >> COLUMN_SHIFT;
+        int32_t value1 = (even - odd) >> COLUMN_SHIFT;
+        if (big) {
+            value0 = clamp_work(value0);
+            value1 = clamp_work(value1);
+        }
+        if (i == 0) {
+            dc0 = value0;
+            dc1 = value1;
+        } else {
+            odd0 += value0 * weights[i];
+            odd1 += value1 * weights[i];
         }
     }
-#pragma GCC unroll 2
-    for (unsigned row = 0; row < 2; row++, out += stride) {
-        const int32_t *in = work + row * 8;
-        int32_t result[2];
-        IDCT2V(in[0] + row_bias, in[1], in[3], in[5], no7 ? 0 : in[7], result);
-        out[0] = (uint8_t)CLAMP_PIXEL_PINNED(result[0] >> OUT_SHIFT);
-        out[1] = (uint8_t)CLAMP_PIXEL_PINNED(result[1] >> OUT_SHIFT);
+    int32_t even0 = SCALE_UP(dc0 + ROW_BIAS), even1 = SCALE_UP(dc1 + ROW_BIAS);
+    int32_t p00 = (even0 + odd0) >> OUT_SHIFT, p01 = (even0 - odd0) >> OUT_SHIFT;
+    int32_t p10 = (even1 + odd1) >> OUT_SHIFT, p11 = (even1 - odd1) >> OUT_SHIFT;
+    /* The four in range (as store_row: their OR, as unsigned, below 256), stored as they are;
+     * else each clamped. */
+    if ((uint32_t)(p00 | p01 | p10 | p11) > 255u) {
+        p00 = CLAMP_PIXEL_PINNED(p00);
+        p01 = CLAMP_PIXEL_PINNED(p01);
+        p10 = CLAMP_PIXEL_PINNED(p10);
+        p11 = CLAMP_PIXEL_PINNED(p11);
     }
+    out[0] = (uint8_t)p00;
+    out[1] = (uint8_t)p01;
+    out[stride] = (uint8_t)p10;
+    out[stride + 1] = (uint8_t)p11;
 }
 
-/* All coefficients in the top-left 4x4: only u, v in {0, 1, 3} contribute to the 2x2. */
-static inline __attribute__((always_inline)) void idct_2x2_low(int32_t *coefficients,
-                                                               const bool big, uint8_t *out,
-                                                               size_t stride)
-{
-    W4_PINNED(row_bias, ROW_BIAS);
-    W4_PINNED(pixel_max, 255);
-    int32_t work[2 * 3];
-    static const uint8_t columns[3] = {0, 1, 3};
-#pragma GCC unroll 3
-    for (unsigned i = 0; i < 3; i++) {
-        int32_t *in = coefficients + columns[i];
-        int32_t result[2];
-        IDCT2V(in[0], in[8], in[24], 0, 0, result);
-        in[0] = in[8] = in[24] = 0;
-#pragma GCC unroll 2
-        for (unsigned row = 0; row < 2; row++) {
-            int32_t value = DESCALE(result[row], COLUMN_SHIFT);
-            work[row * 3 + i] = big ? clamp_work(value) : value;
-        }
+/* The 2x2 tiers by the last zigzag index (the 4x4 ones' JPEG_LAST_* and two more: zigzag 28 is
+ * (0,7), 35 (7,0), 42 (1,7), so up to 34 nothing in row 7 and only row 0 of column 7, up to 41
+ * still only row 0 of column 7). The middle three each its own function, tail-called; the
+ * lowest and the full one inline in the dispatcher (RV32 counts, img3 and manga_001 at 1/4: all
+ * inlined, the dispatcher took nine callee-saved registers, a prologue and epilogue of 20
+ * instructions a block; the full tier tail-called cost line art 3 instructions a block, the
+ * lowest tail-called cost both). */
+#define JPEG_LAST_2X2_NO_ROW7 34u
+#define JPEG_LAST_2X2_COLUMN7_TOP 41u
+#define IDCT_2X2_TIER(name, columns, rows, column7_rows, test5)                                   \
+    static IDCT_BLOCK_ATTRIBUTES __attribute__((noinline)) void name(                             \
+        int32_t *coefficients, uint8_t *out, size_t stride)                                       \
+    {                                                                                             \
+        idct_2x2(coefficients, false, columns, rows, column7_rows, test5, out, stride);           \
     }
-#pragma GCC unroll 2
-    for (unsigned row = 0; row < 2; row++, out += stride) {
-        const int32_t *in = work + row * 3;
-        int32_t result[2];
-        IDCT2V(in[0] + row_bias, in[1], in[2], 0, 0, result);
-        out[0] = (uint8_t)CLAMP_PIXEL_PINNED(result[0] >> OUT_SHIFT);
-        out[1] = (uint8_t)CLAMP_PIXEL_PINNED(result[1] >> OUT_SHIFT);
-    }
-}
+IDCT_2X2_TIER(idct_2x2_mid_tier, 4, 4, 0, true)
+IDCT_2X2_TIER(idct_2x2_no_row7_tier, 5, 4, 1, true)
+IDCT_2X2_TIER(idct_2x2_column7_top_tier, 5, 5, 1, true)
 
 /* AArch64 (NEON): the transforms on GCC/Clang vectors of 8 int32 lanes — the column pass does
  * the 8 columns at once (a row of coefficients is one vector), a transpose, the row pass does
@@ -1061,9 +1093,9 @@ void ink_jpeg_idct_scalar(int32_t *coefficients, unsigned block_log2, bool big, 
         clear_all(coefficients);
     } else {
         if (big)
-            idct_2x2(coefficients, true, false, out, stride);
+            idct_2x2(coefficients, true, 5, 5, 5, false, out, stride);
         else
-            idct_2x2(coefficients, false, false, out, stride);
+            idct_2x2(coefficients, false, 5, 5, 5, false, out, stride);
         clear_all(coefficients);
     }
 }
@@ -1160,8 +1192,8 @@ SCALAR_TIER(idct_4x4_mid6_tier, idct_4x4(coefficients, false, true, true, out, s
 SCALAR_TIER(idct_4x4_mid_tier, idct_4x4(coefficients, false, true, false, out, stride))
 SCALAR_TIER(idct_4x4_tier, idct_4x4(coefficients, false, false, false, out, stride))
 
-void ink_jpeg_idct_block(int32_t *coefficients, unsigned block_log2, uint32_t flags,
-                         uint8_t *out, size_t stride)
+IDCT_BLOCK_ATTRIBUTES void ink_jpeg_idct_block(int32_t *coefficients, unsigned block_log2,
+                                               uint32_t flags, uint8_t *out, size_t stride)
 {
     if (block_log2 == 0) {
         idct_1x1(coefficients, out);
@@ -1183,10 +1215,14 @@ void ink_jpeg_idct_block(int32_t *coefficients, unsigned block_log2, uint32_t fl
              : last <= JPEG_LAST_MID       ? idct_4x4_mid_tier
                                       : idct_4x4_tier)(coefficients, out, stride);
         else if (last <= JPEG_LAST_LOW_REDUCED)
-            idct_2x2_low(coefficients, false, out, stride);
+            idct_2x2(coefficients, false, 3, 3, 0, false, out, stride);
         else if (last <= JPEG_LAST_MID)
-            idct_2x2(coefficients, false, true, out, stride);
+            idct_2x2_mid_tier(coefficients, out, stride);
+        else if (last <= JPEG_LAST_2X2_NO_ROW7)
+            idct_2x2_no_row7_tier(coefficients, out, stride);
+        else if (last <= JPEG_LAST_2X2_COLUMN7_TOP)
+            idct_2x2_column7_top_tier(coefficients, out, stride);
         else
-            idct_2x2(coefficients, false, false, out, stride);
+            idct_2x2(coefficients, false, 5, 5, 5, false, out, stride);
     }
 }

@@ -14,7 +14,9 @@
  *
  * The file is compiled twice: test_jpeg_idct tests decode/jpeg_idct.c as this build compiles
  * it (SSE2 on 16-bit lanes on x86-64, GCC vectors on AArch64), test_jpeg_idct_vector includes
- * this file with TEST_VECTOR_IDCT set, which compiles the GCC-vector form whatever the target.
+ * this file with TEST_VECTOR_IDCT set, which compiles the GCC-vector form whatever the target,
+ * test_jpeg_idct_scalar with TEST_SCALAR_IDCT set, which runs the dispatch test on the scalar
+ * (board) tiers.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -28,6 +30,9 @@
 /* The test's own copy of the transforms (they take the place of the library's). */
 #ifdef TEST_VECTOR_IDCT
 #define INK_JPEG_VECTOR_IDCT 1
+#endif
+#ifdef TEST_SCALAR_IDCT
+#define INK_JPEG_SCALAR_IDCT 1
 #endif
 #include "decode/jpeg_idct.c"
 
@@ -141,6 +146,13 @@ static void test_block_dispatch(void **unused)
 
 int main(void)
 {
+#ifdef TEST_SCALAR_IDCT
+    /* Only the dispatch: the public transforms are the scalar ones here. */
+    const struct CMUnitTest scalar_tests[] = {
+        cmocka_unit_test(test_block_dispatch),
+    };
+    return cmocka_run_group_tests(scalar_tests, NULL, NULL);
+#endif
 #ifdef TEST_VECTOR_IDCT
     if (!JPEG_VECTOR_IDCT) {
 #else
