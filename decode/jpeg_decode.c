@@ -153,16 +153,8 @@ static ink_error check_data(jpeg_state *state, uint32_t done, uint32_t total,
 
 static ink_error emit_rows(jpeg_run *run, uint32_t count)
 {
-    uint32_t left = run->out_height - run->rows_done;
-    if (count > left)
-        count = left;
-    for (uint32_t r = 0; r < count; r++) {
-        ink_error error = run->sink->row(run->sink->user, run->rows + (size_t)r * run->stride);
-        if (error != INK_OK)
-            return error;
-    }
-    run->rows_done += count;
-    return INK_OK;
+    return ink_jpeg_push_rows(run->sink, run->rows, run->stride, count, &run->rows_done,
+                              run->out_height);
 }
 
 /* The MCU loop's plan entry for one block of component `c` at (bx, by) of its MCU. */

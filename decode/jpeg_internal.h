@@ -305,6 +305,25 @@ static inline bool ink_jpeg_bits_overrun(const jpeg_bits *bits)
     return bits->count < bits->pad_bits;
 }
 
+/* Output, shared by the baseline and progressive drivers: pushes up to `count` rows (`stride`
+ * bytes apart from `rows`) to the sink, never past the image's `out_height`, and advances
+ * *rows_done. */
+static inline ink_error ink_jpeg_push_rows(const ink_row_sink *sink, const uint8_t *rows,
+                                           size_t stride, uint32_t count, uint32_t *rows_done,
+                                           uint32_t out_height)
+{
+    uint32_t left = out_height - *rows_done;
+    if (count > left)
+        count = left;
+    for (uint32_t r = 0; r < count; r++) {
+        ink_error error = sink->row(sink->user, rows + (size_t)r * stride);
+        if (error != INK_OK)
+            return error;
+    }
+    *rows_done += count;
+    return INK_OK;
+}
+
 /* jpeg_idct.c ------------------------------------------------------------------------------ */
 /* Inverse DCT of dequantised natural-order `coefficients` to (8 >> (3 - block_log2))^2 pixels
  * at `out` with `stride`. `big` selects the overflow-safe path. Zeroes the coefficients it read

@@ -315,15 +315,10 @@ ink_error ink_jpeg_prog_emit_band(jpeg_prog *p, jpeg_state *state, uint32_t band
             emit_row_4_aside(p, coefficients, block, aside, quant_natural);
         else
             emit_row_4(p, coefficients, block, aside, quant_natural);
-        uint32_t count = p->out_height - p->rows_done;
-        if (count > size)
-            count = size;
-        for (uint32_t r = 0; r < count; r++) {
-            ink_error error = p->sink->row(p->sink->user, p->out + (size_t)r * p->out_stride);
-            if (error != INK_OK)
-                return error;
-        }
-        p->rows_done += count;
+        ink_error error =
+            ink_jpeg_push_rows(p->sink, p->out, p->out_stride, size, &p->rows_done, p->out_height);
+        if (error != INK_OK)
+            return error;
     }
     return INK_OK;
 }
