@@ -616,7 +616,8 @@ static __attribute__((noinline)) void drop_bits(jpeg_bits *bits, jpeg_input *inp
             count--;                                                                              \
             if ((buffer >> count) & 1u)                                                           \
                 correct(coefficients_of(params, block),                                           \
-                        params->keep_by_bit[(w) * JPEG_PROG_WORD_BITS + jpeg_prog_lowest_at(todo)], \
+                        params->keep_by_bit[(w) * JPEG_PROG_WORD_BITS +                           \
+                                            jpeg_prog_lowest_at(todo)],                           \
                         params->spare_slot, p1);                                                  \
             todo &= todo - 1u;                                                                    \
         }                                                                                         \
