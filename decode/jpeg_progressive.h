@@ -291,6 +291,20 @@ static inline unsigned slot_of(unsigned scale_log2, unsigned k)
     return u == PROG_NO_SLOT || v == PROG_NO_SLOT ? PROG_NO_SLOT : v * kept_count[scale_log2] + u;
 }
 
+/* The zigzag positions a scale keeps (those slot_of gives a slot), from its spare slot
+ * (kept_side^2; PROG_NO_SLOT at 1/1, which keeps all): 1/2 drops row and column 4, 1/4 rows and
+ * columns 2, 4, 6 (1/8 decodes no AC scan). Any other spare slot: all, which is safe where
+ * it is used (a refinement reads the correction bits of the positions taken as kept, and
+ * correct() tests the slot). test_jpeg_progressive checks them against slot_of. */
+#define JPEG_PROG_KEPT_HALF 0xfdab9f7e7d76bbffull    /* 49 positions */
+#define JPEG_PROG_KEPT_QUARTER 0x942a05581550aa57ull /* 25 positions */
+static inline uint64_t jpeg_prog_kept_positions(unsigned spare)
+{
+    return spare == 25u   ? JPEG_PROG_KEPT_QUARTER
+           : spare == 49u ? JPEG_PROG_KEPT_HALF
+                          : ~(uint64_t)0;
+}
+
 /* Where zigzag position k is in a table by word and "at" (keep_by_bit, emit_by_bit). */
 static inline unsigned by_bit_index(unsigned k)
 {

@@ -569,6 +569,87 @@ static inline void correct(int16_t *coefficients, unsigned slot, unsigned spare,
         }                                                                                         \
     } while (0)
 
+/* Set bits of a nonzero word, one step a bit (a span of history rarely holds many). */
+static inline int32_t count_bits(jpeg_prog_word word)
+{
+    int32_t n = 0;
+    do {
+        n++;
+        word &= word - 1u;
+    } while (word != 0);
+    return n;
+}
+
+/* Drops n bits when the buffer holds fewer (a long span of history not kept). */
+static __attribute__((noinline)) void drop_bits(jpeg_bits *bits, jpeg_input *input, int32_t n)
+{
+    while (n > bits->count) {
+        n -= bits->count;
+        bits->count = 0;
+        ink_jpeg_bits_fill(bits, input);
+    }
+    bits->count -= n;
+}
+
+/* The correction bits of `todo` (history positions of word w, lowest first): those of positions
+ * not kept (`kept_word`) are dropped, unread, a span at a time (before each kept position and
+ * after the last); the kept ones are read one at a time. */
+#define CORRECT_KEPT(todo, w, kept_word)                                                          \
+    do {                                                                                          \
+        while (todo != 0) {                                                                       \
+            jpeg_prog_word next_kept_ = todo & (kept_word);                                       \
+            jpeg_prog_word gap_ = todo & ((next_kept_ & (0u - next_kept_)) - 1u);                 \
+            if (gap_ != 0) {                                                                      \
+                int32_t drop_ = count_bits(gap_);                                                 \
+                if (drop_ <= count) {                                                             \
+                    count -= drop_;                                                               \
+                } else {                                                                          \
+                    SAVE();                                                                       \
+                    drop_bits(bits, input, drop_);                                                \
+                    LOAD();                                                                       \
+                }                                                                                 \
+                todo ^= gap_;                                                                     \
+            }                                                                                     \
+            if (next_kept_ == 0)                                                                  \
+                break;                                                                            \
+            ENSURE(1);                                                                            \
+            count--;                                                                              \
+            if ((buffer >> count) & 1u)                                                           \
+                correct(coefficients_of(params, block),                                           \
+                        params->keep_by_bit[(w) * JPEG_PROG_WORD_BITS +                           \
+                                            jpeg_prog_lowest_at(todo)],                           \
+                        params->spare_slot, p1);                                                  \
+            todo &= todo - 1u;                                                                    \
+        }                                                                                         \
+    } while (0)
+
+/* The blocks of an end-of-band run (n of them, the reader in `state`) at a scale that drops some
+ * positions: only the positions with history get a bit, and only the kept ones are read. Out of
+ * line, so that the symbol loop keeps its registers (called for runs of 8 blocks or more). */
+static __attribute__((noinline)) void refine_eob_blocks(jpeg_state *state,
+                                                        const jpeg_prog_block_params *params,
+                                                        uint8_t *block, uint32_t n,
+                                                        uint32_t stride, uint64_t range)
+{
+    READER_LOCALS;
+    const int32_t p1 = 1 << params->al;
+    const uint64_t kept = jpeg_prog_kept_positions(params->spare_slot);
+    const jpeg_prog_word range_low = jpeg_prog_word_of(range, 0);
+    const jpeg_prog_word range_high = jpeg_prog_word_of(range, JPEG_PROG_WORDS - 1u);
+    const jpeg_prog_word kept_low = jpeg_prog_word_of(kept, 0);
+    const jpeg_prog_word kept_high = jpeg_prog_word_of(kept, JPEG_PROG_WORDS - 1u);
+    const uint8_t *end = block + n * stride;
+    for (; block != end; block += stride) {
+        jpeg_prog_word todo = mask_word(block, 0) & range_low;
+        CORRECT_KEPT(todo, 0u, kept_low);
+        if (JPEG_PROG_WORDS == 2) {
+            todo = mask_word(block, JPEG_PROG_WORDS - 1u) & range_high;
+            CORRECT_KEPT(todo, JPEG_PROG_WORDS - 1u, kept_high);
+        }
+    }
+    SAVE();
+}
+
 /* The end of a refinement symbol: moves past `zeros` positions without history (its run) to the
  * next one, `target` (a one-bit word), applying the correction bits of the history positions
  * passed on the way, and when `place` is true stores the new coefficient there (a run of 16
@@ -665,6 +746,8 @@ ink_error ink_jpeg_prog_ac_refine_run(jpeg_state *state, const jpeg_entropy_tabl
     const unsigned low_bound = se < JPEG_PROG_WORD_BITS ? se : JPEG_PROG_WORD_BITS - 1u;
     uint32_t eob = *eobrun, symbol, raw;
     uint8_t *block = run->block;
+    /* Whether some positions are not kept (1/2, 1/4): refine_eob_blocks drops their bits. */
+    const bool drops = params->spare_slot == 25u || params->spare_slot == 49u;
     for (uint32_t i = 0; i < run->count; i++, block += run->stride) {
         int16_t *coefficients = coefficients_of(params, block);
         /* A symbol whose run goes on into the next word: what is left of its run, its value. */
@@ -829,8 +912,16 @@ ink_error ink_jpeg_prog_ac_refine_run(jpeg_state *state, const jpeg_entropy_tabl
                                  "JPEG AC refinement places a coefficient past the scan's end %u",
                                  se);
         } /* (a run of 16 zeros past the end is ignored) */
-        if (eob > 0)
-            eob--;
+        if (eob > 0 && --eob >= 8u && drops) {
+            /* The blocks of an end-of-band run that follow, to the run's end or the band's. */
+            uint32_t n = run->count - i - 1u < eob ? run->count - i - 1u : eob;
+            SAVE();
+            refine_eob_blocks(state, params, block + run->stride, n, run->stride, range);
+            LOAD();
+            eob -= n;
+            i += n;
+            block += n * run->stride;
+        }
     }
     SAVE();
     *eobrun = eob;

@@ -707,6 +707,26 @@ static void test_lowest_bit_portable(void **unused)
     }
 }
 
+/* The kept positions by spare slot (what a refinement's end-of-band runs read) against slot_of,
+ * the keep_slot tables' source, at 1/1, 1/2 and 1/4; and the spare slots as jpeg_progressive.c
+ * sets them (kept_side^2, the number of positions kept). */
+static void test_kept_positions(void **unused)
+{
+    (void)unused;
+    static const unsigned spare_of_scale[3] = {PROG_NO_SLOT, 49u, 25u};
+    for (unsigned scale = 0; scale < 3; scale++) {
+        uint64_t mask = jpeg_prog_kept_positions(spare_of_scale[scale]);
+        unsigned kept = 0;
+        for (unsigned k = 0; k < 64; k++) {
+            bool has_slot = slot_of(scale, k) != PROG_NO_SLOT;
+            assert_int_equal((unsigned)((mask >> k) & 1u), has_slot ? 1u : 0u);
+            kept += has_slot;
+        }
+        if (scale > 0)
+            assert_int_equal(kept, spare_of_scale[scale]);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -720,6 +740,7 @@ int main(void)
         cmocka_unit_test(test_corpus),
         cmocka_unit_test(test_slice_plan),
         cmocka_unit_test(test_lowest_bit_portable),
+        cmocka_unit_test(test_kept_positions),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
