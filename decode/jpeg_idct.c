@@ -918,10 +918,11 @@ static inline __attribute__((always_inline)) void transpose8_epi16(__m128i r[8])
 
 /* A block that is not big: coefficients loaded as int16 rows and cleared, columns, transpose,
  * rows, and the pixels (lane y of column x) transposed as bytes on the way out. */
-static void idct_8x8_sse2(int32_t *coefficients, uint8_t *out, size_t stride)
+/* The 8x8 transform of eight int16 rows of coefficients (row[r] lane c: (r, c)); `row` is
+ * overwritten. */
+static inline __attribute__((always_inline)) void idct_8x8_sse2_rows(__m128i row[8], uint8_t *out,
+                                                                     size_t stride)
 {
-    __m128i row[8];
-    load_rows_and_clear(coefficients, row);
     /* Columns: lane c of row[r] is coefficient (r, c); DESCALE's rounding rides on the bias. */
     idct8_sse2(row, _mm_set1_epi32(1 << (COLUMN_SHIFT - 1)), COLUMN_SHIFT, row);
     transpose8_epi16(row);
@@ -948,6 +949,22 @@ static void idct_8x8_sse2(int32_t *coefficients, uint8_t *out, size_t stride)
         _mm_storel_epi64((__m128i *)(void *)(out + stride),
                          _mm_unpackhi_epi64(rows[y], rows[y]));
     }
+}
+
+static void idct_8x8_sse2(int32_t *coefficients, uint8_t *out, size_t stride)
+{
+    __m128i row[8];
+    load_rows_and_clear(coefficients, row);
+    idct_8x8_sse2_rows(row, out, stride);
+}
+
+void ink_jpeg_idct_8x8_int16(const int16_t *coefficients, uint8_t *out, size_t stride)
+{
+    __m128i row[8];
+#pragma GCC unroll 8
+    for (unsigned r = 0; r < 8; r++)
+        row[r] = _mm_load_si128((const __m128i *)(const void *)(coefficients + 8 * r));
+    idct_8x8_sse2_rows(row, out, stride);
 }
 
 /* 4x4, the same way: the column pass over 8 lanes (column 4 is ignored at this scale: its lane

@@ -336,6 +336,10 @@ void ink_jpeg_idct_scalar(int32_t *coefficients, unsigned block_log2, bool big, 
                           size_t stride);
 void ink_jpeg_idct_4x4(int32_t *coefficients, bool big, uint8_t *out, size_t stride);
 void ink_jpeg_idct_2x2(int32_t *coefficients, bool big, uint8_t *out, size_t stride);
+/* x86-64 with the SSE2 IDCT only (the build without INK_JPEG_SCALAR_IDCT or
+ * INK_JPEG_VECTOR_IDCT): ink_jpeg_idct_8x8 of a block none of whose dequantised coefficients
+ * reaches +-1024, given as int16 in natural order (16-byte aligned), which it does not clear. */
+void ink_jpeg_idct_8x8_int16(const int16_t *coefficients, uint8_t *out, size_t stride);
 /* What the baseline decoder calls: picks the transform for `block_log2` (3 = 8x8 .. 0 = 1x1)
  * from the block decoder's flags — flat for DC-only blocks, a half-size variant when every
  * coefficient is in the top-left 4x4 (last zigzag index <= 9; <= 14 for 4x4 and 2x2, which

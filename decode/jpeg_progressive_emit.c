@@ -26,7 +26,7 @@
 #define PROG_EMIT_VECTOR_1 0
 #endif
 #define PROG_DENSE_QUANT_SUM 512u
-#define PROG_DENSE_LAST 24u
+#define PROG_DENSE_LAST 16u
 
 typedef uint32_t prog_mask_half __attribute__((may_alias, aligned(4)));
 
@@ -168,6 +168,36 @@ emit_dense_1(int16_t *kept, const int16_t *quant, int32_t *coefficients)
                                                    : coefficients[k];
     return JPEG_FLAG_BIG;
 }
+
+/* The same products as int16 into `out` (natural order, 16-byte aligned), `dc` (within +-1024)
+ * at out[0], for ink_jpeg_idct_8x8_int16, when none reaches past +-1024: then every slot is
+ * cleared and it returns true. Otherwise false, `kept` untouched (emit_dense_1 takes it). A
+ * product fits in int16 when its high half is its low half's sign (high + (low >> 15 logical)
+ * is 0); then low + 1024 above 2048 unsigned is out of range. */
+static inline __attribute__((always_inline)) bool
+emit_dense_1_int16(int16_t *kept, const int16_t *quant, int32_t dc, int16_t *out)
+{
+    const __m128i bias = _mm_set1_epi16(1024), limit = _mm_set1_epi16(2048);
+    __m128i out_of_range = _mm_setzero_si128();
+#pragma GCC unroll 8
+    for (unsigned r = 0; r < 8; r++) {
+        __m128i c = _mm_loadu_si128((const __m128i *)(const void *)(kept + 8 * r));
+        __m128i q = _mm_loadu_si128((const __m128i *)(const void *)(quant + 8 * r));
+        __m128i lo = _mm_mullo_epi16(c, q), hi = _mm_mulhi_epi16(c, q);
+        _mm_store_si128((__m128i *)(void *)(out + 8 * r), lo);
+        __m128i wide = _mm_add_epi16(hi, _mm_srli_epi16(lo, 15));
+        __m128i far = _mm_subs_epu16(_mm_add_epi16(lo, bias), limit);
+        out_of_range = _mm_or_si128(out_of_range, _mm_or_si128(wide, far));
+    }
+    if (_mm_movemask_epi8(_mm_cmpeq_epi8(out_of_range, _mm_setzero_si128())) != 0xffff)
+        return false;
+    const __m128i zero = _mm_setzero_si128();
+#pragma GCC unroll 8
+    for (unsigned r = 0; r < 8; r++)
+        _mm_storeu_si128((__m128i *)(void *)(kept + 8 * r), zero);
+    out[0] = (int16_t)dc;
+    return true;
+}
 #endif
 
 /* Dequantises and transforms the band's first rows (up to the image's last output row), sends
@@ -197,6 +227,9 @@ emit_row(const jpeg_prog *p, int32_t *coefficients, uint8_t *block, unsigned sca
     const int32_t dc_quant = p->dc_quant;
     const size_t coefficients_offset = have_mask ? 8u : 0u;
     (void)quant_natural; /* the dense form's only (PROG_EMIT_VECTOR_1) */
+#if PROG_EMIT_VECTOR_1
+    _Alignas(16) int16_t dense_terms[64];
+#endif
     const prog_emit_entry *const emit = p->emit_by_bit;
     const uint64_t kept_ac = p->kept_mask & ~(uint64_t)1;
     const jpeg_prog_word kept_low = jpeg_prog_word_of(kept_ac, 0);
@@ -234,6 +267,11 @@ emit_row(const jpeg_prog *p, int32_t *coefficients, uint8_t *block, unsigned sca
                 uint64_t terms = jpeg_prog_word_to(low, 0) | jpeg_prog_word_to(high, 1);
                 uint32_t last = terms != 0 ? 63u - (uint32_t)__builtin_clzll(terms) : 0u;
                 if (last >= PROG_DENSE_LAST) {
+                    if (flags == 0 && emit_dense_1_int16(kept, quant_natural, dc, dense_terms)) {
+                        coefficients[0] = 0;
+                        ink_jpeg_idct_8x8_int16(dense_terms, pixels, stride);
+                        continue;
+                    }
                     flags |= JPEG_FLAG_AC | emit_dense_1(kept, quant_natural, coefficients) |
                              last << JPEG_FLAG_LAST_SHIFT;
                     coefficients[0] = dc;
