@@ -18,8 +18,12 @@
  * reads a term clears it. Clearing costs the walk a store a term, which photos with few terms a
  * block do not win back (sous-le-vent img4, q 60s: +0.3%), so the dense form is an image's, chosen
  * by its luma quantisers (sum at most PROG_DENSE_QUANT_SUM: q 93 or more with libjpeg's tables),
- * and then taken for blocks whose last term is at PROG_DENSE_LAST or beyond. */
-#if defined(__x86_64__) && defined(__SSE2__) && !defined(INK_JPEG_SCALAR_IDCT)
+ * and then taken for blocks whose last term is at PROG_DENSE_LAST or beyond. A dense block none
+ * of whose terms is big (nearly all) is dequantised to int16 and given to the SSE2 IDCT as such
+ * (emit_dense_1_int16, ink_jpeg_idct_8x8_int16: no int32 round trip, about 50 instructions a
+ * block fewer); a big one takes emit_dense_1 and the clamping IDCT. */
+#if defined(__x86_64__) && defined(__SSE2__) && !defined(INK_JPEG_SCALAR_IDCT) &&               \
+    !defined(INK_JPEG_VECTOR_IDCT)
 #define PROG_EMIT_VECTOR_1 1
 #include <emmintrin.h>
 #else

@@ -10,7 +10,8 @@
  * extreme sign patterns of the overflow bound, the clamping ("big") path with coefficients at
  * +-2048 — and must give identical pixels and leave the block cleared. ink_jpeg_idct_block
  * (which picks flat, sparse and fast variants from the block decoder's flags) is checked
- * against the scalar transform the same way.
+ * against the scalar transform the same way, and on x86-64 the SSE2 8x8 of int16 input
+ * (ink_jpeg_idct_8x8_int16, the progressive decoder's dense 1/1 blocks) with blocks not big.
  *
  * The file is compiled twice: test_jpeg_idct tests decode/jpeg_idct.c as this build compiles
  * it (SSE2 on 16-bit lanes on x86-64, GCC vectors on AArch64), test_jpeg_idct_vector includes
@@ -74,6 +75,17 @@ static void assert_same_pixels(const int32_t block[64], bool big)
             assert_int_equal(a[i], 0);
             assert_int_equal(b[i], 0);
         }
+#if JPEG_SSE2_IDCT
+        /* The progressive decoder's int16 input (dense 1/1 blocks, none big). */
+        if (log2 == 3 && !big) {
+            _Alignas(16) int16_t c[64];
+            for (unsigned i = 0; i < 64; i++)
+                c[i] = (int16_t)block[i];
+            memset(pixels_a, 0xAA, sizeof pixels_a);
+            ink_jpeg_idct_8x8_int16(c, pixels_a, 11);
+            assert_memory_equal(pixels_a, pixels_b, sizeof pixels_a);
+        }
+#endif
     }
 }
 
