@@ -556,7 +556,9 @@ static inline void correct(int16_t *coefficients, unsigned slot, unsigned spare,
 
 /* One correction bit for each position of `passed` (positions with history, in the word whose
  * part of keep_by_bit is `keep_word`), lowest first. The position is only looked up for a bit
- * that is set. */
+ * that is set. With a 32-bit buffer (RV32) the bits go two at a time while two positions are
+ * left (one fill test, one shift for both); on the host, where that costs more, one at a time. */
+#if JPEG_BITS_WIDE
 #define CORRECT_ALL(passed, keep_word)                                                            \
     do {                                                                                          \
         jpeg_prog_word todo_ = (passed);                                                          \
@@ -568,6 +570,29 @@ static inline void correct(int16_t *coefficients, unsigned slot, unsigned spare,
             todo_ &= todo_ - 1u;                                                                  \
         }                                                                                         \
     } while (0)
+#else
+#define CORRECT_ALL(passed, keep_word)                                                            \
+    do {                                                                                          \
+        jpeg_prog_word todo_ = (passed);                                                          \
+        while (todo_ != 0) {                                                                      \
+            ENSURE(2);                                                                            \
+            jpeg_prog_word second_ = todo_ & (todo_ - 1u);                                        \
+            if (second_ == 0) { /* the last bit */                                                \
+                count--;                                                                          \
+                if ((buffer >> count) & 1u)                                                       \
+                    correct(coefficients, (keep_word)[jpeg_prog_lowest_at(todo_)], spare, p1);    \
+                break;                                                                            \
+            }                                                                                     \
+            count -= 2;                                                                           \
+            uint32_t two_ = (uint32_t)(buffer >> count) & 3u;                                     \
+            if (two_ & 2u)                                                                        \
+                correct(coefficients, (keep_word)[jpeg_prog_lowest_at(todo_)], spare, p1);        \
+            if (two_ & 1u)                                                                        \
+                correct(coefficients, (keep_word)[jpeg_prog_lowest_at(second_)], spare, p1);      \
+            todo_ = second_ & (second_ - 1u);                                                     \
+        }                                                                                         \
+    } while (0)
+#endif
 
 /* Set bits of a nonzero word, one step a bit (a span of history rarely holds many). */
 static inline int32_t count_bits(jpeg_prog_word word)
