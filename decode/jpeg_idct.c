@@ -1,23 +1,27 @@
 /*
- * jpeg_idct.c — inverse DCTs in 32-bit fixed point, full and reduced (DCT-domain downscale).
+ * jpeg_idct.c — inverse DCTs in 32-bit fixed point, full and reduced
+ * (DCT-domain downscale).
  *
- * 8x8: the Loeffler–Ligtenberg–Moschytz factorisation (12 multiplies per 1-D pass) with 13-bit
- * constants and 2 extra bits kept between the column and row passes — the "islow" arithmetic
- * that libjpeg's JDCT_ISLOW also uses, so full-scale output matches it to rounding.
+ * 8x8: the Loeffler–Ligtenberg–Moschytz factorisation (12 multiplies per 1-D
+ * pass) with 13-bit constants and 2 extra bits kept between the column and row
+ * passes — the "islow" arithmetic that libjpeg's JDCT_ISLOW also uses, so
+ * full-scale output matches it to rounding.
  *
- * 4x4, 2x2: each output pixel is the average of the 2x2 (or 4x4) pixels the full 8x8 IDCT would
- * produce. Averaging is linear, so it folds into the weights: along one axis
- *     out(n) = S0 + sum over u>0 of sqrt(2) * cos(u*pi/16) * cos((2n+1)*u*pi/8) * S(u)   (4 out)
- *     out(n) = S0 +- sum over odd u of sqrt(2) * mean_{x=0..3} cos((2x+1)*u*pi/16) * S(u) (2 out)
- * in the same scale as the 8-point pass (DC weight 1). The weights below are those numbers times
- * 2^13, rounded. Even u vanish in the 2-point case and u = 4 in the 4-point case.
- * 1x1: the DC term alone, (DC + 4) >> 3.
+ * 4x4, 2x2: each output pixel is the average of the 2x2 (or 4x4) pixels the
+ * full 8x8 IDCT would produce. Averaging is linear, so it folds into the
+ * weights: along one axis out(n) = S0 + sum over u>0 of sqrt(2) * cos(u*pi/16)
+ * * cos((2n+1)*u*pi/8) * S(u)   (4 out) out(n) = S0 +- sum over odd u of
+ * sqrt(2) * mean_{x=0..3} cos((2x+1)*u*pi/16) * S(u) (2 out) in the same scale
+ * as the 8-point pass (DC weight 1). The weights below are those numbers times
+ * 2^13, rounded. Even u vanish in the 2-point case and u = 4 in the 4-point
+ * case. 1x1: the DC term alone, (DC + 4) >> 3.
  *
- * Overflow: coefficients arrive clamped to +-2048. When all are within +-1024 ("not big"), every
- * intermediate fits in int32 (worst case ~1.9e9, computed by summing absolute weights); a big
- * block clamps the column pass's outputs to +-32767, which keeps the row pass in range. Real
- * JPEGs of 8-bit samples never exceed those bounds (|F(u,v)| <= 1024 + q/2), so the clamps change
- * nothing for valid data; they make hostile data harmless.
+ * Overflow: coefficients arrive clamped to +-2048. When all are within +-1024
+ * ("not big"), every intermediate fits in int32 (worst case ~1.9e9, computed by
+ * summing absolute weights); a big block clamps the column pass's outputs to
+ * +-32767, which keeps the row pass in range. Real JPEGs of 8-bit samples never
+ * exceed those bounds (|F(u,v)| <= 1024 + q/2), so the clamps change nothing
+ * for valid data; they make hostile data harmless.
  */
 #include <string.h>
 
@@ -26,7 +30,8 @@
 #define CONST_BITS 13
 #define PASS1_BITS 2
 #define DESCALE(x, n) (((x) + (1 << ((n) - 1))) >> (n))
-/* Multiplying, not shifting: left shifts of negative values are undefined in C. */
+/* Multiplying, not shifting: left shifts of negative values are undefined in C.
+ */
 #define SCALE_UP(x) ((x) * (1 << CONST_BITS))
 
 /* round(x * 2^13) */
@@ -58,10 +63,8 @@ static inline int32_t clamp_work(int32_t value)
 
 /* One 8-point LLM IDCT of the inputs i0..i7 (expressions; literal zeros fold away, which is how
  * the sparse variants below are made); results out[0..7] before descaling (scaled by 2^13).
- * Integer arithmetic is exact, so a variant with known-zero inputs gives identical results. */
-#define IDCT8V(i0, i1, i2, i3, i4, i5, i6, i7, out)                                              \
-    IDCT8T(int32_t, i0, i1, i2, i3, i4, i5, i6, i7, out)
-/* The graph on any type with C arithmetic: int32_t, or a GCC vector of int32 lanes (a scalar
+ * Integer arithmetic is exact, so a variant with known-zero inputs gives identical results.
+ * The graph on any type with C arithmetic: int32_t, or a GCC vector of int32 lanes (a scalar
  * operand is broadcast), which does eight columns or rows at once with the same results. W(name)
  * is each of the twelve weights: WEIGHT_CONSTANT the constant, WEIGHT_PINNED a local of that
  * name held in a register (FIX_PIN_ALL below). */
@@ -125,12 +128,6 @@ static inline int32_t clamp_work(int32_t value)
 #define WEIGHT_f2053 FIX_2_053119869
 #define WEIGHT_f2562 (-FIX_2_562915447)
 #define WEIGHT_f3072 FIX_3_072711026
-#define IDCT8(in, s, out)                                                                         \
-    IDCT8V((in)[0], (in)[(s)], (in)[2 * (s)], (in)[3 * (s)], (in)[4 * (s)], (in)[5 * (s)],         \
-           (in)[6 * (s)], (in)[7 * (s)], out)
-/* Only inputs 0..3 nonzero (every coefficient of the block in the top-left 4x4). */
-#define IDCT8_LOW(in, s, out)                                                                     \
-    IDCT8V((in)[0], (in)[(s)], (in)[2 * (s)], (in)[3 * (s)], 0, 0, 0, 0, out)
 
 /* The row pass ends with a descale by 2^OUT_SHIFT and the +128 level shift; both are folded into
  * the row's DC input (which reaches every output with weight 2^13), so a pixel is a shift and a
@@ -214,23 +211,26 @@ static inline void fill_row(uint8_t *out, uint8_t pixel, unsigned size)
  * tiers by last zigzag index (JPEG_LAST_*, jpeg_internal.h): the "low" variants serve blocks all
  * in the top-left 4x4, or for 4x4 and 2x2 with only (4,0) and (0,4) beyond, which they ignore. */
 
-/* The 8-point graph with its twelve weights in registers (see W4_PINNED below). */
-#define FIX_PINNED(name, value)                                                                   \
+/* A weight (or another constant) as a local that an empty asm makes opaque, so the compiler keeps
+ * it in a register for the whole transform: as a constant, RV32 rebuilt it (lui + addi) for each
+ * column and row. Same arithmetic, same results. */
+#define PINNED(name, value)                                                                       \
     int32_t name = (value);                                                                       \
     __asm__("" : "+r"(name))
+/* The 8-point graph with its twelve weights in registers. */
 #define FIX_PIN_ALL()                                                                             \
-    FIX_PINNED(f0298, WEIGHT_f0298);                                                              \
-    FIX_PINNED(f0390, WEIGHT_f0390);                                                              \
-    FIX_PINNED(f0541, WEIGHT_f0541);                                                              \
-    FIX_PINNED(f0765, WEIGHT_f0765);                                                              \
-    FIX_PINNED(f0899, WEIGHT_f0899);                                                              \
-    FIX_PINNED(f1175, WEIGHT_f1175);                                                              \
-    FIX_PINNED(f1501, WEIGHT_f1501);                                                              \
-    FIX_PINNED(f1847, WEIGHT_f1847);                                                              \
-    FIX_PINNED(f1961, WEIGHT_f1961);                                                              \
-    FIX_PINNED(f2053, WEIGHT_f2053);                                                              \
-    FIX_PINNED(f2562, WEIGHT_f2562);                                                              \
-    FIX_PINNED(f3072, WEIGHT_f3072)
+    PINNED(f0298, WEIGHT_f0298);                                                                  \
+    PINNED(f0390, WEIGHT_f0390);                                                                  \
+    PINNED(f0541, WEIGHT_f0541);                                                                  \
+    PINNED(f0765, WEIGHT_f0765);                                                                  \
+    PINNED(f0899, WEIGHT_f0899);                                                                  \
+    PINNED(f1175, WEIGHT_f1175);                                                                  \
+    PINNED(f1501, WEIGHT_f1501);                                                                  \
+    PINNED(f1847, WEIGHT_f1847);                                                                  \
+    PINNED(f1961, WEIGHT_f1961);                                                                  \
+    PINNED(f2053, WEIGHT_f2053);                                                                  \
+    PINNED(f2562, WEIGHT_f2562);                                                                  \
+    PINNED(f3072, WEIGHT_f3072)
 #define IDCT8P(i0, i1, i2, i3, i4, i5, i6, i7, out)                                               \
     IDCT8G(int32_t, WEIGHT_PINNED, i0, i1, i2, i3, i4, i5, i6, i7, out)
 
@@ -239,7 +239,7 @@ static inline __attribute__((always_inline)) void idct_8x8(int32_t *coefficients
                                                            uint8_t *out, size_t stride)
 {
     FIX_PIN_ALL();
-    FIX_PINNED(row_bias, ROW_BIAS);
+    PINNED(row_bias, ROW_BIAS);
     int32_t work[64];
     /* Columns. A column with no AC terms (most of them) is its DC everywhere. */
 #pragma GCC unroll 8
@@ -283,7 +283,7 @@ static inline __attribute__((always_inline)) void idct_8x8_low(int32_t *coeffici
                                                                size_t stride)
 {
     FIX_PIN_ALL();
-    FIX_PINNED(row_bias, ROW_BIAS);
+    PINNED(row_bias, ROW_BIAS);
     int32_t work[8 * 4];
 #pragma GCC unroll 4
     for (unsigned column = 0; column < 4; column++) {
@@ -332,52 +332,43 @@ static inline __attribute__((always_inline)) void idct_8x8_low(int32_t *coeffici
 #define W4_15 5946   /* 0.725887491 */
 #define W4_17 (-865) /* -0.105582121 */
 
-#define IDCT4V(i0, i1, i2, i3, i5, i6, i7, out) IDCT4T(int32_t, i0, i1, i2, i3, i5, i6, i7, out)
-#define IDCT4T(T, i0, i1, i2, i3, i5, i6, i7, out)                                                \
+/* The 4-point graph of the 4x4 transform on any type (as IDCT8G); W(name) is each weight:
+ * W4_CONSTANT the constant W4_name, W4_PINNED_LOCAL the pinned local w4_name (W4_PIN_ALL). */
+#define IDCT4G(T, W, i0, i1, i2, i3, i5, i6, i7, out)                                             \
     do {                                                                                          \
         T e0 = SCALE_UP(i0);                                                                      \
-        T t = (i2) * W4_E2 - (i6) * W4_E6;                                                        \
-        T o0 = (i1) * W4_01 + (i3) * W4_03 + (i5) * W4_05 + (i7) * W4_07;                         \
-        T o1 = (i1) * W4_11 + (i3) * W4_13 + (i5) * W4_15 + (i7) * W4_17;                         \
+        T t = (i2) * W(E2) - (i6) * W(E6);                                                        \
+        T o0 = (i1) * W(01) + (i3) * W(03) + (i5) * W(05) + (i7) * W(07);                         \
+        T o1 = (i1) * W(11) + (i3) * W(13) + (i5) * W(15) + (i7) * W(17);                         \
         (out)[0] = e0 + t + o0;                                                                   \
         (out)[3] = e0 + t - o0;                                                                   \
         (out)[1] = e0 - t + o1;                                                                   \
         (out)[2] = e0 - t - o1;                                                                   \
     } while (0)
+#define W4_CONSTANT(name) W4_##name
+#define W4_PINNED_LOCAL(name) w4_##name
+#define IDCT4T(T, i0, i1, i2, i3, i5, i6, i7, out)                                                \
+    IDCT4G(T, W4_CONSTANT, i0, i1, i2, i3, i5, i6, i7, out)
 
-/* The scalar 4x4 passes take their weights from locals that an empty asm makes opaque, so the
- * compiler keeps each in a register for the whole transform: as constants, RV32 rebuilt every
- * one (lui + addi) for each column and row. Same arithmetic, same results. */
-#define W4_PINNED(name, value)                                                                    \
-    int32_t name = (value);                                                                       \
-    __asm__("" : "+r"(name))
+/* The scalar 4x4 passes take their weights from pinned locals (PINNED above). */
 #define W4_PIN_ALL()                                                                              \
-    W4_PINNED(w4_e2, W4_E2);                                                                      \
-    W4_PINNED(w4_e6, W4_E6);                                                                      \
-    W4_PINNED(w4_01, W4_01);                                                                      \
-    W4_PINNED(w4_03, W4_03);                                                                      \
-    W4_PINNED(w4_05, W4_05);                                                                      \
-    W4_PINNED(w4_07, W4_07);                                                                      \
-    W4_PINNED(w4_11, W4_11);                                                                      \
-    W4_PINNED(w4_13, W4_13);                                                                      \
-    W4_PINNED(w4_15, W4_15);                                                                      \
-    W4_PINNED(w4_17, W4_17);                                                                      \
-    W4_PINNED(row_bias, ROW_BIAS);                                                                \
-    W4_PINNED(pixel_max, 255)
+    PINNED(w4_E2, W4_E2);                                                                         \
+    PINNED(w4_E6, W4_E6);                                                                         \
+    PINNED(w4_01, W4_01);                                                                         \
+    PINNED(w4_03, W4_03);                                                                         \
+    PINNED(w4_05, W4_05);                                                                         \
+    PINNED(w4_07, W4_07);                                                                         \
+    PINNED(w4_11, W4_11);                                                                         \
+    PINNED(w4_13, W4_13);                                                                         \
+    PINNED(w4_15, W4_15);                                                                         \
+    PINNED(w4_17, W4_17);                                                                         \
+    PINNED(row_bias, ROW_BIAS);                                                                   \
+    PINNED(pixel_max, 255)
 /* clamp_pixel with 255 in a register (`pixel_max`, pinned as the weights are). */
 #define CLAMP_PIXEL_PINNED(value)                                                                 \
     ((uint32_t)(value) > (uint32_t)pixel_max ? ((value) < 0 ? 0 : pixel_max) : (value))
 #define IDCT4P(i0, i1, i2, i3, i5, i6, i7, out)                                                   \
-    do {                                                                                          \
-        int32_t e0 = SCALE_UP(i0);                                                                \
-        int32_t t = (i2) * w4_e2 - (i6) * w4_e6;                                                  \
-        int32_t o0 = (i1) * w4_01 + (i3) * w4_03 + (i5) * w4_05 + (i7) * w4_07;                   \
-        int32_t o1 = (i1) * w4_11 + (i3) * w4_13 + (i5) * w4_15 + (i7) * w4_17;                   \
-        (out)[0] = e0 + t + o0;                                                                   \
-        (out)[3] = e0 + t - o0;                                                                   \
-        (out)[1] = e0 - t + o1;                                                                   \
-        (out)[2] = e0 - t - o1;                                                                   \
-    } while (0)
+    IDCT4G(int32_t, W4_PINNED_LOCAL, i0, i1, i2, i3, i5, i6, i7, out)
 
 /* `no7`: row 7 and column 7 are all zero (the last zigzag index is at most JPEG_LAST_MID); `no6`:
  * rows and columns 6 and 7 (at most JPEG_LAST_MID6). */
@@ -507,7 +498,7 @@ idct_2x2(int32_t *coefficients, const bool big, const unsigned columns_kept,
          const unsigned rows_kept, const unsigned column7_rows, const bool test5, uint8_t *out,
          size_t stride)
 {
-    W4_PINNED(pixel_max, 255);
+    PINNED(pixel_max, 255);
     static const uint8_t columns[5] = {0, 1, 3, 5, 7};
     static const int32_t weights[5] = {0, W2_1, W2_3, W2_5, W2_7};
     int32_t dc0 = 0, dc1 = 0, odd0 = 0, odd1 = 0;
