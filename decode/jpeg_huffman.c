@@ -509,41 +509,19 @@ static __attribute__((noinline)) int32_t decode_slow(const jpeg_huffman_table *t
 /* Before each symbol: at least 16 bits (a whole code) on RV32; on the host at least 27 (a code
  * and its value bits), so the value never needs a second refill. */
 #define SYMBOL_BITS (JPEG_BITS_WIDE ? 27 : 16)
-/* The inline refill reads up to `limit`, kept as an address: the input's end (the bytes read
- * into the buffer, or the position after a marker: the bytes after it are not this scan's)
- * minus LIMIT_BIAS. On RV32 that is the address of the last byte, so "two more bytes" is one
- * compare (next < limit). */
-#define LIMIT_BIAS (JPEG_BITS_WIDE ? 0u : 1u)
-#define REFILL(need)                                                                              \
+/* The block decoder's refill (JPEG_REFILL_INLINE), its count biased by SPARE_BIAS. */
+#define REFILL_SLOW()                                                                             \
     do {                                                                                          \
-        if (spare < (int32_t)(need) - SPARE_BIAS) {                                               \
-            if (!JPEG_BITS_WIDE && (uintptr_t)next < limit && next[0] != 0xFF &&                 \
-                next[1] != 0xFF) {                                                                \
-                /* RV32: need <= 16, so <= 15 bits are unread: two plain bytes fit the word. */ \
-                buffer = (buffer << 16) | (uint32_t)next[0] << 8 | next[1];                       \
-                spare += 16;                                                                      \
-                next += 2;                                                                        \
-            } else if (JPEG_BITS_WIDE && limit - (uintptr_t)next >= 8u &&                        \
-                       ink_jpeg_refill_wide(&buffer, &spare, SPARE_BIAS, &next)) {                \
-            } else {                                                                              \
-                while (spare <= JPEG_BITBUF_BITS - 8 - SPARE_BIAS &&                              \
-                       (uintptr_t)next < limit + LIMIT_BIAS && *next != 0xFF) {                   \
-                    buffer = (buffer << 8) | *next++;                                             \
-                    spare += 8;                                                                   \
-                }                                                                                 \
-                if (spare < (int32_t)(need) - SPARE_BIAS) {                                       \
-                    bits->buffer = buffer;                                                        \
-                    bits->count = spare + SPARE_BIAS;                                             \
-                    input->next = next;                                                           \
-                    ink_jpeg_bits_fill(bits, input);                                              \
-                    buffer = bits->buffer;                                                        \
-                    spare = bits->count - SPARE_BIAS;                                             \
-                    next = input->next;                                                           \
-                    limit = (uintptr_t)(bits->marker != 0 ? next : input->end) - LIMIT_BIAS;     \
-                }                                                                                 \
-            }                                                                                     \
-        }                                                                                         \
+        bits->buffer = buffer;                                                                    \
+        bits->count = spare + SPARE_BIAS;                                                         \
+        input->next = next;                                                                       \
+        ink_jpeg_bits_fill(bits, input);                                                          \
+        buffer = bits->buffer;                                                                    \
+        spare = bits->count - SPARE_BIAS;                                                         \
+        next = input->next;                                                                       \
+        limit = JPEG_REFILL_LIMIT(bits, input, next);                                             \
     } while (0)
+#define REFILL(need) JPEG_REFILL_INLINE(spare, SPARE_BIAS, need, REFILL_SLOW)
 #define SAVE()                                                                                    \
     do {                                                                                          \
         bits->buffer = buffer;                                                                    \
@@ -618,7 +596,7 @@ typedef struct jpeg_reader {
     jpeg_bitbuf buffer;
     int32_t spare; /* unread bits - SPARE_BIAS */
     const uint8_t *next;
-    uintptr_t limit; /* the inline refill's limit (see LIMIT_BIAS) */
+    uintptr_t limit; /* the inline refill's limit (JPEG_REFILL_LIMIT) */
 } jpeg_reader;
 
 static inline void reader_load(const jpeg_state *state, jpeg_reader *reader)
@@ -626,10 +604,7 @@ static inline void reader_load(const jpeg_state *state, jpeg_reader *reader)
     reader->buffer = state->bits.buffer;
     reader->spare = state->bits.count - SPARE_BIAS;
     reader->next = state->input.next;
-    /* Past a marker the inline refill must not read on (the bytes after it are not this
-     * scan's data): it sees an empty buffer and leaves the zero padding to bits_fill. */
-    reader->limit =
-        (uintptr_t)(state->bits.marker != 0 ? reader->next : state->input.end) - LIMIT_BIAS;
+    reader->limit = JPEG_REFILL_LIMIT(&state->bits, &state->input, reader->next);
 }
 
 static inline void reader_save(jpeg_state *state, const jpeg_reader *reader)

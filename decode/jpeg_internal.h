@@ -245,6 +245,44 @@ static inline __attribute__((always_inline)) bool ink_jpeg_refill_wide(jpeg_bitb
 #endif
 }
 
+/* The inline readers' refill, shared by the block decoder (jpeg_huffman.c, REFILL) and the
+ * progressive one (jpeg_progressive_huffman.c, ENSURE). It works on the caller's locals `buffer`,
+ * `next` and `limit`; `held` is its unread bit count minus `bias`. When fewer than `need` bits
+ * are held: on RV32 two plain bytes in one step (the callers' `need` leaves at most 16 bits
+ * unread there, so they fit the word), on the host ink_jpeg_refill_wide, else plain bytes one
+ * at a time, and when that is still short the caller's `slow()` (ink_jpeg_bits_fill, for FF 00,
+ * markers and the end of the input buffer). `limit` is JPEG_REFILL_LIMIT's, kept as an
+ * address: on RV32 that of the last byte, so "two more bytes" is one compare. */
+#define JPEG_LIMIT_BIAS (JPEG_BITS_WIDE ? 0u : 1u)
+#define JPEG_REFILL_INLINE(held, bias, need, slow)                                                \
+    do {                                                                                          \
+        if ((held) < (int32_t)(need) - (bias)) {                                                  \
+            if (!JPEG_BITS_WIDE && (uintptr_t)next < limit && next[0] != 0xFF &&                 \
+                next[1] != 0xFF) {                                                                \
+                buffer = (buffer << 16) | (uint32_t)next[0] << 8 | next[1];                       \
+                (held) += 16;                                                                     \
+                next += 2;                                                                        \
+            } else if (JPEG_BITS_WIDE && limit - (uintptr_t)next >= 8u &&                        \
+                       ink_jpeg_refill_wide(&buffer, &(held), (bias), &next)) {                   \
+            } else {                                                                              \
+                while ((held) <= JPEG_BITBUF_BITS - 8 - (bias) &&                                 \
+                       (uintptr_t)next < limit + JPEG_LIMIT_BIAS && *next != 0xFF) {              \
+                    buffer = (buffer << 8) | *next++;                                             \
+                    (held) += 8;                                                                  \
+                }                                                                                 \
+                if ((held) < (int32_t)(need) - (bias))                                            \
+                    slow();                                                                       \
+            }                                                                                     \
+        }                                                                                         \
+    } while (0)
+/* The refill's limit for a reader at `next` (input->next, as the caller holds it): the input's
+ * end, or past a marker the position itself (the bytes after it are not this scan's data: the
+ * inline refill sees an empty buffer and leaves the zero padding to ink_jpeg_bits_fill), minus
+ * JPEG_LIMIT_BIAS. A macro: as an inline function GCC inlined the block decoder's callers
+ * differently (RV32 and x86 code changed). */
+#define JPEG_REFILL_LIMIT(bits, input, next)                                                      \
+    ((uintptr_t)((bits)->marker != 0 ? (next) : (input)->end) - JPEG_LIMIT_BIAS)
+
 /* How a block's coefficients are used. */
 typedef enum jpeg_block_mode {
     JPEG_BLOCK_SKIP = 0, /* keep the bitstream in step only: chroma, or pixels not needed */

@@ -126,16 +126,14 @@ static inline int16_t clamp_ac_first(int32_t value)
 /* The reader in locals: the bit buffer (right-aligned, `count` unread bits) and the input
  * pointers. Plain bytes are taken inline; FF 00 un-stuffing, markers and the end of the input
  * buffer go to ink_jpeg_bits_fill (which feeds counted zeros past the data). The inline refill
- * reads up to `limit`, kept as an address as in jpeg_huffman.c: the input's end (past a marker:
- * the position, so that it sees an empty buffer) minus LIMIT_BIAS, on RV32 the address of the
- * last byte, so that "two more bytes" is one compare. PEEK(0) is never used. */
-#define LIMIT_BIAS (JPEG_BITS_WIDE ? 0u : 1u)
+ * is jpeg_huffman.c's (JPEG_REFILL_INLINE, up to JPEG_REFILL_LIMIT). PEEK(0) is never
+ * used. */
 #define LOAD()                                                                                    \
     do {                                                                                          \
         buffer = bits->buffer;                                                                    \
         count = bits->count;                                                                      \
         next = input->next;                                                                       \
-        limit = (uintptr_t)(bits->marker != 0 ? next : input->end) - LIMIT_BIAS;                 \
+        limit = JPEG_REFILL_LIMIT(bits, input, next);                                             \
     } while (0)
 #define SAVE()                                                                                    \
     do {                                                                                          \
@@ -162,32 +160,14 @@ static inline int16_t clamp_ac_first(int32_t value)
                     (((1u << JPEG_FAST_BITS) - 1u) << 1)))
 #define LOOKAHEAD(fast) (*(const uint16_t *)LOOKAHEAD_AT(fast))
 #define LOOKAHEAD_SIGNED(fast) ((uint32_t)(int32_t)(*(const int16_t *)LOOKAHEAD_AT(fast)))
-/* At least n bits (n <= 32 on the host, <= 17 on RV32): a wide load on the host, two plain bytes
- * on RV32, else a byte at a time, and ink_jpeg_bits_fill for the rest. */
-#define ENSURE(n)                                                                                 \
+/* At least n bits (n <= 32 on the host, <= 17 on RV32), by JPEG_REFILL_INLINE (count unbiased). */
+#define FILL_SLOW()                                                                               \
     do {                                                                                          \
-        if (count < (int32_t)(n)) {                                                               \
-            if (!JPEG_BITS_WIDE && (uintptr_t)next < limit && next[0] != 0xFF &&                 \
-                next[1] != 0xFF) {                                                                \
-                buffer = (buffer << 16) | (uint32_t)next[0] << 8 | next[1];                       \
-                count += 16;                                                                      \
-                next += 2;                                                                        \
-            } else if (JPEG_BITS_WIDE && limit - (uintptr_t)next >= 8u &&                        \
-                       ink_jpeg_refill_wide(&buffer, &count, 0, &next)) {                         \
-            } else {                                                                              \
-                while (count <= JPEG_BITBUF_BITS - 8 &&                                           \
-                       (uintptr_t)next < limit + LIMIT_BIAS && *next != 0xFF) {                   \
-                    buffer = (buffer << 8) | *next++;                                             \
-                    count += 8;                                                                   \
-                }                                                                                 \
-                if (count < (int32_t)(n)) {                                                       \
-                    SAVE();                                                                       \
-                    ink_jpeg_bits_fill(bits, input);                                              \
-                    LOAD();                                                                       \
-                }                                                                                 \
-            }                                                                                     \
-        }                                                                                         \
+        SAVE();                                                                                   \
+        ink_jpeg_bits_fill(bits, input);                                                          \
+        LOAD();                                                                                   \
     } while (0)
+#define ENSURE(n) JPEG_REFILL_INLINE(count, 0, n, FILL_SLOW)
 /* A symbol from the lookahead entry of the bits at hand, `entry` (a plain one: the caller has
  * taken the forms it decodes itself), or for a longer code the canonical walk (count >= 16). */
 #define DECODE(table, entry, symbol)                                                              \
