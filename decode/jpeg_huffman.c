@@ -614,6 +614,20 @@ static inline void reader_save(jpeg_state *state, const jpeg_reader *reader)
     state->input.next = reader->next;
 }
 
+/* The block's DC term (the predictor, dequantised) into coefficients[0]; one that reaches
+ * +-1024 sets JPEG_FLAG_BIG in the caller's `*flags` and is clamped to +-2048 (the IDCT's overflow
+ * bound). A macro: as an inline function it changed the RV32 register allocation of the MCU
+ * loops. */
+#define STORE_DC(coefficients, predictor, dequant)                                                \
+    do {                                                                                          \
+        int32_t value = *(predictor) * (int32_t)(dequant)[0].quantiser;                           \
+        if ((uint32_t)(value + 1024) >= 2048u) {                                                  \
+            *flags |= JPEG_FLAG_BIG;                                                              \
+            value = value < -2048 ? -2048 : value > 2048 ? 2048 : value;                          \
+        }                                                                                         \
+        (coefficients)[0] = value;                                                                \
+    } while (0)
+
 /* One block (the body of ink_jpeg_decode_mcus). On an error the
  * position is saved to the state; on success it stays in *reader. `groups_known`: the caller
  * knows the coder's AC table has group entries (a constant at the call: its own copy).
@@ -643,14 +657,8 @@ decode_block(jpeg_state *state, jpeg_reader *reader, const jpeg_block_coder *cod
         ((uint32_t)(buffer >> (spare - coder->empty_shift)) & coder->empty_mask) ==
             coder->empty_code) {
         /* An empty block (DC difference 0, EOB): the DC is the predictor's, no AC. */
-        if (mode != JPEG_BLOCK_SKIP) {
-            int32_t value = *coder->predictor * (int32_t)coder->dequant[0].quantiser;
-            if ((uint32_t)(value + 1024) >= 2048u) {
-                *flags |= JPEG_FLAG_BIG;
-                value = value < -2048 ? -2048 : value > 2048 ? 2048 : value;
-            }
-            state->coefficients[0] = value;
-        }
+        if (mode != JPEG_BLOCK_SKIP)
+            STORE_DC(state->coefficients, coder->predictor, coder->dequant);
         reader->buffer = buffer;
         reader->spare = spare - (coder->empty_shift + SPARE_BIAS);
         reader->next = next;
@@ -687,14 +695,8 @@ decode_block(jpeg_state *state, jpeg_reader *reader, const jpeg_block_coder *cod
     }
     const jpeg_dequant *dequant = coder->dequant;
     int32_t *coefficients = state->coefficients;
-    if (mode != JPEG_BLOCK_SKIP) {
-        int32_t value = *coder->predictor * (int32_t)dequant[0].quantiser;
-        if ((uint32_t)(value + 1024) >= 2048u) {
-            *flags |= JPEG_FLAG_BIG;
-            value = value < -2048 ? -2048 : value > 2048 ? 2048 : value;
-        }
-        coefficients[0] = value;
-    }
+    if (mode != JPEG_BLOCK_SKIP)
+        STORE_DC(coefficients, coder->predictor, dequant);
 
     /* AC: (run, size) symbols; size 0 with run 15 skips 16 zeros, else it ends the block. The
      * position is a pointer into the dequantisation table (one entry per zigzag index k); a
