@@ -557,19 +557,21 @@ static inline void correct(int16_t *coefficients, unsigned slot, unsigned spare,
         while (todo_ != 0) {                                                                      \
             ENSURE(2);                                                                            \
             jpeg_prog_word second_ = todo_ & (todo_ - 1u);                                        \
-            if (second_ == 0) { /* the last bit */                                                \
+            if (second_ == 0) { /* the last bit (todo_ is that one bit) */                        \
                 count--;                                                                          \
                 if ((buffer >> count) & 1u)                                                       \
-                    correct(coefficients, (keep_word)[jpeg_prog_lowest_at(todo_)], spare, p1);    \
+                    correct(coefficients, (keep_word)[jpeg_prog_one_bit_at(todo_)], spare, p1);   \
                 break;                                                                            \
             }                                                                                     \
             count -= 2;                                                                           \
             uint32_t two_ = (uint32_t)(buffer >> count) & 3u;                                     \
-            if (two_ & 2u)                                                                        \
-                correct(coefficients, (keep_word)[jpeg_prog_lowest_at(todo_)], spare, p1);        \
-            if (two_ & 1u)                                                                        \
-                correct(coefficients, (keep_word)[jpeg_prog_lowest_at(second_)], spare, p1);      \
+            if (two_ & 2u) /* (the lowest bit of todo_: the one second_ lacks) */                 \
+                correct(coefficients, (keep_word)[jpeg_prog_one_bit_at(todo_ ^ second_)], spare,  \
+                        p1);                                                                      \
             todo_ = second_ & (second_ - 1u);                                                     \
+            if (two_ & 1u)                                                                        \
+                correct(coefficients, (keep_word)[jpeg_prog_one_bit_at(second_ ^ todo_)], spare,  \
+                        p1);                                                                      \
         }                                                                                         \
     } while (0)
 #endif
