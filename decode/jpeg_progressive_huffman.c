@@ -605,7 +605,8 @@ static __attribute__((noinline)) void drop_bits(jpeg_bits *bits, jpeg_input *inp
     do {                                                                                          \
         while (todo != 0) {                                                                       \
             jpeg_prog_word next_kept_ = todo & (kept_word);                                       \
-            jpeg_prog_word gap_ = todo & ((next_kept_ & (0u - next_kept_)) - 1u);                 \
+            jpeg_prog_word kept_bit_ = next_kept_ & (0u - next_kept_);                            \
+            jpeg_prog_word gap_ = todo & (kept_bit_ - 1u);                                        \
             if (gap_ != 0) {                                                                      \
                 int32_t drop_ = count_bits(gap_);                                                 \
                 if (drop_ <= count) {                                                             \
@@ -624,9 +625,9 @@ static __attribute__((noinline)) void drop_bits(jpeg_bits *bits, jpeg_input *inp
             if ((buffer >> count) & 1u)                                                           \
                 correct(coefficients_of(params, block),                                           \
                         params->keep_by_bit[(w) * JPEG_PROG_WORD_BITS +                           \
-                                            jpeg_prog_lowest_at(todo)],                           \
+                                            jpeg_prog_one_bit_at(kept_bit_)],                     \
                         params->spare_slot, p1);                                                  \
-            todo &= todo - 1u;                                                                    \
+            todo ^= kept_bit_;                                                                    \
         }                                                                                         \
     } while (0)
 
