@@ -91,8 +91,19 @@ typedef struct jpeg_prog_block_params {
     uint8_t coefficients_offset; /* bytes before a block's coefficients: 8 (its mask) or 0 */
     uint8_t spare_slot;          /* the slot of the coefficients not kept */
     const uint8_t *keep_slot;    /* zigzag index -> slot in the block's coefficients */
-    const uint8_t *keep_by_bit;  /* the same by word and "at" (JPEG_PROG_WORD_BITS a word) */
+    const uint8_t *keep_by_bit;  /* the same by word and "at" (JPEG_PROG_WORD_BITS a word), as
+                                  * jpeg_prog_slot_ref gives it */
 } jpeg_prog_block_params;
+
+/* How keep_by_bit holds a slot: with 32-bit mask words (RV32) its byte offset in the block's
+ * coefficients, so that a store or a correction needs no scaling; on a 64-bit host the slot
+ * itself (the address mode scales it, and the byte offsets cost x86 3 %). The spare slot of
+ * 1/1 and 1/8, 0xFF (PROG_NO_SLOT), stays itself. */
+#define JPEG_PROG_SLOT_REF_BYTES (JPEG_PROG_WORDS == 2)
+static inline unsigned jpeg_prog_slot_ref(unsigned slot)
+{
+    return JPEG_PROG_SLOT_REF_BYTES && slot != 0xFFu ? slot * (unsigned)sizeof(int16_t) : slot;
+}
 
 /* A run of blocks of one component with no restart marker inside: `count` blocks, the first at
  * `block` in the band and each next `stride` bytes on. block NULL: decode and discard (chroma

@@ -523,15 +523,25 @@ ink_error ink_jpeg_prog_ac_first_run(jpeg_state *state, const jpeg_entropy_table
     return ac_first_blocks(state, ac, params, eobrun, run, info, true);
 }
 
-/* Appends a correction bit to the (already nonzero) coefficient in `slot` when it is kept. */
-static inline void correct(int16_t *coefficients, unsigned slot, unsigned spare, int32_t p1)
+/* The coefficient a keep_by_bit entry (jpeg_prog_slot_ref) names. */
+static inline int16_t *coefficient_at(int16_t *coefficients, unsigned ref)
 {
-    if (slot == spare)
+    if (JPEG_PROG_SLOT_REF_BYTES)
+        return (int16_t *)(void *)((uint8_t *)coefficients + ref);
+    return &coefficients[ref];
+}
+
+/* Appends a correction bit to the (already nonzero) coefficient of keep_by_bit entry `ref` when
+ * it is kept (not the spare slot's, `spare`). */
+static inline void correct(int16_t *coefficients, unsigned ref, unsigned spare, int32_t p1)
+{
+    if (ref == spare)
         return;
-    int32_t value = coefficients[slot];
+    int16_t *coefficient = coefficient_at(coefficients, ref);
+    int32_t value = *coefficient;
     int32_t sign = value >> 31; /* 0 or -1 */
     if ((value & p1) == 0) /* in range: see AC_FIRST_LIMIT */
-        coefficients[slot] = (int16_t)(value + ((p1 ^ sign) - sign));
+        *coefficient = (int16_t)(value + ((p1 ^ sign) - sign));
 }
 
 /* One correction bit for each position of `passed` (positions with history, in the word whose
@@ -626,7 +636,7 @@ static __attribute__((noinline)) void drop_bits(jpeg_bits *bits, jpeg_input *inp
                 correct(coefficients_of(params, block),                                           \
                         params->keep_by_bit[(w) * JPEG_PROG_WORD_BITS +                           \
                                             jpeg_prog_one_bit_at(kept_bit_)],                     \
-                        params->spare_slot, p1);                                                  \
+                        jpeg_prog_slot_ref(params->spare_slot), p1);                              \
             todo ^= kept_bit_;                                                                    \
         }                                                                                         \
     } while (0)
@@ -682,7 +692,8 @@ static __attribute__((noinline)) void refine_eob_blocks(jpeg_state *state,
         fresh ^= target;                                                                          \
         if (place) {                                                                              \
             placed |= target;                                                                     \
-            coefficients[keep_word[jpeg_prog_one_bit_at(target)]] = (int16_t)value;               \
+            *coefficient_at(coefficients, keep_word[jpeg_prog_one_bit_at(target)]) =              \
+                (int16_t)value;                                                                   \
         }                                                                                         \
     } while (0)
 
@@ -745,7 +756,8 @@ ink_error ink_jpeg_prog_ac_refine_run(jpeg_state *state, const jpeg_entropy_tabl
     const unsigned ss = params->ss, se = params->se;
     const int32_t p1 = 1 << params->al, minus_p1 = -p1;
     const uint8_t *keep_by_bit = params->keep_by_bit, *keep = params->keep_slot;
-    const unsigned spare = params->spare_slot; /* (a new coefficient not kept is stored there) */
+    /* (a new coefficient not kept is stored in the spare slot; as keep_by_bit gives it) */
+    const unsigned spare = jpeg_prog_slot_ref(params->spare_slot);
     const jpeg_entropy_table refine_table = *ac; /* in locals: no reload after a store */
     /* The positions this scan refines: Ss..Se. */
     const uint64_t range = (se == 63 ? ~(uint64_t)0 : ((uint64_t)1 << (se + 1u)) - 1u) &
