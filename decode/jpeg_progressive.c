@@ -207,12 +207,13 @@ static ink_error plan(jpeg_prog *p, const jpeg_state *state, unsigned scale_log2
             p->kept_mask |= (uint64_t)1 << k;
         }
     }
+    /* keep_slot and keep_by_bit in the block decoders' form (jpeg_prog_slot_ref). */
     for (unsigned k = 0; k < 64; k++) {
-        unsigned at = by_bit_index(k), n = natural_of[k];
-        p->keep_by_bit[at] = (uint8_t)jpeg_prog_slot_ref(p->keep_slot[k]);
+        unsigned at = by_bit_index(k), n = natural_of[k], slot = p->keep_slot[k];
+        p->keep_slot[k] = p->keep_by_bit[at] = (uint8_t)jpeg_prog_slot_ref(slot);
         if ((p->kept_mask >> k) & 1u) { /* (the quantiser is set by record_scan) */
             p->emit_by_bit[at].natural_offset = (uint8_t)(n * sizeof(int32_t));
-            p->emit_by_bit[at].slot_offset = (uint8_t)(p->keep_slot[k] * sizeof(int16_t));
+            p->emit_by_bit[at].slot_offset = (uint8_t)(slot * sizeof(int16_t));
         }
     }
     return INK_OK;

@@ -90,15 +90,15 @@ typedef struct jpeg_prog_block_params {
     uint8_t ss, se, al;
     uint8_t coefficients_offset; /* bytes before a block's coefficients: 8 (its mask) or 0 */
     uint8_t spare_slot;          /* the slot of the coefficients not kept */
-    const uint8_t *keep_slot;    /* zigzag index -> slot in the block's coefficients */
-    const uint8_t *keep_by_bit;  /* the same by word and "at" (JPEG_PROG_WORD_BITS a word), as
-                                  * jpeg_prog_slot_ref gives it */
+    const uint8_t *keep_slot;    /* zigzag index -> slot in the block's coefficients (both as
+                                  * jpeg_prog_slot_ref gives it) */
+    const uint8_t *keep_by_bit;  /* the same by word and "at" (JPEG_PROG_WORD_BITS a word) */
 } jpeg_prog_block_params;
 
-/* How keep_by_bit holds a slot: with 32-bit mask words (RV32) its byte offset in the block's
- * coefficients, so that a store or a correction needs no scaling; on a 64-bit host the slot
- * itself (the address mode scales it, and the byte offsets cost x86 3 %). The spare slot of
- * 1/1 and 1/8, 0xFF (PROG_NO_SLOT), stays itself. */
+/* How keep_slot and keep_by_bit hold a slot: with 32-bit mask words (RV32) its byte offset in
+ * the block's coefficients, so that a store or a correction needs no scaling; on a 64-bit host
+ * the slot itself (the address mode scales it, and the byte offsets cost x86 3 %). The spare
+ * slot of 1/1 and 1/8, 0xFF (PROG_NO_SLOT), stays itself. */
 #define JPEG_PROG_SLOT_REF_BYTES (JPEG_PROG_WORDS == 2)
 static inline unsigned jpeg_prog_slot_ref(unsigned slot)
 {
@@ -264,7 +264,8 @@ typedef struct jpeg_prog {
     unsigned kept_side;     /* kept_side x kept_side coefficients are kept */
     bool have_mask;
     bool have_quant;
-    uint8_t keep_slot[64];  /* zigzag -> slot (the spare slot for those not kept) */
+    uint8_t keep_slot[64];  /* zigzag -> slot (the spare slot for those not kept), after plan()
+                             * as jpeg_prog_slot_ref gives it */
     uint8_t keep_by_bit[64]; /* the same by word and "at" (jpeg_progressive.h) */
     uint8_t spare_slot;
     bool dense;             /* 1/1 emit in its dense form (jpeg_progressive_emit.c) */

@@ -228,6 +228,14 @@ static inline int16_t *coefficients_of(const jpeg_prog_block_params *params, uin
     return (int16_t *)(void *)(block + params->coefficients_offset);
 }
 
+/* The coefficient a keep_slot or keep_by_bit entry (jpeg_prog_slot_ref) names. */
+static inline int16_t *coefficient_at(int16_t *coefficients, unsigned ref)
+{
+    if (JPEG_PROG_SLOT_REF_BYTES)
+        return (int16_t *)(void *)((uint8_t *)coefficients + ref);
+    return &coefficients[ref];
+}
+
 static inline uint64_t *mask_of(uint8_t *block)
 {
     return (uint64_t *)(void *)block;
@@ -403,7 +411,8 @@ static inline uint64_t position_bit(unsigned k)
             unsigned slot = keep[k];                                                              \
             if (slot != spare) {                                                                  \
                 value *= p1;                                                                      \
-                coefficients[slot] = clamp_short ? clamp_ac_first(value) : (int16_t)value;        \
+                *coefficient_at(coefficients, slot) =                                             \
+                    clamp_short ? clamp_ac_first(value) : (int16_t)value;                         \
             }                                                                                     \
             continue;                                                                             \
         }                                                                                         \
@@ -431,7 +440,7 @@ static inline uint64_t position_bit(unsigned k)
         word |= WORD_BIT(k);                                                                      \
         unsigned slot = keep[k];                                                                  \
         if (slot != spare) /* the value of a coefficient not kept is not even computed */         \
-            coefficients[slot] = clamp_ac_first(value * p1);                                      \
+            *coefficient_at(coefficients, slot) = clamp_ac_first(value * p1);                     \
     }
 
 /* The AC first block loop, with `clamp_short` constant: whether values from the lookahead
@@ -448,7 +457,7 @@ ac_first_blocks(jpeg_state *state, const jpeg_entropy_table *ac,
     const unsigned ss = params->ss, se = params->se, al = params->al;
     const int32_t p1 = 1 << al;
     const uint8_t *keep = params->keep_slot;
-    const unsigned spare = params->spare_slot;
+    const unsigned spare = jpeg_prog_slot_ref(params->spare_slot);
     /* The last position of the first word (of the only one on a host). */
     const unsigned low_bound = se < JPEG_PROG_WORD_BITS ? se : JPEG_PROG_WORD_BITS - 1u;
     const jpeg_entropy_table first_table = *ac; /* in locals: no reload after a store */
@@ -482,7 +491,7 @@ ac_first_blocks(jpeg_state *state, const jpeg_entropy_table *ac,
                 word = mask_word(block, JPEG_PROG_WORDS - 1u) | WORD_BIT(k);
                 unsigned slot = keep[k];
                 if (slot != spare)
-                    coefficients[slot] = clamp_ac_first(value * p1);
+                    *coefficient_at(coefficients, slot) = clamp_ac_first(value * p1);
                 k++;
             }
             AC_FIRST_SYMBOLS(word, se, past_end, high_end)
@@ -521,14 +530,6 @@ ink_error ink_jpeg_prog_ac_first_run(jpeg_state *state, const jpeg_entropy_table
     if ((63 << params->al) <= AC_FIRST_LIMIT)
         return ac_first_blocks(state, ac, params, eobrun, run, info, false);
     return ac_first_blocks(state, ac, params, eobrun, run, info, true);
-}
-
-/* The coefficient a keep_by_bit entry (jpeg_prog_slot_ref) names. */
-static inline int16_t *coefficient_at(int16_t *coefficients, unsigned ref)
-{
-    if (JPEG_PROG_SLOT_REF_BYTES)
-        return (int16_t *)(void *)((uint8_t *)coefficients + ref);
-    return &coefficients[ref];
 }
 
 /* Appends a correction bit to the (already nonzero) coefficient of keep_by_bit entry `ref` when
@@ -735,7 +736,7 @@ static __attribute__((noinline)) void refine_eob_blocks(jpeg_state *state,
         if (k > (bound))                                                                          \
             goto beyond;                                                                          \
         word |= WORD_BIT(k);                                                                      \
-        coefficients[keep[k]] = (int16_t)value;                                                   \
+        *coefficient_at(coefficients, keep[k]) = (int16_t)value;                                  \
     }
 
 /* AC refinement (T.81 G.1.2.3) without a walk over positions: a block's positions Ss..Se are two
@@ -864,7 +865,7 @@ ink_error ink_jpeg_prog_ac_refine_run(jpeg_state *state, const jpeg_entropy_tabl
                         goto high_beyond;
                     set_mask_word(block, 0, word);
                     word = mask_word(block, JPEG_PROG_WORDS - 1u) | WORD_BIT(k);
-                    coefficients[keep[k]] = (int16_t)value;
+                    *coefficient_at(coefficients, keep[k]) = (int16_t)value;
                     k++;
                 }
                 REFINE_BY_POSITION(word, se, high_beyond, high_end)
@@ -919,7 +920,7 @@ ink_error ink_jpeg_prog_ac_refine_run(jpeg_state *state, const jpeg_entropy_tabl
                         break;
                     }
                     nonzero |= position_bit(k);
-                    coefficients[keep[k]] = (int16_t)value;
+                    *coefficient_at(coefficients, keep[k]) = (int16_t)value;
                     if (++k > se)
                         break;
                 }
