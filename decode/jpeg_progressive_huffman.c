@@ -291,19 +291,29 @@ ink_error ink_jpeg_prog_dc_first_mcus(jpeg_state *state, const jpeg_prog_mcu *mc
                                       ink_error_info *info)
 {
     READER_LOCALS;
+    /* The MCU in locals: a luma store cannot make the compiler reload it. */
+    const uint32_t n = mcu->nblocks, stride = mcu->stride;
+    /* A value within +-small stored shifted by Al fits int16 as it is: one test, no clamp. */
+    const int32_t small = 32767 >> al;
     int32_t value = *predictor, diff;
-    for (; nmcus > 0; nmcus--, base += mcu->stride) {
-        for (uint32_t b = 0; b < mcu->nblocks; b++) {
+    for (; nmcus > 0; nmcus--, base += stride) {
+        for (uint32_t b = 0; b < n; b++) {
             ENSURE(SYMBOL_BITS);
             DC_DIFFERENCE(mcu->dc[b], diff);
-            if (mcu->offset[b] < 0)
+            const int32_t offset = mcu->offset[b];
+            if (offset < 0)
                 continue; /* a chroma difference: only its bits are taken */
             value += diff;
+            int16_t *dc = (int16_t *)(void *)(base + offset);
+            if (__builtin_expect((uint32_t)(value + small) <= 2u * (uint32_t)small, 1)) {
+                dc[0] = (int16_t)(uint16_t)((uint32_t)value << al);
+                continue;
+            }
             if (value > 32767 || value < -32768) {
                 SAVE();
                 return ink_error_set(info, INK_ERR_BAD_DATA, "JPEG DC coefficient out of range");
             }
-            ((int16_t *)(void *)(base + mcu->offset[b]))[0] = clamp16(value * (1 << al));
+            dc[0] = clamp16(value * (1 << al));
         }
     }
     SAVE();
