@@ -708,24 +708,33 @@ static __attribute__((noinline)) void refine_eob_blocks(jpeg_state *state,
         }                                                                                         \
     } while (0)
 
+/* A value the compiler takes as new (an empty asm): a copy made once a block that the loops
+ * after it then keep in a register, where the original, live across the whole function, is
+ * spilled and reloaded for every symbol. */
+#if defined(__GNUC__)
+#define FRESH_REGISTER(x) __asm__("" : "+r"(x))
+#else
+#define FRESH_REGISTER(x) ((void)0)
+#endif
+
 /* The symbols of a refinement block by position (no history left from k on) while k is in the
  * word `word` (positions up to `bound`); an end of band goes to `end` (eob set), a run that
  * leaves the word to `beyond` with k and the new coefficient's `value` pending. */
 #define REFINE_BY_POSITION(word, bound, beyond, end)                                              \
     for (; k <= (bound); k++) {                                                                   \
         ENSURE(17);                                                                               \
-        uint32_t entry = LOOKAHEAD(refine_table.fast);                                            \
+        uint32_t entry = LOOKAHEAD(by_fast);                                                      \
         if (entry & JPEG_PROG_FAST_SIGNED) {                                                      \
             count -= (int32_t)(entry & 15u);                                                      \
             k += entry >> 12;                                                                     \
-            value = entry & JPEG_PROG_FAST_POSITIVE ? p1 : minus_p1;                              \
+            value = entry & JPEG_PROG_FAST_POSITIVE ? p1 : -p1;                                   \
         } else {                                                                                  \
             DECODE(&refine_table, entry, symbol);                                                 \
             zeros = symbol >> 4;                                                                  \
             unsigned size = symbol & 15u;                                                         \
             if (size == 1) {                                                                      \
                 count--;                                                                          \
-                value = (buffer >> count) & 1u ? p1 : minus_p1;                                   \
+                value = (buffer >> count) & 1u ? p1 : -p1;                                        \
                 k += zeros;                                                                       \
             } else if (size != 0) {                                                               \
                 SAVE(); /* (the block's mask as it is: the band is abandoned) */                  \
@@ -746,7 +755,7 @@ static __attribute__((noinline)) void refine_eob_blocks(jpeg_state *state,
         if (k > (bound))                                                                          \
             goto beyond;                                                                          \
         word |= WORD_BIT(k);                                                                      \
-        *coefficient_at(coefficients, keep[k]) = (int16_t)value;                                  \
+        *coefficient_at(coefficients, by_keep[k]) = (int16_t)value;                               \
     }
 
 /* AC refinement (T.81 G.1.2.3) without a walk over positions: a block's positions Ss..Se are two
@@ -866,7 +875,15 @@ ink_error ink_jpeg_prog_ac_refine_run(jpeg_state *state, const jpeg_entropy_tabl
                 /* RV32: in two loops, the mask's low word then its high word, one in a
                  * register at a time (as in AC first). */
                 jpeg_prog_word word = mask_word(block, 0);
-                REFINE_BY_POSITION(word, low_bound, low_beyond, low_end)
+                /* Fresh copies of what the loops read (FRESH_REGISTER): kept in registers
+                 * there instead of reloaded from the stack for every symbol. */
+                const uint16_t *by_fast = refine_table.fast;
+                FRESH_REGISTER(by_fast);
+                const uint8_t *by_keep = keep;
+                FRESH_REGISTER(by_keep);
+                unsigned bound = low_bound;
+                FRESH_REGISTER(bound);
+                REFINE_BY_POSITION(word, bound, low_beyond, low_end)
                 set_mask_word(block, 0, word);
                 word = mask_word(block, JPEG_PROG_WORDS - 1u);
                 if (0) {
@@ -878,7 +895,9 @@ ink_error ink_jpeg_prog_ac_refine_run(jpeg_state *state, const jpeg_entropy_tabl
                     *coefficient_at(coefficients, keep[k]) = (int16_t)value;
                     k++;
                 }
-                REFINE_BY_POSITION(word, se, high_beyond, high_end)
+                bound = se;
+                FRESH_REGISTER(bound);
+                REFINE_BY_POSITION(word, bound, high_beyond, high_end)
                 if (0) {
                 high_beyond:
                     pending = true; /* (reported below) */
