@@ -542,11 +542,11 @@ ink_error ink_jpeg_prog_ac_first_run(jpeg_state *state, const jpeg_entropy_table
     return ac_first_blocks(state, ac, params, eobrun, run, info, true);
 }
 
-/* Appends a correction bit to the (already nonzero) coefficient of keep_by_bit entry `ref` when
- * it is kept (not the spare slot's, `spare`). */
-static inline void correct(int16_t *coefficients, unsigned ref, unsigned spare, int32_t p1)
+/* Appends a correction bit to the (already nonzero) coefficient of keep_by_bit's correction
+ * entry `ref` (JPEG_PROG_CORRECT_BY_BIT) when it is kept (not 0). */
+static inline void correct(int16_t *coefficients, unsigned ref, int32_t p1)
 {
-    if (ref == spare)
+    if (ref == 0)
         return;
     int16_t *coefficient = coefficient_at(coefficients, ref);
     int32_t value = *coefficient;
@@ -554,6 +554,11 @@ static inline void correct(int16_t *coefficients, unsigned ref, unsigned spare, 
     if ((value & p1) == 0) /* in range: see AC_FIRST_LIMIT */
         *coefficient = (int16_t)(value + ((p1 ^ sign) - sign));
 }
+
+/* The correction bit of the position at `at` in the word whose part of keep_by_bit is
+ * `keep_word`, a bit that is 1. */
+#define CORRECT_AT(keep_word, at)                                                                 \
+    correct(coefficients, (keep_word)[JPEG_PROG_CORRECT_BY_BIT + (at)], p1)
 
 /* One correction bit for each position of `passed` (positions with history, in the word whose
  * part of keep_by_bit is `keep_word`), lowest first. The position is only looked up for a bit
@@ -567,7 +572,7 @@ static inline void correct(int16_t *coefficients, unsigned ref, unsigned spare, 
             ENSURE(1);                                                                            \
             count--;                                                                              \
             if ((buffer >> count) & 1u)                                                           \
-                correct(coefficients, (keep_word)[jpeg_prog_lowest_at(todo_)], spare, p1);        \
+                CORRECT_AT(keep_word, jpeg_prog_lowest_at(todo_));                                \
             todo_ &= todo_ - 1u;                                                                  \
         }                                                                                         \
     } while (0)
@@ -581,18 +586,16 @@ static inline void correct(int16_t *coefficients, unsigned ref, unsigned spare, 
             if (second_ == 0) { /* the last bit (todo_ is that one bit) */                        \
                 count--;                                                                          \
                 if ((buffer >> count) & 1u)                                                       \
-                    correct(coefficients, (keep_word)[jpeg_prog_one_bit_at(todo_)], spare, p1);   \
+                    CORRECT_AT(keep_word, jpeg_prog_one_bit_at(todo_));                           \
                 break;                                                                            \
             }                                                                                     \
             count -= 2;                                                                           \
             uint32_t two_ = (uint32_t)(buffer >> count) & 3u;                                     \
             if (two_ & 2u) /* (the lowest bit of todo_: the one second_ lacks) */                 \
-                correct(coefficients, (keep_word)[jpeg_prog_one_bit_at(todo_ ^ second_)], spare,  \
-                        p1);                                                                      \
+                CORRECT_AT(keep_word, jpeg_prog_one_bit_at(todo_ ^ second_));                     \
             todo_ = second_ & (second_ - 1u);                                                     \
             if (two_ & 1u)                                                                        \
-                correct(coefficients, (keep_word)[jpeg_prog_one_bit_at(second_ ^ todo_)], spare,  \
-                        p1);                                                                      \
+                CORRECT_AT(keep_word, jpeg_prog_one_bit_at(second_ ^ todo_));                     \
         }                                                                                         \
     } while (0)
 #endif
@@ -645,9 +648,10 @@ static __attribute__((noinline)) void drop_bits(jpeg_bits *bits, jpeg_input *inp
             count--;                                                                              \
             if ((buffer >> count) & 1u)                                                           \
                 correct(coefficients_of(params, block),                                           \
-                        params->keep_by_bit[(w) * JPEG_PROG_WORD_BITS +                           \
+                        params->keep_by_bit[JPEG_PROG_CORRECT_BY_BIT +                            \
+                                            (w) * JPEG_PROG_WORD_BITS +                           \
                                             jpeg_prog_one_bit_at(kept_bit_)],                     \
-                        jpeg_prog_slot_ref(params->spare_slot), p1);                              \
+                        p1);                                                                      \
             todo ^= kept_bit_;                                                                    \
         }                                                                                         \
     } while (0)
@@ -776,8 +780,6 @@ ink_error ink_jpeg_prog_ac_refine_run(jpeg_state *state, const jpeg_entropy_tabl
     const unsigned ss = params->ss, se = params->se;
     const int32_t p1 = 1 << params->al, minus_p1 = -p1;
     const uint8_t *keep_by_bit = params->keep_by_bit, *keep = params->keep_slot;
-    /* (a new coefficient not kept is stored in the spare slot; as keep_by_bit gives it) */
-    const unsigned spare = jpeg_prog_slot_ref(params->spare_slot);
     const jpeg_entropy_table refine_table = *ac; /* in locals: no reload after a store */
     /* The positions this scan refines: Ss..Se. */
     const uint64_t range = (se == 63 ? ~(uint64_t)0 : ((uint64_t)1 << (se + 1u)) - 1u) &
