@@ -813,6 +813,8 @@ ink_error ink_jpeg_prog_ac_refine_run(jpeg_state *state, const jpeg_entropy_tabl
             }
             /* Zero history, not passed yet; the new coefficients of this word. */
             jpeg_prog_word fresh = ~mask_word(block, w) & range_word, placed = 0;
+            const uint16_t *symbol_fast = refine_table.fast;
+            FRESH_REGISTER(symbol_fast);
             if (pending) {
                 pending = false;
                 RUN_AND_PLACE(value != 0);
@@ -827,7 +829,7 @@ ink_error ink_jpeg_prog_ac_refine_run(jpeg_state *state, const jpeg_entropy_tabl
                 }
                 /* A code (16) and its sign bit (1) without another fill. */
                 ENSURE(17);
-                uint32_t entry = LOOKAHEAD(refine_table.fast);
+                uint32_t entry = LOOKAHEAD(symbol_fast);
                 if (entry & JPEG_PROG_FAST_SIGNED) {
                     /* The common case: a new coefficient, its sign in the same lookahead. */
                     count -= (int32_t)(entry & 15u);
