@@ -787,10 +787,13 @@ ink_error ink_jpeg_prog_ac_refine_run(jpeg_state *state, const jpeg_entropy_tabl
     /* The last position of the mask's first word (RV32) */
     const unsigned low_bound = se < JPEG_PROG_WORD_BITS ? se : JPEG_PROG_WORD_BITS - 1u;
     uint32_t eob = *eobrun, symbol, raw;
+    /* The blocks by pointer to the run's end (no count and no reload of the run a block). */
+    const uint32_t stride = run->stride; /* (> 0: a block's bytes) */
     uint8_t *block = run->block;
+    uint8_t *const blocks_end = block + (size_t)run->count * stride;
     /* Whether some positions are not kept (1/2, 1/4): refine_eob_blocks drops their bits. */
     const bool drops = params->spare_slot == 25u || params->spare_slot == 49u;
-    for (uint32_t i = 0; i < run->count; i++, block += run->stride) {
+    for (; block != blocks_end; block += stride) {
         int16_t *coefficients = coefficients_of(params, block);
         /* A symbol whose run goes on into the next word: what is left of its run, its value. */
         bool pending = false;
@@ -968,13 +971,13 @@ ink_error ink_jpeg_prog_ac_refine_run(jpeg_state *state, const jpeg_entropy_tabl
         } /* (a run of 16 zeros past the end is ignored) */
         if (eob > 0 && --eob >= 8u && drops) {
             /* The blocks of an end-of-band run that follow, to the run's end or the band's. */
-            uint32_t n = run->count - i - 1u < eob ? run->count - i - 1u : eob;
+            uint32_t after = (uint32_t)((size_t)(blocks_end - block) / stride) - 1u;
+            uint32_t n = after < eob ? after : eob;
             SAVE();
-            refine_eob_blocks(state, params, block + run->stride, n, run->stride, range);
+            refine_eob_blocks(state, params, block + stride, n, stride, range);
             LOAD();
             eob -= n;
-            i += n;
-            block += n * run->stride;
+            block += n * stride;
         }
     }
     SAVE();
