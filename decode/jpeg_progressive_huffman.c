@@ -795,6 +795,8 @@ ink_error ink_jpeg_prog_ac_refine_run(jpeg_state *state, const jpeg_entropy_tabl
     const bool drops = params->spare_slot == 25u || params->spare_slot == 49u;
     for (; block != blocks_end; block += stride) {
         int16_t *coefficients = coefficients_of(params, block);
+        const uint16_t *symbol_fast = refine_table.fast;
+        FRESH_REGISTER(symbol_fast);
         /* A symbol whose run goes on into the next word: what is left of its run, its value. */
         bool pending = false;
         unsigned zeros = 0, k;
@@ -816,8 +818,6 @@ ink_error ink_jpeg_prog_ac_refine_run(jpeg_state *state, const jpeg_entropy_tabl
             }
             /* Zero history, not passed yet; the new coefficients of this word. */
             jpeg_prog_word fresh = ~mask_word(block, w) & range_word, placed = 0;
-            const uint16_t *symbol_fast = refine_table.fast;
-            FRESH_REGISTER(symbol_fast);
             if (pending) {
                 pending = false;
                 RUN_AND_PLACE(value != 0);
@@ -884,7 +884,7 @@ ink_error ink_jpeg_prog_ac_refine_run(jpeg_state *state, const jpeg_entropy_tabl
                 jpeg_prog_word word = mask_word(block, 0);
                 /* Fresh copies of what the loops read (FRESH_REGISTER): kept in registers
                  * there instead of reloaded from the stack for every symbol. */
-                const uint16_t *by_fast = refine_table.fast;
+                const uint16_t *by_fast = symbol_fast;
                 FRESH_REGISTER(by_fast);
                 const uint8_t *by_keep = keep;
                 FRESH_REGISTER(by_keep);
