@@ -816,6 +816,12 @@ ink_error ink_jpeg_prog_ac_refine_run(jpeg_state *state, const jpeg_entropy_tabl
                 CORRECT_ALL(history, keep_word);
                 continue;
             }
+            if (w == 0 && history == 0 && later_history == 0) {
+                /* No history in the block (the first refinement of a band of positions that
+                 * the first scans left empty): by position from Ss at once. */
+                k = ss;
+                goto by_position;
+            }
             /* Zero history, not passed yet; the new coefficients of this word. */
             jpeg_prog_word fresh = ~mask_word(block, w) & range_word, placed = 0;
             if (pending) {
