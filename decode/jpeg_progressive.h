@@ -85,6 +85,9 @@ static inline unsigned jpeg_prog_position_of(unsigned at)
     return JPEG_PROG_BIT_HASHED ? jpeg_prog_bit_index[at] : at;
 }
 
+/* Entries of first_offset: AC first reaches position 63 + 16 before it tests. */
+#define JPEG_PROG_FIRST_OFFSETS 80u
+
 /* What the block decoders need of a scan besides the bit reader. */
 typedef struct jpeg_prog_block_params {
     uint8_t ss, se, al;
@@ -92,6 +95,9 @@ typedef struct jpeg_prog_block_params {
     uint8_t spare_slot;          /* the slot of the coefficients not kept */
     const uint8_t *keep_slot;    /* zigzag index -> slot in the block's coefficients */
     const uint8_t *keep_by_bit;  /* the same by word and "at" (JPEG_PROG_WORD_BITS a word) */
+    const uint8_t *first_offset; /* AC first: zigzag index -> byte offset of its coefficient in
+                                  * the block, 0 if not kept (JPEG_PROG_FIRST_OFFSETS entries,
+                                  * 32-byte aligned) */
 } jpeg_prog_block_params;
 
 /* A run of blocks of one component with no restart marker inside: `count` blocks, the first at
@@ -255,6 +261,8 @@ typedef struct jpeg_prog {
     bool have_quant;
     uint8_t keep_slot[64];  /* zigzag -> slot (the spare slot for those not kept) */
     uint8_t keep_by_bit[64]; /* the same by word and "at" (jpeg_progressive.h) */
+    uint8_t *first_offset;  /* 32-byte aligned, in first_offset_bytes */
+    uint8_t first_offset_bytes[JPEG_PROG_FIRST_OFFSETS + 31u];
     uint8_t spare_slot;
     bool dense;             /* 1/1 emit in its dense form (jpeg_progressive_emit.c) */
     uint64_t kept_mask;     /* zigzag positions kept */

@@ -127,18 +127,19 @@ static inline int16_t clamp_ac_first(int32_t value)
  * pointers. Plain bytes are taken inline; FF 00 un-stuffing, markers and the end of the input
  * buffer go to ink_jpeg_bits_fill (which feeds counted zeros past the data). The inline refill
  * is jpeg_huffman.c's (JPEG_REFILL_INLINE, up to JPEG_REFILL_LIMIT). PEEK(0) is never
- * used. */
+ * used. `count` is the unread bits less READ_BIAS: 0 but in AC first (below). */
+#define READ_BIAS 0
 #define LOAD()                                                                                    \
     do {                                                                                          \
         buffer = bits->buffer;                                                                    \
-        count = bits->count;                                                                      \
+        count = bits->count - READ_BIAS;                                                          \
         next = input->next;                                                                       \
         limit = JPEG_REFILL_LIMIT(bits, input, next);                                             \
     } while (0)
 #define SAVE()                                                                                    \
     do {                                                                                          \
         bits->buffer = buffer;                                                                    \
-        bits->count = count;                                                                      \
+        bits->count = count + READ_BIAS;                                                          \
         input->next = next;                                                                       \
     } while (0)
 #define READER_LOCALS                                                                             \
@@ -149,14 +150,14 @@ static inline int16_t clamp_ac_first(int32_t value)
     const uint8_t *next;                                                                          \
     uintptr_t limit;                                                                              \
     LOAD()
-#define PEEK(n) ((uint32_t)(buffer >> (count - (int32_t)(n))) & ((1u << (n)) - 1u))
+#define PEEK(n) ((uint32_t)(buffer >> (count + READ_BIAS - (int32_t)(n))) & ((1u << (n)) - 1u))
 /* The lookahead entry of the next JPEG_FAST_BITS bits (count > JPEG_FAST_BITS): the bits taken
  * one higher as the entry's byte offset (shift, and, add, load; no scaling of the index). The
  * forms with a value (FIRST, DC) are read sign-extended: the value in the entry's top 7 bits is
  * then one arithmetic shift away. */
 #define LOOKAHEAD_AT(fast)                                                                        \
     (const void *)((const uint8_t *)(fast) +                                                      \
-                   ((uint32_t)(buffer >> (count - (int32_t)JPEG_FAST_BITS - 1)) &                 \
+                   ((uint32_t)(buffer >> (count + READ_BIAS - (int32_t)JPEG_FAST_BITS - 1)) &     \
                     (((1u << JPEG_FAST_BITS) - 1u) << 1)))
 #define LOOKAHEAD(fast) (*(const uint16_t *)LOOKAHEAD_AT(fast))
 #define LOOKAHEAD_SIGNED(fast) ((uint32_t)(int32_t)(*(const int16_t *)LOOKAHEAD_AT(fast)))
@@ -167,7 +168,7 @@ static inline int16_t clamp_ac_first(int32_t value)
         ink_jpeg_bits_fill(bits, input);                                                          \
         LOAD();                                                                                   \
     } while (0)
-#define ENSURE(n) JPEG_REFILL_INLINE(count, 0, n, FILL_SLOW)
+#define ENSURE(n) JPEG_REFILL_INLINE(count, READ_BIAS, n, FILL_SLOW)
 /* A symbol from the lookahead entry of the bits at hand, `entry` (a plain one: the caller has
  * taken the forms it decodes itself), or for a longer code the canonical walk (count >= 16). */
 #define DECODE(table, entry, symbol)                                                              \
@@ -177,7 +178,7 @@ static inline int16_t clamp_ac_first(int32_t value)
             count -= (int32_t)(entry_ & 15u);                                                     \
             symbol = (entry_ >> 8) & 0xFFu; /* (a VALUE form's entry is sign-extended) */         \
         } else {                                                                                  \
-            int32_t slow_ = decode_slow((table)->canonical, buffer, count);                       \
+            int32_t slow_ = decode_slow((table)->canonical, buffer, count + READ_BIAS);           \
             if (slow_ < 0)                                                                        \
                 goto bad_code;                                                                    \
             count -= slow_ >> 8;                                                                  \
@@ -382,11 +383,28 @@ static inline uint64_t position_bit(unsigned k)
 #define WORD_BIT(k) (JPEG_PROG_WORDS == 1 ? (jpeg_prog_word)position_bits[(k)]                   \
                                           : (jpeg_prog_word)1 << ((k) & (JPEG_PROG_WORD_BITS - 1u)))
 
-/* The symbols of an AC first block while k is in the word `word` (positions up to `bound`):
- * stores each coefficient and sets its bit; an end of band goes to `end` (eob set), a run that
- * leaves the word to `beyond` with k and the coefficient's unscaled `value` pending. */
+/* AC first keeps its count biased by the lookahead's shift: the lookahead is then a shift by
+ * `count` itself (one instruction less a symbol on RV32). */
+#undef READ_BIAS
+#define READ_BIAS ((int32_t)JPEG_FAST_BITS + 1)
+
+/* The symbols of an AC first block while the position is in the word `word` (positions up to
+ * `bound`, as a pointer into `at`): stores each coefficient and sets its bit; an end of band goes
+ * to `end` (eob set), a run that leaves the word to `beyond` with `kp` and the coefficient's
+ * unscaled `value` pending. The position is `kp`, its entry in params->first_offset (`at`): the
+ * entry is the coefficient's byte offset in the block (0: not kept), and, the table being
+ * aligned to 32 bytes, on RV32 the pointer's low five bits are the position's bit in its word. */
+#define FIRST_BIT(kp)                                                                             \
+    (JPEG_PROG_WORDS == 1 ? (jpeg_prog_word)position_bits[(kp) - at]                              \
+                          : (jpeg_prog_word)1 << ((uintptr_t)(kp) & (JPEG_PROG_WORD_BITS - 1u)))
+#define FIRST_STORE(kp, value)                                                                    \
+    do {                                                                                          \
+        unsigned offset_ = *(kp);                                                                 \
+        if (offset_ != 0)                                                                         \
+            *(int16_t *)(void *)(block + offset_) = (value);                                      \
+    } while (0)
 #define AC_FIRST_SYMBOLS(word, bound, beyond, end)                                                 \
-    for (; k <= (bound); k++) {                                                                   \
+    for (; kp <= (bound); kp++) {                                                                 \
         /* On the host the lookahead's bits only (a code and value bits it covers are no          \
          * longer): the 64-bit refill then takes more bytes at a time. RV32 refills two bytes     \
          * at a time whatever the count, and needs no second test for a long code. */             \
@@ -395,16 +413,12 @@ static inline uint64_t position_bit(unsigned k)
         if (entry & JPEG_PROG_FAST_VALUE) {                                                       \
             /* The common case: a short code and its value bits in one lookahead entry. */        \
             count -= (int32_t)(entry & 15u);                                                      \
-            k += (entry >> 5) & 15u;                                                              \
+            kp += (entry >> 5) & 15u;                                                             \
             value = (int32_t)entry >> 9;                                                          \
-            if (k > (bound))                                                                      \
+            if (kp > (bound))                                                                     \
                 goto beyond;                                                                      \
-            word |= WORD_BIT(k);                                                                  \
-            unsigned slot = keep[k];                                                              \
-            if (slot != spare) {                                                                  \
-                value *= p1;                                                                      \
-                coefficients[slot] = clamp_short ? clamp_ac_first(value) : (int16_t)value;        \
-            }                                                                                     \
+            word |= FIRST_BIT(kp);                                                                \
+            FIRST_STORE(kp, clamp_short ? clamp_ac_first(value * p1) : (int16_t)(value * p1));   \
             continue;                                                                             \
         }                                                                                         \
         if (JPEG_BITS_WIDE)                                                                       \
@@ -413,7 +427,7 @@ static inline uint64_t position_bit(unsigned k)
         unsigned zeros = symbol >> 4, size = symbol & 15u;                                        \
         if (size == 0) {                                                                          \
             if (zeros == 15) {                                                                    \
-                k += 15;                                                                          \
+                kp += 15;                                                                         \
                 continue;                                                                         \
             }                                                                                     \
             eob = 1u << zeros;                                                                    \
@@ -425,13 +439,12 @@ static inline uint64_t position_bit(unsigned k)
         }                                                                                         \
         RECEIVE(size, raw);                                                                       \
         value = extend(raw, size);                                                                \
-        k += zeros;                                                                               \
-        if (k > (bound))                                                                          \
+        kp += zeros;                                                                              \
+        if (kp > (bound))                                                                         \
             goto beyond;                                                                          \
-        word |= WORD_BIT(k);                                                                      \
-        unsigned slot = keep[k];                                                                  \
-        if (slot != spare) /* the value of a coefficient not kept is not even computed */         \
-            coefficients[slot] = clamp_ac_first(value * p1);                                      \
+        word |= FIRST_BIT(kp);                                                                    \
+        /* (the value of a coefficient not kept is not even computed) */                          \
+        FIRST_STORE(kp, clamp_ac_first(value * p1));                                              \
     }
 
 /* The AC first block loop, with `clamp_short` constant: whether values from the lookahead
@@ -447,14 +460,15 @@ ac_first_blocks(jpeg_state *state, const jpeg_entropy_table *ac,
     READER_LOCALS;
     const unsigned ss = params->ss, se = params->se, al = params->al;
     const int32_t p1 = 1 << al;
-    const uint8_t *keep = params->keep_slot;
-    const unsigned spare = params->spare_slot;
-    /* The last position of the first word (of the only one on a host). */
-    const unsigned low_bound = se < JPEG_PROG_WORD_BITS ? se : JPEG_PROG_WORD_BITS - 1u;
+    const uint8_t *const at = params->first_offset;
+    /* The last position of the first word (of the only one on a host), and of the scan. */
+    const uint8_t *const low_bound =
+        at + (se < JPEG_PROG_WORD_BITS ? se : JPEG_PROG_WORD_BITS - 1u);
+    const uint8_t *const high_bound = at + se;
     const jpeg_entropy_table first_table = *ac; /* in locals: no reload after a store */
     uint32_t eob = *eobrun, left = run->count, symbol, raw;
     uint8_t *block = run->block;
-    unsigned k = 0;
+    const uint8_t *kp = at;
     int32_t value;
     while (left > 0) {
         if (eob > 0) {
@@ -465,27 +479,24 @@ ac_first_blocks(jpeg_state *state, const jpeg_entropy_table *ac,
             block += (size_t)skip * run->stride;
             continue;
         }
-        int16_t *coefficients = coefficients_of(params, block);
         /* One word of the mask at a time in a register (on RV32 the low one, then the high
          * one: each is stored back when its loop is done). */
         jpeg_prog_word word = mask_word(block, 0);
-        k = ss;
+        kp = at + ss;
         AC_FIRST_SYMBOLS(word, low_bound, low_beyond, low_end)
         if (JPEG_PROG_WORDS == 2) {
             set_mask_word(block, 0, word);
             word = mask_word(block, JPEG_PROG_WORDS - 1u);
             if (0) {
             low_beyond:
-                if (JPEG_PROG_WORDS == 1 || k > se)
+                if (JPEG_PROG_WORDS == 1 || kp > high_bound)
                     goto past_end;
                 set_mask_word(block, 0, word);
-                word = mask_word(block, JPEG_PROG_WORDS - 1u) | WORD_BIT(k);
-                unsigned slot = keep[k];
-                if (slot != spare)
-                    coefficients[slot] = clamp_ac_first(value * p1);
-                k++;
+                word = mask_word(block, JPEG_PROG_WORDS - 1u) | FIRST_BIT(kp);
+                FIRST_STORE(kp, clamp_ac_first(value * p1));
+                kp++;
             }
-            AC_FIRST_SYMBOLS(word, se, past_end, high_end)
+            AC_FIRST_SYMBOLS(word, high_bound, past_end, high_end)
             eob = 1; /* (no end of band: the block ends at Se) */
         high_end:
             set_mask_word(block, JPEG_PROG_WORDS - 1u, word);
@@ -506,7 +517,7 @@ past_end: /* (the block's mask is left as it was: the band is abandoned) */
     SAVE();
     return ink_error_set(info, INK_ERR_BAD_DATA,
                          "JPEG progressive AC coefficient at position %u past the scan's end %u",
-                         k, se);
+                         (unsigned)(kp - at), se);
 bad_code:
     SAVE();
     *eobrun = eob;
@@ -522,6 +533,9 @@ ink_error ink_jpeg_prog_ac_first_run(jpeg_state *state, const jpeg_entropy_table
         return ac_first_blocks(state, ac, params, eobrun, run, info, false);
     return ac_first_blocks(state, ac, params, eobrun, run, info, true);
 }
+
+#undef READ_BIAS
+#define READ_BIAS 0
 
 /* Appends a correction bit to the (already nonzero) coefficient in `slot` when it is kept. */
 static inline void correct(int16_t *coefficients, unsigned slot, unsigned spare, int32_t p1)
