@@ -209,7 +209,7 @@ static ink_error plan(jpeg_prog *p, const jpeg_state *state, unsigned scale_log2
     }
     /* AC first's table: a kept position's byte offset in the block (after the mask: never 0, the
      * mark of a position not kept), aligned for ink_jpeg_prog_ac_first_run's mask bits. */
-    p->first_offset = (uint8_t *)(((uintptr_t)p->first_offset_bytes + 31u) & ~(uintptr_t)31u);
+    p->first_offset = (uint8_t *)(((uintptr_t)p->first_offset_bytes + 63u) & ~(uintptr_t)63u);
     memset(p->first_offset, 0, JPEG_PROG_FIRST_OFFSETS);
     for (unsigned k = 1; k < 64; k++)
         if ((p->kept_mask >> k) & 1u)

@@ -97,7 +97,7 @@ typedef struct jpeg_prog_block_params {
     const uint8_t *keep_by_bit;  /* the same by word and "at" (JPEG_PROG_WORD_BITS a word) */
     const uint8_t *first_offset; /* AC first: zigzag index -> byte offset of its coefficient in
                                   * the block, 0 if not kept (JPEG_PROG_FIRST_OFFSETS entries,
-                                  * 32-byte aligned) */
+                                  * 64-byte aligned) */
 } jpeg_prog_block_params;
 
 /* A run of blocks of one component with no restart marker inside: `count` blocks, the first at
@@ -157,13 +157,14 @@ ink_error ink_jpeg_progressive_decode(jpeg_state *state, uint8_t *buffers, ink_a
  * - plain entries: (symbol << 8) | code length, 0 for a code longer than JPEG_FAST_BITS;
  * - FIRST (AC first scans): a code of a coefficient of size <= JPEG_PROG_FAST_VALUE_SIZE short
  *   enough to have its value bits inside the lookahead gives value << 9 (two's complement in
- *   the top 7 bits: read as int16_t, value = entry >> 9) | run << 5 | JPEG_PROG_FAST_VALUE |
- *   (code + value length); others plain;
- * - DC (DC first scans): the same for a difference (size 0 too, run 0);
+ *   the top 7 bits: read as int16_t, value = entry >> 9) | (run + 1) << 4 | (code + value
+ *   length, never 0); others symbol << 8 | code length << 4 (low 4 bits 0), 0 for a longer code;
+ * - DC (DC first scans): a difference (size 0 too) and its value bits as value << 9 |
+ *   JPEG_PROG_FAST_VALUE | (code + value length); others plain;
  * - REFINE (AC refinements): a code of a new coefficient (size 1) shorter than JPEG_FAST_BITS
  *   takes its sign bit along: (symbol << 8) | JPEG_PROG_FAST_SIGNED | (sign:
  *   JPEG_PROG_FAST_POSITIVE) | (length + 1); others plain.
- * Plain entries have bits 4..7 clear. */
+ * Plain entries (but FIRST's) have bits 4..7 clear. */
 typedef enum jpeg_prog_fast_form {
     JPEG_PROG_FAST_DC,
     JPEG_PROG_FAST_FIRST,
@@ -261,8 +262,8 @@ typedef struct jpeg_prog {
     bool have_quant;
     uint8_t keep_slot[64];  /* zigzag -> slot (the spare slot for those not kept) */
     uint8_t keep_by_bit[64]; /* the same by word and "at" (jpeg_progressive.h) */
-    uint8_t *first_offset;  /* 32-byte aligned, in first_offset_bytes */
-    uint8_t first_offset_bytes[JPEG_PROG_FIRST_OFFSETS + 31u];
+    uint8_t *first_offset;  /* 64-byte aligned, in first_offset_bytes */
+    uint8_t first_offset_bytes[JPEG_PROG_FIRST_OFFSETS + 63u];
     uint8_t spare_slot;
     bool dense;             /* 1/1 emit in its dense form (jpeg_progressive_emit.c) */
     uint64_t kept_mask;     /* zigzag positions kept */

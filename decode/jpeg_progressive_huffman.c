@@ -77,15 +77,20 @@ void ink_jpeg_prog_build_fast(const jpeg_huffman_table *table, jpeg_prog_fast_fo
                 uint32_t zeros = form == JPEG_PROG_FAST_DC ? 0u : symbol >> 4;
                 for (uint32_t raw = 0; raw < (1u << size); raw++) {
                     int32_t value = size != 0 ? extend(raw, size) : 0;
-                    uint16_t entry = (uint16_t)(((uint32_t)value << 9) | (zeros << 5) |
-                                                JPEG_PROG_FAST_VALUE | (length + size));
+                    uint16_t entry =
+                        form == JPEG_PROG_FAST_FIRST
+                            ? (uint16_t)(((uint32_t)value << 9) | ((zeros + 1u) << 4) |
+                                         (length + size))
+                            : (uint16_t)(((uint32_t)value << 9) | (zeros << 5) |
+                                         JPEG_PROG_FAST_VALUE | (length + size));
                     for (uint32_t i = first + raw * span; i < first + (raw + 1u) * span; i++)
                         fast[i] = entry;
                 }
                 continue;
             }
             for (uint32_t i = first; i < end; i++)
-                fast[i] = (uint16_t)((symbol << 8) | length);
+                fast[i] = (uint16_t)((symbol << 8) |
+                                     (form == JPEG_PROG_FAST_FIRST ? length << 4 : length));
         }
     }
 }
@@ -389,14 +394,14 @@ static inline uint64_t position_bit(unsigned k)
 #define READ_BIAS ((int32_t)JPEG_FAST_BITS + 1)
 
 /* The symbols of an AC first block while the position is in the word `word` (positions up to
- * `bound`, as a pointer into `at`): stores each coefficient and sets its bit; an end of band goes
- * to `end` (eob set), a run that leaves the word to `beyond` with `kp` and the coefficient's
- * unscaled `value` pending. The position is `kp`, its entry in params->first_offset (`at`): the
- * entry is the coefficient's byte offset in the block (0: not kept), and, the table being
- * aligned to 32 bytes, on RV32 the pointer's low five bits are the position's bit in its word. */
-#define FIRST_BIT(kp)                                                                             \
-    (JPEG_PROG_WORDS == 1 ? (jpeg_prog_word)position_bits[(kp) - at]                              \
-                          : (jpeg_prog_word)1 << ((uintptr_t)(kp) & (JPEG_PROG_WORD_BITS - 1u)))
+ * `bound`): stores each coefficient and sets its bit; an end of band goes to `end` (eob set), a
+ * run that leaves the word to `beyond` with `kp` and the coefficient's unscaled `value`
+ * pending. `kp` is the position of the last coefficient (Ss - 1 before the first) as a pointer
+ * into params->first_offset (`at`), whose entry is the coefficient's byte offset in the block
+ * (0: not kept); the table being aligned to 64 bytes, the pointer's low bits are the position's
+ * bit in its word (five on RV32, six on a host: one shift, which takes them alone). A FIRST lookahead entry gives run + 1, so a coefficient
+ * advances `kp` by one addition. */
+#define FIRST_BIT(kp) ((jpeg_prog_word)1 << ((uintptr_t)(kp) & (JPEG_PROG_WORD_BITS - 1u)))
 #define FIRST_STORE(kp, value)                                                                    \
     do {                                                                                          \
         unsigned offset_ = *(kp);                                                                 \
@@ -404,16 +409,16 @@ static inline uint64_t position_bit(unsigned k)
             *(int16_t *)(void *)(block + offset_) = (value);                                      \
     } while (0)
 #define AC_FIRST_SYMBOLS(word, bound, beyond, end)                                                 \
-    for (; kp <= (bound); kp++) {                                                                 \
+    while (kp < (bound)) {                                                                        \
         /* On the host the lookahead's bits only (a code and value bits it covers are no          \
          * longer): the 64-bit refill then takes more bytes at a time. RV32 refills two bytes     \
          * at a time whatever the count, and needs no second test for a long code. */             \
         ENSURE(JPEG_BITS_WIDE ? JPEG_FAST_BITS + 1u : SYMBOL_BITS);                               \
         uint32_t entry = LOOKAHEAD_SIGNED(first_table.fast);                                      \
-        if (entry & JPEG_PROG_FAST_VALUE) {                                                       \
+        if ((entry & 15u) != 0) {                                                                 \
             /* The common case: a short code and its value bits in one lookahead entry. */        \
             count -= (int32_t)(entry & 15u);                                                      \
-            kp += (entry >> 5) & 15u;                                                             \
+            kp += (entry >> 4) & 31u;                                                             \
             value = (int32_t)entry >> 9;                                                          \
             if (kp > (bound))                                                                     \
                 goto beyond;                                                                      \
@@ -423,11 +428,20 @@ static inline uint64_t position_bit(unsigned k)
         }                                                                                         \
         if (JPEG_BITS_WIDE)                                                                       \
             ENSURE(SYMBOL_BITS);                                                                  \
-        DECODE(&first_table, entry, symbol);                                                      \
+        if (entry != 0) { /* a plain FIRST entry: symbol << 8 | length << 4 */                    \
+            count -= (int32_t)((entry >> 4) & 15u);                                               \
+            symbol = (entry >> 8) & 0xFFu;                                                        \
+        } else {                                                                                  \
+            int32_t slow_ = decode_slow(first_table.canonical, buffer, count + READ_BIAS);        \
+            if (slow_ < 0)                                                                        \
+                goto bad_code;                                                                    \
+            count -= slow_ >> 8;                                                                  \
+            symbol = (uint32_t)slow_ & 0xFFu;                                                     \
+        }                                                                                         \
         unsigned zeros = symbol >> 4, size = symbol & 15u;                                        \
         if (size == 0) {                                                                          \
             if (zeros == 15) {                                                                    \
-                kp += 15;                                                                         \
+                kp += 16;                                                                         \
                 continue;                                                                         \
             }                                                                                     \
             eob = 1u << zeros;                                                                    \
@@ -439,7 +453,7 @@ static inline uint64_t position_bit(unsigned k)
         }                                                                                         \
         RECEIVE(size, raw);                                                                       \
         value = extend(raw, size);                                                                \
-        kp += zeros;                                                                              \
+        kp += zeros + 1u;                                                                         \
         if (kp > (bound))                                                                         \
             goto beyond;                                                                          \
         word |= FIRST_BIT(kp);                                                                    \
@@ -482,7 +496,7 @@ ac_first_blocks(jpeg_state *state, const jpeg_entropy_table *ac,
         /* One word of the mask at a time in a register (on RV32 the low one, then the high
          * one: each is stored back when its loop is done). */
         jpeg_prog_word word = mask_word(block, 0);
-        kp = at + ss;
+        kp = at + ss - 1;
         AC_FIRST_SYMBOLS(word, low_bound, low_beyond, low_end)
         if (JPEG_PROG_WORDS == 2) {
             set_mask_word(block, 0, word);
@@ -494,7 +508,6 @@ ac_first_blocks(jpeg_state *state, const jpeg_entropy_table *ac,
                 set_mask_word(block, 0, word);
                 word = mask_word(block, JPEG_PROG_WORDS - 1u) | FIRST_BIT(kp);
                 FIRST_STORE(kp, clamp_ac_first(value * p1));
-                kp++;
             }
             AC_FIRST_SYMBOLS(word, high_bound, past_end, high_end)
             eob = 1; /* (no end of band: the block ends at Se) */
