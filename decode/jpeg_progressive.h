@@ -98,6 +98,7 @@ typedef struct jpeg_prog_block_params {
     const uint8_t *first_offset; /* AC first: zigzag index -> byte offset of its coefficient in
                                   * the block, 0 if not kept (JPEG_PROG_FIRST_OFFSETS entries,
                                   * 64-byte aligned) */
+    bool first_stores_all;       /* every position has a slot there (the spare for one not kept) */
 } jpeg_prog_block_params;
 
 /* A run of blocks of one component with no restart marker inside: `count` blocks, the first at
@@ -263,6 +264,7 @@ typedef struct jpeg_prog {
     uint8_t keep_slot[64];  /* zigzag -> slot (the spare slot for those not kept) */
     uint8_t keep_by_bit[64]; /* the same by word and "at" (jpeg_progressive.h) */
     uint8_t *first_offset;  /* 64-byte aligned, in first_offset_bytes */
+    bool first_stores_all;  /* first_offset has no 0 in 1..63 (1/1, 1/2) */
     uint8_t first_offset_bytes[JPEG_PROG_FIRST_OFFSETS + 63u];
     uint8_t spare_slot;
     bool dense;             /* 1/1 emit in its dense form (jpeg_progressive_emit.c) */

@@ -398,14 +398,15 @@ static inline uint64_t position_bit(unsigned k)
  * run that leaves the word to `beyond` with `kp` and the coefficient's unscaled `value`
  * pending. `kp` is the position of the last coefficient (Ss - 1 before the first) as a pointer
  * into params->first_offset (`at`), whose entry is the coefficient's byte offset in the block
- * (0: not kept); the table being aligned to 64 bytes, the pointer's low bits are the position's
- * bit in its word (five on RV32, six on a host: one shift, which takes them alone). A FIRST lookahead entry gives run + 1, so a coefficient
- * advances `kp` by one addition. */
+ * (0: not kept, tested unless `stores_all`); the table being aligned to 64 bytes, the pointer's
+ * low bits are the position's bit in its word (five on RV32, six on a host: one shift, which
+ * takes them alone). A FIRST lookahead entry gives run + 1, so a coefficient advances `kp` by
+ * one addition, and the loop has no increment. */
 #define FIRST_BIT(kp) ((jpeg_prog_word)1 << ((uintptr_t)(kp) & (JPEG_PROG_WORD_BITS - 1u)))
 #define FIRST_STORE(kp, value)                                                                    \
     do {                                                                                          \
         unsigned offset_ = *(kp);                                                                 \
-        if (offset_ != 0)                                                                         \
+        if (stores_all || offset_ != 0)                                                           \
             *(int16_t *)(void *)(block + offset_) = (value);                                      \
     } while (0)
 #define AC_FIRST_SYMBOLS(word, bound, beyond, end)                                                 \
@@ -423,7 +424,8 @@ static inline uint64_t position_bit(unsigned k)
             if (kp > (bound))                                                                     \
                 goto beyond;                                                                      \
             word |= FIRST_BIT(kp);                                                                \
-            FIRST_STORE(kp, clamp_short ? clamp_ac_first(value * p1) : (int16_t)(value * p1));   \
+            FIRST_STORE(kp, clamp_short ? clamp_ac_first(value * p1)                           \
+                                        : (int16_t)(value * p1));                              \
             continue;                                                                             \
         }                                                                                         \
         if (JPEG_BITS_WIDE)                                                                       \
@@ -458,18 +460,19 @@ static inline uint64_t position_bit(unsigned k)
             goto beyond;                                                                          \
         word |= FIRST_BIT(kp);                                                                    \
         /* (the value of a coefficient not kept is not even computed) */                          \
-        FIRST_STORE(kp, clamp_ac_first(value * p1));                                              \
+        FIRST_STORE(kp, clamp_ac_first(value * p1));                                           \
     }
 
 /* The AC first block loop, with `clamp_short` constant: whether values from the lookahead
- * (|value| <= 63) need the clamp once shifted by Al, true only for Al > 8. On RV32 a block's
- * positions go in two loops, those of the mask's low word then of its high word, so that a
- * mask bit is one shift in a word (a run that crosses from one to the other is finished
- * between them). */
+ * (|value| <= 63) need the clamp once shifted by Al, true only for Al > 8; and `stores_all`:
+ * whether every position has a slot in params->first_offset (params->first_stores_all). On
+ * RV32 a block's positions go in two loops, those of the mask's low word then of its high word,
+ * so that a mask bit is one shift in a word (a run that crosses from one to the other is
+ * finished between them). */
 static inline __attribute__((always_inline)) ink_error
 ac_first_blocks(jpeg_state *state, const jpeg_entropy_table *ac,
                 const jpeg_prog_block_params *params, uint32_t *eobrun, const jpeg_prog_run *run,
-                ink_error_info *info, const bool clamp_short)
+                ink_error_info *info, const bool clamp_short, const bool stores_all)
 {
     READER_LOCALS;
     const unsigned ss = params->ss, se = params->se, al = params->al;
@@ -537,14 +540,29 @@ bad_code:
     return bad_code_error(bits, info);
 }
 
+/* The forms apart, each its own function: inlined side by side in one they shared one register
+ * allocation, and the common forms lost registers to the others. */
+#define AC_FIRST_FORM(name, clamp_short, stores_all)                                              \
+    static __attribute__((noinline)) ink_error name(                                              \
+        jpeg_state *state, const jpeg_entropy_table *ac, const jpeg_prog_block_params *params,    \
+        uint32_t *eobrun, const jpeg_prog_run *run, ink_error_info *info)                         \
+    {                                                                                             \
+        return ac_first_blocks(state, ac, params, eobrun, run, info, clamp_short, stores_all);    \
+    }
+AC_FIRST_FORM(ac_first_clamped, true, false)
+AC_FIRST_FORM(ac_first_untested, false, true)
+AC_FIRST_FORM(ac_first_tested, false, false)
+
 ink_error ink_jpeg_prog_ac_first_run(jpeg_state *state, const jpeg_entropy_table *ac,
                                      const jpeg_prog_block_params *params, uint32_t *eobrun,
                                      const jpeg_prog_run *run, ink_error_info *info)
 {
     /* |value| <= 63 << Al needs the clamp only for Al > 8 */
-    if ((63 << params->al) <= AC_FIRST_LIMIT)
-        return ac_first_blocks(state, ac, params, eobrun, run, info, false);
-    return ac_first_blocks(state, ac, params, eobrun, run, info, true);
+    if ((63 << params->al) > AC_FIRST_LIMIT)
+        return ac_first_clamped(state, ac, params, eobrun, run, info);
+    if (params->first_stores_all) /* 1/1, 1/2: a store without a test (the spare slot) */
+        return ac_first_untested(state, ac, params, eobrun, run, info);
+    return ac_first_tested(state, ac, params, eobrun, run, info);
 }
 
 #undef READ_BIAS
