@@ -424,8 +424,8 @@ static inline uint64_t position_bit(unsigned k)
             if (kp > (bound))                                                                     \
                 goto beyond;                                                                      \
             word |= FIRST_BIT(kp);                                                                \
-            FIRST_STORE(kp, clamp_short ? clamp_ac_first(value * p1)                           \
-                                        : (int16_t)(value * p1));                              \
+            FIRST_STORE(kp, clamp_short ? clamp_ac_first(value * scale)                           \
+                                        : (int16_t)(value * scale));                              \
             continue;                                                                             \
         }                                                                                         \
         if (JPEG_BITS_WIDE)                                                                       \
@@ -460,8 +460,18 @@ static inline uint64_t position_bit(unsigned k)
             goto beyond;                                                                          \
         word |= FIRST_BIT(kp);                                                                    \
         /* (the value of a coefficient not kept is not even computed) */                          \
-        FIRST_STORE(kp, clamp_ac_first(value * p1));                                           \
+        FIRST_STORE(kp, clamp_ac_first(value * scale));                                           \
     }
+
+/* A value the compiler takes as new (an empty asm), for values each block copies: AC first's
+ * loop bound (the two words' bounds are then loaded once a block, and the loop's bound alone
+ * takes a register; on RV32 the high word's bound had been reloaded twice a symbol) and 2^Al
+ * (reloaded for every coefficient kept). */
+#if defined(__GNUC__)
+#define FRESH_REGISTER(x) __asm__("" : "+r"(x))
+#else
+#define FRESH_REGISTER(x) ((void)0)
+#endif
 
 /* The AC first block loop, with `clamp_short` constant: whether values from the lookahead
  * (|value| <= 63) need the clamp once shifted by Al, true only for Al > 8; and `stores_all`:
@@ -485,7 +495,7 @@ ac_first_blocks(jpeg_state *state, const jpeg_entropy_table *ac,
     const jpeg_entropy_table first_table = *ac; /* in locals: no reload after a store */
     uint32_t eob = *eobrun, left = run->count, symbol, raw;
     uint8_t *block = run->block;
-    const uint8_t *kp = at;
+    const uint8_t *kp = at, *bound;
     int32_t value;
     while (left > 0) {
         if (eob > 0) {
@@ -500,19 +510,27 @@ ac_first_blocks(jpeg_state *state, const jpeg_entropy_table *ac,
          * one: each is stored back when its loop is done). */
         jpeg_prog_word word = mask_word(block, 0);
         kp = at + ss - 1;
-        AC_FIRST_SYMBOLS(word, low_bound, low_beyond, low_end)
+        bound = low_bound;
+        FRESH_REGISTER(bound);
+        int32_t scale = p1;
+        FRESH_REGISTER(scale);
+        AC_FIRST_SYMBOLS(word, bound, low_beyond, low_end)
         if (JPEG_PROG_WORDS == 2) {
             set_mask_word(block, 0, word);
             word = mask_word(block, JPEG_PROG_WORDS - 1u);
+            bound = high_bound;
+            FRESH_REGISTER(bound);
             if (0) {
             low_beyond:
-                if (JPEG_PROG_WORDS == 1 || kp > high_bound)
+                bound = high_bound;
+                FRESH_REGISTER(bound);
+                if (JPEG_PROG_WORDS == 1 || kp > bound)
                     goto past_end;
                 set_mask_word(block, 0, word);
                 word = mask_word(block, JPEG_PROG_WORDS - 1u) | FIRST_BIT(kp);
-                FIRST_STORE(kp, clamp_ac_first(value * p1));
+                FIRST_STORE(kp, clamp_ac_first(value * scale));
             }
-            AC_FIRST_SYMBOLS(word, high_bound, past_end, high_end)
+            AC_FIRST_SYMBOLS(word, bound, past_end, high_end)
             eob = 1; /* (no end of band: the block ends at Se) */
         high_end:
             set_mask_word(block, JPEG_PROG_WORDS - 1u, word);
