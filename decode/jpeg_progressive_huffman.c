@@ -79,7 +79,7 @@ void ink_jpeg_prog_build_fast(const jpeg_huffman_table *table, jpeg_prog_fast_fo
                     int32_t value = size != 0 ? extend(raw, size) : 0;
                     uint16_t entry =
                         form == JPEG_PROG_FAST_FIRST
-                            ? (uint16_t)(((uint32_t)value << 9) | ((zeros + 1u) << 4) |
+                            ? (uint16_t)(((zeros + 1u) << 11) | (((uint32_t)value & 127u) << 4) |
                                          (length + size))
                             : (uint16_t)(((uint32_t)value << 9) | (zeros << 5) |
                                          JPEG_PROG_FAST_VALUE | (length + size));
@@ -121,11 +121,9 @@ static inline int16_t clamp16(int32_t value)
  * stays in int16 without another clamp. What the clamp changes only hostile data sees, and not
  * in the output: emit_band clamps every dequantised term to +-2048 (quantisers are >= 1). */
 #define AC_FIRST_LIMIT 16384
-static inline int16_t clamp_ac_first(int32_t value)
+static inline int32_t clamp_ac_first(int32_t value)
 {
-    return (int16_t)(value < -AC_FIRST_LIMIT ? -AC_FIRST_LIMIT
-                     : value > AC_FIRST_LIMIT ? AC_FIRST_LIMIT
-                                              : value);
+    return value < -AC_FIRST_LIMIT ? -AC_FIRST_LIMIT : value > AC_FIRST_LIMIT ? AC_FIRST_LIMIT : value;
 }
 
 /* The reader in locals: the bit buffer (right-aligned, `count` unread bits) and the input
@@ -407,7 +405,7 @@ static inline uint64_t position_bit(unsigned k)
     do {                                                                                          \
         unsigned offset_ = *(kp);                                                                 \
         if (stores_all || offset_ != 0)                                                           \
-            *(int16_t *)(void *)(block + offset_) = (value);                                      \
+            *(int16_t *)(void *)(block + offset_) = (int16_t)(value);                             \
     } while (0)
 #define AC_FIRST_SYMBOLS(word, bound, beyond, end)                                                 \
     while (kp < (bound)) {                                                                        \
@@ -415,17 +413,16 @@ static inline uint64_t position_bit(unsigned k)
          * longer): the 64-bit refill then takes more bytes at a time. RV32 refills two bytes     \
          * at a time whatever the count, and needs no second test for a long code. */             \
         ENSURE(JPEG_BITS_WIDE ? JPEG_FAST_BITS + 1u : SYMBOL_BITS);                               \
-        uint32_t entry = LOOKAHEAD_SIGNED(first_table.fast);                                      \
+        uint32_t entry = LOOKAHEAD(first_table.fast);                                             \
         if ((entry & 15u) != 0) {                                                                 \
             /* The common case: a short code and its value bits in one lookahead entry. */        \
             count -= (int32_t)(entry & 15u);                                                      \
-            kp += (entry >> 4) & 31u;                                                             \
-            value = (int32_t)entry >> 9;                                                          \
+            kp += entry >> 11;                                                                    \
+            value = (int32_t)(entry << 21) >> 25;                                                 \
             if (kp > (bound))                                                                     \
                 goto beyond;                                                                      \
             word |= FIRST_BIT(kp);                                                                \
-            FIRST_STORE(kp, clamp_short ? clamp_ac_first(value * scale)                           \
-                                        : (int16_t)(value * scale));                              \
+            FIRST_STORE(kp, clamp_short ? clamp_ac_first(value * scale) : value * scale);         \
             continue;                                                                             \
         }                                                                                         \
         if (JPEG_BITS_WIDE)                                                                       \
