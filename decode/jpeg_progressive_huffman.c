@@ -123,7 +123,9 @@ static inline int16_t clamp16(int32_t value)
 #define AC_FIRST_LIMIT 16384
 static inline int32_t clamp_ac_first(int32_t value)
 {
-    return value < -AC_FIRST_LIMIT ? -AC_FIRST_LIMIT : value > AC_FIRST_LIMIT ? AC_FIRST_LIMIT : value;
+    return value < -AC_FIRST_LIMIT ? -AC_FIRST_LIMIT
+           : value > AC_FIRST_LIMIT ? AC_FIRST_LIMIT
+                                    : value;
 }
 
 /* The reader in locals: the bit buffer (right-aligned, `count` unread bits) and the input
@@ -216,6 +218,18 @@ static inline int32_t clamp_ac_first(int32_t value)
                 diff = extend(raw_, size_);                                                       \
             }                                                                                     \
         }                                                                                         \
+    } while (0)
+/* A value of n (1..15) bits, T.81's EXTEND of them: the bits taken to the top of the word, where
+ * the first bit is the sign; a value whose first bit is 0 is minus the complement of its bits
+ * (fewer instructions than RECEIVE and extend(): no mask, no multiply). */
+#define RECEIVE_VALUE(n, out)                                                                     \
+    do {                                                                                          \
+        ENSURE(n);                                                                                \
+        jpeg_bitbuf top_ = buffer << ((uint32_t)(-(count + READ_BIAS)) & (JPEG_BITBUF_BITS - 1)); \
+        jpeg_bitbuf flip_ = ~(jpeg_bitbuf)((ptrdiff_t)top_ >> (JPEG_BITBUF_BITS - 1));            \
+        jpeg_bitbuf bits_ = (top_ ^ flip_) >> ((uint32_t)(-(int32_t)(n)) & (JPEG_BITBUF_BITS - 1)); \
+        (out) = (int32_t)((bits_ ^ flip_) - flip_);                                               \
+        count -= (int32_t)(n);                                                                    \
     } while (0)
 /* Enough for a code (16) and its value bits (up to 15) without another fill on a 64-bit host. */
 #define SYMBOL_BITS (JPEG_BITS_WIDE ? 32 : 16)
@@ -400,7 +414,7 @@ static inline uint64_t position_bit(unsigned k)
  * low bits are the position's bit in its word (five on RV32, six on a host: one shift, which
  * takes them alone). A FIRST lookahead entry gives run + 1, so a coefficient advances `kp` by
  * one addition, and the loop has no increment. */
-#define FIRST_BIT(kp) ((jpeg_prog_word)1 << ((uintptr_t)(kp) & (JPEG_PROG_WORD_BITS - 1u)))
+#define FIRST_BIT(kp) (one << ((uintptr_t)(kp) & (JPEG_PROG_WORD_BITS - 1u)))
 #define FIRST_STORE(kp, value)                                                                    \
     do {                                                                                          \
         unsigned offset_ = *(kp);                                                                 \
@@ -450,8 +464,7 @@ static inline uint64_t position_bit(unsigned k)
             }                                                                                     \
             goto end;                                                                             \
         }                                                                                         \
-        RECEIVE(size, raw);                                                                       \
-        value = extend(raw, size);                                                                \
+        RECEIVE_VALUE(size, value);                                                               \
         kp += zeros + 1u;                                                                         \
         if (kp > (bound))                                                                         \
             goto beyond;                                                                          \
@@ -462,8 +475,9 @@ static inline uint64_t position_bit(unsigned k)
 
 /* A value the compiler takes as new (an empty asm), for values each block copies: AC first's
  * loop bound (the two words' bounds are then loaded once a block, and the loop's bound alone
- * takes a register; on RV32 the high word's bound had been reloaded twice a symbol) and 2^Al
- * (reloaded for every coefficient kept). */
+ * takes a register; on RV32 the high word's bound had been reloaded twice a symbol), 2^Al
+ * (reloaded for every coefficient kept) and, on RV32 only, the 1 a mask bit shifts (otherwise
+ * made again for every coefficient in some of the forms; on x86 it cost a register). */
 #if defined(__GNUC__)
 #define FRESH_REGISTER(x) __asm__("" : "+r"(x))
 #else
@@ -511,6 +525,9 @@ ac_first_blocks(jpeg_state *state, const jpeg_entropy_table *ac,
         FRESH_REGISTER(bound);
         int32_t scale = p1;
         FRESH_REGISTER(scale);
+        jpeg_prog_word one = 1;
+        if (JPEG_PROG_WORDS == 2)
+            FRESH_REGISTER(one);
         AC_FIRST_SYMBOLS(word, bound, low_beyond, low_end)
         if (JPEG_PROG_WORDS == 2) {
             set_mask_word(block, 0, word);
