@@ -263,11 +263,9 @@ typedef struct jpeg_prog {
     bool have_quant;
     uint8_t keep_slot[64];  /* zigzag -> slot (the spare slot for those not kept) */
     uint8_t keep_by_bit[64]; /* the same by word and "at" (jpeg_progressive.h) */
-    uint8_t *first_offset;  /* 64-byte aligned, in first_offset_bytes */
-    bool first_stores_all;  /* first_offset has no 0 in 1..63 (1/1, 1/2) */
-    uint8_t first_offset_bytes[JPEG_PROG_FIRST_OFFSETS + 63u];
     uint8_t spare_slot;
     bool dense;             /* 1/1 emit in its dense form (jpeg_progressive_emit.c) */
+    bool first_stores_all;  /* AC first's offsets have no 0 in 1..63 (1/1, 1/2) */
     uint64_t kept_mask;     /* zigzag positions kept */
     int32_t dc_quant;
     prog_emit_entry emit_by_bit[64]; /* kept AC positions by word and "at" like keep_by_bit */
