@@ -157,11 +157,12 @@ ink_error ink_jpeg_progressive_decode(jpeg_state *state, uint8_t *buffers, ink_a
 /* Lookahead table for `table`, JPEG_FAST_BITS wide, in the form the scan type decodes fastest:
  * - plain entries: (symbol << 8) | code length, 0 for a code longer than JPEG_FAST_BITS;
  * - FIRST (AC first scans): a code of a coefficient of size <= JPEG_PROG_FAST_VALUE_SIZE short
- *   enough to have its value bits inside the lookahead gives value << 9 (two's complement in
- *   the top 7 bits: read as int16_t, value = entry >> 9) | (run + 1) << 4 | (code + value
- *   length, never 0); others symbol << 8 | code length << 4 (low 4 bits 0), 0 for a longer code;
- * - DC (DC first scans): a difference (size 0 too) and its value bits as value << 9 |
- *   JPEG_PROG_FAST_VALUE | (code + value length); others plain;
+ *   enough to have its value bits inside the lookahead gives (run + 1) << 11 (read unsigned:
+ *   entry >> 11) | value << 4 (two's complement in 7 bits) | (code + value length, never 0);
+ *   others symbol << 8 | code length << 4 (low 4 bits 0), 0 for a longer code;
+ * - DC (DC first scans): a difference (size 0 too) and its value bits as value << 9 (two's
+ *   complement in the top 7 bits: read as int16_t, value = entry >> 9) | JPEG_PROG_FAST_VALUE |
+ *   (code + value length); others plain;
  * - REFINE (AC refinements): a code of a new coefficient (size 1) shorter than JPEG_FAST_BITS
  *   takes its sign bit along: (symbol << 8) | JPEG_PROG_FAST_SIGNED | (sign:
  *   JPEG_PROG_FAST_POSITIVE) | (length + 1); others plain.

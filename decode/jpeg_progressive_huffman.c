@@ -158,8 +158,8 @@ static inline int32_t clamp_ac_first(int32_t value)
 #define PEEK(n) ((uint32_t)(buffer >> (count + READ_BIAS - (int32_t)(n))) & ((1u << (n)) - 1u))
 /* The lookahead entry of the next JPEG_FAST_BITS bits (count > JPEG_FAST_BITS): the bits taken
  * one higher as the entry's byte offset (shift, and, add, load; no scaling of the index). The
- * forms with a value (FIRST, DC) are read sign-extended: the value in the entry's top 7 bits is
- * then one arithmetic shift away. */
+ * DC form is read sign-extended: the value in the entry's top 7 bits is then one arithmetic
+ * shift away (FIRST's top bits are run + 1, read unsigned). */
 #define LOOKAHEAD_AT(fast)                                                                        \
     (const void *)((const uint8_t *)(fast) +                                                      \
                    ((uint32_t)(buffer >> (count + READ_BIAS - (int32_t)JPEG_FAST_BITS - 1)) &     \
