@@ -207,6 +207,10 @@ static ink_error plan(jpeg_prog *p, const jpeg_state *state, unsigned scale_log2
             p->kept_mask |= (uint64_t)1 << k;
         }
     }
+    /* AC first's offsets (first_offsets): at 1/2, where most coefficients are kept, a position
+     * not kept has the spare slot's and is stored without a test; at 1/4, where most are not
+     * (manga 001: 59% of its AC first coefficients), 0, tested. */
+    p->first_stores_all = p->kept_side >= 7u; /* 1/1 (keeps all) and 1/2 */
     /* keep_slot and keep_by_bit in the block decoders' form (jpeg_prog_slot_ref). */
     for (unsigned k = 0; k < 64; k++) {
         unsigned at = by_bit_index(k), n = natural_of[k], slot = p->keep_slot[k];
@@ -376,9 +380,28 @@ static ink_error check_band(const jpeg_state *state, unsigned scan_number, uint3
                          band + 1u);
 }
 
-/* Decodes band `band` of scan `index`; the bit reader and input are state's, already placed. */
+/* AC first's table (jpeg_prog_block_params.first_offset), made in `storage` (the caller's
+ * stack: in jpeg_prog it took room from the input slices, and cost reads): by zigzag position
+ * the byte offset of its coefficient in the block (after the mask: never 0), or 0 for a position
+ * not kept unless first_stores_all, JPEG_PROG_FIRST_OFFSETS entries at a 64-byte boundary (for
+ * ink_jpeg_prog_ac_first_run's mask bits). */
+#define PROG_FIRST_OFFSETS_STORAGE (JPEG_PROG_FIRST_OFFSETS + 63u)
+static const uint8_t *first_offsets(const jpeg_prog *p, uint8_t *storage)
+{
+    uint8_t *offset = (uint8_t *)(((uintptr_t)storage + 63u) & ~(uintptr_t)63u);
+    memset(offset, 0, JPEG_PROG_FIRST_OFFSETS);
+    for (unsigned k = 1; k < 64; k++)
+        if (((p->kept_mask >> k) & 1u) || p->first_stores_all)
+            offset[k] = (uint8_t)((p->have_mask ? 8u : 0u) +
+                                  (JPEG_PROG_SLOT_REF_BYTES ? p->keep_slot[k]
+                                                            : p->keep_slot[k] * 2u));
+    return offset;
+}
+
+/* Decodes band `band` of scan `index`; the bit reader and input are state's, already placed.
+ * `first_offset` is first_offsets()'s. */
 static ink_error scan_band(jpeg_prog *p, jpeg_state *state, unsigned index, uint32_t band,
-                           ink_error_info *info)
+                           const uint8_t *first_offset, ink_error_info *info)
 {
     prog_scan *s = &p->scans[index];
     const jpeg_frame *frame = &state->frame;
@@ -392,7 +415,8 @@ static ink_error scan_band(jpeg_prog *p, jpeg_state *state, unsigned index, uint
                                       : s->ah == 0 ? JPEG_PROG_FAST_FIRST
                                                    : JPEG_PROG_FAST_REFINE);
     jpeg_prog_block_params bp = {s->ss, s->se, s->al, p->have_mask ? 8u : 0u, p->spare_slot,
-                                 p->keep_slot, p->keep_by_bit};
+                                 p->keep_slot, p->keep_by_bit, first_offset,
+                                 p->first_stores_all};
     uint32_t first = band * p->band_rows;
     uint32_t last = first + p->band_rows;
     ink_error error;
@@ -476,7 +500,8 @@ static ink_error first_band(jpeg_prog *p, jpeg_state *state, ink_error_info *inf
     ink_jpeg_bits_reset(&state->bits);
     state->bits.io_error = INK_OK;
     state->next_restart = 0;
-    ink_error error = scan_band(p, state, p->nscans - 1u, 0, info);
+    uint8_t storage[PROG_FIRST_OFFSETS_STORAGE];
+    ink_error error = scan_band(p, state, p->nscans - 1u, 0, first_offsets(p, storage), info);
     if (error != INK_OK)
         return error;
     s->bits = state->bits;
@@ -658,6 +683,8 @@ static void enlarge_walk_input(jpeg_prog *p, jpeg_state *state, uint8_t *buffers
 
 static ink_error later_bands(jpeg_prog *p, jpeg_state *state, ink_error_info *info)
 {
+    uint8_t storage[PROG_FIRST_OFFSETS_STORAGE];
+    const uint8_t *first_offset = first_offsets(p, storage);
     for (uint32_t band = 1; band < p->nbands && p->rows_done < p->out_height; band++) {
         for (unsigned i = 0; i < p->nscans; i++) {
             prog_scan *s = &p->scans[i];
@@ -668,7 +695,7 @@ static ink_error later_bands(jpeg_prog *p, jpeg_state *state, ink_error_info *in
             state->input = s->input;
             state->bits = s->bits;
             p->source.want = s->input.consumed + (uint64_t)(s->input.end - s->input.buffer);
-            ink_error error = scan_band(p, state, i, band, info);
+            ink_error error = scan_band(p, state, i, band, first_offset, info);
             if (error != INK_OK)
                 return error;
             s->input = state->input;

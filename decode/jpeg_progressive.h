@@ -85,6 +85,9 @@ static inline unsigned jpeg_prog_position_of(unsigned at)
     return JPEG_PROG_BIT_HASHED ? jpeg_prog_bit_index[at] : at;
 }
 
+/* Entries of first_offset: AC first reaches position 63 + 16 before it tests. */
+#define JPEG_PROG_FIRST_OFFSETS 80u
+
 /* What the block decoders need of a scan besides the bit reader. */
 typedef struct jpeg_prog_block_params {
     uint8_t ss, se, al;
@@ -94,6 +97,10 @@ typedef struct jpeg_prog_block_params {
                                   * jpeg_prog_slot_ref gives it) */
     const uint8_t *keep_by_bit;  /* the same by word and "at" (JPEG_PROG_WORD_BITS a word),
                                   * then at JPEG_PROG_CORRECT_BY_BIT the correction form */
+    const uint8_t *first_offset; /* AC first: zigzag index -> byte offset of its coefficient in
+                                  * the block, 0 if not kept (JPEG_PROG_FIRST_OFFSETS entries,
+                                  * 64-byte aligned) */
+    bool first_stores_all;       /* every position has a slot there (the spare for one not kept) */
 } jpeg_prog_block_params;
 
 /* keep_by_bit's second half, by word and "at" as the first: the entry of a kept position, 0 for
@@ -168,14 +175,16 @@ ink_error ink_jpeg_progressive_decode(jpeg_state *state, uint8_t *buffers, ink_a
 /* Lookahead table for `table`, JPEG_FAST_BITS wide, in the form the scan type decodes fastest:
  * - plain entries: (symbol << 8) | code length, 0 for a code longer than JPEG_FAST_BITS;
  * - FIRST (AC first scans): a code of a coefficient of size <= JPEG_PROG_FAST_VALUE_SIZE short
- *   enough to have its value bits inside the lookahead gives value << 9 (two's complement in
- *   the top 7 bits: read as int16_t, value = entry >> 9) | run << 5 | JPEG_PROG_FAST_VALUE |
+ *   enough to have its value bits inside the lookahead gives (run + 1) << 11 (read unsigned:
+ *   entry >> 11) | value << 4 (two's complement in 7 bits) | (code + value length, never 0);
+ *   others symbol << 8 | code length << 4 (low 4 bits 0), 0 for a longer code;
+ * - DC (DC first scans): a difference (size 0 too) and its value bits as value << 9 (two's
+ *   complement in the top 7 bits: read as int16_t, value = entry >> 9) | JPEG_PROG_FAST_VALUE |
  *   (code + value length); others plain;
- * - DC (DC first scans): the same for a difference (size 0 too, run 0);
  * - REFINE (AC refinements): a code of a new coefficient (size 1) shorter than JPEG_FAST_BITS
  *   takes its sign bit along: (symbol << 8) | JPEG_PROG_FAST_SIGNED | (sign:
  *   JPEG_PROG_FAST_POSITIVE) | (length + 1); others plain.
- * Plain entries have bits 4..7 clear. */
+ * Plain entries (but FIRST's) have bits 4..7 clear. */
 typedef enum jpeg_prog_fast_form {
     JPEG_PROG_FAST_DC,
     JPEG_PROG_FAST_FIRST,
@@ -277,6 +286,7 @@ typedef struct jpeg_prog {
                                * (jpeg_progressive.h, JPEG_PROG_CORRECT_BY_BIT) */
     uint8_t spare_slot;
     bool dense;             /* 1/1 emit in its dense form (jpeg_progressive_emit.c) */
+    bool first_stores_all;  /* AC first's offsets have no 0 in 1..63 (1/1, 1/2) */
     uint64_t kept_mask;     /* zigzag positions kept */
     int32_t dc_quant;
     prog_emit_entry emit_by_bit[64]; /* kept AC positions by word and "at" like keep_by_bit */

@@ -77,15 +77,20 @@ void ink_jpeg_prog_build_fast(const jpeg_huffman_table *table, jpeg_prog_fast_fo
                 uint32_t zeros = form == JPEG_PROG_FAST_DC ? 0u : symbol >> 4;
                 for (uint32_t raw = 0; raw < (1u << size); raw++) {
                     int32_t value = size != 0 ? extend(raw, size) : 0;
-                    uint16_t entry = (uint16_t)(((uint32_t)value << 9) | (zeros << 5) |
-                                                JPEG_PROG_FAST_VALUE | (length + size));
+                    uint16_t entry =
+                        form == JPEG_PROG_FAST_FIRST
+                            ? (uint16_t)(((zeros + 1u) << 11) | (((uint32_t)value & 127u) << 4) |
+                                         (length + size))
+                            : (uint16_t)(((uint32_t)value << 9) | (zeros << 5) |
+                                         JPEG_PROG_FAST_VALUE | (length + size));
                     for (uint32_t i = first + raw * span; i < first + (raw + 1u) * span; i++)
                         fast[i] = entry;
                 }
                 continue;
             }
             for (uint32_t i = first; i < end; i++)
-                fast[i] = (uint16_t)((symbol << 8) | length);
+                fast[i] = (uint16_t)((symbol << 8) |
+                                     (form == JPEG_PROG_FAST_FIRST ? length << 4 : length));
         }
     }
 }
@@ -116,29 +121,30 @@ static inline int16_t clamp16(int32_t value)
  * stays in int16 without another clamp. What the clamp changes only hostile data sees, and not
  * in the output: emit_band clamps every dequantised term to +-2048 (quantisers are >= 1). */
 #define AC_FIRST_LIMIT 16384
-static inline int16_t clamp_ac_first(int32_t value)
+static inline int32_t clamp_ac_first(int32_t value)
 {
-    return (int16_t)(value < -AC_FIRST_LIMIT ? -AC_FIRST_LIMIT
-                     : value > AC_FIRST_LIMIT ? AC_FIRST_LIMIT
-                                              : value);
+    return value < -AC_FIRST_LIMIT ? -AC_FIRST_LIMIT
+           : value > AC_FIRST_LIMIT ? AC_FIRST_LIMIT
+                                    : value;
 }
 
 /* The reader in locals: the bit buffer (right-aligned, `count` unread bits) and the input
  * pointers. Plain bytes are taken inline; FF 00 un-stuffing, markers and the end of the input
  * buffer go to ink_jpeg_bits_fill (which feeds counted zeros past the data). The inline refill
  * is jpeg_huffman.c's (JPEG_REFILL_INLINE, up to JPEG_REFILL_LIMIT). PEEK(0) is never
- * used. */
+ * used. `count` is the unread bits less READ_BIAS: 0 but in AC first (below). */
+#define READ_BIAS 0
 #define LOAD()                                                                                    \
     do {                                                                                          \
         buffer = bits->buffer;                                                                    \
-        count = bits->count;                                                                      \
+        count = bits->count - READ_BIAS;                                                          \
         next = input->next;                                                                       \
         limit = JPEG_REFILL_LIMIT(bits, input, next);                                             \
     } while (0)
 #define SAVE()                                                                                    \
     do {                                                                                          \
         bits->buffer = buffer;                                                                    \
-        bits->count = count;                                                                      \
+        bits->count = count + READ_BIAS;                                                          \
         input->next = next;                                                                       \
     } while (0)
 #define READER_LOCALS                                                                             \
@@ -149,14 +155,14 @@ static inline int16_t clamp_ac_first(int32_t value)
     const uint8_t *next;                                                                          \
     uintptr_t limit;                                                                              \
     LOAD()
-#define PEEK(n) ((uint32_t)(buffer >> (count - (int32_t)(n))) & ((1u << (n)) - 1u))
+#define PEEK(n) ((uint32_t)(buffer >> (count + READ_BIAS - (int32_t)(n))) & ((1u << (n)) - 1u))
 /* The lookahead entry of the next JPEG_FAST_BITS bits (count > JPEG_FAST_BITS): the bits taken
  * one higher as the entry's byte offset (shift, and, add, load; no scaling of the index). The
- * forms with a value (FIRST, DC) are read sign-extended: the value in the entry's top 7 bits is
- * then one arithmetic shift away. */
+ * DC form is read sign-extended: the value in the entry's top 7 bits is then one arithmetic
+ * shift away (FIRST's top bits are run + 1, read unsigned). */
 #define LOOKAHEAD_AT(fast)                                                                        \
     (const void *)((const uint8_t *)(fast) +                                                      \
-                   ((uint32_t)(buffer >> (count - (int32_t)JPEG_FAST_BITS - 1)) &                 \
+                   ((uint32_t)(buffer >> (count + READ_BIAS - (int32_t)JPEG_FAST_BITS - 1)) &     \
                     (((1u << JPEG_FAST_BITS) - 1u) << 1)))
 #define LOOKAHEAD(fast) (*(const uint16_t *)LOOKAHEAD_AT(fast))
 #define LOOKAHEAD_SIGNED(fast) ((uint32_t)(int32_t)(*(const int16_t *)LOOKAHEAD_AT(fast)))
@@ -167,7 +173,7 @@ static inline int16_t clamp_ac_first(int32_t value)
         ink_jpeg_bits_fill(bits, input);                                                          \
         LOAD();                                                                                   \
     } while (0)
-#define ENSURE(n) JPEG_REFILL_INLINE(count, 0, n, FILL_SLOW)
+#define ENSURE(n) JPEG_REFILL_INLINE(count, READ_BIAS, n, FILL_SLOW)
 /* A symbol from the lookahead entry of the bits at hand, `entry` (a plain one: the caller has
  * taken the forms it decodes itself), or for a longer code the canonical walk (count >= 16). */
 #define DECODE(table, entry, symbol)                                                              \
@@ -177,7 +183,7 @@ static inline int16_t clamp_ac_first(int32_t value)
             count -= (int32_t)(entry_ & 15u);                                                     \
             symbol = (entry_ >> 8) & 0xFFu; /* (a VALUE form's entry is sign-extended) */         \
         } else {                                                                                  \
-            int32_t slow_ = decode_slow((table)->canonical, buffer, count);                       \
+            int32_t slow_ = decode_slow((table)->canonical, buffer, count + READ_BIAS);           \
             if (slow_ < 0)                                                                        \
                 goto bad_code;                                                                    \
             count -= slow_ >> 8;                                                                  \
@@ -212,6 +218,18 @@ static inline int16_t clamp_ac_first(int32_t value)
                 diff = extend(raw_, size_);                                                       \
             }                                                                                     \
         }                                                                                         \
+    } while (0)
+/* A value of n (1..15) bits, T.81's EXTEND of them: the bits taken to the top of the word, where
+ * the first bit is the sign; a value whose first bit is 0 is minus the complement of its bits
+ * (fewer instructions than RECEIVE and extend(): no mask, no multiply). */
+#define RECEIVE_VALUE(n, out)                                                                     \
+    do {                                                                                          \
+        ENSURE(n);                                                                                \
+        jpeg_bitbuf top_ = buffer << ((uint32_t)(-(count + READ_BIAS)) & (JPEG_BITBUF_BITS - 1)); \
+        jpeg_bitbuf flip_ = ~(jpeg_bitbuf)((ptrdiff_t)top_ >> (JPEG_BITBUF_BITS - 1));            \
+        jpeg_bitbuf bits_ = (top_ ^ flip_) >> ((uint32_t)(-(int32_t)(n)) & (JPEG_BITBUF_BITS - 1)); \
+        (out) = (int32_t)((bits_ ^ flip_) - flip_);                                               \
+        count -= (int32_t)(n);                                                                    \
     } while (0)
 /* Enough for a code (16) and its value bits (up to 15) without another fill on a 64-bit host. */
 #define SYMBOL_BITS (JPEG_BITS_WIDE ? 32 : 16)
@@ -400,39 +418,61 @@ static inline uint64_t position_bit(unsigned k)
 #define WORD_BIT(k) (JPEG_PROG_WORDS == 1 ? (jpeg_prog_word)position_bits[(k)]                   \
                                           : (jpeg_prog_word)1 << ((k) & (JPEG_PROG_WORD_BITS - 1u)))
 
-/* The symbols of an AC first block while k is in the word `word` (positions up to `bound`):
- * stores each coefficient and sets its bit; an end of band goes to `end` (eob set), a run that
- * leaves the word to `beyond` with k and the coefficient's unscaled `value` pending. */
+/* AC first keeps its count biased by the lookahead's shift: the lookahead is then a shift by
+ * `count` itself (one instruction less a symbol on RV32). */
+#undef READ_BIAS
+#define READ_BIAS ((int32_t)JPEG_FAST_BITS + 1)
+
+/* The symbols of an AC first block while the position is in the word `word` (positions up to
+ * `bound`): stores each coefficient and sets its bit; an end of band goes to `end` (eob set), a
+ * run that leaves the word to `beyond` with `kp` and the coefficient's unscaled `value`
+ * pending. `kp` is the position of the last coefficient (Ss - 1 before the first) as a pointer
+ * into params->first_offset (`at`), whose entry is the coefficient's byte offset in the block
+ * (0: not kept, tested unless `stores_all`); the table being aligned to 64 bytes, the pointer's
+ * low bits are the position's bit in its word (five on RV32, six on a host: one shift, which
+ * takes them alone). A FIRST lookahead entry gives run + 1, so a coefficient advances `kp` by
+ * one addition, and the loop has no increment. */
+#define FIRST_BIT(kp) (one << ((uintptr_t)(kp) & (JPEG_PROG_WORD_BITS - 1u)))
+#define FIRST_STORE(kp, value)                                                                    \
+    do {                                                                                          \
+        unsigned offset_ = *(kp);                                                                 \
+        if (stores_all || offset_ != 0)                                                           \
+            *(int16_t *)(void *)(block + offset_) = (int16_t)(value);                             \
+    } while (0)
 #define AC_FIRST_SYMBOLS(word, bound, beyond, end)                                                 \
-    for (; k <= (bound); k++) {                                                                   \
+    while (kp < (bound)) {                                                                        \
         /* On the host the lookahead's bits only (a code and value bits it covers are no          \
          * longer): the 64-bit refill then takes more bytes at a time. RV32 refills two bytes     \
          * at a time whatever the count, and needs no second test for a long code. */             \
         ENSURE(JPEG_BITS_WIDE ? JPEG_FAST_BITS + 1u : SYMBOL_BITS);                               \
-        uint32_t entry = LOOKAHEAD_SIGNED(first_table.fast);                                      \
-        if (entry & JPEG_PROG_FAST_VALUE) {                                                       \
+        uint32_t entry = LOOKAHEAD(first_table.fast);                                             \
+        if ((entry & 15u) != 0) {                                                                 \
             /* The common case: a short code and its value bits in one lookahead entry. */        \
             count -= (int32_t)(entry & 15u);                                                      \
-            k += (entry >> 5) & 15u;                                                              \
-            value = (int32_t)entry >> 9;                                                          \
-            if (k > (bound))                                                                      \
+            kp += entry >> 11;                                                                    \
+            value = (int32_t)(entry << 21) >> 25;                                                 \
+            if (kp > (bound))                                                                     \
                 goto beyond;                                                                      \
-            word |= WORD_BIT(k);                                                                  \
-            unsigned slot = keep[k];                                                              \
-            if (slot != spare) {                                                                  \
-                value *= p1;                                                                      \
-                *coefficient_at(coefficients, slot) =                                             \
-                    clamp_short ? clamp_ac_first(value) : (int16_t)value;                         \
-            }                                                                                     \
+            word |= FIRST_BIT(kp);                                                                \
+            FIRST_STORE(kp, clamp_short ? clamp_ac_first(value * scale) : value * scale);         \
             continue;                                                                             \
         }                                                                                         \
         if (JPEG_BITS_WIDE)                                                                       \
             ENSURE(SYMBOL_BITS);                                                                  \
-        DECODE(&first_table, entry, symbol);                                                      \
+        if (entry != 0) { /* a plain FIRST entry: symbol << 8 | length << 4 */                    \
+            count -= (int32_t)((entry >> 4) & 15u);                                               \
+            symbol = (entry >> 8) & 0xFFu;                                                        \
+        } else {                                                                                  \
+            int32_t slow_ = decode_slow(first_table.canonical, buffer, count + READ_BIAS);        \
+            if (slow_ < 0)                                                                        \
+                goto bad_code;                                                                    \
+            count -= slow_ >> 8;                                                                  \
+            symbol = (uint32_t)slow_ & 0xFFu;                                                     \
+        }                                                                                         \
         unsigned zeros = symbol >> 4, size = symbol & 15u;                                        \
         if (size == 0) {                                                                          \
             if (zeros == 15) {                                                                    \
-                k += 15;                                                                          \
+                kp += 16;                                                                         \
                 continue;                                                                         \
             }                                                                                     \
             eob = 1u << zeros;                                                                    \
@@ -442,38 +482,50 @@ static inline uint64_t position_bit(unsigned k)
             }                                                                                     \
             goto end;                                                                             \
         }                                                                                         \
-        RECEIVE(size, raw);                                                                       \
-        value = extend(raw, size);                                                                \
-        k += zeros;                                                                               \
-        if (k > (bound))                                                                          \
+        RECEIVE_VALUE(size, value);                                                               \
+        kp += zeros + 1u;                                                                         \
+        if (kp > (bound))                                                                         \
             goto beyond;                                                                          \
-        word |= WORD_BIT(k);                                                                      \
-        unsigned slot = keep[k];                                                                  \
-        if (slot != spare) /* the value of a coefficient not kept is not even computed */         \
-            *coefficient_at(coefficients, slot) = clamp_ac_first(value * p1);                     \
+        word |= FIRST_BIT(kp);                                                                    \
+        /* (the value of a coefficient not kept is not even computed) */                          \
+        FIRST_STORE(kp, clamp_ac_first(value * scale));                                           \
     }
 
+/* A value the compiler takes as new (an empty asm), for values each block copies: AC first's
+ * loop bound (the two words' bounds are then loaded once a block, and the loop's bound alone
+ * takes a register; on RV32 the high word's bound had been reloaded twice a symbol), 2^Al
+ * (reloaded for every coefficient kept) and, on RV32 only, the 1 a mask bit shifts (otherwise
+ * made again for every coefficient in some of the forms; on x86 it cost a register). The AC
+ * refinement copies its lookahead table, keep_slot and loop bounds the same way. */
+#if defined(__GNUC__)
+#define FRESH_REGISTER(x) __asm__("" : "+r"(x))
+#else
+#define FRESH_REGISTER(x) ((void)0)
+#endif
+
 /* The AC first block loop, with `clamp_short` constant: whether values from the lookahead
- * (|value| <= 63) need the clamp once shifted by Al, true only for Al > 8. On RV32 a block's
- * positions go in two loops, those of the mask's low word then of its high word, so that a
- * mask bit is one shift in a word (a run that crosses from one to the other is finished
- * between them). */
+ * (|value| <= 63) need the clamp once shifted by Al, true only for Al > 8; and `stores_all`:
+ * whether every position has a slot in params->first_offset (params->first_stores_all). On
+ * RV32 a block's positions go in two loops, those of the mask's low word then of its high word,
+ * so that a mask bit is one shift in a word (a run that crosses from one to the other is
+ * finished between them). */
 static inline __attribute__((always_inline)) ink_error
 ac_first_blocks(jpeg_state *state, const jpeg_entropy_table *ac,
                 const jpeg_prog_block_params *params, uint32_t *eobrun, const jpeg_prog_run *run,
-                ink_error_info *info, const bool clamp_short)
+                ink_error_info *info, const bool clamp_short, const bool stores_all)
 {
     READER_LOCALS;
     const unsigned ss = params->ss, se = params->se, al = params->al;
     const int32_t p1 = 1 << al;
-    const uint8_t *keep = params->keep_slot;
-    const unsigned spare = jpeg_prog_slot_ref(params->spare_slot);
-    /* The last position of the first word (of the only one on a host). */
-    const unsigned low_bound = se < JPEG_PROG_WORD_BITS ? se : JPEG_PROG_WORD_BITS - 1u;
+    const uint8_t *const at = params->first_offset;
+    /* The last position of the first word (of the only one on a host), and of the scan. */
+    const uint8_t *const low_bound =
+        at + (se < JPEG_PROG_WORD_BITS ? se : JPEG_PROG_WORD_BITS - 1u);
+    const uint8_t *const high_bound = at + se;
     const jpeg_entropy_table first_table = *ac; /* in locals: no reload after a store */
     uint32_t eob = *eobrun, left = run->count, symbol, raw;
     uint8_t *block = run->block;
-    unsigned k = 0;
+    const uint8_t *kp = at, *bound;
     int32_t value;
     while (left > 0) {
         if (eob > 0) {
@@ -484,27 +536,34 @@ ac_first_blocks(jpeg_state *state, const jpeg_entropy_table *ac,
             block += (size_t)skip * run->stride;
             continue;
         }
-        int16_t *coefficients = coefficients_of(params, block);
         /* One word of the mask at a time in a register (on RV32 the low one, then the high
          * one: each is stored back when its loop is done). */
         jpeg_prog_word word = mask_word(block, 0);
-        k = ss;
-        AC_FIRST_SYMBOLS(word, low_bound, low_beyond, low_end)
+        kp = at + ss - 1;
+        bound = low_bound;
+        FRESH_REGISTER(bound);
+        int32_t scale = p1;
+        FRESH_REGISTER(scale);
+        jpeg_prog_word one = 1;
+        if (JPEG_PROG_WORDS == 2)
+            FRESH_REGISTER(one);
+        AC_FIRST_SYMBOLS(word, bound, low_beyond, low_end)
         if (JPEG_PROG_WORDS == 2) {
             set_mask_word(block, 0, word);
             word = mask_word(block, JPEG_PROG_WORDS - 1u);
+            bound = high_bound;
+            FRESH_REGISTER(bound);
             if (0) {
             low_beyond:
-                if (JPEG_PROG_WORDS == 1 || k > se)
+                bound = high_bound;
+                FRESH_REGISTER(bound);
+                if (JPEG_PROG_WORDS == 1 || kp > bound)
                     goto past_end;
                 set_mask_word(block, 0, word);
-                word = mask_word(block, JPEG_PROG_WORDS - 1u) | WORD_BIT(k);
-                unsigned slot = keep[k];
-                if (slot != spare)
-                    *coefficient_at(coefficients, slot) = clamp_ac_first(value * p1);
-                k++;
+                word = mask_word(block, JPEG_PROG_WORDS - 1u) | FIRST_BIT(kp);
+                FIRST_STORE(kp, clamp_ac_first(value * scale));
             }
-            AC_FIRST_SYMBOLS(word, se, past_end, high_end)
+            AC_FIRST_SYMBOLS(word, bound, past_end, high_end)
             eob = 1; /* (no end of band: the block ends at Se) */
         high_end:
             set_mask_word(block, JPEG_PROG_WORDS - 1u, word);
@@ -525,22 +584,40 @@ past_end: /* (the block's mask is left as it was: the band is abandoned) */
     SAVE();
     return ink_error_set(info, INK_ERR_BAD_DATA,
                          "JPEG progressive AC coefficient at position %u past the scan's end %u",
-                         k, se);
+                         (unsigned)(kp - at), se);
 bad_code:
     SAVE();
     *eobrun = eob;
     return bad_code_error(bits, info);
 }
 
+/* The forms apart, each its own function: inlined side by side in one they shared one register
+ * allocation, and the common forms lost registers to the others. */
+#define AC_FIRST_FORM(name, clamp_short, stores_all)                                              \
+    static __attribute__((noinline)) ink_error name(                                              \
+        jpeg_state *state, const jpeg_entropy_table *ac, const jpeg_prog_block_params *params,    \
+        uint32_t *eobrun, const jpeg_prog_run *run, ink_error_info *info)                         \
+    {                                                                                             \
+        return ac_first_blocks(state, ac, params, eobrun, run, info, clamp_short, stores_all);    \
+    }
+AC_FIRST_FORM(ac_first_clamped, true, false)
+AC_FIRST_FORM(ac_first_untested, false, true)
+AC_FIRST_FORM(ac_first_tested, false, false)
+
 ink_error ink_jpeg_prog_ac_first_run(jpeg_state *state, const jpeg_entropy_table *ac,
                                      const jpeg_prog_block_params *params, uint32_t *eobrun,
                                      const jpeg_prog_run *run, ink_error_info *info)
 {
     /* |value| <= 63 << Al needs the clamp only for Al > 8 */
-    if ((63 << params->al) <= AC_FIRST_LIMIT)
-        return ac_first_blocks(state, ac, params, eobrun, run, info, false);
-    return ac_first_blocks(state, ac, params, eobrun, run, info, true);
+    if ((63 << params->al) > AC_FIRST_LIMIT)
+        return ac_first_clamped(state, ac, params, eobrun, run, info);
+    if (params->first_stores_all) /* 1/1, 1/2: a store without a test (the spare slot) */
+        return ac_first_untested(state, ac, params, eobrun, run, info);
+    return ac_first_tested(state, ac, params, eobrun, run, info);
 }
+
+#undef READ_BIAS
+#define READ_BIAS 0
 
 /* Appends a correction bit to the (already nonzero) coefficient of keep_by_bit's correction
  * entry `ref` (JPEG_PROG_CORRECT_BY_BIT) when it is kept (not 0). */
@@ -711,15 +788,6 @@ static __attribute__((noinline)) void refine_eob_blocks(jpeg_state *state,
                 (int16_t)value;                                                                   \
         }                                                                                         \
     } while (0)
-
-/* A value the compiler takes as new (an empty asm): a copy made once a block that the loops
- * after it then keep in a register, where the original, live across the whole function, is
- * spilled and reloaded for every symbol. */
-#if defined(__GNUC__)
-#define FRESH_REGISTER(x) __asm__("" : "+r"(x))
-#else
-#define FRESH_REGISTER(x) ((void)0)
-#endif
 
 /* The symbols of a refinement block by position (no history left from k on) while k is in the
  * word `word` (positions up to `bound`); an end of band goes to `end` (eob set), a run that
