@@ -784,25 +784,29 @@ static __attribute__((noinline)) void refine_eob_blocks(jpeg_state *state,
         }                                                                                         \
     } while (0)
 
-/* The symbols of a refinement block by position (no history left from k on) while k is in the
- * word `word` (positions up to `bound`); an end of band goes to `end` (eob set), a run that
- * leaves the word to `beyond` with k and the new coefficient's `value` pending. */
+/* The symbols of a refinement block by position (no history left past `kp`) while the position
+ * is in the word `word` (positions up to `bound`), as AC_FIRST_SYMBOLS: `kp` is the position of
+ * the last coefficient (or the one before the first position without history) as a pointer into
+ * params->first_offset (`at`), whose low bits are the position's bit in its word; a position not
+ * kept has offset 0 there at 1/4 and 1/8 (tested: at 1/1 and 1/2 no entry is 0). An end of band
+ * goes to `end` (eob set), a run that leaves the word to `beyond` with `kp` and the new
+ * coefficient's `value` pending. */
 #define REFINE_BY_POSITION(word, bound, beyond, end)                                              \
-    for (; k <= (bound); k++) {                                                                   \
+    while (kp < (bound)) {                                                                        \
         ENSURE(17);                                                                               \
-        uint32_t entry = LOOKAHEAD(refine_table.fast);                                            \
+        uint32_t entry = LOOKAHEAD(fast);                                                         \
         if (entry & JPEG_PROG_FAST_SIGNED) {                                                      \
             count -= (int32_t)(entry & 15u);                                                      \
-            k += entry >> 12;                                                                     \
-            value = entry & JPEG_PROG_FAST_POSITIVE ? p1 : minus_p1;                              \
+            kp += (entry >> 12) + 1u;                                                             \
+            value = entry & JPEG_PROG_FAST_POSITIVE ? plus : minus;                               \
         } else {                                                                                  \
             DECODE(&refine_table, entry, symbol);                                                 \
             zeros = symbol >> 4;                                                                  \
             unsigned size = symbol & 15u;                                                         \
             if (size == 1) {                                                                      \
                 count--;                                                                          \
-                value = (buffer >> count) & 1u ? p1 : minus_p1;                                   \
-                k += zeros;                                                                       \
+                value = (buffer >> count) & 1u ? plus : minus;                                    \
+                kp += zeros + 1u;                                                                 \
             } else if (size != 0) {                                                               \
                 SAVE(); /* (the block's mask as it is: the band is abandoned) */                  \
                 return ink_error_set(info, INK_ERR_BAD_DATA,                                      \
@@ -815,15 +819,21 @@ static __attribute__((noinline)) void refine_eob_blocks(jpeg_state *state,
                 }                                                                                 \
                 goto end;                                                                         \
             } else {                                                                              \
-                k += 15; /* 16 zeros (past the end: ignored) */                                   \
+                kp += 16; /* 16 zeros (past the end: ignored) */                                  \
                 continue;                                                                         \
             }                                                                                     \
         }                                                                                         \
-        if (k > (bound))                                                                          \
+        if (kp > (bound))                                                                         \
             goto beyond;                                                                          \
-        word |= WORD_BIT(k);                                                                      \
-        *coefficient_at(coefficients, keep[k]) = (int16_t)value;                                  \
+        word |= FIRST_BIT(kp);                                                                    \
+        REFINE_STORE(kp, value);                                                                  \
     }
+#define REFINE_STORE(kp, value)                                                                   \
+    do {                                                                                          \
+        unsigned offset_ = *(kp);                                                                 \
+        if (offset_ != 0)                                                                         \
+            *(int16_t *)(void *)(block + offset_) = (int16_t)(value);                             \
+    } while (0)
 
 /* AC refinement (T.81 G.1.2.3) without a walk over positions: a block's positions Ss..Se are two
  * masks, those with history (`history`, each gets one correction bit when passed) and those
@@ -842,7 +852,7 @@ ink_error ink_jpeg_prog_ac_refine_run(jpeg_state *state, const jpeg_entropy_tabl
     READER_LOCALS;
     const unsigned ss = params->ss, se = params->se;
     const int32_t p1 = 1 << params->al, minus_p1 = -p1;
-    const uint8_t *keep_by_bit = params->keep_by_bit, *keep = params->keep_slot;
+    const uint8_t *keep_by_bit = params->keep_by_bit;
     /* (a new coefficient not kept is stored in the spare slot; as keep_by_bit gives it) */
     const unsigned spare = jpeg_prog_slot_ref(params->spare_slot);
     const jpeg_entropy_table refine_table = *ac; /* in locals: no reload after a store */
@@ -934,83 +944,50 @@ ink_error ink_jpeg_prog_ac_refine_run(jpeg_state *state, const jpeg_entropy_tabl
             set_mask_word(block, w, mask_word(block, w) | placed);
         }
         if (0) {
-        by_position:
+        by_position:;
             /* Every position from k to Se is without history (the common end of a block, and
-             * all of it in blocks the first scans left empty there): a symbol's run is k += r
-             * and no correction bits come, as in an AC first scan. */
+             * all of it in blocks the first scans left empty there): a symbol's run is a
+             * pointer's addition and no correction bits come, as in an AC first scan. The
+             * loop's bound, the lookahead and +-2^Al are copied once a block into values the
+             * compiler takes as new (no reloads a symbol). On RV32 in two loops, the mask's low
+             * word then its high word, one in a register at a time (as in AC first). */
+            const uint8_t *const at = params->first_offset;
+            const uint8_t *kp = at + k - 1u, *bound = at + low_bound;
+            FRESH_REGISTER(bound);
+            const uint16_t *fast = refine_table.fast;
+            FRESH_REGISTER(fast);
+            int32_t plus = p1, minus = minus_p1;
+            FRESH_REGISTER(plus);
+            FRESH_REGISTER(minus);
+            const jpeg_prog_word one = 1;
+            jpeg_prog_word word = mask_word(block, 0);
             if (JPEG_PROG_WORDS == 2) {
-                /* RV32: in two loops, the mask's low word then its high word, one in a
-                 * register at a time (as in AC first). */
-                jpeg_prog_word word = mask_word(block, 0);
-                REFINE_BY_POSITION(word, low_bound, low_beyond, low_end)
+                REFINE_BY_POSITION(word, bound, low_beyond, low_end)
                 set_mask_word(block, 0, word);
                 word = mask_word(block, JPEG_PROG_WORDS - 1u);
+                bound = at + se;
+                FRESH_REGISTER(bound);
                 if (0) {
                 low_beyond:
-                    if (k > se)
+                    bound = at + se;
+                    FRESH_REGISTER(bound);
+                    if (JPEG_PROG_WORDS == 1 || kp > bound)
                         goto high_beyond;
                     set_mask_word(block, 0, word);
-                    word = mask_word(block, JPEG_PROG_WORDS - 1u) | WORD_BIT(k);
-                    *coefficient_at(coefficients, keep[k]) = (int16_t)value;
-                    k++;
+                    word = mask_word(block, JPEG_PROG_WORDS - 1u) | FIRST_BIT(kp);
+                    REFINE_STORE(kp, value);
                 }
-                REFINE_BY_POSITION(word, se, high_beyond, high_end)
-                if (0) {
-                high_beyond:
-                    pending = true; /* (reported below) */
-                }
-            high_end:
-                set_mask_word(block, JPEG_PROG_WORDS - 1u, word);
-                if (0) {
-                low_end:
-                    set_mask_word(block, 0, word);
-                }
-            } else {
-                uint64_t nonzero = *mask_of(block);
-                for (;;) {
-                    ENSURE(17);
-                    uint32_t entry = LOOKAHEAD(refine_table.fast);
-                    if (entry & JPEG_PROG_FAST_SIGNED) {
-                        count -= (int32_t)(entry & 15u);
-                        k += entry >> 12;
-                        value = entry & JPEG_PROG_FAST_POSITIVE ? p1 : minus_p1;
-                    } else {
-                        DECODE(&refine_table, entry, symbol);
-                        zeros = symbol >> 4;
-                        unsigned size = symbol & 15u;
-                        if (size == 1) {
-                            count--;
-                            value = (buffer >> count) & 1u ? p1 : minus_p1;
-                            k += zeros;
-                        } else if (size != 0) {
-                            SAVE(); /* (the block's mask as it is: the band is abandoned) */
-                            return ink_error_set(info, INK_ERR_BAD_DATA,
-                                                 "JPEG AC refinement with a coefficient of size %u",
-                                                 size);
-                        } else if (zeros != 15) {
-                            eob = 1u << zeros; /* end of band: this block is the run's first */
-                            if (zeros != 0) {
-                                RECEIVE(zeros, raw);
-                                eob += raw;
-                            }
-                            break;
-                        } else {
-                            k += 16; /* 16 zeros (past the end: ignored) */
-                            if (k > se)
-                                break;
-                            continue;
-                        }
-                    }
-                    if (k > se) {
-                        pending = true; /* (reported below) */
-                        break;
-                    }
-                    nonzero |= position_bit(k);
-                    *coefficient_at(coefficients, keep[k]) = (int16_t)value;
-                    if (++k > se)
-                        break;
-                }
-                *mask_of(block) = nonzero;
+            }
+            REFINE_BY_POSITION(word, bound, high_beyond, high_end)
+            if (0) {
+            high_beyond:
+                pending = true; /* (reported below) */
+            }
+        high_end:
+            set_mask_word(block, JPEG_PROG_WORDS - 1u, word);
+            if (JPEG_PROG_WORDS == 2 && 0) {
+            low_end:
+                set_mask_word(block, 0, word);
             }
         }
         if (pending && value != 0) {
