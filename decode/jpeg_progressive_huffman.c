@@ -57,8 +57,7 @@ void ink_jpeg_prog_build_fast(const jpeg_huffman_table *table, jpeg_prog_fast_fo
                 /* A new coefficient and its sign bit, the bit after the code: the lower half
                  * of the code's entries is negative, the upper half positive. */
                 uint32_t half = 1u << (shift - 1u);
-                uint16_t negative =
-                    (uint16_t)((symbol << 8) | JPEG_PROG_FAST_SIGNED | (length + 1u));
+                uint16_t negative = (uint16_t)((symbol << 8) | (length + 1u));
                 for (uint32_t i = first; i < first + half; i++)
                     fast[i] = negative;
                 for (uint32_t i = first + half; i < end; i++)
@@ -90,7 +89,7 @@ void ink_jpeg_prog_build_fast(const jpeg_huffman_table *table, jpeg_prog_fast_fo
             }
             for (uint32_t i = first; i < end; i++)
                 fast[i] = (uint16_t)((symbol << 8) |
-                                     (form == JPEG_PROG_FAST_FIRST ? length << 4 : length));
+                                     (form != JPEG_PROG_FAST_DC ? length << 4 : length));
         }
     }
 }
@@ -755,6 +754,23 @@ static __attribute__((noinline)) void refine_eob_blocks(jpeg_state *state,
     SAVE();
 }
 
+/* A refinement's symbol from a plain REFINE lookahead entry (symbol << 8 | length << 4; the
+ * entries with a length in the low bits, a new coefficient's, the caller has taken), or for a
+ * longer code (entry 0) the canonical walk (count >= 16). */
+#define REFINE_DECODE(entry, symbol)                                                              \
+    do {                                                                                          \
+        if ((entry) != 0) {                                                                       \
+            count -= (int32_t)(((entry) >> 4) & 15u);                                             \
+            symbol = (entry) >> 8;                                                                \
+        } else {                                                                                  \
+            int32_t slow_ = decode_slow(refine_table.canonical, buffer, count + READ_BIAS);       \
+            if (slow_ < 0)                                                                        \
+                goto bad_code;                                                                    \
+            count -= slow_ >> 8;                                                                  \
+            symbol = (uint32_t)slow_ & 0xFFu;                                                     \
+        }                                                                                         \
+    } while (0)
+
 /* The end of a refinement symbol: moves past `zeros` positions without history (its run) to the
  * next one, `target` (a one-bit word), applying the correction bits of the history positions
  * passed on the way, and when `place` is true stores the new coefficient there (a run of 16
@@ -795,12 +811,12 @@ static __attribute__((noinline)) void refine_eob_blocks(jpeg_state *state,
     while (kp < (bound)) {                                                                        \
         ENSURE(17);                                                                               \
         uint32_t entry = LOOKAHEAD(fast);                                                         \
-        if (entry & JPEG_PROG_FAST_SIGNED) {                                                      \
+        if ((entry & 15u) != 0) {                                                                 \
             count -= (int32_t)(entry & 15u);                                                      \
             kp += (entry >> 12) + 1u;                                                             \
             value = entry & JPEG_PROG_FAST_POSITIVE ? plus : minus;                               \
         } else {                                                                                  \
-            DECODE(&refine_table, entry, symbol);                                                 \
+            REFINE_DECODE(entry, symbol);                                                         \
             zeros = symbol >> 4;                                                                  \
             unsigned size = symbol & 15u;                                                         \
             if (size == 1) {                                                                      \
@@ -903,13 +919,13 @@ ink_error ink_jpeg_prog_ac_refine_run(jpeg_state *state, const jpeg_entropy_tabl
                 /* A code (16) and its sign bit (1) without another fill. */
                 ENSURE(17);
                 uint32_t entry = LOOKAHEAD(refine_table.fast);
-                if (entry & JPEG_PROG_FAST_SIGNED) {
+                if ((entry & 15u) != 0) {
                     /* The common case: a new coefficient, its sign in the same lookahead. */
                     count -= (int32_t)(entry & 15u);
                     zeros = entry >> 12;
                     value = entry & JPEG_PROG_FAST_POSITIVE ? p1 : minus_p1;
                 } else {
-                    DECODE(&refine_table, entry, symbol);
+                    REFINE_DECODE(entry, symbol);
                     zeros = symbol >> 4;
                     unsigned size = symbol & 15u;
                     if (size == 1) {
