@@ -815,6 +815,12 @@ static __attribute__((noinline)) void refine_eob_blocks(jpeg_state *state,
             count -= (int32_t)(entry & 15u);                                                      \
             kp += (entry >> 12) + 1u;                                                             \
             value = entry & JPEG_PROG_FAST_POSITIVE ? plus : minus;                               \
+        } else if (entry - 1u < 0xFFu) {                                                          \
+            /* symbol 0 (a plain entry: length << 4), the end of this block's band: the common   \
+             * end of a block by position (before any shift or mask of the symbol) */              \
+            count -= (int32_t)(entry >> 4);                                                       \
+            eob = 1;                                                                              \
+            goto end;                                                                             \
         } else {                                                                                  \
             REFINE_DECODE(entry, symbol);                                                         \
             zeros = symbol >> 4;                                                                  \
