@@ -978,9 +978,9 @@ ink_error ink_jpeg_prog_ac_refine_run(jpeg_state *state, const jpeg_entropy_tabl
             FRESH_REGISTER(bound);
             const uint16_t *fast = refine_table.fast;
             FRESH_REGISTER(fast);
-            int32_t plus = p1, minus = minus_p1;
+            int32_t plus = p1;
+            const int32_t minus = minus_p1;
             FRESH_REGISTER(plus);
-            FRESH_REGISTER(minus);
             const jpeg_prog_word one = 1;
             jpeg_prog_word word = mask_word(block, 0);
             if (JPEG_PROG_WORDS == 2) {
