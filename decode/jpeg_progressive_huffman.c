@@ -978,9 +978,7 @@ ink_error ink_jpeg_prog_ac_refine_run(jpeg_state *state, const jpeg_entropy_tabl
             FRESH_REGISTER(bound);
             const uint16_t *fast = refine_table.fast;
             FRESH_REGISTER(fast);
-            int32_t plus = p1;
-            const int32_t minus = minus_p1;
-            FRESH_REGISTER(plus);
+            const int32_t plus = p1, minus = minus_p1;
             const jpeg_prog_word one = 1;
             jpeg_prog_word word = mask_word(block, 0);
             if (JPEG_PROG_WORDS == 2) {
