@@ -550,7 +550,7 @@ ac_first_blocks(jpeg_state *state, const jpeg_entropy_table *ac,
             set_mask_word(block, 0, word);
             word = mask_word(block, JPEG_PROG_WORDS - 1u);
             bound = high_bound;
-            FRESH_REGISTER(bound);
+            (void)0; //XX
             if (0) {
             low_beyond:
                 bound = high_bound;
@@ -891,6 +891,7 @@ ink_error ink_jpeg_prog_ac_refine_run(jpeg_state *state, const jpeg_entropy_tabl
         int16_t *coefficients = coefficients_of(params, block);
         /* A symbol whose run goes on into the next word: what is left of its run, its value. */
         bool pending = false;
+        jpeg_prog_word word; /* (by position: the mask's word there) */
         unsigned zeros = 0, k;
         int32_t value = 0;
         /* (RV32: the history of the second word, for the test below while in the first) */
@@ -916,8 +917,9 @@ ink_error ink_jpeg_prog_ac_refine_run(jpeg_state *state, const jpeg_entropy_tabl
             }
             while ((fresh | history) != 0) {
                 if (history == 0 && (w + 1u == JPEG_PROG_WORDS || later_history == 0)) {
-                    /* No history left in the block: on by position (below). */
-                    set_mask_word(block, w, mask_word(block, w) | placed);
+                    /* No history left in the block: on by position (below), this word of
+                     * the mask in `word` (stored there). */
+                    word = mask_word(block, w) | placed;
                     k = w * JPEG_PROG_WORD_BITS +
                         jpeg_prog_position_of(jpeg_prog_lowest_at(fresh));
                     goto by_position;
@@ -975,22 +977,23 @@ ink_error ink_jpeg_prog_ac_refine_run(jpeg_state *state, const jpeg_entropy_tabl
              * word then its high word, one in a register at a time (as in AC first). */
             const uint8_t *const at = params->first_offset;
             const uint8_t *kp = at + k - 1u, *bound = at + low_bound;
-            FRESH_REGISTER(bound);
+            (void)0; //XX
             const uint16_t *fast = refine_table.fast;
             FRESH_REGISTER(fast);
             const int32_t plus = p1, minus = minus_p1;
             const jpeg_prog_word one = 1;
-            jpeg_prog_word word = mask_word(block, 0);
             if (JPEG_PROG_WORDS == 2) {
-                REFINE_BY_POSITION(word, bound, low_beyond, low_end)
-                set_mask_word(block, 0, word);
-                word = mask_word(block, JPEG_PROG_WORDS - 1u);
+                if (kp < bound) { /* (from the low word; else `word` is the high one) */
+                    REFINE_BY_POSITION(word, bound, low_beyond, low_end)
+                    set_mask_word(block, 0, word);
+                    word = mask_word(block, JPEG_PROG_WORDS - 1u);
+                }
                 bound = at + se;
                 FRESH_REGISTER(bound);
                 if (0) {
                 low_beyond:
                     bound = at + se;
-                    FRESH_REGISTER(bound);
+                    (void)0; //XX
                     if (JPEG_PROG_WORDS == 1 || kp > bound)
                         goto high_beyond;
                     set_mask_word(block, 0, word);
