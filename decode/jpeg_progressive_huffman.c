@@ -757,7 +757,7 @@ static __attribute__((noinline)) void refine_eob_blocks(jpeg_state *state,
 /* A refinement's symbol from a plain REFINE lookahead entry (symbol << 8 | length << 4; the
  * entries with a length in the low bits, a new coefficient's, the caller has taken), or for a
  * longer code (entry 0) the canonical walk (count >= 16). */
-#define REFINE_DECODE(entry, symbol)                                                              \
+#define REFINE_DECODE(entry, symbol, bad)                                                         \
     do {                                                                                          \
         if ((entry) != 0) {                                                                       \
             count -= (int32_t)(((entry) >> 4) & 15u);                                             \
@@ -765,7 +765,7 @@ static __attribute__((noinline)) void refine_eob_blocks(jpeg_state *state,
         } else {                                                                                  \
             int32_t slow_ = decode_slow(refine_table.canonical, buffer, count + READ_BIAS);       \
             if (slow_ < 0)                                                                        \
-                goto bad_code;                                                                    \
+                goto bad;                                                                         \
             count -= slow_ >> 8;                                                                  \
             symbol = (uint32_t)slow_ & 0xFFu;                                                     \
         }                                                                                         \
@@ -822,12 +822,12 @@ static __attribute__((noinline)) void refine_eob_blocks(jpeg_state *state,
             eob = 1;                                                                              \
             goto end;                                                                             \
         } else {                                                                                  \
-            REFINE_DECODE(entry, symbol);                                                         \
+            REFINE_DECODE(entry, symbol, position_bad_code);                                      \
             zeros = symbol >> 4;                                                                  \
             unsigned size = symbol & 15u;                                                         \
             if (size == 1) {                                                                      \
                 count--;                                                                          \
-                value = (buffer >> count) & 1u ? plus : minus;                                    \
+                value = (buffer >> (count + READ_BIAS)) & 1u ? plus : minus;                      \
                 kp += zeros + 1u;                                                                 \
             } else if (size != 0) {                                                               \
                 SAVE(); /* (the block's mask as it is: the band is abandoned) */                  \
@@ -933,7 +933,7 @@ ink_error ink_jpeg_prog_ac_refine_run(jpeg_state *state, const jpeg_entropy_tabl
                     zeros = entry >> 12;
                     value = entry & JPEG_PROG_FAST_POSITIVE ? p1 : minus_p1;
                 } else {
-                    REFINE_DECODE(entry, symbol);
+                    REFINE_DECODE(entry, symbol, bad_code);
                     zeros = symbol >> 4;
                     unsigned size = symbol & 15u;
                     if (size == 1) {
@@ -969,6 +969,10 @@ ink_error ink_jpeg_prog_ac_refine_run(jpeg_state *state, const jpeg_entropy_tabl
         }
         if (0) {
         by_position:;
+            /* (the count biased by the lookahead's shift here, as in AC first) */
+#undef READ_BIAS
+#define READ_BIAS ((int32_t)JPEG_FAST_BITS + 1)
+            count -= READ_BIAS;
             /* Every position from k to Se is without history (the common end of a block, and
              * all of it in blocks the first scans left empty there): a symbol's run is a
              * pointer's addition and no correction bits come, as in an AC first scan. The
@@ -1012,6 +1016,14 @@ ink_error ink_jpeg_prog_ac_refine_run(jpeg_state *state, const jpeg_entropy_tabl
             low_end:
                 set_mask_word(block, 0, word);
             }
+            count += READ_BIAS;
+            if (0) {
+            position_bad_code:
+                count += READ_BIAS;
+                goto bad_code;
+            }
+#undef READ_BIAS
+#define READ_BIAS 0
         }
         if (pending && value != 0) {
             SAVE();
