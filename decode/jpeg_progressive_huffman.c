@@ -392,10 +392,9 @@ ink_error ink_jpeg_prog_dc_refine_run(jpeg_state *state, const jpeg_prog_block_p
     return INK_OK;
 }
 
-/* The bit of zigzag position k (0..63) in a block's mask. On a host a table (a load and an OR:
- * fewer instructions than a shift by a count in a register). On RV32, where a variable 64-bit
- * shift costs a branch and several instructions, each half is a 32-bit shift (which takes k
- * modulo 32) of a 0 or 1 that says whether k is in that half. */
+/* The bit of zigzag position k (0..63) in a block's mask, on a 64-bit host (the refinement's
+ * by-position loop there): a load and an OR, fewer instructions than a shift by a count in a
+ * register. */
 static const uint64_t position_bits[64] = {
 #define BITS4_(k) (uint64_t)1 << (k), (uint64_t)1 << ((k) + 1), (uint64_t)1 << ((k) + 2),        \
                   (uint64_t)1 << ((k) + 3)
@@ -403,19 +402,6 @@ static const uint64_t position_bits[64] = {
     BITS4_(32), BITS4_(36), BITS4_(40), BITS4_(44), BITS4_(48), BITS4_(52), BITS4_(56), BITS4_(60),
 #undef BITS4_
 };
-static inline uint64_t position_bit(unsigned k)
-{
-    if (JPEG_PROG_WORDS == 1)
-        return position_bits[k];
-    uint32_t low = (uint32_t)(k < 32u) << (k & 31u), high = (uint32_t)(k >= 32u) << (k & 31u);
-    return (uint64_t)high << 32 | low;
-}
-
-/* The bit of position k in its word of a block's mask, k in the word from `base` (0, or 32 on
- * RV32): on a host from position_bits (a load and an OR beat a shift by a count in a register);
- * on RV32 one shift of a 1, which takes k modulo 32. */
-#define WORD_BIT(k) (JPEG_PROG_WORDS == 1 ? (jpeg_prog_word)position_bits[(k)]                   \
-                                          : (jpeg_prog_word)1 << ((k) & (JPEG_PROG_WORD_BITS - 1u)))
 
 /* AC first keeps its count biased by the lookahead's shift: the lookahead is then a shift by
  * `count` itself (one instruction less a symbol on RV32). */
@@ -550,7 +536,7 @@ ac_first_blocks(jpeg_state *state, const jpeg_entropy_table *ac,
             set_mask_word(block, 0, word);
             word = mask_word(block, JPEG_PROG_WORDS - 1u);
             bound = high_bound;
-            (void)0; //XX
+            FRESH_REGISTER(bound);
             if (0) {
             low_beyond:
                 bound = high_bound;
@@ -969,24 +955,26 @@ ink_error ink_jpeg_prog_ac_refine_run(jpeg_state *state, const jpeg_entropy_tabl
         }
         if (0) {
         by_position:;
-            /* (the count biased by the lookahead's shift here, as in AC first) */
-#undef READ_BIAS
-#define READ_BIAS ((int32_t)JPEG_FAST_BITS + 1)
-            count -= READ_BIAS;
             /* Every position from k to Se is without history (the common end of a block, and
-             * all of it in blocks the first scans left empty there): a symbol's run is a
-             * pointer's addition and no correction bits come, as in an AC first scan. The
-             * loop's bound, the lookahead and +-2^Al are copied once a block into values the
-             * compiler takes as new (no reloads a symbol). On RV32 in two loops, the mask's low
-             * word then its high word, one in a register at a time (as in AC first). */
-            const uint8_t *const at = params->first_offset;
-            const uint8_t *kp = at + k - 1u, *bound = at + low_bound;
-            (void)0; //XX
-            const uint16_t *fast = refine_table.fast;
-            FRESH_REGISTER(fast);
-            const int32_t plus = p1, minus = minus_p1;
-            const jpeg_prog_word one = 1;
+             * all of it in blocks the first scans left empty there): a symbol's run is k += r
+             * and no correction bits come, as in an AC first scan. `word` is the mask's word of
+             * k, with the coefficients placed before (stored here). On RV32 as AC first: the
+             * position a pointer into params->first_offset (REFINE_BY_POSITION), the count
+             * biased by the lookahead's shift (READ_BIAS, for this part only), the loop bound and
+             * the lookahead copied once a block into values the compiler takes as new, two
+             * loops, the mask's low word then its high word (the low one's skipped from k >=
+             * 32). */
+#undef READ_BIAS
+#define READ_BIAS (JPEG_PROG_WORDS == 2 ? (int32_t)JPEG_FAST_BITS + 1 : 0)
+            count -= READ_BIAS;
             if (JPEG_PROG_WORDS == 2) {
+                const uint8_t *const at = params->first_offset;
+                const uint8_t *kp = at + k - 1u, *bound = at + low_bound;
+                FRESH_REGISTER(bound);
+                const uint16_t *fast = refine_table.fast;
+                FRESH_REGISTER(fast);
+                const int32_t plus = p1, minus = minus_p1;
+                const jpeg_prog_word one = 1;
                 if (kp < bound) { /* (from the low word; else `word` is the high one) */
                     REFINE_BY_POSITION(word, bound, low_beyond, low_end)
                     set_mask_word(block, 0, word);
@@ -997,23 +985,75 @@ ink_error ink_jpeg_prog_ac_refine_run(jpeg_state *state, const jpeg_entropy_tabl
                 if (0) {
                 low_beyond:
                     bound = at + se;
-                    (void)0; //XX
-                    if (JPEG_PROG_WORDS == 1 || kp > bound)
+                    FRESH_REGISTER(bound);
+                    if (kp > bound)
                         goto high_beyond;
                     set_mask_word(block, 0, word);
                     word = mask_word(block, JPEG_PROG_WORDS - 1u) | FIRST_BIT(kp);
                     REFINE_STORE(kp, value);
                 }
-            }
-            REFINE_BY_POSITION(word, bound, high_beyond, high_end)
-            if (0) {
-            high_beyond:
-                pending = true; /* (reported below) */
-            }
-        high_end:
-            set_mask_word(block, JPEG_PROG_WORDS - 1u, word);
-            if (JPEG_PROG_WORDS == 2 && 0) {
-            low_end:
+                REFINE_BY_POSITION(word, bound, high_beyond, high_end)
+                if (0) {
+                high_beyond:
+                    pending = true; /* (reported below) */
+                }
+            high_end:
+                set_mask_word(block, JPEG_PROG_WORDS - 1u, word);
+                if (0) {
+                low_end:
+                    set_mask_word(block, 0, word);
+                }
+            } else {
+                /* The host: by position k, the mask's bit from position_bits and the slot from
+                 * keep_slot (RV32's form cost x86 1 to 3 % more instructions). */
+                const uint8_t *const keep = params->keep_slot;
+                for (;;) {
+                    ENSURE(17);
+                    uint32_t entry = LOOKAHEAD(refine_table.fast);
+                    if ((entry & 15u) != 0) {
+                        count -= (int32_t)(entry & 15u);
+                        k += entry >> 12;
+                        value = entry & JPEG_PROG_FAST_POSITIVE ? p1 : minus_p1;
+                    } else if (entry - 1u < 0xFFu) { /* as REFINE_BY_POSITION */
+                        count -= (int32_t)(entry >> 4);
+                        eob = 1;
+                        break;
+                    } else {
+                        REFINE_DECODE(entry, symbol, position_bad_code);
+                        zeros = symbol >> 4;
+                        unsigned size = symbol & 15u;
+                        if (size == 1) {
+                            count--;
+                            value = (buffer >> count) & 1u ? p1 : minus_p1;
+                            k += zeros;
+                        } else if (size != 0) {
+                            SAVE(); /* (the block's mask as it is: the band is abandoned) */
+                            return ink_error_set(info, INK_ERR_BAD_DATA,
+                                                 "JPEG AC refinement with a coefficient of size %u",
+                                                 size);
+                        } else if (zeros != 15) {
+                            eob = 1u << zeros; /* end of band: this block is the run's first */
+                            if (zeros != 0) {
+                                RECEIVE(zeros, raw);
+                                eob += raw;
+                            }
+                            break;
+                        } else {
+                            k += 16; /* 16 zeros (past the end: ignored) */
+                            if (k > se)
+                                break;
+                            continue;
+                        }
+                    }
+                    if (k > se) {
+                        pending = true; /* (reported below) */
+                        break;
+                    }
+                    word |= (jpeg_prog_word)position_bits[k];
+                    *coefficient_at(coefficients, keep[k]) = (int16_t)value;
+                    if (++k > se)
+                        break;
+                }
                 set_mask_word(block, 0, word);
             }
             count += READ_BIAS;
