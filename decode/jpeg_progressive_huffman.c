@@ -253,11 +253,6 @@ static inline int16_t *coefficient_at(int16_t *coefficients, unsigned ref)
     return &coefficients[ref];
 }
 
-static inline uint64_t *mask_of(uint8_t *block)
-{
-    return (uint64_t *)(void *)block;
-}
-
 /* Word w of a block's mask in memory (w = 1: the high half; the 64-bit mask is stored little
  * endian, as on RV32 and x86), read and written by memcpy: no aliasing of the uint64_t. */
 #if defined(__BYTE_ORDER__)
