@@ -182,15 +182,15 @@ ink_error ink_jpeg_progressive_decode(jpeg_state *state, uint8_t *buffers, ink_a
  *   complement in the top 7 bits: read as int16_t, value = entry >> 9) | JPEG_PROG_FAST_VALUE |
  *   (code + value length); others plain;
  * - REFINE (AC refinements): a code of a new coefficient (size 1) shorter than JPEG_FAST_BITS
- *   takes its sign bit along: (symbol << 8) | JPEG_PROG_FAST_SIGNED | (sign:
- *   JPEG_PROG_FAST_POSITIVE) | (length + 1); others plain.
- * Plain entries (but FIRST's) have bits 4..7 clear. */
+ *   takes its sign bit along: (symbol << 8) | (sign: JPEG_PROG_FAST_POSITIVE) | (length + 1,
+ *   never 0); others symbol << 8 | code length << 4 (low 4 bits 0, as FIRST's), 0 for a longer
+ *   code.
+ * DC's plain entries have bits 4..7 clear. */
 typedef enum jpeg_prog_fast_form {
     JPEG_PROG_FAST_DC,
     JPEG_PROG_FAST_FIRST,
     JPEG_PROG_FAST_REFINE
 } jpeg_prog_fast_form;
-#define JPEG_PROG_FAST_SIGNED 0x10u
 #define JPEG_PROG_FAST_POSITIVE 0x20u
 #define JPEG_PROG_FAST_VALUE 0x10u
 #define JPEG_PROG_FAST_VALUE_SIZE 6u  /* values -63..63, in 7 bits */

@@ -57,8 +57,7 @@ void ink_jpeg_prog_build_fast(const jpeg_huffman_table *table, jpeg_prog_fast_fo
                 /* A new coefficient and its sign bit, the bit after the code: the lower half
                  * of the code's entries is negative, the upper half positive. */
                 uint32_t half = 1u << (shift - 1u);
-                uint16_t negative =
-                    (uint16_t)((symbol << 8) | JPEG_PROG_FAST_SIGNED | (length + 1u));
+                uint16_t negative = (uint16_t)((symbol << 8) | (length + 1u));
                 for (uint32_t i = first; i < first + half; i++)
                     fast[i] = negative;
                 for (uint32_t i = first + half; i < end; i++)
@@ -90,7 +89,7 @@ void ink_jpeg_prog_build_fast(const jpeg_huffman_table *table, jpeg_prog_fast_fo
             }
             for (uint32_t i = first; i < end; i++)
                 fast[i] = (uint16_t)((symbol << 8) |
-                                     (form == JPEG_PROG_FAST_FIRST ? length << 4 : length));
+                                     (form != JPEG_PROG_FAST_DC ? length << 4 : length));
         }
     }
 }
@@ -254,11 +253,6 @@ static inline int16_t *coefficient_at(int16_t *coefficients, unsigned ref)
     return &coefficients[ref];
 }
 
-static inline uint64_t *mask_of(uint8_t *block)
-{
-    return (uint64_t *)(void *)block;
-}
-
 /* Word w of a block's mask in memory (w = 1: the high half; the 64-bit mask is stored little
  * endian, as on RV32 and x86), read and written by memcpy: no aliasing of the uint64_t. */
 #if defined(__BYTE_ORDER__)
@@ -393,10 +387,9 @@ ink_error ink_jpeg_prog_dc_refine_run(jpeg_state *state, const jpeg_prog_block_p
     return INK_OK;
 }
 
-/* The bit of zigzag position k (0..63) in a block's mask. On a host a table (a load and an OR:
- * fewer instructions than a shift by a count in a register). On RV32, where a variable 64-bit
- * shift costs a branch and several instructions, each half is a 32-bit shift (which takes k
- * modulo 32) of a 0 or 1 that says whether k is in that half. */
+/* The bit of zigzag position k (0..63) in a block's mask, on a 64-bit host (the refinement's
+ * by-position loop there): a load and an OR, fewer instructions than a shift by a count in a
+ * register. */
 static const uint64_t position_bits[64] = {
 #define BITS4_(k) (uint64_t)1 << (k), (uint64_t)1 << ((k) + 1), (uint64_t)1 << ((k) + 2),        \
                   (uint64_t)1 << ((k) + 3)
@@ -404,19 +397,6 @@ static const uint64_t position_bits[64] = {
     BITS4_(32), BITS4_(36), BITS4_(40), BITS4_(44), BITS4_(48), BITS4_(52), BITS4_(56), BITS4_(60),
 #undef BITS4_
 };
-static inline uint64_t position_bit(unsigned k)
-{
-    if (JPEG_PROG_WORDS == 1)
-        return position_bits[k];
-    uint32_t low = (uint32_t)(k < 32u) << (k & 31u), high = (uint32_t)(k >= 32u) << (k & 31u);
-    return (uint64_t)high << 32 | low;
-}
-
-/* The bit of position k in its word of a block's mask, k in the word from `base` (0, or 32 on
- * RV32): on a host from position_bits (a load and an OR beat a shift by a count in a register);
- * on RV32 one shift of a 1, which takes k modulo 32. */
-#define WORD_BIT(k) (JPEG_PROG_WORDS == 1 ? (jpeg_prog_word)position_bits[(k)]                   \
-                                          : (jpeg_prog_word)1 << ((k) & (JPEG_PROG_WORD_BITS - 1u)))
 
 /* AC first keeps its count biased by the lookahead's shift: the lookahead is then a shift by
  * `count` itself (one instruction less a symbol on RV32). */
@@ -760,6 +740,23 @@ static __attribute__((noinline)) void refine_eob_blocks(jpeg_state *state,
     SAVE();
 }
 
+/* A refinement's symbol from a plain REFINE lookahead entry (symbol << 8 | length << 4; the
+ * entries with a length in the low bits, a new coefficient's, the caller has taken), or for a
+ * longer code (entry 0) the canonical walk (count >= 16). */
+#define REFINE_DECODE(entry, symbol, bad)                                                         \
+    do {                                                                                          \
+        if ((entry) != 0) {                                                                       \
+            count -= (int32_t)(((entry) >> 4) & 15u);                                             \
+            symbol = (entry) >> 8;                                                                \
+        } else {                                                                                  \
+            int32_t slow_ = decode_slow(refine_table.canonical, buffer, count + READ_BIAS);       \
+            if (slow_ < 0)                                                                        \
+                goto bad;                                                                         \
+            count -= slow_ >> 8;                                                                  \
+            symbol = (uint32_t)slow_ & 0xFFu;                                                     \
+        }                                                                                         \
+    } while (0)
+
 /* The end of a refinement symbol: moves past `zeros` positions without history (its run) to the
  * next one, `target` (a one-bit word), applying the correction bits of the history positions
  * passed on the way, and when `place` is true stores the new coefficient there (a run of 16
@@ -789,30 +786,35 @@ static __attribute__((noinline)) void refine_eob_blocks(jpeg_state *state,
         }                                                                                         \
     } while (0)
 
-/* The symbols of a refinement block by position (no history left from k on) while k is in the
- * word `word` (positions up to `bound`); an end of band goes to `end` (eob set), a run that
- * leaves the word to `beyond` with k and the new coefficient's `value` pending. */
+/* The symbols of a refinement block by position (no history left past `kp`) while the position
+ * is in the word `word` (positions up to `bound`), as AC_FIRST_SYMBOLS: `kp` is the position of
+ * the last coefficient (or the one before the first position without history) as a pointer into
+ * params->first_offset (`at`), whose low bits are the position's bit in its word; a position not
+ * kept has offset 0 there at 1/4 and 1/8 (tested: at 1/1 and 1/2 no entry is 0). An end of band
+ * goes to `end` (eob set), a run that leaves the word to `beyond` with `kp` and the new
+ * coefficient's `value` pending. */
 #define REFINE_BY_POSITION(word, bound, beyond, end)                                              \
-    for (; k <= (bound); k++) {                                                                   \
+    while (kp < (bound)) {                                                                        \
         ENSURE(17);                                                                               \
-        uint32_t entry = LOOKAHEAD(by_fast);                                                      \
-        if (entry & JPEG_PROG_FAST_SIGNED) {                                                      \
+        uint32_t entry = LOOKAHEAD(fast);                                                         \
+        if ((entry & 15u) != 0) {                                                                 \
             count -= (int32_t)(entry & 15u);                                                      \
-            k += entry >> 12;                                                                     \
-            value = entry & JPEG_PROG_FAST_POSITIVE ? p1 : -p1;                                   \
-        } else if (entry - 1u < 15u) {                                                            \
-            /* An end of band of this block alone (symbol 0: the entry is its code's length) */   \
-            count -= (int32_t)entry;                                                              \
+            kp += (entry >> 12) + 1u;                                                             \
+            value = entry & JPEG_PROG_FAST_POSITIVE ? plus : minus;                               \
+        } else if (entry - 1u < 0xFFu) {                                                          \
+            /* symbol 0 (a plain entry: length << 4), the end of this block's band: the common   \
+             * end of a block by position (before any shift or mask of the symbol) */              \
+            count -= (int32_t)(entry >> 4);                                                       \
             eob = 1;                                                                              \
             goto end;                                                                             \
         } else {                                                                                  \
-            DECODE(&refine_table, entry, symbol);                                                 \
+            REFINE_DECODE(entry, symbol, position_bad_code);                                      \
             zeros = symbol >> 4;                                                                  \
             unsigned size = symbol & 15u;                                                         \
             if (size == 1) {                                                                      \
                 count--;                                                                          \
-                value = (buffer >> count) & 1u ? p1 : -p1;                                        \
-                k += zeros;                                                                       \
+                value = (buffer >> (count + READ_BIAS)) & 1u ? plus : minus;                      \
+                kp += zeros + 1u;                                                                 \
             } else if (size != 0) {                                                               \
                 SAVE(); /* (the block's mask as it is: the band is abandoned) */                  \
                 return ink_error_set(info, INK_ERR_BAD_DATA,                                      \
@@ -825,15 +827,21 @@ static __attribute__((noinline)) void refine_eob_blocks(jpeg_state *state,
                 }                                                                                 \
                 goto end;                                                                         \
             } else {                                                                              \
-                k += 15; /* 16 zeros (past the end: ignored) */                                   \
+                kp += 16; /* 16 zeros (past the end: ignored) */                                  \
                 continue;                                                                         \
             }                                                                                     \
         }                                                                                         \
-        if (k > (bound))                                                                          \
+        if (kp > (bound))                                                                         \
             goto beyond;                                                                          \
-        word |= WORD_BIT(k);                                                                      \
-        *coefficient_at(coefficients, by_keep[k]) = (int16_t)value;                               \
+        word |= FIRST_BIT(kp);                                                                    \
+        REFINE_STORE(kp, value);                                                                  \
     }
+#define REFINE_STORE(kp, value)                                                                   \
+    do {                                                                                          \
+        unsigned offset_ = *(kp);                                                                 \
+        if (offset_ != 0)                                                                         \
+            *(int16_t *)(void *)(block + offset_) = (int16_t)(value);                             \
+    } while (0)
 
 /* AC refinement (T.81 G.1.2.3) without a walk over positions: a block's positions Ss..Se are two
  * masks, those with history (`history`, each gets one correction bit when passed) and those
@@ -852,7 +860,7 @@ ink_error ink_jpeg_prog_ac_refine_run(jpeg_state *state, const jpeg_entropy_tabl
     READER_LOCALS;
     const unsigned ss = params->ss, se = params->se;
     const int32_t p1 = 1 << params->al, minus_p1 = -p1;
-    const uint8_t *keep_by_bit = params->keep_by_bit, *keep = params->keep_slot;
+    const uint8_t *keep_by_bit = params->keep_by_bit;
     const jpeg_entropy_table refine_table = *ac; /* in locals: no reload after a store */
     /* The positions this scan refines: Ss..Se. */
     const uint64_t range = (se == 63 ? ~(uint64_t)0 : ((uint64_t)1 << (se + 1u)) - 1u) &
@@ -877,6 +885,7 @@ ink_error ink_jpeg_prog_ac_refine_run(jpeg_state *state, const jpeg_entropy_tabl
         FRESH_REGISTER(symbol_fast);
         /* A symbol whose run goes on into the next word: what is left of its run, its value. */
         bool pending = false;
+        jpeg_prog_word word; /* (by position: the mask's word there) */
         unsigned zeros = 0, k;
         int32_t value = 0;
         /* (RV32: the history of the second word, for the test below while in the first) */
@@ -896,8 +905,11 @@ ink_error ink_jpeg_prog_ac_refine_run(jpeg_state *state, const jpeg_entropy_tabl
             }
             if (w == 0 && history == 0 && later_history == 0) {
                 /* No history in the block (the first refinement of a band of positions that
-                 * the first scans left empty): by position from Ss at once. */
+                 * the first scans left empty): by position from Ss at once, `word` the
+                 * mask's word of Ss. */
                 k = ss;
+                word = mask_word(block,
+                                 JPEG_PROG_WORDS == 2 && ss >= JPEG_PROG_WORD_BITS ? 1u : 0u);
                 goto by_position;
             }
             /* Zero history, not passed yet; the new coefficients of this word. */
@@ -908,8 +920,9 @@ ink_error ink_jpeg_prog_ac_refine_run(jpeg_state *state, const jpeg_entropy_tabl
             }
             while ((fresh | history) != 0) {
                 if (history == 0 && (w + 1u == JPEG_PROG_WORDS || later_history == 0)) {
-                    /* No history left in the block: on by position (below). */
-                    set_mask_word(block, w, mask_word(block, w) | placed);
+                    /* No history left in the block: on by position (below), this word of
+                     * the mask in `word` (stored there). */
+                    word = mask_word(block, w) | placed;
                     k = w * JPEG_PROG_WORD_BITS +
                         jpeg_prog_position_of(jpeg_prog_lowest_at(fresh));
                     goto by_position;
@@ -917,23 +930,23 @@ ink_error ink_jpeg_prog_ac_refine_run(jpeg_state *state, const jpeg_entropy_tabl
                 /* A code (16) and its sign bit (1) without another fill. */
                 ENSURE(17);
                 uint32_t entry = LOOKAHEAD(symbol_fast);
-                if (entry & JPEG_PROG_FAST_SIGNED) {
+                if ((entry & 15u) != 0) {
                     /* The common case: a new coefficient, its sign in the same lookahead. */
                     count -= (int32_t)(entry & 15u);
                     zeros = entry >> 12;
                     value = entry & JPEG_PROG_FAST_POSITIVE ? p1 : minus_p1;
 #if !JPEG_BITS_WIDE
-                } else if (entry - 1u < 15u) {
-                    /* RV32: an end of band of this block alone (symbol 0: the entry is its
-                     * code's length); its history left gets its bits. (On x86 this copy of
+                } else if (entry - 1u < 0xFFu) {
+                    /* RV32: an end of band of this block alone (symbol 0, a plain entry: its
+                     * code's length << 4); its history left gets its bits. (On x86 this copy of
                      * CORRECT_ALL cost 0.3-0.7 % Ir.) */
-                    count -= (int32_t)entry;
+                    count -= (int32_t)(entry >> 4);
                     eob = 1;
                     CORRECT_ALL(history, keep_word);
                     break;
 #endif
                 } else {
-                    DECODE(&refine_table, entry, symbol);
+                    REFINE_DECODE(entry, symbol, bad_code);
                     zeros = symbol >> 4;
                     unsigned size = symbol & 15u;
                     if (size == 1) {
@@ -968,36 +981,44 @@ ink_error ink_jpeg_prog_ac_refine_run(jpeg_state *state, const jpeg_entropy_tabl
             set_mask_word(block, w, mask_word(block, w) | placed);
         }
         if (0) {
-        by_position:
+        by_position:;
             /* Every position from k to Se is without history (the common end of a block, and
              * all of it in blocks the first scans left empty there): a symbol's run is k += r
-             * and no correction bits come, as in an AC first scan. */
+             * and no correction bits come, as in an AC first scan. `word` is the mask's word of
+             * k, with the coefficients placed before (stored here). On RV32 as AC first: the
+             * position a pointer into params->first_offset (REFINE_BY_POSITION), the count
+             * biased by the lookahead's shift (READ_BIAS, for this part only), the loop bound and
+             * the lookahead copied once a block into values the compiler takes as new, two
+             * loops, the mask's low word then its high word (the low one's skipped from k >=
+             * 32). */
+#undef READ_BIAS
+#define READ_BIAS (JPEG_PROG_WORDS == 2 ? (int32_t)JPEG_FAST_BITS + 1 : 0)
+            count -= READ_BIAS;
             if (JPEG_PROG_WORDS == 2) {
-                /* RV32: in two loops, the mask's low word then its high word, one in a
-                 * register at a time (as in AC first). */
-                jpeg_prog_word word = mask_word(block, 0);
-                /* Fresh copies of what the loops read (FRESH_REGISTER): kept in registers
-                 * there instead of reloaded from the stack for every symbol. */
-                const uint16_t *by_fast = symbol_fast;
-                FRESH_REGISTER(by_fast);
-                const uint8_t *by_keep = keep;
-                FRESH_REGISTER(by_keep);
-                unsigned bound = low_bound;
+                const uint8_t *const at = params->first_offset;
+                const uint8_t *kp = at + k - 1u, *bound = at + low_bound;
                 FRESH_REGISTER(bound);
-                REFINE_BY_POSITION(word, bound, low_beyond, low_end)
-                set_mask_word(block, 0, word);
-                word = mask_word(block, JPEG_PROG_WORDS - 1u);
+                const uint16_t *fast = refine_table.fast;
+                FRESH_REGISTER(fast);
+                const int32_t plus = p1, minus = minus_p1;
+                const jpeg_prog_word one = 1;
+                if (kp < bound) { /* (from the low word; else `word` is the high one) */
+                    REFINE_BY_POSITION(word, bound, low_beyond, low_end)
+                    set_mask_word(block, 0, word);
+                    word = mask_word(block, JPEG_PROG_WORDS - 1u);
+                }
+                bound = at + se;
+                FRESH_REGISTER(bound);
                 if (0) {
                 low_beyond:
-                    if (k > se)
+                    bound = at + se;
+                    FRESH_REGISTER(bound);
+                    if (kp > bound)
                         goto high_beyond;
                     set_mask_word(block, 0, word);
-                    word = mask_word(block, JPEG_PROG_WORDS - 1u) | WORD_BIT(k);
-                    *coefficient_at(coefficients, keep[k]) = (int16_t)value;
-                    k++;
+                    word = mask_word(block, JPEG_PROG_WORDS - 1u) | FIRST_BIT(kp);
+                    REFINE_STORE(kp, value);
                 }
-                bound = se;
-                FRESH_REGISTER(bound);
                 REFINE_BY_POSITION(word, bound, high_beyond, high_end)
                 if (0) {
                 high_beyond:
@@ -1010,16 +1031,22 @@ ink_error ink_jpeg_prog_ac_refine_run(jpeg_state *state, const jpeg_entropy_tabl
                     set_mask_word(block, 0, word);
                 }
             } else {
-                uint64_t nonzero = *mask_of(block);
+                /* The host: by position k, the mask's bit from position_bits and the slot from
+                 * keep_slot (RV32's form cost x86 1 to 3 % more instructions). */
+                const uint8_t *const keep = params->keep_slot;
                 for (;;) {
                     ENSURE(17);
                     uint32_t entry = LOOKAHEAD(refine_table.fast);
-                    if (entry & JPEG_PROG_FAST_SIGNED) {
+                    if ((entry & 15u) != 0) {
                         count -= (int32_t)(entry & 15u);
                         k += entry >> 12;
                         value = entry & JPEG_PROG_FAST_POSITIVE ? p1 : minus_p1;
+                    } else if (entry - 1u < 0xFFu) { /* as REFINE_BY_POSITION */
+                        count -= (int32_t)(entry >> 4);
+                        eob = 1;
+                        break;
                     } else {
-                        DECODE(&refine_table, entry, symbol);
+                        REFINE_DECODE(entry, symbol, position_bad_code);
                         zeros = symbol >> 4;
                         unsigned size = symbol & 15u;
                         if (size == 1) {
@@ -1049,13 +1076,21 @@ ink_error ink_jpeg_prog_ac_refine_run(jpeg_state *state, const jpeg_entropy_tabl
                         pending = true; /* (reported below) */
                         break;
                     }
-                    nonzero |= position_bit(k);
+                    word |= (jpeg_prog_word)position_bits[k];
                     *coefficient_at(coefficients, keep[k]) = (int16_t)value;
                     if (++k > se)
                         break;
                 }
-                *mask_of(block) = nonzero;
+                set_mask_word(block, 0, word);
             }
+            count += READ_BIAS;
+            if (0) {
+            position_bad_code:
+                count += READ_BIAS;
+                goto bad_code;
+            }
+#undef READ_BIAS
+#define READ_BIAS 0
         }
         if (pending && value != 0) {
             SAVE();
