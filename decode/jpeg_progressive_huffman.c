@@ -998,8 +998,7 @@ ink_error ink_jpeg_prog_ac_refine_run(jpeg_state *state, const jpeg_entropy_tabl
                 const uint8_t *const at = params->first_offset;
                 const uint8_t *kp = at + k - 1u, *bound = at + low_bound;
                 FRESH_REGISTER(bound);
-                const uint16_t *fast = refine_table.fast;
-                FRESH_REGISTER(fast);
+                const uint16_t *fast = symbol_fast;
                 const int32_t plus = p1, minus = minus_p1;
                 const jpeg_prog_word one = 1;
                 if (kp < bound) { /* (from the low word; else `word` is the high one) */
