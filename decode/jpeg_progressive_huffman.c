@@ -877,6 +877,7 @@ ink_error ink_jpeg_prog_ac_refine_run(jpeg_state *state, const jpeg_entropy_tabl
     /* (RV32: the offset once a run, not the params reloaded every block; on x86 the local cost
      * 0.3-0.8 % Ir, the allocation moved) */
     const unsigned coefficients_offset = params->coefficients_offset;
+    const uint8_t *const first_offset = params->first_offset;
     for (; block != blocks_end; block += stride) {
         int16_t *coefficients = JPEG_PROG_WORDS == 2
                                     ? (int16_t *)(void *)(block + coefficients_offset)
@@ -995,7 +996,7 @@ ink_error ink_jpeg_prog_ac_refine_run(jpeg_state *state, const jpeg_entropy_tabl
 #define READ_BIAS (JPEG_PROG_WORDS == 2 ? (int32_t)JPEG_FAST_BITS + 1 : 0)
             count -= READ_BIAS;
             if (JPEG_PROG_WORDS == 2) {
-                const uint8_t *const at = params->first_offset;
+                const uint8_t *const at = first_offset;
                 const uint8_t *kp = at + k - 1u, *bound = at + low_bound;
                 FRESH_REGISTER(bound);
                 const uint16_t *fast = symbol_fast;
