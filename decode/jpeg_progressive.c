@@ -523,14 +523,28 @@ static bool scan_carries_luma(const jpeg_state *state, unsigned scale_log2)
     return luma && (scan->ss == 0 || scale_log2 < 3u);
 }
 
-static ink_error walk(jpeg_prog *p, jpeg_state *state, unsigned scale_log2, ink_error_info *info)
+/* The walk. With one band (`decode_band_0`) band 0 of each luma scan is decoded from the walk's
+ * buffer as the walk meets it; with several the walk only records each scan's start (its
+ * checkpoint before band 0) and finds its end, and the bands all come after (bands). */
+static ink_error walk(jpeg_prog *p, jpeg_state *state, unsigned scale_log2, bool decode_band_0,
+                      ink_error_info *info)
 {
     for (;;) {
         ink_error error = INK_OK;
         if (scan_carries_luma(state, scale_log2)) {
-            if ((error = record_scan(p, state, info)) != INK_OK ||
-                (error = first_band(p, state, info)) != INK_OK)
+            if ((error = record_scan(p, state, info)) != INK_OK)
                 return error;
+            if (decode_band_0) {
+                if ((error = first_band(p, state, info)) != INK_OK)
+                    return error;
+            } else {
+                /* record_scan left the checkpoint as at the scan's start (bit reader empty, no
+                 * EOB run, predictor 0): its input starts here. */
+                prog_scan *s = &p->scans[p->nscans - 1u];
+                s->input.source = &p->source.self;
+                s->input.consumed =
+                    state->input.consumed + (uint64_t)(state->input.next - state->input.buffer);
+            }
             /* The marker that ends its data (unless the bit reader met it already): what is
              * left to read of the scan sizes its slice (give_slices). */
             if (state->pending_marker == 0) {
@@ -560,28 +574,30 @@ static ink_error walk(jpeg_prog *p, jpeg_state *state, unsigned scale_log2, ink_
 
 /* ---- input ------------------------------------------------------------------------------- */
 
-/* Reads the slices of `nscans` scans would take: a scan reads its data left a slice-full at a
- * time. */
-static uint32_t slice_reads(const jpeg_prog *p, const jpeg_prog_area *slices, unsigned nscans)
+/* Reads the slices of `nscans` scans with `left` bytes each would take: a scan reads its data a
+ * slice-full at a time. */
+static uint32_t slice_reads(const uint32_t *left, const jpeg_prog_area *slices, unsigned nscans)
 {
     uint32_t reads = 0;
     for (unsigned i = 0; i < nscans; i++)
-        reads += (p->scans[i].bytes_left + slices[i].nbytes - 1u) / slices[i].nbytes;
+        reads += (left[i] + slices[i].nbytes - 1u) / slices[i].nbytes;
     return reads;
 }
 
-/* After the walk: each scan's input for the later bands. A scan whose data left (from its
- * checkpoint through its end marker) is all still in the walk's buffer `walk` reads it there, in
- * place: no read, no seek (every scan of a file the buffer holds whole, so such a file is read
- * once, as baseline reads it). The scans are in file order, so those are the last ones, and the
- * walk's buffer keeps its bytes before the first of them for the others' slices. The others get
- * their own slices (jpeg_progressive_slices.c) from the walk's buffer so trimmed, the part of
- * the DITHER claim that neither jpeg_prog nor the output row uses, and the part of PRIMARY the
- * band and output row leave. When some scans are not in place, the trimmed buffer may cost the
- * others more reads than it saves: the plan with fewer reads is taken. */
+/* After the walk (several bands, none decoded yet): each scan's input for the bands. The walk's
+ * buffer is all of PRIMARY (enlarge_walk_input) and holds the file's bytes from walk->consumed:
+ * a scan whose data (from its start through its end marker) is all there is read in place, with
+ * no read and no seek (every scan of a file the buffer holds whole, so such a file is read once
+ * after its header, as baseline reads it), as long as the data of such scans fits PRIMARY beside
+ * the band: taken from the last scan back, and moved to PRIMARY's end, packed in file order
+ * (each moves up, never over a scan still to move). The other scans get their own slices
+ * (jpeg_progressive_slices.c) from the input buffer and tile space at DITHER's start, DITHER
+ * between the pool's last table and the output row, and what PRIMARY keeps between the band
+ * (and output row) and the scans in place. Scans in place take slice space from the others: the
+ * plan with fewer reads is taken. */
 static void give_slices(jpeg_prog *p, const jpeg_input *walk, uint8_t *buffers, uint32_t nbytes)
 {
-    uint8_t *spare = (uint8_t *)p + ((sizeof *p + 7u) & ~(size_t)7u);
+    uint8_t *spare = (uint8_t *)(((uintptr_t)&p->tables[p->ntables] + 7u) & ~(uintptr_t)7u);
     uint8_t *spare_end = p->out >= (uint8_t *)p && p->out < (uint8_t *)p + PROG_DITHER_BYTES
                              ? p->out
                              : (uint8_t *)p + PROG_DITHER_BYTES;
@@ -591,57 +607,56 @@ static void give_slices(jpeg_prog *p, const jpeg_input *walk, uint8_t *buffers, 
         {p->primary_spare, p->primary_spare_bytes}};
     _Static_assert(JPEG_PROG_MAX_SCANS * JPEG_PROG_MIN_SLICE <=
                        ((INK_JPEG_INPUT_BYTES + INK_JPEG_TILE_BYTES) & ~7u),
-                   "the smallest slices must fit the walk's input buffer");
-    /* The walk's buffer starts its area (enlarge_walk_input) and holds the file's bytes from
-     * walk->consumed. */
-    const unsigned walk_area = walk->buffer == buffers ? 0u : 2u;
+                   "the smallest slices must fit the input buffer");
     const uint64_t held_from = walk->consumed;
     const uint64_t held_to = held_from + (uint64_t)(walk->end - walk->buffer);
-    unsigned first_in_place = p->nscans;
-    while (first_in_place > 0) {
-        const prog_scan *s = &p->scans[first_in_place - 1u];
-        if (s->input.consumed < held_from || s->input.consumed + s->bytes_left > held_to)
-            break;
-        first_in_place--;
+    bool in_place[JPEG_PROG_MAX_SCANS] = {false};
+    uint32_t in_place_bytes = 0;
+    for (unsigned i = p->nscans; i-- > 0;) {
+        const prog_scan *s = &p->scans[i];
+        if (s->input.consumed >= held_from && s->input.consumed + s->bytes_left <= held_to &&
+            s->bytes_left <= p->primary_spare_bytes - in_place_bytes) {
+            in_place[i] = true;
+            in_place_bytes += s->bytes_left;
+        }
     }
     uint32_t left[JPEG_PROG_MAX_SCANS];
     jpeg_prog_area slices[JPEG_PROG_MAX_SCANS];
-    for (unsigned i = 0; i < p->nscans; i++)
+    unsigned read[JPEG_PROG_MAX_SCANS], nread = 0; /* the scans that are not in place */
+    for (unsigned i = 0; i < p->nscans; i++) {
         left[i] = p->scans[i].bytes_left;
-    if (first_in_place > 0) {
+        if (!in_place[i])
+            read[nread++] = i;
+    }
+    if (in_place_bytes > 0) {
         jpeg_prog_area trimmed[JPEG_PROG_SLICE_AREAS];
         memcpy(trimmed, areas, sizeof trimmed);
-        if (first_in_place < p->nscans)
-            trimmed[walk_area].nbytes =
-                (uint32_t)(p->scans[first_in_place].input.consumed - held_from);
-        /* The plan's requirement: the smallest slices fit one area. */
-        uint32_t largest = 0;
-        for (unsigned a = 0; a < JPEG_PROG_SLICE_AREAS; a++)
-            if ((trimmed[a].nbytes & ~7u) > largest)
-                largest = trimmed[a].nbytes & ~7u;
-        bool in_place = first_in_place * JPEG_PROG_MIN_SLICE <= largest;
-        if (in_place && first_in_place < p->nscans) {
-            jpeg_prog_area whole[JPEG_PROG_MAX_SCANS];
-            ink_jpeg_prog_plan_slices(areas, left, p->nscans, whole);
-            ink_jpeg_prog_plan_slices(trimmed, left, first_in_place, slices);
-            if (slice_reads(p, slices, first_in_place) > slice_reads(p, whole, p->nscans)) {
-                in_place = false;
-                memcpy(slices, whole, sizeof whole);
-            }
-        } else if (in_place) {
-            ink_jpeg_prog_plan_slices(trimmed, left, first_in_place, slices);
+        trimmed[2].nbytes -= in_place_bytes;
+        uint32_t read_left[JPEG_PROG_MAX_SCANS] = {0};
+        jpeg_prog_area read_slices[JPEG_PROG_MAX_SCANS], whole[JPEG_PROG_MAX_SCANS];
+        for (unsigned k = 0; k < nread; k++)
+            read_left[k] = left[read[k]];
+        ink_jpeg_prog_plan_slices(trimmed, read_left, nread, read_slices);
+        ink_jpeg_prog_plan_slices(areas, left, p->nscans, whole);
+        if (slice_reads(read_left, read_slices, nread) > slice_reads(left, whole, p->nscans)) {
+            memcpy(slices, whole, sizeof whole);
+            memset(in_place, 0, sizeof in_place);
         } else {
-            ink_jpeg_prog_plan_slices(areas, left, p->nscans, slices);
+            for (unsigned k = 0; k < nread; k++)
+                slices[read[k]] = read_slices[k];
         }
-        if (!in_place)
-            first_in_place = p->nscans;
+    } else {
+        ink_jpeg_prog_plan_slices(areas, left, p->nscans, slices);
     }
-    for (unsigned i = 0; i < p->nscans; i++) {
+    uint8_t *to = p->primary.bytes + INK_REGION_PRIMARY_BYTES;
+    for (unsigned i = p->nscans; i-- > 0;) {
         jpeg_input *input = &p->scans[i].input;
-        if (i >= first_in_place) {
+        if (in_place[i]) {
             /* Its data in place; the source is never asked for more (a hostile stream that
              * reads past the scan's end marker meets the end of the input). */
-            input->buffer = walk->buffer + (input->consumed - held_from);
+            to -= p->scans[i].bytes_left;
+            memmove(to, walk->buffer + (input->consumed - held_from), p->scans[i].bytes_left);
+            input->buffer = to;
             input->capacity = p->scans[i].bytes_left;
             input->end = input->buffer + p->scans[i].bytes_left;
             input->at_end = true;
@@ -656,17 +671,21 @@ static void give_slices(jpeg_prog *p, const jpeg_input *walk, uint8_t *buffers, 
     }
 }
 
-/* The walk reads the whole file forward: through the largest free area, the rest of PRIMARY
- * after the band when it beats the baseline's input buffer and the tile space after it
- * (INK_JPEG_INPUT_BYTES + INK_JPEG_TILE_BYTES, unused by progressive frames), so it takes fewer
- * reads than baseline's. The bytes read and not yet used move along. */
+/* The walk reads the whole file forward: with several bands (band 0 decoded after the walk)
+ * through all of PRIMARY; with one, through the largest free area, the rest of PRIMARY after the
+ * band when it beats the baseline's input buffer and the tile space after it
+ * (INK_JPEG_INPUT_BYTES + INK_JPEG_TILE_BYTES, unused by progressive frames). Either way it takes
+ * fewer reads than baseline's. The bytes read and not yet used move along. */
 static void enlarge_walk_input(jpeg_prog *p, jpeg_state *state, uint8_t *buffers,
                                uint32_t nbytes)
 {
     jpeg_input *input = &state->input;
     uint8_t *buffer = buffers;
     uint32_t capacity = nbytes;
-    if (p->primary_spare_bytes > nbytes) {
+    if (p->nbands > 1) {
+        buffer = p->primary.bytes;
+        capacity = INK_REGION_PRIMARY_BYTES;
+    } else if (p->primary_spare_bytes > nbytes) {
         buffer = p->primary_spare;
         capacity = p->primary_spare_bytes;
     }
@@ -679,11 +698,12 @@ static void enlarge_walk_input(jpeg_prog *p, jpeg_state *state, uint8_t *buffers
     input->end = buffer + unread;
 }
 
-static ink_error later_bands(jpeg_prog *p, jpeg_state *state, ink_error_info *info)
+/* Every band of an image of several: each scan resumes at its checkpoint (band 0: its start). */
+static ink_error bands(jpeg_prog *p, jpeg_state *state, ink_error_info *info)
 {
     uint8_t storage[PROG_FIRST_OFFSETS_STORAGE];
     const uint8_t *first_offset = first_offsets(p, storage);
-    for (uint32_t band = 1; band < p->nbands && p->rows_done < p->out_height; band++) {
+    for (uint32_t band = 0; band < p->nbands && p->rows_done < p->out_height; band++) {
         for (unsigned i = 0; i < p->nscans; i++) {
             prog_scan *s = &p->scans[i];
             /* An interleaved DC scan decodes whole MCU rows: nothing in a one-row band below the
@@ -758,27 +778,28 @@ static ink_error run(jpeg_prog *p, jpeg_state *state, uint8_t *buffers, ink_aren
                              p->nbands, 1u << scale_log2);
     p->out_width = ink_scaled_size(frame->width, scale_log2);
     p->out_height = ink_scaled_size(frame->height, scale_log2);
-    memset(p->band, 0, (size_t)p->band_rows * p->blocks_across * p->block_bytes);
+    const size_t band_bytes = (size_t)p->band_rows * p->blocks_across * p->block_bytes;
+    const bool one_band = p->nbands == 1;
+    if (one_band)
+        memset(p->band, 0, band_bytes);
 
     enlarge_walk_input(p, state, buffers, INK_JPEG_INPUT_BYTES + INK_JPEG_TILE_BYTES);
-    if ((error = walk(p, state, scale_log2, info)) != INK_OK)
+    if ((error = walk(p, state, scale_log2, one_band, info)) != INK_OK)
         return error;
     if (p->nscans == 0)
         return ink_error_set(info, INK_ERR_BAD_DATA,
                              "progressive JPEG has no scan of the luma component");
-    if ((error = ink_jpeg_prog_emit_band(p, state, 0)) != INK_OK)
-        return error;
-    if (p->nbands > 1) {
-        /* The walk has read every DHT: the state's Huffman tables are free for lookaheads. */
-        p->fast_next = PROG_WALK_FAST_SLOTS;
-        p->fast_slots = PROG_FAST_SLOTS;
-        p->source.position =
-            state->input.consumed + (uint64_t)(state->input.end - state->input.buffer);
-        give_slices(p, &state->input, buffers, INK_JPEG_INPUT_BYTES + INK_JPEG_TILE_BYTES);
-        if ((error = later_bands(p, state, info)) != INK_OK)
-            return error;
-    }
-    return INK_OK;
+    if (one_band)
+        return ink_jpeg_prog_emit_band(p, state, 0);
+    /* The walk has read every DHT and built no lookahead: every slot is free, the state's
+     * Huffman tables too. */
+    p->fast_next = 0;
+    p->fast_slots = PROG_FAST_SLOTS;
+    p->source.position =
+        state->input.consumed + (uint64_t)(state->input.end - state->input.buffer);
+    give_slices(p, &state->input, buffers, INK_JPEG_INPUT_BYTES + INK_JPEG_TILE_BYTES);
+    memset(p->band, 0, band_bytes); /* after give_slices: the walk read through it */
+    return bands(p, state, info);
 }
 
 ink_error ink_jpeg_progressive_decode(jpeg_state *state, uint8_t *buffers, ink_arena *arena,

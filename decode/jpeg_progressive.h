@@ -287,8 +287,9 @@ typedef struct jpeg_prog {
     uint8_t fast_slots; /* usable now: PROG_WALK_FAST_SLOTS, then PROG_FAST_SLOTS */
     unsigned nscans, ntables;
     prog_scan scans[JPEG_PROG_MAX_SCANS];
-    jpeg_huffman_table tables[PROG_MAX_TABLES];
     uint16_t fast_extra[1u << JPEG_FAST_BITS]; /* lookahead slot PROG_FAST_SLOTS - 1 */
+    /* Last: after the walk the pool's unused tables are input slices (give_slices). */
+    jpeg_huffman_table tables[PROG_MAX_TABLES];
 } jpeg_prog;
 
 /* The coefficient rows/columns each scale's IDCT reads (jpeg_idct.c, as libjpeg's reduced
