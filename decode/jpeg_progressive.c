@@ -47,8 +47,11 @@ static uint16_t *fast_slot(jpeg_prog *p, jpeg_state *state, unsigned slot)
                                                     (1u << JPEG_FAST_BITS);
 }
 
-_Static_assert(sizeof(jpeg_prog) + PROG_OUT_BYTES <= PROG_DITHER_BYTES,
-               "the progressive record and output row must fit in DITHER after the input buffer");
+_Static_assert(sizeof(jpeg_prog) + PROG_MAX_TABLES * sizeof(jpeg_huffman_table) +
+                       PROG_OUT_BYTES <=
+                   PROG_DITHER_BYTES,
+               "the progressive record, its table pool and the output row must fit in DITHER "
+               "after the input buffer");
 
 /* ---- the counting, seeking source ---------------------------------------------------------- */
 
@@ -182,13 +185,17 @@ static ink_error plan(jpeg_prog *p, const jpeg_state *state, unsigned scale_log2
                                             &p->primary, info);
     if (error != INK_OK)
         return error;
-    p->band = p->primary.bytes;
-    p->primary_spare = p->primary.bytes + used_bytes;
+    /* The band (and output row) at PRIMARY's end: what the walk's buffer holds below it after
+     * the walk stays in place (give_slices). */
+    p->primary_spare = p->primary.bytes;
     p->primary_spare_bytes = INK_REGION_PRIMARY_BYTES - used_bytes;
+    p->band = p->primary.bytes + p->primary_spare_bytes;
     /* In DITHER the output row goes at the very end: what it leaves of PROG_OUT_BYTES becomes
      * input slices (give_slices). */
-    p->out = out_in_primary ? p->primary.bytes + band_bytes
+    p->out = out_in_primary ? p->band + band_bytes
                             : (uint8_t *)p + PROG_DITHER_BYTES - out_bytes;
+    p->pool_top = (jpeg_huffman_table *)(void *)(out_in_primary ? (uint8_t *)p + PROG_DITHER_BYTES
+                                                                : p->out);
 
     /* The kept coefficients, in natural order, and where each zigzag position goes: a position
      * not kept goes to the spare slot after the kept ones (in the block's padding: 49 -> 52 at
@@ -231,7 +238,7 @@ static ink_error pool_table(jpeg_prog *p, const jpeg_state *state, unsigned slot
 {
     const jpeg_huffman_table *table = &state->huffman[slot];
     for (unsigned i = 0; i < p->ntables; i++) {
-        const jpeg_huffman_table *t = &p->tables[i];
+        const jpeg_huffman_table *t = prog_table(p, i);
         if (memcmp(t->maxcode_plus1, table->maxcode_plus1, sizeof t->maxcode_plus1) == 0 &&
             memcmp(t->mincode, table->mincode, sizeof t->mincode) == 0 &&
             memcmp(t->value_index, table->value_index, sizeof t->value_index) == 0 &&
@@ -245,7 +252,7 @@ static ink_error pool_table(jpeg_prog *p, const jpeg_state *state, unsigned slot
                              "progressive JPEG whose luma scans use more than %u distinct "
                              "Huffman tables",
                              PROG_MAX_TABLES);
-    p->tables[p->ntables] = *table;
+    *prog_table(p, p->ntables) = *table;
     *out = (uint8_t)p->ntables++;
     return INK_OK;
 }
@@ -301,7 +308,7 @@ static jpeg_entropy_table entropy_table(jpeg_prog *p, jpeg_state *state, uint8_t
                                         jpeg_prog_fast_form form)
 {
     jpeg_entropy_table out;
-    out.canonical = &p->tables[pool];
+    out.canonical = prog_table(p, pool);
     uint8_t owner = (uint8_t)(pool | (form << 4)); /* pool < 16 */
     unsigned slot = 0;
     while (slot < p->fast_slots && p->fast_owner[slot] != owner)
@@ -314,7 +321,7 @@ static jpeg_entropy_table entropy_table(jpeg_prog *p, jpeg_state *state, uint8_t
         if (p->fast_next + 1u < p->fast_slots)
             p->fast_next++;
         p->fast_owner[slot] = owner;
-        ink_jpeg_prog_build_fast(&p->tables[pool], form, fast_slot(p, state, slot));
+        ink_jpeg_prog_build_fast(prog_table(p, pool), form, fast_slot(p, state, slot));
     }
     out.fast = fast_slot(p, state, slot);
     out.fast_mask = (1u << JPEG_FAST_BITS) - 1u;
@@ -574,6 +581,38 @@ static ink_error walk(jpeg_prog *p, jpeg_state *state, unsigned scale_log2, bool
 
 /* ---- input ------------------------------------------------------------------------------- */
 
+/* Moves `nbytes` from `from` down to `to` (to <= from; the two may overlap). On RV32, where
+ * picolibc's memmove copies a byte at a time (6 instructions a byte), four words a step once
+ * `from` is aligned, when `to` is then aligned too (the callers make them alike mod 4). */
+static void move_down(uint8_t *to, const uint8_t *from, size_t nbytes)
+{
+#if UINTPTR_MAX > 0xFFFFFFFFu
+    memmove(to, from, nbytes);
+#else
+    while (nbytes > 0 && ((uintptr_t)from & 3u) != 0) {
+        *to++ = *from++;
+        nbytes--;
+    }
+    if (((uintptr_t)to & 3u) == 0) {
+        /* Each step reads its 16 bytes before it writes any: with to <= from nothing unread
+         * is overwritten. */
+        for (; nbytes >= 16u; nbytes -= 16u, to += 16u, from += 16u) {
+            const uint32_t *in = __builtin_assume_aligned(from, 4);
+            uint32_t a = in[0], b = in[1], c = in[2], d = in[3];
+            uint32_t *out = __builtin_assume_aligned(to, 4);
+            out[0] = a;
+            out[1] = b;
+            out[2] = c;
+            out[3] = d;
+        }
+    }
+    while (nbytes > 0) {
+        *to++ = *from++;
+        nbytes--;
+    }
+#endif
+}
+
 /* Reads the slices of `nscans` scans with `left` bytes each would take: a scan reads its data a
  * slice-full at a time. */
 static uint32_t slice_reads(const uint32_t *left, const jpeg_prog_area *slices, unsigned nscans)
@@ -588,19 +627,18 @@ static uint32_t slice_reads(const uint32_t *left, const jpeg_prog_area *slices, 
  * buffer is all of PRIMARY (enlarge_walk_input) and holds the file's bytes from walk->consumed:
  * a scan whose data (from its start through its end marker) is all there is read in place, with
  * no read and no seek (every scan of a file the buffer holds whole, so such a file is read once
- * after its header, as baseline reads it), as long as the data of such scans fits PRIMARY beside
- * the band: taken from the last scan back, and moved to PRIMARY's end, packed in file order
- * (each moves up, never over a scan still to move). The other scans get their own slices
- * (jpeg_progressive_slices.c) from the input buffer and tile space at DITHER's start, DITHER
- * between the pool's last table and the output row, and what PRIMARY keeps between the band
- * (and output row) and the scans in place. Scans in place take slice space from the others: the
- * plan with fewer reads is taken. */
+ * after its header, as baseline reads it), as long as the data of such scans fits PRIMARY below
+ * the band (plan: the band is at PRIMARY's end); taken from the last scan back. They stay where
+ * they are when all of them lie below the band, else they are moved to PRIMARY's start, packed
+ * in file order (each moves down, never over a scan still to move). The other scans get their
+ * own slices (jpeg_progressive_slices.c) from the input buffer and tile space at DITHER's start,
+ * DITHER between the last scan checkpoint and the table pool (jpeg_prog), and the largest part of
+ * PRIMARY below the band that the scans in place leave. Scans in place take slice space from the
+ * others: the plan with fewer reads is taken. */
 static void give_slices(jpeg_prog *p, const jpeg_input *walk, uint8_t *buffers, uint32_t nbytes)
 {
-    uint8_t *spare = (uint8_t *)(((uintptr_t)&p->tables[p->ntables] + 7u) & ~(uintptr_t)7u);
-    uint8_t *spare_end = p->out >= (uint8_t *)p && p->out < (uint8_t *)p + PROG_DITHER_BYTES
-                             ? p->out
-                             : (uint8_t *)p + PROG_DITHER_BYTES;
+    uint8_t *spare = (uint8_t *)(((uintptr_t)&p->scans[p->nscans] + 7u) & ~(uintptr_t)7u);
+    uint8_t *spare_end = (uint8_t *)(void *)(p->pool_top - p->ntables);
     jpeg_prog_area areas[JPEG_PROG_SLICE_AREAS] = {
         {buffers, nbytes},
         {spare, (uint32_t)(spare_end - spare)},
@@ -610,53 +648,64 @@ static void give_slices(jpeg_prog *p, const jpeg_input *walk, uint8_t *buffers, 
                    "the smallest slices must fit the input buffer");
     const uint64_t held_from = walk->consumed;
     const uint64_t held_to = held_from + (uint64_t)(walk->end - walk->buffer);
-    bool in_place[JPEG_PROG_MAX_SCANS] = {false};
-    uint32_t in_place_bytes = 0;
+    uint32_t in_place = 0, in_place_bytes = 0; /* in_place: a bit per scan */
+    uint32_t first_at = 0, last_end = 0;        /* in the buffer, of the first and last */
     for (unsigned i = p->nscans; i-- > 0;) {
         const prog_scan *s = &p->scans[i];
         if (s->input.consumed >= held_from && s->input.consumed + s->bytes_left <= held_to &&
-            s->bytes_left <= p->primary_spare_bytes - in_place_bytes) {
-            in_place[i] = true;
-            in_place_bytes += s->bytes_left;
+            s->bytes_left + 3u <= p->primary_spare_bytes - in_place_bytes) {
+            first_at = (uint32_t)(s->input.consumed - held_from);
+            if (in_place == 0)
+                last_end = first_at + s->bytes_left;
+            in_place |= 1u << i;
+            in_place_bytes += s->bytes_left + 3u; /* (3: move_down's alignment) */
         }
     }
+    const bool move = last_end > p->primary_spare_bytes;
     uint32_t left[JPEG_PROG_MAX_SCANS];
-    jpeg_prog_area slices[JPEG_PROG_MAX_SCANS];
-    unsigned read[JPEG_PROG_MAX_SCANS], nread = 0; /* the scans that are not in place */
-    for (unsigned i = 0; i < p->nscans; i++) {
-        left[i] = p->scans[i].bytes_left;
-        if (!in_place[i])
-            read[nread++] = i;
-    }
-    if (in_place_bytes > 0) {
-        jpeg_prog_area trimmed[JPEG_PROG_SLICE_AREAS];
-        memcpy(trimmed, areas, sizeof trimmed);
-        trimmed[2].nbytes -= in_place_bytes;
-        uint32_t read_left[JPEG_PROG_MAX_SCANS] = {0};
-        jpeg_prog_area read_slices[JPEG_PROG_MAX_SCANS], whole[JPEG_PROG_MAX_SCANS];
-        for (unsigned k = 0; k < nread; k++)
-            read_left[k] = left[read[k]];
-        ink_jpeg_prog_plan_slices(trimmed, read_left, nread, read_slices);
-        ink_jpeg_prog_plan_slices(areas, left, p->nscans, whole);
-        if (slice_reads(read_left, read_slices, nread) > slice_reads(left, whole, p->nscans)) {
-            memcpy(slices, whole, sizeof whole);
-            memset(in_place, 0, sizeof in_place);
-        } else {
-            for (unsigned k = 0; k < nread; k++)
-                slices[read[k]] = read_slices[k];
+    uint8_t read[JPEG_PROG_MAX_SCANS]; /* the scans that are not in place */
+    unsigned nread = 0;
+    for (unsigned i = 0; i < p->nscans; i++)
+        if (!((in_place >> i) & 1u)) {
+            left[nread] = p->scans[i].bytes_left;
+            read[nread++] = (uint8_t)i;
         }
-    } else {
+    jpeg_prog_area slices[JPEG_PROG_MAX_SCANS];
+    if (in_place != 0 && nread > 0) {
+        jpeg_prog_area trimmed[JPEG_PROG_SLICE_AREAS], some[JPEG_PROG_MAX_SCANS];
+        memcpy(trimmed, areas, sizeof trimmed);
+        uint32_t from = ((move ? in_place_bytes : last_end) + 7u) & ~7u;
+        if (!move && first_at > p->primary_spare_bytes - from)
+            from = 0; /* below the first (then the largest part) */
+        trimmed[2].start = p->primary_spare + from;
+        trimmed[2].nbytes = (from == 0 ? first_at : p->primary_spare_bytes) - from;
+        ink_jpeg_prog_plan_slices(trimmed, left, nread, some);
+        uint32_t reads_in_place = slice_reads(left, some, nread);
+        for (unsigned i = 0; i < p->nscans; i++)
+            left[i] = p->scans[i].bytes_left;
+        ink_jpeg_prog_plan_slices(areas, left, p->nscans, slices);
+        if (reads_in_place > slice_reads(left, slices, p->nscans))
+            in_place = 0;
+        else
+            for (unsigned k = 0; k < nread; k++)
+                slices[read[k]] = some[k];
+    } else if (nread > 0) {
         ink_jpeg_prog_plan_slices(areas, left, p->nscans, slices);
     }
-    uint8_t *to = p->primary.bytes + INK_REGION_PRIMARY_BYTES;
-    for (unsigned i = p->nscans; i-- > 0;) {
+    uint8_t *to = p->primary_spare;
+    for (unsigned i = 0; i < p->nscans; i++) {
         jpeg_input *input = &p->scans[i].input;
-        if (in_place[i]) {
+        if ((in_place >> i) & 1u) {
             /* Its data in place; the source is never asked for more (a hostile stream that
              * reads past the scan's end marker meets the end of the input). */
-            to -= p->scans[i].bytes_left;
-            memmove(to, walk->buffer + (input->consumed - held_from), p->scans[i].bytes_left);
-            input->buffer = to;
+            uint8_t *at = walk->buffer + (input->consumed - held_from);
+            if (move) {
+                to += ((uintptr_t)at - (uintptr_t)to) & 3u; /* alike mod 4 (move_down) */
+                move_down(to, at, p->scans[i].bytes_left);
+                at = to;
+                to += p->scans[i].bytes_left;
+            }
+            input->buffer = at;
             input->capacity = p->scans[i].bytes_left;
             input->end = input->buffer + p->scans[i].bytes_left;
             input->at_end = true;
@@ -689,13 +738,16 @@ static void enlarge_walk_input(jpeg_prog *p, jpeg_state *state, uint8_t *buffers
         buffer = p->primary_spare;
         capacity = p->primary_spare_bytes;
     }
+    /* The bytes keep their address mod 4 (move_down); the buffer's first `skip` bytes are
+     * before them in the file. */
     size_t unread = (size_t)(input->end - input->next);
-    input->consumed += (uint64_t)(input->next - input->buffer);
-    memmove(buffer, input->next, unread);
+    size_t skip = (uintptr_t)input->next & 3u;
+    input->consumed += (uint64_t)(input->next - input->buffer) - skip;
+    move_down(buffer + skip, input->next, unread);
     input->buffer = buffer;
     input->capacity = capacity;
-    input->next = buffer;
-    input->end = buffer + unread;
+    input->next = buffer + skip;
+    input->end = buffer + skip + unread;
 }
 
 /* Every band of an image of several: each scan resumes at its checkpoint (band 0: its start). */

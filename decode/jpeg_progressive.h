@@ -286,11 +286,19 @@ typedef struct jpeg_prog {
     uint8_t fast_next;
     uint8_t fast_slots; /* usable now: PROG_WALK_FAST_SLOTS, then PROG_FAST_SLOTS */
     unsigned nscans, ntables;
-    prog_scan scans[JPEG_PROG_MAX_SCANS];
+    /* The pool of Huffman tables: below pool_top (the output row in DITHER, else the claim's
+     * end), table i at pool_top - 1 - i (prog_table). */
+    jpeg_huffman_table *pool_top;
     uint16_t fast_extra[1u << JPEG_FAST_BITS]; /* lookahead slot PROG_FAST_SLOTS - 1 */
-    /* Last: after the walk the pool's unused tables are input slices (give_slices). */
-    jpeg_huffman_table tables[PROG_MAX_TABLES];
+    /* Last: after the walk the unused scans, the free DITHER after the record and the unused
+     * pool are one area of input slices (give_slices). */
+    prog_scan scans[JPEG_PROG_MAX_SCANS];
 } jpeg_prog;
+
+static inline jpeg_huffman_table *prog_table(const jpeg_prog *p, unsigned i)
+{
+    return p->pool_top - 1 - i;
+}
 
 /* The coefficient rows/columns each scale's IDCT reads (jpeg_idct.c, as libjpeg's reduced
  * IDCTs) are the kept ones: 1/1 all, 1/2 all but 4, 1/4 the DC and odd ones, 1/8 the DC.
