@@ -7,23 +7,28 @@
  * rows below in its MCU row (plan, ink_jpeg_prog_emit_band).
  * 1. The walk: markers are read in file order. A scan that carries luma (component 0 of a gray or
  *    YCbCr frame) is recorded — its parameters, its Huffman tables (copied into a pool, deduped),
- *    a checkpoint — and band 0 of it is decoded at once from the data in the input buffer; then
- *    the rest of its data is skipped by scanning for the next marker. Chroma-only scans are only
- *    skipped; at 1/8 so are luma AC scans (the DC term alone makes a 1x1 block).
- * 2. Band 0 is complete when the walk ends (EOI): it is dequantised, inverse-transformed at the
+ *    a checkpoint at its start — and its data is skipped by scanning for the next marker.
+ *    Chroma-only scans are only skipped; at 1/8 so are luma AC scans (the DC term alone makes a
+ *    1x1 block). With one band, band 0 of each luma scan is decoded at once from the walk's
+ *    buffer instead, before the skip, and the walk's end (EOI) completes the image.
+ * 2. With several bands the walk has read through all of PRIMARY, where the band goes after it.
+ *    Each band: every recorded scan resumes at its checkpoint (bit buffer, end-of-band run, DC
+ *    predictor, restart counter, its own input buffer and file position), decodes this band's
+ *    blocks and saves its checkpoint; then the band is dequantised, inverse-transformed at the
  *    chosen scale and sent down the pipeline.
- * 3. Each further band: every recorded scan resumes at its checkpoint (bit buffer, end-of-band
- *    run, DC predictor, restart counter, its own input buffer and file position), decodes this
- *    band's blocks and saves its checkpoint; then the band is transformed and sent.
  * One band (small images, 1/8) means one pass over the file and no seek; otherwise each scan has
- * its own slice of input, sized for what it has left to read (jpeg_progressive_slices.c), and
- * the source is seeked only when a scan's slice runs dry.
+ * its own slice of input, sized for what it has to read (jpeg_progressive_slices.c), or its
+ * data where the walk's last buffer holds it, and the source is seeked only when a scan's slice
+ * runs dry. Band 0 after the walk costs hardly a read (each scan's first read was due anyway;
+ * band 0's data only adds to what it reads) and lets the walk read 32 KB at a time.
  *
  * Memory (docs/JPEG.md "Progressive"): SCRATCH the decoder state (as baseline); DITHER 0..12 KB
  * the input buffer (and tile space), then input slices; DITHER 12..32 KB the jpeg_prog record
- * (scan checkpoints, table pool), the output block row when it fits, input slices between; all
- * of PRIMARY: the band's blocks (and the output block row when DITHER cannot hold it), the rest
- * the walk's input buffer when bigger than DITHER's 12 KB, then input slices.
+ * (scan checkpoints last), the output block row at the end when it fits, the table pool below
+ * it (growing down), input slices between the last checkpoint and the pool; PRIMARY: the walk's
+ * input buffer (all of it with several bands, else below the band when bigger than 12 KB), then
+ * the band's blocks at its end (and the output block row when DITHER cannot hold it), below them
+ * input slices and the data of scans read in place.
  */
 #include <string.h>
 

@@ -238,7 +238,8 @@ typedef struct prog_scan {
     jpeg_input input;
     uint32_t eobrun;
     uint32_t restarts_left;
-    uint32_t bytes_left;     /* after band 0: its data from the checkpoint through its end marker */
+    uint32_t bytes_left;     /* after the walk: its data from the checkpoint (its start with
+                              * several bands, else after band 0) through its end marker */
     int32_t dc_predictor;
     uint16_t restart_interval;
     uint8_t next_restart;
@@ -263,7 +264,7 @@ typedef struct jpeg_prog {
     ink_claim dither, primary;
     uint8_t *band;          /* band_rows x blocks_across blocks of block_bytes */
     uint8_t *out;           /* one block row of output pixels */
-    uint8_t *primary_spare; /* the rest of PRIMARY: input slices */
+    uint8_t *primary_spare; /* PRIMARY below the band: input slices, scans in place */
     uint32_t primary_spare_bytes;
     uint32_t block_bytes, blocks_across, band_rows, total_rows, nbands;
     uint32_t aside_slots;   /* DC values kept aside per block: vmax - 1 with one-row bands */
