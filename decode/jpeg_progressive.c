@@ -639,8 +639,11 @@ static uint32_t slice_reads(const uint32_t *left, const jpeg_prog_area *slices, 
  * own slices (jpeg_progressive_slices.c) from the input buffer and tile space at DITHER's start,
  * DITHER between the last scan checkpoint and the table pool (jpeg_prog), and the largest part of
  * PRIMARY below the band that the scans in place leave. Scans in place take slice space from the
- * others: the plan with fewer reads is taken. */
-static void give_slices(jpeg_prog *p, const jpeg_input *walk, uint8_t *buffers, uint32_t nbytes)
+ * others: the plan with fewer reads is taken. Not inlined: its arrays would stay in the frame
+ * of the bands' caller (stack). */
+static __attribute__((noinline)) void give_slices(jpeg_prog *p, const jpeg_input *walk,
+                                                  uint64_t header_from, uint32_t header_bytes,
+                                                  uint8_t *buffers, uint32_t nbytes)
 {
     uint8_t *spare = (uint8_t *)(((uintptr_t)&p->scans[p->nscans] + 7u) & ~(uintptr_t)7u);
     uint8_t *spare_end = (uint8_t *)(void *)(p->pool_top - p->ntables);
@@ -667,6 +670,22 @@ static void give_slices(jpeg_prog *p, const jpeg_input *walk, uint8_t *buffers, 
         }
     }
     const bool move = last_end > p->primary_spare_bytes;
+    /* The header's read (`header_bytes` from `header_from`) is still at DITHER's start, in
+     * `buffers` (a walk of several bands reads into PRIMARY only): a scan all in it is read
+     * there too, and the input buffer's slice area is the larger part it leaves. */
+    const uint64_t header_to = header_from + header_bytes;
+    uint32_t in_header = 0, header_first = 0, header_end = 0;
+    for (unsigned i = p->nscans; i-- > 0;) {
+        const prog_scan *s = &p->scans[i];
+        if (!((in_place >> i) & 1u) && s->input.consumed >= header_from &&
+            s->input.consumed + s->bytes_left <= header_to) {
+            header_first = (uint32_t)(s->input.consumed - header_from);
+            if (in_header == 0)
+                header_end = header_first + s->bytes_left;
+            in_header |= 1u << i;
+        }
+    }
+    in_place |= in_header;
     uint32_t left[JPEG_PROG_MAX_SCANS];
     uint8_t read[JPEG_PROG_MAX_SCANS]; /* the scans that are not in place */
     unsigned nread = 0;
@@ -682,15 +701,32 @@ static void give_slices(jpeg_prog *p, const jpeg_input *walk, uint8_t *buffers, 
         uint32_t from = ((move ? in_place_bytes : last_end) + 7u) & ~7u;
         if (!move && first_at > p->primary_spare_bytes - from)
             from = 0; /* below the first (then the largest part) */
-        trimmed[2].start = p->primary_spare + from;
-        trimmed[2].nbytes = (from == 0 ? first_at : p->primary_spare_bytes) - from;
-        ink_jpeg_prog_plan_slices(trimmed, left, nread, some);
-        uint32_t reads_in_place = slice_reads(left, some, nread);
+        if (in_place != in_header) {
+            trimmed[2].start = p->primary_spare + from;
+            trimmed[2].nbytes = (from == 0 ? first_at : p->primary_spare_bytes) - from;
+        }
+        if (in_header != 0) {
+            from = (header_end + 7u) & ~7u;
+            if (header_first > nbytes - from)
+                from = 0;
+            trimmed[0].start = buffers + from;
+            trimmed[0].nbytes = (from == 0 ? header_first : nbytes) - from;
+        }
+        /* The plan's requirement: the smallest slices fit one area. */
+        uint32_t largest = 0;
+        for (unsigned a = 0; a < JPEG_PROG_SLICE_AREAS; a++)
+            if ((trimmed[a].nbytes & ~7u) > largest)
+                largest = trimmed[a].nbytes & ~7u;
+        uint32_t reads_in_place = UINT32_MAX;
+        if (nread * JPEG_PROG_MIN_SLICE <= largest) {
+            ink_jpeg_prog_plan_slices(trimmed, left, nread, some);
+            reads_in_place = slice_reads(left, some, nread);
+        }
         for (unsigned i = 0; i < p->nscans; i++)
             left[i] = p->scans[i].bytes_left;
         ink_jpeg_prog_plan_slices(areas, left, p->nscans, slices);
         if (reads_in_place > slice_reads(left, slices, p->nscans))
-            in_place = 0;
+            in_place = in_header = 0;
         else
             for (unsigned k = 0; k < nread; k++)
                 slices[read[k]] = some[k];
@@ -704,7 +740,9 @@ static void give_slices(jpeg_prog *p, const jpeg_input *walk, uint8_t *buffers, 
             /* Its data in place; the source is never asked for more (a hostile stream that
              * reads past the scan's end marker meets the end of the input). */
             uint8_t *at = walk->buffer + (input->consumed - held_from);
-            if (move) {
+            if ((in_header >> i) & 1u)
+                at = buffers + (input->consumed - header_from);
+            else if (move) {
                 to += ((uintptr_t)at - (uintptr_t)to) & 3u; /* alike mod 4 (move_down) */
                 move_down(to, at, p->scans[i].bytes_left);
                 at = to;
@@ -840,6 +878,9 @@ static ink_error run(jpeg_prog *p, jpeg_state *state, uint8_t *buffers, ink_aren
     if (one_band)
         memset(p->band, 0, band_bytes);
 
+    /* The header's read, in `buffers` (give_slices). */
+    const uint64_t header_from = state->input.consumed;
+    const uint32_t header_bytes = (uint32_t)(state->input.end - state->input.buffer);
     enlarge_walk_input(p, state, buffers, INK_JPEG_INPUT_BYTES + INK_JPEG_TILE_BYTES);
     if ((error = walk(p, state, scale_log2, one_band, info)) != INK_OK)
         return error;
@@ -854,7 +895,8 @@ static ink_error run(jpeg_prog *p, jpeg_state *state, uint8_t *buffers, ink_aren
     p->fast_slots = PROG_FAST_SLOTS;
     p->source.position =
         state->input.consumed + (uint64_t)(state->input.end - state->input.buffer);
-    give_slices(p, &state->input, buffers, INK_JPEG_INPUT_BYTES + INK_JPEG_TILE_BYTES);
+    give_slices(p, &state->input, header_from, header_bytes, buffers,
+                INK_JPEG_INPUT_BYTES + INK_JPEG_TILE_BYTES);
     memset(p->band, 0, band_bytes); /* after give_slices: the walk read through it */
     return bands(p, state, info);
 }
