@@ -739,10 +739,9 @@ static __attribute__((noinline)) void give_slices(jpeg_prog *p, const jpeg_input
         if ((in_place >> i) & 1u) {
             /* Its data in place; the source is never asked for more (a hostile stream that
              * reads past the scan's end marker meets the end of the input). */
-            uint8_t *at = walk->buffer + (input->consumed - held_from);
-            if ((in_header >> i) & 1u)
-                at = buffers + (input->consumed - header_from);
-            else if (move) {
+            uint8_t *at = (in_header >> i) & 1u ? buffers + (input->consumed - header_from)
+                                                : walk->buffer + (input->consumed - held_from);
+            if (move && !((in_header >> i) & 1u)) {
                 to += ((uintptr_t)at - (uintptr_t)to) & 3u; /* alike mod 4 (move_down) */
                 move_down(to, at, p->scans[i].bytes_left);
                 at = to;
