@@ -227,6 +227,8 @@ static ink_error plan(jpeg_prog *p, const jpeg_state *state, unsigned scale_log2
     for (unsigned k = 0; k < 64; k++) {
         unsigned at = by_bit_index(k), n = natural_of[k], slot = p->keep_slot[k];
         p->keep_slot[k] = p->keep_by_bit[at] = (uint8_t)jpeg_prog_slot_ref(slot);
+        p->keep_by_bit[JPEG_PROG_CORRECT_BY_BIT + at] =
+            k != 0 && ((p->kept_mask >> k) & 1u) ? p->keep_by_bit[at] : 0u;
         if ((p->kept_mask >> k) & 1u) { /* (the quantiser is set by record_scan) */
             p->emit_by_bit[at].natural_offset = (uint8_t)(n * sizeof(int32_t));
             p->emit_by_bit[at].slot_offset = (uint8_t)(slot * sizeof(int16_t));

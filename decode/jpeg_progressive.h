@@ -95,12 +95,19 @@ typedef struct jpeg_prog_block_params {
     uint8_t spare_slot;          /* the slot of the coefficients not kept */
     const uint8_t *keep_slot;    /* zigzag index -> slot in the block's coefficients (both as
                                   * jpeg_prog_slot_ref gives it) */
-    const uint8_t *keep_by_bit;  /* the same by word and "at" (JPEG_PROG_WORD_BITS a word) */
+    const uint8_t *keep_by_bit;  /* the same by word and "at" (JPEG_PROG_WORD_BITS a word),
+                                  * then at JPEG_PROG_CORRECT_BY_BIT the correction form */
     const uint8_t *first_offset; /* AC first: zigzag index -> byte offset of its coefficient in
                                   * the block, 0 if not kept (JPEG_PROG_FIRST_OFFSETS entries,
                                   * 64-byte aligned) */
     bool first_stores_all;       /* every position has a slot there (the spare for one not kept) */
 } jpeg_prog_block_params;
+
+/* keep_by_bit's second half, by word and "at" as the first: the entry of a kept position, 0 for
+ * one not kept (no AC position is in slot 0, the DC's), so that a refinement's correction bit
+ * tests its coefficient's entry against 0 at the same base as the first half: no register for
+ * the spare slot. */
+#define JPEG_PROG_CORRECT_BY_BIT 64u
 
 /* How keep_slot and keep_by_bit hold a slot: with 32-bit mask words (RV32) its byte offset in
  * the block's coefficients, so that a store or a correction needs no scaling; on a 64-bit host
@@ -276,7 +283,8 @@ typedef struct jpeg_prog {
     bool have_quant;
     uint8_t keep_slot[64];  /* zigzag -> slot (the spare slot for those not kept), after plan()
                              * as jpeg_prog_slot_ref gives it */
-    uint8_t keep_by_bit[64]; /* the same by word and "at" (jpeg_progressive.h) */
+    uint8_t keep_by_bit[128]; /* the same by word and "at", then the correction form
+                               * (jpeg_progressive.h, JPEG_PROG_CORRECT_BY_BIT) */
     uint8_t spare_slot;
     bool dense;             /* 1/1 emit in its dense form (jpeg_progressive_emit.c) */
     bool first_stores_all;  /* AC first's offsets have no 0 in 1..63 (1/1, 1/2) */
