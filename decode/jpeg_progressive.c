@@ -7,23 +7,28 @@
  * rows below in its MCU row (plan, ink_jpeg_prog_emit_band).
  * 1. The walk: markers are read in file order. A scan that carries luma (component 0 of a gray or
  *    YCbCr frame) is recorded — its parameters, its Huffman tables (copied into a pool, deduped),
- *    a checkpoint — and band 0 of it is decoded at once from the data in the input buffer; then
- *    the rest of its data is skipped by scanning for the next marker. Chroma-only scans are only
- *    skipped; at 1/8 so are luma AC scans (the DC term alone makes a 1x1 block).
- * 2. Band 0 is complete when the walk ends (EOI): it is dequantised, inverse-transformed at the
+ *    a checkpoint at its start — and its data is skipped by scanning for the next marker.
+ *    Chroma-only scans are only skipped; at 1/8 so are luma AC scans (the DC term alone makes a
+ *    1x1 block). With one band, band 0 of each luma scan is decoded at once from the walk's
+ *    buffer instead, before the skip, and the walk's end (EOI) completes the image.
+ * 2. With several bands the walk has read through all of PRIMARY, where the band goes after it.
+ *    Each band: every recorded scan resumes at its checkpoint (bit buffer, end-of-band run, DC
+ *    predictor, restart counter, its own input buffer and file position), decodes this band's
+ *    blocks and saves its checkpoint; then the band is dequantised, inverse-transformed at the
  *    chosen scale and sent down the pipeline.
- * 3. Each further band: every recorded scan resumes at its checkpoint (bit buffer, end-of-band
- *    run, DC predictor, restart counter, its own input buffer and file position), decodes this
- *    band's blocks and saves its checkpoint; then the band is transformed and sent.
  * One band (small images, 1/8) means one pass over the file and no seek; otherwise each scan has
- * its own slice of input, sized for what it has left to read (jpeg_progressive_slices.c), and
- * the source is seeked only when a scan's slice runs dry.
+ * its own slice of input, sized for what it has to read (jpeg_progressive_slices.c), or its
+ * data where the walk's last buffer holds it, and the source is seeked only when a scan's slice
+ * runs dry. Band 0 after the walk costs hardly a read (each scan's first read was due anyway;
+ * band 0's data only adds to what it reads) and lets the walk read 32 KB at a time.
  *
  * Memory (docs/JPEG.md "Progressive"): SCRATCH the decoder state (as baseline); DITHER 0..12 KB
  * the input buffer (and tile space), then input slices; DITHER 12..32 KB the jpeg_prog record
- * (scan checkpoints, table pool), the output block row when it fits, input slices between; all
- * of PRIMARY: the band's blocks (and the output block row when DITHER cannot hold it), the rest
- * the walk's input buffer when bigger than DITHER's 12 KB, then input slices.
+ * (scan checkpoints last), the output block row at the end when it fits, the table pool below
+ * it (growing down), input slices between the last checkpoint and the pool; PRIMARY: the walk's
+ * input buffer (all of it with several bands, else below the band when bigger than 12 KB), then
+ * the band's blocks at its end (and the output block row when DITHER cannot hold it), below them
+ * input slices and the data of scans read in place.
  */
 #include <string.h>
 
@@ -47,8 +52,11 @@ static uint16_t *fast_slot(jpeg_prog *p, jpeg_state *state, unsigned slot)
                                                     (1u << JPEG_FAST_BITS);
 }
 
-_Static_assert(sizeof(jpeg_prog) + PROG_OUT_BYTES <= PROG_DITHER_BYTES,
-               "the progressive record and output row must fit in DITHER after the input buffer");
+_Static_assert(sizeof(jpeg_prog) + PROG_MAX_TABLES * sizeof(jpeg_huffman_table) +
+                       PROG_OUT_BYTES <=
+                   PROG_DITHER_BYTES,
+               "the progressive record, its table pool and the output row must fit in DITHER "
+               "after the input buffer");
 
 /* ---- the counting, seeking source ---------------------------------------------------------- */
 
@@ -182,13 +190,17 @@ static ink_error plan(jpeg_prog *p, const jpeg_state *state, unsigned scale_log2
                                             &p->primary, info);
     if (error != INK_OK)
         return error;
-    p->band = p->primary.bytes;
-    p->primary_spare = p->primary.bytes + used_bytes;
+    /* The band (and output row) at PRIMARY's end: what the walk's buffer holds below it after
+     * the walk stays in place (give_slices). */
+    p->primary_spare = p->primary.bytes;
     p->primary_spare_bytes = INK_REGION_PRIMARY_BYTES - used_bytes;
+    p->band = p->primary.bytes + p->primary_spare_bytes;
     /* In DITHER the output row goes at the very end: what it leaves of PROG_OUT_BYTES becomes
      * input slices (give_slices). */
-    p->out = out_in_primary ? p->primary.bytes + band_bytes
+    p->out = out_in_primary ? p->band + band_bytes
                             : (uint8_t *)p + PROG_DITHER_BYTES - out_bytes;
+    p->pool_top = (jpeg_huffman_table *)(void *)(out_in_primary ? (uint8_t *)p + PROG_DITHER_BYTES
+                                                                : p->out);
 
     /* The kept coefficients, in natural order, and where each zigzag position goes: a position
      * not kept goes to the spare slot after the kept ones (in the block's padding: 49 -> 52 at
@@ -233,7 +245,7 @@ static ink_error pool_table(jpeg_prog *p, const jpeg_state *state, unsigned slot
 {
     const jpeg_huffman_table *table = &state->huffman[slot];
     for (unsigned i = 0; i < p->ntables; i++) {
-        const jpeg_huffman_table *t = &p->tables[i];
+        const jpeg_huffman_table *t = prog_table(p, i);
         if (memcmp(t->maxcode_plus1, table->maxcode_plus1, sizeof t->maxcode_plus1) == 0 &&
             memcmp(t->mincode, table->mincode, sizeof t->mincode) == 0 &&
             memcmp(t->value_index, table->value_index, sizeof t->value_index) == 0 &&
@@ -247,7 +259,7 @@ static ink_error pool_table(jpeg_prog *p, const jpeg_state *state, unsigned slot
                              "progressive JPEG whose luma scans use more than %u distinct "
                              "Huffman tables",
                              PROG_MAX_TABLES);
-    p->tables[p->ntables] = *table;
+    *prog_table(p, p->ntables) = *table;
     *out = (uint8_t)p->ntables++;
     return INK_OK;
 }
@@ -303,7 +315,7 @@ static jpeg_entropy_table entropy_table(jpeg_prog *p, jpeg_state *state, uint8_t
                                         jpeg_prog_fast_form form)
 {
     jpeg_entropy_table out;
-    out.canonical = &p->tables[pool];
+    out.canonical = prog_table(p, pool);
     uint8_t owner = (uint8_t)(pool | (form << 4)); /* pool < 16 */
     unsigned slot = 0;
     while (slot < p->fast_slots && p->fast_owner[slot] != owner)
@@ -316,7 +328,7 @@ static jpeg_entropy_table entropy_table(jpeg_prog *p, jpeg_state *state, uint8_t
         if (p->fast_next + 1u < p->fast_slots)
             p->fast_next++;
         p->fast_owner[slot] = owner;
-        ink_jpeg_prog_build_fast(&p->tables[pool], form, fast_slot(p, state, slot));
+        ink_jpeg_prog_build_fast(prog_table(p, pool), form, fast_slot(p, state, slot));
     }
     out.fast = fast_slot(p, state, slot);
     out.fast_mask = (1u << JPEG_FAST_BITS) - 1u;
@@ -525,14 +537,28 @@ static bool scan_carries_luma(const jpeg_state *state, unsigned scale_log2)
     return luma && (scan->ss == 0 || scale_log2 < 3u);
 }
 
-static ink_error walk(jpeg_prog *p, jpeg_state *state, unsigned scale_log2, ink_error_info *info)
+/* The walk. With one band (`decode_band_0`) band 0 of each luma scan is decoded from the walk's
+ * buffer as the walk meets it; with several the walk only records each scan's start (its
+ * checkpoint before band 0) and finds its end, and the bands all come after (bands). */
+static ink_error walk(jpeg_prog *p, jpeg_state *state, unsigned scale_log2, bool decode_band_0,
+                      ink_error_info *info)
 {
     for (;;) {
         ink_error error = INK_OK;
         if (scan_carries_luma(state, scale_log2)) {
-            if ((error = record_scan(p, state, info)) != INK_OK ||
-                (error = first_band(p, state, info)) != INK_OK)
+            if ((error = record_scan(p, state, info)) != INK_OK)
                 return error;
+            if (decode_band_0) {
+                if ((error = first_band(p, state, info)) != INK_OK)
+                    return error;
+            } else {
+                /* record_scan left the checkpoint as at the scan's start (bit reader empty, no
+                 * EOB run, predictor 0): its input starts here. */
+                prog_scan *s = &p->scans[p->nscans - 1u];
+                s->input.source = &p->source.self;
+                s->input.consumed =
+                    state->input.consumed + (uint64_t)(state->input.next - state->input.buffer);
+            }
             /* The marker that ends its data (unless the bit reader met it already): what is
              * left to read of the scan sizes its slice (give_slices). */
             if (state->pending_marker == 0) {
@@ -562,88 +588,168 @@ static ink_error walk(jpeg_prog *p, jpeg_state *state, unsigned scale_log2, ink_
 
 /* ---- input ------------------------------------------------------------------------------- */
 
-/* Reads the slices of `nscans` scans would take: a scan reads its data left a slice-full at a
- * time. */
-static uint32_t slice_reads(const jpeg_prog *p, const jpeg_prog_area *slices, unsigned nscans)
+/* Moves `nbytes` from `from` down to `to` (to <= from; the two may overlap). On RV32, where
+ * picolibc's memmove copies a byte at a time (6 instructions a byte), four words a step once
+ * `from` is aligned, when `to` is then aligned too (the callers make them alike mod 4). */
+static void move_down(uint8_t *to, const uint8_t *from, size_t nbytes)
+{
+#if UINTPTR_MAX > 0xFFFFFFFFu
+    memmove(to, from, nbytes);
+#else
+    while (nbytes > 0 && ((uintptr_t)from & 3u) != 0) {
+        *to++ = *from++;
+        nbytes--;
+    }
+    if (((uintptr_t)to & 3u) == 0) {
+        /* Each step reads its 16 bytes before it writes any: with to <= from nothing unread
+         * is overwritten. */
+        for (; nbytes >= 16u; nbytes -= 16u, to += 16u, from += 16u) {
+            const uint32_t *in = __builtin_assume_aligned(from, 4);
+            uint32_t a = in[0], b = in[1], c = in[2], d = in[3];
+            uint32_t *out = __builtin_assume_aligned(to, 4);
+            out[0] = a;
+            out[1] = b;
+            out[2] = c;
+            out[3] = d;
+        }
+    }
+    while (nbytes > 0) {
+        *to++ = *from++;
+        nbytes--;
+    }
+#endif
+}
+
+/* Reads the slices of `nscans` scans with `left` bytes each would take: a scan reads its data a
+ * slice-full at a time. */
+static uint32_t slice_reads(const uint32_t *left, const jpeg_prog_area *slices, unsigned nscans)
 {
     uint32_t reads = 0;
     for (unsigned i = 0; i < nscans; i++)
-        reads += (p->scans[i].bytes_left + slices[i].nbytes - 1u) / slices[i].nbytes;
+        reads += (left[i] + slices[i].nbytes - 1u) / slices[i].nbytes;
     return reads;
 }
 
-/* After the walk: each scan's input for the later bands. A scan whose data left (from its
- * checkpoint through its end marker) is all still in the walk's buffer `walk` reads it there, in
- * place: no read, no seek (every scan of a file the buffer holds whole, so such a file is read
- * once, as baseline reads it). The scans are in file order, so those are the last ones, and the
- * walk's buffer keeps its bytes before the first of them for the others' slices. The others get
- * their own slices (jpeg_progressive_slices.c) from the walk's buffer so trimmed, the part of
- * the DITHER claim that neither jpeg_prog nor the output row uses, and the part of PRIMARY the
- * band and output row leave. When some scans are not in place, the trimmed buffer may cost the
- * others more reads than it saves: the plan with fewer reads is taken. */
-static void give_slices(jpeg_prog *p, const jpeg_input *walk, uint8_t *buffers, uint32_t nbytes)
+/* After the walk (several bands, none decoded yet): each scan's input for the bands. The walk's
+ * buffer is all of PRIMARY (enlarge_walk_input) and holds the file's bytes from walk->consumed:
+ * a scan whose data (from its start through its end marker) is all there is read in place, with
+ * no read and no seek (every scan of a file the buffer holds whole, so such a file is read once
+ * after its header, as baseline reads it), as long as the data of such scans fits PRIMARY below
+ * the band (plan: the band is at PRIMARY's end); taken from the last scan back. They stay where
+ * they are when all of them lie below the band, else they are moved to PRIMARY's start, packed
+ * in file order (each moves down, never over a scan still to move). The other scans get their
+ * own slices (jpeg_progressive_slices.c) from the input buffer and tile space at DITHER's start,
+ * DITHER between the last scan checkpoint and the table pool (jpeg_prog), and the largest part of
+ * PRIMARY below the band that the scans in place leave. Scans in place take slice space from the
+ * others: the plan with fewer reads is taken. Not inlined: its arrays would stay in the frame
+ * of the bands' caller (stack). */
+static __attribute__((noinline)) void give_slices(jpeg_prog *p, const jpeg_input *walk,
+                                                  uint64_t header_from, uint32_t header_bytes,
+                                                  uint8_t *buffers, uint32_t nbytes)
 {
-    uint8_t *spare = (uint8_t *)p + ((sizeof *p + 7u) & ~(size_t)7u);
-    uint8_t *spare_end = p->out >= (uint8_t *)p && p->out < (uint8_t *)p + PROG_DITHER_BYTES
-                             ? p->out
-                             : (uint8_t *)p + PROG_DITHER_BYTES;
+    uint8_t *spare = (uint8_t *)(((uintptr_t)&p->scans[p->nscans] + 7u) & ~(uintptr_t)7u);
+    uint8_t *spare_end = (uint8_t *)(void *)(p->pool_top - p->ntables);
     jpeg_prog_area areas[JPEG_PROG_SLICE_AREAS] = {
         {buffers, nbytes},
         {spare, (uint32_t)(spare_end - spare)},
         {p->primary_spare, p->primary_spare_bytes}};
     _Static_assert(JPEG_PROG_MAX_SCANS * JPEG_PROG_MIN_SLICE <=
                        ((INK_JPEG_INPUT_BYTES + INK_JPEG_TILE_BYTES) & ~7u),
-                   "the smallest slices must fit the walk's input buffer");
-    /* The walk's buffer starts its area (enlarge_walk_input) and holds the file's bytes from
-     * walk->consumed. */
-    const unsigned walk_area = walk->buffer == buffers ? 0u : 2u;
+                   "the smallest slices must fit the input buffer");
     const uint64_t held_from = walk->consumed;
     const uint64_t held_to = held_from + (uint64_t)(walk->end - walk->buffer);
-    unsigned first_in_place = p->nscans;
-    while (first_in_place > 0) {
-        const prog_scan *s = &p->scans[first_in_place - 1u];
-        if (s->input.consumed < held_from || s->input.consumed + s->bytes_left > held_to)
-            break;
-        first_in_place--;
+    uint32_t in_place = 0, in_place_bytes = 0; /* in_place: a bit per scan */
+    uint32_t first_at = 0, last_end = 0;        /* in the buffer, of the first and last */
+    for (unsigned i = p->nscans; i-- > 0;) {
+        const prog_scan *s = &p->scans[i];
+        if (s->input.consumed >= held_from && s->input.consumed + s->bytes_left <= held_to &&
+            s->bytes_left + 3u <= p->primary_spare_bytes - in_place_bytes) {
+            first_at = (uint32_t)(s->input.consumed - held_from);
+            if (in_place == 0)
+                last_end = first_at + s->bytes_left;
+            in_place |= 1u << i;
+            in_place_bytes += s->bytes_left + 3u; /* (3: move_down's alignment) */
+        }
     }
+    const bool move = last_end > p->primary_spare_bytes;
+    /* The header's read (`header_bytes` from `header_from`) is still at DITHER's start, in
+     * `buffers` (a walk of several bands reads into PRIMARY only): a scan all in it is read
+     * there too, and the input buffer's slice area is the larger part it leaves. */
+    const uint64_t header_to = header_from + header_bytes;
+    uint32_t in_header = 0, header_first = 0, header_end = 0;
+    for (unsigned i = p->nscans; i-- > 0;) {
+        const prog_scan *s = &p->scans[i];
+        if (!((in_place >> i) & 1u) && s->input.consumed >= header_from &&
+            s->input.consumed + s->bytes_left <= header_to) {
+            header_first = (uint32_t)(s->input.consumed - header_from);
+            if (in_header == 0)
+                header_end = header_first + s->bytes_left;
+            in_header |= 1u << i;
+        }
+    }
+    in_place |= in_header;
     uint32_t left[JPEG_PROG_MAX_SCANS];
-    jpeg_prog_area slices[JPEG_PROG_MAX_SCANS];
+    uint8_t read[JPEG_PROG_MAX_SCANS]; /* the scans that are not in place */
+    unsigned nread = 0;
     for (unsigned i = 0; i < p->nscans; i++)
-        left[i] = p->scans[i].bytes_left;
-    if (first_in_place > 0) {
-        jpeg_prog_area trimmed[JPEG_PROG_SLICE_AREAS];
+        if (!((in_place >> i) & 1u)) {
+            left[nread] = p->scans[i].bytes_left;
+            read[nread++] = (uint8_t)i;
+        }
+    jpeg_prog_area slices[JPEG_PROG_MAX_SCANS];
+    if (in_place != 0 && nread > 0) {
+        jpeg_prog_area trimmed[JPEG_PROG_SLICE_AREAS], some[JPEG_PROG_MAX_SCANS];
         memcpy(trimmed, areas, sizeof trimmed);
-        if (first_in_place < p->nscans)
-            trimmed[walk_area].nbytes =
-                (uint32_t)(p->scans[first_in_place].input.consumed - held_from);
+        uint32_t from = ((move ? in_place_bytes : last_end) + 7u) & ~7u;
+        if (!move && first_at > p->primary_spare_bytes - from)
+            from = 0; /* below the first (then the largest part) */
+        if (in_place != in_header) {
+            trimmed[2].start = p->primary_spare + from;
+            trimmed[2].nbytes = (from == 0 ? first_at : p->primary_spare_bytes) - from;
+        }
+        if (in_header != 0) {
+            from = (header_end + 7u) & ~7u;
+            if (header_first > nbytes - from)
+                from = 0;
+            trimmed[0].start = buffers + from;
+            trimmed[0].nbytes = (from == 0 ? header_first : nbytes) - from;
+        }
         /* The plan's requirement: the smallest slices fit one area. */
         uint32_t largest = 0;
         for (unsigned a = 0; a < JPEG_PROG_SLICE_AREAS; a++)
             if ((trimmed[a].nbytes & ~7u) > largest)
                 largest = trimmed[a].nbytes & ~7u;
-        bool in_place = first_in_place * JPEG_PROG_MIN_SLICE <= largest;
-        if (in_place && first_in_place < p->nscans) {
-            jpeg_prog_area whole[JPEG_PROG_MAX_SCANS];
-            ink_jpeg_prog_plan_slices(areas, left, p->nscans, whole);
-            ink_jpeg_prog_plan_slices(trimmed, left, first_in_place, slices);
-            if (slice_reads(p, slices, first_in_place) > slice_reads(p, whole, p->nscans)) {
-                in_place = false;
-                memcpy(slices, whole, sizeof whole);
-            }
-        } else if (in_place) {
-            ink_jpeg_prog_plan_slices(trimmed, left, first_in_place, slices);
-        } else {
-            ink_jpeg_prog_plan_slices(areas, left, p->nscans, slices);
+        uint32_t reads_in_place = UINT32_MAX;
+        if (nread * JPEG_PROG_MIN_SLICE <= largest) {
+            ink_jpeg_prog_plan_slices(trimmed, left, nread, some);
+            reads_in_place = slice_reads(left, some, nread);
         }
-        if (!in_place)
-            first_in_place = p->nscans;
+        for (unsigned i = 0; i < p->nscans; i++)
+            left[i] = p->scans[i].bytes_left;
+        ink_jpeg_prog_plan_slices(areas, left, p->nscans, slices);
+        if (reads_in_place > slice_reads(left, slices, p->nscans))
+            in_place = in_header = 0;
+        else
+            for (unsigned k = 0; k < nread; k++)
+                slices[read[k]] = some[k];
+    } else if (nread > 0) {
+        ink_jpeg_prog_plan_slices(areas, left, p->nscans, slices);
     }
+    uint8_t *to = p->primary_spare;
     for (unsigned i = 0; i < p->nscans; i++) {
         jpeg_input *input = &p->scans[i].input;
-        if (i >= first_in_place) {
+        if ((in_place >> i) & 1u) {
             /* Its data in place; the source is never asked for more (a hostile stream that
              * reads past the scan's end marker meets the end of the input). */
-            input->buffer = walk->buffer + (input->consumed - held_from);
+            uint8_t *at = (in_header >> i) & 1u ? buffers + (input->consumed - header_from)
+                                                : walk->buffer + (input->consumed - held_from);
+            if (move && !((in_header >> i) & 1u)) {
+                to += ((uintptr_t)at - (uintptr_t)to) & 3u; /* alike mod 4 (move_down) */
+                move_down(to, at, p->scans[i].bytes_left);
+                at = to;
+                to += p->scans[i].bytes_left;
+            }
+            input->buffer = at;
             input->capacity = p->scans[i].bytes_left;
             input->end = input->buffer + p->scans[i].bytes_left;
             input->at_end = true;
@@ -658,34 +764,42 @@ static void give_slices(jpeg_prog *p, const jpeg_input *walk, uint8_t *buffers, 
     }
 }
 
-/* The walk reads the whole file forward: through the largest free area, the rest of PRIMARY
- * after the band when it beats the baseline's input buffer and the tile space after it
- * (INK_JPEG_INPUT_BYTES + INK_JPEG_TILE_BYTES, unused by progressive frames), so it takes fewer
- * reads than baseline's. The bytes read and not yet used move along. */
+/* The walk reads the whole file forward: with several bands (band 0 decoded after the walk)
+ * through all of PRIMARY; with one, through the largest free area, the rest of PRIMARY after the
+ * band when it beats the baseline's input buffer and the tile space after it
+ * (INK_JPEG_INPUT_BYTES + INK_JPEG_TILE_BYTES, unused by progressive frames). Either way it takes
+ * fewer reads than baseline's. The bytes read and not yet used move along. */
 static void enlarge_walk_input(jpeg_prog *p, jpeg_state *state, uint8_t *buffers,
                                uint32_t nbytes)
 {
     jpeg_input *input = &state->input;
     uint8_t *buffer = buffers;
     uint32_t capacity = nbytes;
-    if (p->primary_spare_bytes > nbytes) {
+    if (p->nbands > 1) {
+        buffer = p->primary.bytes;
+        capacity = INK_REGION_PRIMARY_BYTES;
+    } else if (p->primary_spare_bytes > nbytes) {
         buffer = p->primary_spare;
         capacity = p->primary_spare_bytes;
     }
+    /* The bytes keep their address mod 4 (move_down); the buffer's first `skip` bytes are
+     * before them in the file. */
     size_t unread = (size_t)(input->end - input->next);
-    input->consumed += (uint64_t)(input->next - input->buffer);
-    memmove(buffer, input->next, unread);
+    size_t skip = (uintptr_t)input->next & 3u;
+    input->consumed += (uint64_t)(input->next - input->buffer) - skip;
+    move_down(buffer + skip, input->next, unread);
     input->buffer = buffer;
     input->capacity = capacity;
-    input->next = buffer;
-    input->end = buffer + unread;
+    input->next = buffer + skip;
+    input->end = buffer + skip + unread;
 }
 
-static ink_error later_bands(jpeg_prog *p, jpeg_state *state, ink_error_info *info)
+/* Every band of an image of several: each scan resumes at its checkpoint (band 0: its start). */
+static ink_error bands(jpeg_prog *p, jpeg_state *state, ink_error_info *info)
 {
     uint8_t storage[PROG_FIRST_OFFSETS_STORAGE];
     const uint8_t *first_offset = first_offsets(p, storage);
-    for (uint32_t band = 1; band < p->nbands && p->rows_done < p->out_height; band++) {
+    for (uint32_t band = 0; band < p->nbands && p->rows_done < p->out_height; band++) {
         for (unsigned i = 0; i < p->nscans; i++) {
             prog_scan *s = &p->scans[i];
             /* An interleaved DC scan decodes whole MCU rows: nothing in a one-row band below the
@@ -760,27 +874,32 @@ static ink_error run(jpeg_prog *p, jpeg_state *state, uint8_t *buffers, ink_aren
                              p->nbands, 1u << scale_log2);
     p->out_width = ink_scaled_size(frame->width, scale_log2);
     p->out_height = ink_scaled_size(frame->height, scale_log2);
-    memset(p->band, 0, (size_t)p->band_rows * p->blocks_across * p->block_bytes);
+    const size_t band_bytes = (size_t)p->band_rows * p->blocks_across * p->block_bytes;
+    const bool one_band = p->nbands == 1;
+    if (one_band)
+        memset(p->band, 0, band_bytes);
 
+    /* The header's read, in `buffers` (give_slices). */
+    const uint64_t header_from = state->input.consumed;
+    const uint32_t header_bytes = (uint32_t)(state->input.end - state->input.buffer);
     enlarge_walk_input(p, state, buffers, INK_JPEG_INPUT_BYTES + INK_JPEG_TILE_BYTES);
-    if ((error = walk(p, state, scale_log2, info)) != INK_OK)
+    if ((error = walk(p, state, scale_log2, one_band, info)) != INK_OK)
         return error;
     if (p->nscans == 0)
         return ink_error_set(info, INK_ERR_BAD_DATA,
                              "progressive JPEG has no scan of the luma component");
-    if ((error = ink_jpeg_prog_emit_band(p, state, 0)) != INK_OK)
-        return error;
-    if (p->nbands > 1) {
-        /* The walk has read every DHT: the state's Huffman tables are free for lookaheads. */
-        p->fast_next = PROG_WALK_FAST_SLOTS;
-        p->fast_slots = PROG_FAST_SLOTS;
-        p->source.position =
-            state->input.consumed + (uint64_t)(state->input.end - state->input.buffer);
-        give_slices(p, &state->input, buffers, INK_JPEG_INPUT_BYTES + INK_JPEG_TILE_BYTES);
-        if ((error = later_bands(p, state, info)) != INK_OK)
-            return error;
-    }
-    return INK_OK;
+    if (one_band)
+        return ink_jpeg_prog_emit_band(p, state, 0);
+    /* The walk has read every DHT and built no lookahead: every slot is free, the state's
+     * Huffman tables too. */
+    p->fast_next = 0;
+    p->fast_slots = PROG_FAST_SLOTS;
+    p->source.position =
+        state->input.consumed + (uint64_t)(state->input.end - state->input.buffer);
+    give_slices(p, &state->input, header_from, header_bytes, buffers,
+                INK_JPEG_INPUT_BYTES + INK_JPEG_TILE_BYTES);
+    memset(p->band, 0, band_bytes); /* after give_slices: the walk read through it */
+    return bands(p, state, info);
 }
 
 ink_error ink_jpeg_progressive_decode(jpeg_state *state, uint8_t *buffers, ink_arena *arena,

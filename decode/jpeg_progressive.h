@@ -245,7 +245,8 @@ typedef struct prog_scan {
     jpeg_input input;
     uint32_t eobrun;
     uint32_t restarts_left;
-    uint32_t bytes_left;     /* after band 0: its data from the checkpoint through its end marker */
+    uint32_t bytes_left;     /* after the walk: its data from the checkpoint (its start with
+                              * several bands, else after band 0) through its end marker */
     int32_t dc_predictor;
     uint16_t restart_interval;
     uint8_t next_restart;
@@ -270,7 +271,7 @@ typedef struct jpeg_prog {
     ink_claim dither, primary;
     uint8_t *band;          /* band_rows x blocks_across blocks of block_bytes */
     uint8_t *out;           /* one block row of output pixels */
-    uint8_t *primary_spare; /* the rest of PRIMARY: input slices */
+    uint8_t *primary_spare; /* PRIMARY below the band: input slices, scans in place */
     uint32_t primary_spare_bytes;
     uint32_t block_bytes, blocks_across, band_rows, total_rows, nbands;
     uint32_t aside_slots;   /* DC values kept aside per block: vmax - 1 with one-row bands */
@@ -294,10 +295,19 @@ typedef struct jpeg_prog {
     uint8_t fast_next;
     uint8_t fast_slots; /* usable now: PROG_WALK_FAST_SLOTS, then PROG_FAST_SLOTS */
     unsigned nscans, ntables;
-    prog_scan scans[JPEG_PROG_MAX_SCANS];
-    jpeg_huffman_table tables[PROG_MAX_TABLES];
+    /* The pool of Huffman tables: below pool_top (the output row in DITHER, else the claim's
+     * end), table i at pool_top - 1 - i (prog_table). */
+    jpeg_huffman_table *pool_top;
     uint16_t fast_extra[1u << JPEG_FAST_BITS]; /* lookahead slot PROG_FAST_SLOTS - 1 */
+    /* Last: after the walk the unused scans, the free DITHER after the record and the unused
+     * pool are one area of input slices (give_slices). */
+    prog_scan scans[JPEG_PROG_MAX_SCANS];
 } jpeg_prog;
+
+static inline jpeg_huffman_table *prog_table(const jpeg_prog *p, unsigned i)
+{
+    return p->pool_top - 1 - i;
+}
 
 /* The coefficient rows/columns each scale's IDCT reads (jpeg_idct.c, as libjpeg's reduced
  * IDCTs) are the kept ones: 1/1 all, 1/2 all but 4, 1/4 the DC and odd ones, 1/8 the DC.

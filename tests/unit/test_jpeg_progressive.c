@@ -478,7 +478,9 @@ static ink_error keep_row(void *user, const uint8_t *gray)
 
 /* Source reads of a progressive file that needs several bands: a file the first read takes
  * whole is read once and never seeked (every scan's data is still in the walk's buffer), as
- * baseline reads it; a bigger one rereads its scans. Pixels as libjpeg's either way. */
+ * baseline reads it; a bigger one that the header's read and one walk read (all of PRIMARY)
+ * take whole rereads only the scans that straddle the two: 22.7 KB in 3 reads, as many as
+ * baseline's 8 KB reads. Pixels as libjpeg's either way. */
 static void test_small_file_read_once(void **unused)
 {
     (void)unused;
@@ -517,7 +519,9 @@ static void test_small_file_read_once(void **unused)
             assert_int_equal(counted.reads, 1);
             assert_int_equal(counted.seeks, 0);
         } else {
-            assert_true(counted.reads > (nbytes + INK_JPEG_INPUT_BYTES - 1) / INK_JPEG_INPUT_BYTES);
+            assert_true(counted.reads > 2u); /* the header's read, the walk's, a reread */
+            assert_true(counted.reads <=
+                        (nbytes + INK_JPEG_INPUT_BYTES - 1) / INK_JPEG_INPUT_BYTES);
         }
         jt_image reference;
         char why[256] = "";
