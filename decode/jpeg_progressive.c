@@ -310,10 +310,15 @@ static ink_error record_scan(jpeg_prog *p, jpeg_state *state, ink_error_info *in
 }
 
 /* The scan's view of pool table `pool`, with a lookahead slot in the form its scan type decodes
- * (built unless a slot holds it in that form). */
+ * (built unless a slot holds it in that form). `in_use` has a bit for each slot the scan's other
+ * components hold: an interleaved scan's tables must not evict each other (a hostile file's DC
+ * scan with a table per component, every slot taken, would otherwise build them all in the last
+ * slot, and decode all but one component with another table's lookahead). */
 static jpeg_entropy_table entropy_table(jpeg_prog *p, jpeg_state *state, uint8_t pool,
-                                        jpeg_prog_fast_form form)
+                                        jpeg_prog_fast_form form, uint32_t *in_use)
 {
+    _Static_assert(PROG_WALK_FAST_SLOTS > JPEG_MAX_COMPONENTS,
+                   "a scan's components must find a slot each");
     jpeg_entropy_table out;
     out.canonical = prog_table(p, pool);
     uint8_t owner = (uint8_t)(pool | (form << 4)); /* pool < 16 */
@@ -323,13 +328,16 @@ static jpeg_entropy_table entropy_table(jpeg_prog *p, jpeg_state *state, uint8_t
     if (slot == p->fast_slots) {
         /* Free slots first; then always the last one: the scans use their tables in the same
          * order every band, and for a cyclic order keeping the others is best (a round robin
-         * would evict each table just before its turn). */
+         * would evict each table just before its turn). Below it when the scan holds that. */
         slot = p->fast_next;
         if (p->fast_next + 1u < p->fast_slots)
             p->fast_next++;
+        while ((*in_use >> slot) & 1u)
+            slot--;
         p->fast_owner[slot] = owner;
         ink_jpeg_prog_build_fast(prog_table(p, pool), form, fast_slot(p, state, slot));
     }
+    *in_use |= 1u << slot;
     out.fast = fast_slot(p, state, slot);
     out.fast_mask = (1u << JPEG_FAST_BITS) - 1u;
     return out;
@@ -420,12 +428,14 @@ static ink_error scan_band(jpeg_prog *p, jpeg_state *state, unsigned index, uint
     const jpeg_component *luma = &frame->components[0];
     jpeg_entropy_table tables[JPEG_MAX_COMPONENTS];
     memset(tables, 0, sizeof tables);
+    uint32_t slots_in_use = 0;
     for (unsigned i = 0; i < s->ncomponents; i++)
         if (s->table[i] != PROG_NO_TABLE)
             tables[i] = entropy_table(p, state, s->table[i],
                                       s->ss == 0   ? JPEG_PROG_FAST_DC
                                       : s->ah == 0 ? JPEG_PROG_FAST_FIRST
-                                                   : JPEG_PROG_FAST_REFINE);
+                                                   : JPEG_PROG_FAST_REFINE,
+                                      &slots_in_use);
     jpeg_prog_block_params bp = {s->ss, s->se, s->al, p->have_mask ? 8u : 0u, p->spare_slot,
                                  p->keep_slot, p->keep_by_bit, first_offset,
                                  p->first_stores_all};
