@@ -878,6 +878,8 @@ ink_error ink_jpeg_prog_ac_refine_run(jpeg_state *state, const jpeg_entropy_tabl
      * 0.3-0.8 % Ir, the allocation moved) */
     const unsigned coefficients_offset = params->coefficients_offset;
     const uint8_t *const first_offset = params->first_offset;
+    /* (RV32: the by-position loop's bounds as pointers once a run, not added up every block) */
+    const uint8_t *const low_bound_at = first_offset + low_bound, *const se_at = first_offset + se;
     for (; block != blocks_end; block += stride) {
         int16_t *coefficients = JPEG_PROG_WORDS == 2
                                     ? (int16_t *)(void *)(block + coefficients_offset)
@@ -997,7 +999,7 @@ ink_error ink_jpeg_prog_ac_refine_run(jpeg_state *state, const jpeg_entropy_tabl
             count -= READ_BIAS;
             if (JPEG_PROG_WORDS == 2) {
                 const uint8_t *const at = first_offset;
-                const uint8_t *kp = at + k - 1u, *bound = at + low_bound;
+                const uint8_t *kp = at + k - 1u, *bound = low_bound_at;
                 FRESH_REGISTER(bound);
                 const uint16_t *fast = symbol_fast;
                 const int32_t plus = p1, minus = minus_p1;
@@ -1007,11 +1009,11 @@ ink_error ink_jpeg_prog_ac_refine_run(jpeg_state *state, const jpeg_entropy_tabl
                     set_mask_word(block, 0, word);
                     word = mask_word(block, JPEG_PROG_WORDS - 1u);
                 }
-                bound = at + se;
+                bound = se_at;
                 FRESH_REGISTER(bound);
                 if (0) {
                 low_beyond:
-                    bound = at + se;
+                    bound = se_at;
                     FRESH_REGISTER(bound);
                     if (kp > bound)
                         goto high_beyond;
