@@ -789,7 +789,7 @@ static __attribute__((noinline)) void refine_eob_blocks(jpeg_state *state,
 /* The symbols of a refinement block by position (no history left past `kp`) while the position
  * is in the word `word` (positions up to `bound`), as AC_FIRST_SYMBOLS: `kp` is the position of
  * the last coefficient (or the one before the first position without history) as a pointer into
- * params->first_offset (`at`), whose low bits are the position's bit in its word; a position not
+ * params->first_offset, whose low bits are the position's bit in its word; a position not
  * kept has offset 0 there at 1/4 and 1/8 (tested: at 1/1 and 1/2 no entry is 0). An end of band
  * goes to `end` (eob set), a run that leaves the word to `beyond` with `kp` and the new
  * coefficient's `value` pending. */
@@ -1003,7 +1003,6 @@ ink_error ink_jpeg_prog_ac_refine_run(jpeg_state *state, const jpeg_entropy_tabl
 #define READ_BIAS (JPEG_PROG_WORDS == 2 ? (int32_t)JPEG_FAST_BITS + 1 : 0)
             count -= READ_BIAS;
             if (JPEG_PROG_WORDS == 2) {
-                const uint8_t *const at = first_offset;
                 const uint8_t *kp = kp_start, *bound = low_bound_at;
                 FRESH_REGISTER(bound);
                 const uint16_t *fast = symbol_fast;
