@@ -789,7 +789,7 @@ static __attribute__((noinline)) void refine_eob_blocks(jpeg_state *state,
 /* The symbols of a refinement block by position (no history left past `kp`) while the position
  * is in the word `word` (positions up to `bound`), as AC_FIRST_SYMBOLS: `kp` is the position of
  * the last coefficient (or the one before the first position without history) as a pointer into
- * params->first_offset (`at`), whose low bits are the position's bit in its word; a position not
+ * params->first_offset, whose low bits are the position's bit in its word; a position not
  * kept has offset 0 there at 1/4 and 1/8 (tested: at 1/1 and 1/2 no entry is 0). An end of band
  * goes to `end` (eob set), a run that leaves the word to `beyond` with `kp` and the new
  * coefficient's `value` pending. */
@@ -878,6 +878,10 @@ ink_error ink_jpeg_prog_ac_refine_run(jpeg_state *state, const jpeg_entropy_tabl
      * 0.3-0.8 % Ir, the allocation moved) */
     const unsigned coefficients_offset = params->coefficients_offset;
     const uint8_t *const first_offset = params->first_offset;
+    /* (RV32: the by-position loop's bounds as pointers once a run, not added up every block) */
+    const uint8_t *const low_bound_at = first_offset + low_bound, *const se_at = first_offset + se;
+    /* (RV32: the by-position loop's start for a block without history, Ss's entry less one) */
+    const uint8_t *const ss_kp = first_offset + ss - 1u;
     for (; block != blocks_end; block += stride) {
         int16_t *coefficients = JPEG_PROG_WORDS == 2
                                     ? (int16_t *)(void *)(block + coefficients_offset)
@@ -888,6 +892,7 @@ ink_error ink_jpeg_prog_ac_refine_run(jpeg_state *state, const jpeg_entropy_tabl
         bool pending = false;
         jpeg_prog_word word; /* (by position: the mask's word there) */
         unsigned zeros = 0, k;
+        const uint8_t *kp_start; /* (RV32: by position from k, first_offset + k - 1) */
         int32_t value = 0;
         /* (RV32: the history of the second word, for the test below while in the first) */
         const jpeg_prog_word later_history =
@@ -909,6 +914,7 @@ ink_error ink_jpeg_prog_ac_refine_run(jpeg_state *state, const jpeg_entropy_tabl
                  * the first scans left empty): by position from Ss at once, `word` the
                  * mask's word of Ss. */
                 k = ss;
+                kp_start = ss_kp;
                 word = mask_word(block,
                                  JPEG_PROG_WORDS == 2 && ss >= JPEG_PROG_WORD_BITS ? 1u : 0u);
                 goto by_position;
@@ -926,6 +932,7 @@ ink_error ink_jpeg_prog_ac_refine_run(jpeg_state *state, const jpeg_entropy_tabl
                     word = mask_word(block, w) | placed;
                     k = w * JPEG_PROG_WORD_BITS +
                         jpeg_prog_position_of(jpeg_prog_lowest_at(fresh));
+                    kp_start = first_offset + (k - 1u);
                     goto by_position;
                 }
                 /* A code (16) and its sign bit (1) without another fill. */
@@ -996,8 +1003,7 @@ ink_error ink_jpeg_prog_ac_refine_run(jpeg_state *state, const jpeg_entropy_tabl
 #define READ_BIAS (JPEG_PROG_WORDS == 2 ? (int32_t)JPEG_FAST_BITS + 1 : 0)
             count -= READ_BIAS;
             if (JPEG_PROG_WORDS == 2) {
-                const uint8_t *const at = first_offset;
-                const uint8_t *kp = at + k - 1u, *bound = at + low_bound;
+                const uint8_t *kp = kp_start, *bound = low_bound_at;
                 FRESH_REGISTER(bound);
                 const uint16_t *fast = symbol_fast;
                 const int32_t plus = p1, minus = minus_p1;
@@ -1007,11 +1013,11 @@ ink_error ink_jpeg_prog_ac_refine_run(jpeg_state *state, const jpeg_entropy_tabl
                     set_mask_word(block, 0, word);
                     word = mask_word(block, JPEG_PROG_WORDS - 1u);
                 }
-                bound = at + se;
+                bound = se_at;
                 FRESH_REGISTER(bound);
                 if (0) {
                 low_beyond:
-                    bound = at + se;
+                    bound = se_at;
                     FRESH_REGISTER(bound);
                     if (kp > bound)
                         goto high_beyond;
