@@ -196,10 +196,11 @@ static inline int32_t clamp_ac_first(int32_t value)
         (out) = PEEK(n);                                                                          \
         count -= (int32_t)(n);                                                                    \
     } while (0)
-/* A DC difference (DC form lookahead: a short code and its value bits in one entry). */
-#define DC_DIFFERENCE(table, diff)                                                                \
+/* A DC difference (DC form lookahead: a short code and its value bits in one entry); `fast` is
+ * the table's lookahead (table->fast), `table` is read only for a code it does not cover. */
+#define DC_DIFFERENCE(fast, table, diff)                                                          \
     do {                                                                                          \
-        uint32_t dc_entry_ = LOOKAHEAD_SIGNED((table)->fast);                                     \
+        uint32_t dc_entry_ = LOOKAHEAD_SIGNED(fast);                                              \
         if (dc_entry_ & JPEG_PROG_FAST_VALUE) {                                                   \
             count -= (int32_t)(dc_entry_ & 15u);                                                  \
             diff = (int32_t)dc_entry_ >> 9;                                                       \
@@ -281,7 +282,7 @@ ink_error ink_jpeg_prog_dc_first_run(jpeg_state *state, const jpeg_entropy_table
     uint8_t *block = run->block;
     for (uint32_t i = 0; i < run->count; i++) {
         ENSURE(SYMBOL_BITS);
-        DC_DIFFERENCE(dc, diff);
+        DC_DIFFERENCE(dc->fast, dc, diff);
         value += diff;
         if (value > 32767 || value < -32768) {
             SAVE();
@@ -303,22 +304,25 @@ ink_error ink_jpeg_prog_dc_first_mcus(jpeg_state *state, const jpeg_prog_mcu *mc
                                       ink_error_info *info)
 {
     READER_LOCALS;
-    /* The MCU in locals: a luma store cannot make the compiler reload it. */
-    const uint32_t n = mcu->nblocks, stride = mcu->stride;
+    /* The MCU in locals: a luma store cannot make the compiler reload it. The blocks by pointer
+     * to the end (no count); a block's lookahead one load (its table only for a long code). */
+    const uint32_t stride = mcu->stride;
+    const jpeg_prog_mcu_block *const blocks = mcu->block, *const blocks_end = blocks + mcu->nblocks;
     /* A value within +-small stored shifted by Al fits int16 as it is: one test, no clamp. */
     const int32_t small = 32767 >> al;
     int32_t value = *predictor, diff;
     for (; nmcus > 0; nmcus--, base += stride) {
-        for (uint32_t b = 0; b < n; b++) {
+        for (const jpeg_prog_mcu_block *at = blocks; at != blocks_end; at++) {
             ENSURE(SYMBOL_BITS);
-            DC_DIFFERENCE(mcu->dc[b], diff);
-            const int32_t offset = mcu->offset[b];
+            DC_DIFFERENCE(at->fast, at->dc, diff);
+            const int32_t offset = at->offset;
             if (offset < 0)
                 continue; /* a chroma difference: only its bits are taken */
             value += diff;
             int16_t *dc = (int16_t *)(void *)(base + offset);
             if (__builtin_expect((uint32_t)(value + small) <= 2u * (uint32_t)small, 1)) {
-                dc[0] = (int16_t)(uint16_t)((uint32_t)value << al);
+                /* (stored as uint16_t: as int16_t, RV32 GCC sign-extended it first) */
+                *(uint16_t *)(void *)dc = (uint16_t)((uint32_t)value << al);
                 continue;
             }
             if (value > 32767 || value < -32768) {
@@ -347,9 +351,9 @@ ink_error ink_jpeg_prog_dc_refine_mcus(jpeg_state *state, const jpeg_prog_mcu *m
     uint32_t nluma = 0, shift[JPEG_PROG_MCU_BLOCKS];
     int32_t offset[JPEG_PROG_MCU_BLOCKS];
     for (uint32_t b = 0; b < n; b++) {
-        if (mcu->offset[b] >= 0) {
+        if (mcu->block[b].offset >= 0) {
             shift[nluma] = n - 1u - b;
-            offset[nluma++] = mcu->offset[b];
+            offset[nluma++] = mcu->block[b].offset;
         }
     }
     uint32_t got;
