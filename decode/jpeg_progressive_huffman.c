@@ -751,7 +751,27 @@ static __attribute__((noinline)) void refine_eob_blocks(jpeg_state *state,
     const jpeg_prog_word kept_low = jpeg_prog_word_of(kept, 0);
     const jpeg_prog_word kept_high = jpeg_prog_word_of(kept, JPEG_PROG_WORDS - 1u);
     const uint8_t *end = block + n * stride;
-    for (; block != end; block += stride) {
+    for (;; block += stride) {
+        {
+            /* The blocks without history in the band (most of a run): no bits. A loop of its
+             * own on copies the compiler takes as new, so that they stay in registers there
+             * (RV32: 8 instructions a block; the loop below keeps them on the stack). */
+            uint8_t *at = block;
+            const uint8_t *at_end = end;
+            size_t at_stride = stride;
+            jpeg_prog_word low = range_low, high = range_high;
+            FRESH_REGISTER(at_end);
+            FRESH_REGISTER(at_stride);
+            FRESH_REGISTER(low);
+            FRESH_REGISTER(high);
+            while (at != at_end &&
+                   ((mask_word(at, 0) & low) |
+                    (JPEG_PROG_WORDS == 2 ? mask_word(at, JPEG_PROG_WORDS - 1u) & high : 0u)) == 0)
+                at += at_stride;
+            block = at;
+        }
+        if (block == end)
+            break;
         jpeg_prog_word todo = mask_word(block, 0) & range_low;
         CORRECT_KEPT(todo, 0u, kept_low);
         if (JPEG_PROG_WORDS == 2) {
