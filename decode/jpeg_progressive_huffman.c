@@ -435,6 +435,8 @@ static const uint64_t position_bits[64] = {
  * takes them alone). A FIRST lookahead entry gives run + 1, so a coefficient advances `kp` by
  * one addition, and the loop has no increment. */
 #define FIRST_BIT(kp) (one << ((uintptr_t)(kp) & (JPEG_PROG_WORD_BITS - 1u)))
+/* A FIRST value entry's value (bits 4..10, signed). */
+#define FIRST_VALUE(entry) ((int32_t)((entry) << 21) >> 25)
 #define FIRST_STORE(kp, value)                                                                    \
     do {                                                                                          \
         unsigned offset_ = *(kp);                                                                 \
@@ -450,13 +452,21 @@ static const uint64_t position_bits[64] = {
         uint32_t entry = LOOKAHEAD(first_table.fast);                                             \
         if ((entry & 15u) != 0) {                                                                 \
             /* The common case: a short code and its value bits in one lookahead entry. */        \
+            /* (in the tested form the value is taken from the entry only where it is used,    \
+             * not for a coefficient not kept; elsewhere that cost a few instructions more) */    \
             count -= (int32_t)(entry & 15u);                                                      \
             kp += entry >> 11;                                                                    \
-            value = (int32_t)(entry << 21) >> 25;                                                 \
-            if (kp > (bound))                                                                     \
+            if (stores_all || clamp_short)                                                        \
+                value = FIRST_VALUE(entry);                                                       \
+            if (kp > (bound)) {                                                                   \
+                value = FIRST_VALUE(entry);                                                       \
                 goto beyond;                                                                      \
+            }                                                                                     \
             word |= FIRST_BIT(kp);                                                                \
-            FIRST_STORE(kp, clamp_short ? clamp_ac_first(value * scale) : value * scale);         \
+            if (stores_all || clamp_short)                                                        \
+                FIRST_STORE(kp, clamp_short ? clamp_ac_first(value * scale) : value * scale);     \
+            else                                                                                  \
+                FIRST_STORE(kp, FIRST_VALUE(entry) * scale);                                      \
             continue;                                                                             \
         }                                                                                         \
         if (JPEG_BITS_WIDE)                                                                       \
