@@ -471,6 +471,16 @@ static const uint64_t position_bits[64] = {
         }                                                                                         \
         if (JPEG_BITS_WIDE)                                                                       \
             ENSURE(SYMBOL_BITS);                                                                  \
+        if (stores_all || JPEG_BITS_WIDE ? (entry >> 8) == 0 && entry != 0                        \
+                                         : entry - 1u < 0xFFu) {                                  \
+            /* symbol 0 (a plain entry: length << 4), the end of this block's band: the common    \
+             * end of a block, before the symbol's fields are decoded. (Two forms of the test,    \
+             * each the one that measured lower: in the untested form and on the host a shift,    \
+             * no constant to compare with; in RV32's tested form the compare.) */                \
+            count -= (int32_t)(entry >> 4);                                                       \
+            eob = 1;                                                                              \
+            goto end;                                                                             \
+        }                                                                                         \
         if (entry != 0) { /* a plain FIRST entry: symbol << 8 | length << 4 */                    \
             count -= (int32_t)((entry >> 4) & 15u);                                               \
             symbol = (entry >> 8) & 0xFFu;                                                        \
@@ -854,7 +864,7 @@ static __attribute__((noinline)) void refine_eob_blocks(jpeg_state *state,
             kp += (entry >> 12) + 1u;                                                             \
             value = entry & JPEG_PROG_FAST_POSITIVE ? plus : minus;                               \
         } else if (entry - 1u < 0xFFu) {                                                          \
-            /* symbol 0 (a plain entry: length << 4), the end of this block's band: the common   \
+            /* symbol 0 (a plain entry: length << 4), the end of this block's band: the common    \
              * end of a block by position (before any shift or mask of the symbol) */              \
             count -= (int32_t)(entry >> 4);                                                       \
             eob = 1;                                                                              \
