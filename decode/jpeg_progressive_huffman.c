@@ -971,7 +971,9 @@ ink_error ink_jpeg_prog_ac_refine_run(jpeg_state *state, const jpeg_entropy_tabl
                 CORRECT_ALL(history, keep_word);
                 continue;
             }
-            if (w == 0 && history == 0 && later_history == 0) {
+            /* (expected not: RV32 GCC had laid the common way, a block with history, out of
+             * line, two jumps a block) */
+            if (__builtin_expect(w == 0 && history == 0 && later_history == 0, 0)) {
                 /* No history in the block (the first refinement of a band of positions that
                  * the first scans left empty): by position from Ss at once, `word` the
                  * mask's word of Ss. */
@@ -1006,10 +1008,11 @@ ink_error ink_jpeg_prog_ac_refine_run(jpeg_state *state, const jpeg_entropy_tabl
                     zeros = entry >> 12;
                     value = entry & JPEG_PROG_FAST_POSITIVE ? p1 : minus_p1;
 #if !JPEG_BITS_WIDE
-                } else if (entry - 1u < 0xFFu) {
+                } else if ((entry >> 8) == 0 && entry != 0) {
                     /* RV32: an end of band of this block alone (symbol 0, a plain entry: its
                      * code's length << 4); its history left gets its bits. (On x86 this copy of
-                     * CORRECT_ALL cost 0.3-0.7 % Ir.) */
+                     * CORRECT_ALL cost 0.3-0.7 % Ir. The test a shift: entry - 1 < 255 needed
+                     * the constant made again every symbol.) */
                     count -= (int32_t)(entry >> 4);
                     eob = 1;
                     CORRECT_ALL(history, keep_word);
