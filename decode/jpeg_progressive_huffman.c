@@ -360,6 +360,14 @@ ink_error ink_jpeg_prog_dc_refine_mcus(jpeg_state *state, const jpeg_prog_mcu *m
         }
     }
     uint32_t got;
+    /* A luma block's bit: its DC's bit Al set when the block's bit in `got` is 1. */
+#define DC_REFINE_SET(bit, offset)                                                                \
+    do {                                                                                          \
+        if (got & (bit)) {                                                                        \
+            uint16_t *dc_ = (uint16_t *)(void *)(base + (offset));                                \
+            *dc_ = (uint16_t)(*dc_ | p1);                                                         \
+        }                                                                                         \
+    } while (0)
     if (nluma == 1) {
         /* One luma block an MCU (luma sampled 1x1): its bit and place in registers, no loop
          * (RV32: about 10 instructions an MCU instead of 22). */
@@ -367,23 +375,39 @@ ink_error ink_jpeg_prog_dc_refine_mcus(jpeg_state *state, const jpeg_prog_mcu *m
         const int32_t offset = luma[0].offset;
         for (; nmcus > 0; nmcus--, base += stride) {
             RECEIVE(n, got); /* one bit per block */
-            if (got & bit) {
-                uint16_t *dc = (uint16_t *)(void *)(base + offset);
-                *dc = (uint16_t)(*dc | p1);
-            }
+            DC_REFINE_SET(bit, offset);
+        }
+    } else if (nluma == 2) {
+        /* Two (luma sampled 2x1 or 1x2), the same way (RV32: 2 instructions a block, not 5). */
+        const uint32_t bit0 = luma[0].bit, bit1 = luma[1].bit;
+        const int32_t offset0 = luma[0].offset, offset1 = luma[1].offset;
+        for (; nmcus > 0; nmcus--, base += stride) {
+            RECEIVE(n, got); /* one bit per block */
+            DC_REFINE_SET(bit0, offset0);
+            DC_REFINE_SET(bit1, offset1);
+        }
+    } else if (nluma == 4) {
+        /* Four (luma sampled 2x2), the same way. */
+        const uint32_t bit0 = luma[0].bit, bit1 = luma[1].bit, bit2 = luma[2].bit,
+                       bit3 = luma[3].bit;
+        const int32_t offset0 = luma[0].offset, offset1 = luma[1].offset,
+                      offset2 = luma[2].offset, offset3 = luma[3].offset;
+        for (; nmcus > 0; nmcus--, base += stride) {
+            RECEIVE(n, got); /* one bit per block */
+            DC_REFINE_SET(bit0, offset0);
+            DC_REFINE_SET(bit1, offset1);
+            DC_REFINE_SET(bit2, offset2);
+            DC_REFINE_SET(bit3, offset3);
         }
     } else {
         const struct luma_block *const luma_end = luma + nluma;
         for (; nmcus > 0; nmcus--, base += stride) {
             RECEIVE(n, got); /* one bit per block */
-            for (const struct luma_block *at = luma; at != luma_end; at++) {
-                if (got & at->bit) {
-                    uint16_t *dc = (uint16_t *)(void *)(base + at->offset);
-                    *dc = (uint16_t)(*dc | p1);
-                }
-            }
+            for (const struct luma_block *at = luma; at != luma_end; at++)
+                DC_REFINE_SET(at->bit, at->offset);
         }
     }
+#undef DC_REFINE_SET
     SAVE();
     return INK_OK;
 }
