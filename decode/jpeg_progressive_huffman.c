@@ -311,27 +311,60 @@ ink_error ink_jpeg_prog_dc_first_mcus(jpeg_state *state, const jpeg_prog_mcu *mc
     /* A value within +-small stored shifted by Al fits int16 as it is: one test, no clamp. */
     const int32_t small = 32767 >> al;
     int32_t value = *predictor, diff;
-    for (; nmcus > 0; nmcus--, base += stride) {
-        for (const jpeg_prog_mcu_block *at = blocks; at != blocks_end; at++) {
-            ENSURE(SYMBOL_BITS);
-            DC_DIFFERENCE(at->fast, at->dc, diff);
-            const int32_t offset = at->offset;
-            if (offset < 0)
-                continue; /* a chroma difference: only its bits are taken */
-            value += diff;
-            int16_t *dc = (int16_t *)(void *)(base + offset);
-            if (__builtin_expect((uint32_t)(value + small) <= 2u * (uint32_t)small, 1)) {
-                /* (stored as uint16_t: as int16_t, RV32 GCC sign-extended it first) */
-                *(uint16_t *)(void *)dc = (uint16_t)((uint32_t)value << al);
-                continue;
+    /* A luma block's difference added and its DC stored at `offset` from the MCU's base. */
+#define DC_FIRST_LUMA(offset)                                                                     \
+    do {                                                                                          \
+        value += diff;                                                                            \
+        int16_t *dc_ = (int16_t *)(void *)(base + (offset));                                      \
+        if (__builtin_expect((uint32_t)(value + small) <= 2u * (uint32_t)small, 1)) {             \
+            /* (stored as uint16_t: as int16_t, RV32 GCC sign-extended it first) */               \
+            *(uint16_t *)(void *)dc_ = (uint16_t)((uint32_t)value << al);                         \
+        } else if (value > 32767 || value < -32768) {                                             \
+            SAVE();                                                                               \
+            return ink_error_set(info, INK_ERR_BAD_DATA, "JPEG DC coefficient out of range");     \
+        } else {                                                                                  \
+            dc_[0] = clamp16(value * (1 << al));                                                  \
+        }                                                                                         \
+    } while (0)
+    /* The usual MCUs, luma first then two chroma blocks (1x1, 2x1 or 1x2, 2x2 luma), unrolled:
+     * each block's place a constant in the MCU, no loop and no test of the offset a block. */
+#define DC_FIRST_UNROLLED(nluma)                                                                  \
+    for (; nmcus > 0; nmcus--, base += stride) {                                                  \
+        _Pragma("GCC unroll 4") for (unsigned b_ = 0; b_ < (nluma); b_++) {                       \
+            ENSURE(SYMBOL_BITS);                                                                  \
+            DC_DIFFERENCE(blocks[b_].fast, blocks[b_].dc, diff);                                  \
+            DC_FIRST_LUMA(blocks[b_].offset);                                                     \
+        }                                                                                         \
+        _Pragma("GCC unroll 2") for (unsigned b_ = (nluma); b_ < (nluma) + 2u; b_++) {            \
+            ENSURE(SYMBOL_BITS);                                                                  \
+            DC_DIFFERENCE(blocks[b_].fast, blocks[b_].dc, diff); /* (only its bits taken) */      \
+        }                                                                                         \
+    }
+    uint32_t nluma = 0;
+    while (nluma < mcu->nblocks && blocks[nluma].offset >= 0)
+        nluma++;
+    const bool usual = mcu->nblocks == nluma + 2u && blocks[nluma].offset < 0 &&
+                       blocks[nluma + 1u].offset < 0;
+    if (usual && nluma == 1) {
+        DC_FIRST_UNROLLED(1u)
+    } else if (usual && nluma == 2) {
+        DC_FIRST_UNROLLED(2u)
+    } else if (usual && nluma == 4) {
+        DC_FIRST_UNROLLED(4u)
+    } else {
+        for (; nmcus > 0; nmcus--, base += stride) {
+            for (const jpeg_prog_mcu_block *at = blocks; at != blocks_end; at++) {
+                ENSURE(SYMBOL_BITS);
+                DC_DIFFERENCE(at->fast, at->dc, diff);
+                const int32_t offset = at->offset;
+                if (offset < 0)
+                    continue; /* a chroma difference: only its bits are taken */
+                DC_FIRST_LUMA(offset);
             }
-            if (value > 32767 || value < -32768) {
-                SAVE();
-                return ink_error_set(info, INK_ERR_BAD_DATA, "JPEG DC coefficient out of range");
-            }
-            dc[0] = clamp16(value * (1 << al));
         }
     }
+#undef DC_FIRST_UNROLLED
+#undef DC_FIRST_LUMA
     SAVE();
     *predictor = value;
     return INK_OK;
