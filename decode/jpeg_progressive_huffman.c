@@ -197,11 +197,16 @@ static inline int32_t clamp_ac_first(int32_t value)
         count -= (int32_t)(n);                                                                    \
     } while (0)
 /* A DC difference (DC form lookahead: a short code and its value bits in one entry); `fast` is
- * the table's lookahead (table->fast), `table` is read only for a code it does not cover. */
-#define DC_DIFFERENCE(fast, table, diff)                                                          \
+ * the table's lookahead (table->fast), `table` is read only for a code it does not cover.
+ * DC_DIFFERENCE_EXPECTED: the same with the lookahead's value form marked the likely way (a
+ * chroma block's: RV32 GCC had laid it out of line, a jump a block). */
+#define DC_DIFFERENCE(fast, table, diff) DC_DIFFERENCE_FORM(fast, table, diff, false)
+#define DC_DIFFERENCE_EXPECTED(fast, table, diff) DC_DIFFERENCE_FORM(fast, table, diff, true)
+#define DC_DIFFERENCE_FORM(fast, table, diff, expected)                                           \
     do {                                                                                          \
         uint32_t dc_entry_ = LOOKAHEAD_SIGNED(fast);                                              \
-        if (dc_entry_ & JPEG_PROG_FAST_VALUE) {                                                   \
+        if ((expected) ? __builtin_expect((dc_entry_ & JPEG_PROG_FAST_VALUE) != 0, 1)             \
+                       : (dc_entry_ & JPEG_PROG_FAST_VALUE) != 0) {                               \
             count -= (int32_t)(dc_entry_ & 15u);                                                  \
             diff = (int32_t)dc_entry_ >> 9;                                                       \
         } else {                                                                                  \
@@ -337,7 +342,7 @@ ink_error ink_jpeg_prog_dc_first_mcus(jpeg_state *state, const jpeg_prog_mcu *mc
         }                                                                                         \
         _Pragma("GCC unroll 2") for (unsigned b_ = (nluma); b_ < (nluma) + 2u; b_++) {            \
             ENSURE(SYMBOL_BITS);                                                                  \
-            DC_DIFFERENCE(blocks[b_].fast, blocks[b_].dc, diff); /* (only its bits taken) */      \
+            DC_DIFFERENCE_EXPECTED(blocks[b_].fast, blocks[b_].dc, diff); /* (bits only) */       \
         }                                                                                         \
     }
     uint32_t nluma = 0;
