@@ -481,8 +481,10 @@ static ink_error scan_band(jpeg_prog *p, jpeg_state *state, unsigned index, uint
                      * (one-row bands): kept aside in the block of the same column here. */
                     uint32_t row = y % p->band_rows, k = y / p->band_rows;
                     uint32_t slot = k == 0 ? 0u : p->first_aside + k - 1u;
-                    mcu.dc[mcu.nblocks] = &tables[i];
-                    mcu.offset[mcu.nblocks++] =
+                    jpeg_prog_mcu_block *block = &mcu.block[mcu.nblocks++];
+                    block->dc = &tables[i];
+                    block->fast = tables[i].fast;
+                    block->offset =
                         i == s->luma ? (int32_t)((row * p->blocks_across + x) * p->block_bytes +
                                                  bp.coefficients_offset + 2u * slot)
                                      : -1;

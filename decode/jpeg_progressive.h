@@ -145,15 +145,20 @@ ink_error ink_jpeg_prog_ac_refine_run(jpeg_state *state, const jpeg_entropy_tabl
                                       const jpeg_prog_block_params *params, uint32_t *eobrun,
                                       const jpeg_prog_run *run, ink_error_info *info);
 
-/* An interleaved DC scan's MCU (at most 10 blocks, T.81 B.2.3): per block in scan order, its DC
- * table and where its coefficients go from the MCU's base in the band (-1: a chroma block,
- * decoded and dropped); `stride` bytes from one MCU's base to the next's. */
+/* An interleaved DC scan's MCU (at most 10 blocks, T.81 B.2.3): per block in scan order, where
+ * its coefficients go from the MCU's base in the band (-1: a chroma block, decoded and dropped),
+ * its DC table's lookahead (dc->fast: the DC first loop's one load a block) and its DC table;
+ * `stride` bytes from one MCU's base to the next's. */
 #define JPEG_PROG_MCU_BLOCKS 10u
+typedef struct jpeg_prog_mcu_block {
+    int32_t offset;
+    const uint16_t *fast;
+    const jpeg_entropy_table *dc;
+} jpeg_prog_mcu_block;
 typedef struct jpeg_prog_mcu {
     uint32_t nblocks;
     uint32_t stride;
-    int32_t offset[JPEG_PROG_MCU_BLOCKS];
-    const jpeg_entropy_table *dc[JPEG_PROG_MCU_BLOCKS];
+    jpeg_prog_mcu_block block[JPEG_PROG_MCU_BLOCKS];
 } jpeg_prog_mcu;
 
 /* Interleaved DC first and refinement scans over `nmcus` MCUs from `base` (no restart inside):

@@ -196,11 +196,17 @@ static inline int32_t clamp_ac_first(int32_t value)
         (out) = PEEK(n);                                                                          \
         count -= (int32_t)(n);                                                                    \
     } while (0)
-/* A DC difference (DC form lookahead: a short code and its value bits in one entry). */
-#define DC_DIFFERENCE(table, diff)                                                                \
+/* A DC difference (DC form lookahead: a short code and its value bits in one entry); `fast` is
+ * the table's lookahead (table->fast), `table` is read only for a code it does not cover.
+ * DC_DIFFERENCE_EXPECTED: the same with the lookahead's value form marked the likely way (a
+ * chroma block's: RV32 GCC had laid it out of line, a jump a block). */
+#define DC_DIFFERENCE(fast, table, diff) DC_DIFFERENCE_FORM(fast, table, diff, false)
+#define DC_DIFFERENCE_EXPECTED(fast, table, diff) DC_DIFFERENCE_FORM(fast, table, diff, true)
+#define DC_DIFFERENCE_FORM(fast, table, diff, expected)                                           \
     do {                                                                                          \
-        uint32_t dc_entry_ = LOOKAHEAD_SIGNED((table)->fast);                                     \
-        if (dc_entry_ & JPEG_PROG_FAST_VALUE) {                                                   \
+        uint32_t dc_entry_ = LOOKAHEAD_SIGNED(fast);                                              \
+        if ((expected) ? __builtin_expect((dc_entry_ & JPEG_PROG_FAST_VALUE) != 0, 1)             \
+                       : (dc_entry_ & JPEG_PROG_FAST_VALUE) != 0) {                               \
             count -= (int32_t)(dc_entry_ & 15u);                                                  \
             diff = (int32_t)dc_entry_ >> 9;                                                       \
         } else {                                                                                  \
@@ -281,7 +287,7 @@ ink_error ink_jpeg_prog_dc_first_run(jpeg_state *state, const jpeg_entropy_table
     uint8_t *block = run->block;
     for (uint32_t i = 0; i < run->count; i++) {
         ENSURE(SYMBOL_BITS);
-        DC_DIFFERENCE(dc, diff);
+        DC_DIFFERENCE(dc->fast, dc, diff);
         value += diff;
         if (value > 32767 || value < -32768) {
             SAVE();
@@ -303,31 +309,67 @@ ink_error ink_jpeg_prog_dc_first_mcus(jpeg_state *state, const jpeg_prog_mcu *mc
                                       ink_error_info *info)
 {
     READER_LOCALS;
-    /* The MCU in locals: a luma store cannot make the compiler reload it. */
-    const uint32_t n = mcu->nblocks, stride = mcu->stride;
+    /* The MCU in locals: a luma store cannot make the compiler reload it. The blocks by pointer
+     * to the end (no count); a block's lookahead one load (its table only for a long code). */
+    const uint32_t stride = mcu->stride;
+    const jpeg_prog_mcu_block *const blocks = mcu->block, *const blocks_end = blocks + mcu->nblocks;
     /* A value within +-small stored shifted by Al fits int16 as it is: one test, no clamp. */
     const int32_t small = 32767 >> al;
     int32_t value = *predictor, diff;
-    for (; nmcus > 0; nmcus--, base += stride) {
-        for (uint32_t b = 0; b < n; b++) {
-            ENSURE(SYMBOL_BITS);
-            DC_DIFFERENCE(mcu->dc[b], diff);
-            const int32_t offset = mcu->offset[b];
-            if (offset < 0)
-                continue; /* a chroma difference: only its bits are taken */
-            value += diff;
-            int16_t *dc = (int16_t *)(void *)(base + offset);
-            if (__builtin_expect((uint32_t)(value + small) <= 2u * (uint32_t)small, 1)) {
-                dc[0] = (int16_t)(uint16_t)((uint32_t)value << al);
-                continue;
+    /* A luma block's difference added and its DC stored at `offset` from the MCU's base. */
+#define DC_FIRST_LUMA(offset)                                                                     \
+    do {                                                                                          \
+        value += diff;                                                                            \
+        int16_t *dc_ = (int16_t *)(void *)(base + (offset));                                      \
+        if (__builtin_expect((uint32_t)(value + small) <= 2u * (uint32_t)small, 1)) {             \
+            /* (stored as uint16_t: as int16_t, RV32 GCC sign-extended it first) */               \
+            *(uint16_t *)(void *)dc_ = (uint16_t)((uint32_t)value << al);                         \
+        } else if (value > 32767 || value < -32768) {                                             \
+            SAVE();                                                                               \
+            return ink_error_set(info, INK_ERR_BAD_DATA, "JPEG DC coefficient out of range");     \
+        } else {                                                                                  \
+            dc_[0] = clamp16(value * (1 << al));                                                  \
+        }                                                                                         \
+    } while (0)
+    /* The usual MCUs, luma first then two chroma blocks (1x1, 2x1 or 1x2, 2x2 luma), unrolled:
+     * each block's place a constant in the MCU, no loop and no test of the offset a block. */
+#define DC_FIRST_UNROLLED(nluma)                                                                  \
+    for (; nmcus > 0; nmcus--, base += stride) {                                                  \
+        _Pragma("GCC unroll 4") for (unsigned b_ = 0; b_ < (nluma); b_++) {                       \
+            ENSURE(SYMBOL_BITS);                                                                  \
+            DC_DIFFERENCE(blocks[b_].fast, blocks[b_].dc, diff);                                  \
+            DC_FIRST_LUMA(blocks[b_].offset);                                                     \
+        }                                                                                         \
+        _Pragma("GCC unroll 2") for (unsigned b_ = (nluma); b_ < (nluma) + 2u; b_++) {            \
+            ENSURE(SYMBOL_BITS);                                                                  \
+            DC_DIFFERENCE_EXPECTED(blocks[b_].fast, blocks[b_].dc, diff); /* (bits only) */       \
+        }                                                                                         \
+    }
+    uint32_t nluma = 0;
+    while (nluma < mcu->nblocks && blocks[nluma].offset >= 0)
+        nluma++;
+    const bool usual = mcu->nblocks == nluma + 2u && blocks[nluma].offset < 0 &&
+                       blocks[nluma + 1u].offset < 0;
+    if (usual && nluma == 1) {
+        DC_FIRST_UNROLLED(1u)
+    } else if (usual && nluma == 2) {
+        DC_FIRST_UNROLLED(2u)
+    } else if (usual && nluma == 4) {
+        DC_FIRST_UNROLLED(4u)
+    } else {
+        for (; nmcus > 0; nmcus--, base += stride) {
+            for (const jpeg_prog_mcu_block *at = blocks; at != blocks_end; at++) {
+                ENSURE(SYMBOL_BITS);
+                DC_DIFFERENCE(at->fast, at->dc, diff);
+                const int32_t offset = at->offset;
+                if (offset < 0)
+                    continue; /* a chroma difference: only its bits are taken */
+                DC_FIRST_LUMA(offset);
             }
-            if (value > 32767 || value < -32768) {
-                SAVE();
-                return ink_error_set(info, INK_ERR_BAD_DATA, "JPEG DC coefficient out of range");
-            }
-            dc[0] = clamp16(value * (1 << al));
         }
     }
+#undef DC_FIRST_UNROLLED
+#undef DC_FIRST_LUMA
     SAVE();
     *predictor = value;
     return INK_OK;
@@ -342,26 +384,68 @@ ink_error ink_jpeg_prog_dc_refine_mcus(jpeg_state *state, const jpeg_prog_mcu *m
     (void)info;
     READER_LOCALS;
     const uint16_t p1 = (uint16_t)(1u << al);
-    const uint32_t n = mcu->nblocks;
+    const uint32_t n = mcu->nblocks, stride = mcu->stride;
     /* The luma blocks only: their bit in the MCU's bits (the first block highest), and place. */
-    uint32_t nluma = 0, shift[JPEG_PROG_MCU_BLOCKS];
-    int32_t offset[JPEG_PROG_MCU_BLOCKS];
+    struct luma_block {
+        uint32_t bit;
+        int32_t offset;
+    } luma[JPEG_PROG_MCU_BLOCKS];
+    uint32_t nluma = 0;
     for (uint32_t b = 0; b < n; b++) {
-        if (mcu->offset[b] >= 0) {
-            shift[nluma] = n - 1u - b;
-            offset[nluma++] = mcu->offset[b];
+        if (mcu->block[b].offset >= 0) {
+            luma[nluma].bit = 1u << (n - 1u - b);
+            luma[nluma++].offset = mcu->block[b].offset;
         }
     }
     uint32_t got;
-    for (; nmcus > 0; nmcus--, base += mcu->stride) {
-        RECEIVE(n, got); /* one bit per block */
-        for (uint32_t j = 0; j < nluma; j++) {
-            if ((got >> shift[j]) & 1u) {
-                int16_t *dc = (int16_t *)(void *)(base + offset[j]);
-                dc[0] = (int16_t)(uint16_t)((uint16_t)dc[0] | p1);
-            }
+    /* A luma block's bit: its DC's bit Al set when the block's bit in `got` is 1. */
+#define DC_REFINE_SET(bit, offset)                                                                \
+    do {                                                                                          \
+        if (got & (bit)) {                                                                        \
+            uint16_t *dc_ = (uint16_t *)(void *)(base + (offset));                                \
+            *dc_ = (uint16_t)(*dc_ | p1);                                                         \
+        }                                                                                         \
+    } while (0)
+    if (nluma == 1) {
+        /* One luma block an MCU (luma sampled 1x1): its bit and place in registers, no loop
+         * (RV32: about 10 instructions an MCU instead of 22). */
+        const uint32_t bit = luma[0].bit;
+        const int32_t offset = luma[0].offset;
+        for (; nmcus > 0; nmcus--, base += stride) {
+            RECEIVE(n, got); /* one bit per block */
+            DC_REFINE_SET(bit, offset);
+        }
+    } else if (nluma == 2) {
+        /* Two (luma sampled 2x1 or 1x2), the same way (RV32: 2 instructions a block, not 5). */
+        const uint32_t bit0 = luma[0].bit, bit1 = luma[1].bit;
+        const int32_t offset0 = luma[0].offset, offset1 = luma[1].offset;
+        for (; nmcus > 0; nmcus--, base += stride) {
+            RECEIVE(n, got); /* one bit per block */
+            DC_REFINE_SET(bit0, offset0);
+            DC_REFINE_SET(bit1, offset1);
+        }
+    } else if (nluma == 4) {
+        /* Four (luma sampled 2x2), the same way. */
+        const uint32_t bit0 = luma[0].bit, bit1 = luma[1].bit, bit2 = luma[2].bit,
+                       bit3 = luma[3].bit;
+        const int32_t offset0 = luma[0].offset, offset1 = luma[1].offset,
+                      offset2 = luma[2].offset, offset3 = luma[3].offset;
+        for (; nmcus > 0; nmcus--, base += stride) {
+            RECEIVE(n, got); /* one bit per block */
+            DC_REFINE_SET(bit0, offset0);
+            DC_REFINE_SET(bit1, offset1);
+            DC_REFINE_SET(bit2, offset2);
+            DC_REFINE_SET(bit3, offset3);
+        }
+    } else {
+        const struct luma_block *const luma_end = luma + nluma;
+        for (; nmcus > 0; nmcus--, base += stride) {
+            RECEIVE(n, got); /* one bit per block */
+            for (const struct luma_block *at = luma; at != luma_end; at++)
+                DC_REFINE_SET(at->bit, at->offset);
         }
     }
+#undef DC_REFINE_SET
     SAVE();
     return INK_OK;
 }
@@ -413,6 +497,8 @@ static const uint64_t position_bits[64] = {
  * takes them alone). A FIRST lookahead entry gives run + 1, so a coefficient advances `kp` by
  * one addition, and the loop has no increment. */
 #define FIRST_BIT(kp) (one << ((uintptr_t)(kp) & (JPEG_PROG_WORD_BITS - 1u)))
+/* A FIRST value entry's value (bits 4..10, signed). */
+#define FIRST_VALUE(entry) ((int32_t)((entry) << 21) >> 25)
 #define FIRST_STORE(kp, value)                                                                    \
     do {                                                                                          \
         unsigned offset_ = *(kp);                                                                 \
@@ -428,17 +514,35 @@ static const uint64_t position_bits[64] = {
         uint32_t entry = LOOKAHEAD(first_table.fast);                                             \
         if ((entry & 15u) != 0) {                                                                 \
             /* The common case: a short code and its value bits in one lookahead entry. */        \
+            /* (in the tested form the value is taken from the entry only where it is used,    \
+             * not for a coefficient not kept; elsewhere that cost a few instructions more) */    \
             count -= (int32_t)(entry & 15u);                                                      \
             kp += entry >> 11;                                                                    \
-            value = (int32_t)(entry << 21) >> 25;                                                 \
-            if (kp > (bound))                                                                     \
+            if (stores_all || clamp_short)                                                        \
+                value = FIRST_VALUE(entry);                                                       \
+            if (kp > (bound)) {                                                                   \
+                value = FIRST_VALUE(entry);                                                       \
                 goto beyond;                                                                      \
+            }                                                                                     \
             word |= FIRST_BIT(kp);                                                                \
-            FIRST_STORE(kp, clamp_short ? clamp_ac_first(value * scale) : value * scale);         \
+            if (stores_all || clamp_short)                                                        \
+                FIRST_STORE(kp, clamp_short ? clamp_ac_first(value * scale) : value * scale);     \
+            else                                                                                  \
+                FIRST_STORE(kp, FIRST_VALUE(entry) * scale);                                      \
             continue;                                                                             \
         }                                                                                         \
         if (JPEG_BITS_WIDE)                                                                       \
             ENSURE(SYMBOL_BITS);                                                                  \
+        if (stores_all || JPEG_BITS_WIDE ? (entry >> 8) == 0 && entry != 0                        \
+                                         : entry - 1u < 0xFFu) {                                  \
+            /* symbol 0 (a plain entry: length << 4), the end of this block's band: the common    \
+             * end of a block, before the symbol's fields are decoded. (Two forms of the test,    \
+             * each the one that measured lower: in the untested form and on the host a shift,    \
+             * no constant to compare with; in RV32's tested form the compare.) */                \
+            count -= (int32_t)(entry >> 4);                                                       \
+            eob = 1;                                                                              \
+            goto end;                                                                             \
+        }                                                                                         \
         if (entry != 0) { /* a plain FIRST entry: symbol << 8 | length << 4 */                    \
             count -= (int32_t)((entry >> 4) & 15u);                                               \
             symbol = (entry >> 8) & 0xFFu;                                                        \
@@ -729,7 +833,27 @@ static __attribute__((noinline)) void refine_eob_blocks(jpeg_state *state,
     const jpeg_prog_word kept_low = jpeg_prog_word_of(kept, 0);
     const jpeg_prog_word kept_high = jpeg_prog_word_of(kept, JPEG_PROG_WORDS - 1u);
     const uint8_t *end = block + n * stride;
-    for (; block != end; block += stride) {
+    for (;; block += stride) {
+        {
+            /* The blocks without history in the band (most of a run): no bits. A loop of its
+             * own on copies the compiler takes as new, so that they stay in registers there
+             * (RV32: 8 instructions a block; the loop below keeps them on the stack). */
+            uint8_t *at = block;
+            const uint8_t *at_end = end;
+            size_t at_stride = stride;
+            jpeg_prog_word low = range_low, high = range_high;
+            FRESH_REGISTER(at_end);
+            FRESH_REGISTER(at_stride);
+            FRESH_REGISTER(low);
+            FRESH_REGISTER(high);
+            while (at != at_end &&
+                   ((mask_word(at, 0) & low) |
+                    (JPEG_PROG_WORDS == 2 ? mask_word(at, JPEG_PROG_WORDS - 1u) & high : 0u)) == 0)
+                at += at_stride;
+            block = at;
+        }
+        if (block == end)
+            break;
         jpeg_prog_word todo = mask_word(block, 0) & range_low;
         CORRECT_KEPT(todo, 0u, kept_low);
         if (JPEG_PROG_WORDS == 2) {
@@ -802,7 +926,7 @@ static __attribute__((noinline)) void refine_eob_blocks(jpeg_state *state,
             kp += (entry >> 12) + 1u;                                                             \
             value = entry & JPEG_PROG_FAST_POSITIVE ? plus : minus;                               \
         } else if (entry - 1u < 0xFFu) {                                                          \
-            /* symbol 0 (a plain entry: length << 4), the end of this block's band: the common   \
+            /* symbol 0 (a plain entry: length << 4), the end of this block's band: the common    \
              * end of a block by position (before any shift or mask of the symbol) */              \
             count -= (int32_t)(entry >> 4);                                                       \
             eob = 1;                                                                              \
@@ -909,7 +1033,9 @@ ink_error ink_jpeg_prog_ac_refine_run(jpeg_state *state, const jpeg_entropy_tabl
                 CORRECT_ALL(history, keep_word);
                 continue;
             }
-            if (w == 0 && history == 0 && later_history == 0) {
+            /* (expected not: RV32 GCC had laid the common way, a block with history, out of
+             * line, two jumps a block) */
+            if (__builtin_expect(w == 0 && history == 0 && later_history == 0, 0)) {
                 /* No history in the block (the first refinement of a band of positions that
                  * the first scans left empty): by position from Ss at once, `word` the
                  * mask's word of Ss. */
@@ -944,10 +1070,11 @@ ink_error ink_jpeg_prog_ac_refine_run(jpeg_state *state, const jpeg_entropy_tabl
                     zeros = entry >> 12;
                     value = entry & JPEG_PROG_FAST_POSITIVE ? p1 : minus_p1;
 #if !JPEG_BITS_WIDE
-                } else if (entry - 1u < 0xFFu) {
+                } else if ((entry >> 8) == 0 && entry != 0) {
                     /* RV32: an end of band of this block alone (symbol 0, a plain entry: its
                      * code's length << 4); its history left gets its bits. (On x86 this copy of
-                     * CORRECT_ALL cost 0.3-0.7 % Ir.) */
+                     * CORRECT_ALL cost 0.3-0.7 % Ir. The test a shift: entry - 1 < 255 needed
+                     * the constant made again every symbol.) */
                     count -= (int32_t)(entry >> 4);
                     eob = 1;
                     CORRECT_ALL(history, keep_word);
