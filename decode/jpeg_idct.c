@@ -1193,12 +1193,28 @@ static void idct_flat(int32_t *coefficients, unsigned size, uint8_t *out, size_t
     {                                                                                             \
         call;                                                                                     \
     }
+/* The 4x4 tiers are also called by name where the IDCT is scalar (JPEG_IDCT_SCALAR_TIERS,
+ * jpeg_internal.h): the progressive emit picks one from a block's mask itself. */
+#if JPEG_IDCT_SCALAR_TIERS
+#define SCALAR_TIER_EXPORTED(name, call)                                                          \
+    __attribute__((noinline)) void ink_jpeg_##name(int32_t *coefficients, uint8_t *out,          \
+                                                   size_t stride)                                 \
+    {                                                                                             \
+        call;                                                                                     \
+    }
+#define idct_4x4_low_tier ink_jpeg_idct_4x4_low_tier
+#define idct_4x4_mid6_tier ink_jpeg_idct_4x4_mid6_tier
+#define idct_4x4_mid_tier ink_jpeg_idct_4x4_mid_tier
+#define idct_4x4_tier ink_jpeg_idct_4x4_tier
+#else
+#define SCALAR_TIER_EXPORTED SCALAR_TIER
+#endif
 SCALAR_TIER(idct_8x8_low_tier, idct_8x8_low(coefficients, false, out, stride))
 SCALAR_TIER(idct_8x8_tier, idct_8x8(coefficients, false, out, stride))
-SCALAR_TIER(idct_4x4_low_tier, idct_4x4_low(coefficients, false, out, stride))
-SCALAR_TIER(idct_4x4_mid6_tier, idct_4x4(coefficients, false, true, true, out, stride))
-SCALAR_TIER(idct_4x4_mid_tier, idct_4x4(coefficients, false, true, false, out, stride))
-SCALAR_TIER(idct_4x4_tier, idct_4x4(coefficients, false, false, false, out, stride))
+SCALAR_TIER_EXPORTED(idct_4x4_low_tier, idct_4x4_low(coefficients, false, out, stride))
+SCALAR_TIER_EXPORTED(idct_4x4_mid6_tier, idct_4x4(coefficients, false, true, true, out, stride))
+SCALAR_TIER_EXPORTED(idct_4x4_mid_tier, idct_4x4(coefficients, false, true, false, out, stride))
+SCALAR_TIER_EXPORTED(idct_4x4_tier, idct_4x4(coefficients, false, false, false, out, stride))
 
 IDCT_BLOCK_ATTRIBUTES void ink_jpeg_idct_block(int32_t *coefficients, unsigned block_log2,
                                                uint32_t flags, uint8_t *out, size_t stride)

@@ -385,6 +385,20 @@ void ink_jpeg_idct_8x8_int16(const int16_t *coefficients, uint8_t *out, size_t s
  * and clears only the coefficients the block decode stored. Same pixels as the functions above. */
 void ink_jpeg_idct_block(int32_t *coefficients, unsigned block_log2, uint32_t flags,
                          uint8_t *out, size_t stride);
+/* Where the IDCT is scalar (32-bit targets such as the board, or -DINK_JPEG_SCALAR_IDCT): the
+ * 4x4 transforms ink_jpeg_idct_block tail-calls for a block with AC terms that is not big, by
+ * its last zigzag index: at most JPEG_LAST_LOW_REDUCED, JPEG_LAST_MID6, JPEG_LAST_MID, or any.
+ * For a caller that knows the tier (the progressive emit: no flags, no dispatch); the same
+ * pixels and clearing as ink_jpeg_idct_block with those flags. */
+#if UINTPTR_MAX <= 0xFFFFFFFFu || defined(INK_JPEG_SCALAR_IDCT)
+#define JPEG_IDCT_SCALAR_TIERS 1
+void ink_jpeg_idct_4x4_low_tier(int32_t *coefficients, uint8_t *out, size_t stride);
+void ink_jpeg_idct_4x4_mid6_tier(int32_t *coefficients, uint8_t *out, size_t stride);
+void ink_jpeg_idct_4x4_mid_tier(int32_t *coefficients, uint8_t *out, size_t stride);
+void ink_jpeg_idct_4x4_tier(int32_t *coefficients, uint8_t *out, size_t stride);
+#else
+#define JPEG_IDCT_SCALAR_TIERS 0
+#endif
 
 /* jpeg_color.c ----------------------------------------------------------------------------- */
 /* Converts the needed components' tiles of one MCU to gray at `out` (stride `stride`), for an

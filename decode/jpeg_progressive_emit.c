@@ -102,18 +102,16 @@ emit_word_unrolled(jpeg_prog_word word, unsigned first, unsigned scale_log2,
 }
 
 /* The kept AC terms of a block whose mask words (kept positions only) are `low` and `high`, not
- * both 0, into `coefficients` (emit_word_unrolled for the scale, a constant): the IDCT's flags.
- * Without a bit-position instruction (RV32IMC: JPEG_PROG_BIT_HASHED) the last index is the
- * smallest of the bounds the IDCT's tiers tell apart (JPEG_LAST_*) that is at least the highest
- * bit, which picks the tier the exact index picks, in a few compares. */
+ * both 0, into `coefficients` (emit_word_unrolled for the scale, a constant): `initial`, with
+ * JPEG_FLAG_BIG when a term was big. */
 static inline __attribute__((always_inline)) uint32_t
-emit_ac(jpeg_prog_word low, jpeg_prog_word high, unsigned scale_log2,
-        const prog_emit_entry *entries, uint8_t *kept, uint8_t *coefficients, bool clear)
+emit_ac_terms(uint32_t initial, jpeg_prog_word low, jpeg_prog_word high, unsigned scale_log2,
+              const prog_emit_entry *entries, uint8_t *kept, uint8_t *coefficients, bool clear)
 {
     /* `clear` (the dense form's images): the terms read are cleared, since a later band's
      * block there may take the vector form, which reads every slot. A term is never 0, so the
      * fallback after a big term skips the slots the walk already cleared (and stored). */
-    uint32_t flags = JPEG_FLAG_AC;
+    uint32_t flags = initial;
     if ((low != 0 && !emit_word_unrolled(low, 0, scale_log2, entries, kept, coefficients,
                                          clear)) ||
         (JPEG_PROG_WORDS > 1 && high != 0 &&
@@ -124,6 +122,16 @@ emit_ac(jpeg_prog_word low, jpeg_prog_word high, unsigned scale_log2,
         if (JPEG_PROG_WORDS > 1 && high != 0)
             flags |= emit_word(high, entries + JPEG_PROG_WORD_BITS, kept, coefficients, clear);
     }
+    return flags;
+}
+
+/* The last index for the IDCT's flags of a block whose mask words are `low` and `high`.
+ * Without a bit-position instruction (RV32IMC: JPEG_PROG_BIT_HASHED) the smallest of the bounds
+ * the IDCT's tiers tell apart (JPEG_LAST_*) that is at least the highest bit, which picks the
+ * tier the exact index picks, in a few compares. */
+static inline __attribute__((always_inline)) uint32_t emit_last(jpeg_prog_word low,
+                                                                jpeg_prog_word high)
+{
 #if JPEG_PROG_BIT_HASHED
     uint32_t last = 63u;
     if (high == 0 && low < (jpeg_prog_word)1 << (JPEG_LAST_MID + 1u))
@@ -131,11 +139,22 @@ emit_ac(jpeg_prog_word low, jpeg_prog_word high, unsigned scale_log2,
                : low < (1u << (JPEG_LAST_LOW_REDUCED + 1u)) ? JPEG_LAST_LOW_REDUCED
                : low < (1u << (JPEG_LAST_MID6 + 1u))        ? JPEG_LAST_MID6
                                                             : JPEG_LAST_MID;
-    flags |= last << JPEG_FLAG_LAST_SHIFT;
+    return last;
 #else
     uint64_t mask = jpeg_prog_word_to(low, 0) | jpeg_prog_word_to(high, 1);
-    flags |= (63u - (uint32_t)__builtin_clzll(mask)) << JPEG_FLAG_LAST_SHIFT;
+    return 63u - (uint32_t)__builtin_clzll(mask);
 #endif
+}
+
+/* emit_ac_terms with the IDCT's flags: JPEG_FLAG_AC, the last index, JPEG_FLAG_BIG if a term
+ * was big. */
+static inline __attribute__((always_inline)) uint32_t
+emit_ac(jpeg_prog_word low, jpeg_prog_word high, unsigned scale_log2,
+        const prog_emit_entry *entries, uint8_t *kept, uint8_t *coefficients, bool clear)
+{
+    uint32_t flags =
+        emit_ac_terms(JPEG_FLAG_AC, low, high, scale_log2, entries, kept, coefficients, clear);
+    flags |= emit_last(low, high) << JPEG_FLAG_LAST_SHIFT;
     return flags;
 }
 
@@ -282,6 +301,27 @@ emit_row(const jpeg_prog *p, int32_t *coefficients, uint8_t *block, unsigned sca
                     ink_jpeg_idct_block(coefficients, block_log2, flags, pixels, stride);
                     continue;
                 }
+            }
+#endif
+#if JPEG_IDCT_SCALAR_TIERS
+            /* 1/2 (4x4 transforms): the tier ink_jpeg_idct_block would pick for the flags
+             * emit_ac gives, called directly (the same bounds on `low`; no flags, no dispatch). */
+            if (scale_log2 == 1 && (low | high) != 0) {
+                flags |= emit_ac_terms(0, low, high, scale_log2, emit, (uint8_t *)kept,
+                                       (uint8_t *)coefficients, dense);
+                if (flags != 0) {
+                    flags |= JPEG_FLAG_AC | emit_last(low, high) << JPEG_FLAG_LAST_SHIFT;
+                    ink_jpeg_idct_block(coefficients, block_log2, flags, pixels, stride);
+                } else if (high != 0 || low >= (jpeg_prog_word)1 << (JPEG_LAST_MID + 1u)) {
+                    ink_jpeg_idct_4x4_tier(coefficients, pixels, stride);
+                } else if (low < (1u << (JPEG_LAST_LOW_REDUCED + 1u))) {
+                    ink_jpeg_idct_4x4_low_tier(coefficients, pixels, stride);
+                } else if (low < (1u << (JPEG_LAST_MID6 + 1u))) {
+                    ink_jpeg_idct_4x4_mid6_tier(coefficients, pixels, stride);
+                } else {
+                    ink_jpeg_idct_4x4_mid_tier(coefficients, pixels, stride);
+                }
+                continue;
             }
 #endif
             if ((low | high) != 0)
