@@ -146,6 +146,18 @@ static inline __attribute__((always_inline)) uint32_t emit_last(jpeg_prog_word l
 #endif
 }
 
+/* Whether every set bit of the mask words `low` and `high` (positions 0..63) is below `n` (a
+ * constant, 1..63). */
+static inline __attribute__((always_inline)) bool emit_below(jpeg_prog_word low,
+                                                             jpeg_prog_word high, unsigned n)
+{
+    if (JPEG_PROG_WORDS == 1)
+        return (uint64_t)low < (uint64_t)1 << n;
+    if (n <= 32u)
+        return high == 0 && (n == 32u || (uint32_t)low < (uint32_t)1 << (n & 31u));
+    return (uint32_t)high < (uint32_t)1 << ((n - 32u) & 31u);
+}
+
 /* emit_ac_terms with the IDCT's flags: JPEG_FLAG_AC, the last index, JPEG_FLAG_BIG if a term
  * was big. */
 static inline __attribute__((always_inline)) uint32_t
@@ -304,22 +316,40 @@ emit_row(const jpeg_prog *p, int32_t *coefficients, uint8_t *block, unsigned sca
             }
 #endif
 #if JPEG_IDCT_SCALAR_TIERS
-            /* 1/2 (4x4 transforms): the tier ink_jpeg_idct_block would pick for the flags
-             * emit_ac gives, called directly (the same bounds on `low`; no flags, no dispatch). */
-            if (scale_log2 == 1 && (low | high) != 0) {
+            /* The transform ink_jpeg_idct_block would pick for the flags emit_ac gives (or a
+             * cheaper one of the same pixels where the mask bounds the last index more tightly
+             * than those flags do), called directly: no flags, no dispatch. */
+            if (!dense && (low | high) != 0) {
                 flags |= emit_ac_terms(0, low, high, scale_log2, emit, (uint8_t *)kept,
                                        (uint8_t *)coefficients, dense);
                 if (flags != 0) {
                     flags |= JPEG_FLAG_AC | emit_last(low, high) << JPEG_FLAG_LAST_SHIFT;
                     ink_jpeg_idct_block(coefficients, block_log2, flags, pixels, stride);
-                } else if (high != 0 || low >= (jpeg_prog_word)1 << (JPEG_LAST_MID + 1u)) {
-                    ink_jpeg_idct_4x4_tier(coefficients, pixels, stride);
-                } else if (low < (1u << (JPEG_LAST_LOW_REDUCED + 1u))) {
-                    ink_jpeg_idct_4x4_low_tier(coefficients, pixels, stride);
-                } else if (low < (1u << (JPEG_LAST_MID6 + 1u))) {
-                    ink_jpeg_idct_4x4_mid6_tier(coefficients, pixels, stride);
+                } else if (scale_log2 == 0) {
+                    (emit_below(low, high, JPEG_LAST_LOW + 1u)
+                         ? ink_jpeg_idct_8x8_low_tier
+                         : ink_jpeg_idct_8x8_tier)(coefficients, pixels, stride);
+                } else if (scale_log2 == 1) {
+                    if (!emit_below(low, high, JPEG_LAST_MID + 1u))
+                        ink_jpeg_idct_4x4_tier(coefficients, pixels, stride);
+                    else if (emit_below(low, high, JPEG_LAST_LOW_REDUCED + 1u))
+                        ink_jpeg_idct_4x4_low_tier(coefficients, pixels, stride);
+                    else if (emit_below(low, high, JPEG_LAST_MID6 + 1u))
+                        ink_jpeg_idct_4x4_mid6_tier(coefficients, pixels, stride);
+                    else
+                        ink_jpeg_idct_4x4_mid_tier(coefficients, pixels, stride);
+                } else if (emit_below(low, high, JPEG_LAST_LOW_REDUCED + 1u)) {
+                    ink_jpeg_idct_2x2_low_tier(coefficients, pixels, stride);
+                } else if (emit_below(low, high, JPEG_LAST_MID + 1u)) {
+                    ink_jpeg_idct_2x2_mid_tier(coefficients, pixels, stride);
+                } else if (emit_below(low, high, JPEG_LAST_2X2_NO_ROW7 + 1u)) {
+                    ink_jpeg_idct_2x2_no_row7_tier(coefficients, pixels, stride);
+                } else if (emit_below(low, high, JPEG_LAST_2X2_COLUMN7_TOP + 1u)) {
+                    ink_jpeg_idct_2x2_column7_top_tier(coefficients, pixels, stride);
                 } else {
-                    ink_jpeg_idct_4x4_mid_tier(coefficients, pixels, stride);
+                    ink_jpeg_idct_block(coefficients, block_log2,
+                                        JPEG_FLAG_AC | 63u << JPEG_FLAG_LAST_SHIFT, pixels,
+                                        stride);
                 }
                 continue;
             }
