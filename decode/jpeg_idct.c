@@ -1268,3 +1268,9 @@ IDCT_BLOCK_ATTRIBUTES void ink_jpeg_idct_block(int32_t *coefficients, unsigned b
             idct_2x2(coefficients, false, 5, 5, 5, false, out, stride);
     }
 }
+
+#if JPEG_IDCT_SCALAR_TIERS
+/* The full 2x2 as a function of its own for the progressive emit (the dispatcher keeps its
+ * inline copy). */
+IDCT_2X2_TIER_EXPORTED(idct_2x2_tier, 5, 5, 5, false)
+#endif

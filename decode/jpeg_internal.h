@@ -392,8 +392,7 @@ void ink_jpeg_idct_block(int32_t *coefficients, unsigned block_log2, uint32_t fl
  * transforms ink_jpeg_idct_block picks for a block with AC terms that is not big, by its last
  * zigzag index: 8x8 at most JPEG_LAST_LOW or any; 4x4 at most JPEG_LAST_LOW_REDUCED,
  * JPEG_LAST_MID6, JPEG_LAST_MID or any; 2x2 at most JPEG_LAST_LOW_REDUCED, JPEG_LAST_MID, 34
- * (no row 7) or 41 (only row 0 of column 7), beyond that ink_jpeg_idct_block. For a caller that
- * knows the tier (the progressive emit: no flags, no dispatch); the same pixels and clearing as
+ * (no row 7), 41 (only row 0 of column 7) or any. For a caller that knows the tier (the progressive emit: no flags, no dispatch); the same pixels and clearing as
  * ink_jpeg_idct_block with those flags. */
 #if UINTPTR_MAX <= 0xFFFFFFFFu || defined(INK_JPEG_SCALAR_IDCT)
 #define JPEG_IDCT_SCALAR_TIERS 1
@@ -407,6 +406,7 @@ void ink_jpeg_idct_2x2_low_tier(int32_t *coefficients, uint8_t *out, size_t stri
 void ink_jpeg_idct_2x2_mid_tier(int32_t *coefficients, uint8_t *out, size_t stride);
 void ink_jpeg_idct_2x2_no_row7_tier(int32_t *coefficients, uint8_t *out, size_t stride);
 void ink_jpeg_idct_2x2_column7_top_tier(int32_t *coefficients, uint8_t *out, size_t stride);
+void ink_jpeg_idct_2x2_tier(int32_t *coefficients, uint8_t *out, size_t stride);
 #else
 #define JPEG_IDCT_SCALAR_TIERS 0
 #endif

@@ -347,9 +347,7 @@ emit_row(const jpeg_prog *p, int32_t *coefficients, uint8_t *block, unsigned sca
                 } else if (emit_below(low, high, JPEG_LAST_2X2_COLUMN7_TOP + 1u)) {
                     ink_jpeg_idct_2x2_column7_top_tier(coefficients, pixels, stride);
                 } else {
-                    ink_jpeg_idct_block(coefficients, block_log2,
-                                        JPEG_FLAG_AC | 63u << JPEG_FLAG_LAST_SHIFT, pixels,
-                                        stride);
+                    ink_jpeg_idct_2x2_tier(coefficients, pixels, stride);
                 }
                 continue;
             }
