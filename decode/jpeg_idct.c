@@ -1171,7 +1171,8 @@ static void idct_1x1(int32_t *coefficients, uint8_t *out)
 typedef uint32_t jpeg_pixel_word __attribute__((may_alias, aligned(4)));
 
 /* A block with only a DC term is flat at every scale: fills size x size pixels, clears DC. */
-static void idct_flat(int32_t *coefficients, unsigned size, uint8_t *out, size_t stride)
+static inline __attribute__((always_inline)) void
+idct_flat_body(int32_t *coefficients, unsigned size, uint8_t *out, size_t stride)
 {
     uint8_t pixel = to_pixel(DESCALE(coefficients[0], 3));
     coefficients[0] = 0;
@@ -1198,6 +1199,10 @@ static void idct_flat(int32_t *coefficients, unsigned size, uint8_t *out, size_t
     }
     for (unsigned row = 0; row < size; row++, out += stride)
         fill_row(out, pixel, size);
+}
+static void idct_flat(int32_t *coefficients, unsigned size, uint8_t *out, size_t stride)
+{
+    idct_flat_body(coefficients, size, out, stride);
 }
 
 /* The scalar tiers of ink_jpeg_idct_block, each its own function: the dispatch below then
@@ -1273,4 +1278,9 @@ IDCT_BLOCK_ATTRIBUTES void ink_jpeg_idct_block(int32_t *coefficients, unsigned b
 /* The full 2x2 as a function of its own for the progressive emit (the dispatcher keeps its
  * inline copy). */
 IDCT_2X2_TIER_EXPORTED(idct_2x2_tier, 5, 5, 5, false)
+__attribute__((noinline)) void ink_jpeg_idct_flat_block(int32_t *coefficients, unsigned block_log2,
+                                                        uint8_t *out, size_t stride)
+{
+    idct_flat_body(coefficients, 1u << block_log2, out, stride);
+}
 #endif

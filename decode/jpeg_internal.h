@@ -407,6 +407,9 @@ void ink_jpeg_idct_2x2_mid_tier(int32_t *coefficients, uint8_t *out, size_t stri
 void ink_jpeg_idct_2x2_no_row7_tier(int32_t *coefficients, uint8_t *out, size_t stride);
 void ink_jpeg_idct_2x2_column7_top_tier(int32_t *coefficients, uint8_t *out, size_t stride);
 void ink_jpeg_idct_2x2_tier(int32_t *coefficients, uint8_t *out, size_t stride);
+/* A block with only its DC term (block_log2 1..3): ink_jpeg_idct_block without JPEG_FLAG_AC. */
+void ink_jpeg_idct_flat_block(int32_t *coefficients, unsigned block_log2, uint8_t *out,
+                              size_t stride);
 #else
 #define JPEG_IDCT_SCALAR_TIERS 0
 #endif

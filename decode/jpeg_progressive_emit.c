@@ -319,6 +319,10 @@ emit_row(const jpeg_prog *p, int32_t *coefficients, uint8_t *block, unsigned sca
             /* The transform ink_jpeg_idct_block would pick for the flags emit_ac gives (or a
              * cheaper one of the same pixels where the mask bounds the last index more tightly
              * than those flags do), called directly: no flags, no dispatch. */
+            if (!dense && (low | high) == 0 && flags == 0) {
+                ink_jpeg_idct_flat_block(coefficients, block_log2, pixels, stride);
+                continue;
+            }
             if (!dense && (low | high) != 0) {
                 flags |= emit_ac_terms(0, low, high, scale_log2, emit, (uint8_t *)kept,
                                        (uint8_t *)coefficients, dense);
