@@ -255,7 +255,8 @@ emit_row(const jpeg_prog *p, int32_t *coefficients, uint8_t *block, unsigned sca
          bool have_mask, bool have_aside, size_t aside, bool dense,
          const int16_t *quant_natural)
 {
-    const unsigned block_log2 = p->block_log2;
+    /* With a mask the scale fixes the block size (p->block_log2 is 3 - scale_log2): a constant. */
+    const unsigned block_log2 = have_mask ? 3u - scale_log2 : p->block_log2;
     const uint32_t size = 1u << block_log2;
     const uint32_t block_bytes = p->block_bytes;
     const size_t stride = p->out_stride;
