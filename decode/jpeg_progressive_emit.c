@@ -71,12 +71,8 @@ emit_word(jpeg_prog_word todo, const prog_emit_entry *entries, uint8_t *kept,
 static inline __attribute__((always_inline)) bool
 emit_word_unrolled(jpeg_prog_word word, unsigned first, unsigned scale_log2,
                    const prog_emit_entry *entries, uint8_t *kept, uint8_t *coefficients,
-                   bool clear)
+                   bool clear, uint32_t limit)
 {
-    /* 2048 and `coefficients` in registers (an empty asm makes them opaque): as constants GCC
-     * RV32 rebuilt 2048 (lui + addi) and the address state + 7,840 at every position. */
-    uint32_t limit = 2048u;
-    __asm__("" : "+r"(limit), "+r"(coefficients));
 #pragma GCC unroll 64
     for (unsigned bit = 0; bit < JPEG_PROG_WORD_BITS; bit++) {
         unsigned k = first + bit;
@@ -106,17 +102,18 @@ emit_word_unrolled(jpeg_prog_word word, unsigned first, unsigned scale_log2,
  * JPEG_FLAG_BIG when a term was big. */
 static inline __attribute__((always_inline)) uint32_t
 emit_ac_terms(uint32_t initial, jpeg_prog_word low, jpeg_prog_word high, unsigned scale_log2,
-              const prog_emit_entry *entries, uint8_t *kept, uint8_t *coefficients, bool clear)
+              const prog_emit_entry *entries, uint8_t *kept, uint8_t *coefficients, bool clear,
+              uint32_t limit)
 {
     /* `clear` (the dense form's images): the terms read are cleared, since a later band's
      * block there may take the vector form, which reads every slot. A term is never 0, so the
      * fallback after a big term skips the slots the walk already cleared (and stored). */
     uint32_t flags = initial;
     if ((low != 0 && !emit_word_unrolled(low, 0, scale_log2, entries, kept, coefficients,
-                                         clear)) ||
+                                         clear, limit)) ||
         (JPEG_PROG_WORDS > 1 && high != 0 &&
          !emit_word_unrolled(high, JPEG_PROG_WORD_BITS, scale_log2, entries, kept,
-                             coefficients, clear))) {
+                             coefficients, clear, limit))) {
         if (low != 0)
             flags |= emit_word(low, entries, kept, coefficients, clear);
         if (JPEG_PROG_WORDS > 1 && high != 0)
@@ -162,10 +159,12 @@ static inline __attribute__((always_inline)) bool emit_below(jpeg_prog_word low,
  * was big. */
 static inline __attribute__((always_inline)) uint32_t
 emit_ac(jpeg_prog_word low, jpeg_prog_word high, unsigned scale_log2,
-        const prog_emit_entry *entries, uint8_t *kept, uint8_t *coefficients, bool clear)
+        const prog_emit_entry *entries, uint8_t *kept, uint8_t *coefficients, bool clear,
+        uint32_t limit)
 {
     uint32_t flags =
-        emit_ac_terms(JPEG_FLAG_AC, low, high, scale_log2, entries, kept, coefficients, clear);
+        emit_ac_terms(JPEG_FLAG_AC, low, high, scale_log2, entries, kept, coefficients, clear,
+                      limit);
     flags |= emit_last(low, high) << JPEG_FLAG_LAST_SHIFT;
     return flags;
 }
@@ -270,6 +269,11 @@ emit_row(const jpeg_prog *p, int32_t *coefficients, uint8_t *block, unsigned sca
     const uint64_t kept_ac = p->kept_mask & ~(uint64_t)1;
     const jpeg_prog_word kept_low = jpeg_prog_word_of(kept_ac, 0);
     const jpeg_prog_word kept_high = jpeg_prog_word_of(kept_ac, JPEG_PROG_WORDS - 1u);
+    /* 2048 (emit_word_unrolled's bound) and `coefficients` in registers, made opaque once a row
+     * by an empty asm: as constants GCC RV32 rebuilt 2048 (lui + addi) and the address state +
+     * 7,840 at every position; opaque in emit_word_unrolled, it copied both every block. */
+    uint32_t limit = 2048u;
+    __asm__("" : "+r"(limit), "+r"(coefficients));
     uint8_t *pixels = p->out;
     uint8_t *const end = block + (size_t)p->blocks_across * block_bytes;
     for (; block != end; block += block_bytes, pixels += size) {
@@ -326,7 +330,7 @@ emit_row(const jpeg_prog *p, int32_t *coefficients, uint8_t *block, unsigned sca
             }
             if (!dense && (low | high) != 0) {
                 flags |= emit_ac_terms(0, low, high, scale_log2, emit, (uint8_t *)kept,
-                                       (uint8_t *)coefficients, dense);
+                                       (uint8_t *)coefficients, dense, limit);
                 if (flags != 0) {
                     flags |= JPEG_FLAG_AC | emit_last(low, high) << JPEG_FLAG_LAST_SHIFT;
                     ink_jpeg_idct_block(coefficients, block_log2, flags, pixels, stride);
@@ -359,7 +363,7 @@ emit_row(const jpeg_prog *p, int32_t *coefficients, uint8_t *block, unsigned sca
 #endif
             if ((low | high) != 0)
                 flags |= emit_ac(low, high, scale_log2, emit, (uint8_t *)kept,
-                                 (uint8_t *)coefficients, dense);
+                                 (uint8_t *)coefficients, dense, limit);
         }
         ink_jpeg_idct_block(coefficients, block_log2, flags, pixels, stride);
     }
