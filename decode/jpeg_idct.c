@@ -559,17 +559,33 @@ idct_2x2(int32_t *coefficients, const bool big, const unsigned columns_kept,
  * inlined, the dispatcher took nine callee-saved registers, a prologue and epilogue of 20
  * instructions a block; the full tier tail-called cost line art 3 instructions a block, the
  * lowest tail-called cost both). */
-#define JPEG_LAST_2X2_NO_ROW7 34u
-#define JPEG_LAST_2X2_COLUMN7_TOP 41u
+/* (JPEG_LAST_2X2_NO_ROW7 and JPEG_LAST_2X2_COLUMN7_TOP: jpeg_internal.h.) */
 #define IDCT_2X2_TIER(name, columns, rows, column7_rows, test5)                                   \
     static IDCT_BLOCK_ATTRIBUTES __attribute__((noinline)) void name(                             \
         int32_t *coefficients, uint8_t *out, size_t stride)                                       \
     {                                                                                             \
         idct_2x2(coefficients, false, columns, rows, column7_rows, test5, out, stride);           \
     }
-IDCT_2X2_TIER(idct_2x2_mid_tier, 4, 4, 0, true)
-IDCT_2X2_TIER(idct_2x2_no_row7_tier, 5, 4, 1, true)
-IDCT_2X2_TIER(idct_2x2_column7_top_tier, 5, 5, 1, true)
+/* Where the IDCT is scalar (JPEG_IDCT_SCALAR_TIERS, jpeg_internal.h) the middle three are also
+ * called by name, and the lowest has a function of its own besides, for the progressive emit,
+ * which picks a tier from a block's mask itself (the dispatcher keeps its inline copy). */
+#if JPEG_IDCT_SCALAR_TIERS
+#define IDCT_2X2_TIER_EXPORTED(name, columns, rows, column7_rows, test5)                          \
+    IDCT_BLOCK_ATTRIBUTES __attribute__((noinline)) void ink_jpeg_##name(                         \
+        int32_t *coefficients, uint8_t *out, size_t stride)                                       \
+    {                                                                                             \
+        idct_2x2(coefficients, false, columns, rows, column7_rows, test5, out, stride);           \
+    }
+IDCT_2X2_TIER_EXPORTED(idct_2x2_low_tier, 3, 3, 0, false)
+#define idct_2x2_mid_tier ink_jpeg_idct_2x2_mid_tier
+#define idct_2x2_no_row7_tier ink_jpeg_idct_2x2_no_row7_tier
+#define idct_2x2_column7_top_tier ink_jpeg_idct_2x2_column7_top_tier
+#else
+#define IDCT_2X2_TIER_EXPORTED IDCT_2X2_TIER
+#endif
+IDCT_2X2_TIER_EXPORTED(idct_2x2_mid_tier, 4, 4, 0, true)
+IDCT_2X2_TIER_EXPORTED(idct_2x2_no_row7_tier, 5, 4, 1, true)
+IDCT_2X2_TIER_EXPORTED(idct_2x2_column7_top_tier, 5, 5, 1, true)
 
 /* AArch64 (NEON): the transforms on GCC/Clang vectors of 8 int32 lanes — the column pass does
  * the 8 columns at once (a row of coefficients is one vector), a transpose, the row pass does
@@ -1155,7 +1171,8 @@ static void idct_1x1(int32_t *coefficients, uint8_t *out)
 typedef uint32_t jpeg_pixel_word __attribute__((may_alias, aligned(4)));
 
 /* A block with only a DC term is flat at every scale: fills size x size pixels, clears DC. */
-static void idct_flat(int32_t *coefficients, unsigned size, uint8_t *out, size_t stride)
+static inline __attribute__((always_inline)) void
+idct_flat_body(int32_t *coefficients, unsigned size, uint8_t *out, size_t stride)
 {
     uint8_t pixel = to_pixel(DESCALE(coefficients[0], 3));
     coefficients[0] = 0;
@@ -1183,6 +1200,10 @@ static void idct_flat(int32_t *coefficients, unsigned size, uint8_t *out, size_t
     for (unsigned row = 0; row < size; row++, out += stride)
         fill_row(out, pixel, size);
 }
+static void idct_flat(int32_t *coefficients, unsigned size, uint8_t *out, size_t stride)
+{
+    idct_flat_body(coefficients, size, out, stride);
+}
 
 /* The scalar tiers of ink_jpeg_idct_block, each its own function: the dispatch below then
  * tail-calls one, and each saves only the registers its own code uses (inlined into one
@@ -1193,12 +1214,30 @@ static void idct_flat(int32_t *coefficients, unsigned size, uint8_t *out, size_t
     {                                                                                             \
         call;                                                                                     \
     }
-SCALAR_TIER(idct_8x8_low_tier, idct_8x8_low(coefficients, false, out, stride))
-SCALAR_TIER(idct_8x8_tier, idct_8x8(coefficients, false, out, stride))
-SCALAR_TIER(idct_4x4_low_tier, idct_4x4_low(coefficients, false, out, stride))
-SCALAR_TIER(idct_4x4_mid6_tier, idct_4x4(coefficients, false, true, true, out, stride))
-SCALAR_TIER(idct_4x4_mid_tier, idct_4x4(coefficients, false, true, false, out, stride))
-SCALAR_TIER(idct_4x4_tier, idct_4x4(coefficients, false, false, false, out, stride))
+/* The 8x8 and 4x4 tiers are also called by name where the IDCT is scalar (JPEG_IDCT_SCALAR_TIERS,
+ * jpeg_internal.h): the progressive emit picks one from a block's mask itself. */
+#if JPEG_IDCT_SCALAR_TIERS
+#define SCALAR_TIER_EXPORTED(name, call)                                                          \
+    __attribute__((noinline)) void ink_jpeg_##name(int32_t *coefficients, uint8_t *out,          \
+                                                   size_t stride)                                 \
+    {                                                                                             \
+        call;                                                                                     \
+    }
+#define idct_8x8_low_tier ink_jpeg_idct_8x8_low_tier
+#define idct_8x8_tier ink_jpeg_idct_8x8_tier
+#define idct_4x4_low_tier ink_jpeg_idct_4x4_low_tier
+#define idct_4x4_mid6_tier ink_jpeg_idct_4x4_mid6_tier
+#define idct_4x4_mid_tier ink_jpeg_idct_4x4_mid_tier
+#define idct_4x4_tier ink_jpeg_idct_4x4_tier
+#else
+#define SCALAR_TIER_EXPORTED SCALAR_TIER
+#endif
+SCALAR_TIER_EXPORTED(idct_8x8_low_tier, idct_8x8_low(coefficients, false, out, stride))
+SCALAR_TIER_EXPORTED(idct_8x8_tier, idct_8x8(coefficients, false, out, stride))
+SCALAR_TIER_EXPORTED(idct_4x4_low_tier, idct_4x4_low(coefficients, false, out, stride))
+SCALAR_TIER_EXPORTED(idct_4x4_mid6_tier, idct_4x4(coefficients, false, true, true, out, stride))
+SCALAR_TIER_EXPORTED(idct_4x4_mid_tier, idct_4x4(coefficients, false, true, false, out, stride))
+SCALAR_TIER_EXPORTED(idct_4x4_tier, idct_4x4(coefficients, false, false, false, out, stride))
 
 IDCT_BLOCK_ATTRIBUTES void ink_jpeg_idct_block(int32_t *coefficients, unsigned block_log2,
                                                uint32_t flags, uint8_t *out, size_t stride)
@@ -1234,3 +1273,14 @@ IDCT_BLOCK_ATTRIBUTES void ink_jpeg_idct_block(int32_t *coefficients, unsigned b
             idct_2x2(coefficients, false, 5, 5, 5, false, out, stride);
     }
 }
+
+#if JPEG_IDCT_SCALAR_TIERS
+/* The full 2x2 as a function of its own for the progressive emit (the dispatcher keeps its
+ * inline copy). */
+IDCT_2X2_TIER_EXPORTED(idct_2x2_tier, 5, 5, 5, false)
+__attribute__((noinline)) void ink_jpeg_idct_flat_block(int32_t *coefficients, unsigned block_log2,
+                                                        uint8_t *out, size_t stride)
+{
+    idct_flat_body(coefficients, 1u << block_log2, out, stride);
+}
+#endif

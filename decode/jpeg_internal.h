@@ -302,6 +302,9 @@ typedef enum jpeg_block_mode {
 #define JPEG_LAST_LOW_REDUCED 14u /* beyond the 4x4 only (4,0), (0,4): 4x4 and 2x2 ignore them */
 #define JPEG_LAST_MID6 20u        /* zigzag 21 is (6,0), 27 (0,6): nothing in rows/columns 6, 7 */
 #define JPEG_LAST_MID 27u         /* zigzag 28 is (0,7), 35 (7,0): nothing in row or column 7 */
+/* And two more the 2x2 transforms tell apart (jpeg_idct.c). */
+#define JPEG_LAST_2X2_NO_ROW7 34u     /* up to here nothing in row 7, only row 0 of column 7 */
+#define JPEG_LAST_2X2_COLUMN7_TOP 41u /* zigzag 42 is (1,7): up to here column 7 only in row 0 */
 
 /* What decoding a block of one scan component needs, looked up once per scan. */
 typedef struct jpeg_block_coder {
@@ -385,6 +388,31 @@ void ink_jpeg_idct_8x8_int16(const int16_t *coefficients, uint8_t *out, size_t s
  * and clears only the coefficients the block decode stored. Same pixels as the functions above. */
 void ink_jpeg_idct_block(int32_t *coefficients, unsigned block_log2, uint32_t flags,
                          uint8_t *out, size_t stride);
+/* Where the IDCT is scalar (32-bit targets such as the board, or -DINK_JPEG_SCALAR_IDCT): the
+ * transforms ink_jpeg_idct_block picks for a block with AC terms that is not big, by its last
+ * zigzag index: 8x8 at most JPEG_LAST_LOW or any; 4x4 at most JPEG_LAST_LOW_REDUCED,
+ * JPEG_LAST_MID6, JPEG_LAST_MID or any; 2x2 at most JPEG_LAST_LOW_REDUCED, JPEG_LAST_MID, 34
+ * (no row 7), 41 (only row 0 of column 7) or any. For a caller that knows the tier (the progressive emit: no flags, no dispatch); the same pixels and clearing as
+ * ink_jpeg_idct_block with those flags. */
+#if UINTPTR_MAX <= 0xFFFFFFFFu || defined(INK_JPEG_SCALAR_IDCT)
+#define JPEG_IDCT_SCALAR_TIERS 1
+void ink_jpeg_idct_8x8_low_tier(int32_t *coefficients, uint8_t *out, size_t stride);
+void ink_jpeg_idct_8x8_tier(int32_t *coefficients, uint8_t *out, size_t stride);
+void ink_jpeg_idct_4x4_low_tier(int32_t *coefficients, uint8_t *out, size_t stride);
+void ink_jpeg_idct_4x4_mid6_tier(int32_t *coefficients, uint8_t *out, size_t stride);
+void ink_jpeg_idct_4x4_mid_tier(int32_t *coefficients, uint8_t *out, size_t stride);
+void ink_jpeg_idct_4x4_tier(int32_t *coefficients, uint8_t *out, size_t stride);
+void ink_jpeg_idct_2x2_low_tier(int32_t *coefficients, uint8_t *out, size_t stride);
+void ink_jpeg_idct_2x2_mid_tier(int32_t *coefficients, uint8_t *out, size_t stride);
+void ink_jpeg_idct_2x2_no_row7_tier(int32_t *coefficients, uint8_t *out, size_t stride);
+void ink_jpeg_idct_2x2_column7_top_tier(int32_t *coefficients, uint8_t *out, size_t stride);
+void ink_jpeg_idct_2x2_tier(int32_t *coefficients, uint8_t *out, size_t stride);
+/* A block with only its DC term (block_log2 1..3): ink_jpeg_idct_block without JPEG_FLAG_AC. */
+void ink_jpeg_idct_flat_block(int32_t *coefficients, unsigned block_log2, uint8_t *out,
+                              size_t stride);
+#else
+#define JPEG_IDCT_SCALAR_TIERS 0
+#endif
 
 /* jpeg_color.c ----------------------------------------------------------------------------- */
 /* Converts the needed components' tiles of one MCU to gray at `out` (stride `stride`), for an

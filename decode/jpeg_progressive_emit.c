@@ -71,12 +71,8 @@ emit_word(jpeg_prog_word todo, const prog_emit_entry *entries, uint8_t *kept,
 static inline __attribute__((always_inline)) bool
 emit_word_unrolled(jpeg_prog_word word, unsigned first, unsigned scale_log2,
                    const prog_emit_entry *entries, uint8_t *kept, uint8_t *coefficients,
-                   bool clear)
+                   bool clear, uint32_t limit)
 {
-    /* 2048 and `coefficients` in registers (an empty asm makes them opaque): as constants GCC
-     * RV32 rebuilt 2048 (lui + addi) and the address state + 7,840 at every position. */
-    uint32_t limit = 2048u;
-    __asm__("" : "+r"(limit), "+r"(coefficients));
 #pragma GCC unroll 64
     for (unsigned bit = 0; bit < JPEG_PROG_WORD_BITS; bit++) {
         unsigned k = first + bit;
@@ -102,28 +98,37 @@ emit_word_unrolled(jpeg_prog_word word, unsigned first, unsigned scale_log2,
 }
 
 /* The kept AC terms of a block whose mask words (kept positions only) are `low` and `high`, not
- * both 0, into `coefficients` (emit_word_unrolled for the scale, a constant): the IDCT's flags.
- * Without a bit-position instruction (RV32IMC: JPEG_PROG_BIT_HASHED) the last index is the
- * smallest of the bounds the IDCT's tiers tell apart (JPEG_LAST_*) that is at least the highest
- * bit, which picks the tier the exact index picks, in a few compares. */
+ * both 0, into `coefficients` (emit_word_unrolled for the scale, a constant): `initial`, with
+ * JPEG_FLAG_BIG when a term was big. */
 static inline __attribute__((always_inline)) uint32_t
-emit_ac(jpeg_prog_word low, jpeg_prog_word high, unsigned scale_log2,
-        const prog_emit_entry *entries, uint8_t *kept, uint8_t *coefficients, bool clear)
+emit_ac_terms(uint32_t initial, jpeg_prog_word low, jpeg_prog_word high, unsigned scale_log2,
+              const prog_emit_entry *entries, uint8_t *kept, uint8_t *coefficients, bool clear,
+              uint32_t limit)
 {
     /* `clear` (the dense form's images): the terms read are cleared, since a later band's
      * block there may take the vector form, which reads every slot. A term is never 0, so the
      * fallback after a big term skips the slots the walk already cleared (and stored). */
-    uint32_t flags = JPEG_FLAG_AC;
+    uint32_t flags = initial;
     if ((low != 0 && !emit_word_unrolled(low, 0, scale_log2, entries, kept, coefficients,
-                                         clear)) ||
+                                         clear, limit)) ||
         (JPEG_PROG_WORDS > 1 && high != 0 &&
          !emit_word_unrolled(high, JPEG_PROG_WORD_BITS, scale_log2, entries, kept,
-                             coefficients, clear))) {
+                             coefficients, clear, limit))) {
         if (low != 0)
             flags |= emit_word(low, entries, kept, coefficients, clear);
         if (JPEG_PROG_WORDS > 1 && high != 0)
             flags |= emit_word(high, entries + JPEG_PROG_WORD_BITS, kept, coefficients, clear);
     }
+    return flags;
+}
+
+/* The last index for the IDCT's flags of a block whose mask words are `low` and `high`.
+ * Without a bit-position instruction (RV32IMC: JPEG_PROG_BIT_HASHED) the smallest of the bounds
+ * the IDCT's tiers tell apart (JPEG_LAST_*) that is at least the highest bit, which picks the
+ * tier the exact index picks, in a few compares. */
+static inline __attribute__((always_inline)) uint32_t emit_last(jpeg_prog_word low,
+                                                                jpeg_prog_word high)
+{
 #if JPEG_PROG_BIT_HASHED
     uint32_t last = 63u;
     if (high == 0 && low < (jpeg_prog_word)1 << (JPEG_LAST_MID + 1u))
@@ -131,11 +136,36 @@ emit_ac(jpeg_prog_word low, jpeg_prog_word high, unsigned scale_log2,
                : low < (1u << (JPEG_LAST_LOW_REDUCED + 1u)) ? JPEG_LAST_LOW_REDUCED
                : low < (1u << (JPEG_LAST_MID6 + 1u))        ? JPEG_LAST_MID6
                                                             : JPEG_LAST_MID;
-    flags |= last << JPEG_FLAG_LAST_SHIFT;
+    return last;
 #else
     uint64_t mask = jpeg_prog_word_to(low, 0) | jpeg_prog_word_to(high, 1);
-    flags |= (63u - (uint32_t)__builtin_clzll(mask)) << JPEG_FLAG_LAST_SHIFT;
+    return 63u - (uint32_t)__builtin_clzll(mask);
 #endif
+}
+
+/* Whether every set bit of the mask words `low` and `high` (positions 0..63) is below `n` (a
+ * constant, 1..63). */
+static inline __attribute__((always_inline)) bool emit_below(jpeg_prog_word low,
+                                                             jpeg_prog_word high, unsigned n)
+{
+    if (JPEG_PROG_WORDS == 1)
+        return (uint64_t)low < (uint64_t)1 << n;
+    if (n <= 32u)
+        return high == 0 && (n == 32u || (uint32_t)low < (uint32_t)1 << (n & 31u));
+    return (uint32_t)high < (uint32_t)1 << ((n - 32u) & 31u);
+}
+
+/* emit_ac_terms with the IDCT's flags: JPEG_FLAG_AC, the last index, JPEG_FLAG_BIG if a term
+ * was big. */
+static inline __attribute__((always_inline)) uint32_t
+emit_ac(jpeg_prog_word low, jpeg_prog_word high, unsigned scale_log2,
+        const prog_emit_entry *entries, uint8_t *kept, uint8_t *coefficients, bool clear,
+        uint32_t limit)
+{
+    uint32_t flags =
+        emit_ac_terms(JPEG_FLAG_AC, low, high, scale_log2, entries, kept, coefficients, clear,
+                      limit);
+    flags |= emit_last(low, high) << JPEG_FLAG_LAST_SHIFT;
     return flags;
 }
 
@@ -224,7 +254,8 @@ emit_row(const jpeg_prog *p, int32_t *coefficients, uint8_t *block, unsigned sca
          bool have_mask, bool have_aside, size_t aside, bool dense,
          const int16_t *quant_natural)
 {
-    const unsigned block_log2 = p->block_log2;
+    /* With a mask the scale fixes the block size (p->block_log2 is 3 - scale_log2): a constant. */
+    const unsigned block_log2 = have_mask ? 3u - scale_log2 : p->block_log2;
     const uint32_t size = 1u << block_log2;
     const uint32_t block_bytes = p->block_bytes;
     const size_t stride = p->out_stride;
@@ -238,6 +269,11 @@ emit_row(const jpeg_prog *p, int32_t *coefficients, uint8_t *block, unsigned sca
     const uint64_t kept_ac = p->kept_mask & ~(uint64_t)1;
     const jpeg_prog_word kept_low = jpeg_prog_word_of(kept_ac, 0);
     const jpeg_prog_word kept_high = jpeg_prog_word_of(kept_ac, JPEG_PROG_WORDS - 1u);
+    /* 2048 (emit_word_unrolled's bound) and `coefficients` in registers, made opaque once a row
+     * by an empty asm: as constants GCC RV32 rebuilt 2048 (lui + addi) and the address state +
+     * 7,840 at every position; opaque in emit_word_unrolled, it copied both every block. */
+    uint32_t limit = 2048u;
+    __asm__("" : "+r"(limit), "+r"(coefficients));
     uint8_t *pixels = p->out;
     uint8_t *const end = block + (size_t)p->blocks_across * block_bytes;
     for (; block != end; block += block_bytes, pixels += size) {
@@ -284,9 +320,50 @@ emit_row(const jpeg_prog *p, int32_t *coefficients, uint8_t *block, unsigned sca
                 }
             }
 #endif
+#if JPEG_IDCT_SCALAR_TIERS
+            /* The transform ink_jpeg_idct_block would pick for the flags emit_ac gives (or a
+             * cheaper one of the same pixels where the mask bounds the last index more tightly
+             * than those flags do), called directly: no flags, no dispatch. */
+            if (!dense && (low | high) == 0 && flags == 0) {
+                ink_jpeg_idct_flat_block(coefficients, block_log2, pixels, stride);
+                continue;
+            }
+            if (!dense && (low | high) != 0) {
+                flags |= emit_ac_terms(0, low, high, scale_log2, emit, (uint8_t *)kept,
+                                       (uint8_t *)coefficients, dense, limit);
+                if (flags != 0) {
+                    flags |= JPEG_FLAG_AC | emit_last(low, high) << JPEG_FLAG_LAST_SHIFT;
+                    ink_jpeg_idct_block(coefficients, block_log2, flags, pixels, stride);
+                } else if (scale_log2 == 0) {
+                    (emit_below(low, high, JPEG_LAST_LOW + 1u)
+                         ? ink_jpeg_idct_8x8_low_tier
+                         : ink_jpeg_idct_8x8_tier)(coefficients, pixels, stride);
+                } else if (scale_log2 == 1) {
+                    if (!emit_below(low, high, JPEG_LAST_MID + 1u))
+                        ink_jpeg_idct_4x4_tier(coefficients, pixels, stride);
+                    else if (emit_below(low, high, JPEG_LAST_LOW_REDUCED + 1u))
+                        ink_jpeg_idct_4x4_low_tier(coefficients, pixels, stride);
+                    else if (emit_below(low, high, JPEG_LAST_MID6 + 1u))
+                        ink_jpeg_idct_4x4_mid6_tier(coefficients, pixels, stride);
+                    else
+                        ink_jpeg_idct_4x4_mid_tier(coefficients, pixels, stride);
+                } else if (emit_below(low, high, JPEG_LAST_LOW_REDUCED + 1u)) {
+                    ink_jpeg_idct_2x2_low_tier(coefficients, pixels, stride);
+                } else if (emit_below(low, high, JPEG_LAST_MID + 1u)) {
+                    ink_jpeg_idct_2x2_mid_tier(coefficients, pixels, stride);
+                } else if (emit_below(low, high, JPEG_LAST_2X2_NO_ROW7 + 1u)) {
+                    ink_jpeg_idct_2x2_no_row7_tier(coefficients, pixels, stride);
+                } else if (emit_below(low, high, JPEG_LAST_2X2_COLUMN7_TOP + 1u)) {
+                    ink_jpeg_idct_2x2_column7_top_tier(coefficients, pixels, stride);
+                } else {
+                    ink_jpeg_idct_2x2_tier(coefficients, pixels, stride);
+                }
+                continue;
+            }
+#endif
             if ((low | high) != 0)
                 flags |= emit_ac(low, high, scale_log2, emit, (uint8_t *)kept,
-                                 (uint8_t *)coefficients, dense);
+                                 (uint8_t *)coefficients, dense, limit);
         }
         ink_jpeg_idct_block(coefficients, block_log2, flags, pixels, stride);
     }
