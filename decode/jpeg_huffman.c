@@ -28,7 +28,7 @@
 /* RV32 (GCC): the register allocator in one region for the whole function. By default it
  * allocates loop by loop, and the MCU loop's block-decoder copies then met at every block with
  * their values in different registers, moved and spilled between them: fit median -2.5%
- * (docs/JPEG.md "Session 5"). The host keeps the default (its figures are another branch's). */
+ * (docs/JPEG_LOG.md "Session 5"). The host keeps the default (its figures are another branch's). */
 #if defined(__riscv) && defined(__GNUC__) && !defined(__clang__)
 #pragma GCC optimize("ira-region=one")
 #endif
