@@ -143,8 +143,9 @@ static inline __attribute__((always_inline)) uint32_t emit_last(jpeg_prog_word l
 #endif
 }
 
+#if JPEG_IDCT_SCALAR_TIERS
 /* Whether every set bit of the mask words `low` and `high` (positions 0..63) is below `n` (a
- * constant, 1..63). */
+ * constant, 1..63): the emit's choice of IDCT tier where the IDCT is scalar. */
 static inline __attribute__((always_inline)) bool emit_below(jpeg_prog_word low,
                                                              jpeg_prog_word high, unsigned n)
 {
@@ -154,6 +155,7 @@ static inline __attribute__((always_inline)) bool emit_below(jpeg_prog_word low,
         return high == 0 && (n == 32u || (uint32_t)low < (uint32_t)1 << (n & 31u));
     return (uint32_t)high < (uint32_t)1 << ((n - 32u) & 31u);
 }
+#endif
 
 /* emit_ac_terms with the IDCT's flags: JPEG_FLAG_AC, the last index, JPEG_FLAG_BIG if a term
  * was big. */
