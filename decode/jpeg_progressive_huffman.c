@@ -230,6 +230,11 @@ static inline int32_t clamp_ac_first(int32_t value)
 #define RECEIVE_VALUE(n, out)                                                                     \
     do {                                                                                          \
         ENSURE(n);                                                                                \
+        RECEIVE_VALUE_HELD(n, out);                                                               \
+    } while (0)
+/* The same when n bits are known to be held. */
+#define RECEIVE_VALUE_HELD(n, out)                                                                \
+    do {                                                                                          \
         jpeg_bitbuf top_ = buffer << ((uint32_t)(-(count + READ_BIAS)) & (JPEG_BITBUF_BITS - 1)); \
         jpeg_bitbuf flip_ = ~(jpeg_bitbuf)((ptrdiff_t)top_ >> (JPEG_BITBUF_BITS - 1));            \
         jpeg_bitbuf bits_ = (top_ ^ flip_) >> ((uint32_t)(-(int32_t)(n)) & (JPEG_BITBUF_BITS - 1)); \
@@ -546,6 +551,19 @@ static const uint64_t position_bits[64] = {
         if (entry != 0) { /* a plain FIRST entry: symbol << 8 | length << 4 */                    \
             count -= (int32_t)((entry >> 4) & 15u);                                               \
             symbol = (entry >> 8) & 0xFFu;                                                        \
+            unsigned size_ = symbol & 15u;                                                        \
+            if (!JPEG_BITS_WIDE && !clamp_short && size_ - 1u < 7u) {                             \
+                /* RV32: a value of size 1..7 after a code of at most JPEG_FAST_BITS: its bits    \
+                 * are at hand (16 ensured above) and value << Al within the clamp (Al <= 7 in   \
+                 * these forms): no ENSURE, no clamp. (On x86 this path raised every photo.) */  \
+                RECEIVE_VALUE_HELD(size_, value);                                                 \
+                kp += (symbol >> 4) + 1u;                                                         \
+                if (kp > (bound))                                                                 \
+                    goto beyond;                                                                  \
+                word |= FIRST_BIT(kp);                                                            \
+                FIRST_STORE(kp, value * scale);                                                   \
+                continue;                                                                         \
+            }                                                                                     \
         } else {                                                                                  \
             int32_t slow_ = decode_slow(first_table.canonical, buffer, count + READ_BIAS);        \
             if (slow_ < 0)                                                                        \
@@ -588,7 +606,9 @@ static const uint64_t position_bits[64] = {
 #endif
 
 /* The AC first block loop, with `clamp_short` constant: whether values from the lookahead
- * (|value| <= 63) need the clamp once shifted by Al, true only for Al > 8; and `stores_all`:
+ * (|value| <= 63) need the clamp once shifted by Al, true only for Al > 8 (on RV32, where
+ * plain entries of size 1..7, |value| <= 127, take a path of their own without the clamp or a
+ * second ENSURE, for Al > 7); and `stores_all`:
  * whether every position has a slot in params->first_offset (params->first_stores_all). On
  * RV32 a block's positions go in two loops, those of the mask's low word then of its high word,
  * so that a mask bit is one shift in a word (a run that crosses from one to the other is
@@ -692,8 +712,9 @@ ink_error ink_jpeg_prog_ac_first_run(jpeg_state *state, const jpeg_entropy_table
                                      const jpeg_prog_block_params *params, uint32_t *eobrun,
                                      const jpeg_prog_run *run, ink_error_info *info)
 {
-    /* |value| <= 63 << Al needs the clamp only for Al > 8 */
-    if ((63 << params->al) > AC_FIRST_LIMIT)
+    /* |value| <= 63 << Al (a lookahead value) needs the clamp only for Al > 8; on RV32 a plain
+     * entry's of size <= 7 (127 << Al), which the other forms store unclamped, for Al > 7 */
+    if (((JPEG_BITS_WIDE ? 63 : 127) << params->al) > AC_FIRST_LIMIT)
         return ac_first_clamped(state, ac, params, eobrun, run, info);
     if (params->first_stores_all) /* 1/1, 1/2: a store without a test (the spare slot) */
         return ac_first_untested(state, ac, params, eobrun, run, info);
