@@ -309,6 +309,11 @@ bad_code:
     return bad_code_error(bits, info);
 }
 
+/* On RV32 the interleaved DC first scan keeps its count biased by the lookahead's shift too (as
+ * AC first, below): a block's lookahead is then a shift by `count` itself, one instruction
+ * less a block. (On x86 it raised every photo, 0.08-0.3 %.) */
+#undef READ_BIAS
+#define READ_BIAS (JPEG_BITS_WIDE ? 0 : (int32_t)JPEG_FAST_BITS + 1)
 ink_error ink_jpeg_prog_dc_first_mcus(jpeg_state *state, const jpeg_prog_mcu *mcu, unsigned al,
                                       int32_t *predictor, uint8_t *base, uint32_t nmcus,
                                       ink_error_info *info)
@@ -382,6 +387,9 @@ bad_code:
     SAVE();
     return bad_code_error(bits, info);
 }
+
+#undef READ_BIAS
+#define READ_BIAS 0
 
 ink_error ink_jpeg_prog_dc_refine_mcus(jpeg_state *state, const jpeg_prog_mcu *mcu, unsigned al,
                                        uint8_t *base, uint32_t nmcus, ink_error_info *info)
