@@ -44,7 +44,7 @@ static inline int32_t extend(uint32_t value, uint32_t size)
 }
 
 void ink_jpeg_prog_build_fast(const jpeg_huffman_table *table, jpeg_prog_fast_form form,
-                              uint16_t *fast)
+                              unsigned al, uint16_t *fast)
 {
     memset(fast, 0, sizeof(uint16_t) << JPEG_FAST_BITS);
     for (unsigned length = 1; length <= JPEG_FAST_BITS; length++) {
@@ -70,7 +70,9 @@ void ink_jpeg_prog_build_fast(const jpeg_huffman_table *table, jpeg_prog_fast_fo
                     size = JPEG_FAST_BITS;
             }
             if (form != JPEG_PROG_FAST_REFINE && (size != 0 || form == JPEG_PROG_FAST_DC) &&
-                size <= JPEG_PROG_FAST_VALUE_SIZE && length + size <= JPEG_FAST_BITS) {
+                size <= JPEG_PROG_FAST_VALUE_SIZE && length + size <= JPEG_FAST_BITS &&
+                (form != JPEG_PROG_FAST_FIRST || al == JPEG_PROG_FIRST_UNSCALED ||
+                 ((symbol >> 4) < 15u && (((1u << size) - 1u) << al) <= 127u))) {
                 /* A code and its value bits: each value has its own run of entries. */
                 uint32_t span = 1u << (shift - size);
                 uint32_t zeros = form == JPEG_PROG_FAST_DC ? 0u : symbol >> 4;
@@ -78,8 +80,11 @@ void ink_jpeg_prog_build_fast(const jpeg_huffman_table *table, jpeg_prog_fast_fo
                     int32_t value = size != 0 ? extend(raw, size) : 0;
                     uint16_t entry =
                         form == JPEG_PROG_FAST_FIRST
-                            ? (uint16_t)(((zeros + 1u) << 11) | (((uint32_t)value & 127u) << 4) |
-                                         (length + size))
+                        ? al == JPEG_PROG_FIRST_UNSCALED
+                              ? (uint16_t)(((zeros + 1u) << 11) | (((uint32_t)value & 127u) << 4) |
+                                           (length + size))
+                              : (uint16_t)(((zeros + 1u) << 12) |
+                                           (((uint32_t)value << al & 255u) << 4) | (length + size))
                             : (uint16_t)(((uint32_t)value << 9) | (zeros << 5) |
                                          JPEG_PROG_FAST_VALUE | (length + size));
                     for (uint32_t i = first + raw * span; i < first + (raw + 1u) * span; i++)
@@ -511,7 +516,15 @@ static const uint64_t position_bits[64] = {
  * one addition, and the loop has no increment. */
 #define FIRST_BIT(kp) (one << ((uintptr_t)(kp) & (JPEG_PROG_WORD_BITS - 1u)))
 /* A FIRST value entry's value (bits 4..10, signed). */
-#define FIRST_VALUE(entry) ((int32_t)((entry) << 21) >> 25)
+/* A FIRST value entry's run + 1 and its value times 2^Al: in the untested form (`stores_all`)
+ * its table's (run + 1 in bits 12..15, the value shifted by Al in bits 4..11: no multiply),
+ * in the others run + 1 in bits 11..15 and the value in bits 4..10. */
+#define FIRST_SCALED stores_all
+#define FIRST_RUN(entry) (FIRST_SCALED ? (entry) >> 12 : (entry) >> 11)
+#define FIRST_VALUE(entry)                                                                        \
+    (FIRST_SCALED  ? (int32_t)((entry) << 20) >> 24                                               \
+     : clamp_short ? clamp_ac_first(((int32_t)((entry) << 21) >> 25) * scale)                     \
+                   : ((int32_t)((entry) << 21) >> 25) * scale)
 #define FIRST_STORE(kp, value)                                                                    \
     do {                                                                                          \
         unsigned offset_ = *(kp);                                                                 \
@@ -530,7 +543,7 @@ static const uint64_t position_bits[64] = {
             /* (in the tested form the value is taken from the entry only where it is used,    \
              * not for a coefficient not kept; elsewhere that cost a few instructions more) */    \
             count -= (int32_t)(entry & 15u);                                                      \
-            kp += entry >> 11;                                                                    \
+            kp += FIRST_RUN(entry);                                                               \
             if (stores_all || clamp_short)                                                        \
                 value = FIRST_VALUE(entry);                                                       \
             if (kp > (bound)) {                                                                   \
@@ -539,9 +552,9 @@ static const uint64_t position_bits[64] = {
             }                                                                                     \
             word |= FIRST_BIT(kp);                                                                \
             if (stores_all || clamp_short)                                                        \
-                FIRST_STORE(kp, clamp_short ? clamp_ac_first(value * scale) : value * scale);     \
+                FIRST_STORE(kp, value);                                                           \
             else                                                                                  \
-                FIRST_STORE(kp, FIRST_VALUE(entry) * scale);                                      \
+                FIRST_STORE(kp, FIRST_VALUE(entry));                                              \
             continue;                                                                             \
         }                                                                                         \
         if (JPEG_BITS_WIDE)                                                                       \
@@ -565,11 +578,16 @@ static const uint64_t position_bits[64] = {
                  * are at hand (16 ensured above) and value << Al within the clamp (Al <= 7 in   \
                  * these forms): no ENSURE, no clamp. (On x86 this path raised every photo.) */  \
                 RECEIVE_VALUE_HELD(size_, value);                                                 \
+                if (FIRST_SCALED)                                                                 \
+                    value *= scale;                                                               \
                 kp += (symbol >> 4) + 1u;                                                         \
-                if (kp > (bound))                                                                 \
+                if (kp > (bound)) {                                                               \
+                    if (!FIRST_SCALED)                                                            \
+                        value *= scale;                                                           \
                     goto beyond;                                                                  \
+                }                                                                                 \
                 word |= FIRST_BIT(kp);                                                            \
-                FIRST_STORE(kp, value * scale);                                                   \
+                FIRST_STORE(kp, FIRST_SCALED ? value : value * scale);                            \
                 continue;                                                                         \
             }                                                                                     \
         } else {                                                                                  \
@@ -593,12 +611,17 @@ static const uint64_t position_bits[64] = {
             goto end;                                                                             \
         }                                                                                         \
         RECEIVE_VALUE(size, value);                                                               \
+        if (FIRST_SCALED)                                                                         \
+            value = clamp_ac_first(value * scale);                                                \
         kp += zeros + 1u;                                                                         \
-        if (kp > (bound))                                                                         \
+        if (kp > (bound)) {                                                                       \
+            if (!FIRST_SCALED)                                                                    \
+                value = clamp_ac_first(value * scale);                                            \
             goto beyond;                                                                          \
+        }                                                                                         \
         word |= FIRST_BIT(kp);                                                                    \
-        /* (the value of a coefficient not kept is not even computed) */                          \
-        FIRST_STORE(kp, clamp_ac_first(value * scale));                                           \
+        /* (elsewhere the value of a coefficient not kept is not even computed) */                \
+        FIRST_STORE(kp, FIRST_SCALED ? value : clamp_ac_first(value * scale));                    \
     }
 
 /* A value the compiler takes as new (an empty asm), for values each block copies: AC first's
@@ -673,7 +696,7 @@ ac_first_blocks(jpeg_state *state, const jpeg_entropy_table *ac,
                     goto past_end;
                 set_mask_word(block, 0, word);
                 word = mask_word(block, JPEG_PROG_WORDS - 1u) | FIRST_BIT(kp);
-                FIRST_STORE(kp, clamp_ac_first(value * scale));
+                FIRST_STORE(kp, value);
             }
             AC_FIRST_SYMBOLS(word, bound, past_end, high_end)
             eob = 1; /* (no end of band: the block ends at Se) */
@@ -722,7 +745,7 @@ ink_error ink_jpeg_prog_ac_first_run(jpeg_state *state, const jpeg_entropy_table
 {
     /* |value| <= 63 << Al (a lookahead value) needs the clamp only for Al > 8; on RV32 a plain
      * entry's of size <= 7 (127 << Al), which the other forms store unclamped, for Al > 7 */
-    if (((JPEG_BITS_WIDE ? 63 : 127) << params->al) > AC_FIRST_LIMIT)
+    if (params->al >= JPEG_PROG_FIRST_CLAMPED_AL)
         return ac_first_clamped(state, ac, params, eobrun, run, info);
     if (params->first_stores_all) /* 1/1, 1/2: a store without a test (the spare slot) */
         return ac_first_untested(state, ac, params, eobrun, run, info);
