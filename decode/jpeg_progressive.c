@@ -315,13 +315,18 @@ static ink_error record_scan(jpeg_prog *p, jpeg_state *state, ink_error_info *in
  * scan with a table per component, every slot taken, would otherwise build them all in the last
  * slot, and decode all but one component with another table's lookahead). */
 static jpeg_entropy_table entropy_table(jpeg_prog *p, jpeg_state *state, uint8_t pool,
-                                        jpeg_prog_fast_form form, uint32_t *in_use)
+                                        jpeg_prog_fast_form form, unsigned al, uint32_t *in_use)
 {
     _Static_assert(PROG_WALK_FAST_SLOTS > JPEG_MAX_COMPONENTS,
                    "a scan's components must find a slot each");
     jpeg_entropy_table out;
     out.canonical = prog_table(p, pool);
-    uint8_t owner = (uint8_t)(pool | (form << 4)); /* pool < 16 */
+    /* pool < 16; a FIRST table's values as they are (kind 11) or shifted by Al (alike from Al 7
+     * on: none fits), one of each Al: kinds 3..10 (at most 0xBF, never PROG_NO_TABLE) */
+    unsigned kind = form != JPEG_PROG_FAST_FIRST   ? (unsigned)form
+                    : al == JPEG_PROG_FIRST_UNSCALED ? 11u
+                                                     : 3u + (al < 7u ? al : 7u);
+    uint8_t owner = (uint8_t)(pool | (kind << 4));
     unsigned slot = 0;
     while (slot < p->fast_slots && p->fast_owner[slot] != owner)
         slot++;
@@ -335,7 +340,7 @@ static jpeg_entropy_table entropy_table(jpeg_prog *p, jpeg_state *state, uint8_t
         while ((*in_use >> slot) & 1u)
             slot--;
         p->fast_owner[slot] = owner;
-        ink_jpeg_prog_build_fast(prog_table(p, pool), form, fast_slot(p, state, slot));
+        ink_jpeg_prog_build_fast(prog_table(p, pool), form, al, fast_slot(p, state, slot));
     }
     *in_use |= 1u << slot;
     out.fast = fast_slot(p, state, slot);
@@ -435,6 +440,9 @@ static ink_error scan_band(jpeg_prog *p, jpeg_state *state, unsigned index, uint
                                       s->ss == 0   ? JPEG_PROG_FAST_DC
                                       : s->ah == 0 ? JPEG_PROG_FAST_FIRST
                                                    : JPEG_PROG_FAST_REFINE,
+                                      jpeg_prog_first_scaled(p->first_stores_all, s->al)
+                                          ? s->al
+                                          : JPEG_PROG_FIRST_UNSCALED,
                                       &slots_in_use);
     jpeg_prog_block_params bp = {s->ss, s->se, s->al, p->have_mask ? 8u : 0u, p->spare_slot,
                                  p->keep_slot, p->keep_by_bit, first_offset,

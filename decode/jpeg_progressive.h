@@ -181,7 +181,8 @@ ink_error ink_jpeg_progressive_decode(jpeg_state *state, uint8_t *buffers, ink_a
  * - plain entries: (symbol << 8) | code length, 0 for a code longer than JPEG_FAST_BITS;
  * - FIRST (AC first scans): a code of a coefficient of size <= JPEG_PROG_FAST_VALUE_SIZE short
  *   enough to have its value bits inside the lookahead gives (run + 1) << 11 (read unsigned:
- *   entry >> 11) | value << 4 (two's complement in 7 bits) | (code + value length, never 0);
+ *   entry >> 11) | value << 4 (two's complement in 7 bits) | (code + value length, never 0)
+ *   (built for an Al, the untested form's: see JPEG_PROG_FIRST_UNSCALED below);
  *   others symbol << 8 | code length << 4 (low 4 bits 0), 0 for a longer code;
  * - DC (DC first scans): a difference (size 0 too) and its value bits as value << 9 (two's
  *   complement in the top 7 bits: read as int16_t, value = entry >> 9) | JPEG_PROG_FAST_VALUE |
@@ -200,7 +201,23 @@ typedef enum jpeg_prog_fast_form {
 #define JPEG_PROG_FAST_VALUE 0x10u
 #define JPEG_PROG_FAST_VALUE_SIZE 6u  /* values -63..63, in 7 bits */
 void ink_jpeg_prog_build_fast(const jpeg_huffman_table *table, jpeg_prog_fast_form form,
-                              uint16_t *fast);
+                              unsigned al, uint16_t *fast);
+/* FIRST tables: `al` as JPEG_PROG_FIRST_UNSCALED gives the values as they are (the layout
+ * above); an Al (0..13) gives (run + 1) << 12 | (value << Al, two's complement in 8 bits) << 4 |
+ * (code + value length), for the values whose shifted magnitude is at most 127 and runs up to
+ * 14 (others plain): the table of ink_jpeg_prog_ac_first_run's untested form
+ * (jpeg_prog_first_scaled). */
+#define JPEG_PROG_FIRST_UNSCALED 0xFFu
+/* AC first's Al from which it takes its clamped form: a value of the lookahead (|value| <= 63)
+ * or, on RV32, a plain entry's of size 1..7 (|value| <= 127, unclamped there) times 2^Al can
+ * pass the clamp's bound 2^14. */
+#define JPEG_PROG_FIRST_CLAMPED_AL (JPEG_BITS_WIDE ? 9u : 8u)
+/* Whether an AC first scan of Al `al` decodes in the untested form (first_stores_all), whose
+ * table holds values shifted by Al. */
+static inline bool jpeg_prog_first_scaled(bool first_stores_all, unsigned al)
+{
+    return first_stores_all && al < JPEG_PROG_FIRST_CLAMPED_AL;
+}
 
 /* Input slices for the later bands (jpeg_progressive_slices.c): for `nscans` (at most
  * JPEG_PROG_MAX_SCANS) scans that each still have left[i] bytes to read (from its checkpoint

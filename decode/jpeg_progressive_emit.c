@@ -69,30 +69,93 @@ emit_word(jpeg_prog_word todo, const prog_emit_entry *entries, uint8_t *kept,
  * +-1024: the caller then takes emit_word (clamping), rather than a copy of the clamp at every
  * position. */
 static inline __attribute__((always_inline)) bool
+emit_term(unsigned k, unsigned scale_log2, const prog_emit_entry *entries, uint8_t *kept,
+          uint8_t *coefficients, bool clear, uint32_t limit)
+{
+    unsigned slot = slot_of(scale_log2, k);
+    int32_t value = *(const int16_t *)(const void *)(kept + 2u * slot) *
+                    (int32_t)entries[by_bit_index(k)].quant;
+    if ((uint32_t)(value + 1024) > limit)
+        return false;
+    if (clear)
+        *(int16_t *)(void *)(kept + 2u * slot) = 0;
+    *(int32_t *)(void *)(coefficients + sizeof(int32_t) * natural_of[k]) = value;
+    return true;
+}
+
+/* The kept positions of bits bit..bit + 7 of a mask word (the first at `first`), as bits of
+ * the word: a constant. */
+static inline __attribute__((always_inline)) jpeg_prog_word
+emit_group_kept(unsigned first, unsigned bit, unsigned scale_log2)
+{
+    jpeg_prog_word group = 0;
+#pragma GCC unroll 8
+    for (unsigned b = bit; b < bit + 8u; b++)
+        if (first + b != 0 && slot_of(scale_log2, first + b) != PROG_NO_SLOT)
+            group |= (jpeg_prog_word)1 << b;
+    return group;
+}
+
+/* On RV32 at 1/1: a group of 8 positions whose bits are all set (the common case in a dense
+ * block) dequantised without a test a position. */
+#define PROG_EMIT_FULL_GROUPS(scale_log2) (JPEG_PROG_WORD_BITS == 32 && (scale_log2) == 0u)
+
+static inline __attribute__((always_inline)) bool
 emit_word_unrolled(jpeg_prog_word word, unsigned first, unsigned scale_log2,
                    const prog_emit_entry *entries, uint8_t *kept, uint8_t *coefficients,
                    bool clear, uint32_t limit)
 {
+    if (!PROG_EMIT_FULL_GROUPS(scale_log2)) {
 #pragma GCC unroll 64
-    for (unsigned bit = 0; bit < JPEG_PROG_WORD_BITS; bit++) {
-        unsigned k = first + bit;
-        if (bit % 8u == 0 && bit != 0 && (word >> bit) == 0)
+        for (unsigned bit = 0; bit < JPEG_PROG_WORD_BITS; bit++) {
+            unsigned k = first + bit;
+            if (bit % 8u == 0 && bit != 0 && (word >> bit) == 0)
+                break;
+            unsigned slot = slot_of(scale_log2, k);
+            if (k == 0 || slot == PROG_NO_SLOT)
+                continue;
+            bool set = JPEG_PROG_WORD_BITS == 32
+                           ? (int32_t)(uint32_t)(word << ((31u - bit) & 31u)) < 0
+                           : ((word >> bit) & 1u) != 0;
+            if (!set)
+                continue;
+            int32_t value = *(const int16_t *)(const void *)(kept + 2u * slot) *
+                            (int32_t)entries[by_bit_index(k)].quant;
+            if ((uint32_t)(value + 1024) > limit)
+                return false;
+            if (clear)
+                *(int16_t *)(void *)(kept + 2u * slot) = 0;
+            *(int32_t *)(void *)(coefficients + sizeof(int32_t) * natural_of[k]) = value;
+        }
+        return true;
+    }
+#pragma GCC unroll 8
+    for (unsigned bit0 = 0; bit0 < JPEG_PROG_WORD_BITS; bit0 += 8u) {
+        if (bit0 != 0 && (word >> bit0) == 0)
             break;
-        unsigned slot = slot_of(scale_log2, k);
-        if (k == 0 || slot == PROG_NO_SLOT)
+        const jpeg_prog_word group = emit_group_kept(first, bit0, scale_log2);
+        if (PROG_EMIT_FULL_GROUPS(scale_log2) && (group & (group - 1u)) != 0 &&
+            (word & group) == group) {
+#pragma GCC unroll 8
+            for (unsigned bit = bit0; bit < bit0 + 8u; bit++)
+                if ((group >> bit) & 1u)
+                    if (!emit_term(first + bit, scale_log2, entries, kept, coefficients, clear,
+                                   limit))
+                        return false;
             continue;
-        bool set = JPEG_PROG_WORD_BITS == 32
-                       ? (int32_t)(uint32_t)(word << ((31u - bit) & 31u)) < 0
-                       : ((word >> bit) & 1u) != 0;
-        if (!set)
-            continue;
-        int32_t value = *(const int16_t *)(const void *)(kept + 2u * slot) *
-                        (int32_t)entries[by_bit_index(k)].quant;
-        if ((uint32_t)(value + 1024) > limit)
-            return false;
-        if (clear)
-            *(int16_t *)(void *)(kept + 2u * slot) = 0;
-        *(int32_t *)(void *)(coefficients + sizeof(int32_t) * natural_of[k]) = value;
+        }
+#pragma GCC unroll 8
+        for (unsigned bit = bit0; bit < bit0 + 8u; bit++) {
+            if (!((group >> bit) & 1u))
+                continue;
+            bool set = JPEG_PROG_WORD_BITS == 32
+                           ? (int32_t)(uint32_t)(word << ((31u - bit) & 31u)) < 0
+                           : ((word >> bit) & 1u) != 0;
+            if (!set)
+                continue;
+            if (!emit_term(first + bit, scale_log2, entries, kept, coefficients, clear, limit))
+                return false;
+        }
     }
     return true;
 }

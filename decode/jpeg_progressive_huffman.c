@@ -44,7 +44,7 @@ static inline int32_t extend(uint32_t value, uint32_t size)
 }
 
 void ink_jpeg_prog_build_fast(const jpeg_huffman_table *table, jpeg_prog_fast_form form,
-                              uint16_t *fast)
+                              unsigned al, uint16_t *fast)
 {
     memset(fast, 0, sizeof(uint16_t) << JPEG_FAST_BITS);
     for (unsigned length = 1; length <= JPEG_FAST_BITS; length++) {
@@ -70,7 +70,9 @@ void ink_jpeg_prog_build_fast(const jpeg_huffman_table *table, jpeg_prog_fast_fo
                     size = JPEG_FAST_BITS;
             }
             if (form != JPEG_PROG_FAST_REFINE && (size != 0 || form == JPEG_PROG_FAST_DC) &&
-                size <= JPEG_PROG_FAST_VALUE_SIZE && length + size <= JPEG_FAST_BITS) {
+                size <= JPEG_PROG_FAST_VALUE_SIZE && length + size <= JPEG_FAST_BITS &&
+                (form != JPEG_PROG_FAST_FIRST || al == JPEG_PROG_FIRST_UNSCALED ||
+                 ((symbol >> 4) < 15u && (((1u << size) - 1u) << al) <= 127u))) {
                 /* A code and its value bits: each value has its own run of entries. */
                 uint32_t span = 1u << (shift - size);
                 uint32_t zeros = form == JPEG_PROG_FAST_DC ? 0u : symbol >> 4;
@@ -78,8 +80,11 @@ void ink_jpeg_prog_build_fast(const jpeg_huffman_table *table, jpeg_prog_fast_fo
                     int32_t value = size != 0 ? extend(raw, size) : 0;
                     uint16_t entry =
                         form == JPEG_PROG_FAST_FIRST
-                            ? (uint16_t)(((zeros + 1u) << 11) | (((uint32_t)value & 127u) << 4) |
-                                         (length + size))
+                        ? al == JPEG_PROG_FIRST_UNSCALED
+                              ? (uint16_t)(((zeros + 1u) << 11) | (((uint32_t)value & 127u) << 4) |
+                                           (length + size))
+                              : (uint16_t)(((zeros + 1u) << 12) |
+                                           (((uint32_t)value << al & 255u) << 4) | (length + size))
                             : (uint16_t)(((uint32_t)value << 9) | (zeros << 5) |
                                          JPEG_PROG_FAST_VALUE | (length + size));
                     for (uint32_t i = first + raw * span; i < first + (raw + 1u) * span; i++)
@@ -230,6 +235,11 @@ static inline int32_t clamp_ac_first(int32_t value)
 #define RECEIVE_VALUE(n, out)                                                                     \
     do {                                                                                          \
         ENSURE(n);                                                                                \
+        RECEIVE_VALUE_HELD(n, out);                                                               \
+    } while (0)
+/* The same when n bits are known to be held. */
+#define RECEIVE_VALUE_HELD(n, out)                                                                \
+    do {                                                                                          \
         jpeg_bitbuf top_ = buffer << ((uint32_t)(-(count + READ_BIAS)) & (JPEG_BITBUF_BITS - 1)); \
         jpeg_bitbuf flip_ = ~(jpeg_bitbuf)((ptrdiff_t)top_ >> (JPEG_BITBUF_BITS - 1));            \
         jpeg_bitbuf bits_ = (top_ ^ flip_) >> ((uint32_t)(-(int32_t)(n)) & (JPEG_BITBUF_BITS - 1)); \
@@ -304,6 +314,11 @@ bad_code:
     return bad_code_error(bits, info);
 }
 
+/* On RV32 the interleaved DC first scan keeps its count biased by the lookahead's shift too (as
+ * AC first, below): a block's lookahead is then a shift by `count` itself, one instruction
+ * less a block. (On x86 it raised every photo, 0.08-0.3 %.) */
+#undef READ_BIAS
+#define READ_BIAS (JPEG_BITS_WIDE ? 0 : (int32_t)JPEG_FAST_BITS + 1)
 ink_error ink_jpeg_prog_dc_first_mcus(jpeg_state *state, const jpeg_prog_mcu *mcu, unsigned al,
                                       int32_t *predictor, uint8_t *base, uint32_t nmcus,
                                       ink_error_info *info)
@@ -377,6 +392,9 @@ bad_code:
     SAVE();
     return bad_code_error(bits, info);
 }
+
+#undef READ_BIAS
+#define READ_BIAS 0
 
 ink_error ink_jpeg_prog_dc_refine_mcus(jpeg_state *state, const jpeg_prog_mcu *mcu, unsigned al,
                                        uint8_t *base, uint32_t nmcus, ink_error_info *info)
@@ -498,26 +516,56 @@ static const uint64_t position_bits[64] = {
  * one addition, and the loop has no increment. */
 #define FIRST_BIT(kp) (one << ((uintptr_t)(kp) & (JPEG_PROG_WORD_BITS - 1u)))
 /* A FIRST value entry's value (bits 4..10, signed). */
-#define FIRST_VALUE(entry) ((int32_t)((entry) << 21) >> 25)
+/* A FIRST value entry's run + 1 and its value times 2^Al: in the untested form (`stores_all`)
+ * its table's (run + 1 in bits 12..15, the value shifted by Al in bits 4..11: no multiply),
+ * in the others run + 1 in bits 11..15 and the value in bits 4..10. */
+#define FIRST_SCALED stores_all
+#define FIRST_RUN(entry) (FIRST_SCALED ? (entry) >> 12 : (entry) >> 11)
+#define FIRST_VALUE(entry)                                                                        \
+    (FIRST_SCALED  ? (int32_t)((entry) << 20) >> 24                                               \
+     : clamp_short ? clamp_ac_first(((int32_t)((entry) << 21) >> 25) * scale)                     \
+                   : ((int32_t)((entry) << 21) >> 25) * scale)
 #define FIRST_STORE(kp, value)                                                                    \
     do {                                                                                          \
         unsigned offset_ = *(kp);                                                                 \
         if (stores_all || offset_ != 0)                                                           \
             *(int16_t *)(void *)(block + offset_) = (int16_t)(value);                             \
     } while (0)
+#if JPEG_BITS_WIDE
+#define ENSURE_FIRST() ENSURE(JPEG_FAST_BITS + 1u)
+#else
+/* RV32, in the untested form (1/1, 1/2): JPEG_REFILL_INLINE's two-byte step with 0xFF and the
+ * count's bound in registers made once a run (FRESH_REGISTER), not remade every block (GCC had
+ * rebuilt both at each block's start); the other forms as they were (there it raised manga 001
+ * by 0.2 %). */
+#define ENSURE_FIRST()                                                                            \
+    do {                                                                                          \
+        if (!stores_all) {                                                                        \
+            ENSURE(SYMBOL_BITS);                                                                  \
+        } else if (count < refill_below) {                                                        \
+            if ((uintptr_t)next < limit && next[0] != ff_byte && next[1] != ff_byte) {            \
+                buffer = (buffer << 16) | (uint32_t)next[0] << 8 | next[1];                       \
+                count += 16;                                                                      \
+                next += 2;                                                                        \
+            } else {                                                                              \
+                ENSURE(SYMBOL_BITS);                                                              \
+            }                                                                                     \
+        }                                                                                         \
+    } while (0)
+#endif
 #define AC_FIRST_SYMBOLS(word, bound, beyond, end)                                                 \
     while (kp < (bound)) {                                                                        \
         /* On the host the lookahead's bits only (a code and value bits it covers are no          \
          * longer): the 64-bit refill then takes more bytes at a time. RV32 refills two bytes     \
          * at a time whatever the count, and needs no second test for a long code. */             \
-        ENSURE(JPEG_BITS_WIDE ? JPEG_FAST_BITS + 1u : SYMBOL_BITS);                               \
+        ENSURE_FIRST();                                                                           \
         uint32_t entry = LOOKAHEAD(first_table.fast);                                             \
         if ((entry & 15u) != 0) {                                                                 \
             /* The common case: a short code and its value bits in one lookahead entry. */        \
             /* (in the tested form the value is taken from the entry only where it is used,    \
              * not for a coefficient not kept; elsewhere that cost a few instructions more) */    \
             count -= (int32_t)(entry & 15u);                                                      \
-            kp += entry >> 11;                                                                    \
+            kp += FIRST_RUN(entry);                                                               \
             if (stores_all || clamp_short)                                                        \
                 value = FIRST_VALUE(entry);                                                       \
             if (kp > (bound)) {                                                                   \
@@ -526,9 +574,9 @@ static const uint64_t position_bits[64] = {
             }                                                                                     \
             word |= FIRST_BIT(kp);                                                                \
             if (stores_all || clamp_short)                                                        \
-                FIRST_STORE(kp, clamp_short ? clamp_ac_first(value * scale) : value * scale);     \
+                FIRST_STORE(kp, value);                                                           \
             else                                                                                  \
-                FIRST_STORE(kp, FIRST_VALUE(entry) * scale);                                      \
+                FIRST_STORE(kp, FIRST_VALUE(entry));                                              \
             continue;                                                                             \
         }                                                                                         \
         if (JPEG_BITS_WIDE)                                                                       \
@@ -546,6 +594,24 @@ static const uint64_t position_bits[64] = {
         if (entry != 0) { /* a plain FIRST entry: symbol << 8 | length << 4 */                    \
             count -= (int32_t)((entry >> 4) & 15u);                                               \
             symbol = (entry >> 8) & 0xFFu;                                                        \
+            unsigned size_ = symbol & 15u;                                                        \
+            if (!JPEG_BITS_WIDE && !clamp_short && size_ - 1u < 7u) {                             \
+                /* RV32: a value of size 1..7 after a code of at most JPEG_FAST_BITS: its bits    \
+                 * are at hand (16 ensured above) and value << Al within the clamp (Al <= 7 in   \
+                 * these forms): no ENSURE, no clamp. (On x86 this path raised every photo.) */  \
+                RECEIVE_VALUE_HELD(size_, value);                                                 \
+                if (FIRST_SCALED)                                                                 \
+                    value *= scale;                                                               \
+                kp += (symbol >> 4) + 1u;                                                         \
+                if (kp > (bound)) {                                                               \
+                    if (!FIRST_SCALED)                                                            \
+                        value *= scale;                                                           \
+                    goto beyond;                                                                  \
+                }                                                                                 \
+                word |= FIRST_BIT(kp);                                                            \
+                FIRST_STORE(kp, FIRST_SCALED ? value : value * scale);                            \
+                continue;                                                                         \
+            }                                                                                     \
         } else {                                                                                  \
             int32_t slow_ = decode_slow(first_table.canonical, buffer, count + READ_BIAS);        \
             if (slow_ < 0)                                                                        \
@@ -567,12 +633,17 @@ static const uint64_t position_bits[64] = {
             goto end;                                                                             \
         }                                                                                         \
         RECEIVE_VALUE(size, value);                                                               \
+        if (FIRST_SCALED)                                                                         \
+            value = clamp_ac_first(value * scale);                                                \
         kp += zeros + 1u;                                                                         \
-        if (kp > (bound))                                                                         \
+        if (kp > (bound)) {                                                                       \
+            if (!FIRST_SCALED)                                                                    \
+                value = clamp_ac_first(value * scale);                                            \
             goto beyond;                                                                          \
+        }                                                                                         \
         word |= FIRST_BIT(kp);                                                                    \
-        /* (the value of a coefficient not kept is not even computed) */                          \
-        FIRST_STORE(kp, clamp_ac_first(value * scale));                                           \
+        /* (elsewhere the value of a coefficient not kept is not even computed) */                \
+        FIRST_STORE(kp, FIRST_SCALED ? value : clamp_ac_first(value * scale));                    \
     }
 
 /* A value the compiler takes as new (an empty asm), for values each block copies: AC first's
@@ -588,7 +659,9 @@ static const uint64_t position_bits[64] = {
 #endif
 
 /* The AC first block loop, with `clamp_short` constant: whether values from the lookahead
- * (|value| <= 63) need the clamp once shifted by Al, true only for Al > 8; and `stores_all`:
+ * (|value| <= 63) need the clamp once shifted by Al, true only for Al > 8 (on RV32, where
+ * plain entries of size 1..7, |value| <= 127, take a path of their own without the clamp or a
+ * second ENSURE, for Al > 7); and `stores_all`:
  * whether every position has a slot in params->first_offset (params->first_stores_all). On
  * RV32 a block's positions go in two loops, those of the mask's low word then of its high word,
  * so that a mask bit is one shift in a word (a run that crosses from one to the other is
@@ -610,6 +683,14 @@ ac_first_blocks(jpeg_state *state, const jpeg_entropy_table *ac,
     uint32_t eob = *eobrun, left = run->count, symbol, raw;
     uint8_t *block = run->block;
     const uint8_t *kp = at, *bound;
+#if !JPEG_BITS_WIDE
+    uint32_t ff_byte = 0xFF;
+    int32_t refill_below = (int32_t)SYMBOL_BITS - READ_BIAS;
+    if (stores_all) {
+        FRESH_REGISTER(ff_byte);
+        FRESH_REGISTER(refill_below);
+    }
+#endif
     int32_t value;
     while (left > 0) {
         if (eob > 0) {
@@ -645,7 +726,7 @@ ac_first_blocks(jpeg_state *state, const jpeg_entropy_table *ac,
                     goto past_end;
                 set_mask_word(block, 0, word);
                 word = mask_word(block, JPEG_PROG_WORDS - 1u) | FIRST_BIT(kp);
-                FIRST_STORE(kp, clamp_ac_first(value * scale));
+                FIRST_STORE(kp, value);
             }
             AC_FIRST_SYMBOLS(word, bound, past_end, high_end)
             eob = 1; /* (no end of band: the block ends at Se) */
@@ -692,8 +773,9 @@ ink_error ink_jpeg_prog_ac_first_run(jpeg_state *state, const jpeg_entropy_table
                                      const jpeg_prog_block_params *params, uint32_t *eobrun,
                                      const jpeg_prog_run *run, ink_error_info *info)
 {
-    /* |value| <= 63 << Al needs the clamp only for Al > 8 */
-    if ((63 << params->al) > AC_FIRST_LIMIT)
+    /* |value| <= 63 << Al (a lookahead value) needs the clamp only for Al > 8; on RV32 a plain
+     * entry's of size <= 7 (127 << Al), which the other forms store unclamped, for Al > 7 */
+    if (params->al >= JPEG_PROG_FIRST_CLAMPED_AL)
         return ac_first_clamped(state, ac, params, eobrun, run, info);
     if (params->first_stores_all) /* 1/1, 1/2: a store without a test (the spare slot) */
         return ac_first_untested(state, ac, params, eobrun, run, info);
