@@ -717,7 +717,8 @@ static inline void correct(int16_t *coefficients, unsigned ref, int32_t p1)
         *coefficient = (int16_t)(value + ((p1 ^ sign) - sign));
 }
 
-/* correct() for a position known to have a correction entry (ref != 0). */
+#if !JPEG_BITS_WIDE
+/* correct() for a position known to have a correction entry (ref != 0: CORRECT_SPAN). */
 static inline void correct_kept(int16_t *coefficients, unsigned ref, int32_t p1)
 {
     int16_t *coefficient = coefficient_at(coefficients, ref);
@@ -726,6 +727,7 @@ static inline void correct_kept(int16_t *coefficients, unsigned ref, int32_t p1)
     if ((value & p1) == 0) /* in range: see AC_FIRST_LIMIT */
         *coefficient = (int16_t)(value + ((p1 ^ sign) - sign));
 }
+#endif
 
 /* The correction bit of the position at `at` in the word whose part of keep_by_bit is
  * `keep_word`, a bit that is 1. */
