@@ -789,8 +789,9 @@ static inline void correct_kept(int16_t *coefficients, unsigned ref, int32_t p1)
             uint32_t at_ = jpeg_prog_deposit.at[byte_];                                           \
             int32_t less_ = (int32_t)(at_ & 7u); /* its bits less one */                          \
             ENSURE(less_ + 1);                                                                    \
+            jpeg_bitbuf top_ = buffer << ((uint32_t)(-count) & (JPEG_BITBUF_BITS - 1));           \
             count -= less_ + 1;                                                                   \
-            uint32_t v_ = (uint32_t)(buffer >> count) & ((2u << less_) - 1u);                     \
+            uint32_t v_ = (uint32_t)(top_ >> ((uint32_t)~less_ & (JPEG_BITBUF_BITS - 1)));       \
             uint32_t hits_ = jpeg_prog_deposit.ones[(at_ >> 3) + v_] &                            \
                              (keep_word)[JPEG_PROG_KEPT_BY_WORD + (w) * sizeof(jpeg_prog_word) -  \
                                          (w) * JPEG_PROG_WORD_BITS + (j)];                        \
