@@ -234,9 +234,6 @@ static ink_error plan(jpeg_prog *p, const jpeg_state *state, unsigned scale_log2
             p->emit_by_bit[at].slot_offset = (uint8_t)(slot * sizeof(int16_t));
         }
     }
-    const uint64_t corrected = p->kept_mask & ~(uint64_t)1; /* (the DC has no correction entry) */
-    for (unsigned i = 0; i < 8; i++)
-        p->keep_by_bit[JPEG_PROG_KEPT_BY_WORD + i] = (uint8_t)(corrected >> (8u * i));
     return INK_OK;
 }
 

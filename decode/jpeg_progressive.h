@@ -119,11 +119,6 @@ typedef struct jpeg_prog_block_params {
  * tests its coefficient's entry against 0 at the same base as the first half: no register for
  * the spare slot. */
 #define JPEG_PROG_CORRECT_BY_BIT 64u
-/* After both halves, at JPEG_PROG_KEPT_BY_WORD, the positions whose correction entry is not 0 (the
- * kept ones but the DC) as 8 bytes, byte i for positions 8i..8i+7: RV32's CORRECT_SPAN reads the
- * byte of a word's byte there, at a constant offset from the keep_by_bit it holds. */
-#define JPEG_PROG_KEPT_BY_WORD 128u
-#define JPEG_PROG_KEEP_BY_BIT_BYTES (JPEG_PROG_KEPT_BY_WORD + 8u)
 
 /* How keep_slot and keep_by_bit hold a slot: with 32-bit mask words (RV32) its byte offset in
  * the block's coefficients, so that a store or a correction needs no scaling; on a 64-bit host
@@ -304,9 +299,8 @@ typedef struct jpeg_prog {
     bool have_quant;
     uint8_t keep_slot[64];  /* zigzag -> slot (the spare slot for those not kept), after plan()
                              * as jpeg_prog_slot_ref gives it */
-    uint8_t keep_by_bit[JPEG_PROG_KEEP_BY_BIT_BYTES]; /* the same by word and "at", then the
-                               * correction form and its positions as bytes (jpeg_progressive.h,
-                               * JPEG_PROG_CORRECT_BY_BIT, JPEG_PROG_KEPT_BY_WORD) */
+    uint8_t keep_by_bit[128]; /* the same by word and "at", then the correction form
+                               * (jpeg_progressive.h, JPEG_PROG_CORRECT_BY_BIT) */
     uint8_t spare_slot;
     bool dense;             /* 1/1 emit in its dense form (jpeg_progressive_emit.c) */
     bool first_stores_all;  /* AC first's offsets have no 0 in 1..63 (1/1, 1/2) */
@@ -325,6 +319,14 @@ typedef struct jpeg_prog {
      * pool are one area of input slices (give_slices). */
     prog_scan scans[JPEG_PROG_MAX_SCANS];
 } jpeg_prog;
+
+/* Where kept_mask is from keep_by_bit (the block decoders' params->keep_by_bit points there):
+ * RV32's CORRECT_SPAN reads the byte of kept positions of a byte of a word's history there
+ * (byte i: positions 8i..8i+7, a little-endian machine), one load from a pointer it holds and
+ * no field added to jpeg_prog (8 more bytes cost two photos a source read). The DC's bit is of
+ * no matter there: a refinement's history has no position 0. */
+#define JPEG_PROG_KEPT_MASK_FROM_KEEP_BY_BIT                                                      \
+    (offsetof(jpeg_prog, kept_mask) - offsetof(jpeg_prog, keep_by_bit))
 
 static inline jpeg_huffman_table *prog_table(const jpeg_prog *p, unsigned i)
 {

@@ -777,7 +777,7 @@ static inline void correct_kept(int16_t *coefficients, unsigned ref, int32_t p1)
  * a run leaves it (often long: manga 001 at 1/4, 17 bits a span) a byte of positions at a time.
  * For a nonzero byte of the span with c positions, its c bits in one read, and
  * jpeg_prog_deposit's byte of those positions whose bit is 1; of these only the ones with a
- * correction entry (the byte at JPEG_PROG_KEPT_BY_WORD) are looked up, so a bit of a position
+ * correction entry (kept: the byte of jpeg_prog's kept_mask) are looked up, so a bit of a position
  * not kept costs nothing of its own. (The spans of the other paths, 2 to 6 bits on average, stay
  * with CORRECT_ALL's pairs: by bytes they cost more, and inline copies there moved the
  * function's registers.) */
@@ -793,7 +793,8 @@ static inline void correct_kept(int16_t *coefficients, unsigned ref, int32_t p1)
             count -= less_ + 1;                                                                   \
             uint32_t v_ = (uint32_t)(top_ >> ((uint32_t)~less_ & (JPEG_BITBUF_BITS - 1)));       \
             uint32_t hits_ = jpeg_prog_deposit.ones[(at_ >> 3) + v_] &                            \
-                             (keep_word)[JPEG_PROG_KEPT_BY_WORD + (w) * sizeof(jpeg_prog_word) -  \
+                             (keep_word)[JPEG_PROG_KEPT_MASK_FROM_KEEP_BY_BIT +                   \
+                                         (w) * sizeof(jpeg_prog_word) -                           \
                                          (w) * JPEG_PROG_WORD_BITS + (j)];                        \
             while (hits_ != 0) {                                                                  \
                 jpeg_prog_word bit_ = (jpeg_prog_word)(hits_ & (0u - hits_))                      \
