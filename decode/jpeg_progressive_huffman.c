@@ -792,13 +792,14 @@ static inline void correct_kept(int16_t *coefficients, unsigned ref, int32_t p1)
             jpeg_bitbuf top_ = buffer << ((uint32_t)(-count) & (JPEG_BITBUF_BITS - 1));           \
             count -= less_ + 1;                                                                   \
             uint32_t v_ = (uint32_t)(top_ >> ((uint32_t)~less_ & (JPEG_BITBUF_BITS - 1)));       \
-            uint32_t hits_ = jpeg_prog_deposit.ones[(at_ >> 3) + v_] &                            \
-                             (keep_word)[JPEG_PROG_KEPT_MASK_FROM_KEEP_BY_BIT +                   \
-                                         (w) * sizeof(jpeg_prog_word) -                           \
-                                         (w) * JPEG_PROG_WORD_BITS + (j)];                        \
+            jpeg_prog_word hits_ =                                                                \
+                (jpeg_prog_word)(jpeg_prog_deposit.ones[(at_ >> 3) + v_] &                        \
+                                 (keep_word)[JPEG_PROG_KEPT_MASK_FROM_KEEP_BY_BIT +               \
+                                             (w) * sizeof(jpeg_prog_word) -                       \
+                                             (w) * JPEG_PROG_WORD_BITS + (j)])                    \
+                << ((8u * (j)) & (JPEG_PROG_WORD_BITS - 1u));                                     \
             while (hits_ != 0) {                                                                  \
-                jpeg_prog_word bit_ = (jpeg_prog_word)(hits_ & (0u - hits_))                      \
-                                      << ((8u * (j)) & (JPEG_PROG_WORD_BITS - 1u));               \
+                jpeg_prog_word bit_ = hits_ & (0u - hits_);                                       \
                 correct_kept(coefficients,                                                        \
                              (keep_word)[JPEG_PROG_CORRECT_BY_BIT + jpeg_prog_one_bit_at(bit_)],  \
                              p1);                                                                 \
