@@ -1345,7 +1345,7 @@ bad_code:
  * registers of the 1/2 decode (inline in the one function they raised the 1/2 photos by
  * 0.05-0.25 %; text +10 KB for the copy). 1/1 and 1/4 take it (1/4: manga's long spans, of
  * which most positions are not kept), 1/2 the plain one. */
-static __attribute__((noinline)) ink_error
+static __attribute__((noipa)) ink_error
 ac_refine_deposit(jpeg_state *state, const jpeg_entropy_table *ac,
                   const jpeg_prog_block_params *params, uint32_t *eobrun, const jpeg_prog_run *run,
                   ink_error_info *info)
@@ -1353,7 +1353,7 @@ ac_refine_deposit(jpeg_state *state, const jpeg_entropy_table *ac,
     return ac_refine_blocks(state, ac, params, eobrun, run, info, true);
 }
 
-static __attribute__((noinline)) ink_error
+static __attribute__((noipa)) ink_error
 ac_refine_plain(jpeg_state *state, const jpeg_entropy_table *ac,
                 const jpeg_prog_block_params *params, uint32_t *eobrun, const jpeg_prog_run *run,
                 ink_error_info *info)
