@@ -711,6 +711,41 @@ static void test_lowest_bit_portable(void **unused)
     }
 }
 
+/* RV32's correction bits by bytes (jpeg_prog_deposit, generated): for every byte of positions b
+ * and every value v of its c bits, the positions whose bit is 1, worked out bit by bit (the
+ * first bit read, v's top one, for b's lowest position); c - 1 in at[b]'s low bits; and each
+ * b's 2^c entries inside the table, apart from the others'. */
+static void test_deposit_tables(void **unused)
+{
+    (void)unused;
+    static bool used[JPEG_PROG_DEPOSIT_ONES];
+    memset(used, 0, sizeof used);
+    assert_int_equal(jpeg_prog_deposit.at[0], 0);
+    for (unsigned b = 1; b < 256; b++) {
+        unsigned c = 0;
+        for (unsigned i = 0; i < 8; i++)
+            c += (b >> i) & 1u;
+        unsigned at = jpeg_prog_deposit.at[b], offset = at >> 3;
+        assert_int_equal((at & 7u) + 1u, c);
+        assert_true(offset + (1u << c) <= JPEG_PROG_DEPOSIT_ONES);
+        for (unsigned v = 0; v < (1u << c); v++) {
+            unsigned expected = 0, read = 0;
+            for (unsigned i = 0; i < 8; i++) {
+                if (((b >> i) & 1u) == 0)
+                    continue;
+                if ((v >> (c - 1u - read)) & 1u)
+                    expected |= 1u << i;
+                read++;
+            }
+            assert_false(used[offset + v]);
+            used[offset + v] = true;
+            assert_int_equal(jpeg_prog_deposit.ones[offset + v], expected);
+        }
+    }
+    for (unsigned i = 0; i < JPEG_PROG_DEPOSIT_ONES; i++)
+        assert_true(used[i]);
+}
+
 /* The kept positions by spare slot (what a refinement's end-of-band runs read) against slot_of,
  * the keep_slot tables' source, at 1/1, 1/2 and 1/4; and the spare slots as jpeg_progressive.c
  * sets them (kept_side^2, the number of positions kept). */
@@ -745,6 +780,7 @@ int main(void)
         cmocka_unit_test(test_slice_plan),
         cmocka_unit_test(test_lowest_bit_portable),
         cmocka_unit_test(test_kept_positions),
+        cmocka_unit_test(test_deposit_tables),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
