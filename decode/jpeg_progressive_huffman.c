@@ -1429,7 +1429,13 @@ bad_code:
  * which most positions are not kept); 1/2 decodes in the exported function itself (as a third
  * noipa function beside it, WCAG p14 +3,184 instructions, flyer +6,607, Page_006 +8,714; symboles
  * -9,372, pic65 -15,840, manga 001 -30,558: code layout). */
-static __attribute__((noipa)) ink_error
+/* (GCC: noipa, so that no IPA-SRA clone passes the parameters otherwise; clang has no noipa) */
+#if defined(__GNUC__) && !defined(__clang__)
+#define REFINE_COPY __attribute__((noipa))
+#else
+#define REFINE_COPY __attribute__((noinline))
+#endif
+static REFINE_COPY ink_error
 ac_refine_deposit(jpeg_state *state, const jpeg_entropy_table *ac,
                   const jpeg_prog_block_params *params, uint32_t *eobrun, const jpeg_prog_run *run,
                   ink_error_info *info)
