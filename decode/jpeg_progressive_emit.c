@@ -61,13 +61,8 @@ emit_word(jpeg_prog_word todo, const prog_emit_entry *entries, uint8_t *kept,
     return big;
 }
 
-/* Every position kept at this scale (a constant) tested in turn, two instructions (on RV32 its
- * bit shifted to the sign; on x86 a bit test); a set one dequantised with its slot and natural
- * offsets as constants, 6 more. A bit search costs more a term (RV32IMC has no count-trailing-
- * zeros: a de Bruijn hash and the table address, 17 instructions a term in all; x86 15).
- * Stops at the first 8 positions with none set beyond. False, at once, for a term that reaches
- * +-1024: the caller then takes emit_word (clamping), rather than a copy of the clamp at every
- * position. */
+/* The kept term at position k (a constant) dequantised with its slot and natural offsets as
+ * constants (the full groups below); false, storing nothing, when it reaches +-1024. */
 static inline __attribute__((always_inline)) bool
 emit_term(unsigned k, unsigned scale_log2, const prog_emit_entry *entries, uint8_t *kept,
           uint8_t *coefficients, bool clear, uint32_t limit)
@@ -100,6 +95,14 @@ emit_group_kept(unsigned first, unsigned bit, unsigned scale_log2)
  * block) dequantised without a test a position. */
 #define PROG_EMIT_FULL_GROUPS(scale_log2) (JPEG_PROG_WORD_BITS == 32 && (scale_log2) == 0u)
 
+/* Every position kept at this scale (a constant) tested in turn, two instructions (on RV32 its
+ * bit shifted to the sign; on x86 a bit test); a set one dequantised with its slot and natural
+ * offsets as constants, 6 more. A bit search costs more a term (RV32IMC has no count-trailing-
+ * zeros: a de Bruijn hash and the table address, 17 instructions a term in all; x86 15).
+ * Stops at the first 8 positions with none set beyond. False, at once, for a term that reaches
+ * +-1024: the caller then takes emit_word (clamping), rather than a copy of the clamp at every
+ * position. (The first loop writes emit_term's body out: called there, GCC unrolled the 1/2
+ * and 1/4 rows differently, +192 bytes of text.) */
 static inline __attribute__((always_inline)) bool
 emit_word_unrolled(jpeg_prog_word word, unsigned first, unsigned scale_log2,
                    const prog_emit_entry *entries, uint8_t *kept, uint8_t *coefficients,
