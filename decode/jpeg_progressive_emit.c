@@ -137,8 +137,7 @@ emit_word_unrolled(jpeg_prog_word word, unsigned first, unsigned scale_log2,
         if (bit0 != 0 && (word >> bit0) == 0)
             break;
         const jpeg_prog_word group = emit_group_kept(first, bit0, scale_log2);
-        if (PROG_EMIT_FULL_GROUPS(scale_log2) && (group & (group - 1u)) != 0 &&
-            (word & group) == group) {
+        if ((group & (group - 1u)) != 0 && (word & group) == group) {
 #pragma GCC unroll 8
             for (unsigned bit = bit0; bit < bit0 + 8u; bit++)
                 if ((group >> bit) & 1u)
