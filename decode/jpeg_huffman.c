@@ -142,8 +142,9 @@ static uint32_t wide_value_entry(uint32_t total_bits, uint32_t run, uint32_t tra
            ((run + 1u) * 4u) << 8 | total_bits;
 }
 
+#if JPEG_BITS_WIDE
 /* The coefficient of a wide value entry whose bits are consumed: `unread` bits are left, the
- * lowest of its trailing value bits is bit `unread` of the buffer. */
+ * lowest of its trailing value bits is bit `unread` of the buffer. (The 64-bit reader's only.) */
 static inline int32_t wide_value(uint32_t entry, jpeg_bitbuf buffer, int32_t unread)
 {
     uint32_t mask = WIDE_TRAILING_MASK(entry);
@@ -151,6 +152,7 @@ static inline int32_t wide_value(uint32_t entry, jpeg_bitbuf buffer, int32_t unr
     /* EXTEND: value bits whose top bit is 0 (raw * 2 <= mask) stand for raw - mask. */
     return WIDE_COEFFICIENT(entry) + (int32_t)raw - (int32_t)(raw + raw <= mask ? mask : 0);
 }
+#endif
 
 static void build_lookup(const jpeg_huffman_table *table, bool dc, bool wide_values,
                          uint32_t *lookup)

@@ -37,7 +37,9 @@ for target in "${targets[@]}"; do
   mkdir -p "$artifacts"
   log=build-fuzz/logs/$target.log
   result=ok
-  dict=tests/fuzz/${target#fuzz_}.dict
+  parser=${target#fuzz_}
+  parser=${parser%_board} # fuzz_X_board: parser X in the board's form, with X's dictionary
+  dict=tests/fuzz/$parser.dict
   options=()
   [ -f "$dict" ] && options+=(-dict="$dict")
   if ! ./build-fuzz/tests/"$target" "$corpus" "${options[@]}" -max_total_time="$seconds" \
