@@ -621,6 +621,8 @@ static uint8_t *copy_from_history(const ink_inflate *s, uint8_t *out, const uint
     return out;
 }
 
+#if BITBUF_WIDE
+/* A little-endian word of the input (the wide refill's only). */
 static inline bitbuf_t load_word_le(const uint8_t *p)
 {
     bitbuf_t word;
@@ -633,6 +635,7 @@ static inline bitbuf_t load_word_le(const uint8_t *p)
 #endif
     return word;
 }
+#endif
 
 /*
  * Refills the bit buffer to at least BITBUF_BITS - 8 bits. Wide buffers load a whole word and
