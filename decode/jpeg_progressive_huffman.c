@@ -537,7 +537,9 @@ static const uint64_t position_bits[64] = {
 /* RV32, in the untested form (1/1, 1/2): JPEG_REFILL_INLINE's two-byte step with 0xFF and the
  * count's bound in registers made once a run (FRESH_REGISTER), not remade every block (GCC had
  * rebuilt both at each block's start); the other forms as they were (there it raised manga 001
- * by 0.2 %). */
+ * by 0.2 %). Not JPEG_REFILL_INLINE with the two as parameters: its fallback runs the byte loop
+ * at once, where ENSURE tries the two-byte step again first (session 10: +0.02 % on the seven
+ * sample photos, WCAG p14 back over 1.5x). */
 #define ENSURE_FIRST()                                                                            \
     do {                                                                                          \
         if (!stores_all) {                                                                        \
@@ -823,7 +825,6 @@ static inline void correct_kept(int16_t *coefficients, unsigned ref, int32_t p1)
  * that is set. With a 32-bit buffer (RV32) the bits go two at a time while two positions are
  * left (one fill test, one shift for both); on the host, where that costs more, one at a time. */
 #if JPEG_BITS_WIDE
-#define CORRECT_SPAN(passed, keep_word, w) CORRECT_ALL(passed, keep_word)
 #define CORRECT_ALL(passed, keep_word)                                                            \
     do {                                                                                          \
         jpeg_prog_word todo_ = (passed);                                                          \
