@@ -41,6 +41,12 @@ static void jt_quiet(j_common_ptr common, int level)
 bool jt_reference_decode(const uint8_t *data, size_t nbytes, unsigned scale_log2, jt_image *out,
                          char *why, size_t why_nbytes)
 {
+    return jt_reference_decode_smoothing(data, nbytes, scale_log2, true, out, why, why_nbytes);
+}
+
+bool jt_reference_decode_smoothing(const uint8_t *data, size_t nbytes, unsigned scale_log2,
+                                   bool smoothing, jt_image *out, char *why, size_t why_nbytes)
+{
     struct jpeg_decompress_struct cinfo;
     jt_error_manager errors;
     uint8_t *volatile gray = NULL;
@@ -65,6 +71,7 @@ bool jt_reference_decode(const uint8_t *data, size_t nbytes, unsigned scale_log2
                             : in == JCS_RGB                  ? JCS_RGB
                                                              : JCS_GRAYSCALE;
     cinfo.dct_method = JDCT_ISLOW;
+    cinfo.do_block_smoothing = smoothing ? TRUE : FALSE;
     cinfo.scale_num = 1;
     cinfo.scale_denom = 1u << scale_log2;
     jpeg_start_decompress(&cinfo);

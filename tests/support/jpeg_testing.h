@@ -24,6 +24,10 @@ typedef struct jt_image {
  * libjpeg refuses the data. */
 bool jt_reference_decode(const uint8_t *data, size_t nbytes, unsigned scale_log2, jt_image *out,
                          char *why, size_t why_nbytes);
+/* The same with libjpeg's block smoothing of partial progressive files (do_block_smoothing, on by
+ * default: jt_reference_decode) on or off. */
+bool jt_reference_decode_smoothing(const uint8_t *data, size_t nbytes, unsigned scale_log2,
+                                   bool smoothing, jt_image *out, char *why, size_t why_nbytes);
 
 /* Runs ink_decoder_arena_jpeg over `data` at `scale_log2` in `arena` (initialised by the
  * caller). The image is filled when the decode succeeds. */

@@ -55,6 +55,7 @@ static bool band_fits(const jt_sof_info *sof, unsigned s)
 
 typedef struct tally {
     unsigned images, decodes, refused_too_large, failures;
+    bool smoothing_off; /* the reference without libjpeg's block smoothing */
     int worst_full_diff;
     double worst_psnr[4];
 } tally;
@@ -78,7 +79,8 @@ static void compare_all_scales(const char *name, const uint8_t *data, size_t nby
     for (unsigned scale = 0; scale < 4; scale++) {
         jt_image reference, ours;
         char why[256] = "";
-        if (!jt_reference_decode(data, nbytes, scale, &reference, why, sizeof why)) {
+        if (!jt_reference_decode_smoothing(data, nbytes, scale, !t->smoothing_off, &reference,
+                                           why, sizeof why)) {
             print_error("%s: libjpeg refuses it (%s)\n", name, why);
             t->failures++;
             continue;
@@ -305,6 +307,220 @@ static void test_libjpeg_progression(void **unused)
     }
     print_tally("libjpeg progression", &t);
     assert_int_equal(t.failures, 0);
+}
+
+/* Random scan scripts: every kind of scan T.81 allows in a progressive file, in random but
+ * valid order, so that the combinations no fixed script holds are tried as well (spectral bands
+ * that start and end anywhere, across the mask words' boundary at 32 included; refinements over
+ * other bands than their first scans'; DC refined interleaved after a first scan per component
+ * or the reverse; successive approximation down to Al 10; chroma scans anywhere). The script
+ * follows libjpeg's rules (jcmaster.c, validate_script), so cjpeg must take it: a refused
+ * script fails the test. bp[c][k] is the Al of coefficient k of component c's last scan, -1
+ * before its first.
+ *
+ * libjpeg smooths the blocks of an image whose luma DC or AC 1..9 were not all sent to the last
+ * bit (jdcoefct.c, block smoothing: an estimate for a partial file); inkpipe shows the
+ * coefficients as sent (docs/JPEG.md, "Progressive"). So these scripts bring those luma
+ * coefficients to Al 0, and the others may stop anywhere; the partial files of
+ * test_random_partial_scripts are compared with libjpeg's smoothing off. Their luma DC stops at
+ * Al 6 at most: the DC's point transform is an arithmetic shift, so a small negative DC sent
+ * only to Al 7 or more becomes -2^Al, which at these qualities (DC quantiser <= 27) takes a
+ * block beyond what libjpeg's IDCT range limit holds (+-512 about the centre, RANGE_MASK): it
+ * wraps (a black block shown white) where inkpipe clamps. */
+typedef struct script_maker {
+    uint32_t random;
+    int8_t bp[3][64];
+    unsigned ncomps, scans, luma_scans;
+    unsigned luma_tables; /* luma scans that code with a Huffman table (all but DC refinements) */
+    char text[4096];
+    size_t length;
+} script_maker;
+
+static unsigned random_below(script_maker *m, unsigned n)
+{
+    m->random = m->random * 1103515245u + 12345u;
+    return (m->random >> 8) % n;
+}
+
+/* A random position in 1..63, half the time one of the band edges that matter to the decoder
+ * (the first AC, a 32-bit mask word's ends, the last). */
+static unsigned random_position(script_maker *m)
+{
+    static const unsigned edges[] = {1, 2, 5, 6, 9, 10, 14, 15, 30, 31, 32, 33, 62, 63};
+    return random_below(m, 2) ? edges[random_below(m, sizeof edges / sizeof edges[0])]
+                              : 1u + random_below(m, 63);
+}
+
+static unsigned random_al(script_maker *m)
+{
+    static const unsigned als[] = {0, 0, 1, 1, 1, 2, 2, 3, 4, 10};
+    return als[random_below(m, sizeof als / sizeof als[0])];
+}
+
+static void add_scan(script_maker *m, const bool *in_scan, unsigned ss, unsigned se, int ah,
+                     unsigned al)
+{
+    const char *sep = "";
+    for (unsigned c = 0; c < m->ncomps; c++) {
+        if (!in_scan[c])
+            continue;
+        m->length += (size_t)snprintf(m->text + m->length, sizeof m->text - m->length, "%s%u",
+                                      sep, c);
+        sep = " ";
+        for (unsigned k = ss; k <= se; k++)
+            m->bp[c][k] = (int8_t)al;
+    }
+    m->length += (size_t)snprintf(m->text + m->length, sizeof m->text - m->length,
+                                  ": %u %u %d %u;\n", ss, se, ah, al);
+    assert_true(m->length < sizeof m->text);
+    m->scans++;
+    m->luma_scans += in_scan[0];
+    m->luma_tables += in_scan[0] && !(ss == 0 && ah != 0);
+}
+
+/* DC first (Ah 0) or refinement (Ah = the components' last Al > 0): of component `c` and, at
+ * random, of the others in the same state. */
+static void add_dc_scan(script_maker *m, unsigned c, bool first)
+{
+    bool in_scan[3] = {false, false, false};
+    int ah = m->bp[c][0];
+    for (unsigned o = 0; o < m->ncomps; o++)
+        in_scan[o] = o == c || (m->bp[o][0] == ah && random_below(m, 2));
+    add_scan(m, in_scan, 0, 0, first ? 0 : ah, first ? random_al(m) : (unsigned)ah - 1u);
+}
+
+/* An AC scan of component c from position `from`: a first scan over the positions not sent
+ * yet that follow it, or a refinement over those at the same Al. */
+static void add_ac_scan(script_maker *m, unsigned c, unsigned from)
+{
+    int state = m->bp[c][from];
+    unsigned end = from;
+    unsigned last = from + random_below(m, 64u - from);
+    if (random_below(m, 3) == 0)
+        last = 63;
+    while (end < last && m->bp[c][end + 1] == state)
+        end++;
+    bool in_scan[3] = {false, false, false};
+    in_scan[c] = true;
+    if (state < 0)
+        add_scan(m, in_scan, from, end, 0, random_al(m));
+    else
+        add_scan(m, in_scan, from, end, state, (unsigned)state - 1u);
+}
+
+/* A random valid script for `ncomps` components. With `complete`, luma's DC and AC 1..9 end at
+ * Al 0. */
+static void make_random_script(script_maker *m, unsigned ncomps, bool complete)
+{
+    memset(m->bp, -1, sizeof m->bp);
+    m->ncomps = ncomps;
+    m->scans = m->luma_scans = m->luma_tables = 0;
+    m->length = 0;
+    unsigned wanted = 2u + random_below(m, 24);
+    for (unsigned tries = 0; tries < 400 && m->scans < wanted && m->luma_scans < 12; tries++) {
+        unsigned c = random_below(m, ncomps + 1u) % ncomps; /* luma twice as often */
+        if (m->bp[c][0] < 0) {
+            add_dc_scan(m, c, true);
+        } else if (random_below(m, 4) == 0) {
+            if (m->bp[c][0] > 0)
+                add_dc_scan(m, c, false);
+        } else {
+            unsigned k = random_position(m);
+            if (m->bp[c][k] != 0)
+                add_ac_scan(m, c, k);
+        }
+    }
+    /* What must come: every component's DC; luma's DC to Al 6 at most (below); with
+     * `complete`, luma to the last bit. */
+    for (unsigned c = 0; c < ncomps; c++)
+        if (m->bp[c][0] < 0)
+            add_dc_scan(m, c, true);
+    while (m->bp[0][0] > (complete ? 0 : 6))
+        add_dc_scan(m, 0, false);
+    if (!complete)
+        return;
+    for (unsigned k = 1; k <= 9; k++)
+        while (m->bp[0][k] != 0)
+            add_ac_scan(m, 0, k);
+}
+
+static void run_random_scripts(unsigned count, bool complete, uint32_t seed, const char *what)
+{
+    static const char *const samplings[] = {"-grayscale", "-sample 1x1", "-sample 2x1",
+                                            "-sample 2x2", "-sample 1x2", "-sample 4x1",
+                                            "-sample 2x4"};
+    char dir[512], ppm[640], out[640], script[640], command[2048];
+    assert_true(jt_make_temp_dir(dir, sizeof dir));
+    snprintf(script, sizeof script, "%s/script.txt", dir);
+    snprintf(out, sizeof out, "%s/fixture.jpg", dir);
+    script_maker m = {.random = seed};
+    tally t;
+    tally_init(&t);
+    t.smoothing_off = !complete;
+    unsigned scans = 0, luma_scans = 0, redrawn = 0;
+    for (unsigned i = 0; i < count; i++) {
+        uint32_t w = 1u + random_below(&m, 200), h = 1u + random_below(&m, 120);
+        const char *sampling = samplings[random_below(&m, 7)];
+        unsigned ncomps = strcmp(sampling, "-grayscale") == 0 ? 1u : 3u;
+        char restart[32] = "";
+        unsigned r = random_below(&m, 4);
+        if (r == 1)
+            snprintf(restart, sizeof restart, "-restart %uB", 1u + random_below(&m, 9));
+        else if (r == 2)
+            snprintf(restart, sizeof restart, "-restart 1");
+        unsigned quality = 30u + random_below(&m, 71);
+        /* Drawn again when over the decoder's limits, 16 luma scans and 12 Huffman tables for
+         * them (cjpeg writes one a scan; more are refused: test_jpeg_refusals). */
+        for (;;) {
+            make_random_script(&m, ncomps, complete);
+            if (m.luma_scans <= JPEG_PROG_MAX_SCANS && m.luma_tables <= PROG_MAX_TABLES)
+                break;
+            redrawn++;
+        }
+        scans += m.scans;
+        luma_scans += m.luma_scans;
+        assert_true(jt_write_file(script, (const uint8_t *)m.text, m.length));
+        snprintf(ppm, sizeof ppm, "%s/source.ppm", dir);
+        assert_true(jt_write_test_ppm(ppm, w, h, i));
+        snprintf(command, sizeof command,
+                 "cjpeg %s %s -quality %u -scans %s -outfile %s %s 2>/dev/null", sampling,
+                 restart, quality, script, out, ppm);
+        char name[256];
+        snprintf(name, sizeof name, "random script %u (%ux%u %s %s q%u)", i, w, h, sampling,
+                 restart, quality);
+        if (!jt_run(command)) {
+            print_error("%s: cjpeg refused it:\n%s", name, m.text);
+            t.failures++;
+            continue;
+        }
+        size_t nbytes;
+        uint8_t *data = jt_read_file(out, &nbytes);
+        assert_non_null(data);
+        unsigned failures = t.failures;
+        compare_all_scales(name, data, nbytes, &t);
+        if (t.failures != failures)
+            print_error("the script of %s:\n%s", name, m.text);
+        free(data);
+        remove(out);
+    }
+    jt_remove_tree(dir);
+    print_message("%s: %u scripts, %u scans (%u with luma; %u scripts over the limits drawn "
+                  "again)\n",
+                  what, count, scans, luma_scans, redrawn);
+    print_tally(what, &t);
+    assert_int_equal(t.failures, 0);
+}
+
+static void test_random_scripts(void **unused)
+{
+    (void)unused;
+    run_random_scripts(150, true, 2026u, "random scripts");
+}
+
+static void test_random_partial_scripts(void **unused)
+{
+    (void)unused;
+    run_random_scripts(100, false, 1207u, "random partial scripts (libjpeg unsmoothed)");
 }
 
 /* The worst case fits: a band of one luma block row, its blocks keeping the lower rows' DC
@@ -772,6 +988,8 @@ int main(void)
         cmocka_unit_test(test_tool_fixtures),
         cmocka_unit_test(test_many_bands),
         cmocka_unit_test(test_libjpeg_progression),
+        cmocka_unit_test(test_random_scripts),
+        cmocka_unit_test(test_random_partial_scripts),
         cmocka_unit_test(test_widest_fits),
         cmocka_unit_test(test_colour_spaces_refused_clearly),
         cmocka_unit_test(test_unseekable_source),
