@@ -73,7 +73,7 @@ if "jpeg" in target:
             put(f"seed{n}.jpg", data)
             n += 1
     # Small synthetic JPEGs covering what the corpus may lack: every chroma subsampling, gray,
-    # restart intervals, odd sizes, progressive (which the decoder refuses cleanly).
+    # restart intervals, odd sizes, progressive (the corpus has none: below as well).
     Image = pil()
     if Image:
         base = small_images(1)[0].resize((37, 29)).convert("RGB")
@@ -87,14 +87,47 @@ if "jpeg" in target:
         with tempfile.TemporaryDirectory() as tmp:
             ppm = os.path.join(tmp, "in.ppm")
             base.save(ppm)
-            for i, args in enumerate([["-restart", "1"], ["-restart", "2B"],
-                                      ["-grayscale", "-restart", "3"], ["-arithmetic"]]):
+            # Progressive scan scripts (cjpeg -scans): MozJPEG-like (DC per component,
+            # successive approximation, chroma between luma scans) with restarts; deep
+            # successive approximation in narrow bands, some across the 32-bit mask words'
+            # boundary (31/32: the board's form); gray bands with DC refined three times.
+            scripts = {
+                "moz": "0: 0 0 0 1; 1: 0 0 0 1; 2: 0 0 0 1; 0: 1 2 0 2; 0: 3 63 0 2;"
+                       "2: 1 63 0 1; 1: 1 63 0 1; 0: 1 63 2 1; 0: 0 0 1 0; 1 2: 0 0 1 0;"
+                       "0: 1 63 1 0; 1: 1 63 1 0; 2: 1 63 1 0;",
+                "deep": "0 1 2: 0 0 0 3; 0: 1 1 0 3; 0: 2 31 0 3; 0: 32 63 0 3; 0: 1 63 3 2;"
+                        "0 1 2: 0 0 3 2; 0: 1 31 2 1; 0: 32 63 2 1; 0: 1 63 1 0;"
+                        "0 1 2: 0 0 2 1; 0 1 2: 0 0 1 0; 1: 1 63 0 0; 2: 1 63 0 0;",
+                "gray": "0: 0 0 0 3; 0: 1 5 0 2; 0: 6 33 0 1; 0: 34 63 0 0; 0: 0 0 3 2;"
+                        "0: 1 5 2 1; 0: 0 0 2 1; 0: 1 33 1 0; 0: 0 0 1 0;",
+            }
+            jobs = [["-restart", "1"], ["-restart", "2B"], ["-grayscale", "-restart", "3"],
+                    ["-arithmetic"], ["-progressive", "-restart", "2B"],
+                    ["-progressive", "-sample", "2x1"]]
+            for name, text in scripts.items():
+                path = os.path.join(tmp, name + ".txt")
+                with open(path, "w") as f:
+                    f.write(text.replace(";", ";\n"))
+                extra = ["-grayscale"] if name == "gray" else ["-sample", "1x1", "-restart", "3B"]
+                jobs.append([*extra, "-scans", path])
+            for i, args in enumerate(jobs):
                 try:
                     data = subprocess.run(["cjpeg", *args, ppm], capture_output=True,
                                           check=True).stdout
                     put(f"cjpeg{i}.jpg", data)
                 except (OSError, subprocess.CalledProcessError):
                     pass
+    # Progressive copies of a few corpus JPEGs small enough to fuzz fast (jpegtran, lossless).
+    for i, (_, info, data) in enumerate(e for e in entries() if e[2][:3] == b"\xff\xd8\xff"
+                                         and len(e[2]) < 30_000):
+        if i >= 6:
+            break
+        args = ["-progressive"] + (["-restart", "1"] if i % 2 else [])
+        try:
+            put(f"jpegtran{i}.jpg", subprocess.run(["jpegtran", *args], input=data,
+                                                   capture_output=True, check=True).stdout)
+        except (OSError, subprocess.CalledProcessError):
+            pass
 elif "png" in target:
     for path in sorted(glob.glob(os.path.join(corpus, "pngsuite", "*.png"))):
         with open(path, "rb") as f:

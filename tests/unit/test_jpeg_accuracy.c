@@ -257,6 +257,62 @@ static void test_tool_fixtures(void **unused)
     assert_int_equal(t.failures, 0);
 }
 
+/* Random baseline files (session 11): what the fixed fixtures do not combine. Sizes up to
+ * 400x300 (every remainder of an MCU, across and down), luma sampled 1..4 by 1..4 (at most 10
+ * blocks an MCU, as libjpeg allows) over 1x1 chroma, or gray; qualities 5..100 (below 25 the
+ * tables need 16 bits: SOF1); optimised tables or not; restart intervals in MCUs or rows. */
+static void test_random_baseline(void **unused)
+{
+    (void)unused;
+    char dir[512], ppm[640], out[640], command[2048];
+    assert_true(jt_make_temp_dir(dir, sizeof dir));
+    snprintf(ppm, sizeof ppm, "%s/source.ppm", dir);
+    snprintf(out, sizeof out, "%s/fixture.jpg", dir);
+    tally t = {0, 0, 0, 0, 99.0};
+    uint32_t random = 2611u;
+#define RANDOM_BELOW(n) ((random = random * 1103515245u + 12345u), (random >> 8) % (n))
+    for (unsigned i = 0; i < 200; i++) {
+        uint32_t w = 1u + RANDOM_BELOW(400), h = 1u + RANDOM_BELOW(300);
+        unsigned sh, sv;
+        do {
+            sh = 1u + RANDOM_BELOW(4);
+            sv = 1u + RANDOM_BELOW(4);
+        } while (sh * sv + 2u > 10u);
+        bool gray = RANDOM_BELOW(4) == 0;
+        unsigned quality = 5u + RANDOM_BELOW(96);
+        char restart[32] = "";
+        unsigned r = RANDOM_BELOW(4);
+        if (r == 1)
+            snprintf(restart, sizeof restart, "-restart %uB", 1u + RANDOM_BELOW(12));
+        else if (r == 2)
+            snprintf(restart, sizeof restart, "-restart %u", 1u + RANDOM_BELOW(3));
+        const char *optimize = RANDOM_BELOW(2) ? "-optimize" : "";
+        assert_true(jt_write_test_ppm(ppm, w, h, 100u + i));
+        snprintf(command, sizeof command,
+                 "cjpeg %s -sample %ux%u -quality %u %s %s -outfile %s %s 2>/dev/null",
+                 gray ? "-grayscale" : "", sh, sv, quality, restart, optimize, out, ppm);
+        char name[256];
+        snprintf(name, sizeof name, "random %u: %ux%u %s %ux%u q%u %s %s", i, w, h,
+                 gray ? "gray" : "YCbCr", sh, sv, quality, restart, optimize);
+        if (!jt_run(command)) {
+            print_error("%s: cjpeg failed\n", name);
+            t.failures++;
+            continue;
+        }
+        size_t nbytes;
+        uint8_t *data = jt_read_file(out, &nbytes);
+        assert_non_null(data);
+        compare_all_scales(name, data, nbytes, true, &t);
+        free(data);
+        remove(out);
+    }
+#undef RANDOM_BELOW
+    jt_remove_tree(dir);
+    print_message("random baseline: %u images, %u decodes, worst 1/1 diff %d, worst PSNR %.1f dB\n",
+                  t.images, t.decodes, t.worst_full_diff, t.worst_psnr);
+    assert_int_equal(t.failures, 0);
+}
+
 /* What the tools cannot make: YCCK, CMYK with restarts, RGB ids, Adobe transforms. */
 static void test_libjpeg_fixtures(void **unused)
 {
@@ -303,6 +359,7 @@ int main(void)
         cmocka_unit_test(test_corpus_baseline_jpegs),
         cmocka_unit_test(test_tool_fixtures),
         cmocka_unit_test(test_libjpeg_fixtures),
+        cmocka_unit_test(test_random_baseline),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
