@@ -459,7 +459,11 @@ static void run_random_scripts(unsigned count, bool complete, uint32_t seed, con
     t.smoothing_off = !complete;
     unsigned scans = 0, luma_scans = 0, redrawn = 0;
     for (unsigned i = 0; i < count; i++) {
-        uint32_t w = 1u + random_below(&m, 200), h = 1u + random_below(&m, 120);
+        /* Every fifth image large enough for several bands at every scale but 1/8 (EOB
+         * runs and checkpoints across band edges). */
+        bool large = i % 5 == 4;
+        uint32_t w = large ? 100u + random_below(&m, 600) : 1u + random_below(&m, 200);
+        uint32_t h = large ? 300u + random_below(&m, 1200) : 1u + random_below(&m, 120);
         const char *sampling = samplings[random_below(&m, 7)];
         unsigned ncomps = strcmp(sampling, "-grayscale") == 0 ? 1u : 3u;
         char restart[32] = "";
