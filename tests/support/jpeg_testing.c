@@ -292,6 +292,17 @@ bool jt_run(const char *command)
     return system(command) == 0;
 }
 
+uint8_t *jt_make_fixture(const char *command, const char *path, size_t *nbytes)
+{
+    char quiet[4096];
+    if ((size_t)snprintf(quiet, sizeof quiet, "(%s) 2>/dev/null", command) >= sizeof quiet ||
+        !jt_run(quiet))
+        return NULL;
+    uint8_t *data = jt_read_file(path, nbytes);
+    remove(path);
+    return data;
+}
+
 uint8_t *jt_compress(uint32_t width, uint32_t height, uint32_t seed,
                      const jt_compress_options *options, size_t *nbytes)
 {

@@ -55,6 +55,10 @@ bool jt_write_test_ppm(const char *path, uint32_t width, uint32_t height, uint32
 /* Runs a shell command; true when it exits 0. */
 bool jt_run(const char *command);
 
+/* Runs a command that writes a fixture to `path` (its stderr dropped) and takes the file: its
+ * bytes (malloc'ed, the file removed), or NULL when the command fails or wrote nothing. */
+uint8_t *jt_make_fixture(const char *command, const char *path, size_t *nbytes);
+
 /* Compresses the test picture with libjpeg directly, for what the tools cannot make:
  * colour space JCS_YCbCr/JCS_RGB/JCS_CMYK/JCS_YCCK/JCS_GRAYSCALE (as J_COLOR_SPACE values),
  * sampling factors of component 0 (the others 1x1, or as given), restart interval in MCUs. */
