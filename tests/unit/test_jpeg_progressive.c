@@ -7,8 +7,9 @@
  * Fixtures made here: cjpeg -progressive (4:4:4, 4:2:2, 4:2:0, 4:4:0, 4:1:1, gray, restart
  * intervals, qualities), jpegtran -progressive (with restarts), ImageMagick -interlace JPEG,
  * cjpeg -scans scripts (MozJPEG-like non-interleaved DC, chroma scans first, deep successive
- * approximation with narrow spectral bands), libjpeg's jpeg_simple_progression; sizes from 1x1
- * to tall images that need many bands at every scale. The corpus EPUBs are searched for
+ * approximation with narrow spectral bands), libjpeg's jpeg_simple_progression, random scan
+ * scripts (complete and partial); sizes from 1x1 to tall images that need many bands at every
+ * scale. The corpus EPUBs are searched for
  * progressive JPEGs, and every corpus JPEG is also re-encoded progressive with jpegtran.
  *
  * A scale whose band does not fit the arena must be refused with INK_ERR_TOO_LARGE; whether it
@@ -325,7 +326,7 @@ static void test_libjpeg_progression(void **unused)
  *
  * libjpeg smooths the blocks of an image whose luma DC or AC 1..9 were not all sent to the last
  * bit (jdcoefct.c, block smoothing: an estimate for a partial file); inkpipe shows the
- * coefficients as sent (docs/JPEG.md, "Progressive"). So these scripts bring those luma
+ * coefficients as sent (docs/JPEG.md, "Known deviations"). So these scripts bring those luma
  * coefficients to Al 0, and the others may stop anywhere; the partial files of
  * test_random_partial_scripts are compared with libjpeg's smoothing off. Their luma DC stops at
  * Al 6 at most: the DC's point transform is an arithmetic shift, so a small negative DC sent
