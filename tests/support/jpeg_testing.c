@@ -287,6 +287,35 @@ bool jt_write_test_ppm(const char *path, uint32_t width, uint32_t height, uint32
     return ok;
 }
 
+bool jt_extract_corpus_jpegs(const char *shared_dir, const char *dir, bool progressive_copies)
+{
+    char command[2048];
+    int length = snprintf(
+        command, sizeof command,
+        "python3 - '%s/corpus/epub' '%s' %d <<'EOF'\n"
+        "import glob, os, subprocess, sys, zipfile\n"
+        "n = 0\n"
+        "for epub in sorted(glob.glob(os.path.join(sys.argv[1], '*.epub'))):\n"
+        "    with zipfile.ZipFile(epub) as z:\n"
+        "        for name in z.namelist():\n"
+        "            data = z.read(name)\n"
+        "            if data[:3] != b'\\xff\\xd8\\xff':\n"
+        "                continue\n"
+        "            n += 1\n"
+        "            base = '%%04d_%%s' %% (n, os.path.basename(name))\n"
+        "            open(os.path.join(sys.argv[2], 'orig_' + base), 'wb').write(data)\n"
+        "            if sys.argv[3] == '0':\n"
+        "                continue\n"
+        "            p = subprocess.run(['jpegtran', '-progressive'], input=data,\n"
+        "                               capture_output=True)\n"
+        "            if p.returncode == 0:\n"
+        "                open(os.path.join(sys.argv[2], 'prog_' + base), 'wb')"
+        ".write(p.stdout)\n"
+        "EOF",
+        shared_dir, dir, progressive_copies ? 1 : 0);
+    return length > 0 && (size_t)length < sizeof command && jt_run(command);
+}
+
 bool jt_run(const char *command)
 {
     return system(command) == 0;

@@ -52,6 +52,11 @@ void jt_remove_tree(const char *path);
  * binary PPM. */
 bool jt_write_test_ppm(const char *path, uint32_t width, uint32_t height, uint32_t seed);
 
+/* Takes every entry of the shared corpus's EPUBs that starts like a JPEG, whatever its name,
+ * into `dir` as "orig_NNNN_<base name>" (python's zipfile); with `progressive_copies`, also
+ * "prog_NNNN_<base name>", the same image re-encoded progressive by jpegtran (lossless). */
+bool jt_extract_corpus_jpegs(const char *shared_dir, const char *dir, bool progressive_copies);
+
 /* Runs a shell command; true when it exits 0. */
 bool jt_run(const char *command);
 

@@ -116,24 +116,9 @@ static void test_corpus_baseline_jpegs(void **unused)
         print_message("corpus not found (INK_SHARED_DIR); skipping\n");
         skip();
     }
-    char dir[512], command[2048];
+    char dir[512];
     assert_true(jt_make_temp_dir(dir, sizeof dir));
-    /* Extract every entry that starts like a JPEG, whatever its name. */
-    snprintf(command, sizeof command,
-             "python3 - '%s/corpus/epub' '%s' <<'EOF'\n"
-             "import glob, os, sys, zipfile\n"
-             "n = 0\n"
-             "for epub in sorted(glob.glob(os.path.join(sys.argv[1], '*.epub'))):\n"
-             "    with zipfile.ZipFile(epub) as z:\n"
-             "        for name in z.namelist():\n"
-             "            data = z.read(name)\n"
-             "            if data[:3] == b'\\xff\\xd8\\xff':\n"
-             "                n += 1\n"
-             "                out = '%%04d_%%s' %% (n, os.path.basename(name))\n"
-             "                open(os.path.join(sys.argv[2], out), 'wb').write(data)\n"
-             "EOF",
-             shared, dir);
-    assert_true(jt_run(command));
+    assert_true(jt_extract_corpus_jpegs(shared, dir, false));
     DIR *folder = opendir(dir);
     assert_non_null(folder);
     tally t = {0, 0, 0, 0, 99.0};

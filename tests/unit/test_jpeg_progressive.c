@@ -767,31 +767,11 @@ static void test_corpus(void **unused)
         print_message("corpus not found (INK_SHARED_DIR); skipping\n");
         skip();
     }
-    char dir[512], command[2048];
+    char dir[512];
     assert_true(jt_make_temp_dir(dir, sizeof dir));
     /* Every JPEG inside the EPUBs; progressive ones kept as they are, and every one also
      * re-encoded progressive (lossless) with jpegtran. */
-    snprintf(command, sizeof command,
-             "python3 - '%s/corpus/epub' '%s' <<'EOF'\n"
-             "import glob, os, subprocess, sys, zipfile\n"
-             "n = 0\n"
-             "for epub in sorted(glob.glob(os.path.join(sys.argv[1], '*.epub'))):\n"
-             "    with zipfile.ZipFile(epub) as z:\n"
-             "        for name in z.namelist():\n"
-             "            data = z.read(name)\n"
-             "            if data[:3] != b'\\xff\\xd8\\xff':\n"
-             "                continue\n"
-             "            n += 1\n"
-             "            base = '%%04d_%%s' %% (n, os.path.basename(name))\n"
-             "            open(os.path.join(sys.argv[2], 'orig_' + base), 'wb').write(data)\n"
-             "            p = subprocess.run(['jpegtran', '-progressive'], input=data,\n"
-             "                               capture_output=True)\n"
-             "            if p.returncode == 0:\n"
-             "                open(os.path.join(sys.argv[2], 'prog_' + base), 'wb')"
-             ".write(p.stdout)\n"
-             "EOF",
-             shared, dir);
-    assert_true(jt_run(command));
+    assert_true(jt_extract_corpus_jpegs(shared, dir, true));
     DIR *folder = opendir(dir);
     assert_non_null(folder);
     tally original, transcoded;
