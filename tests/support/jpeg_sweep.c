@@ -117,6 +117,41 @@ jt_sweep_counts jt_sweep_bit_flips(jt_sweep *sweep, const uint8_t *data, size_t 
     return counts;
 }
 
+static void add_counts(jt_sweep_counts *total, jt_sweep_counts counts)
+{
+    total->runs += counts.runs;
+    total->refused += counts.refused;
+    total->decoded_short += counts.decoded_short;
+}
+
+jt_sweep_counts jt_sweep_truncations_of(jt_sweep *sweep, jt_sweep_fixture fixture, unsigned n)
+{
+    jt_sweep_counts total = {0, 0, 0};
+    for (unsigned f = 0; f < n; f++) {
+        size_t nbytes;
+        uint8_t *data = fixture(f, &nbytes);
+        assert_non_null(data);
+        add_counts(&total, jt_sweep_truncations(sweep, data, nbytes));
+        free(data);
+    }
+    return total;
+}
+
+jt_sweep_counts jt_sweep_bit_flips_of(jt_sweep *sweep, jt_sweep_fixture fixture, unsigned n,
+                                      uint32_t seed)
+{
+    jt_sweep_counts total = {0, 0, 0};
+    uint32_t random = seed;
+    for (unsigned f = 0; f < n; f++) {
+        size_t nbytes;
+        uint8_t *data = fixture(f, &nbytes);
+        assert_non_null(data);
+        add_counts(&total, jt_sweep_bit_flips(sweep, data, nbytes, &random));
+        free(data);
+    }
+    return total;
+}
+
 void jt_sweep_check_arena_outside_claims(jt_sweep *sweep, const uint8_t *data, size_t nbytes)
 {
     memset(sweep->claimed, 0, sizeof sweep->claimed);

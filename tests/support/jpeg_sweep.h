@@ -45,6 +45,15 @@ jt_sweep_counts jt_sweep_truncations(jt_sweep *sweep, const uint8_t *data, size_
 jt_sweep_counts jt_sweep_bit_flips(jt_sweep *sweep, const uint8_t *data, size_t nbytes,
                                    uint32_t *random);
 
+/* A test's set of streams to sweep: stream `which` (malloc'ed), or NULL, which fails the test. */
+typedef uint8_t *(*jt_sweep_fixture)(unsigned which, size_t *nbytes);
+
+/* jt_sweep_truncations and jt_sweep_bit_flips over streams 0..n-1 of `fixture`, counts summed
+ * (the bit flips draw from one LCG state seeded with `seed`). */
+jt_sweep_counts jt_sweep_truncations_of(jt_sweep *sweep, jt_sweep_fixture fixture, unsigned n);
+jt_sweep_counts jt_sweep_bit_flips_of(jt_sweep *sweep, jt_sweep_fixture fixture, unsigned n,
+                                      uint32_t seed);
+
 /* Fills the whole arena with a pattern, decodes `data` (which must succeed), and fails the
  * test if any byte outside the claims the decoder held changed. */
 void jt_sweep_check_arena_outside_claims(jt_sweep *sweep, const uint8_t *data, size_t nbytes);

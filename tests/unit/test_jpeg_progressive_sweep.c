@@ -71,17 +71,8 @@ static void test_truncation_sweep(void **unused)
 {
     (void)unused;
     static jt_sweep sweep = {.vary_scale = true};
-    jt_sweep_counts total = {0, 0, 0};
-    for (unsigned f = 0; f < NFIXTURES; f++) {
-        size_t n;
-        uint8_t *data = fixture(f, &n);
-        assert_non_null(data);
-        jt_sweep_counts counts = jt_sweep_truncations(&sweep, data, n);
-        total.runs += counts.runs;
-        total.refused += counts.refused;
-        total.decoded_short += counts.decoded_short; /* cut between scans: those before decode */
-        free(data);
-    }
+    /* (decoded_short: cut between scans, the scans before decode) */
+    jt_sweep_counts total = jt_sweep_truncations_of(&sweep, fixture, NFIXTURES);
     print_message("truncation sweep: %u runs, %u refused, %u cut between scans decoded\n",
                   total.runs, total.refused, total.decoded_short);
     assert_true(total.refused > total.runs / 2);
@@ -91,17 +82,7 @@ static void test_bit_flip_sweep(void **unused)
 {
     (void)unused;
     static jt_sweep sweep = {.vary_scale = true};
-    jt_sweep_counts total = {0, 0, 0};
-    uint32_t random = 777;
-    for (unsigned f = 0; f < NFIXTURES; f++) {
-        size_t n;
-        uint8_t *data = fixture(f, &n);
-        assert_non_null(data);
-        jt_sweep_counts counts = jt_sweep_bit_flips(&sweep, data, n, &random);
-        total.runs += counts.runs;
-        total.refused += counts.refused;
-        free(data);
-    }
+    jt_sweep_counts total = jt_sweep_bit_flips_of(&sweep, fixture, NFIXTURES, 777);
     print_message("bit-flip sweep: %u runs, %u refused\n", total.runs, total.refused);
     assert_true(total.refused > 0);
 }

@@ -46,18 +46,9 @@ static void test_truncation_sweep(void **unused)
 {
     (void)unused;
     static jt_sweep sweep; /* scale 1/1 */
-    jt_sweep_counts total = {0, 0, 0};
-    for (unsigned f = 0; f < NFIXTURES; f++) {
-        size_t n;
-        uint8_t *data = fixture(f, &n);
-        assert_non_null(data);
-        jt_sweep_counts counts = jt_sweep_truncations(&sweep, data, n);
-        /* Only a prefix that still holds the whole scan (EOI cut) may decode. */
-        assert_int_equal(counts.decoded_short, 0);
-        total.runs += counts.runs;
-        total.refused += counts.refused;
-        free(data);
-    }
+    jt_sweep_counts total = jt_sweep_truncations_of(&sweep, fixture, NFIXTURES);
+    /* Only a prefix that still holds the whole scan (EOI cut) may decode. */
+    assert_int_equal(total.decoded_short, 0);
     print_message("truncation sweep: %u runs, %u refused\n", total.runs, total.refused);
 }
 
@@ -65,17 +56,7 @@ static void test_bit_flip_sweep(void **unused)
 {
     (void)unused;
     static jt_sweep sweep; /* scale 1/1 */
-    jt_sweep_counts total = {0, 0, 0};
-    uint32_t random = 12345;
-    for (unsigned f = 0; f < NFIXTURES; f++) {
-        size_t n;
-        uint8_t *data = fixture(f, &n);
-        assert_non_null(data);
-        jt_sweep_counts counts = jt_sweep_bit_flips(&sweep, data, n, &random);
-        total.runs += counts.runs;
-        total.refused += counts.refused;
-        free(data);
-    }
+    jt_sweep_counts total = jt_sweep_bit_flips_of(&sweep, fixture, NFIXTURES, 12345);
     print_message("bit-flip sweep: %u runs, %u refused\n", total.runs, total.refused);
     assert_true(total.refused > 0);
 }
