@@ -119,20 +119,17 @@ for book in sorted(os.listdir(books)):
             taken += 1
 EOF
 # The books' JPEGs are all baseline: a progressive copy of each (jpegtran, lossless) puts the
-# board's progressive decoder, in its RV32 form, beside the host's. Every other copy takes a
-# MozJPEG-like script (DC per component, successive approximation, chroma between luma scans)
-# with a restart interval; libjpeg's default script where that does not apply (gray files).
-cat >"$WORK/moz.txt" <<'EOF'
-0: 0 0 0 1; 1: 0 0 0 1; 2: 0 0 0 1; 0: 1 2 0 2; 0: 3 63 0 2; 2: 1 63 0 1; 1: 1 63 0 1;
-0: 1 63 2 1; 0: 0 0 1 0; 1 2: 0 0 1 0; 0: 1 63 1 0; 1: 1 63 1 0; 2: 1 63 1 0;
-EOF
+# board's progressive decoder, in its RV32 form, beside the host's. Every other copy takes the
+# tests' MozJPEG-like script (tests/support/scans/moz.txt: DC per component, successive
+# approximation, chroma between luma scans) with a restart interval; libjpeg's default script
+# where that does not apply (gray files).
 command -v jpegtran >/dev/null || fail "no jpegtran (libjpeg-turbo-progs)"
 k=0
 for image in "$SD"/img/*.jpg "$SD"/img/*.jpeg "$SD"/img/*.JPG "$SD"/img/*.JPEG; do
     [ -f "$image" ] || continue
     copy="${image%.*}.prog.jpg"
     if [ $((k % 2)) -eq 1 ] &&
-        jpegtran -scans "$WORK/moz.txt" -restart 3B -outfile "$copy" "$image" 2>/dev/null; then :
+        jpegtran -scans "$SOURCE_DIR/tests/support/scans/moz.txt" -restart 3B -outfile "$copy" "$image" 2>/dev/null; then :
     else
         jpegtran -progressive -outfile "$copy" "$image" 2>/dev/null || rm -f "$copy"
     fi

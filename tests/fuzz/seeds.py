@@ -87,29 +87,18 @@ if "jpeg" in target:
         with tempfile.TemporaryDirectory() as tmp:
             ppm = os.path.join(tmp, "in.ppm")
             base.save(ppm)
-            # Progressive scan scripts (cjpeg -scans): MozJPEG-like (DC per component,
-            # successive approximation, chroma between luma scans) with restarts; deep
-            # successive approximation in narrow bands, some across the 32-bit mask words'
-            # boundary (31/32: the board's form); gray bands with DC refined three times.
-            scripts = {
-                "moz": "0: 0 0 0 1; 1: 0 0 0 1; 2: 0 0 0 1; 0: 1 2 0 2; 0: 3 63 0 2;"
-                       "2: 1 63 0 1; 1: 1 63 0 1; 0: 1 63 2 1; 0: 0 0 1 0; 1 2: 0 0 1 0;"
-                       "0: 1 63 1 0; 1: 1 63 1 0; 2: 1 63 1 0;",
-                "deep": "0 1 2: 0 0 0 3; 0: 1 1 0 3; 0: 2 31 0 3; 0: 32 63 0 3; 0: 1 63 3 2;"
-                        "0 1 2: 0 0 3 2; 0: 1 31 2 1; 0: 32 63 2 1; 0: 1 63 1 0;"
-                        "0 1 2: 0 0 2 1; 0 1 2: 0 0 1 0; 1: 1 63 0 0; 2: 1 63 0 0;",
-                "gray": "0: 0 0 0 3; 0: 1 5 0 2; 0: 6 33 0 1; 0: 34 63 0 0; 0: 0 0 3 2;"
-                        "0: 1 5 2 1; 0: 0 0 2 1; 0: 1 33 1 0; 0: 0 0 1 0;",
-            }
+            # Progressive: libjpeg's script with restarts and with 4:2:2, and three of the tests'
+            # scan scripts (tests/support/scans): MozJPEG-like with restarts, deep successive
+            # approximation split at the board's mask words, gray with DC refined three times.
             jobs = [["-restart", "1"], ["-restart", "2B"], ["-grayscale", "-restart", "3"],
                     ["-arithmetic"], ["-progressive", "-restart", "2B"],
                     ["-progressive", "-sample", "2x1"]]
-            for name, text in scripts.items():
-                path = os.path.join(tmp, name + ".txt")
-                with open(path, "w") as f:
-                    f.write(text.replace(";", ";\n"))
-                extra = ["-grayscale"] if name == "gray" else ["-sample", "1x1", "-restart", "3B"]
-                jobs.append([*extra, "-scans", path])
+            scans = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support",
+                                 "scans")
+            for name in ["moz", "deep-split32", "gray-dc3"]:
+                extra = (["-grayscale"] if name.startswith("gray")
+                         else ["-sample", "1x1", "-restart", "3B"])
+                jobs.append([*extra, "-scans", os.path.join(scans, name + ".txt")])
             for i, args in enumerate(jobs):
                 try:
                     data = subprocess.run(["cjpeg", *args, ppm], capture_output=True,

@@ -155,39 +155,11 @@ static void print_tally(const char *what, const tally *t)
                   t->worst_psnr[1], t->worst_psnr[2], t->worst_psnr[3]);
 }
 
-/* cjpeg -scans scripts (written to files by the test). */
-static const struct {
-    const char *name, *text;
-} scripts[] = {
-    /* MozJPEG-like: luma DC alone (non-interleaved), chroma DC together, successive
-     * approximation, chroma refinements between luma ones. */
-    {"moz",
-     "0: 0 0 0 1;\n1: 0 0 0 1;\n2: 0 0 0 1;\n0: 1 2 0 2;\n0: 3 63 0 2;\n2: 1 63 0 1;\n"
-     "1: 1 63 0 1;\n0: 1 63 2 1;\n0: 0 0 1 0;\n1 2: 0 0 1 0;\n0: 1 63 1 0;\n1: 1 63 1 0;\n"
-     "2: 1 63 1 0;\n"},
-    /* MozJPEG's plain split: no successive approximation, 1-8 and 9-63. */
-    {"moz-split", "0: 0 0 0 0;\n1 2: 0 0 0 0;\n0: 1 8 0 0;\n0: 9 63 0 0;\n1: 1 63 0 0;\n"
-                  "2: 1 63 0 0;\n"},
-    /* Chroma scans first, luma last. */
-    {"chroma-first", "1: 0 0 0 0;\n2: 0 0 0 0;\n1: 1 63 0 0;\n2: 1 63 0 0;\n0: 0 0 0 0;\n"
-                     "0: 1 63 0 0;\n"},
-    /* Deep successive approximation, narrow bands, interleaved DC refinements. */
-    {"deep",
-     "0 1 2: 0 0 0 3;\n0: 1 1 0 3;\n0: 2 5 0 3;\n0: 6 14 0 3;\n0: 15 63 0 3;\n1: 1 63 0 0;\n"
-     "2: 1 63 0 0;\n0 1 2: 0 0 3 2;\n0: 1 63 3 2;\n0 1 2: 0 0 2 1;\n0: 1 63 2 1;\n"
-     "0 1 2: 0 0 1 0;\n0: 1 63 1 0;\n"},
-};
-static const struct {
-    const char *name, *text;
-} gray_scripts[] = {
-    {"gray-sa", "0: 0 0 0 2;\n0: 1 10 0 1;\n0: 11 63 0 1;\n0: 0 0 2 1;\n0: 1 63 1 0;\n"
-                "0: 0 0 1 0;\n"},
-    {"gray-bands", "0: 0 0 0 0;\n0: 1 1 0 0;\n0: 2 2 0 0;\n0: 3 9 0 0;\n0: 10 63 0 0;\n"},
-};
-
 typedef struct tool_fixture {
     const char *name;
-    const char *command; /* %1$s = source PPM, %2$s = output JPEG, %3$s = the temp folder */
+    /* %1$s = source PPM, %2$s = output JPEG, %3$s = tests/support/scans (cjpeg -scans
+     * scripts, each saying what it tries) */
+    const char *command;
 } tool_fixture;
 
 static const tool_fixture tool_fixtures[] = {
@@ -223,26 +195,10 @@ static const tool_fixture tool_fixtures[] = {
                                    "-outfile %2$s %1$s"},
 };
 
-static void write_scripts(const char *dir)
-{
-    char path[1024];
-    for (size_t i = 0; i < sizeof scripts / sizeof scripts[0]; i++) {
-        snprintf(path, sizeof path, "%s/%s.txt", dir, scripts[i].name);
-        assert_true(jt_write_file(path, (const uint8_t *)scripts[i].text,
-                                  strlen(scripts[i].text)));
-    }
-    for (size_t i = 0; i < sizeof gray_scripts / sizeof gray_scripts[0]; i++) {
-        snprintf(path, sizeof path, "%s/%s.txt", dir, gray_scripts[i].name);
-        assert_true(jt_write_file(path, (const uint8_t *)gray_scripts[i].text,
-                                  strlen(gray_scripts[i].text)));
-    }
-}
-
 static void run_tool_fixtures(const uint32_t (*sizes)[2], size_t nsizes, const char *what)
 {
     char dir[512], ppm[640], out[640], command[2048];
     assert_true(jt_make_temp_dir(dir, sizeof dir));
-    write_scripts(dir);
     tally t;
     tally_init(&t);
     for (size_t s = 0; s < nsizes; s++) {
@@ -251,7 +207,8 @@ static void run_tool_fixtures(const uint32_t (*sizes)[2], size_t nsizes, const c
         assert_true(jt_write_test_ppm(ppm, w, h, (uint32_t)s + 11u));
         for (size_t f = 0; f < sizeof tool_fixtures / sizeof tool_fixtures[0]; f++) {
             snprintf(out, sizeof out, "%s/fixture.jpg", dir);
-            snprintf(command, sizeof command, tool_fixtures[f].command, ppm, out, dir);
+            snprintf(command, sizeof command, tool_fixtures[f].command, ppm, out,
+                     INK_TEST_SOURCE_DIR "/tests/support/scans");
             size_t nbytes;
             uint8_t *data = jt_make_fixture(command, out, &nbytes);
             if (!data) {
@@ -463,6 +420,7 @@ static void run_random_scripts(unsigned count, bool complete, uint32_t seed, con
     assert_true(jt_make_temp_dir(dir, sizeof dir));
     snprintf(script, sizeof script, "%s/script.txt", dir);
     snprintf(out, sizeof out, "%s/fixture.jpg", dir);
+    snprintf(ppm, sizeof ppm, "%s/source.ppm", dir);
     script_maker m = {.random = seed};
     tally t;
     tally_init(&t);
@@ -492,7 +450,6 @@ static void run_random_scripts(unsigned count, bool complete, uint32_t seed, con
         scans += m.scans;
         luma_scans += m.luma_scans;
         assert_true(jt_write_file(script, (const uint8_t *)m.text, m.length));
-        snprintf(ppm, sizeof ppm, "%s/source.ppm", dir);
         assert_true(jt_write_test_ppm(ppm, w, h, i));
         snprintf(command, sizeof command,
                  "cjpeg %s %s -quality %u -scans %s -outfile %s %s", sampling,
