@@ -139,6 +139,46 @@ elif "zip" in target or "epub" in target:
             z.writestr("empty", "")
             z.comment = b"seed"
         put(f"small{i}.zip", buf.getvalue())
+    # Every corpus book again with each entry cut to its first 64 bytes: the same directories
+    # (names, methods, counts) in archives of a few KB, so the fuzzer mutates real layouts at a
+    # rate the whole books (up to 200 KB, every entry inflated per run) do not allow.
+    for book in books:
+        buf = io.BytesIO()
+        try:
+            with zipfile.ZipFile(book) as src, zipfile.ZipFile(buf, "w") as z:
+                for info in src.infolist():
+                    z.writestr(info, src.read(info)[:64])
+        except (zipfile.BadZipFile, OSError):
+            continue
+        put("cut-" + os.path.basename(book), buf.getvalue())
+
+    # Records the small archives above lack: data descriptors (written to a stream that cannot
+    # seek back), Zip64 extra fields, a UTF-8 name (flag bit 11) and an extra field of its own.
+    class Unseekable(io.RawIOBase):
+        def __init__(self):
+            self.data = bytearray()
+
+        def writable(self):
+            return True
+
+        def write(self, b):
+            self.data += b
+            return len(b)
+
+    stream = Unseekable()
+    with zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr(zipfile.ZipInfo("mimetype"), "application/epub+zip")
+        with z.open("OEBPS/content.opf", "w") as f:
+            f.write(b"<package><manifest/></package>" * 3)
+    put("descriptor.zip", bytes(stream.data))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        with z.open("big.txt", "w", force_zip64=True) as f:
+            f.write(b"zip64 " * 100)
+        info = zipfile.ZipInfo("caf\u00e9/\u00e9t\u00e9.xhtml")
+        info.extra = struct.pack("<HH4s", 0xCAFE, 4, b"seed")
+        z.writestr(info, "<html/>")
+    put("zip64-utf8.zip", buf.getvalue())
 elif "inflate" in target:
     for _, info, data in entries():
         if n < 60 and 0 < len(data) < 50_000:
