@@ -12,9 +12,9 @@
 # and with the seeks); then, when
 # qemu-system-riscv32 and the RV32 toolchain are there (INK_NO_BOARD=1 skips it), decodes each
 # again on the board build (board job `decode IMG fit`, rows dropped) and counts the RV32
-# instructions retired (minstret under -icount shift=0: exact). On the board it also decodes a
-# third copy, the baseline's luma alone (`jpegtran -grayscale -optimize`, lossless for luma):
-# the progressive decode skips the chroma scans, so progressive against that copy is what the
+# instructions retired (minstret under -icount shift=0: exact). Both decode a third copy too,
+# the baseline's luma alone (`jpegtran -grayscale -optimize`, lossless for luma): the
+# progressive decode skips the chroma scans, so progressive against that copy is what the
 # progressive form of the same luma costs, and baseline against it what the baseline spends on
 # chroma. Prints a Markdown table and the medians of the progressive/baseline ratios.
 set -euo pipefail
@@ -87,13 +87,17 @@ for b in "$tmp"/*.base.jpg; do
   fi
   ratio=$(awk -v a="$ip" -v b="$ib" 'BEGIN{printf "%.2f", a/b}')
   echo "$ratio $(( (rp + sp) )) $(( (rb + sb) )) $rp $rb" >> "$tmp/ratios"
-  awk -v a="$ip" -v l="$il" 'BEGIN{printf "%.2f\n", a/l}' >> "$tmp/irlumaratios"
+  irluma=-
+  if [ "$il" != "-" ]; then
+    irluma=$(awk -v a="$ip" -v l="$il" 'BEGIN{printf "%.2f", a/l}')
+    echo "$irluma" >> "$tmp/irlumaratios"
+  fi
   vb=$(rv32 "$name.base"); vp=$(rv32 "$name.prog"); vl=$(rv32 "$name.luma")
-  board="| | | | $(awk -v a="$ip" -v l="$il" 'BEGIN{printf "%.2f", a/l}') | | |"
+  board="| | | | $irluma | | |"
   if [ -n "$vb" ] && [ -n "$vp" ] && [ -n "$vl" ]; then
     echo "$vp $vb" | awk '{printf "%.2f\n", $1/$2}' >> "$tmp/rv32ratios"
     echo "$vp $vl" | awk '{printf "%.2f\n", $1/$2}' >> "$tmp/lumaratios"
-    board="| $(awk -v a="$vb" -v p=$px 'BEGIN{printf "%.1f", a/p}') | $(awk -v a="$vp" -v p=$px 'BEGIN{printf "%.1f", a/p}') | $(awk -v a="$vp" -v b="$vb" 'BEGIN{printf "%.2f", a/b}') | $(awk -v a="$ip" -v l="$il" 'BEGIN{printf "%.2f", a/l}') | $(awk -v b="$vb" -v l="$vl" 'BEGIN{printf "%.0f %%", 100 * (b - l) / b}') | $(awk -v a="$vp" -v l="$vl" 'BEGIN{printf "%.2f", a/l}') |"
+    board="| $(awk -v a="$vb" -v p=$px 'BEGIN{printf "%.1f", a/p}') | $(awk -v a="$vp" -v p=$px 'BEGIN{printf "%.1f", a/p}') | $(awk -v a="$vp" -v b="$vb" 'BEGIN{printf "%.2f", a/b}') | $irluma | $(awk -v b="$vb" -v l="$vl" 'BEGIN{printf "%.0f %%", 100 * (b - l) / b}') | $(awk -v a="$vp" -v l="$vl" 'BEGIN{printf "%.2f", a/l}') |"
   fi
   echo "| $name | ${w}x${h} | $fit | $(stat -c %s "$b")/$(stat -c %s "$p") | $(awk -v a="$ib" -v p=$px 'BEGIN{printf "%.1f", a/p}') | $(awk -v a="$ip" -v p=$px 'BEGIN{printf "%.1f", a/p}') | $ratio | $rb+$sb | $rp+$sp | $(awk -v a="$rp" -v b="$rb" 'BEGIN{printf "%.2f", a/(b>0?b:1)}') $board"
 done
